@@ -1,0 +1,6 @@
+/** Static registry of subcommands: adding one is one import and one line. */
+import type { Subcommand } from './types.js';
+
+/** Every subcommand, in help order. */
+export const subcommands: readonly Subcommand[] = [
+];

@@ -1,0 +1,32 @@
+/** The contract between the top-level CLI and its subcommands. */
+
+/** Streams and environment a subcommand uses instead of globals (tests pass their own). */
+export interface CliIO {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** One `ironic-coreos-agent <name>` subcommand. */
+export interface Subcommand {
+  /** The word after `ironic-coreos-agent`. */
+  readonly name: string;
+  /** One line for the top-level help. */
+  readonly summary: string;
+  /**
+   * Run with the arguments after the subcommand name. Must handle `--help`
+   * (and `-h`) itself, at every nesting level, printing usage to stdout and
+   * returning 0. Returns the process exit code: 0 success, 1 runtime error, 2 usage error.
+   */
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+/** Thrown by subcommands for usage errors; the CLI prints it with the usage hint and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
