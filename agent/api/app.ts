@@ -1,0 +1,115 @@
+/**
+ * `createApp(deps)`: IPA's v1 REST API as an express app (no listening here).
+ *
+ * Routes are declared with IPA's strict trailing-slash semantics: a request
+ * for `/v1` or `/v1/commands` is redirected (308) to the slashed form, as
+ * werkzeug does; `/v1/status/` is 404.
+ */
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { CommandExecutor } from '../commands/executor.js';
+import type { Logger } from '../logger.js';
+import { DESCRIPTIONS, HttpFault, faultHandler } from './faults.js';
+import { rootDocument, v1Document } from './documents.js';
+import { TokenGuard } from './agent-token.js';
+
+/** What the API needs from the agent. */
+export interface ApiAgent {
+  /** `{started_at, version}` for `/v1/status`. */
+  status(): { started_at: number; version: string };
+  /** True when `token` equals the agent's current token. */
+  validateToken(token: string | undefined): boolean;
+  /** Runs and lists commands. */
+  readonly executor: CommandExecutor;
+}
+
+/** Largest accepted body (configdrives with Ignition can be large). */
+const BODY_LIMIT = '64mb';
+
+/** Build the express app. */
+export function createApp(agent: ApiAgent, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  const guard = new TokenGuard(agent);
+  const router = express.Router({ strict: true, caseSensitive: true });
+  const rawBody = express.text({ type: () => true, limit: BODY_LIMIT });
+
+  router.get('/', (req, res) => { send(res, rootDocument(rootUrl(req))); });
+  router.get('/v1/', (req, res) => { send(res, v1Document(rootUrl(req))); });
+  for (const prefix of ['/v1', '']) {
+    router.get(`${prefix}/status`, (_req, res) => { send(res, agent.status()); });
+    router.get(`${prefix}/commands/`, guard.forGet(), (_req, res) => {
+      send(res, { commands: agent.executor.list().map((r) => r.toJSON()) });
+    });
+    router.get(`${prefix}/commands/:id`, guard.forGet(), wrap(async (req, res) => {
+      const result = agent.executor.get(String(req.params['id']));
+      if (isTrue(req.query['wait'])) await result.wait();
+      send(res, result.toJSON());
+    }));
+    router.post(`${prefix}/commands/`, rawBody, wrap(async (req, res) => {
+      const body = parseCommandBody(req.body);
+      guard.checkPost(req);
+      const result = await agent.executor.execute(body.name, body.params);
+      if (isTrue(req.query['wait'])) await result.wait();
+      send(res, result.toJSON());
+    }));
+  }
+  app.use(router);
+  app.use(slashRedirects());
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new HttpFault(knownPath(req.path) ? 405 : 404, knownPath(req.path) ? DESCRIPTIONS.methodNotAllowed : DESCRIPTIONS.notFound));
+  });
+  app.use(faultHandler(logger));
+  return app;
+}
+
+function send(res: Response, body: unknown): void {
+  res.status(200).type('application/json').send(JSON.stringify(body));
+}
+
+function rootUrl(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
+
+function isTrue(value: unknown): boolean {
+  return typeof value === 'string' && value.toLowerCase() === 'true';
+}
+
+/** IPA: force-parse JSON; name and an object params are required. */
+function parseCommandBody(raw: unknown): { name: string; params: Record<string, unknown> } {
+  let body: unknown;
+  try {
+    body = JSON.parse(typeof raw === 'string' ? raw : '');
+  } catch (error) {
+    throw new HttpFault(400, `Failed to decode JSON object: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpFault(400, 'Missing or invalid name or params');
+  const { name, params } = body as { name?: unknown; params?: unknown };
+  if (typeof name !== 'string' || typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new HttpFault(400, 'Missing or invalid name or params');
+  }
+  return { name, params: params as Record<string, unknown> };
+}
+
+const COLLECTIONS = new Set(['/v1', '/v1/commands', '/commands']);
+
+/** werkzeug's strict_slashes: redirect the unslashed collection paths. */
+function slashRedirects() {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!COLLECTIONS.has(req.path)) { next(); return; }
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    res.redirect(308, `${rootUrl(req)}${req.path}/${query}`);
+  };
+}
+
+function knownPath(path: string): boolean {
+  return path === '/' || path === '/v1/' || /^\/(v1\/)?(status|commands\/(?:[^/]+)?)$/.test(path);
+}
+
+type AsyncHandler = (req: Request, res: Response) => Promise<void>;
+
+function wrap(handler: AsyncHandler) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res).catch(next);
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * One command's result, serialised exactly as IPA's BaseCommandResult:
+ * `{id, command_name, command_status, command_error, command_result}`.
+ */
+import { randomUUID } from 'node:crypto';
+import { RestError, type SerializedError } from '../errors.js';
+import type { CommandStatus } from './types.js';
+
+/** IPA's wire shape of a command result (plus our optional progress field). */
+export interface CommandResultJSON {
+  id: string;
+  command_name: string;
+  command_status: CommandStatus;
+  command_error: SerializedError | null;
+  command_result: unknown;
+  /**
+   * Our extension: progress of a RUNNING command (e.g. coreos-installer's
+   * "Read disk 1.2 GiB/3.4 GiB (35%)"). Present only while running and only
+   * when the command reported progress; Ironic ignores unknown fields.
+   */
+  command_progress?: Record<string, unknown>;
+}
+
+/** A command that has been accepted: running or finished. */
+export class CommandResult {
+  readonly id: string;
+  status: CommandStatus;
+  error: RestError | null = null;
+  result: unknown = null;
+  progress: Record<string, unknown> | null = null;
+  private readonly finished: Promise<void>;
+  private resolveFinished: () => void = () => undefined;
+
+  constructor(
+    /** The bare command name, e.g. `execute_deploy_step` (never `deploy.`-prefixed). */
+    readonly commandName: string,
+    /** `sync` results wrap strings without the command name; `async` ones with it. */
+    readonly mode: 'sync' | 'async',
+    options: { id?: string; status?: CommandStatus } = {},
+  ) {
+    this.id = options.id ?? randomUUID();
+    this.status = options.status ?? 'RUNNING';
+    this.finished = new Promise((resolve) => { this.resolveFinished = resolve; });
+    if (this.status !== 'RUNNING') this.resolveFinished();
+  }
+
+  /** True once the command finished, whatever its outcome. */
+  isDone(): boolean {
+    return this.status !== 'RUNNING';
+  }
+
+  /** Resolves when the command finishes (IPA's `join`). */
+  wait(): Promise<void> {
+    return this.finished;
+  }
+
+  /** Mark success. Strings are wrapped as `{result: ...}` like IPA. */
+  succeed(value: unknown): void {
+    this.result = wrapResult(this.commandName, this.mode, value);
+    this.status = 'SUCCEEDED';
+    this.progress = null;
+    this.resolveFinished();
+  }
+
+  /** Mark failure; `status` is CLEAN_VERSION_MISMATCH for VersionMismatch. */
+  fail(error: RestError, status: CommandStatus = 'FAILED'): void {
+    this.error = error;
+    this.result = null;
+    this.status = status;
+    this.progress = null;
+    this.resolveFinished();
+  }
+
+  /** IPA wire shape. */
+  toJSON(): CommandResultJSON {
+    const json: CommandResultJSON = {
+      id: this.id,
+      command_name: this.commandName,
+      command_status: this.status,
+      command_error: this.error === null ? null : this.error.toJSON(),
+      command_result: this.result,
+    };
+    if (this.status === 'RUNNING' && this.progress !== null) json.command_progress = this.progress;
+    return json;
+  }
+}
+
+/**
+ * IPA wraps string results: sync → `{result: text}`, async → `{result: "<command>: text"}`.
+ * Anything else is returned as is (undefined becomes null).
+ */
+export function wrapResult(commandName: string, mode: 'sync' | 'async', value: unknown): unknown {
+  if (typeof value === 'string') return { result: mode === 'async' ? `${commandName}: ${value}` : value };
+  return value === undefined ? null : value;
+}

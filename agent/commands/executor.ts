@@ -1,0 +1,178 @@
+/**
+ * Runs `<extension>.<command>` one at a time, as IPA's ExecuteCommandMixin:
+ * a new command while the last one runs is AgentIsBusy (409); every accepted
+ * command is recorded, in order, for `GET /v1/commands/`.
+ */
+import {
+  AgentIsBusy,
+  CommandExecutionError,
+  InvalidCommandError,
+  InvalidContentError,
+  RequestedObjectNotFoundError,
+  RestError,
+  VersionMismatch,
+  toRestError,
+} from '../errors.js';
+import type { Logger } from '../logger.js';
+import { CommandResult } from './command-result.js';
+import type { CommandSpec, Extension } from './types.js';
+
+/** Persistence hook for the command history (see command-journal.ts). */
+export interface CommandHistoryObserver {
+  /** Called after every change with the whole history and the params of running commands. */
+  changed(history: readonly CommandResult[], runningParams: ReadonlyMap<string, PendingCommand>): void;
+}
+
+/** A command kept for resumption: full name and params. */
+export interface PendingCommand {
+  name: string;
+  params: Record<string, unknown>;
+}
+
+/** Dependencies of the executor. */
+export interface CommandExecutorOptions {
+  extensions: readonly Extension[];
+  logger: Logger;
+  /** Called when an async command finishes (the agent heartbeats at once). */
+  onAsyncComplete?: () => void;
+  /** Told about every change of the history. */
+  observer?: CommandHistoryObserver;
+}
+
+/** The command executor; one per agent. */
+export class CommandExecutor {
+  private readonly extensions: ReadonlyMap<string, Extension>;
+  private readonly history: CommandResult[] = [];
+  private readonly running = new Map<string, PendingCommand>();
+
+  constructor(private readonly options: CommandExecutorOptions) {
+    this.extensions = new Map(options.extensions.map((e) => [e.name, e]));
+  }
+
+  /** All results of this boot, oldest first. */
+  list(): readonly CommandResult[] {
+    return this.history;
+  }
+
+  /** One result by id. @throws RequestedObjectNotFoundError (404) */
+  get(id: string): CommandResult {
+    const found = this.history.find((r) => r.id === id);
+    if (found === undefined) throw new RequestedObjectNotFoundError('Command Result', id);
+    return found;
+  }
+
+  /** Forget every result: a new "boot" as far as Ironic is concerned (new token). */
+  reset(): void {
+    this.history.length = 0;
+    this.running.clear();
+    this.notify();
+  }
+
+  /** Put back results recorded before a restart (oldest first). */
+  restore(results: readonly CommandResult[]): void {
+    this.history.push(...results);
+    this.notify();
+  }
+
+  /**
+   * Run a command by its full name.
+   * @throws InvalidCommandError / RequestedObjectNotFoundError / AgentIsBusy /
+   *   InvalidContentError subclasses before anything is recorded. Any other
+   *   failure of a sync command is recorded as FAILED and returned.
+   */
+  async execute(name: string, params: Record<string, unknown>, options: { id?: string } = {}): Promise<CommandResult> {
+    const [extName, commandName] = splitCommandName(name);
+    const last = this.history.at(-1);
+    if (last !== undefined && !last.isDone()) throw new AgentIsBusy(last.commandName);
+    const spec = this.findSpec(extName, commandName);
+    spec.validate?.(params);
+    const result = new CommandResult(commandName, spec.mode, options.id === undefined ? {} : { id: options.id });
+    this.history.push(result);
+    if (spec.mode === 'sync') {
+      await this.runInto(result, spec, params);
+      this.notify();
+      return result;
+    }
+    this.running.set(result.id, { name, params });
+    this.notify();
+    void this.runInto(result, spec, params).then(() => {
+      this.running.delete(result.id);
+      this.notify();
+      this.options.onAsyncComplete?.();
+    });
+    return result;
+  }
+
+  /** Run a command outside the history (for flow.start_flow); waits for it. */
+  async executeNested(name: string, params: Record<string, unknown>): Promise<CommandResult> {
+    const [extName, commandName] = splitCommandName(name);
+    const spec = this.findSpec(extName, commandName);
+    spec.validate?.(params);
+    const result = new CommandResult(commandName, spec.mode);
+    await this.runInto(result, spec, params);
+    return result;
+  }
+
+  /** True when `name` is a known `<extension>.<command>`. */
+  has(name: string): boolean {
+    try {
+      const [extName, commandName] = splitCommandName(name);
+      this.findSpec(extName, commandName);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private findSpec(extName: string, commandName: string): CommandSpec {
+    const ext = this.extensions.get(extName);
+    if (ext === undefined) throw new RequestedObjectNotFoundError('Extension', extName);
+    const spec = Object.hasOwn(ext.commands, commandName) ? ext.commands[commandName] : undefined;
+    if (spec === undefined) throw new InvalidCommandError(`Unknown command: ${commandName}`);
+    return spec;
+  }
+
+  private async runInto(result: CommandResult, spec: CommandSpec, params: Record<string, unknown>): Promise<void> {
+    const log = this.options.logger;
+    try {
+      const value = await spec.run(params, { progress: (p) => { result.progress = p; } });
+      result.succeed(value);
+      log.info('Command finished', { command: result.commandName, id: result.id, status: result.status });
+    } catch (error: unknown) {
+      if (spec.mode === 'sync' && error instanceof InvalidContentError) {
+        this.history.splice(this.history.indexOf(result), 1);
+        throw error;
+      }
+      const restError = toRestError(error);
+      result.fail(restError, error instanceof VersionMismatch ? 'CLEAN_VERSION_MISMATCH' : 'FAILED');
+      logFailure(log, result, restError);
+    }
+  }
+
+  private notify(): void {
+    this.options.observer?.changed(this.history, this.running);
+  }
+}
+
+/**
+ * Split `"<extension>.<command>"` on the first dot.
+ * @throws InvalidCommandError when the form is wrong
+ */
+export function splitCommandName(name: string): [string, string] {
+  const dot = name.indexOf('.');
+  if (dot <= 0 || dot === name.length - 1) {
+    throw new InvalidCommandError('Command name must be of the form <extension>.<name>');
+  }
+  return [name.slice(0, dot), name.slice(dot + 1)];
+}
+
+function logFailure(log: Logger, result: CommandResult, error: RestError): void {
+  const unexpected = !(error instanceof RestError) || error instanceof CommandExecutionError;
+  log.error('Command failed', {
+    command: result.commandName,
+    id: result.id,
+    type: error.type,
+    details: error.details,
+    unexpected,
+  });
+}

@@ -1,0 +1,42 @@
+/** Configurable hardware managers for dispatcher and extension tests. */
+import { IncompatibleHardwareMethodError } from '../../agent/errors.js';
+import type { HardwareManager, ManagerMethods, StepSpec } from '../../agent/hardware/types.js';
+
+/** Options for {@link fakeManager}. */
+export interface FakeManagerOptions {
+  name?: string;
+  className?: string;
+  version?: string;
+  support?: number;
+  steps?: StepSpec[];
+  methods?: Partial<ManagerMethods>;
+  onInitialize?: () => void;
+}
+
+/** A manager whose behaviour is given as data. */
+export function fakeManager(options: FakeManagerOptions = {}): HardwareManager {
+  const className = options.className ?? 'FakeHardwareManager';
+  const manager: HardwareManager = {
+    name: options.name ?? className,
+    className,
+    version: options.version ?? '1.0',
+    evaluateSupport: async () => options.support ?? 1,
+    steps: options.steps ?? [],
+    methods: options.methods ?? {},
+  };
+  if (options.onInitialize !== undefined) {
+    const init = options.onInitialize;
+    return { ...manager, initialize: async () => { init(); } };
+  }
+  return manager;
+}
+
+/** A method implementation that always defers to the next manager. */
+export function incompatible(): never {
+  throw new IncompatibleHardwareMethodError();
+}
+
+/** A step that records its context and returns `value`. */
+export function recordingStep(step: string, priority: StepSpec['priority'], value: unknown = null, calls: unknown[] = []): StepSpec {
+  return { step, interface: 'deploy', priority, run: async (context) => { calls.push(context); return value; } };
+}
