@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CommandExecutor } from '../../../agent/commands/executor.js';
+import { CommandJournal } from '../../../agent/commands/command-journal.js';
+import type { Extension } from '../../../agent/commands/types.js';
+import { CleaningError } from '../../../agent/errors.js';
+import { createTestLogger } from '../../helpers/logger.js';
+
+describe('commands/command-journal', () => {
+  let dir: string;
+  let hold: () => void;
+  const ext: Extension = {
+    name: 'clean',
+    commands: {
+      get_clean_steps: { mode: 'sync', run: async () => ({ clean_steps: {} }) },
+      execute_clean_step: { mode: 'async', run: async () => { await new Promise<void>((r) => { hold = r; }); return { clean_result: null }; } },
+      fail: { mode: 'sync', run: async () => { throw new CleaningError('disk on fire'); } },
+    },
+  };
+  const { logger } = createTestLogger();
+
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'journal-')); hold = () => undefined; });
+  afterEach(() => { hold(); rmSync(dir, { recursive: true, force: true }); });
+
+  it('persists the history 0600 in a 0700 dir and restores it in the same boot', async () => {
+    const state = join(dir, 'state');
+    const journal = new CommandJournal(state, 'boot-1', logger);
+    const executor = new CommandExecutor({ extensions: [ext], logger, observer: journal });
+    const steps = await executor.execute('clean.get_clean_steps', {});
+    await executor.execute('clean.fail', {});
+
+    const restored = new CommandJournal(state, 'boot-1', logger).load(() => true);
+
+    expect(statSync(join(state, 'commands.json')).mode & 0o777).to.equal(0o600);
+    expect(statSync(state).mode & 0o777).to.equal(0o700);
+    expect(restored.finished.map((r) => r.toJSON())).to.deep.equal([
+      steps.toJSON(),
+      { ...restored.finished[1]?.toJSON(), command_status: 'FAILED', command_error: { type: 'CleaningError', code: 500, message: 'Clean step failed', details: 'disk on fire' } },
+    ]);
+    expect(restored.resume).to.equal(null);
+  });
+
+  it('returns an interrupted resumable step for resumption under the same id', async () => {
+    const journal = new CommandJournal(dir, 'boot-1', logger);
+    const executor = new CommandExecutor({ extensions: [ext], logger, observer: journal });
+    const running = await executor.execute('clean.execute_clean_step', { step: { step: 'erase_devices_metadata' } });
+
+    const restored = new CommandJournal(dir, 'boot-1', logger).load((name) => name.endsWith('_step'));
+
+    expect(restored.resume).to.deep.equal({ id: running.id, name: 'clean.execute_clean_step', params: { step: { step: 'erase_devices_metadata' } } });
+    expect(restored.finished).to.have.length(0);
+  });
+
+  it('marks a non-resumable interrupted command FAILED', async () => {
+    const executor = new CommandExecutor({ extensions: [ext], logger, observer: new CommandJournal(dir, 'boot-1', logger) });
+    await executor.execute('clean.execute_clean_step', {});
+
+    const restored = new CommandJournal(dir, 'boot-1', logger).load(() => false);
+
+    expect(restored.finished[0]?.toJSON()).to.deep.include({ command_status: 'FAILED' });
+    expect(restored.finished[0]?.error?.details).to.equal('The agent process restarted while this command was running');
+  });
+
+  it('ignores the history of another boot and a corrupt file', async () => {
+    const executor = new CommandExecutor({ extensions: [ext], logger, observer: new CommandJournal(dir, 'boot-1', logger) });
+    await executor.execute('clean.get_clean_steps', {});
+
+    expect(new CommandJournal(dir, 'boot-2', logger).load(() => true).finished).to.have.length(0);
+    writeFileSync(join(dir, 'commands.json'), '{not json');
+    expect(new CommandJournal(dir, 'boot-1', logger).load(() => true).finished).to.have.length(0);
+    expect(readFileSync(join(dir, 'commands.json'), 'utf8')).to.equal('{not json');
+  });
+});
