@@ -1,0 +1,159 @@
+/**
+ * The heartbeat loop: tells Ironic the agent is alive and where its API is.
+ * Port of IPA agent.IronicPythonAgentHeartbeater, with one deliberate
+ * deviation: `force()` heartbeats at once (IPA waits until 5 s have passed
+ * since the previous heartbeat), because Ironic then moves on within a second.
+ */
+import { HeartbeatConflictError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Clock, RandomSource } from './clock.js';
+import type { HeartbeatRequest } from './client.js';
+import { heartbeatDelayAfterError, heartbeatDelayAfterSuccess } from './jitter.js';
+import { IronicResponseError } from './response.js';
+
+/** The part of IronicClient the heartbeater needs. */
+export interface HeartbeatClient {
+  heartbeat(request: HeartbeatRequest): Promise<void>;
+}
+
+/** Options of {@link Heartbeater}. */
+export interface HeartbeaterOptions {
+  client: HeartbeatClient;
+  /** Builds each heartbeat's content (node, callback URL, current token). May throw; that counts as a failed heartbeat. */
+  request: () => HeartbeatRequest;
+  /** The lookup's `heartbeat_timeout` in seconds, read before each scheduling. */
+  heartbeatTimeoutSec: () => number;
+  clock: Clock;
+  random: RandomSource;
+  logger: Logger;
+  /**
+   * Called when Ironic refuses the agent token (400 mentioning the agent
+   * token: Ironic power-cycled the node, or the token is wrong). The agent
+   * looks the node up again. Not awaited by the loop; not called again while
+   * a previous call is still running.
+   */
+  onTokenRejected?: () => void | Promise<void>;
+}
+
+/** The last heartbeat that was attempted. */
+export interface HeartbeatRecord {
+  /** When it finished (clock milliseconds). */
+  at: number;
+  ok: boolean;
+  /** Why it failed (no secrets), when it did. */
+  error?: string;
+}
+
+/** Jittered heartbeat loop with force() and stop(). Never throws out of its loop. */
+export class Heartbeater {
+  private readonly options: HeartbeaterOptions;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private forced = false;
+  private nextAt = 0;
+  private wake: AbortController | null = null;
+  private tokenHook: Promise<void> | null = null;
+  private last: HeartbeatRecord | null = null;
+
+  constructor(options: HeartbeaterOptions) {
+    this.options = options;
+  }
+
+  /** The last attempted heartbeat, or null before the first one finished. */
+  get lastHeartbeat(): HeartbeatRecord | null {
+    return this.last === null ? null : { ...this.last };
+  }
+
+  /** When the next heartbeat is due (clock milliseconds); 0 before the first. */
+  get nextHeartbeatAt(): number {
+    return this.nextAt;
+  }
+
+  /** Start the loop; the first heartbeat is sent at once. Idempotent. */
+  start(): void {
+    if (this.running !== null) return;
+    this.stopped = false;
+    this.options.logger.info('Starting heartbeater');
+    this.running = this.loop();
+  }
+
+  /** Send the next heartbeat now (e.g. an async command finished), even if one was sent a moment ago. */
+  force(): void {
+    this.forced = true;
+    this.wake?.abort();
+  }
+
+  /** Stop the loop; resolves once a heartbeat in flight (if any) has finished. */
+  async stop(): Promise<void> {
+    if (this.running === null) return;
+    this.options.logger.info('Stopping heartbeater');
+    this.stopped = true;
+    this.wake?.abort();
+    await this.running;
+    this.running = null;
+  }
+
+  private async loop(): Promise<void> {
+    const { clock, logger } = this.options;
+    while (!this.stopped) {
+      try {
+        const dueInMs = this.nextAt - clock.now();
+        if (dueInMs > 0 && !this.forced) {
+          this.wake = new AbortController();
+          await clock.sleep(dueInMs, this.wake.signal);
+          continue;
+        }
+        this.forced = false;
+        await this.beat();
+      } catch (error) {
+        logger.error('Unexpected error in the heartbeat loop', { error: error instanceof Error ? error.message : String(error) });
+        this.nextAt = clock.now() + heartbeatDelayAfterError(this.options.random) * 1000;
+      }
+    }
+  }
+
+  /** One heartbeat and the scheduling of the next. */
+  private async beat(): Promise<void> {
+    const { clock, logger, random } = this.options;
+    let intervalSec: number;
+    try {
+      await this.options.client.heartbeat(this.options.request());
+      this.last = { at: clock.now(), ok: true };
+      intervalSec = heartbeatDelayAfterSuccess(this.options.heartbeatTimeoutSec(), random);
+      logger.debug('Heartbeat successful');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.last = { at: clock.now(), ok: false, error: message };
+      intervalSec = heartbeatDelayAfterError(random);
+      if (error instanceof HeartbeatConflictError) logger.warn('Conflict error sending heartbeat', { error: message });
+      else logger.error('Error sending heartbeat', { error: message });
+      if (isTokenRejection(error)) this.tokenRejected();
+    }
+    this.nextAt = clock.now() + intervalSec * 1000;
+    logger.info('Sleeping before next heartbeat', { intervalSec: Math.round(intervalSec * 100) / 100 });
+  }
+
+  /** Run the hook once at a time, detached from the loop so it may call stop(). */
+  private tokenRejected(): void {
+    const hook = this.options.onTokenRejected;
+    if (hook === undefined || this.tokenHook !== null) return;
+    this.options.logger.warn('Ironic rejected the agent token; asking the agent to look the node up again');
+    this.tokenHook = Promise.resolve()
+      .then(hook)
+      .catch((error: unknown) => {
+        this.options.logger.error('The token-rejected handler failed', { error: error instanceof Error ? error.message : String(error) });
+      })
+      .finally(() => {
+        this.tokenHook = null;
+      });
+  }
+}
+
+/**
+ * True for Ironic's 400 about the agent token ("Invalid or missing agent
+ * token received.", "Agent token is required for heartbeat processing.").
+ */
+export function isTokenRejection(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof IronicResponseError && cause.status === 400 && /agent token/i.test(cause.faultstring);
+}
