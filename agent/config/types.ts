@@ -68,6 +68,8 @@ export interface AgentConfig {
   autoTlsAllowedClockSkew: number;
   /** `tls_min_version`: 1.2 or 1.3. Default 1.2. */
   tlsMinVersion: '1.2' | '1.3';
+  /** `tls_cipher_suites`: OpenSSL cipher list for TLS 1.2. Default null (IPA's ECDHE AES-GCM list). */
+  tlsCipherSuites: string | null;
   /** `debug`. Default false. */
   debug: boolean;
   /** Our own: JSON log lines. Default false. */
@@ -79,6 +81,8 @@ export interface AgentConfig {
   diskWaitDelay: number;
   /** `collect_lldp`. Default false. */
   collectLldp: boolean;
+  /** `lldp_timeout` seconds. Default 30. */
+  lldpTimeout: number;
   /** `enable_vlan_interfaces`. Default ''. */
   enableVlanInterfaces: string;
   /** `guard_special_filesystems`. Default true. */

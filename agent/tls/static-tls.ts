@@ -1,0 +1,49 @@
+/**
+ * Static TLS (`listen_tls` with `tls_cert_file` / `tls_key_file`): read and
+ * check the operator's certificate and key before the API starts, so a bad
+ * file fails startup with a message naming the option and the file.
+ */
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../errors.js';
+import type { TlsMaterial } from './auto-tls.js';
+
+/**
+ * Load the PEM certificate and key and check that they belong together and
+ * that the certificate has not expired.
+ * @param now - the current time (default: now), injectable for tests
+ * @throws ConfigError naming the option and file and what to fix
+ */
+export async function loadStaticTls(certFile: string, keyFile: string, now: Date = new Date()): Promise<TlsMaterial> {
+  const certPem = await readPem('tls_cert_file', certFile);
+  const keyPem = await readPem('tls_key_file', keyFile);
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(certPem);
+  } catch {
+    throw new ConfigError(`tls_cert_file ${certFile} does not hold a PEM certificate: point it at a "BEGIN CERTIFICATE" file`);
+  }
+  let key: ReturnType<typeof createPrivateKey>;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch {
+    throw new ConfigError(`tls_key_file ${keyFile} does not hold an unencrypted PEM private key: `
+      + 'point it at a "BEGIN PRIVATE KEY" file (encrypted keys are not supported)');
+  }
+  if (!cert.checkPrivateKey(key)) {
+    throw new ConfigError(`tls_key_file ${keyFile} is not the key of the certificate in tls_cert_file ${certFile}: use the matching pair`);
+  }
+  if (new Date(cert.validTo).getTime() < now.getTime()) {
+    throw new ConfigError(`the certificate in tls_cert_file ${certFile} expired on ${new Date(cert.validTo).toISOString()}: renew it`);
+  }
+  return { certPem, keyPem };
+}
+
+async function readPem(option: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(`cannot read ${option} ${file} (${code}): check the path and that the agent can read it`);
+  }
+}
