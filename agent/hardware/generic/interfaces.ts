@@ -1,0 +1,184 @@
+/**
+ * `inventory.interfaces` from /sys/class/net and `ip -j addr`.
+ *
+ * Port of IPA GenericHardwareManager.list_network_interfaces /
+ * get_interface_info and netutils: physical NICs, VLANs (`name.N`) and bonds;
+ * no loopback; no interface without a usable MAC (IPA also ignores MACs
+ * starting `fa:`); no BMC USB NICs (drivers cdc_ether / cdc_ncm, which share
+ * MACs across machines — the OpenShift CoreOS manager's filter_device).
+ * speed_mbps: lshw capacity/speed as IPA, else sysfs `speed` (our addition).
+ */
+import { basename } from 'node:path';
+import type { Runner } from '../../exec/runner.js';
+import type { Logger } from '../../logger.js';
+import { readdirOrEmpty, readTrimmed, type FsReader } from '../../util/fs-reader.js';
+
+/** IPA's serialised NetworkInterface. */
+export interface NetworkInterfaceInventory {
+  name: string;
+  mac_address: string;
+  ipv4_address: string | null;
+  ipv6_address: string | null;
+  has_carrier: boolean;
+  /** LLDP TLVs; null (this agent does not collect LLDP). */
+  lldp: null;
+  vendor: string | null;
+  product: string | null;
+  /** InfiniBand DHCP client id; null (IPA never fills it either). */
+  client_id: null;
+  biosdevname: string | null;
+  speed_mbps: number | null;
+  pci_address: string | null;
+  driver: string | null;
+}
+
+/** Drivers of BMC USB NICs, which must never be reported. */
+export const BMC_USB_NIC_DRIVERS = ['cdc_ether', 'cdc_ncm'];
+
+/** Addresses of one link from `ip -j addr`. */
+export interface LinkAddresses {
+  mac: string | null;
+  ipv4: string | null;
+  ipv6: string | null;
+}
+
+interface IpLink {
+  ifname?: string;
+  address?: string;
+  permaddr?: string;
+  addr_info?: Array<{ family?: string; local?: string; scope?: string }>;
+}
+
+/**
+ * Parse `ip -j addr` into name → addresses: the permanent MAC when ip shows one,
+ * the first IPv4, the first IPv6 (link-local ones as `fe80::…%<name>`, as psutil gives them).
+ */
+export function parseIpAddr(json: string): Map<string, LinkAddresses> {
+  const out = new Map<string, LinkAddresses>();
+  const links = JSON.parse(json) as IpLink[];
+  for (const link of Array.isArray(links) ? links : []) {
+    if (typeof link.ifname !== 'string') continue;
+    const info = link.addr_info ?? [];
+    const v4 = info.find((a) => a.family === 'inet' && typeof a.local === 'string');
+    const v6 = info.find((a) => a.family === 'inet6' && typeof a.local === 'string');
+    out.set(link.ifname, {
+      mac: link.permaddr ?? link.address ?? null,
+      ipv4: v4?.local ?? null,
+      ipv6: v6?.local === undefined ? null : v6.scope === 'link' ? `${v6.local}%${link.ifname}` : v6.local,
+    });
+  }
+  return out;
+}
+
+interface LshwNet {
+  class?: string;
+  logicalname?: string | string[];
+  capacity?: number;
+  size?: number;
+  units?: string;
+  children?: LshwNet[];
+}
+
+/** A NIC's speed from lshw (capacity, else current size) in Mbit/s, or null. */
+export function speedFromLshw(lshw: unknown, name: string): number | null {
+  const stack: LshwNet[] = [(Array.isArray(lshw) ? lshw[0] : lshw) as LshwNet];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === undefined || node === null) continue;
+    const names = Array.isArray(node.logicalname) ? node.logicalname : [node.logicalname];
+    if (node.class === 'network' && names.includes(name)) {
+      const bits = node.capacity ?? node.size;
+      if (bits === undefined || (node.units ?? 'bit/s') !== 'bit/s') return null;
+      return Math.trunc(bits / 1_000_000);
+    }
+    stack.push(...(node.children ?? []));
+  }
+  return null;
+}
+
+/** Collects the interface list; remembers only whether "biosdevname missing" was logged. */
+export class InterfaceCollector {
+  private reportedNoBiosdevname = false;
+
+  constructor(
+    private readonly runner: Runner,
+    private readonly fs: FsReader,
+    private readonly logger: Logger,
+    private readonly sysRoot: string = '/sys',
+  ) {}
+
+  /** The interfaces, in /sys/class/net name order. `lshw` is `lshw -json` output or null. */
+  async collect(lshw: unknown): Promise<NetworkInterfaceInventory[]> {
+    const addresses = parseIpAddr((await this.runner.run(['ip', '-j', 'addr'])).stdout);
+    const names = (await readdirOrEmpty(this.fs, `${this.sysRoot}/class/net`)).sort();
+    const out: NetworkInterfaceInventory[] = [];
+    for (const name of names) {
+      if (!(await this.isInterface(name))) continue;
+      const nic = await this.describe(name, addresses.get(name), lshw);
+      if (nic !== null) out.push(nic);
+    }
+    return out;
+  }
+
+  private async isInterface(name: string): Promise<boolean> {
+    if (name === 'lo') return false;
+    const net = `${this.sysRoot}/class/net/${name}`;
+    return isVlan(name) || (await this.fs.exists(`${net}/device`)) || this.fs.exists(`${net}/bonding`);
+  }
+
+  private async describe(name: string, addrs: LinkAddresses | undefined, lshw: unknown): Promise<NetworkInterfaceInventory | null> {
+    const net = `${this.sysRoot}/class/net/${name}`;
+    const mac = (addrs?.mac ?? (await readTrimmed(this.fs, `${net}/address`)))?.toLowerCase() ?? null;
+    if (mac === null || mac === '00:00:00:00:00:00') return null;
+    if (mac.startsWith('fa:')) {
+      this.logger.warn('Ignoring an interface with a locally assigned MAC address starting fa:', { interface: name, mac });
+      return null;
+    }
+    const driver = await linkName(this.fs, `${net}/device/driver`);
+    if (driver !== null && BMC_USB_NIC_DRIVERS.includes(driver)) {
+      this.logger.debug('Ignoring a BMC USB network interface', { interface: name, driver });
+      return null;
+    }
+    const sysSpeed = Number.parseInt((await readTrimmed(this.fs, `${net}/speed`)) ?? '', 10);
+    return {
+      name, mac_address: mac, ipv4_address: addrs?.ipv4 ?? null, ipv6_address: addrs?.ipv6 ?? null,
+      has_carrier: (await readTrimmed(this.fs, `${net}/carrier`)) === '1', lldp: null,
+      vendor: await readTrimmed(this.fs, `${net}/device/vendor`), product: await readTrimmed(this.fs, `${net}/device/device`),
+      client_id: null, biosdevname: await this.biosdevname(name),
+      speed_mbps: speedFromLshw(lshw, name) ?? (sysSpeed > 0 ? sysSpeed : null),
+      pci_address: await linkName(this.fs, `${net}/device`), driver,
+    };
+  }
+
+  private async biosdevname(name: string): Promise<string | null> {
+    if (isVlan(name)) return null;
+    try {
+      return (await this.runner.run(['biosdevname', '-i', name])).stdout.trim() || null;
+    } catch (error) {
+      const e = error as { notFound?: boolean; exitCode?: number | null };
+      if (e.notFound === true) {
+        if (!this.reportedNoBiosdevname) this.logger.debug('biosdevname is not installed; biosdevname stays null');
+        this.reportedNoBiosdevname = true;
+      } else if (e.exitCode === 4) {
+        this.logger.debug('biosdevname gives no names in a virtual machine', { interface: name });
+      } else {
+        this.logger.debug('biosdevname failed', { interface: name, exitCode: e.exitCode ?? null });
+      }
+      return null;
+    }
+  }
+}
+
+/** `eth0.100` is a VLAN interface (IPA's naming convention). */
+function isVlan(name: string): boolean {
+  const dot = name.indexOf('.');
+  return dot >= 0 && /^\d+$/.test(name.slice(dot + 1));
+}
+
+async function linkName(fs: FsReader, path: string): Promise<string | null> {
+  try {
+    return basename(await fs.readlink(path));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The hardware inventory in IPA's shape (ipa-protocol.md §6), sent with
+ * inspection and returned by `poll.get_hardware_info`.
+ *
+ * Port of IPA GenericHardwareManager.list_hardware_info and the methods it
+ * calls. Every source is injected: the Runner (lscpu, lshw, dmidecode, ip,
+ * biosdevname, ipmitool), an FsReader over configurable sysfs/procfs/dev
+ * roots, the block-device lister, and the hostname/architecture functions.
+ */
+import { hostname as osHostname, machine } from 'node:os';
+import type { AgentConfig } from '../../config/types.js';
+import type { Runner } from '../../exec/runner.js';
+import type { Logger } from '../../logger.js';
+import { readTrimmed, type FsReader } from '../../util/fs-reader.js';
+import type { BlockDeviceLister } from './block-devices.js';
+import { BmcDetector } from './bmc.js';
+import { cpuFromCpuinfo, cpuFromLscpu, type CpuInventory } from './cpu.js';
+import { serializeBlockDevice, type SerializedBlockDevice } from './disk-wire.js';
+import { InterfaceCollector, type NetworkInterfaceInventory } from './interfaces.js';
+import { memTotalFromMeminfo, physicalMbFromDmidecode, physicalMbFromLshw, physicalMbFromTotal, type MemoryInventory } from './memory.js';
+import { readSystemVendor, type SystemVendorInventory } from './system-vendor.js';
+
+/** `inventory.boot`. */
+export interface BootInfo {
+  current_boot_mode: 'uefi' | 'bios';
+  /** The kernel's BOOTIF value as given (e.g. `01-52-54-00-aa-bb-cc`), or null. */
+  pxe_interface: string | null;
+}
+
+/** IPA's inventory. `bmc_mac` is present only when known. */
+export interface Inventory {
+  interfaces: NetworkInterfaceInventory[];
+  cpu: CpuInventory;
+  disks: SerializedBlockDevice[];
+  memory: MemoryInventory;
+  bmc_address: string | null;
+  bmc_v6address: string | null;
+  system_vendor: SystemVendorInventory;
+  boot: BootInfo;
+  hostname: string;
+  bmc_mac?: string;
+}
+
+/** Where the host's pseudo filesystems are. */
+export interface InventoryPaths {
+  sys: string;
+  proc: string;
+  dev: string;
+}
+
+/** Constructor arguments of {@link InventoryCollector}. */
+export interface InventoryCollectorOptions {
+  runner: Runner;
+  fs: FsReader;
+  logger: Logger;
+  config: Pick<AgentConfig, 'bootif'>;
+  /** Lists `disks` (already limited by the device allowlist). */
+  blockDevices: Pick<BlockDeviceLister, 'list'>;
+  /** Defaults `/sys`, `/proc`, `/dev`. */
+  paths?: Partial<InventoryPaths>;
+  /** Default `os.hostname`. */
+  hostname?: () => string;
+  /** `uname -m` for the /proc/cpuinfo fallback. Default `os.machine`. */
+  architecture?: () => string;
+}
+
+/** Collects the inventory. Holds no cached hardware state. */
+export class InventoryCollector {
+  private readonly paths: InventoryPaths;
+  private readonly interfaces: InterfaceCollector;
+  private readonly bmc: BmcDetector;
+
+  constructor(private readonly options: InventoryCollectorOptions) {
+    this.paths = { sys: '/sys', proc: '/proc', dev: '/dev', ...options.paths };
+    this.interfaces = new InterfaceCollector(options.runner, options.fs, options.logger, this.paths.sys);
+    this.bmc = new BmcDetector(options.runner, options.fs, options.logger, this.paths.dev);
+  }
+
+  /**
+   * Collect everything. `skipBmc` (Ironic's `agent_skip_bmc_detect`) reports
+   * both BMC addresses as null without running ipmitool.
+   */
+  async collect(options: { skipBmc?: boolean } = {}): Promise<Inventory> {
+    const started = Date.now();
+    const lshw = await this.lshw();
+    const interfaces = await this.interfaces.collect(lshw);
+    const cpu = await this.cpu();
+    const disks = (await this.options.blockDevices.list()).map(serializeBlockDevice);
+    const memory = await this.memory(lshw);
+    const bmc = options.skipBmc === true ? { address: null, v6address: null, mac: null } : await this.bmc.detect();
+    const inventory: Inventory = {
+      interfaces, cpu, disks, memory, bmc_address: bmc.address, bmc_v6address: bmc.v6address,
+      system_vendor: await readSystemVendor(this.options.fs, this.paths.sys), boot: await this.bootInfo(),
+      hostname: (this.options.hostname ?? osHostname)(),
+    };
+    if (bmc.mac !== null) inventory.bmc_mac = bmc.mac;
+    this.options.logger.info('Inventory collected', { seconds: (Date.now() - started) / 1000 });
+    return inventory;
+  }
+
+  /** `{current_boot_mode, pxe_interface}` (IPA get_boot_info). */
+  async bootInfo(): Promise<BootInfo> {
+    const uefi = await this.options.fs.exists(`${this.paths.sys}/firmware/efi`);
+    return { current_boot_mode: uefi ? 'uefi' : 'bios', pxe_interface: this.options.config.bootif };
+  }
+
+  /** lscpu (C locale), else /proc/cpuinfo alone. */
+  async cpu(): Promise<CpuInventory> {
+    const cpuinfo = await readTrimmed(this.options.fs, `${this.paths.proc}/cpuinfo`);
+    try {
+      const { stdout } = await this.options.runner.run(['lscpu'], { env: { LC_ALL: 'C' } });
+      return cpuFromLscpu(stdout, cpuinfo);
+    } catch (error) {
+      this.options.logger.warn('lscpu failed; reading CPU information from /proc/cpuinfo', { error: (error as Error).message });
+      return cpuFromCpuinfo(cpuinfo ?? '', (this.options.architecture ?? machine)());
+    }
+  }
+
+  /** MemTotal, and installed RAM from lshw, else dmidecode, else estimated (the source is logged). */
+  async memory(lshw: unknown): Promise<MemoryInventory> {
+    const meminfo = await readTrimmed(this.options.fs, `${this.paths.proc}/meminfo`);
+    const total = meminfo === null ? null : memTotalFromMeminfo(meminfo);
+    let physical = lshw === null ? null : physicalMbFromLshw(lshw);
+    let source = 'lshw';
+    if (physical === null) {
+      physical = await this.dmidecodeMemory();
+      source = 'dmidecode';
+    }
+    if (physical === null && total !== null) {
+      physical = physicalMbFromTotal(total);
+      source = 'MemTotal rounded up to whole GiB';
+    }
+    this.options.logger.debug('Physical memory size', { physical_mb: physical, source: physical === null ? 'unknown' : source });
+    return { total, physical_mb: physical };
+  }
+
+  private async dmidecodeMemory(): Promise<number | null> {
+    try {
+      return physicalMbFromDmidecode((await this.options.runner.run(['dmidecode', '-t', 'memory'])).stdout);
+    } catch (error) {
+      this.options.logger.debug('dmidecode gave no memory information', { error: (error as Error).message });
+      return null;
+    }
+  }
+
+  /** `lshw -quiet -json`, or null when lshw is missing or fails. */
+  private async lshw(): Promise<unknown> {
+    try {
+      return JSON.parse((await this.options.runner.run(['lshw', '-quiet', '-json'], { timeoutMs: 300_000 })).stdout) as unknown;
+    } catch (error) {
+      this.options.logger.debug('lshw gave no hardware information', { error: (error as Error).message });
+      return null;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * `inventory.system_vendor` from the DMI attributes in /sys/class/dmi/id.
+ *
+ * IPA reads the same DMI values through `lshw -json` (product, serial, vendor
+ * and the firmware node); sysfs needs no extra tool. Missing values are empty
+ * strings, as in IPA. (`product_serial` is readable by root only.)
+ */
+import { readTrimmed, type FsReader } from '../../util/fs-reader.js';
+
+/** IPA's serialised SystemFirmware. */
+export interface FirmwareInventory {
+  vendor: string;
+  version: string;
+  build_date: string;
+}
+
+/** IPA's serialised SystemVendorInfo. */
+export interface SystemVendorInventory {
+  product_name: string;
+  serial_number: string;
+  manufacturer: string;
+  firmware: FirmwareInventory;
+}
+
+/** Read the DMI identity of the machine; `sysRoot` defaults to `/sys`. */
+export async function readSystemVendor(fs: FsReader, sysRoot = '/sys'): Promise<SystemVendorInventory> {
+  const dmi = async (name: string): Promise<string> => (await readTrimmed(fs, `${sysRoot}/class/dmi/id/${name}`)) ?? '';
+  return {
+    product_name: await dmi('product_name'),
+    serial_number: await dmi('product_serial'),
+    manufacturer: await dmi('sys_vendor'),
+    firmware: { vendor: await dmi('bios_vendor'), version: await dmi('bios_version'), build_date: await dmi('bios_date') },
+  };
+}
