@@ -1,0 +1,101 @@
+/**
+ * The `erase_devices_metadata` step: wipe partition tables and filesystem
+ * signatures on every erasable disk and partition, without zeroing whole disks.
+ *
+ * Port of IPA GenericHardwareManager.erase_devices_metadata and
+ * disk_utils.destroy_disk_metadata.
+ */
+import { BlockDeviceEraseError, CommandExecutionError } from '../../../errors.js';
+import type { BlockDevice, Node } from '../../types.js';
+import { waitUntilNotBusy, type BusyWaitOptions } from './busy.js';
+import { C_LOCALE, type EraseDeps, type SafetyCheck } from './deps.js';
+import { errorText, listErasableDevices } from './device-checks.js';
+import { gptZeroCommands, planGptZero, type GptZeroPlan } from './gpt-zero.js';
+
+/** Arguments of {@link eraseDevicesMetadata}. */
+export interface EraseMetadataOptions extends EraseDeps {
+  /** Allowlisted, skip-list-filtered disks with their partitions. Nothing else is touched. */
+  devices: readonly BlockDevice[];
+  node: Node;
+  /** Safety check run on every device before anything is written. */
+  guard: SafetyCheck;
+  /** fuser polling after each device. */
+  busyWait?: BusyWaitOptions;
+}
+
+/**
+ * Destroy the metadata of every erasable device (partitions before their disk;
+ * virtual media, RAID members and read-only devices skipped).
+ *
+ * Every device passes the safety check before the first one is written (IPA
+ * checks each device just before wiping it, so a refusal could come after
+ * other disks were already wiped). Failures are collected per device.
+ * @throws ProtectedDeviceError from the guard, before anything is written
+ * @throws BlockDeviceEraseError listing every device that failed
+ */
+export async function eraseDevicesMetadata(options: EraseMetadataOptions): Promise<void> {
+  const targets = await listErasableDevices(options, options.devices);
+  for (const target of targets) await options.guard(options.node, target.name);
+  const failures = new Map<string, unknown>();
+  for (const target of targets) {
+    try {
+      await destroyDiskMetadata(options, target.name, options.node.uuid, options.busyWait);
+    } catch (error) {
+      options.logger.error('Failed to erase the metadata on device', { device: target.name, error: errorText(error) });
+      failures.set(target.name, error);
+    }
+  }
+  if (failures.size > 0) {
+    throw new BlockDeviceEraseError(`Failed to erase the metadata on the device(s): ${describeFailures(failures, '; ')}`);
+  }
+}
+
+/**
+ * Wipe one device: `wipefs --force --all`, zero both GPT copies with dd,
+ * `sgdisk -Z`, then wait until no process holds the device.
+ * Port of IPA disk_utils.destroy_disk_metadata.
+ * @throws CommandExecutionError when a command fails (sgdisk included: IPA tolerates no sgdisk exit code)
+ * @throws DeviceNotFound when the device stays busy
+ */
+export async function destroyDiskMetadata(deps: EraseDeps, device: string, nodeUuid: string, busyWait?: BusyWaitOptions): Promise<void> {
+  deps.logger.debug('Start destroy disk metadata', { node: nodeUuid, device });
+  await wipeSignatures(deps, device);
+  const sectorSize = await readNumber(deps, ['blockdev', '--getss', device]);
+  const size = await readNumber(deps, ['blockdev', '--getsize64', device]);
+  for (const argv of gptZeroCommands(device, planFor(device, size, sectorSize))) await deps.runner.run(argv, C_LOCALE);
+  await deps.runner.run(['sgdisk', '-Z', device], C_LOCALE);
+  await waitUntilNotBusy(deps, device, busyWait);
+  deps.logger.info('Disk metadata successfully destroyed', { node: nodeUuid, device });
+}
+
+/** wipefs, retried without --force only when wipefs itself rejects that option (old util-linux). */
+async function wipeSignatures(deps: EraseDeps, device: string): Promise<void> {
+  try {
+    await deps.runner.run(['wipefs', '--force', '--all', device], C_LOCALE);
+  } catch (error) {
+    const stderr = (error as { stderr?: unknown }).stderr;
+    if (typeof stderr !== 'string' || !stderr.includes('--force')) throw error;
+    deps.logger.warn('wipefs does not support --force, retrying without it', { device });
+    await deps.runner.run(['wipefs', '--all', device], C_LOCALE);
+  }
+}
+
+function planFor(device: string, size: number, sectorSize: number): GptZeroPlan {
+  try {
+    return planGptZero(size, sectorSize);
+  } catch (error) {
+    throw new BlockDeviceEraseError(`Cannot zero the GPT of ${device}: ${errorText(error)}`, { cause: error });
+  }
+}
+
+async function readNumber(deps: EraseDeps, argv: string[]): Promise<number> {
+  const { stdout } = await deps.runner.run(argv);
+  const text = stdout.trim();
+  if (!/^\d+$/.test(text)) throw new CommandExecutionError(`${argv.join(' ')} printed ${JSON.stringify(text)} instead of a number`);
+  return Number(text);
+}
+
+/** `"<device>": <message>` entries joined with `separator`, in IPA's error format. */
+export function describeFailures(failures: ReadonlyMap<string, unknown>, separator: string): string {
+  return [...failures].map(([device, error]) => `"${device}": ${errorText(error)}`).join(separator);
+}

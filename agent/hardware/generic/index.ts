@@ -1,0 +1,62 @@
+/**
+ * GenericHardwareManager: block devices through the allowlist, the install
+ * device (root device hints, else IPA's guess), the inventory, and the disk
+ * cleaning steps. Port of IPA hardware.GenericHardwareManager, split by concern.
+ */
+import type { AgentConfig } from '../../config/types.js';
+import type { Runner } from '../../exec/runner.js';
+import type { Logger } from '../../logger.js';
+import type { FsReader } from '../../util/fs-reader.js';
+import { SupportLevel, type BlockDevice, type HardwareManager, type Node } from '../types.js';
+import { excludeSkippedDevices } from '../root-device-hints/skip-list.js';
+import { BlockDeviceLister } from './block-devices.js';
+import { ensureDeviceNodes } from './device-nodes.js';
+import { createEraseSteps } from './erase/steps.js';
+import { selectInstallDevice } from './install-device.js';
+import { InventoryCollector } from './inventory.js';
+
+/** IPA's name and version for this manager (Ironic caches them). */
+export const GENERIC_MANAGER_NAME = 'generic_hardware_manager';
+export const GENERIC_MANAGER_VERSION = '1.2';
+
+/** Dependencies of the generic manager. */
+export interface GenericManagerDeps {
+  runner: Runner;
+  fs: FsReader;
+  logger: Logger;
+  config: Pick<AgentConfig, 'deviceAllowlist' | 'bootif' | 'strictRootDeviceHints' | 'guardSpecialFilesystems'>;
+}
+
+/** Build the generic manager. */
+export function createGenericManager(deps: GenericManagerDeps): HardwareManager {
+  const logger = deps.logger.child({ module: 'generic' });
+  const lister = new BlockDeviceLister({ runner: deps.runner, fs: deps.fs, logger, allowlist: deps.config.deviceAllowlist });
+  const inventory = new InventoryCollector({ runner: deps.runner, fs: deps.fs, logger, config: deps.config, blockDevices: lister });
+  /** Disks (with partitions) a cleaning step may touch: allowlisted, not skipped, nodes present. */
+  const erasableDisks = async (node: Node): Promise<BlockDevice[]> => {
+    const all = await lister.list({ includePartitions: true });
+    const disks = excludeSkippedDevices(all.filter((d) => d.type !== 'part'), node).devices;
+    await ensureDeviceNodes(disks, { runner: deps.runner, fs: deps.fs, logger });
+    return disks;
+  };
+  return {
+    name: GENERIC_MANAGER_NAME,
+    className: 'GenericHardwareManager',
+    version: GENERIC_MANAGER_VERSION,
+    evaluateSupport: async () => SupportLevel.GENERIC,
+    steps: createEraseSteps({ runner: deps.runner, logger, fs: deps.fs, guardSpecialFilesystems: deps.config.guardSpecialFilesystems, listDevices: erasableDisks }),
+    methods: {
+      listBlockDevices: (options) => lister.list(options),
+      getOsInstallDevice: async (node) => {
+        const devices = await lister.list({ excludeReadOnly: true, excludeVirtualMedia: true });
+        const choice = selectInstallDevice({ devices, node: node ?? null, strict: deps.config.strictRootDeviceHints, logger });
+        logger.info('Install device chosen', { device: choice.device.name, method: choice.method, reason: choice.reason });
+        await ensureDeviceNodes([choice.device], { runner: deps.runner, fs: deps.fs, logger });
+        return choice.device;
+      },
+      listHardwareInfo: async () => (await inventory.collect()) as unknown as Record<string, unknown>,
+      getBootInfo: () => inventory.bootInfo(),
+      fullSync: async () => { await deps.runner.run(['sync']); },
+    },
+  };
+}
