@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import { UsageError } from '../../cli/types.js';
+import { parseBuildOptions, urlHost, type BuildOptions } from '../../ignition/options.js';
+
+const REG = ['--registry', 'quay.io/example'];
+
+describe('ignition/options', () => {
+  it('applies the defaults with --host', () => {
+    const options = parseBuildOptions(['--host', 'ironic.example.com', ...REG]);
+
+    expect(options).to.deep.equal({
+      apiUrls: ['http://ironic.example.com:6385'],
+      inspectionUrls: ['http://ironic.example.com:5050/v1/continue'],
+      image: 'quay.io/example/ironic-coreos-agent:latest',
+      tlsVerify: true,
+      sshKeyFiles: [],
+      agentConfig: [],
+      insecure: false,
+      caFile: null,
+      proxy: { httpProxy: null, httpsProxy: null, noProxy: null },
+      pullSecretFile: null,
+      mergeFiles: [],
+      spec: '3.2.0',
+      output: null,
+      rootMount: '/mnt/coreos',
+    } satisfies BuildOptions);
+  });
+
+  const accepted: { name: string; argv: string[]; expected: Partial<BuildOptions> }[] = [
+    {
+      name: '--insecure switches --host URLs to https',
+      argv: ['--host', '192.0.2.1', '--insecure'],
+      expected: { apiUrls: ['https://192.0.2.1:6385'], inspectionUrls: ['https://192.0.2.1:5050/v1/continue'], insecure: true },
+    },
+    {
+      name: '--ca-file switches to https and keeps the path',
+      argv: ['--host', 'h', '--ca-file', 'ca.pem'],
+      expected: { apiUrls: ['https://h:6385'], caFile: 'ca.pem' },
+    },
+    { name: 'IPv6 hosts are bracketed', argv: ['--host', 'fd00::5'], expected: { apiUrls: ['http://[fd00::5]:6385'] } },
+    { name: 'bracketed IPv6 hosts are accepted', argv: ['--host', '[fd00::5]', '--api-port', '16385'], expected: { apiUrls: ['http://[fd00::5]:16385'] } },
+    {
+      name: 'ports and scheme are overridable',
+      argv: ['--host', 'h', '--api-port', '8443', '--inspector-port', '8444', '--scheme', 'https'],
+      expected: { apiUrls: ['https://h:8443'], inspectionUrls: ['https://h:8444/v1/continue'] },
+    },
+    { name: '--inspection-url overrides the --host default', argv: ['--host', 'h', '--inspection-url', 'http://h:6385/v1/continue_inspection'], expected: { inspectionUrls: ['http://h:6385/v1/continue_inspection'] } },
+    {
+      name: '--api-url alone gives no inspection URL',
+      argv: ['--api-url', 'https://a:6385', '--api-url', 'https://b:6385', '--insecure'],
+      expected: { apiUrls: ['https://a:6385', 'https://b:6385'], inspectionUrls: [] },
+    },
+    { name: 'image name and tag', argv: ['--host', 'h', '--image', 'agent', '--tag', 'v1'], expected: { image: 'quay.io/example/agent:v1' } },
+    { name: '--insecure-registry disables TLS verification on pull', argv: ['--host', 'h', '--insecure-registry'], expected: { tlsVerify: false } },
+    {
+      name: 'repeatable --agent-config keeps "=" in values',
+      argv: ['--host', 'h', '--agent-config', 'a=b=c', '--agent-config', 'enable_vlan_interfaces=all'],
+      expected: { agentConfig: [['a', 'b=c'], ['enable_vlan_interfaces', 'all']] },
+    },
+    {
+      name: 'files, proxies, spec, output and root mount',
+      argv: ['--host', 'h', '--ssh-key', 'a.pub', '--ssh-key', 'b.pub', '--pull-secret', 'auth.json', '--merge', 'm.ign', '--http-proxy', 'http://p:3128',
+        '--https-proxy', 'http://p:3129', '--no-proxy', '.local', '--spec', '3.4.0', '-o', 'out.ign', '--root-mount', '/mnt/host'],
+      expected: {
+        sshKeyFiles: ['a.pub', 'b.pub'], pullSecretFile: 'auth.json', mergeFiles: ['m.ign'], spec: '3.4.0', output: 'out.ign', rootMount: '/mnt/host',
+        proxy: { httpProxy: 'http://p:3128', httpsProxy: 'http://p:3129', noProxy: '.local' },
+      },
+    },
+  ];
+  for (const c of accepted) {
+    it(`accepts: ${c.name}`, () => {
+      const options = parseBuildOptions([...c.argv, ...REG]);
+
+      expect(options).to.deep.include(c.expected);
+    });
+  }
+
+  const rejected: { name: string; argv: string[]; message: RegExp }[] = [
+    { name: 'no Ironic address', argv: [...REG], message: /no Ironic address: pass --host HOST or --api-url URL/ },
+    { name: '--host with --api-url', argv: ['--host', 'h', '--api-url', 'http://h:6385', ...REG], message: /either --host or --api-url/ },
+    { name: 'a URL as --host', argv: ['--host', 'https://h:6385', ...REG], message: /not a URL; use --api-url/ },
+    { name: 'a port in --host', argv: ['--host', 'h:6385', ...REG], message: /must not include a port/ },
+    { name: 'a bad host name', argv: ['--host', 'h_1', ...REG], message: /not a valid host name/ },
+    { name: 'a bad port', argv: ['--host', 'h', '--api-port', '70000', ...REG], message: /--api-port must be a port number/ },
+    { name: '--api-port without --host', argv: ['--api-url', 'http://h:1', '--api-port', '1', ...REG], message: /only apply with --host/ },
+    { name: 'a bad scheme', argv: ['--host', 'h', '--scheme', 'ftp', ...REG], message: /--scheme must be http or https/ },
+    { name: '--insecure with --ca-file', argv: ['--host', 'h', '--insecure', '--ca-file', 'x', ...REG], message: /either --insecure or --ca-file/ },
+    { name: '--insecure with http URLs only', argv: ['--api-url', 'http://h:6385', '--insecure', ...REG], message: /only apply to https URLs/ },
+    { name: '--scheme http with --insecure', argv: ['--host', 'h', '--scheme', 'http', '--insecure', ...REG], message: /only apply to https/ },
+    { name: 'a bad --api-url', argv: ['--api-url', 'h:6385', ...REG], message: /must start with http/ },
+    { name: 'an unknown spec', argv: ['--host', 'h', '--spec', '3.5.0', ...REG], message: /--spec must be one of 3\.0\.0, 3\.1\.0, 3\.2\.0, 3\.3\.0, 3\.4\.0/ },
+    { name: 'no registry', argv: ['--host', 'h'], message: /not fully qualified/ },
+    { name: '--agent-config without "="', argv: ['--host', 'h', '--agent-config', 'debug', ...REG], message: /expects KEY=VALUE/ },
+    { name: 'a relative --root-mount', argv: ['--host', 'h', '--root-mount', 'mnt', ...REG], message: /--root-mount must be an absolute path/ },
+    { name: '--root-mount with ..', argv: ['--host', 'h', '--root-mount', '/mnt/../etc', ...REG], message: /--root-mount/ },
+    { name: '--root-mount /', argv: ['--host', 'h', '--root-mount', '/', ...REG], message: /--root-mount/ },
+    { name: '--root-mount with a colon', argv: ['--host', 'h', '--root-mount', '/mnt:rw', ...REG], message: /--root-mount/ },
+    { name: 'an unknown option', argv: ['--host', 'h', '--frobnicate', ...REG], message: /frobnicate/ },
+    { name: 'a missing option value', argv: [...REG, '--host'], message: /--host/ },
+    { name: 'a positional argument', argv: ['--host', 'h', 'extra', ...REG], message: /unexpected argument "extra"/ },
+  ];
+  for (const c of rejected) {
+    it(`rejects ${c.name}`, () => {
+      expect(() => parseBuildOptions(c.argv)).to.throw(UsageError, c.message);
+    });
+  }
+
+  it('formats hosts for URLs', () => {
+    expect(urlHost('10.0.0.1')).to.equal('10.0.0.1');
+    expect(urlHost('::1')).to.equal('[::1]');
+    expect(urlHost('ironic.local.')).to.equal('ironic.local.');
+  });
+});
