@@ -24,7 +24,7 @@ export interface GenericManagerDeps {
   runner: Runner;
   fs: FsReader;
   logger: Logger;
-  config: Pick<AgentConfig, 'deviceAllowlist' | 'bootif' | 'strictRootDeviceHints' | 'guardSpecialFilesystems'>;
+  config: Pick<AgentConfig, 'deviceAllowlist' | 'bootif' | 'strictRootDeviceHints' | 'guardSpecialFilesystems' | 'networkInterface'>;
 }
 
 /** Build the generic manager. */

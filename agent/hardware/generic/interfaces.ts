@@ -105,6 +105,12 @@ export class InterfaceCollector {
     private readonly fs: FsReader,
     private readonly logger: Logger,
     private readonly sysRoot: string = '/sys',
+    /**
+     * Interfaces reported even without a physical device (IPA reports only
+     * physical NICs, VLANs and bonds): the configured `network_interface`,
+     * which may be a veth or macvlan in a container or test bed.
+     */
+    private readonly alwaysInclude: readonly string[] = [],
   ) {}
 
   /** The interfaces, in /sys/class/net name order. `lshw` is `lshw -json` output or null. */
@@ -122,6 +128,7 @@ export class InterfaceCollector {
 
   private async isInterface(name: string): Promise<boolean> {
     if (name === 'lo') return false;
+    if (this.alwaysInclude.includes(name)) return true;
     const net = `${this.sysRoot}/class/net/${name}`;
     return isVlan(name) || (await this.fs.exists(`${net}/device`)) || this.fs.exists(`${net}/bonding`);
   }

@@ -53,7 +53,7 @@ export interface InventoryCollectorOptions {
   runner: Runner;
   fs: FsReader;
   logger: Logger;
-  config: Pick<AgentConfig, 'bootif'>;
+  config: Pick<AgentConfig, 'bootif'> & Partial<Pick<AgentConfig, 'networkInterface'>>;
   /** Lists `disks` (already limited by the device allowlist). */
   blockDevices: Pick<BlockDeviceLister, 'list'>;
   /** Defaults `/sys`, `/proc`, `/dev`. */
@@ -72,7 +72,7 @@ export class InventoryCollector {
 
   constructor(private readonly options: InventoryCollectorOptions) {
     this.paths = { sys: '/sys', proc: '/proc', dev: '/dev', ...options.paths };
-    this.interfaces = new InterfaceCollector(options.runner, options.fs, options.logger, this.paths.sys);
+    this.interfaces = new InterfaceCollector(options.runner, options.fs, options.logger, this.paths.sys, options.config.networkInterface === undefined || options.config.networkInterface === null ? [] : [options.config.networkInterface]);
     this.bmc = new BmcDetector(options.runner, options.fs, options.logger, this.paths.dev);
   }
 

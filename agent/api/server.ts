@@ -1,0 +1,35 @@
+/** Listen/close wrapper for the API app: plain HTTP or HTTPS (auto or static TLS). */
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+/** A listening API server. */
+export interface ApiServer {
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** Stop accepting connections and drop open ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listen on `host:port`. With `tls`, serve HTTPS.
+ * @throws the listen error (e.g. EADDRINUSE) with the address in the message
+ */
+export async function listenApi(app: RequestListener, options: { host: string; port: number; tls?: ServerOptions | null }): Promise<ApiServer> {
+  const server: Server = options.tls === undefined || options.tls === null ? createHttpServer(app) : createHttpsServer(options.tls, app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(new Error(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}; check listen_host / listen_port`));
+    });
+    server.listen({ host: options.host, port: options.port, ipv6Only: false }, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

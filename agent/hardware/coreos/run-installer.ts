@@ -1,0 +1,120 @@
+/**
+ * Runs coreos-installer with the upstream retry policy and streams its output.
+ *
+ * Port of `_run_install` in openshift/ironic-agent-image: up to 3 attempts on
+ * a non-zero exit, no delay, every output line to the debug log, and the
+ * installer's last non-empty line in the error. Also reports progress
+ * (`Read disk 1.2 GiB/3.4 GiB (35%)`) to the running command.
+ */
+import pRetry, { AbortError } from 'p-retry';
+import { DeploymentError, RestError } from '../../errors.js';
+import type { Runner } from '../../exec/runner.js';
+import type { Logger } from '../../logger.js';
+import { redactUrlCredentials } from './installer-args.js';
+
+/** One progress report; `percent` only for the image-write phase. */
+export interface InstallerProgress {
+  phase: 'source' | 'write' | 'ignition' | 'postprocess' | 'complete' | 'error';
+  line: string;
+  percent: number | null;
+}
+
+/** Options of {@link runInstaller}. */
+export interface RunInstallerOptions {
+  runner: Runner;
+  logger: Logger;
+  /** The full argv (`chroot <root> coreos-installer install ... <device>`). */
+  argv: readonly string[];
+  /** The chroot, for messages. */
+  rootMount: string;
+  /** Called for every recognised progress line. */
+  progress?: (progress: InstallerProgress) => void;
+  /** Attempts in total. Default 3 (upstream). */
+  attempts?: number;
+}
+
+/** Classify one output line of coreos-installer (pure). */
+export function parseProgress(line: string): InstallerProgress | null {
+  const read = /^>?\s*Read \S+ (.+?)\/(.+?) \((\d{1,3})%\)\s*$/.exec(line);
+  if (read !== null) return { phase: 'write', line, percent: Number(read[3]) };
+  if (/^(Downloading|Copying|Installing|Reading signature|Signature not found)/.test(line)) return { phase: 'source', line, percent: null };
+  if (line.startsWith('Writing Ignition config')) return { phase: 'ignition', line, percent: null };
+  if (/^(Modifying kernel arguments|Copying networking configuration|Setting platform|Configuring console|Writing first-boot)/.test(line)) {
+    return { phase: 'postprocess', line, percent: null };
+  }
+  if (line === 'Install complete.') return { phase: 'complete', line, percent: 100 };
+  if (line.startsWith('Error: ')) return { phase: 'error', line, percent: null };
+  return null;
+}
+
+/**
+ * Run the installer; resolve on exit code 0.
+ * @throws DeploymentError `coreos-installer failed with code N: <last line>`
+ *   after the last attempt, or at once (no retry) when coreos-installer or the
+ *   chroot cannot be run: `coreos-installer not found in <rootMount>: ...`
+ */
+export async function runInstaller(options: RunInstallerOptions): Promise<void> {
+  const { runner, logger, argv, rootMount } = options;
+  let lastError: unknown;
+  const attempt = async (attemptNumber: number): Promise<void> => {
+    let lastLine = '';
+    const onLine = (raw: string): void => {
+      const line = redactUrlCredentials(raw.trimEnd());
+      if (line.trim() === '') return;
+      lastLine = line.trim();
+      logger.debug('coreos-installer output', { attempt: attemptNumber, line });
+      const report = parseProgress(line.trim());
+      if (report !== null) options.progress?.(report);
+    };
+    try {
+      await runner.run(argv, { onLine });
+    } catch (error) {
+      lastError = toInstallError(error, lastLine, rootMount);
+      throw retryable(error) ? lastError : new AbortError(lastError as Error);
+    }
+  };
+  try {
+    await pRetry(attempt, {
+      retries: Math.max(0, (options.attempts ?? 3) - 1),
+      minTimeout: 0,
+      maxTimeout: 0,
+      onFailedAttempt: (error) => {
+        logger.warn('coreos-installer attempt failed', { attempt: error.attemptNumber, retriesLeft: error.retriesLeft, error: error.message });
+      },
+    });
+  } catch (error) {
+    throw lastError ?? error;
+  }
+}
+
+interface ProcessOutcome {
+  exitCode?: number | null;
+  notFound?: boolean;
+  stdout?: string;
+  stderr?: string;
+}
+
+/** Exit codes of chroot(1) when it cannot run the command (125: chroot failed, 126: not executable, 127: not found). */
+function cannotRun(outcome: ProcessOutcome): boolean {
+  return outcome.notFound === true || outcome.exitCode === 125 || outcome.exitCode === 126 || outcome.exitCode === 127;
+}
+
+function retryable(error: unknown): boolean {
+  return error instanceof RestError && !cannotRun(error as ProcessOutcome);
+}
+
+function toInstallError(error: unknown, lastLine: string, rootMount: string): unknown {
+  if (!(error instanceof RestError)) return error;
+  const outcome = error as ProcessOutcome;
+  const tail = lastLine !== '' ? lastLine : lastNonEmptyLine(`${outcome.stdout ?? ''}\n${outcome.stderr ?? ''}`);
+  if (cannotRun(outcome)) {
+    const what = outcome.exitCode === 125 ? `cannot chroot into ${rootMount}` : `coreos-installer not found in ${rootMount}`;
+    return new DeploymentError(`${what}: ${tail !== '' ? tail : error.details}; is the host root mounted there (--root-mount)?`, { cause: error });
+  }
+  return new DeploymentError(`coreos-installer failed with code ${String(outcome.exitCode)}: ${tail}`, { cause: error });
+}
+
+function lastNonEmptyLine(text: string): string {
+  const lines = text.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l !== '');
+  return redactUrlCredentials(lines[lines.length - 1] ?? '');
+}

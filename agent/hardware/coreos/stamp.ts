@@ -1,0 +1,156 @@
+/**
+ * Interrupted-install safety for install_coreos.
+ *
+ * Design after coreos/ignition-dracut PR 137 ("Ignition must run once even if
+ * interrupted; never mix two configs"): before the first destructive write,
+ * the agent records what it is about to install (sha256 of the final Ignition
+ * bytes) and where (the target disk's identity) in
+ * `<stateDir>/install-stamp.json` (mode 0600). If this agent (the state dir is
+ * per boot, on tmpfs) is asked again, it proceeds only for the same config on
+ * the same disk (a retry); a different config or disk is refused, because a
+ * half-written disk plus a second config could yield a machine provisioned by
+ * a mix of both. After success the stamp is kept, marked complete.
+ */
+import { createHash } from 'node:crypto';
+import { DeploymentError } from '../../errors.js';
+import type { CoreOSFs } from './fs.js';
+
+/** The stamp's file name inside the state dir. */
+export const STAMP_FILE = 'install-stamp.json';
+
+/** What identifies the target disk. */
+export interface DiskIdentity {
+  /** Device path (`/dev/sda`). */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+  serial: string | null;
+  wwn: string | null;
+}
+
+/** The stamp file's content. */
+export interface InstallStamp {
+  format: 1;
+  state: 'started' | 'complete';
+  /** sha256 (hex) of the Ignition bytes handed to coreos-installer; null when installing without Ignition. */
+  ignitionSha256: string | null;
+  disk: DiskIdentity;
+  nodeUuid: string;
+  startedAt: string;
+  /** How many times install_coreos started with this config and disk. */
+  attempts: number;
+  completedAt: string | null;
+}
+
+/** What an install is about to do. */
+export interface PlannedInstall {
+  ignitionSha256: string | null;
+  disk: DiskIdentity;
+  nodeUuid: string;
+}
+
+/** sha256 hex of the Ignition bytes, or null without Ignition. */
+export function ignitionDigest(bytes: string | null): string | null {
+  return bytes === null ? null : createHash('sha256').update(bytes, 'utf8').digest('hex');
+}
+
+/** `/dev/sda (10737418240 bytes, serial S1, wwn none)` */
+export function describeDisk(disk: DiskIdentity): string {
+  return `${disk.path} (${disk.size} bytes, serial ${disk.serial ?? 'none'}, wwn ${disk.wwn ?? 'none'})`;
+}
+
+/** True when both identities name the same disk: equal path, size, serial and wwn. */
+export function sameDisk(a: DiskIdentity, b: DiskIdentity): boolean {
+  return a.path === b.path && a.size === b.size && a.serial === b.serial && a.wwn === b.wwn;
+}
+
+/**
+ * Re-check, immediately before coreos-installer runs, that the device path
+ * still names the disk that was stamped (device names can move, e.g. after a
+ * hot-plug or a rescan).
+ * @throws DeploymentError when it does not
+ */
+export function verifyDiskIdentity(expected: DiskIdentity, actual: DiskIdentity): void {
+  if (sameDisk(expected, actual)) return;
+  throw new DeploymentError(
+    `The target disk changed before installing: expected ${describeDisk(expected)}, found ${describeDisk(actual)}; ` +
+      'nothing was written. Check the root device hints and retry the deployment',
+  );
+}
+
+/** Reads and writes the install stamp. */
+export class InstallStampStore {
+  /** Path of the stamp file. */
+  readonly path: string;
+
+  constructor(
+    private readonly fs: CoreOSFs,
+    private readonly stateDir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.path = `${stateDir.replace(/\/+$/, '')}/${STAMP_FILE}`;
+  }
+
+  /**
+   * The current stamp, or null.
+   * @throws DeploymentError when the file exists but is not a stamp
+   */
+  async read(): Promise<InstallStamp | null> {
+    const text = await this.fs.readFile(this.path);
+    if (text === null) return null;
+    try {
+      const stamp = JSON.parse(text) as InstallStamp;
+      if (stamp.format === 1 && typeof stamp.disk?.path === 'string') return stamp;
+    } catch {
+      // reported below
+    }
+    throw new DeploymentError(`The install stamp ${this.path} is unreadable; remove it only if the target disk was wiped or cleaned`);
+  }
+
+  /**
+   * Record the install about to start. Allowed when there is no stamp, or the
+   * stamp is for the same config and disk.
+   * @returns 'new' for a first install, 'rerun' for a repeat of the same one
+   * @throws DeploymentError for a different config or disk
+   */
+  async begin(plan: PlannedInstall): Promise<'new' | 'rerun'> {
+    const previous = await this.read();
+    if (previous !== null) this.refuseIfDifferent(previous, plan);
+    const stamp: InstallStamp = {
+      format: 1,
+      state: 'started',
+      ignitionSha256: plan.ignitionSha256,
+      disk: plan.disk,
+      nodeUuid: plan.nodeUuid,
+      startedAt: previous?.startedAt ?? this.now().toISOString(),
+      attempts: (previous?.attempts ?? 0) + 1,
+      completedAt: null,
+    };
+    await this.fs.mkdirp(this.stateDir, 0o700);
+    await this.fs.writeFileAtomic(this.path, `${JSON.stringify(stamp, null, 2)}\n`, 0o600);
+    return previous === null ? 'new' : 'rerun';
+  }
+
+  /** Mark the stamped install complete (kept for later checks). */
+  async complete(): Promise<void> {
+    const stamp = await this.read();
+    if (stamp === null) throw new DeploymentError(`The install stamp ${this.path} disappeared during the install`);
+    const done: InstallStamp = { ...stamp, state: 'complete', completedAt: this.now().toISOString() };
+    await this.fs.writeFileAtomic(this.path, `${JSON.stringify(done, null, 2)}\n`, 0o600);
+  }
+
+  private refuseIfDifferent(previous: InstallStamp, plan: PlannedInstall): void {
+    const what = previous.state === 'complete' ? 'completed' : 'started (and possibly interrupted)';
+    const advice =
+      'Installing over it could leave the machine provisioned with a mix of two configurations. ' +
+      `Clean the node (or reboot it into the agent) to start over, or remove ${this.path} if the disk has been wiped`;
+    if (!sameDisk(previous.disk, plan.disk)) {
+      throw new DeploymentError(`An install was already ${what} on another disk, ${describeDisk(previous.disk)}, at ${previous.startedAt}. ${advice}`);
+    }
+    if (previous.ignitionSha256 !== plan.ignitionSha256) {
+      throw new DeploymentError(
+        `An install of a different Ignition config was already ${what} on ${previous.disk.path} at ${previous.startedAt}. ${advice}`,
+      );
+    }
+  }
+}

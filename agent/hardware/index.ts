@@ -1,0 +1,35 @@
+/**
+ * Static registry of the built-in hardware managers (IPA loads them through
+ * entry points; we list them). Adding one is a folder and one line here.
+ */
+import type { AgentConfig } from '../config/types.js';
+import type { Runner } from '../exec/runner.js';
+import type { Logger } from '../logger.js';
+import { NodeFsReader } from '../util/fs-reader.js';
+import { createCoreOSManager } from './coreos/index.js';
+import { createGenericManager } from './generic/index.js';
+import type { HardwareDispatcher } from './dispatch.js';
+import type { BlockDevice, HardwareManager, Node } from './types.js';
+
+/** What the built-in managers are built from. */
+export interface ManagerInputs {
+  config: AgentConfig;
+  runner: Runner;
+  logger: Logger;
+  /** The dispatcher over all managers (built after them, so given lazily). */
+  dispatcher: () => HardwareDispatcher;
+}
+
+/** The built-in managers: generic and CoreOS. */
+export function builtinManagers(inputs: ManagerInputs): HardwareManager[] {
+  const fs = new NodeFsReader();
+  const generic = createGenericManager({ runner: inputs.runner, fs, logger: inputs.logger, config: inputs.config });
+  const coreos = createCoreOSManager({
+    runner: inputs.runner,
+    logger: inputs.logger.child({ module: 'coreos' }),
+    config: inputs.config,
+    resolveRootDevice: (node: Node): Promise<BlockDevice> => inputs.dispatcher().dispatch('getOsInstallDevice', node),
+    bootMode: async () => (await inputs.dispatcher().dispatch('getBootInfo')).current_boot_mode,
+  });
+  return [generic, coreos];
+}

@@ -1,0 +1,100 @@
+/**
+ * The normal mode: inspection (optional), advertise address, TLS, lookup,
+ * API, then heartbeats until stopped. IPA's startup order (agent.py run()).
+ */
+import { hostname } from 'node:os';
+import type { AgentCore } from './core.js';
+import { apiAgent, resumeInterrupted } from './core.js';
+import { setupTls } from './tls-setup.js';
+import { IronicSession } from './session.js';
+import { createApp } from '../api/app.js';
+import { listenApi, type ApiServer } from '../api/server.js';
+import { IronicClient } from '../ironic/client.js';
+import { createIronicHttp } from '../ironic/http.js';
+import { callbackUrl, createReachabilityProbe, findAdvertiseAddress } from '../ironic/advertise.js';
+import { createInspectionCollector } from '../ironic/inspection-data.js';
+import { inspect, inspectionUrls } from '../ironic/inspection.js';
+import type { Clock } from '../ironic/clock.js';
+import { TokenStore } from '../state/token-store.js';
+import { guessRootDisk } from '../hardware/root-device-hints/match.js';
+import type { BlockDevice } from '../hardware/types.js';
+
+/** Outcome of the mode: resolves with the exit code. */
+export interface RunningAgent {
+  exited: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Start the agent against Ironic. Resolves once the API is up and heartbeats started. */
+export async function startIronicMode(core: AgentCore, clock: Clock): Promise<RunningAgent> {
+  const { config, logger, runner } = core;
+  const http = createIronicHttp({ timeoutSec: config.httpRequestTimeout, insecure: config.insecure, cafile: config.cafile, certfile: config.certfile, keyfile: config.keyfile });
+  const client = new IronicClient({ http, urls: config.apiUrls, logger: logger.child({ module: 'ironic' }), requestId: config.globalRequestId, pinnedVersion: config.ironicApiVersion, timeoutMs: config.httpRequestTimeout * 1000 });
+  const store = new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) });
+  const nodeUuid = await runInspection(core, http, clock);
+  const advertise = await findAdvertiseAddress({
+    advertiseHost: config.advertiseHost, networkInterface: config.networkInterface, apiUrls: config.apiUrls,
+    runner, clock, logger, attempts: config.ipLookupAttempts, sleepSec: config.ipLookupSleep,
+    probe: createReachabilityProbe(http, config.httpRequestTimeout * 1000, logger),
+  });
+  const tls = await setupTls(config, advertise.host, await client.supportsAutoTls(), store, logger);
+  const url = callbackUrl(tls.protocol, advertise.host, config.advertisePort);
+  const previous = store.load()?.callbackUrl ?? null;
+  if (previous !== null && previous !== url) logger.warn('The callback URL changed since the last agent run in this boot; Ironic will refuse it until the node is power-cycled', { previous, current: url });
+  let fail: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => { fail = resolve; });
+  const session = new IronicSession({
+    client, state: core.state, executor: core.executor, logger: logger.child({ module: 'session' }), clock, random: Math.random,
+    store: { load: () => toPersisted(store.load()), save: (s) => store.update({ nodeUuid: s.nodeUuid, agentToken: s.token }) },
+    macs: () => macsFromInventory(core), nodeUuid, presharedToken: config.agentToken,
+    lookupTimeoutSec: config.lookupTimeout, lookupIntervalSec: config.lookupInterval,
+    callbackUrl: url, verifyCa: tls.verifyCa, agentVersion: core.state.version,
+    onFatal: () => fail(1),
+  });
+  await session.connect();
+  store.update({ callbackUrl: url });
+  const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), { host: config.listenHost, port: config.listenPort, tls: tls.server });
+  logger.info('Agent API listening', { listen: `${config.listenHost}:${server.port}`, callbackUrl: url });
+  core.onAsyncComplete = () => session.force();
+  core.lockdown = () => { void lockdown(core, session, server); };
+  await resumeInterrupted(core);
+  session.start();
+  const stop = async (): Promise<void> => { await session.stop(); await server.close(); fail(0); };
+  return { exited, stop };
+}
+
+/** IPA system.lockdown: stop serving and heartbeating, take every interface down, stay alive doing nothing. */
+async function lockdown(core: AgentCore, session: IronicSession, server: ApiServer): Promise<void> {
+  core.logger.warn('Locking down: stopping the API and heartbeats and taking the network down');
+  await new Promise((r) => setTimeout(r, 200));
+  await session.stop();
+  await server.close();
+  const links = await core.runner.run(['ip', '-j', 'link', 'show']).catch(() => ({ stdout: '[]' }));
+  for (const link of JSON.parse(links.stdout || '[]') as Array<{ ifname?: string }>) {
+    if (link.ifname !== undefined && link.ifname !== 'lo') await core.runner.run(['ip', 'link', 'set', link.ifname, 'down']).catch(() => undefined);
+  }
+}
+
+async function runInspection(core: AgentCore, http: Parameters<typeof inspect>[0]['http'], clock: Clock): Promise<string | null> {
+  const { config, logger } = core;
+  if (inspectionUrls(config.inspectionCallbackUrl, []).length === 0) return null;
+  const collectData = createInspectionCollector(config.inspectionCollectors, {
+    inventory: () => core.dispatcher.dispatch('listHardwareInfo'),
+    rootDisk: (inventory) => guessRootDisk((inventory['disks'] ?? []) as BlockDevice[]),
+    managers: () => core.dispatcher.active.map(({ manager }) => ({ name: manager.name, version: manager.version })),
+    logs: () => core.systemLogs(),
+  }, logger);
+  logger.info('Starting inspection', { hostname: hostname() });
+  return inspect({ http, callbackUrl: config.inspectionCallbackUrl, apiUrls: config.apiUrls, collectData, clock, logger: logger.child({ module: 'inspection' }), requestId: config.globalRequestId, timeoutMs: config.httpRequestTimeout * 1000 });
+}
+
+async function macsFromInventory(core: AgentCore): Promise<string[]> {
+  const inventory = await core.dispatcher.dispatch('listHardwareInfo');
+  const interfaces = Array.isArray(inventory['interfaces']) ? (inventory['interfaces'] as Array<{ mac_address?: unknown }>) : [];
+  return interfaces.map((i) => i.mac_address).filter((m): m is string => typeof m === 'string' && m !== '');
+}
+
+function toPersisted(session: { nodeUuid: string | null; agentToken: string | null } | null): { nodeUuid: string; token: string } | null {
+  if (session === null || session.nodeUuid === null || session.agentToken === null) return null;
+  return { nodeUuid: session.nodeUuid, token: session.agentToken };
+}

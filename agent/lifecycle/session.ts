@@ -1,0 +1,163 @@
+/**
+ * The agent's relationship with Ironic for one ramdisk boot: lookup, the
+ * token decision, heartbeating, and starting over when Ironic power-cycled
+ * the node (token refused → new lookup, new token, empty command history).
+ */
+import { LookupNodeError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { AgentState } from '../agent.js';
+import type { CommandExecutor } from '../commands/executor.js';
+import type { Clock, RandomSource } from '../ironic/clock.js';
+import { Heartbeater, type HeartbeatClient } from '../ironic/heartbeater.js';
+import { lookupNode, type LookupClient, type LookupOutcome } from '../ironic/lookup.js';
+
+/** What survives an agent process restart within one boot (see state/token-store.ts). */
+export interface PersistedSession {
+  nodeUuid: string;
+  token: string;
+}
+
+/** Storage of {@link PersistedSession} (0600 on tmpfs). */
+export interface SessionStore {
+  load(): PersistedSession | null;
+  save(session: PersistedSession): void;
+}
+
+/** Dependencies of {@link IronicSession}. */
+export interface IronicSessionDeps {
+  client: LookupClient & HeartbeatClient;
+  state: AgentState;
+  executor: CommandExecutor;
+  store: SessionStore;
+  logger: Logger;
+  clock: Clock;
+  random: RandomSource;
+  /** MACs to look up with. */
+  macs: () => Promise<string[]>;
+  /** A node UUID from inspection or a previous run. */
+  nodeUuid?: string | null;
+  /** Pre-shared token (`agent_token` / `ipa-agent-token`). */
+  presharedToken: string | null;
+  lookupTimeoutSec: number;
+  lookupIntervalSec: number;
+  /** `<protocol>://<host>:<port>`, stable for the whole boot. */
+  callbackUrl: string;
+  /** PEM of the auto-TLS certificate, or null. */
+  verifyCa: string | null;
+  agentVersion: string;
+  /** A re-lookup failed for good (lookup_timeout): the agent must exit non-zero so systemd restarts it. */
+  onFatal: (error: unknown) => void;
+}
+
+/** Lookup + heartbeat for one boot. */
+export class IronicSession {
+  private readonly heartbeater: Heartbeater;
+  private relooking: Promise<void> | null = null;
+
+  constructor(private readonly deps: IronicSessionDeps) {
+    this.heartbeater = new Heartbeater({
+      client: deps.client,
+      clock: deps.clock,
+      random: deps.random,
+      logger: deps.logger.child({ module: 'heartbeater' }),
+      heartbeatTimeoutSec: () => deps.state.heartbeatTimeout,
+      request: () => ({
+        nodeUuid: requireNode(deps.state),
+        callbackUrl: deps.callbackUrl,
+        token: deps.state.currentToken(),
+        agentVersion: deps.agentVersion,
+        verifyCa: deps.verifyCa,
+      }),
+      onTokenRejected: () => this.relookup(),
+    });
+  }
+
+  /**
+   * Look the node up until it is found with a usable token.
+   * @throws LookupNodeError when `lookup_timeout` passes (the process exits non-zero; systemd restarts it)
+   */
+  async connect(): Promise<void> {
+    const { deps } = this;
+    const deadline = deps.clock.now() + deps.lookupTimeoutSec * 1000;
+    const persisted = deps.store.load();
+    for (;;) {
+      const remainingSec = Math.max(1, (deadline - deps.clock.now()) / 1000);
+      const outcome = await lookupNode(deps.client, {
+        macs: await deps.macs(),
+        nodeUuid: deps.nodeUuid ?? persisted?.nodeUuid ?? null,
+        timeoutSec: remainingSec,
+        intervalSec: deps.lookupIntervalSec,
+        clock: deps.clock,
+        random: deps.random,
+        logger: deps.logger,
+      });
+      if (this.adopt(outcome, persisted)) return;
+      if (deps.clock.now() >= deadline) {
+        throw new LookupNodeError('Ironic has already handed out the agent token for this boot and the agent has no persisted or pre-shared copy. Power-cycle the node through Ironic (or abort and retry the operation) so that Ironic issues a new token');
+      }
+      await deps.clock.sleep(5000);
+    }
+  }
+
+  /** Start heartbeating (the first heartbeat is immediate). */
+  start(): void {
+    this.heartbeater.start();
+  }
+
+  /** Heartbeat now (after an async command ends). */
+  force(): void {
+    this.heartbeater.force();
+  }
+
+  /** Stop heartbeating. */
+  async stop(): Promise<void> {
+    await this.heartbeater.stop();
+  }
+
+  /** Decide the token from a lookup; false when no usable token exists yet. */
+  private adopt(outcome: LookupOutcome, persisted: PersistedSession | null): boolean {
+    const { deps } = this;
+    const nodeUuid = outcome.node.uuid;
+    let token: string | null = null;
+    if (outcome.token.kind === 'received') {
+      token = outcome.token.token;
+      if (deps.state.currentToken() !== null && deps.state.currentToken() !== token) {
+        deps.logger.info('Ironic issued a new agent token: starting a new command history for this boot', { nodeUuid });
+        deps.executor.reset();
+      }
+    } else if (outcome.token.kind === 'alreadyIssued') {
+      token = persisted !== null && persisted.nodeUuid === nodeUuid ? persisted.token : deps.presharedToken;
+      if (token === null) {
+        deps.logger.error('The agent token was already handed out and this agent has no copy; it cannot heartbeat until Ironic power-cycles the node. Retrying lookup', { nodeUuid });
+        return false;
+      }
+      deps.logger.info('Using the agent token persisted earlier in this boot', { nodeUuid, source: persisted?.nodeUuid === nodeUuid ? 'state-dir' : 'pre-shared' });
+    } else {
+      token = deps.presharedToken;
+    }
+    deps.state.applyLookup({ node: outcome.node, config: outcome.config });
+    deps.state.heartbeatTimeout = outcome.heartbeatTimeoutSec;
+    deps.state.setToken(token);
+    if (token !== null) deps.store.save({ nodeUuid, token });
+    return true;
+  }
+
+  /** Ironic refused the token: it power-cycled the node. Look up again (once at a time). */
+  private relookup(): Promise<void> {
+    if (this.relooking !== null) return this.relooking;
+    this.deps.logger.warn('Ironic refused the agent token (the node was power-cycled by Ironic): looking the node up again');
+    this.relooking = this.connect()
+      .catch((error: unknown) => {
+        this.deps.logger.error('Lookup after a refused token failed', { error: error instanceof Error ? error.message : String(error) });
+        this.deps.onFatal(error);
+      })
+      .finally(() => { this.relooking = null; });
+    return this.relooking;
+  }
+}
+
+function requireNode(state: AgentState): string {
+  const uuid = state.node?.uuid;
+  if (uuid === undefined) throw new Error('no node: lookup has not succeeded yet');
+  return uuid;
+}

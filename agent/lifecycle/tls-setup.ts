@@ -1,0 +1,57 @@
+/**
+ * Decide how the API is served: static TLS (`listen_tls`), IPA's auto-TLS
+ * (a self-signed EC certificate for the advertised IP, sent to Ironic as
+ * `agent_verify_ca`), or plain HTTP. The auto-TLS certificate is reused across
+ * agent restarts within one boot, since Ironic refuses a changed agent_verify_ca.
+ */
+import { hostname } from 'node:os';
+import type { ServerOptions } from 'node:https';
+import type { AgentConfig } from '../config/types.js';
+import type { Logger } from '../logger.js';
+import { generateSelfSignedCertificate } from '../tls/auto-tls.js';
+import { tlsServerOptions } from '../tls/server-options.js';
+import { loadStaticTls } from '../tls/static-tls.js';
+import type { TokenStore } from '../state/token-store.js';
+
+/** The outcome: protocol for the callback URL, server options, and the PEM Ironic must trust. */
+export interface TlsSetup {
+  protocol: 'http' | 'https';
+  server: ServerOptions | null;
+  verifyCa: string | null;
+}
+
+/** Ironic's first microversion that accepts agent_verify_ca (IPA enables auto-TLS only from here). */
+export const AUTO_TLS_MIN_VERSION = '1.68';
+
+/**
+ * @param ironicSupportsAutoTls - Ironic's maximum version is at least 1.68
+ */
+export async function setupTls(config: AgentConfig, advertiseHost: string, ironicSupportsAutoTls: boolean, store: TokenStore, logger: Logger): Promise<TlsSetup> {
+  const server = (material: { certPem: string; keyPem: string }): ServerOptions =>
+    tlsServerOptions({ ...material, minVersion: config.tlsMinVersion, cipherSuites: config.tlsCipherSuites });
+  if (config.listenTls) {
+    const material = await loadStaticTls(requirePath(config.tlsCertFile, 'tls_cert_file'), requirePath(config.tlsKeyFile, 'tls_key_file'));
+    logger.info('Serving the API with static TLS', { certFile: config.tlsCertFile });
+    return { protocol: 'https', server: server(material), verifyCa: null };
+  }
+  if (!config.enableAutoTls || config.standalone) return { protocol: config.advertiseProtocol, server: null, verifyCa: null };
+  if (!ironicSupportsAutoTls) {
+    logger.warn('Ironic is older than API 1.68 and cannot verify the agent: serving plain HTTP', { required: AUTO_TLS_MIN_VERSION });
+    return { protocol: config.advertiseProtocol, server: null, verifyCa: null };
+  }
+  const reused = store.loadTls(advertiseHost);
+  const material = reused ?? await generateSelfSignedCertificate({
+    advertiseIp: advertiseHost,
+    hostname: hostname(),
+    curve: config.tlsCertificateCurve,
+    clockSkewSec: config.autoTlsAllowedClockSkew,
+  });
+  if (reused === null) store.saveTls(material);
+  logger.info('Serving the API with auto-TLS', { reused: reused !== null, curve: config.tlsCertificateCurve });
+  return { protocol: 'https', server: server(material), verifyCa: material.certPem };
+}
+
+function requirePath(value: string | null, option: string): string {
+  if (value === null) throw new Error(`listen_tls is set but ${option} is not`);
+  return value;
+}

@@ -1,0 +1,67 @@
+/**
+ * The composition root of `ironic-coreos-agent agent`: configuration, logger,
+ * Runner, managers, executor and the mode (Ironic or standalone). Nothing is
+ * module-level state; everything is built here and passed down.
+ */
+import { readBootId } from './state/boot-id.js';
+import { loadConfig } from './config/load.js';
+import { agentHelp } from './config/help.js';
+import { helpRequested } from './config/flags.js';
+import type { ConfigNotice } from './config/sources.js';
+import { ExecaRunner } from './exec/execa-runner.js';
+import { createLogger, MemoryTransport } from './logger.js';
+import { buildCore } from './lifecycle/core.js';
+import { startIronicMode, type RunningAgent } from './lifecycle/ironic-mode.js';
+import { startStandaloneMode } from './lifecycle/standalone-mode.js';
+import { createSystemClock } from './ironic/clock.js';
+import { LookupNodeError } from './errors.js';
+import type { CliIO, Subcommand } from '../cli/types.js';
+import { packageVersion } from '../cli/index.js';
+import winston from 'winston';
+
+/** Recent log entries kept for `log.collect_system_logs`. */
+const AGENT_LOG_ENTRIES = 5000;
+
+/** Run the agent until SIGTERM/SIGINT (exit 0) or a fatal error such as a lookup timeout (exit 1). */
+export async function runAgent(argv: string[], io: CliIO): Promise<number> {
+  if (helpRequested(argv)) {
+    io.stdout.write(agentHelp());
+    return 0;
+  }
+  const notices: ConfigNotice[] = [];
+  const config = await loadConfig({ argv, env: io.env, onNotice: (n) => notices.push(n) });
+  const agentLog = new MemoryTransport({ max: AGENT_LOG_ENTRIES });
+  const logger = createLogger({ debug: config.debug, json: config.logJson, transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] }), agentLog] });
+  for (const notice of notices) logger.log(notice.level, notice.message, notice.meta);
+  const version = await packageVersion();
+  logger.info('Starting ironic-coreos-agent', { version, standalone: config.standalone, apiUrls: config.apiUrls, rootMount: config.rootMount, deviceAllowlist: config.deviceAllowlist });
+  let running: RunningAgent;
+  try {
+    const core = await buildCore({ config, logger, runner: new ExecaRunner(), version, bootId: readBootId(), agentLog });
+    running = config.standalone ? await startStandaloneMode(core) : await startIronicMode(core, createSystemClock());
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(error instanceof LookupNodeError ? 'Lookup failed; exiting so that the service manager restarts the agent' : 'The agent could not start', { error: message });
+    await flush(logger);
+    return 1;
+  }
+  const onSignal = (): void => { logger.info('Stopping on signal'); void running.stop(); };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  const code = await running.exited;
+  process.removeListener('SIGTERM', onSignal);
+  process.removeListener('SIGINT', onSignal);
+  await flush(logger);
+  return code;
+}
+
+function flush(logger: winston.Logger): Promise<void> {
+  return new Promise((resolve) => { setTimeout(resolve, 50); logger.end?.(); });
+}
+
+/** The `agent` subcommand. */
+export const agentSubcommand: Subcommand = {
+  name: 'agent',
+  summary: 'Run the deploy agent: look up the node in Ironic, heartbeat and serve IPA\'s API',
+  run: runAgent,
+};

@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import { DeploymentError } from '../../../../agent/errors.js';
+import { parseProgress, runInstaller, type InstallerProgress } from '../../../../agent/hardware/coreos/run-installer.js';
+import { FakeRunner } from '../../../helpers/fake-runner.js';
+import { createTestLogger } from '../../../helpers/logger.js';
+
+const ARGV = ['chroot', '/mnt/coreos', 'coreos-installer', 'install', '--preserve-on-error', '--offline', '/dev/sda'];
+const SUCCESS_LINES = [
+  'Installing Fedora CoreOS 40.20240416.3.1 x86_64 (512-byte sectors)',
+  'Read disk 1.2 GiB/3.4 GiB (35%)',
+  'Read disk 3.4 GiB/3.4 GiB (100%)',
+  'Writing Ignition config',
+  'Install complete.',
+];
+const FAILURE_LINES = ['Installing Fedora CoreOS 40 x86_64 (512-byte sectors)', '', 'Error: writing image: No space left on device', '', 'Resetting partition table', 'Error: install failed', ''];
+
+describe('hardware/coreos/run-installer', () => {
+  describe('parseProgress', () => {
+    const table: [string, InstallerProgress | null][] = [
+      ['Read disk 1.2 GiB/3.4 GiB (35%)', { phase: 'write', line: 'Read disk 1.2 GiB/3.4 GiB (35%)', percent: 35 }],
+      ['> Read disk 512.0 MiB/2.0 GiB (25%)', { phase: 'write', line: '> Read disk 512.0 MiB/2.0 GiB (25%)', percent: 25 }],
+      ['Downloading image from https://h/x.raw.xz', { phase: 'source', line: 'Downloading image from https://h/x.raw.xz', percent: null }],
+      ['Writing Ignition config', { phase: 'ignition', line: 'Writing Ignition config', percent: null }],
+      ['Modifying kernel arguments', { phase: 'postprocess', line: 'Modifying kernel arguments', percent: null }],
+      ['Install complete.', { phase: 'complete', line: 'Install complete.', percent: 100 }],
+      ['Caused by:', null],
+    ];
+    for (const [line, expected] of table) it(JSON.stringify(line), () => expect(parseProgress(line)).to.deep.equal(expected));
+  });
+
+  it('streams every line to the debug log and reports progress', async () => {
+    const { logger, memory } = createTestLogger();
+    const runner = new FakeRunner().expect({ match: ARGV, lines: SUCCESS_LINES });
+    const progress: InstallerProgress[] = [];
+
+    await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos', progress: (p) => progress.push(p) });
+
+    expect(memory.entries.filter((e) => e['message'] === 'coreos-installer output').map((e) => e['line'])).to.deep.equal(SUCCESS_LINES);
+    expect(progress.map((p) => [p.phase, p.percent])).to.deep.equal([['source', null], ['write', 35], ['write', 100], ['ignition', null], ['complete', 100]]);
+  });
+
+  it('retries a failing install: fails twice, then succeeds on the third of 3 calls', async () => {
+    const { logger, memory } = createTestLogger();
+    const runner = new FakeRunner().expect(
+      { match: ARGV, exitCode: 1, lines: FAILURE_LINES },
+      { match: ARGV, exitCode: 1, lines: FAILURE_LINES },
+      { match: ARGV, lines: SUCCESS_LINES },
+    );
+
+    await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' });
+
+    expect(runner.calls).to.have.length(3);
+    expect(memory.entries.filter((e) => e['message'] === 'coreos-installer attempt failed').map((e) => e['attempt'])).to.deep.equal([1, 2]);
+  });
+
+  it('gives up after 3 attempts with the installer\'s last non-empty line', async () => {
+    const { logger } = createTestLogger();
+    const runner = new FakeRunner().expect({ match: ARGV, exitCode: 1, lines: FAILURE_LINES, repeat: true });
+
+    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+
+    expect(runner.calls).to.have.length(3);
+    expect(error).to.be.instanceOf(DeploymentError);
+    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1: Error: install failed');
+  });
+
+  it('reports the last error, not the most frequent one', async () => {
+    const { logger } = createTestLogger();
+    const runner = new FakeRunner().expect(
+      { match: ARGV, exitCode: 1, lines: ['Error: A'] },
+      { match: ARGV, exitCode: 1, lines: ['Error: A'] },
+      { match: ARGV, exitCode: 2, lines: ['error: B'] },
+    );
+
+    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+
+    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 2: error: B');
+  });
+
+  it('uses stderr when nothing was streamed', async () => {
+    const { logger } = createTestLogger();
+    const runner = new FakeRunner().expect({ match: ARGV, exitCode: 1, stderr: 'Error: cannot perform offline install; metadata missing\n', repeat: true });
+
+    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos', attempts: 1 }).catch((e: unknown) => e);
+
+    expect(runner.calls).to.have.length(1);
+    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1: Error: cannot perform offline install; metadata missing');
+  });
+
+  it('does not retry when coreos-installer is missing in the root (chroot exit 127)', async () => {
+    const { logger } = createTestLogger();
+    const runner = new FakeRunner().expect({
+      match: ARGV, exitCode: 127, stderr: "chroot: failed to run command 'coreos-installer': No such file or directory\n", repeat: true,
+    });
+
+    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+
+    expect(runner.calls).to.have.length(1);
+    expect((error as DeploymentError).details).to.match(/^coreos-installer not found in \/mnt\/coreos: chroot: failed to run command/);
+  });
+
+  it('does not retry when chroot itself is missing', async () => {
+    const { logger } = createTestLogger();
+    const runner = new FakeRunner().expect({ match: ARGV, notFound: true, repeat: true });
+
+    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+
+    expect(runner.calls).to.have.length(1);
+    expect((error as DeploymentError).details).to.contain('coreos-installer not found in /mnt/coreos: Command not found: chroot');
+  });
+
+  it('masks URL credentials in logged lines and in the error', async () => {
+    const { logger, memory } = createTestLogger();
+    const runner = new FakeRunner().expect({ match: ARGV, exitCode: 1, lines: ['Error: fetching image URL https://u:hunter2@h/x.raw'], repeat: true });
+
+    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+
+    expect((error as DeploymentError).details).to.contain('https://***@h/x.raw');
+    expect(memory.text()).not.to.contain('hunter2');
+  });
+});

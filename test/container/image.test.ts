@@ -1,0 +1,136 @@
+/**
+ * End to end: build the project's Dockerfile with podman on a Debian base made
+ * locally with debootstrap (no container registry), run the image the way
+ * ironic-agent.service does (privileged, host network, /dev, /sys, a host
+ * root at /mnt/coreos) in standalone mode, and query GET /v1/status.
+ *
+ * Slow (the first run debootstraps the base, about a minute; every run builds
+ * the image, one to three minutes). SKIP_CONTAINER_TESTS=1 skips it.
+ */
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { buildAgentImage, projectVersion } from '../helpers/agent-image.js';
+import { debianBaseUnavailableReason } from '../helpers/debian-base-image.js';
+import { createPodman, podmanUnavailableReason, type Podman } from '../helpers/podman.js';
+
+const TOOLS = ['lsblk', 'blkid', 'wipefs', 'partx', 'sgdisk', 'chroot', 'dd', 'shred', 'efibootmgr', 'ip', 'mdadm', 'nvme', 'hdparm', 'tar', 'gzip', 'udevadm', 'ps', 'dmesg',
+  'blockdev', 'lscpu', 'smartctl', 'dmidecode', 'lshw', 'ipmitool'];
+
+/** A TCP port nobody listens on right now (the agent uses the host network). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Poll GET /v1/status until it answers, the container stops, or the deadline passes. */
+async function waitForStatus(podman: Podman, name: string, port: number, deadlineMs: number): Promise<{ status: number; body: unknown }> {
+  const end = Date.now() + deadlineMs;
+  let lastError = 'no attempt';
+  while (Date.now() < end) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/v1/status`, { signal: AbortSignal.timeout(3000) });
+      return { status: response.status, body: (await response.json()) as unknown };
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    const state = await podman.run(['inspect', '--format', '{{.State.Running}}', name], { okExitCodes: [0, 125] });
+    if (state.stdout.trim() !== 'true') {
+      const logs = await podman.run(['logs', name], { okExitCodes: [0, 125] });
+      throw new Error(`the agent container stopped before answering:\n${logs.stdout}${logs.stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`GET /v1/status did not answer within ${deadlineMs} ms: ${lastError}`);
+}
+
+describe('container image', function () {
+  this.timeout(30 * 60_000);
+  const suffix = randomBytes(4).toString('hex');
+  const image = `localhost/ironic-coreos-agent-test/agent:${suffix}`;
+  const container = `ign-agent-${suffix}`;
+  let dir: string | undefined;
+  let podman: Podman;
+  let built = false;
+
+  before(async function () {
+    const reason = process.env['SKIP_CONTAINER_TESTS'] === '1' ? 'SKIP_CONTAINER_TESTS=1' : await podmanUnavailableReason();
+    if (reason !== null) {
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+    dir = await mkdtemp('/var/tmp/ign-image-');
+    podman = await createPodman(dir);
+    const baseReason = await debianBaseUnavailableReason(podman);
+    if (baseReason !== null) {
+      console.log(`      skipped: ${baseReason}`);
+      this.skip();
+    }
+    built = true;
+    await buildAgentImage(podman, image, dir);
+  });
+
+  after(async () => {
+    if (dir === undefined) return;
+    await podman.run(['rm', '-f', '-t', '0', container], { okExitCodes: [0, 1, 125] });
+    if (built) await podman.run(['rmi', '-f', image], { okExitCodes: [0, 1, 125] });
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs a supported Node and only production dependencies', async () => {
+    const node = await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, '--version']);
+    const dev = await podman.run(['run', '--rm', '--entrypoint', 'sh', image, '-c', 'ls /opt/ironic-coreos-agent/node_modules | grep -x -e mocha -e typescript -e tsx || true']);
+
+    expect(node.stdout.trim()).to.match(/^v22\./);
+    expect(dev.stdout.trim()).to.equal('');
+  });
+
+  it('has the runtime tools on PATH', async () => {
+    const script = `for t in ${TOOLS.join(' ')}; do command -v "$t" >/dev/null || echo "missing $t"; done`;
+
+    const result = await podman.run(['run', '--rm', '--entrypoint', 'sh', image, '-c', script]);
+
+    expect(result.stdout.trim()).to.equal('');
+  });
+
+  it('carries the OCI labels, healthcheck and entrypoint', async () => {
+    const result = await podman.run(['image', 'inspect', image]);
+    const [inspected] = JSON.parse(result.stdout) as { Config: { Labels: Record<string, string>; Entrypoint: string[] }; Healthcheck?: { Test: string[] } }[];
+    const config = { ...inspected?.Config, Healthcheck: inspected?.Healthcheck };
+    const version = await projectVersion();
+
+    expect(config.Labels).to.include({ 'org.opencontainers.image.title': 'ironic-coreos-agent', 'org.opencontainers.image.version': version });
+    expect(config.Entrypoint).to.deep.equal(['/usr/local/bin/node', '/opt/ironic-coreos-agent/dist/cli/index.js', 'agent', '--config-dir', '/etc/ironic-python-agent']);
+    expect(config.Healthcheck?.Test).to.deep.equal(['CMD', '/usr/local/bin/node', '/opt/ironic-coreos-agent/dist/container/healthcheck.js']);
+  });
+
+  it('serves GET /v1/status in standalone mode, privileged on the host network', async () => {
+    const work = dir ?? '';
+    const hostRoot = join(work, 'host-root');
+    const confDir = join(work, 'conf');
+    await mkdir(join(hostRoot, 'etc'), { recursive: true });
+    await writeFile(join(hostRoot, 'etc', 'os-release'), 'ID=fedora\nVARIANT_ID=coreos\n');
+    await mkdir(confDir);
+    const port = await freePort();
+    await podman.run([
+      'run', '-d', '--name', container, '--privileged', '--network', 'host',
+      '-v', '/dev:/dev', '-v', '/sys:/sys', '-v', `${hostRoot}:/mnt/coreos`, '-v', `${confDir}:/etc/ironic-python-agent:ro`,
+      image, '--standalone', '--agent-token', `token-${suffix}`, '--listen-port', String(port), '--listen-host', '127.0.0.1', '--no-enable-auto-tls',
+    ]);
+
+    const { status, body } = await waitForStatus(podman, container, port, 90_000);
+
+    expect(status).to.equal(200);
+    expect(body).to.have.property('started_at').that.is.a('number');
+    expect(body).to.have.property('version').that.is.a('string');
+    const health = await podman.run(['healthcheck', 'run', container], { okExitCodes: [0, 1] });
+    expect(health.exitCode, `healthcheck: ${health.stdout}${health.stderr}`).to.equal(0);
+    const logs = await podman.run(['logs', container]);
+    expect(`${logs.stdout}${logs.stderr}`).not.to.contain(`token-${suffix}`);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Demo skeleton: a real standalone Ironic, one confined test node with three
+ * sparse loop disks (5, 8 and 12 GiB), the node enrolled and made available,
+ * with a readable narrative of every provision state on the way.
+ *
+ *   sudo npx tsx testbed/demo.ts          # run, then clean everything up
+ *   sudo npx tsx testbed/demo.ts --keep   # keep it all running until Ctrl-C (logs are kept afterwards)
+ *
+ * The agent flows (cleaning, deploy with install_coreos) are NOT part of this
+ * skeleton: see the "LEAD:" marker below. Nothing here pretends to be an agent.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { testbedAddresses } from './addresses.js';
+import { testbedUnavailableReason } from './host.js';
+import { layout } from './ironic-config.js';
+import { IronicTestbed } from './ironic.js';
+import { TestNode } from './node.js';
+
+const started = Date.now();
+
+/** One narrative line with the seconds since the demo started. */
+function say(text: string): void {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${text}`);
+}
+
+/** Poll the node, narrating every provision/power state change, until it reaches one of `states`. */
+async function narrateUntil(testbed: IronicTestbed, uuid: string, states: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<void> {
+  let last = '';
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const node = await testbed.nodeShow(uuid);
+    const now = `${node.provision_state}${node.target_provision_state === null ? '' : ` → ${node.target_provision_state}`} (power: ${String(node.power_state)})`;
+    if (now !== last) say(`   node is ${now}`);
+    last = now;
+    if (states.includes(node.provision_state) && node.target_provision_state === null) return;
+    if (Date.now() > deadline) {
+      await testbed.waitForProvisionState(uuid, states, 0); // throws with last_error and the log tail
+      return;
+    }
+    await sleep(300, undefined, { signal });
+  }
+}
+
+/** Resolve once `signal` is aborted (a timer keeps Node from exiting, and skipping cleanup, meanwhile). */
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const keepAlive = setInterval(() => undefined, 60_000);
+    const done = (): void => {
+      clearInterval(keepAlive);
+      resolve();
+    };
+    if (signal.aborted) done();
+    else signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  if (values.help) {
+    console.log('usage: npx tsx testbed/demo.ts [--keep]\n  --keep  keep Ironic and the node running until Ctrl-C, and keep the logs');
+    return 0;
+  }
+  const unavailable = testbedUnavailableReason();
+  if (unavailable !== undefined) {
+    console.error(`The demo cannot run here: ${unavailable}`);
+    return 2;
+  }
+
+  // Ctrl-C (or SIGTERM) stops the narrative at the next poll; the finally block then cleans up.
+  const interrupt = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => interrupt.abort());
+
+  const addresses = testbedAddresses('demo', 0, process.pid);
+  const dir = mkdtempSync(join(tmpdir(), 'demo-ironic-'));
+  const testbed = new IronicTestbed({ tag: 'demo' });
+  let node: TestNode | undefined;
+  try {
+    say(`Starting a real standalone Ironic 21.4 on ${addresses.hostIp} (config, sqlite and logs in ${dir})`);
+    await testbed.start({ dir, hostIp: addresses.hostIp });
+    say(`Ironic answers at ${testbed.url} and lists the fake-hardware driver`);
+
+    say('Creating the test node: a network namespace, a veth link and three sparse loop disks');
+    node = await TestNode.create({ tag: 'demo', ...addresses, disksGiB: [5, 8, 12] });
+    say(`   namespace ${node.namespace}: eth0 ${node.mac} ${node.nodeIp}, reaches Ironic via ${node.hostIp}`);
+    for (const disk of node.disks) say(`   disk ${disk.device}: ${disk.sizeGiB} GiB (sparse file ${disk.image})`);
+    const lsblk = await node.exec(['lsblk', '-d', '-n', '-o', 'NAME,SIZE']);
+    say(`   inside the confinement lsblk sees only: ${lsblk.stdout.trim().split('\n').join(', ')}`);
+
+    say('Enrolling the node (fake-hardware, custom-agent deploy) with one port for its MAC');
+    const uuid = await testbed.createNode({ name: 'demo-node', mac: node.mac });
+    say(`   node ${uuid}`);
+    say('manage: Ironic verifies the node');
+    await testbed.setProvisionState(uuid, 'manage');
+    await narrateUntil(testbed, uuid, ['manageable'], 60_000, interrupt.signal);
+    say('provide: automated cleaning is off, so the node becomes available without an agent');
+    await testbed.setProvisionState(uuid, 'provide');
+    await narrateUntil(testbed, uuid, ['available'], 60_000, interrupt.signal);
+
+    // ---------------------------------------------------------------------------------------
+    // LEAD: start the agent under test INSIDE the confinement and run the real flows here, e.g.
+    //   const agent = await node.spawnAgent([process.execPath, 'dist/cli/index.js', 'agent', ...],
+    //     { env: { ... ipa-api-url = testbed.url ... }, hostRoot: <the agent's /mnt/coreos> });
+    //   cleaning: testbed.restart({ automatedClean: true }); manage → provide → narrateUntil 'available'
+    //   deploy:   testbed.setProvisionState(uuid, 'active', { configdrive, deploy_steps: [install_coreos] })
+    //             narrateUntil(testbed, uuid, ['active'], ..., interrupt.signal); then inspect the loop disks
+    //   await agent.stop();
+    // Until then the demo stops here: nothing below fakes an agent.
+    // ---------------------------------------------------------------------------------------
+    say('No agent flows yet (see the LEAD marker in testbed/demo.ts)');
+
+    if (values.keep) {
+      say('--keep: everything stays up until Ctrl-C. To look around:');
+      say(`   . ${layout(dir).envSh}; baremetal node list`);
+      say(`   ip netns exec ${node.namespace} ip addr        # the node's network`);
+      say(`   tail -f ${join(layout(dir).log, 'ironic.log')}`);
+      await untilAborted(interrupt.signal);
+    }
+    return 0;
+  } finally {
+    say('Cleaning up: node (namespace, veth, loop disks) and Ironic');
+    await node?.destroy().catch((error: unknown) => console.error('node cleanup failed:', error));
+    await testbed.stop().catch((error: unknown) => console.error('Ironic stop failed:', error));
+    if (values.keep) say(`Logs kept in ${layout(dir).log}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,122 @@
+/**
+ * A test "host root" for install_coreos: what the agent container sees at
+ * `--root-mount` (/mnt/coreos) on a CoreOS live system, built from this host.
+ *
+ * `<dir>/root` is an overlay with the host `/` as the read-only lower layer
+ * and a tmpfs upper layer (so nothing is written to the host, and the upper
+ * layer does not sit inside the lower filesystem), plus bind mounts of /proc,
+ * /sys and /dev, a fresh tmpfs /tmp and /run, and the coreos-installer test
+ * double at usr/bin/coreos-installer. `chroot <dir>/root coreos-installer ...`
+ * then behaves like on a live ISO, with the host's tools (sgdisk, mkfs, jq).
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ExecaRunner } from '../agent/exec/execa-runner.js';
+import type { Runner } from '../agent/exec/runner.js';
+
+/** The double's source directory (entry script + lib/). */
+export const INSTALLER_DOUBLE_DIR = fileURLToPath(new URL('./coreos-installer-double/', import.meta.url));
+
+/** Where the double lives inside the host root. */
+const DOUBLE_IN_ROOT = 'usr/lib/coreos-installer-double';
+
+/** Options of {@link createHostRoot}. */
+export interface HostRootOptions {
+  /** An empty directory owned by the test (name it with the test's tag). */
+  dir: string;
+  /** Runs mount/umount. Default: ExecaRunner. */
+  runner?: Runner;
+  /** Install the coreos-installer double. Default true (false to test a root without it). */
+  withInstaller?: boolean;
+}
+
+/** A mounted test host root. */
+export interface HostRoot {
+  /** The root directory, usable as `--root-mount`. */
+  readonly root: string;
+  /** Write the double's control file (`fail_times`, `fail_always`, `fail_message`, `fail_stage`). */
+  setControl(values: Record<string, string | number>): void;
+  /** The double's recorded invocations (shell-quoted argv lines). */
+  calls(): string[];
+  /** Add an osmet file so `--offline` works: the double's text format. */
+  addOsmet(description?: string, sectorSize?: number): void;
+  /** Unmount everything and remove the directory. Idempotent; collects errors and throws them at the end. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Mount a host root under `<dir>/root`.
+ * @throws Error when a mount fails (everything mounted so far is unmounted first)
+ */
+export async function createHostRoot(options: HostRootOptions): Promise<HostRoot> {
+  const runner = options.runner ?? new ExecaRunner();
+  const rw = join(options.dir, 'rw');
+  const root = join(options.dir, 'root');
+  mkdirSync(rw, { recursive: true });
+  mkdirSync(root, { recursive: true });
+  const mounted: string[] = [];
+  const mount = async (argv: string[], target: string): Promise<void> => {
+    await runner.run(['mount', ...argv, target]);
+    mounted.push(target);
+  };
+  const destroy = async (): Promise<void> => {
+    const errors: string[] = [];
+    for (const target of mounted.splice(0).reverse()) {
+      try {
+        await runner.run(['umount', target]);
+      } catch (error) {
+        // A busy mount (e.g. a process still inside) is detached so the test can finish; report it anyway.
+        errors.push(`umount ${target}: ${(error as Error).message}`);
+        await runner.run(['umount', '--lazy', target]).catch(() => undefined);
+      }
+    }
+    rmSync(options.dir, { recursive: true, force: true });
+    if (errors.length > 0) throw new Error(`Host root cleanup problems: ${errors.join('; ')}`);
+  };
+  try {
+    await mount(['-t', 'tmpfs', '-o', 'mode=0755', 'coreos-hostroot-rw'], rw);
+    mkdirSync(join(rw, 'upper'));
+    mkdirSync(join(rw, 'work'));
+    await mount(['-t', 'overlay', '-o', `lowerdir=/,upperdir=${rw}/upper,workdir=${rw}/work`, 'coreos-hostroot'], root);
+    await runner.run(['mount', '--make-rprivate', root]);
+    for (const dir of ['proc', 'sys', 'dev']) await mount(['--bind', `/${dir}`], join(root, dir));
+    await mount(['-t', 'tmpfs', '-o', 'mode=1777', 'coreos-hostroot-tmp'], join(root, 'tmp'));
+    await mount(['-t', 'tmpfs', '-o', 'mode=0755', 'coreos-hostroot-run'], join(root, 'run'));
+    if (options.withInstaller !== false) installDouble(root);
+  } catch (error) {
+    await destroy().catch(() => undefined);
+    throw new Error(`Cannot build the test host root in ${options.dir}: ${(error as Error).message}`, { cause: error });
+  }
+  const runDir = join(root, 'run/coreos-installer-double');
+  return {
+    root,
+    setControl(values) {
+      mkdirSync(runDir, { recursive: true });
+      writeFileSync(join(runDir, 'control'), Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(''));
+    },
+    calls() {
+      try {
+        return readFileSync(join(runDir, 'calls'), 'utf8').split('\n').filter((l) => l !== '');
+      } catch {
+        return [];
+      }
+    },
+    addOsmet(description = 'Fedora CoreOS 40.20240416.3.1', sectorSize = 512) {
+      const dir = join(root, 'run/coreos-installer/osmet');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, `fedora-coreos-x86_64.${sectorSize}.osmet`),
+        `coreos-installer-double-osmet\narchitecture=x86_64\nsector-size=${sectorSize}\ndescription=${description}\n`,
+      );
+    },
+    destroy,
+  };
+}
+
+function installDouble(root: string): void {
+  const target = join(root, DOUBLE_IN_ROOT);
+  cpSync(INSTALLER_DOUBLE_DIR, target, { recursive: true });
+  rmSync(join(root, 'usr/bin/coreos-installer'), { force: true });
+  symlinkSync(`/${DOUBLE_IN_ROOT}/coreos-installer`, join(root, 'usr/bin/coreos-installer'));
+}

@@ -1,0 +1,245 @@
+/**
+ * Pure renderers for the test bed's `ironic.conf` and `inspector.conf`.
+ *
+ * The Ironic configuration is the one of ironic-testbed.md §2.3, adapted so the
+ * API listens on the host end of the node veths (`hostIp`) instead of loopback,
+ * plus the `inspector` inspect interface and an `[inspector]` section that
+ * points at a local ironic-inspector. oslo.config keeps text after a value as
+ * part of the value, so comments are always on lines of their own.
+ */
+import { join } from 'node:path';
+
+/** Everything that shapes a test bed's configuration. */
+export interface IronicSettings {
+  /** Absolute directory holding config, database, logs and PID files. */
+  dir: string;
+  /** Address Ironic (and ironic-inspector) listen on; the node namespaces route to it. */
+  hostIp: string;
+  /** Ironic API port. Default: 6385 when free on `hostIp`, else a free port. */
+  port?: number;
+  /** `[conductor]automated_clean`. Default false. */
+  automatedClean?: boolean;
+  /** `[deploy]fast_track`. Default false. */
+  fastTrack?: boolean;
+  /** `[conductor]deploy_callback_timeout` and `clean_callback_timeout` in seconds. Default 120. */
+  callbackTimeout?: number;
+  /** `[conductor]check_provision_state_interval` in seconds. Default 10. */
+  checkProvisionInterval?: number;
+  /** `[api]ramdisk_heartbeat_timeout` in seconds (sent to the agent at lookup). Default 300. */
+  heartbeatTimeout?: number;
+  /** Also run ironic-inspector and point Ironic's `inspector` interface at it. Default false. */
+  inspector?: boolean;
+  /** ironic-inspector port. Default 5050. */
+  inspectorPort?: number;
+  /** `[inspector]status_check_period`: how often Ironic asks inspector for results (s). Default 2. */
+  inspectorStatusCheckPeriod?: number;
+  /** Port written into `[deploy]http_url` (no server is started). Default 8089. */
+  httpPort?: number;
+}
+
+/** Settings with every default filled in. */
+export type ResolvedSettings = Required<IronicSettings>;
+
+/** Defaults of the optional settings (the values of ironic-testbed.md §2.3). */
+export const DEFAULTS: Omit<ResolvedSettings, 'dir' | 'hostIp'> = {
+  port: 6385,
+  automatedClean: false,
+  fastTrack: false,
+  callbackTimeout: 120,
+  checkProvisionInterval: 10,
+  heartbeatTimeout: 300,
+  inspector: false,
+  inspectorPort: 5050,
+  inspectorStatusCheckPeriod: 2,
+  httpPort: 8089,
+};
+
+/** Fill in defaults (`port` stays as given; 0 means "pick a free one" to IronicTestbed). */
+export function resolveSettings(settings: IronicSettings): ResolvedSettings {
+  return { ...DEFAULTS, ...stripUndefined(settings) } as ResolvedSettings;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Check settings before anything is written or started.
+ * @throws Error naming the bad setting and what to use instead.
+ */
+export function validateSettings(s: ResolvedSettings): void {
+  if (!s.dir.startsWith('/')) throw new Error(`Test bed dir "${s.dir}" must be an absolute path`);
+  for (const key of ['port', 'inspectorPort', 'httpPort'] as const) {
+    const v = s[key];
+    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new Error(`Test bed setting ${key}=${String(v)} must be a TCP port (1-65535)`);
+  }
+  for (const key of ['callbackTimeout', 'checkProvisionInterval', 'heartbeatTimeout', 'inspectorStatusCheckPeriod'] as const) {
+    const v = s[key];
+    if (!Number.isInteger(v) || v < 1) throw new Error(`Test bed setting ${key}=${String(v)} must be a whole number of seconds >= 1`);
+  }
+  if (s.inspector && s.inspectorPort === s.port) throw new Error(`ironic-inspector and Ironic cannot both use port ${s.port}`);
+}
+
+/** One config line: a key/value pair, or a comment when `value` is undefined. */
+type Line = readonly [key: string, value?: string | number | boolean];
+/** Sections in file order. */
+type Sections = ReadonlyArray<readonly [name: string, lines: readonly Line[]]>;
+
+/** Render sections as oslo.config INI text (comments on their own lines). */
+export function renderIni(header: string, sections: Sections): string {
+  const out = [`# ${header}`];
+  for (const [name, lines] of sections) {
+    out.push('', `[${name}]`);
+    for (const [key, value] of lines) out.push(value === undefined ? `# ${key}` : `${key} = ${String(value)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Named paths of the test bed layout. */
+export type TestbedPath =
+  | 'ironicConf' | 'inspectorConf' | 'envSh' | 'ironicPid' | 'inspectorPid'
+  | 'etc' | 'policy' | 'inspectorPolicy' | 'log' | 'run' | 'state' | 'tmp' | 'lock'
+  | 'httpboot' | 'tftpboot' | 'deployLogs' | 'images' | 'ramdiskLogs';
+
+/** Paths of the test bed layout (ironic-testbed.md §2.2), relative to `dir`. */
+export function layout(dir: string): Record<TestbedPath, string> {
+  return {
+    ironicConf: join(dir, 'etc', 'ironic.conf'),
+    inspectorConf: join(dir, 'etc', 'inspector.conf'),
+    envSh: join(dir, 'env.sh'),
+    ironicPid: join(dir, 'run', 'ironic.pid'),
+    inspectorPid: join(dir, 'run', 'inspector.pid'),
+    etc: join(dir, 'etc'),
+    policy: join(dir, 'etc', 'policy.d'),
+    inspectorPolicy: join(dir, 'etc', 'inspector-policy.d'),
+    log: join(dir, 'log'),
+    run: join(dir, 'run'),
+    state: join(dir, 'state'),
+    tmp: join(dir, 'tmp'),
+    lock: join(dir, 'lock'),
+    httpboot: join(dir, 'httpboot'),
+    tftpboot: join(dir, 'tftpboot'),
+    deployLogs: join(dir, 'deploy-logs'),
+    images: join(dir, 'images'),
+    ramdiskLogs: join(dir, 'log', 'ramdisk'),
+  };
+}
+
+/** The Ironic API URL of a test bed. */
+export function ironicUrl(s: Pick<ResolvedSettings, 'hostIp' | 'port'>): string {
+  return `http://${s.hostIp}:${s.port}`;
+}
+
+/** The ironic-inspector URL of a test bed. */
+export function inspectorUrl(s: Pick<ResolvedSettings, 'hostIp' | 'inspectorPort'>): string {
+  return `http://${s.hostIp}:${s.inspectorPort}`;
+}
+
+/** Render `ironic.conf` (ironic-testbed.md §2.3 adapted to `hostIp`, plus the inspector wiring). */
+export function renderIronicConf(s: ResolvedSettings): string {
+  const p = layout(s.dir);
+  const sections: Array<readonly [string, readonly Line[]]> = [
+    ['DEFAULT', [
+      ['no keystone: every API request is treated as an admin request'], ['auth_strategy', 'noauth'],
+      ['single process (the combined "ironic" command): the API calls the conductor in-process'], ['rpc_transport', 'none'],
+      ['host', 'ironic-testbed'], ['my_ip', s.hostIp],
+      ['debug', true], ['log_file', join(p.log, 'ironic.log')], ['use_stderr', false],
+      ['state_path', p.state], ['tempdir', p.tmp], ['pybasedir', '/usr/lib/python3/dist-packages/ironic'],
+      ['enabled_hardware_types', 'fake-hardware,manual-management'],
+      ['manual-management only loads with pxe or ipxe boot enabled'], ['enabled_boot_interfaces', 'fake,pxe'],
+      ['enabled_deploy_interfaces', 'custom-agent,direct,fake'], ['default_deploy_interface', 'custom-agent'],
+      ['enabled_power_interfaces', 'fake,agent'], ['enabled_management_interfaces', 'fake,noop'],
+      ['enabled_network_interfaces', 'noop'], ['default_network_interface', 'noop'],
+      ['"inspector" delegates in-band inspection to ironic-inspector (see [inspector])'],
+      ['enabled_inspect_interfaces', 'no-inspect,fake,inspector'],
+      ['enabled_raid_interfaces', 'no-raid,agent,fake'], ['enabled_rescue_interfaces', 'no-rescue,agent,fake'],
+      ['enabled_vendor_interfaces', 'no-vendor,fake'], ['enabled_bios_interfaces', 'no-bios,fake'],
+      ['enabled_console_interfaces', 'no-console,fake'], ['enabled_storage_interfaces', 'noop,fake'],
+      ['hash_ring_algorithm', 'sha256'],
+      ['SIGTERM must not wait 60 s for in-flight work'], ['graceful_shutdown_timeout', 15],
+    ]],
+    ['api', [
+      ['the host end of the node veths: reachable from every node namespace'],
+      ['host_ip', s.hostIp], ['port', s.port], ['api_workers', 1],
+      ['sent to the agent as config.heartbeat_timeout at lookup'], ['ramdisk_heartbeat_timeout', s.heartbeatTimeout],
+    ]],
+    ['conductor', [
+      ['automated_clean', s.automatedClean],
+      ['deploy_callback_timeout', s.callbackTimeout], ['clean_callback_timeout', s.callbackTimeout],
+      ['check_provision_state_interval', s.checkProvisionInterval], ['power_state_change_timeout', 10],
+      ['file:// image URLs must live under these paths (21.4.4 security fix)'],
+      ['file_url_allowed_paths', `${p.images},${p.httpboot}`],
+    ]],
+    ['database', [['connection', `sqlite:///${join(s.dir, 'ironic.sqlite')}`], ['sqlite_synchronous', false]]],
+    ['dhcp', [['dhcp_provider', 'none']]],
+    ['deploy', [
+      ['fast_track', s.fastTrack],
+      ['erase_devices_priority', 0], ['erase_devices_metadata_priority', 10],
+      ['http_url is only used by the direct deploy interface; the test bed starts no server for it'],
+      ['http_root', p.httpboot], ['http_url', `http://${s.hostIp}:${s.httpPort}`],
+    ]],
+    ['agent', [
+      ['deploy_logs_local_path', p.deployLogs],
+      ['auto-TLS: where Ironic keeps the certificate each agent sends as agent_verify_ca'],
+      ['certificates_path', join(p.state, 'certificates')],
+      ['the fake power driver never changes state: poll it briefly after standby.power_off'],
+      ['post_deploy_get_power_state_retries', 2], ['post_deploy_get_power_state_retry_interval', 1],
+    ]],
+    ['service_catalog', [['noauth: how the conductor knows its own API URL'], ['endpoint_override', ironicUrl(s)]]],
+    ['pxe', [
+      ['tftp_root', p.tftpboot], ['tftp_master_path', join(p.tftpboot, 'master_images')],
+      ['images_path', join(p.state, 'images')], ['instance_master_path', join(p.state, 'master_images')],
+    ]],
+    ['oslo_concurrency', [['lock_path', p.lock]]],
+    ['oslo_policy', [['an empty directory of our own; an empty value breaks the API (§6 pitfall 2)'], ['policy_dirs', p.policy]]],
+  ];
+  if (s.inspector) {
+    sections.push(['inspector', [
+      ['the local ironic-inspector (noauth)'],
+      ['auth_type', 'none'], ['endpoint_override', inspectorUrl(s)],
+      ['how often Ironic asks ironic-inspector whether inspection finished (seconds)'],
+      ['status_check_period', s.inspectorStatusCheckPeriod],
+    ]]);
+  }
+  return renderIni('standalone Ironic test bed (noauth, sqlite, single process); generated by testbed/ironic-config.ts', sections);
+}
+
+/**
+ * Render `inspector.conf`: standalone ironic-inspector with sqlite, noauth, an
+ * in-process message transport, the noop PXE filter (no dnsmasq, no iptables)
+ * and processed introspection data kept in its database (Ironic copies it into
+ * its node inventory when inspection finishes).
+ */
+export function renderInspectorConf(s: ResolvedSettings): string {
+  const p = layout(s.dir);
+  return renderIni('standalone ironic-inspector for the test bed; generated by testbed/ironic-config.ts', [
+    ['DEFAULT', [
+      ['auth_strategy', 'noauth'], ['standalone', true],
+      ['API and conductor in one process: an in-memory message transport is enough'], ['transport_url', 'fake://'],
+      ['listen_address', s.hostIp], ['listen_port', s.inspectorPort], ['host', 'ironic-testbed-inspector'],
+      ['debug', true], ['log_file', join(p.log, 'inspector.log')], ['use_stderr', false],
+      ['no pause between two introspections'], ['introspection_delay', 0],
+      ['graceful_shutdown_timeout', 15],
+    ]],
+    ['database', [['connection', `sqlite:///${join(s.dir, 'inspector.sqlite')}`]]],
+    ['ironic', [['auth_type', 'none'], ['endpoint_override', ironicUrl(s)]]],
+    ['processing', [
+      ['Ironic fetches the processed data when inspection finishes: keep it'], ['store_data', 'database'],
+      ['ramdisk_logs_dir', p.ramdiskLogs],
+    ]],
+    ['pxe_filter', [['no dnsmasq or iptables on the test machine'], ['driver', 'noop']]],
+    ['oslo_concurrency', [['lock_path', p.lock]]],
+    ['oslo_policy', [['policy_dirs', p.inspectorPolicy]]],
+  ]);
+}
+
+/** Shell snippet with the environment for the `baremetal` CLI (written as `env.sh` for debugging). */
+export function renderEnvSh(s: ResolvedSettings): string {
+  return [
+    '# source this to drive the test bed by hand: . env.sh; baremetal node list',
+    'export OS_AUTH_TYPE=none',
+    `export OS_ENDPOINT=${ironicUrl(s)}`,
+    'export OS_BAREMETAL_API_VERSION=latest',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,251 @@
+/**
+ * A real, unmodified standalone Ironic 21.4 (Debian) for end-to-end tests, run
+ * as ironic-testbed.md §2 describes: the combined `ironic` process (API +
+ * conductor, rpc_transport none), sqlite, noauth, fake hardware; optionally a
+ * standalone ironic-inspector next to it. Listens on `hostIp`, the host end of
+ * the test nodes' veth links, so agents inside node namespaces can reach it.
+ */
+import type { AxiosInstance } from 'axios';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExecaRunner } from '../agent/exec/execa-runner.js';
+import type { Runner } from '../agent/exec/runner.js';
+import type { Logger } from '../agent/logger.js';
+import { assertIpv4, assertTag, randomSuffix } from './addresses.js';
+import { liveCommandLine, readPid, startDaemon, stopDaemon, tailFile } from './daemon.js';
+import { isLocalAddress, isPortFree, pickFreePort, testbedUnavailableReason } from './host.js';
+import { addAnchor, removeAnchor } from './host-net.js';
+import {
+  DEFAULTS, inspectorUrl, ironicUrl, layout, renderEnvSh, renderInspectorConf, renderIronicConf, resolveSettings, validateSettings,
+  type IronicSettings, type ResolvedSettings,
+} from './ironic-config.js';
+import {
+  createNode, createOperatorApi, nodeShow, setProvisionState, waitForProvisionState, type IronicNode, type NodeSpec,
+} from './ironic-nodes.js';
+import { waitUntilReady } from './readiness.js';
+
+/** Output of a `baremetal` CLI run. */
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Dependencies of {@link IronicTestbed}. */
+export interface IronicTestbedDeps {
+  /** Runs dbsync, ip and the baremetal CLI. Default: ExecaRunner. */
+  runner?: Runner;
+  /** Receives progress messages. */
+  logger?: Logger;
+  /** Tag for the names of interfaces the test bed creates. Default 'tb'. */
+  tag?: string;
+}
+
+const ALL_EXIT_CODES = Array.from({ length: 256 }, (_, i) => i);
+
+/**
+ * Pick the Ironic port (default 6385 if free on hostIp, else a free one; 0 means
+ * a free one) and check the ironic-inspector port.
+ * @throws Error when an explicitly requested port is taken.
+ */
+async function choosePorts(s: ResolvedSettings, requested: number | undefined): Promise<ResolvedSettings> {
+  let port = requested ?? DEFAULTS.port;
+  if (requested === 0 || (requested === undefined && !(await isPortFree(s.hostIp, port)))) {
+    port = await pickFreePort(s.hostIp);
+  } else if (!(await isPortFree(s.hostIp, port))) {
+    throw new Error(`Port ${port} on ${s.hostIp} is in use (another test bed?): choose another port, or pass port 0 for a free one`);
+  }
+  if (s.inspector && !(await isPortFree(s.hostIp, s.inspectorPort))) {
+    throw new Error(`ironic-inspector port ${s.inspectorPort} on ${s.hostIp} is in use: set inspectorPort to a free port`);
+  }
+  return { ...s, port };
+}
+
+/** One standalone Ironic (and optionally ironic-inspector); call stop() in an `after` hook. */
+export class IronicTestbed {
+  private readonly runner: Runner;
+  private readonly logger: Logger | undefined;
+  private readonly tag: string;
+  private current: ResolvedSettings | undefined;
+  private operatorApi: AxiosInstance | undefined;
+  private anchor: string | undefined;
+
+  constructor(deps: IronicTestbedDeps = {}) {
+    this.runner = deps.runner ?? new ExecaRunner();
+    this.logger = deps.logger;
+    this.tag = deps.tag ?? 'tb';
+    assertTag(this.tag);
+  }
+
+  /** The settings in effect (defaults filled in, port chosen). @throws Error before start(). */
+  get settings(): ResolvedSettings {
+    if (this.current === undefined) throw new Error('The Ironic test bed is not started: call start() first');
+    return this.current;
+  }
+
+  /** `http://<hostIp>:<port>`, what the agent uses as ipa-api-url. */
+  get url(): string {
+    return ironicUrl(this.settings);
+  }
+
+  /** `http://<hostIp>:<inspectorPort>` (meaningful with `inspector: true`). */
+  get inspectorUrl(): string {
+    return inspectorUrl(this.settings);
+  }
+
+  /** axios instance for the operator API, sending `X-OpenStack-Ironic-API-Version: 1.82`. */
+  get api(): AxiosInstance {
+    if (this.operatorApi === undefined) throw new Error('The Ironic test bed is not started: call start() first');
+    return this.operatorApi;
+  }
+
+  /** Path of Ironic's own log (debug level). */
+  get logFile(): string {
+    return join(layout(this.settings.dir).log, 'ironic.log');
+  }
+
+  /**
+   * Write the configuration, create or upgrade the databases, start ironic
+   * (and ironic-inspector) and wait until the API answers `GET /` and lists the
+   * fake-hardware driver. Nothing is started when validation fails.
+   * @throws Error naming the bad setting, the missing package, the busy port, or
+   *   the failed start-up with the tail of the logs.
+   */
+  async start(settings: IronicSettings): Promise<void> {
+    if (this.current !== undefined) throw new Error(`The Ironic test bed is already running at ${this.url}: stop() it first`);
+    const unavailable = testbedUnavailableReason(settings.inspector === true);
+    if (unavailable !== undefined) throw new Error(`Cannot start the Ironic test bed: ${unavailable}`);
+    assertIpv4(settings.hostIp, 'hostIp');
+    const requested = resolveSettings(settings);
+    validateSettings({ ...requested, port: requested.port === 0 ? DEFAULTS.port : requested.port });
+    const p = layout(requested.dir);
+    for (const pidFile of [p.ironicPid, p.inspectorPid]) {
+      if (liveCommandLine(readPid(pidFile) ?? 0)?.includes(requested.dir) === true) {
+        throw new Error(`A test bed process recorded in ${pidFile} is still running: stop it before starting again`);
+      }
+    }
+    if (!isLocalAddress(requested.hostIp)) {
+      this.anchor = `${this.tag}a${randomSuffix(6)}`;
+      await addAnchor(this.runner, this.anchor, requested.hostIp);
+    }
+    try {
+      this.current = await choosePorts(requested, settings.port);
+      this.prepareDirectories(this.current);
+      await this.launch(this.current);
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
+    this.operatorApi = createOperatorApi(ironicUrl(this.current));
+    this.logger?.info('Ironic test bed ready', { url: this.url, inspector: this.current.inspector ? this.inspectorUrl : false, dir: this.current.dir });
+  }
+
+  private prepareDirectories(s: ResolvedSettings): void {
+    const p = layout(s.dir);
+    for (const dir of [p.etc, p.policy, p.inspectorPolicy, p.log, p.run, p.state, p.tmp, p.lock, p.httpboot, p.tftpboot, p.deployLogs, p.images, p.ramdiskLogs]) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    }
+    mkdirSync(join(p.tftpboot, 'master_images'), { recursive: true });
+    // Ironic's debug log can quote agent tokens (ironic-testbed.md §6 item 13): keep the logs private.
+    chmodSync(p.log, 0o700);
+    writeFileSync(p.ironicConf, renderIronicConf(s), { mode: 0o600 });
+    writeFileSync(p.envSh, renderEnvSh(s), { mode: 0o600 });
+    if (s.inspector) writeFileSync(p.inspectorConf, renderInspectorConf(s), { mode: 0o600 });
+  }
+
+  private async launch(s: ResolvedSettings): Promise<void> {
+    const p = layout(s.dir);
+    const database = join(s.dir, 'ironic.sqlite');
+    const fresh = !existsSync(database) || statSync(database).size === 0;
+    // the two schemas are independent: create them side by side
+    await Promise.all([
+      this.dbsync(['ironic-dbsync', '--config-file', p.ironicConf, fresh ? 'create_schema' : 'upgrade'], join(p.log, 'dbsync.log')),
+      s.inspector ? this.dbsync(['ironic-inspector-dbsync', '--config-file', p.inspectorConf, 'upgrade'], join(p.log, 'inspector-dbsync.log')) : undefined,
+    ]);
+    const ironicPid = await startDaemon({ argv: ['ironic', '--config-file', p.ironicConf], logFile: join(p.log, 'ironic.stdout'), pidFile: p.ironicPid, cwd: s.dir });
+    const inspectorPid = s.inspector
+      ? await startDaemon({ argv: ['ironic-inspector', '--config-file', p.inspectorConf], logFile: join(p.log, 'inspector.stdout'), pidFile: p.inspectorPid, cwd: s.dir })
+      : undefined;
+    await waitUntilReady({
+      name: 'Ironic', pid: ironicPid, url: `${ironicUrl(s)}/`, timeoutMs: 120_000,
+      logs: [join(p.log, 'ironic.stdout'), join(p.log, 'ironic.log')],
+    });
+    await waitUntilReady({
+      name: 'Ironic conductor (fake-hardware driver)', pid: ironicPid, url: `${ironicUrl(s)}/v1/drivers`, timeoutMs: 60_000,
+      headers: { 'X-OpenStack-Ironic-API-Version': '1.31' }, bodyIncludes: '"fake-hardware"',
+      logs: [join(p.log, 'ironic.log')],
+    });
+    if (inspectorPid !== undefined) {
+      await waitUntilReady({
+        name: 'ironic-inspector', pid: inspectorPid, url: `${inspectorUrl(s)}/`, timeoutMs: 120_000,
+        logs: [join(p.log, 'inspector.stdout'), join(p.log, 'inspector.log')],
+      });
+    }
+  }
+
+  private async dbsync(argv: string[], logFile: string): Promise<void> {
+    const result = await this.runner.run(argv, { okExitCodes: ALL_EXIT_CODES, timeoutMs: 120_000 });
+    writeFileSync(logFile, `$ ${argv.join(' ')}\n${result.stdout}${result.stderr}`, { flag: 'a', mode: 0o600 });
+    if (result.exitCode !== 0) {
+      throw new Error(`${argv[0] ?? 'dbsync'} failed with exit code ${String(result.exitCode)}; see ${logFile}:\n${tailFile(logFile, 20)}`);
+    }
+  }
+
+  /**
+   * Stop ironic-inspector and ironic by their recorded PIDs (SIGTERM, then
+   * SIGKILL after 30 s) and remove the address anchor. Idempotent; the
+   * directory (database, logs) is kept.
+   */
+  async stop(): Promise<void> {
+    const s = this.current;
+    if (s !== undefined) {
+      const p = layout(s.dir);
+      const inspector = await stopDaemon(p.inspectorPid, s.dir);
+      const ironic = await stopDaemon(p.ironicPid, s.dir);
+      this.logger?.info('Ironic test bed stopped', { ironic, inspector });
+    }
+    if (this.anchor !== undefined) await removeAnchor(this.runner, this.anchor);
+    this.anchor = undefined;
+    this.current = undefined;
+    this.operatorApi = undefined;
+  }
+
+  /** Stop, then start again with `changes` applied (database and nodes survive). */
+  async restart(changes: Partial<IronicSettings> = {}): Promise<void> {
+    const previous = this.settings;
+    await this.stop();
+    await this.start({ ...previous, ...changes });
+  }
+
+  /** Run the real `baremetal` CLI against this Ironic (noauth, latest microversion). */
+  async baremetal(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+    const result = await this.runner.run(['baremetal', ...args], {
+      env: { OS_AUTH_TYPE: 'none', OS_ENDPOINT: this.url, OS_BAREMETAL_API_VERSION: 'latest' },
+      okExitCodes: ALL_EXIT_CODES,
+      timeoutMs: options.timeoutMs ?? 180_000,
+    });
+    return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** Enrol a node with one port (see ironic-nodes.ts); returns its UUID. */
+  createNode(spec: NodeSpec): Promise<string> {
+    return createNode(this.api, spec);
+  }
+
+  /** GET the node. */
+  nodeShow(uuid: string): Promise<IronicNode> {
+    return nodeShow(this.api, uuid);
+  }
+
+  /** PUT a provision state target (e.g. 'manage', 'provide', 'active' with configdrive and deploy_steps). */
+  setProvisionState(uuid: string, target: string, extra: Record<string, unknown> = {}): Promise<void> {
+    return setProvisionState(this.api, uuid, target, extra);
+  }
+
+  /** Poll until the node reaches one of `states`; failures quote last_error and the tail of ironic.log. */
+  waitForProvisionState(uuid: string, states: readonly string[], timeoutMs: number): Promise<IronicNode> {
+    return waitForProvisionState(this.api, uuid, states, timeoutMs, {
+      diagnostics: () => `--- last lines of ${this.logFile} ---\n${tailFile(this.logFile, 30)}`,
+    });
+  }
+}
