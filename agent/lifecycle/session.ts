@@ -11,6 +11,10 @@ import type { Clock, RandomSource } from '../ironic/clock.js';
 import { Heartbeater, type HeartbeatClient } from '../ironic/heartbeater.js';
 import { lookupNode, type LookupClient, type LookupOutcome } from '../ironic/lookup.js';
 
+/** Why lookup gave up when Ironic kept answering `******`. */
+const TOKEN_WITHHELD = 'Ironic has already handed out the agent token for this boot and the agent has no persisted or pre-shared copy. ' +
+  'Power-cycle the node through Ironic (or abort and retry the operation) so that Ironic issues a new token';
+
 /** What survives an agent process restart within one boot (see state/token-store.ts). */
 export interface PersistedSession {
   nodeUuid: string;
@@ -80,21 +84,26 @@ export class IronicSession {
     const { deps } = this;
     const deadline = deps.clock.now() + deps.lookupTimeoutSec * 1000;
     const persisted = deps.store.load();
+    let tokenWithheld = false;
     for (;;) {
       const remainingSec = Math.max(1, (deadline - deps.clock.now()) / 1000);
-      const outcome = await lookupNode(deps.client, {
-        macs: await deps.macs(),
-        nodeUuid: deps.nodeUuid ?? persisted?.nodeUuid ?? null,
-        timeoutSec: remainingSec,
-        intervalSec: deps.lookupIntervalSec,
-        clock: deps.clock,
-        random: deps.random,
-        logger: deps.logger,
-      });
-      if (this.adopt(outcome, persisted)) return;
-      if (deps.clock.now() >= deadline) {
-        throw new LookupNodeError('Ironic has already handed out the agent token for this boot and the agent has no persisted or pre-shared copy. Power-cycle the node through Ironic (or abort and retry the operation) so that Ironic issues a new token');
+      let outcome: LookupOutcome;
+      try {
+        outcome = await lookupNode(deps.client, {
+          macs: await deps.macs(),
+          nodeUuid: deps.nodeUuid ?? persisted?.nodeUuid ?? null,
+          timeoutSec: remainingSec,
+          intervalSec: deps.lookupIntervalSec,
+          clock: deps.clock,
+          random: deps.random,
+          logger: deps.logger,
+        });
+      } catch (error) {
+        throw tokenWithheld && error instanceof LookupNodeError ? new LookupNodeError(TOKEN_WITHHELD, { cause: error }) : error;
       }
+      if (this.adopt(outcome, persisted)) return;
+      tokenWithheld = true;
+      if (deps.clock.now() >= deadline) throw new LookupNodeError(TOKEN_WITHHELD);
       await deps.clock.sleep(5000);
     }
   }

@@ -60,6 +60,18 @@ describe('generic/interfaces', () => {
     expect(runner.pending()).to.deep.equal([]);
   });
 
+  it('also reports the configured network_interface when it is virtual (veth in containers and test beds)', async () => {
+    const runner = new FakeRunner().expect(
+      { match: ['ip', '-j', 'addr'], stdout: IP_ADDR },
+      { match: (argv) => argv[0] === 'biosdevname', notFound: true, repeat: true },
+    );
+
+    const nics = await new InterfaceCollector(runner, new RecordingFsReader(), createTestLogger().logger, `${root}/sys`, ['virbr0']).collect(lshw);
+
+    expect(nics.map((n) => n.name)).to.include('virbr0');
+    expect(nics.find((n) => n.name === 'virbr0')).to.deep.include({ mac_address: '52:54:00:00:00:99', pci_address: null, driver: null });
+  });
+
   it('without lshw takes the current speed from sysfs, and none when the link is down (-1)', async () => {
     const runner = new FakeRunner().expect(
       { match: ['ip', '-j', 'addr'], stdout: IP_ADDR },

@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import { AgentState } from '../../../agent/agent.js';
+import { CommandExecutor } from '../../../agent/commands/executor.js';
+import type { Extension } from '../../../agent/commands/types.js';
+import { LookupNodeError } from '../../../agent/errors.js';
+import type { LookupResult } from '../../../agent/ironic/client.js';
+import { IronicSession, type PersistedSession, type SessionStore } from '../../../agent/lifecycle/session.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
+import { createTestLogger } from '../../helpers/logger.js';
+
+const UUID = '6df241ec-4d0e-4b9c-ad67-789584931f8f';
+const TOKEN_A = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
+const TOKEN_B = '3rMWh5Muh4BdulWNbVYgQk4i3RqoDLCAF_ztrDCJEi0';
+
+function found(token: unknown): LookupResult {
+  return { kind: 'found', data: { node: { uuid: UUID, properties: {} }, config: { heartbeat_timeout: 60, agent_token: token } } };
+}
+
+class MemoryStore implements SessionStore {
+  saved: PersistedSession | null;
+  constructor(initial: PersistedSession | null = null) { this.saved = initial; }
+  load(): PersistedSession | null { return this.saved; }
+  save(session: PersistedSession): void { this.saved = session; }
+}
+
+describe('lifecycle/session', () => {
+  const { logger, memory } = createTestLogger();
+  const ext: Extension = { name: 'x', commands: { ok: { mode: 'sync', run: async () => null } } };
+
+  function setup(answers: LookupResult[], store: MemoryStore, preshared: string | null = null) {
+    const state = new AgentState('0.1.0', logger);
+    const executor = new CommandExecutor({ extensions: [ext], logger });
+    const lookups: Array<{ macs: readonly string[]; nodeUuid?: string | null | undefined }> = [];
+    const client = {
+      apiUrls: ['http://ironic:6385'],
+      lookup: async (request: { macs: readonly string[]; nodeUuid?: string | null }) => { lookups.push(request); return answers.shift() ?? { kind: 'notFound' as const, message: 'Resource could not be found.' }; },
+      heartbeat: async () => undefined,
+    };
+    const session = new IronicSession({
+      client, state, executor, store, logger, clock: new FakeClock({ auto: true }), random: () => 0.5,
+      macs: async () => ['52:54:00:7e:51:0a'], presharedToken: preshared,
+      lookupTimeoutSec: 30, lookupIntervalSec: 1, callbackUrl: 'https://10.0.0.2:9999', verifyCa: null, agentVersion: '0.1.0',
+      onFatal: () => undefined,
+    });
+    return { session, state, executor, lookups };
+  }
+
+  it('adopts a fresh token from lookup and persists it with the node', async () => {
+    const store = new MemoryStore();
+    const { session, state } = setup([found(TOKEN_A)], store);
+
+    await session.connect();
+
+    expect(state.currentToken()).to.equal(TOKEN_A);
+    expect(state.node?.uuid).to.equal(UUID);
+    expect(state.heartbeatTimeout).to.equal(60);
+    expect(store.saved).to.deep.equal({ nodeUuid: UUID, token: TOKEN_A });
+    expect(memory.text()).not.to.contain(TOKEN_A);
+  });
+
+  it('uses the token persisted earlier in this boot when Ironic answers ****** (agent restarted)', async () => {
+    const store = new MemoryStore({ nodeUuid: UUID, token: TOKEN_A });
+    const { session, state, lookups } = setup([found('******')], store);
+
+    await session.connect();
+
+    expect(state.currentToken()).to.equal(TOKEN_A);
+    expect(lookups[0]?.nodeUuid).to.equal(UUID);
+  });
+
+  it('falls back to the pre-shared token when nothing was persisted', async () => {
+    const { session, state } = setup([found('******')], new MemoryStore(), TOKEN_B);
+
+    await session.connect();
+
+    expect(state.currentToken()).to.equal(TOKEN_B);
+  });
+
+  it('does not use a persisted token that belongs to another node', async () => {
+    const store = new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', token: TOKEN_A });
+    const { session } = setup([found('******'), found('******')], store);
+
+    const error = await session.connect().catch((e: unknown) => e);
+
+    expect(error).to.be.instanceOf(LookupNodeError);
+    expect((error as LookupNodeError).details).to.contain('already handed out the agent token');
+  });
+
+  it('keeps looking up until Ironic issues a token it can use', async () => {
+    const store = new MemoryStore();
+    const { session, state } = setup([found('******'), { kind: 'notFound', message: 'Resource could not be found.' }, found(TOKEN_B)], store);
+
+    await session.connect();
+
+    expect(state.currentToken()).to.equal(TOKEN_B);
+  });
+
+  it('starts a new command history when Ironic issues a new token (the node was power-cycled)', async () => {
+    const store = new MemoryStore();
+    const { session, executor } = setup([found(TOKEN_A), found(TOKEN_B)], store);
+    await session.connect();
+    await executor.execute('x.ok', {});
+
+    await session.connect();
+
+    expect(executor.list()).to.have.length(0);
+    expect(store.saved?.token).to.equal(TOKEN_B);
+  });
+});
