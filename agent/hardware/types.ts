@@ -86,8 +86,8 @@ export interface StepSpec {
   run: (context: StepContext) => Promise<unknown>;
 }
 
-/** One block device (IPA BlockDevice); wire names, as serialised in `inventory.disks`. */
-export interface BlockDevice {
+/** IPA BlockDevice.serializable_fields, in IPA's order: what `inventory.disks[]` carries. */
+export interface SerializedBlockDevice {
   /** `/dev/<kname>` */
   name: string;
   model: string | null;
@@ -104,6 +104,10 @@ export interface BlockDevice {
   logical_sectors: number | null;
   physical_sectors: number | null;
   tran: string | null;
+}
+
+/** One block device (IPA BlockDevice): the wire fields plus what only the agent uses. */
+export interface BlockDevice extends SerializedBlockDevice {
   /** lsblk TYPE (disk, part, raid1, md, mpath, loop, ...). Not serialised. */
   type?: string;
   /** Read-only device (lsblk RO). Not serialised. */

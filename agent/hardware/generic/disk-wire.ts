@@ -1,23 +1,7 @@
 /** The wire shape of a block device (`inventory.disks[]`, the `hints` CLI's JSON). */
-import type { BlockDevice } from '../types.js';
+import type { BlockDevice, SerializedBlockDevice } from '../types.js';
 
-/** IPA BlockDevice.serializable_fields, in IPA's order. */
-export interface SerializedBlockDevice {
-  name: string;
-  model: string | null;
-  size: number;
-  rotational: boolean;
-  wwn: string | null;
-  serial: string | null;
-  vendor: string | null;
-  wwn_with_extension: string | null;
-  wwn_vendor_extension: string | null;
-  hctl: string | null;
-  by_path: string | null;
-  logical_sectors: number | null;
-  physical_sectors: number | null;
-  tran: string | null;
-}
+export type { SerializedBlockDevice } from '../types.js';
 
 /** Keep only IPA's serialised fields (drops type, read_only, all_serials, partitions, ...). */
 export function serializeBlockDevice(device: BlockDevice): SerializedBlockDevice {
