@@ -16,6 +16,8 @@ import { createInspectionCollector } from '../ironic/inspection-data.js';
 import { inspect, inspectionUrls } from '../ironic/inspection.js';
 import type { Clock } from '../ironic/clock.js';
 import { TokenStore } from '../state/token-store.js';
+import { bootifToMac } from '../config/cmdline.js';
+import { waitForDhcp } from './dhcp-wait.js';
 import { guessRootDisk } from '../hardware/root-device-hints/match.js';
 import type { BlockDevice } from '../hardware/types.js';
 
@@ -79,6 +81,12 @@ async function runInspection(core: AgentCore, http: Parameters<typeof inspect>[0
   const { config, logger } = core;
   if (inspectionUrls(config.inspectionCallbackUrl, []).length === 0) return null;
   const collectData = createInspectionCollector(config.inspectionCollectors, {
+    waitForDhcp: async () => {
+      await waitForDhcp({
+        runner: core.runner, clock, logger, timeoutSec: config.inspectionDhcpWaitTimeout,
+        allInterfaces: config.inspectionDhcpAllInterfaces, pxeMac: config.bootif === null ? null : bootifToMac(config.bootif),
+      });
+    },
     inventory: () => core.dispatcher.dispatch('listHardwareInfo'),
     rootDisk: (inventory) => guessRootDisk((inventory['disks'] ?? []) as BlockDevice[]),
     managers: () => core.dispatcher.active.map(({ manager }) => ({ name: manager.name, version: manager.version })),

@@ -56,7 +56,7 @@ export class TokenStore {
   load(): AgentSession | null {
     const session = this.read();
     if (session !== null) {
-      this.logger.info('Restored the agent state of this boot', { nodeUuid: session.nodeUuid, callbackUrl: session.callbackUrl, hasToken: session.agentToken !== null });
+      this.logger.debug('Read the agent state of this boot', { nodeUuid: session.nodeUuid, callbackUrl: session.callbackUrl, hasToken: session.agentToken !== null });
     }
     return session;
   }

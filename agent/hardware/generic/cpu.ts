@@ -38,8 +38,9 @@ export function cpuinfoSections(text: string): Array<Record<string, string>> {
 }
 
 /**
- * Build the CPU inventory from `LC_ALL=C lscpu` output; flags come from
- * /proc/cpuinfo (first processor) when lscpu shows none.
+ * Build the CPU inventory from `LC_ALL=C lscpu` output; flags (and the
+ * frequency, which lscpu omits in some VMs) come from /proc/cpuinfo (first
+ * processor) when lscpu shows none.
  */
 export function cpuFromLscpu(lscpu: string, cpuinfo: string | null): CpuInventory {
   const info = parseKeyValueText(lscpu);
@@ -51,7 +52,7 @@ export function cpuFromLscpu(lscpu: string, cpuinfo: string | null): CpuInventor
   }
   return {
     model_name: info['model name'] ?? '',
-    frequency: info['cpu max mhz'] ?? info['cpu mhz'] ?? '',
+    frequency: info['cpu max mhz'] ?? info['cpu mhz'] ?? (cpuinfo === null ? '' : cpuinfoSections(cpuinfo)[0]?.['cpu mhz'] ?? ''),
     count: toInt(info['cpu(s)']),
     architecture: info['architecture'] ?? '',
     flags: splitFlags(flags),

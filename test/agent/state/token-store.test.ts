@@ -181,7 +181,7 @@ describe('state/token-store', () => {
 
       expect(session?.agentToken).to.equal(TOKEN);
       expect(session?.tlsFingerprint).to.match(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-      expect(test.memory.entries.map((e) => e['message'])).to.include('Restored the agent state of this boot');
+      expect(test.memory.entries.map((e) => e['message'])).to.include('Read the agent state of this boot');
       expect(test.memory.text()).not.to.include(TOKEN);
       expect(test.memory.text()).not.to.include('PRIVATE KEY');
     });

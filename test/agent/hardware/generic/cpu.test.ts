@@ -31,6 +31,14 @@ describe('generic/cpu', () => {
     expect(cpuFromLscpu(lscpu, null)).to.deep.include({ flags: [], frequency: '', model_name: '', socket_count: 0 });
   });
 
+  it('takes the frequency from /proc/cpuinfo when lscpu prints no MHz (some VMs)', () => {
+    const lscpu = 'Architecture:        x86_64\nCPU(s):              2\nModel name:          AMD EPYC\nSocket(s):           1\nFlags:               fpu vme\n';
+    const cpuinfo = 'processor\t: 0\nmodel name\t: AMD EPYC\ncpu MHz\t\t: 2994.374\nflags\t\t: fpu vme\n\n';
+
+    expect(cpuFromLscpu(lscpu, cpuinfo).frequency).to.equal('2994.374');
+    expect(cpuFromLscpu(lscpu, null).frequency).to.equal('');
+  });
+
   it('builds everything from /proc/cpuinfo when lscpu is unavailable', () => {
     expect(cpuFromCpuinfo(fixture('cpuinfo-epyc.txt'), 'x86_64')).to.deep.equal({
       model_name: 'AMD EPYC', frequency: '2445.428', count: 2, architecture: 'x86_64',
