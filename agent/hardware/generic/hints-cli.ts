@@ -35,7 +35,8 @@ Options:
                             (overrides the node's; '{}' means no hints: IPA's default guess)
   --node FILE               a node JSON (e.g. "baremetal node show -f json"): instance_info.root_device,
                             properties.root_device and properties.skip_block_devices are used
-  --device-allowlist GLOB   only consider these /dev paths (repeatable; default /dev/*)
+  --device-allowlist GLOB   only consider these /dev paths (repeat the flag or separate with commas,
+                            as for the agent; default /dev/*)
   --strict                  more than one matching disk is an error
   --json                    print a JSON report on stdout
   --debug                   debug logs on stderr
@@ -122,11 +123,17 @@ async function parseOptions(argv: string[], io: CliIO): Promise<Options> {
   return {
     hints,
     node: values.node === undefined ? null : await readNode(resolve(io.cwd, values.node)),
-    allowlist: values['device-allowlist'] ?? ['/dev/*'],
+    allowlist: splitAllowlist(values['device-allowlist']),
     strict: values.strict === true,
     json: values.json === true,
     debug: values.debug === true,
   };
+}
+
+/** `--device-allowlist` values as the agent reads them: repeated and/or comma-separated; default `/dev/*`. */
+function splitAllowlist(values: string[] | undefined): string[] {
+  const globs = (values ?? []).flatMap((v) => v.split(',')).map((g) => g.trim()).filter((g) => g !== '');
+  return values === undefined ? ['/dev/*'] : globs;
 }
 
 function parseJson(text: string, what: string, example: string): unknown {

@@ -105,11 +105,22 @@ describe('generic/hints-cli', () => {
       expect(report.error).to.deep.include({ type: 'DeviceNotFound', code: 404, message: 'Error finding the disk or partition device to deploy the image onto' });
     });
 
+    it('--device-allowlist takes comma-separated globs, as the agent does', async () => {
+      const { code, out } = await run(['--device-allowlist', '/dev/sda, /dev/sdb', '--device-allowlist', '/dev/sdc', '--json']);
+
+      const report = JSON.parse(out) as { allowlist: string[]; chosen: { name: string }; candidates: Array<{ device: { name: string } }> };
+      expect(code).to.equal(0);
+      expect(report.allowlist).to.deep.equal(['/dev/sda', '/dev/sdb', '/dev/sdc']);
+      expect(report.candidates.map((c) => c.device.name)).to.deep.equal(['/dev/sda', '/dev/sdb']);
+      expect(report.chosen.name).to.equal('/dev/sdb');
+    });
+
     describe('usage errors exit 2 (through main(), before any device is listed)', () => {
       const table: Array<[string, string[], RegExp]> = [
         ['--hints that is not JSON', ['--hints', '{size: 8}'], /--hints is not valid JSON .*example: --hints '\{"size": ">= 100"\}'/],
         ['an unknown option', ['--bogus'], /Unknown option '--bogus'/],
         ['an allowlist pattern outside /dev', ['--device-allowlist', 'sda'], /"sda" must be a glob of \/dev\/ paths/],
+        ['an allowlist of nothing but commas', ['--device-allowlist', ' , '], /The device allowlist is empty/],
         ['a missing node file', ['--node', '/nonexistent-hints/node.json'], /cannot read --node file \/nonexistent-hints\/node\.json/],
       ];
       for (const [what, argv, message] of table) {
