@@ -1,0 +1,131 @@
+/**
+ * Benchmark entry (`npm run bench` builds first, then runs this).
+ *
+ *   node --import tsx bench/run.ts [agent|image-size|all] [options] [--json]
+ *
+ * `agent` (the default) measures the agent against bare Node; `image-size`
+ * builds and measures the container image (minutes; needs podman); `all`
+ * runs both. Tables go to stdout, progress to stderr; with `--json` stdout
+ * holds one JSON object keyed by benchmark name instead.
+ */
+import { parseArgs } from 'node:util';
+import { AGENT_BENCH_DEFAULTS, runAgentBench, type AgentBenchOptions } from './agent.js';
+import { measureImageSize, renderImageSize, type ImageSizeOptions } from './image-size.js';
+import { renderReport } from './lib/agent-report.js';
+
+/** Benchmarks by name, in the order `all` runs them. */
+const BENCHMARKS = ['agent', 'image-size'] as const;
+
+/** A benchmark name. */
+type BenchmarkName = (typeof BENCHMARKS)[number];
+
+const USAGE = `usage: node --import tsx bench/run.ts [agent|image-size|all] [options]
+  --json              print one JSON object (keyed by benchmark) instead of tables
+agent (default):
+  --runs N            measured runs, each starting node -e '', a node:http server and the agent (default ${AGENT_BENCH_DEFAULTS.runs})
+  --requests N        timed GET /v1/commands/ per run (default ${AGENT_BENCH_DEFAULTS.requests})
+  --warmup N          untimed requests before them (default ${AGENT_BENCH_DEFAULTS.warmup})
+  --settle-ms N       pause after the first answer before reading VmRSS (default ${AGENT_BENCH_DEFAULTS.settleMs})
+image-size:
+  --image REF         measure an existing image instead of building one
+  --keep              keep the image that was built
+`;
+
+/** Bad command line: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+/** A whole number of at least `min` from option `name`. */
+function count(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+/** Parsed command line. */
+interface Invocation {
+  names: BenchmarkName[];
+  json: boolean;
+  agent: AgentBenchOptions;
+  imageSize: ImageSizeOptions;
+}
+
+/** Parse and validate argv (without node and the script). */
+function parseInvocation(argv: string[]): Invocation | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true,
+      options: {
+        json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        runs: { type: 'string' }, requests: { type: 'string' }, warmup: { type: 'string' }, 'settle-ms': { type: 'string' },
+        image: { type: 'string' }, keep: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return 'help';
+  if (positionals.length > 1) throw new UsageError(`name one benchmark (or all), got ${positionals.join(' ')}`);
+  const name = positionals[0] ?? 'agent';
+  const names = name === 'all' ? [...BENCHMARKS] : BENCHMARKS.filter((known) => known === name);
+  if (names.length === 0) throw new UsageError(`unknown benchmark ${JSON.stringify(name)}: choose agent, image-size or all`);
+  const only = (options: readonly string[], benchmark: BenchmarkName): void => {
+    const stray = options.filter((option) => values[option as keyof typeof values] !== undefined);
+    if (stray.length > 0 && !names.includes(benchmark)) throw new UsageError(`--${stray.join(', --')} only applies to the ${benchmark} benchmark: run \`bench/run.ts ${benchmark}\` or \`all\``);
+  };
+  only(['runs', 'requests', 'warmup', 'settle-ms'], 'agent');
+  only(['image', 'keep'], 'image-size');
+  const d = AGENT_BENCH_DEFAULTS;
+  return {
+    names,
+    json: values.json === true,
+    agent: {
+      ...d,
+      runs: count('runs', values.runs, d.runs, 1), requests: count('requests', values.requests, d.requests, 1),
+      warmup: count('warmup', values.warmup, d.warmup, 0), settleMs: count('settle-ms', values['settle-ms'], d.settleMs, 0),
+    },
+    imageSize: { ...(values.image === undefined ? {} : { image: values.image }), ...(values.keep === true ? { keep: true } : {}) },
+  };
+}
+
+/** Run the named benchmarks; returns the exit code. */
+async function main(argv: string[]): Promise<number> {
+  let invocation;
+  try {
+    invocation = parseInvocation(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (invocation === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const progress = (line: string): void => { process.stderr.write(`[bench] ${line}\n`); };
+  const results: Record<string, unknown> = {};
+  for (const name of invocation.names) {
+    progress(`${name}: starting`);
+    if (name === 'agent') {
+      const report = await runAgentBench(invocation.agent, (line) => progress(`agent: ${line}`));
+      results[name] = report;
+      if (!invocation.json) process.stdout.write(`${renderReport(report)}\n\n`);
+    } else {
+      const report = await measureImageSize(invocation.imageSize);
+      results[name] = report;
+      if (!invocation.json) process.stdout.write(`image size:\n${renderImageSize(report)}\n\n`);
+    }
+  }
+  if (invocation.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

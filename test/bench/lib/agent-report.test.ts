@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { compare, renderReport, type AgentBenchSamples } from '../../../bench/lib/agent-report.js';
+
+const MiB = 1024 * 1024;
+
+/** Three runs with round numbers so every ratio is exact. */
+const SAMPLES: AgentBenchSamples = {
+  nodeExitMs: [40, 50, 45],
+  bare: [
+    { startMs: 60, rssBytes: 40 * MiB, latencyMedianMs: 0.2, latencyP95Ms: 0.5 },
+    { startMs: 50, rssBytes: 44 * MiB, latencyMedianMs: 0.1, latencyP95Ms: 0.4 },
+    { startMs: 55, rssBytes: 42 * MiB, latencyMedianMs: 0.3, latencyP95Ms: 0.6 },
+  ],
+  agent: [
+    { startMs: 450, rssBytes: 84 * MiB, latencyMedianMs: 0.5, latencyP95Ms: 1.2 },
+    { startMs: 440, rssBytes: 90 * MiB, latencyMedianMs: 0.6, latencyP95Ms: 1.0 },
+    { startMs: 500, rssBytes: 88 * MiB, latencyMedianMs: 0.4, latencyP95Ms: 1.6 },
+  ],
+};
+
+describe('bench agent report', () => {
+  it('compares medians over the runs, agent over baseline', () => {
+    const rows = compare(SAMPLES).map((c) => [c.metric, c.baseline, c.agent.median, c.baselineValue.median, c.ratio]);
+
+    expect(rows).to.deep.equal([
+      ['cold start to GET /v1/status 200', "node -e '' (start to exit)", 450, 45, 10],
+      ['cold start to GET /v1/status 200', 'node:http server (start to first 200)', 450, 55, 450 / 55],
+      ['idle RSS (VmRSS after settle)', 'node:http server', 88 * MiB, 42 * MiB, 88 / 42],
+      ['GET /v1/commands/ median latency', 'node:http server', 0.5, 0.2, 2.5],
+      ['GET /v1/commands/ p95 latency', 'node:http server', 1.2, 0.5, 1.2 / 0.5],
+    ]);
+  });
+
+  it('renders medians with their range and the ratio', () => {
+    const context = { runs: 3, requests: 100, warmup: 10, settleMs: 500, node: 'v20.0.0', cpus: 2, loadBefore: 1, loadAfter: 1.5 };
+
+    const text = renderReport({ benchmark: 'agent', context, comparisons: compare(SAMPLES), samples: SAMPLES });
+
+    expect(text).to.include('agent benchmark: 3 runs, 100 timed requests after 10 warm-up per run, 500 ms settle');
+    expect(text).to.include('load average 1.00 before / 1.50 after');
+    expect(text).to.match(/cold start to GET \/v1\/status 200 +450 ms \(440-500\) +node -e '' \(start to exit\) +45\.0 ms \(40\.0-50\.0\) +10\.00x/);
+    expect(text).to.match(/idle RSS \(VmRSS after settle\) +88\.0 MiB \(84\.0-90\.0\) +node:http server +42\.0 MiB \(40\.0-44\.0\) +2\.10x/);
+    expect(text).to.match(/GET \/v1\/commands\/ median latency +0\.500 ms \(0\.400-0\.600\) +node:http server +0\.200 ms \(0\.100-0\.300\) +2\.50x/);
+  });
+});
