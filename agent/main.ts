@@ -16,7 +16,7 @@ import { startStandaloneMode } from './lifecycle/standalone-mode.js';
 import { createSystemClock } from './ironic/clock.js';
 import { LookupNodeError } from './errors.js';
 import type { CliIO, Subcommand } from '../cli/types.js';
-import { packageVersion } from '../cli/index.js';
+import { packageVersion } from '../cli/version.js';
 import winston from 'winston';
 
 /** Recent log entries kept for `log.collect_system_logs`. */

@@ -3,12 +3,14 @@
  * exit codes (0 success, 1 runtime error, 2 usage error).
  */
 import { subcommands } from './registry.js';
-import { UsageError, type CliIO } from './types.js';
+import { isUsageError, type CliIO } from './types.js';
+import { packageVersion } from './version.js';
 
-/** Top-level usage text. */
-export function usage(): string {
-  const width = Math.max(...subcommands.map((s) => s.name.length), 8);
-  const lines = subcommands.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`);
+/** Top-level usage text (loads every subcommand for its summary). */
+export async function usage(): Promise<string> {
+  const loaded = await Promise.all(subcommands.map((entry) => entry.load()));
+  const width = Math.max(...loaded.map((s) => s.name.length), 8);
+  const lines = loaded.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`);
   return [
     'Usage: ironic-coreos-agent <command> [options]',
     '',
@@ -26,22 +28,23 @@ export function usage(): string {
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(usage());
+    io.stdout.write(await usage());
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
     io.stdout.write(`${await packageVersion()}\n`);
     return 0;
   }
-  const command = subcommands.find((s) => s.name === name);
-  if (command === undefined) {
-    io.stderr.write(`ironic-coreos-agent: unknown command "${name}"\n\n${usage()}`);
+  const entry = subcommands.find((s) => s.name === name);
+  if (entry === undefined) {
+    io.stderr.write(`ironic-coreos-agent: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (isUsageError(error)) {
       io.stderr.write(`ironic-coreos-agent ${name}: ${error.message}\nRun "ironic-coreos-agent ${name} --help" for usage.\n`);
       return 2;
     }
@@ -51,21 +54,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** The package version from package.json. */
-export async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const url = new URL('../../package.json', import.meta.url);
-  const fallback = new URL('../package.json', import.meta.url);
-  for (const candidate of [url, fallback]) {
-    try {
-      const pkg = JSON.parse(await readFile(candidate, 'utf8')) as { version?: string };
-      if (typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // try the next location (dist/cli vs cli)
-    }
-  }
-  return '0.0.0';
-}
+export { packageVersion } from './version.js';
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {

@@ -1,14 +1,21 @@
-/** Static registry of subcommands: adding one is one import and one line. */
+/**
+ * Static registry of subcommands: adding one is one line. Modules are loaded
+ * only when their command runs (or for --help), so `agent` starts without
+ * loading the ISO or Ignition code.
+ */
 import type { Subcommand } from './types.js';
-import { agentSubcommand } from '../agent/main.js';
-import { isoCommand, pxeCommand } from '../iso/cli.js';
-import { ignitionCommand } from '../ignition/cli.js';
-import { hintsCommand } from '../agent/hardware/generic/hints-cli.js';
+
+/** A registered subcommand: its name and how to load it. */
+export interface SubcommandEntry {
+  readonly name: string;
+  readonly load: () => Promise<Subcommand>;
+}
 
 /** Every subcommand, in help order. */
-export const subcommands: readonly Subcommand[] = [
-  agentSubcommand,
-  isoCommand, pxeCommand,
-  ignitionCommand,
-  hintsCommand,
+export const subcommands: readonly SubcommandEntry[] = [
+  { name: 'agent', load: async () => (await import('../agent/main.js')).agentSubcommand },
+  { name: 'hints', load: async () => (await import('../agent/hardware/generic/hints-cli.js')).hintsCommand },
+  { name: 'ignition', load: async () => (await import('../ignition/cli.js')).ignitionCommand },
+  { name: 'iso', load: async () => (await import('../iso/cli.js')).isoCommand },
+  { name: 'pxe', load: async () => (await import('../iso/cli.js')).pxeCommand },
 ];

@@ -30,3 +30,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * True for a UsageError, also when it comes from another copy of this module
+ * (a lazily loaded subcommand can see its own module instance under loaders like tsx).
+ */
+export function isUsageError(error: unknown): error is UsageError {
+  return error instanceof UsageError || (error instanceof Error && error.name === 'UsageError');
+}

@@ -8,7 +8,6 @@ import { hostname } from 'node:os';
 import type { ServerOptions } from 'node:https';
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
-import { generateSelfSignedCertificate } from '../tls/auto-tls.js';
 import { tlsServerOptions } from '../tls/server-options.js';
 import { loadStaticTls } from '../tls/static-tls.js';
 import type { TokenStore } from '../state/token-store.js';
@@ -40,6 +39,8 @@ export async function setupTls(config: AgentConfig, advertiseHost: string, ironi
     return { protocol: config.advertiseProtocol, server: null, verifyCa: null };
   }
   const reused = store.loadTls(advertiseHost);
+  // Loaded only here: the X.509 generator is the heaviest module of the agent's start.
+  const { generateSelfSignedCertificate } = await import('../tls/auto-tls.js');
   const material = reused ?? await generateSelfSignedCertificate({
     advertiseIp: advertiseHost,
     hostname: hostname(),

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import { DEFAULT_BOOT_ID_PATH, readBootId } from './boot-id.js';
 import { ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
-import { certificateFingerprint, keyMatchesCertificate, writeTlsFiles, type TlsFiles, type TlsMaterial } from '../tls/auto-tls.js';
+import { certificateFingerprint, keyMatchesCertificate, writeTlsFiles, type TlsFiles, type TlsMaterial } from '../tls/certificate-files.js';
 import { checkState, type AgentSession } from './session.js';
 
 export type { AgentSession } from './session.js';

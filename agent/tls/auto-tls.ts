@@ -9,23 +9,15 @@
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { X509Certificate, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { ensurePrivateDir, writeFileAtomic } from '../state/atomic-write.js';
+import type { TlsMaterial } from './certificate-files.js';
 
-/** A certificate and its private key, PEM-encoded (key as PKCS#8). */
-export interface TlsMaterial {
-  certPem: string;
-  keyPem: string;
-}
+export type { TlsFiles, TlsMaterial } from './certificate-files.js';
+export { certificateFingerprint, keyMatchesCertificate, writeTlsFiles } from './certificate-files.js';
 
-/** Paths written by {@link writeTlsFiles}. */
-export interface TlsFiles {
-  certFile: string;
-  keyFile: string;
-}
+
 
 /** IPA's `tls_certificate_curve` values. */
 export type CurveName = 'p256' | 'p384' | 'p521';
@@ -74,31 +66,8 @@ export async function generateSelfSignedCertificate(request: SelfSignedRequest):
   return { certPem: `${certificate.toString('pem')}\n`, keyPem: `${x509.PemConverter.encode(pkcs8, 'PRIVATE KEY')}\n` };
 }
 
-/**
- * Write `agent.crt` (0644) and `agent.key` (0600) into `dir` (created 0700), atomically.
- * @returns the two paths
- */
-export function writeTlsFiles(dir: string, material: TlsMaterial): TlsFiles {
-  ensurePrivateDir(dir);
-  const files = { certFile: join(dir, 'agent.crt'), keyFile: join(dir, 'agent.key') };
-  writeFileAtomic(files.keyFile, material.keyPem, 0o600);
-  writeFileAtomic(files.certFile, material.certPem, 0o644);
-  return files;
-}
 
-/** SHA-256 fingerprint of a PEM certificate (`AB:CD:…`). @throws if the PEM is not a certificate */
-export function certificateFingerprint(certPem: string): string {
-  return new X509Certificate(certPem).fingerprint256;
-}
 
-/** Whether the private key belongs to the certificate (false for unreadable input). */
-export function keyMatchesCertificate(material: TlsMaterial): boolean {
-  try {
-    return new X509Certificate(material.certPem).checkPrivateKey(createPrivateKey(material.keyPem));
-  } catch {
-    return false;
-  }
-}
 
 function normaliseIp(value: string): string {
   const ip = value.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
