@@ -58,6 +58,8 @@ export async function startIronicMode(core: AgentCore, clock: Clock): Promise<Ru
   const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), { host: config.listenHost, port: config.listenPort, tls: tls.server });
   logger.info('Agent API listening', { listen: `${config.listenHost}:${server.port}`, callbackUrl: url });
   core.onAsyncComplete = () => session.force();
+  // The host is going down: heartbeats would only make Ironic wait for a lock during tear-down.
+  core.onPowerAction = (action) => { logger.info('Power action issued; no more heartbeats from this boot', { action }); void session.stop(); };
   core.lockdown = () => { void lockdown(core, session, server); };
   await resumeInterrupted(core);
   session.start();
