@@ -1,13 +1,15 @@
 /**
- * Demo skeleton: a real standalone Ironic, one confined test node with three
+ * The demo: a real standalone Ironic, one confined test node with three
  * sparse loop disks (5, 8 and 12 GiB), the node enrolled and made available,
- * with a readable narrative of every provision state on the way.
+ * then the agent under test booting on it for automated cleaning and for an
+ * install_coreos deploy (testbed/demo-flows.ts), with a readable narrative of
+ * every provision state on the way and the installed Ignition at the end.
  *
- *   sudo npx tsx testbed/demo.ts          # run, then clean everything up
+ *   sudo npm run demo                     # build, run, then clean everything up
  *   sudo npx tsx testbed/demo.ts --keep   # keep it all running until Ctrl-C (logs are kept afterwards)
  *
- * The agent flows (cleaning, deploy with install_coreos) are NOT part of this
- * skeleton: see the "LEAD:" marker below. Nothing here pretends to be an agent.
+ * Nothing here pretends to be an agent or Ironic; only coreos-installer and
+ * systemctl are doubles inside the agent's host root.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { testbedAddresses } from './addresses.js';
 import { testbedUnavailableReason } from './host.js';
 import { layout } from './ironic-config.js';
 import { IronicTestbed } from './ironic.js';
+import { runAgentFlows } from './demo-flows.js';
 import { TestNode } from './node.js';
 
 const started = Date.now();
@@ -78,6 +81,7 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'demo-ironic-'));
   const testbed = new IronicTestbed({ tag: 'demo' });
   let node: TestNode | undefined;
+  const deferred: (() => Promise<void>)[] = [];
   try {
     say(`Starting a real standalone Ironic 21.4 on ${addresses.hostIp} (config, sqlite and logs in ${dir})`);
     await testbed.start({ dir, hostIp: addresses.hostIp });
@@ -100,17 +104,12 @@ async function main(): Promise<number> {
     await testbed.setProvisionState(uuid, 'provide');
     await narrateUntil(testbed, uuid, ['available'], 60_000, interrupt.signal);
 
-    // ---------------------------------------------------------------------------------------
-    // LEAD: start the agent under test INSIDE the confinement and run the real flows here, e.g.
-    //   const agent = await node.spawnAgent([process.execPath, 'dist/cli/index.js', 'agent', ...],
-    //     { env: { ... ipa-api-url = testbed.url ... }, hostRoot: <the agent's /mnt/coreos> });
-    //   cleaning: testbed.restart({ automatedClean: true }); manage → provide → narrateUntil 'available'
-    //   deploy:   testbed.setProvisionState(uuid, 'active', { configdrive, deploy_steps: [install_coreos] })
-    //             narrateUntil(testbed, uuid, ['active'], ..., interrupt.signal); then inspect the loop disks
-    //   await agent.stop();
-    // Until then the demo stops here: nothing below fakes an agent.
-    // ---------------------------------------------------------------------------------------
-    say('No agent flows yet (see the LEAD marker in testbed/demo.ts)');
+    say('Agent flows: the agent under test boots on the node for cleaning, then for an install_coreos deploy');
+    await runAgentFlows({
+      testbed, node, uuid, nodeName: 'demo-node', dir: join(dir, 'boots'), say,
+      narrateUntil: (states, timeoutMs) => narrateUntil(testbed, uuid, states, timeoutMs, interrupt.signal),
+      defer: (cleanup) => deferred.push(cleanup),
+    });
 
     if (values.keep) {
       say('--keep: everything stays up until Ctrl-C. To look around:');
@@ -121,10 +120,11 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    say('Cleaning up: node (namespace, veth, loop disks) and Ironic');
-    await node?.destroy().catch((error: unknown) => console.error('node cleanup failed:', error));
+    say('Cleaning up: agents, host root, node (namespace, veth, loop disks) and Ironic');
+    for (const cleanup of deferred.reverse()) await cleanup().catch((error: unknown) => console.error('cleanup failed:', error));
+    await node?.destroy({ keepDir: values.keep }).catch((error: unknown) => console.error('node cleanup failed:', error));
     await testbed.stop().catch((error: unknown) => console.error('Ironic stop failed:', error));
-    if (values.keep) say(`Logs kept in ${layout(dir).log}`);
+    if (values.keep) say(`Logs kept in ${layout(dir).log} (Ironic) and ${node?.dir ?? '?'} (agents)`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,9 @@
  * /sys and /dev, a fresh tmpfs /tmp and /run, and the coreos-installer test
  * double at usr/bin/coreos-installer. `chroot <dir>/root coreos-installer ...`
  * then behaves like on a live ISO, with the host's tools (sgdisk, mkfs, jq).
+ * usr/bin/systemctl is a stand-in that only records power requests
+ * (testbed/systemctl-double/systemctl), so the agent's `standby.power_off`
+ * succeeds without addressing this machine's own systemd.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +23,9 @@ export const INSTALLER_DOUBLE_DIR = fileURLToPath(new URL('./coreos-installer-do
 
 /** Where the double lives inside the host root. */
 const DOUBLE_IN_ROOT = 'usr/lib/coreos-installer-double';
+
+/** The systemctl stand-in (records power requests, touches nothing). */
+export const SYSTEMCTL_DOUBLE = fileURLToPath(new URL('./systemctl-double/systemctl', import.meta.url));
 
 /** Options of {@link createHostRoot}. */
 export interface HostRootOptions {
@@ -39,6 +45,8 @@ export interface HostRoot {
   setControl(values: Record<string, string | number>): void;
   /** The double's recorded invocations (shell-quoted argv lines). */
   calls(): string[];
+  /** Power requests the systemctl stand-in recorded (e.g. `poweroff --no-block`), oldest first. */
+  powerRequests(): string[];
   /** Add an osmet file so `--offline` works: the double's text format. */
   addOsmet(description?: string, sectorSize?: number): void;
   /** Unmount everything and remove the directory. Idempotent; collects errors and throws them at the end. */
@@ -84,6 +92,7 @@ export async function createHostRoot(options: HostRootOptions): Promise<HostRoot
     await mount(['-t', 'tmpfs', '-o', 'mode=1777', 'coreos-hostroot-tmp'], join(root, 'tmp'));
     await mount(['-t', 'tmpfs', '-o', 'mode=0755', 'coreos-hostroot-run'], join(root, 'run'));
     if (options.withInstaller !== false) installDouble(root);
+    installSystemctlDouble(root);
   } catch (error) {
     await destroy().catch(() => undefined);
     throw new Error(`Cannot build the test host root in ${options.dir}: ${(error as Error).message}`, { cause: error });
@@ -95,13 +104,8 @@ export async function createHostRoot(options: HostRootOptions): Promise<HostRoot
       mkdirSync(runDir, { recursive: true });
       writeFileSync(join(runDir, 'control'), Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(''));
     },
-    calls() {
-      try {
-        return readFileSync(join(runDir, 'calls'), 'utf8').split('\n').filter((l) => l !== '');
-      } catch {
-        return [];
-      }
-    },
+    calls: () => readLines(join(runDir, 'calls')),
+    powerRequests: () => readLines(join(root, 'run/systemctl-double/requests')),
     addOsmet(description = 'Fedora CoreOS 40.20240416.3.1', sectorSize = 512) {
       const dir = join(root, 'run/coreos-installer/osmet');
       mkdirSync(dir, { recursive: true });
@@ -112,6 +116,20 @@ export async function createHostRoot(options: HostRootOptions): Promise<HostRoot
     },
     destroy,
   };
+}
+
+function readLines(path: string): string[] {
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  } catch {
+    return [];
+  }
+}
+
+function installSystemctlDouble(root: string): void {
+  const target = join(root, 'usr/bin/systemctl');
+  rmSync(target, { force: true });
+  cpSync(SYSTEMCTL_DOUBLE, target);
 }
 
 function installDouble(root: string): void {

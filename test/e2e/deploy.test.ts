@@ -1,0 +1,203 @@
+/**
+ * Issue 4 acceptance: install_coreos end to end through a REAL, unmodified
+ * Ironic 21.4 custom-agent deploy, driven with the real `baremetal` CLI. The
+ * agent runs confined to a test node with three sparse loop disks (5, 8 and
+ * 12 GiB), with a test host root as its /mnt/coreos holding the
+ * coreos-installer double and a systemctl stand-in (the only doubles: the
+ * installer cannot be built here and a power-off must not reach this machine).
+ *
+ * Every deploy is a fresh ramdisk boot: the CLI asks Ironic to deploy, Ironic
+ * "powers the node on", and only then the agent starts and looks the node up.
+ * Ironic's heartbeat timeout stays at 300 s, so the agent's periodic heartbeat
+ * comes 90-180 s after the first: a deploy finishing within DEPLOY_TIMEOUT
+ * proves it was driven by the heartbeat the agent forces when the step ends.
+ */
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testbedAddresses } from '../../testbed/addresses.js';
+import { AGENT_BIN, startAgent, type RunningTestAgent } from '../../testbed/agent.js';
+import { readBootFile } from '../../testbed/boot-partition.js';
+import { createHostRoot, type HostRoot } from '../../testbed/host-root.js';
+import { testbedUnavailableReason } from '../../testbed/host.js';
+import type { IronicNode } from '../../testbed/ironic-nodes.js';
+import { IronicTestbed } from '../../testbed/ironic.js';
+import { TestNode } from '../../testbed/node.js';
+import { diskDigests } from './disk-digest.js';
+import { partitionWithFilesystems } from './disks.js';
+import {
+  expectedIgnition, INSTALL_COREOS_STEPS, jsonConfigDrive, PASSWORD_HASH, preRenderedConfigDriveDir, USER_IGNITION,
+} from './deploy-fixtures.js';
+
+/** Below the agent's first periodic heartbeat (0.3 × 300 s): see the file comment. */
+const DEPLOY_TIMEOUT = 80_000;
+const NODE_NAME = 'dep-node';
+
+describe('e2e: install_coreos through a real Ironic custom-agent deploy', function () {
+  this.timeout(600_000);
+  let dir: string;
+  let testbed: IronicTestbed;
+  let node: TestNode;
+  let host: HostRoot;
+  let uuid: string;
+  let boots = 0;
+  const agents: RunningTestAgent[] = [];
+
+  before(async function () {
+    const unavailable = testbedUnavailableReason();
+    if (unavailable !== undefined) {
+      console.log(`      (skipping: ${unavailable})`);
+      this.skip();
+    }
+    if (!existsSync(join(AGENT_BIN, '..', '..', 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    dir = mkdtempSync(join(tmpdir(), 'e2e-dep-'));
+    const addresses = testbedAddresses('dep', 0, process.pid);
+    testbed = new IronicTestbed({ tag: 'dep' });
+    await testbed.start({ dir: join(dir, 'ironic'), hostIp: addresses.hostIp, automatedClean: false, heartbeatTimeout: 300 });
+    node = await TestNode.create({ tag: 'dep', ...addresses, disksGiB: [5, 8, 12] });
+    host = await createHostRoot({ dir: join(dir, 'hostroot') });
+    host.addOsmet();
+    // A previous life on every disk, so that an unwanted write or wipe changes real content.
+    for (const disk of node.disks) await partitionWithFilesystems(disk.device);
+    uuid = await testbed.createNode({ name: NODE_NAME, mac: node.mac });
+    await testbed.setProvisionState(uuid, 'manage');
+    await testbed.waitForProvisionState(uuid, ['manageable'], 60_000);
+    await testbed.setProvisionState(uuid, 'provide');
+    await testbed.waitForProvisionState(uuid, ['available'], 60_000);
+  });
+
+  afterEach(async function () {
+    for (const agent of agents.splice(0)) {
+      if (this.currentTest?.state === 'failed') console.log(agent.process.readLog().split('\n').slice(-80).join('\n'));
+      await agent.process.stop();
+    }
+    if (host !== undefined) {
+      for (const run of ['run/coreos-installer-double', 'run/systemctl-double']) rmSync(join(host.root, run), { recursive: true, force: true });
+    }
+    if (testbed !== undefined && uuid !== undefined && (await testbed.nodeShow(uuid)).provision_state !== 'available') {
+      await testbed.setProvisionState(uuid, 'deleted');
+      await testbed.waitForProvisionState(uuid, ['available'], 60_000);
+    }
+  });
+
+  after(async () => {
+    await node?.destroy().catch((e: unknown) => console.log(`node cleanup: ${String(e)}`));
+    await host?.destroy().catch((e: unknown) => console.log(`host root cleanup: ${String(e)}`));
+    await testbed?.stop().catch((e: unknown) => console.log(`ironic cleanup: ${String(e)}`));
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  interface DeployOutcome {
+    node: IronicNode;
+    agent: RunningTestAgent;
+  }
+
+  /**
+   * Set the root device hints, deploy with the real CLI, boot a fresh agent
+   * (Ironic has powered the node on) and wait for `expected`.
+   */
+  async function deploy(configDrive: string, rootDevice: Record<string, unknown>, expected: 'active' | 'deploy failed'): Promise<DeployOutcome> {
+    const set = await testbed.baremetal(['node', 'set', uuid, '--instance-info', `root_device=${JSON.stringify(rootDevice)}`]);
+    expect(set.exitCode, set.stderr).to.equal(0);
+    expect((await testbed.nodeShow(uuid)).instance_info['root_device']).to.deep.equal(rootDevice);
+    const cli = await testbed.baremetal(['node', 'deploy', uuid, '--deploy-steps', INSTALL_COREOS_STEPS, '--config-drive', configDrive]);
+    expect(cli.exitCode, cli.stderr).to.equal(0);
+    boots += 1;
+    const agent = await startAgent(node, { apiUrl: testbed.url, dir: join(dir, `boot-${boots}`), rootMount: host.root, logName: `boot-${boots}` });
+    agents.push(agent);
+    // No periodic heartbeat comes within DEPLOY_TIMEOUT: only the forced ones can finish the deploy in time.
+    const final = await testbed.waitForProvisionState(uuid, [expected], DEPLOY_TIMEOUT);
+    return { node: final, agent };
+  }
+
+  const diskOf = (index: number): string => node.disks[index]!.device;
+  const withoutDisk = (digests: Record<string, string>, device: string): Record<string, string> =>
+    Object.fromEntries(Object.entries(digests).filter(([d]) => d !== device));
+
+  it('deploys to the disk chosen by instance_info.root_device: exactly the Ignition + hostname at ignition/config.ign, other disks untouched, power-off recorded', async () => {
+    const chosen = diskOf(1); // 8 GiB; IPA's own guess would be the smallest disk of at least 4 GiB, the 5 GiB one
+    const before = await diskDigests(node.disks);
+
+    const { node: final, agent } = await deploy(jsonConfigDrive(USER_IGNITION, { 'local-hostname': 'dep-worker-1' }), { size: 8 }, 'active');
+
+    expect(final.last_error).to.equal(null);
+    const ignition = await readBootFile(chosen, '/ignition/config.ign');
+    expect(JSON.parse(ignition.text)).to.deep.equal(expectedIgnition('dep-worker-1'));
+    expect(ignition.mode).to.equal(0o600);
+    expect(ignition.dirMode).to.equal(0o700);
+    expect(withoutDisk(await diskDigests(node.disks), chosen)).to.deep.equal(withoutDisk(before, chosen));
+    expect(host.calls()).to.deep.equal([`install --preserve-on-error --ignition-file /tmp/ironic.ign --offline ${chosen} `]);
+    expect(readFileSync(testbed.logFile, 'utf8')).to.contain(`Executing agent command standby.power_off for node ${uuid}`);
+    expect(host.powerRequests()).to.deep.equal(['poweroff --no-block']);
+    expect(existsSync(join(host.root, 'tmp/ironic.ign')), 'the Ignition file in the host root is removed').to.equal(false);
+    const log = agent.process.readLog();
+    expect(log).to.contain('Installed CoreOS');
+    expect(log).not.to.contain(PASSWORD_HASH);
+  });
+
+  it('ends active after the installer failed twice (3 attempts), on the disk named by the hints, hostname from the node name', async () => {
+    const chosen = diskOf(2);
+    host.setControl({ fail_times: 2, fail_message: `writing to ${chosen}: Input/output error (os error 5)` });
+    const before = await diskDigests(node.disks);
+
+    const { node: final, agent } = await deploy(jsonConfigDrive(USER_IGNITION), { name: chosen }, 'active');
+
+    expect(final.last_error).to.equal(null);
+    expect(host.calls()).to.have.length(3);
+    expect(agent.process.readLog().match(/coreos-installer attempt failed/g)).to.have.length(2);
+    expect(JSON.parse((await readBootFile(chosen, '/ignition/config.ign')).text)).to.deep.equal(expectedIgnition(NODE_NAME));
+    expect(withoutDisk(await diskDigests(node.disks), chosen)).to.deep.equal(withoutDisk(before, chosen));
+    expect(host.powerRequests()).to.deep.equal(['poweroff --no-block']);
+  });
+
+  it('ends deploy failed with the installer\'s last line in last_error when the installer always fails', async () => {
+    const chosen = diskOf(0);
+    host.setControl({ fail_always: 1, fail_message: `writing to ${chosen}: Input/output error (os error 5)` });
+    const before = await diskDigests(node.disks);
+
+    const { node: final, agent } = await deploy(jsonConfigDrive(USER_IGNITION), { size: 5 }, 'deploy failed');
+
+    expect(final.last_error).to.equal(
+      `Deploy step deploy.install_coreos failed on node ${uuid}. coreos-installer failed with code 1: Error: install failed`,
+    );
+    expect(host.calls()).to.have.length(3);
+    expect(agent.process.readLog()).to.contain(`Error: writing to ${chosen}: Input/output error (os error 5)`);
+    expect(withoutDisk(await diskDigests(node.disks), chosen)).to.deep.equal(withoutDisk(before, chosen));
+    expect(host.powerRequests()).to.deep.equal([]);
+  });
+
+  const refused: { what: string; configDrive: () => string; message: string | RegExp }[] = [
+    {
+      what: 'a pre-rendered configdrive (the CLI builds a gzipped ISO string from a directory)',
+      configDrive: () => preRenderedConfigDriveDir(join(dir, 'configdrive')),
+      message: 'Cannot use a pre-rendered configdrive, please pass it as JSON data (a JSON object with user_data / meta_data)',
+    },
+    {
+      what: 'user_data that is not valid JSON',
+      configDrive: () => jsonConfigDrive('{"ignition": {"version": "3.4.0"}, passwd: {}}'),
+      message: /^configdrive user_data is not valid JSON \(syntax error at position \d+\); pass an Ignition 3\.x config as a JSON object or a JSON string$/,
+    },
+    {
+      what: 'an Ignition 2.2.0 config',
+      configDrive: () => jsonConfigDrive({ ignition: { version: '2.2.0' }, passwd: USER_IGNITION.passwd }),
+      message: 'Ignition config version "2.2.0" is not supported: CoreOS needs spec 3.x (for example 3.4.0); translate older configs with Butane or ignition-config-translator',
+    },
+  ];
+  for (const { what, configDrive, message } of refused) {
+    it(`refuses ${what} with a clear last_error and leaves every disk untouched`, async () => {
+      const before = await diskDigests(node.disks);
+
+      const { node: final, agent } = await deploy(configDrive(), { size: 8 }, 'deploy failed');
+
+      const prefix = `Deploy step deploy.install_coreos failed on node ${uuid}. `;
+      expect(final.last_error?.startsWith(prefix), String(final.last_error)).to.equal(true);
+      if (typeof message === 'string') expect(final.last_error?.slice(prefix.length)).to.equal(message);
+      else expect(final.last_error?.slice(prefix.length)).to.match(message);
+      expect(await diskDigests(node.disks)).to.deep.equal(before);
+      expect(host.calls()).to.deep.equal([]);
+      expect(existsSync(join(host.root, 'tmp/ironic.ign'))).to.equal(false);
+      expect(readFileSync(agent.process.logFile, 'utf8')).not.to.contain(PASSWORD_HASH);
+    });
+  }
+});
