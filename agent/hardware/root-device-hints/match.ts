@@ -5,8 +5,9 @@
  * Port of IPA device_hints.find_devices_by_hints / match_root_device_hints and
  * utils.guess_root_disk, with Ironic's `<range-in>` for size. A device must
  * satisfy every hint (AND); matches keep the input (lsblk) order. One
- * difference: a device attribute that is null never matches (IPA compares the
- * text "none", so a hint "none" would match a missing model).
+ * difference, for root selection only: a device attribute that is null never
+ * matches (IPA compares the text "none", so a hint "none" would match a missing
+ * model). The skip list passes `nullAsNone` to get IPA's behaviour.
  */
 import { DeviceNotFound } from '../../errors.js';
 import type { BlockDevice } from '../types.js';
@@ -35,6 +36,16 @@ export interface HintMismatch {
 /** Disks smaller than this are never guessed as the root disk (IPA's 4 GiB). */
 export const MIN_ROOT_DISK_SIZE = 4 * GIB;
 
+/** Options of {@link findDevicesByHints}. */
+export interface MatchOptions {
+  /**
+   * Compare a text attribute the device lacks (null) as the string "none", as
+   * IPA does (so `s!= nvme` matches a disk without `tran`). Default false: such
+   * an attribute matches no hint.
+   */
+  nullAsNone?: boolean;
+}
+
 interface Evaluation {
   ok: boolean;
   shown: string;
@@ -58,11 +69,11 @@ export function explainMismatch(device: BlockDevice, hints: ParsedHints): HintMi
  * @param hints - raw hints (validated here) or the output of parseRootDeviceHints
  * @throws HintError when the hints are invalid or empty
  */
-export function findDevicesByHints(devices: readonly BlockDevice[], hints: unknown): HintMatch[] {
+export function findDevicesByHints(devices: readonly BlockDevice[], hints: unknown, options: MatchOptions = {}): HintMatch[] {
   const parsed = toParsed(hints);
   const matches: HintMatch[] = [];
   for (const device of devices) {
-    const results = parsed.hints.map((hint) => evaluate(device, hint));
+    const results = parsed.hints.map((hint) => evaluate(device, hint, options.nullAsNone === true));
     if (results.every((r) => r.ok)) matches.push({ device, reason: results.map((r) => r.sentence).join('; ') });
   }
   return matches;
@@ -105,7 +116,7 @@ function toParsed(hints: unknown): ParsedHints {
   return parsed;
 }
 
-function evaluate(device: BlockDevice, hint: ParsedHint): Evaluation {
+function evaluate(device: BlockDevice, hint: ParsedHint, nullAsNone = false): Evaluation {
   if (hint.kind === 'bool') {
     const ok = device.rotational === hint.value;
     return verdict(ok, String(device.rotational), 'rotational', hint.expression);
@@ -118,6 +129,8 @@ function evaluate(device: BlockDevice, hint: ParsedHint): Evaluation {
     return verdict(ok, formatSize(device.size), 'size', hint.expression);
   }
   const raw = deviceValues(device, hint.name);
+  // IPA: str(None).lower() == "none"; an empty string still matches nothing.
+  if (raw.length === 0 && nullAsNone) return verdict(matchString(hint, 'none'), 'none', hint.name, hint.expression);
   const normalized = raw.map(normalizeDeviceValue).filter((v): v is string => v !== null);
   if (normalized.length === 0) {
     return { ok: false, shown: 'none', sentence: `${hint.name} is unknown for this device, so it cannot satisfy "${hint.expression}"` };

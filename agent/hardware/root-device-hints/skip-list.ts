@@ -6,6 +6,8 @@
  * matching every field of an entry is skipped, and entries OR together.
  * Entries with `volume_name` name software-RAID volumes to keep; software RAID
  * is out of scope for this agent, so they are reported and otherwise ignored.
+ * As in IPA, a text attribute the device lacks compares as "none", so
+ * `{"tran": "s!= nvme"}` also skips disks without a transport.
  */
 import type { BlockDevice, Node } from '../types.js';
 import { HintError } from './hint-error.js';
@@ -87,7 +89,7 @@ export function excludeSkippedDevices(devices: readonly BlockDevice[], node: Pic
   const skipped: SkippedDevice[] = [];
   const skippedNames = new Set<string>();
   for (const entry of list.entries) {
-    for (const { device } of findDevicesByHints(devices, entry.parsed)) {
+    for (const { device } of findDevicesByHints(devices, entry.parsed, { nullAsNone: true })) {
       if (skippedNames.has(device.name)) continue;
       skippedNames.add(device.name);
       skipped.push({ device, entry });

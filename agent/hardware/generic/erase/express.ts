@@ -38,8 +38,9 @@ export async function eraseDevicesExpress(options: EraseExpressOptions): Promise
   }
   for (const target of targets) await options.guard(options.node, target.name);
   const failures = new Map<string, string>();
+  const disks = targets.filter((t) => !t.isPartition).map((t) => t.name);
   for (const target of targets) {
-    const failure = await expressErase(options, flags.enableNvmeSecureErase, target);
+    const failure = await expressErase(options, flags.enableNvmeSecureErase, target, disks);
     if (failure !== null) failures.set(target.name, failure);
   }
   if (failures.size > 0) {
@@ -47,12 +48,12 @@ export async function eraseDevicesExpress(options: EraseExpressOptions): Promise
   }
 }
 
-/** Erase one target; returns the failure text or null. */
-async function expressErase(options: EraseExpressOptions, nvmeEnabled: boolean, target: EraseTarget): Promise<string | null> {
+/** Erase one target; `disks` are the whole disks being erased. Returns the failure text or null. */
+async function expressErase(options: EraseExpressOptions, nvmeEnabled: boolean, target: EraseTarget, disks: readonly string[]): Promise<string | null> {
   let secureError: string | null = null;
   if (nvmeEnabled && !target.isPartition && isNvme(target.name)) {
     try {
-      if (await nvmeErase(options, target.name)) return null;
+      if (await nvmeErase(options, target.name, disks)) return null;
     } catch (error) {
       if (!(error instanceof BlockDeviceEraseError)) throw error;
       options.logger.error('Failed to securely erase device, falling back to metadata clean', { device: target.name, error: error.message });

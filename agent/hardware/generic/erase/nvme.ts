@@ -1,12 +1,21 @@
 /**
- * NVMe secure erase through nvme-cli. Port of IPA GenericHardwareManager._nvme_erase.
+ * NVMe secure erase through nvme-cli. Port of IPA GenericHardwareManager._nvme_erase,
+ * plus one safety rule IPA lacks: when the controller's format or secure erase
+ * applies to all namespaces (FNA bits 0/1), format only when every namespace
+ * sharing it is being erased too.
  */
+import { basename } from 'node:path';
 import { BlockDeviceEraseError } from '../../../errors.js';
+import { NodeFsReader } from '../../../util/fs-reader.js';
 import { errorText } from './device-checks.js';
 import type { EraseDeps } from './deps.js';
 
 /** OACS bit 1: the controller supports the Format NVM command. */
 export const NVME_FORMAT_SUPPORTED = 0b10;
+/** FNA bit 0: a format of one namespace formats all namespaces. */
+export const NVME_FORMAT_ALL_NAMESPACES = 0b1;
+/** FNA bit 1: a secure erase of one namespace erases all namespaces. */
+export const NVME_SECURE_ERASE_ALL_NAMESPACES = 0b10;
 /** FNA bit 2: cryptographic erase is supported as a secure erase setting. */
 export const NVME_CRYPTO_FORMAT_SUPPORTED = 0b100;
 
@@ -23,9 +32,12 @@ export function isNvme(device: string): boolean {
 /**
  * The secure erase setting for `nvme id-ctrl -o json` output: crypto erase
  * when FNA advertises it, else user-data erase, or a reason when the
- * controller cannot format at all.
+ * controller cannot format at all. `allNamespaces` is true when that format
+ * (always a secure erase, -s 1 or 2) would hit every namespace: FNA bit 0 or 1.
  */
-export function nvmeFormatMode(idCtrlJson: string): { mode: SecureEraseSettingValue } | { problem: 'no-information' | 'no-format' } {
+export function nvmeFormatMode(
+  idCtrlJson: string,
+): { mode: SecureEraseSettingValue; allNamespaces: boolean } | { problem: 'no-information' | 'no-format' } {
   let info: unknown;
   try {
     info = JSON.parse(idCtrlJson);
@@ -35,16 +47,40 @@ export function nvmeFormatMode(idCtrlJson: string): { mode: SecureEraseSettingVa
   if (typeof info !== 'object' || info === null || Object.keys(info).length === 0) return { problem: 'no-information' };
   const { oacs, fna } = info as { oacs?: unknown; fna?: unknown };
   if (typeof oacs !== 'number' || (oacs & NVME_FORMAT_SUPPORTED) === 0) return { problem: 'no-format' };
-  const crypto = typeof fna === 'number' && (fna & NVME_CRYPTO_FORMAT_SUPPORTED) !== 0;
-  return { mode: crypto ? SecureEraseSetting.CRYPTO : SecureEraseSetting.USER_DATA };
+  const bits = typeof fna === 'number' ? fna : 0;
+  const crypto = (bits & NVME_CRYPTO_FORMAT_SUPPORTED) !== 0;
+  const allNamespaces = (bits & (NVME_FORMAT_ALL_NAMESPACES | NVME_SECURE_ERASE_ALL_NAMESPACES)) !== 0;
+  return { mode: crypto ? SecureEraseSetting.CRYPTO : SecureEraseSetting.USER_DATA, allNamespaces };
+}
+
+/**
+ * The namespaces sharing `device`'s controller (or, with native multipath,
+ * subsystem): the `nvmeXnY` entries of `/sys/class/block/<ns>/device`.
+ * @returns `/dev/...` names, sorted
+ * @throws BlockDeviceEraseError when they cannot be listed or the list lacks `device`
+ */
+export async function nvmeSiblingNamespaces(deps: EraseDeps, device: string): Promise<string[]> {
+  const dir = `/sys/class/block/${basename(device)}/device`;
+  let entries: string[];
+  try {
+    entries = await (deps.fs ?? new NodeFsReader()).readdir(dir);
+  } catch (error) {
+    throw new BlockDeviceEraseError(`Cannot list the NVMe namespaces sharing ${device} (${dir}): ${errorText(error)}`, { cause: error });
+  }
+  const names = entries.filter((e) => /^nvme\d+n\d+$/.test(e)).map((e) => `/dev/${e}`).sort();
+  if (!names.includes(device)) throw new BlockDeviceEraseError(`Cannot list the NVMe namespaces sharing ${device}: ${dir} does not list it`);
+  return names;
 }
 
 /**
  * Format the namespace with the most secure setting it supports.
+ * @param erasing - every device being erased in this step; when the format
+ *   applies to all namespaces, each of them must be in this list
  * @returns true once formatted
- * @throws BlockDeviceEraseError when capabilities cannot be read, format is unsupported, or format fails
+ * @throws BlockDeviceEraseError when capabilities cannot be read, format is unsupported,
+ *   it would erase a namespace outside `erasing` (or they cannot be listed), or format fails
  */
-export async function nvmeErase(deps: EraseDeps, device: string): Promise<boolean> {
+export async function nvmeErase(deps: EraseDeps, device: string, erasing: readonly string[]): Promise<boolean> {
   let stdout: string;
   try {
     deps.logger.debug('Fetching NVMe capabilities', { device });
@@ -60,6 +96,14 @@ export async function nvmeErase(deps: EraseDeps, device: string): Promise<boolea
       : `nvme-cli did not return any information for device: ${device}`;
     deps.logger.error('NVMe secure erase is not possible', { device, reason: text });
     throw new BlockDeviceEraseError(text);
+  }
+  if (decided.allNamespaces) {
+    const outside = (await nvmeSiblingNamespaces(deps, device)).filter((ns) => !erasing.includes(ns));
+    if (outside.length > 0) {
+      const text = `Refusing to nvme format device ${device}: the controller formats all namespaces at once, which would also erase ${outside.join(', ')} (not being erased)`;
+      deps.logger.error('NVMe secure erase would affect other namespaces', { device, outside });
+      throw new BlockDeviceEraseError(text);
+    }
   }
   try {
     deps.logger.debug('Formatting NVMe device', { device, ses: decided.mode });

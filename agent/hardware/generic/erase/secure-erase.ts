@@ -41,7 +41,8 @@ export async function eraseDevices(options: EraseDevicesOptions): Promise<Record
   const flags = readEraseFlags(options.node);
   if (options.devices.length === 0) return {};
   for (const device of options.devices) await options.guard(options.node, device.name);
-  const eraseOne: EraseOne = options.eraseOne ?? ((node, device) => eraseBlockDevice(options, node, device));
+  const erasing = options.devices.map((d) => d.name);
+  const eraseOne: EraseOne = options.eraseOne ?? ((node, device) => eraseBlockDevice(options, node, device, erasing));
   const settled = await mapLimit(options.devices, Math.min(flags.concurrency, options.devices.length), (d) => eraseOne(options.node, d));
   const results: Record<string, unknown> = {};
   let firstFailure: { error: unknown } | undefined;
@@ -63,12 +64,14 @@ export async function eraseDevices(options: EraseDevicesOptions): Promise<Record
  * unless `agent_erase_skip_read_only`; NVMe format or ATA secure erase when
  * enabled and supported; shred otherwise. After a failed secure erase, shred
  * runs only when `agent_continue_if_secure_erase_failed` allows it.
+ * @param erasing - every disk being erased in this step (NVMe format is refused
+ *   when it would also erase a namespace outside it). Default: only `device`.
  * @returns null
  * @throws BlockDeviceEraseError for a read-only disk
  * @throws IncompatibleHardwareMethodError when the disk could not be erased (lets
  *   dispatch try another manager, as in IPA)
  */
-export async function eraseBlockDevice(deps: EraseDeps, node: Node, device: BlockDevice): Promise<null> {
+export async function eraseBlockDevice(deps: EraseDeps, node: Node, device: BlockDevice, erasing: readonly string[] = [device.name]): Promise<null> {
   const flags = readEraseFlags(node);
   if (await isVirtualMediaDevice(deps, device.name)) {
     deps.logger.info('Skipping erase of virtual media device', { device: device.name });
@@ -87,16 +90,16 @@ export async function eraseBlockDevice(deps: EraseDeps, node: Node, device: Bloc
     deps.logger.error('Refusing to erase read-only device', { device: device.name });
     throw new BlockDeviceEraseError(text);
   }
-  if (await secureErase(deps, flags, device.name)) return null;
+  if (await secureErase(deps, flags, device.name, erasing)) return null;
   if (await shredBlockDevice(deps, flags, device.name)) return null;
   deps.logger.error('Unable to erase block device: unsupported', { device: device.name });
   throw new IncompatibleHardwareMethodError(`Unable to erase block device ${device.name}: device is unsupported.`);
 }
 
 /** Secure erase when enabled; false means "not done, shred may run". */
-async function secureErase(deps: EraseDeps, flags: EraseFlags, device: string): Promise<boolean> {
+async function secureErase(deps: EraseDeps, flags: EraseFlags, device: string, erasing: readonly string[]): Promise<boolean> {
   try {
-    if (isNvme(device)) return flags.enableNvmeSecureErase && (await nvmeErase(deps, device));
+    if (isNvme(device)) return flags.enableNvmeSecureErase && (await nvmeErase(deps, device, erasing));
     return flags.enableAtaSecureErase && (await ataErase(deps, device));
   } catch (error) {
     if (!(error instanceof BlockDeviceEraseError)) throw error;

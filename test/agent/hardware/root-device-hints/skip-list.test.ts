@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { HintError } from '../../../../agent/hardware/root-device-hints/hint-error.js';
+import { findDevicesByHints } from '../../../../agent/hardware/root-device-hints/match.js';
 import { excludeSkippedDevices, skipListFromNode } from '../../../../agent/hardware/root-device-hints/skip-list.js';
 import { GiB, makeDevice, referenceDevices } from '../../../helpers/block-device.js';
 
@@ -52,6 +53,35 @@ describe('root-device-hints/skip-list', () => {
     const list = skipListFromNode(node([{ volume_name: 'x' }, { size: 8 }]));
 
     expect(list.entries.map((e) => [e.index, e.parsed.normalized])).to.deep.equal([[1, { size: '== 8' }]]);
+  });
+
+  describe('a missing (null) attribute compares as "none", as in IPA', () => {
+    // referenceDevices: sda tran "sata", sdb tran null, nvme0n1 tran "nvme"; only sda has a vendor besides sdb.
+    const table: Array<[string, Record<string, unknown>, string[]]> = [
+      ['s!= skips disks without tran', { tran: 's!= nvme' }, ['/dev/sda', '/dev/sdb']],
+      ['s== none matches a null tran', { tran: 's== none' }, ['/dev/sdb']],
+      ['a bare "none" matches a null tran', { tran: 'none' }, ['/dev/sdb']],
+      ['<in> non matches a null tran', { tran: '<in> non' }, ['/dev/sdb']],
+      ['<or> includes none', { tran: '<or> nvme <or> none' }, ['/dev/sdb', '/dev/nvme0n1']],
+      ['s== with a real value does not match null', { tran: 's== sata' }, ['/dev/sda']],
+      ['null vendor with s!= ATA', { vendor: 's!= ATA' }, ['/dev/sdb', '/dev/nvme0n1']],
+      ['null wwn with s!= (list-valued hint)', { wwn: 's!= 0x5002538e40a1b2c3' }, ['/dev/sdb', '/dev/nvme0n1']],
+    ];
+    for (const [title, entry, skipped] of table) {
+      it(title, () => {
+        expect(excludeSkippedDevices(referenceDevices(), node([entry])).skipped.map((s) => s.device.name)).to.deep.equal(skipped);
+      });
+    }
+
+    it('an empty-string attribute still matches nothing (IPA skips the device)', () => {
+      const devices = [makeDevice('/dev/sda', 10 * GiB, { tran: '' })];
+
+      expect(excludeSkippedDevices(devices, node([{ tran: 's!= nvme' }])).skipped).to.deep.equal([]);
+    });
+
+    it('root selection is unchanged: a null attribute matches no hint', () => {
+      expect(findDevicesByHints(referenceDevices(), { tran: 's!= nvme' }).map((m) => m.device.name)).to.deep.equal(['/dev/sda']);
+    });
   });
 
   describe('invalid skip lists', () => {

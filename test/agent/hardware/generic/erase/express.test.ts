@@ -3,7 +3,7 @@ import { BlockDeviceEraseError, ProtectedDeviceError } from '../../../../../agen
 import { eraseDevicesExpress } from '../../../../../agent/hardware/generic/erase/express.js';
 import { FakeRunner, type Scripted } from '../../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../../helpers/logger.js';
-import { argvs, disk, fakeDeps, fixture, metadataScript, node, notRaid } from './support.js';
+import { argvs, disk, fakeDeps, fakeFs, fixture, metadataScript, node, notRaid } from './support.js';
 
 const MiB = 1024 * 1024;
 const NVME = '/dev/nvme0n1';
@@ -65,6 +65,17 @@ describe('erase/express eraseDevicesExpress', () => {
 
     expect((error as BlockDeviceEraseError).details.split('\n')).to.have.length(2);
     expect((error as BlockDeviceEraseError).details).to.match(/"\/dev\/sdb": .*busy b\n"\/dev\/sda": .*busy a$/);
+  });
+
+  it('does not format a namespace whose controller would also erase one outside the device list; metadata-wipes instead', async () => {
+    const allNs: Scripted = { match: ['nvme', 'id-ctrl', NVME, '-o', 'json'], stdout: fixture('nvme-id-ctrl-all-namespaces.json') };
+    const runner = new FakeRunner().expect(notRaid(NVME), allNs, ...metadataScript(NVME, 512, 64 * MiB));
+    const fs = fakeFs({ namespaces: { nvme0n1: ['nvme0n1', 'nvme0n2'] } });
+
+    await eraseDevicesExpress({ ...fakeDeps(runner, createTestLogger().logger, fs), node: node(), guard: noGuard, devices: [disk(NVME)] });
+
+    expect(argvs(runner).some((a) => a[1] === 'format')).to.equal(false);
+    expect(argvs(runner).some((a) => a[0] === 'wipefs' && a.includes(NVME))).to.equal(true);
   });
 
   it('skips the NVMe format when agent_enable_nvme_secure_erase is false', async () => {

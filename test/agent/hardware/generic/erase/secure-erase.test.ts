@@ -189,6 +189,23 @@ describe('erase/secure-erase', () => {
       expect(guarded).to.deep.equal(['/dev/sda', '/dev/sdb']);
     });
 
+    it('formats an all-namespace NVMe controller only when every namespace is in the device list', async () => {
+      const allNs = (ns: string): Scripted => ({ match: ['nvme', 'id-ctrl', ns, '-o', 'json'], stdout: fixture('nvme-id-ctrl-all-namespaces.json') });
+      const fs = fakeFs({ namespaces: { nvme0n1: ['nvme0n1', 'nvme0n2'], nvme0n2: ['nvme0n1', 'nvme0n2'] } });
+      const both = new FakeRunner().expect(
+        notRaid(NVME), allNs(NVME), { match: ['nvme', 'format', NVME, '-s', '2', '-f'] },
+        notRaid('/dev/nvme0n2'), allNs('/dev/nvme0n2'), { match: ['nvme', 'format', '/dev/nvme0n2', '-s', '2', '-f'] },
+      );
+      const one = new FakeRunner().expect(notRaid(NVME), allNs(NVME), shred(NVME));
+      const info = { agent_continue_if_secure_erase_failed: true };
+
+      await eraseDevices({ ...fakeDeps(both, createTestLogger().logger, fs), node: node(info), devices: [disk(NVME), disk('/dev/nvme0n2')], guard: async () => undefined });
+      await eraseDevices({ ...fakeDeps(one, createTestLogger().logger, fs), node: node(info), devices: [disk(NVME)], guard: async () => undefined });
+
+      expect(argvs(both).filter((a) => a[1] === 'format').map((a) => a[2])).to.deep.equal([NVME, '/dev/nvme0n2']);
+      expect(argvs(one).map((a) => a[0])).to.deep.equal(['lsblk', 'nvme', 'shred']);
+    });
+
     it('returns {} without checking anything when there are no disks', async () => {
       const result = await eraseDevices({ ...fakeDeps(new FakeRunner(), createTestLogger().logger), node: node(), devices: [], guard: async () => { throw new Error('not expected'); } });
 

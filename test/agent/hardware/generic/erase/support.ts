@@ -28,8 +28,11 @@ function enoent(path: string): Error {
   return Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
 }
 
-/** In-memory FsReader: read-only flags by device basename, and the virtual-media link. */
-export function fakeFs(options: { readOnly?: string[]; virtualMedia?: string; missingSysfs?: boolean } = {}): FsReader {
+/**
+ * In-memory FsReader: read-only flags by device basename, the virtual-media link,
+ * and `namespaces`: the entries of `/sys/class/block/<basename>/device` (an NVMe controller directory).
+ */
+export function fakeFs(options: { readOnly?: string[]; virtualMedia?: string; missingSysfs?: boolean; namespaces?: Record<string, string[]> } = {}): FsReader {
   return {
     readlink: async (path) => {
       if (path === '/dev/disk/by-label/ir-vfd-dev' && options.virtualMedia !== undefined) return options.virtualMedia;
@@ -40,7 +43,12 @@ export function fakeFs(options: { readOnly?: string[]; virtualMedia?: string; mi
       if (match === null || options.missingSysfs === true) throw enoent(path);
       return (options.readOnly ?? []).includes(match[1] ?? '') ? '1\n' : '0\n';
     },
-    readdir: async (path) => { throw enoent(path); },
+    readdir: async (path) => {
+      const match = /^\/sys\/class\/block\/([^/]+)\/device$/.exec(path);
+      const entries = match === null ? undefined : options.namespaces?.[match[1] ?? ''];
+      if (entries === undefined) throw enoent(path);
+      return entries;
+    },
     exists: async () => false,
   };
 }
