@@ -4,7 +4,8 @@
  *
  * Port of openshift/ironic-agent-image `CoreOSInstallHardwareManager.install_coreos`.
  * Order: parse and validate the configdrive and Ignition → resolve the disk →
- * check coreos-installer exists in the host root → stamp (stamp.ts) → write
+ * check coreos-installer exists in the host root → check the disk read by
+ * path is the one the hints selected → stamp (stamp.ts) → write
  * `<rootMount>/tmp/ironic.ign` (0600) → re-check the disk identity → run the
  * installer with retries → remove the Ignition file → UEFI boot entry.
  * Nothing touches a disk before every input has been validated. Ignition
@@ -16,11 +17,13 @@ import type { Logger } from '../../logger.js';
 import type { BlockDevice, Node, StepContext, StepSpec } from '../types.js';
 import { INSTALL_COREOS_ARGSINFO } from './argsinfo.js';
 import { parseConfigdrive } from './configdrive.js';
+import { checkSelectedDisk } from './disk-match.js';
+import { stampedDiskWiped } from './disk-wiped.js';
 import { createNodeFs, type CoreOSFs } from './fs.js';
 import { addHostnameFile, chooseHostname } from './ignition-hostname.js';
 import { ignitionErrors, summarizeIssues, validateIgnition } from './ignition-validate.js';
 import { resolveInstallSettings, type InstallConfig, type InstallSettings } from './install-options.js';
-import { buildInstallerArgv, IGNITION_PATH_IN_ROOT, redactUrlCredentials } from './installer-args.js';
+import { buildInstallerArgv, IGNITION_PATH_IN_ROOT, redactUrls } from './installer-args.js';
 import { runInstaller } from './run-installer.js';
 import { ignitionDigest, InstallStampStore, verifyDiskIdentity, type DiskIdentity } from './stamp.js';
 import { ensureUefiBootEntry } from './uefi.js';
@@ -115,6 +118,8 @@ async function planInstall(context: StepContext, deps: CoreOSDeps): Promise<Inst
   const choice = chooseHostname(metaData, node.name, deps.hostname === undefined ? null : await deps.hostname());
   if (choice.skipped.length > 0) logger.warn('Skipped hostname candidates that are not valid hostnames', { skipped: choice.skipped });
   const merge = addHostnameFile(ignition, choice.hostname);
+  // The final config (user config + /etc/hostname) must be valid too, e.g. a user link at /etc would break /etc/hostname.
+  if (merge.config !== null) checkIgnition(merge.config, logger, 'once the agent adds /etc/hostname');
   logger.info('First-boot hostname', { action: merge.action, hostname: choice.hostname, source: choice.source });
   return { settings, bytes: merge.config === null ? null : `${JSON.stringify(merge.config)}\n` };
 }
@@ -125,15 +130,17 @@ async function stampAndInstall(context: StepContext, deps: CoreOSDeps, fs: CoreO
   const { bytes } = plan;
   const identity = deps.diskIdentity ?? ((d: BlockDevice) => lsblkIdentity(deps.runner, d));
   const disk = await identity(device);
+  checkSelectedDisk(device, disk);
   const stamps = new InstallStampStore(fs, config.stateDir, deps.now);
-  const kind = await stamps.begin({ ignitionSha256: ignitionDigest(bytes), disk, nodeUuid: context.node.uuid });
+  const wiped = stampedDiskWiped(deps.runner, device, disk, identity);
+  const kind = await stamps.begin({ ignitionSha256: ignitionDigest(bytes), disk, nodeUuid: context.node.uuid }, wiped);
   logger.info('Install stamp recorded', { stamp: stamps.path, kind, device: device.name, ignitionSha256: ignitionDigest(bytes) });
   const argv = buildInstallerArgv({ ...plan.settings, rootMount: config.rootMount, device: device.name, hasIgnition: bytes !== null });
   const ignitionFile = `${config.rootMount.replace(/\/+$/, '')}${IGNITION_PATH_IN_ROOT}`;
   try {
     if (bytes !== null) await writeIgnition(fs, ignitionFile, bytes);
     verifyDiskIdentity(disk, await identity(device));
-    logger.info('Running coreos-installer', { argv: argv.map(redactUrlCredentials), ignitionBytes: bytes?.length ?? 0 });
+    logger.info('Running coreos-installer', { argv: argv.map(redactUrls), ignitionBytes: bytes?.length ?? 0 });
     await runInstaller({
       runner: deps.runner,
       logger,
@@ -148,14 +155,20 @@ async function stampAndInstall(context: StepContext, deps: CoreOSDeps, fs: CoreO
   logger.info('Installed CoreOS', { device: device.name });
 }
 
-function checkIgnition(ignition: Record<string, unknown>, logger: Logger): void {
+/**
+ * Validate an Ignition config; `after` (e.g. "once the agent adds /etc/hostname")
+ * marks the re-check of the final config, which logs no warnings again.
+ * @throws DeploymentError naming the errors
+ */
+function checkIgnition(ignition: Record<string, unknown>, logger: Logger, after?: string): void {
   const issues = validateIgnition(ignition);
-  for (const issue of issues.filter((i) => i.severity === 'warning')) {
+  for (const issue of after === undefined ? issues.filter((i) => i.severity === 'warning') : []) {
     logger.warn('Ignition config warning', { path: issue.path, problem: issue.message });
   }
   const errors = ignitionErrors(issues);
   if (errors.length > 0) {
-    throw new DeploymentError(`The Ignition config in user_data is invalid: ${summarizeIssues(errors)}; nothing was written to disk`);
+    const where = after === undefined ? '' : ` ${after}`;
+    throw new DeploymentError(`The Ignition config in user_data is invalid${where}: ${summarizeIssues(errors)}; nothing was written to disk`);
   }
 }
 

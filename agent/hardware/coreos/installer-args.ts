@@ -71,7 +71,19 @@ export function buildInstallerArgv(options: InstallOptions): string[] {
   return argv;
 }
 
-/** Mask `user:password@` in URLs, for logging argv and installer output. */
-export function redactUrlCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
+/** An http(s) URL: scheme, optional userinfo, the rest up to `?`, then query and fragment. Ends at whitespace or a quote. */
+const HTTP_URL = /(https?:\/\/)(?:[^\s/?#"'<>]*@)?([^\s?#"'<>]*)([?#][^\s"'<>]*)?/gi;
+
+/**
+ * Mask the userinfo (`user:password@`) and the whole query string and
+ * fragment of every http(s) URL in `text` (pure). Swift temp URLs
+ * (`temp_url_sig`) and S3 presigned URLs (`X-Amz-Signature`) carry their
+ * secret in the query. Applied to the logged argv, installer output,
+ * progress lines and error messages. Userinfo of other schemes is masked too.
+ */
+export function redactUrls(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@').replace(HTTP_URL, (url: string, scheme: string, rest: string, query: string | undefined) => {
+    const userinfo = url.slice(scheme.length).split(/[/?#]/, 1)[0]?.includes('@') === true ? '***@' : '';
+    return `${scheme}${userinfo}${rest}${query === undefined ? '' : `${query[0] ?? '?'}***`}`;
+  });
 }

@@ -4,13 +4,14 @@
  * Port of `_run_install` in openshift/ironic-agent-image: up to 3 attempts on
  * a non-zero exit, no delay, every output line to the debug log, and the
  * installer's last non-empty line in the error. Also reports progress
- * (`Read disk 1.2 GiB/3.4 GiB (35%)`) to the running command.
+ * (`Read disk 1.2 GiB/3.4 GiB (35%)`) to the running command. URL secrets
+ * (userinfo, query strings) are masked in every line and message (redactUrls).
  */
 import pRetry, { AbortError } from 'p-retry';
 import { DeploymentError, RestError } from '../../errors.js';
 import type { Runner } from '../../exec/runner.js';
 import type { Logger } from '../../logger.js';
-import { redactUrlCredentials } from './installer-args.js';
+import { redactUrls } from './installer-args.js';
 
 /** One progress report; `percent` only for the image-write phase. */
 export interface InstallerProgress {
@@ -59,7 +60,7 @@ export async function runInstaller(options: RunInstallerOptions): Promise<void> 
   const attempt = async (attemptNumber: number): Promise<void> => {
     let lastLine = '';
     const onLine = (raw: string): void => {
-      const line = redactUrlCredentials(raw.trimEnd());
+      const line = redactUrls(raw.trimEnd());
       if (line.trim() === '') return;
       lastLine = line.trim();
       logger.debug('coreos-installer output', { attempt: attemptNumber, line });
@@ -79,7 +80,7 @@ export async function runInstaller(options: RunInstallerOptions): Promise<void> 
       minTimeout: 0,
       maxTimeout: 0,
       onFailedAttempt: (error) => {
-        logger.warn('coreos-installer attempt failed', { attempt: error.attemptNumber, retriesLeft: error.retriesLeft, error: error.message });
+        logger.warn('coreos-installer attempt failed', { attempt: error.attemptNumber, retriesLeft: error.retriesLeft, error: redactUrls(error.message) });
       },
     });
   } catch (error) {
@@ -109,12 +110,13 @@ function toInstallError(error: unknown, lastLine: string, rootMount: string): un
   const tail = lastLine !== '' ? lastLine : lastNonEmptyLine(`${outcome.stdout ?? ''}\n${outcome.stderr ?? ''}`);
   if (cannotRun(outcome)) {
     const what = outcome.exitCode === 125 ? `cannot chroot into ${rootMount}` : `coreos-installer not found in ${rootMount}`;
-    return new DeploymentError(`${what}: ${tail !== '' ? tail : error.details}; is the host root mounted there (--root-mount)?`, { cause: error });
+    // error.details holds the whole argv, image URL included: redact it like everything else.
+    return new DeploymentError(redactUrls(`${what}: ${tail !== '' ? tail : error.details}; is the host root mounted there (--root-mount)?`), { cause: error });
   }
-  return new DeploymentError(`coreos-installer failed with code ${String(outcome.exitCode)}: ${tail}`, { cause: error });
+  return new DeploymentError(redactUrls(`coreos-installer failed with code ${String(outcome.exitCode)}: ${tail}`), { cause: error });
 }
 
 function lastNonEmptyLine(text: string): string {
   const lines = text.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l !== '');
-  return redactUrlCredentials(lines[lines.length - 1] ?? '');
+  return redactUrls(lines[lines.length - 1] ?? '');
 }

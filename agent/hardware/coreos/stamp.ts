@@ -9,7 +9,9 @@
  * per boot, on tmpfs) is asked again, it proceeds only for the same config on
  * the same disk (a retry); a different config or disk is refused, because a
  * half-written disk plus a second config could yield a machine provisioned by
- * a mix of both. After success the stamp is kept, marked complete.
+ * a mix of both. After success the stamp is kept, marked complete. A
+ * different stamp counts as stale, and is replaced, only when the caller's
+ * `isWiped` check finds the stamped disk wiped (cleaned since), see disk-wiped.ts.
  */
 import { createHash } from 'node:crypto';
 import { DeploymentError } from '../../errors.js';
@@ -78,6 +80,11 @@ export function verifyDiskIdentity(expected: DiskIdentity, actual: DiskIdentity)
   );
 }
 
+/** True when the stamp is for another disk or another config than the plan. */
+function differs(previous: InstallStamp, plan: PlannedInstall): boolean {
+  return !sameDisk(previous.disk, plan.disk) || previous.ignitionSha256 !== plan.ignitionSha256;
+}
+
 /** Reads and writes the install stamp. */
 export class InstallStampStore {
   /** Path of the stamp file. */
@@ -108,14 +115,21 @@ export class InstallStampStore {
   }
 
   /**
-   * Record the install about to start. Allowed when there is no stamp, or the
-   * stamp is for the same config and disk.
-   * @returns 'new' for a first install, 'rerun' for a repeat of the same one
-   * @throws DeploymentError for a different config or disk
+   * Record the install about to start. Allowed when there is no stamp, the
+   * stamp is for the same config and disk, or `isWiped` says the stamped disk
+   * no longer carries anything (then the stale stamp is replaced).
+   * @returns 'new' for a first install, 'rerun' for a repeat of the same one,
+   *   'replaced' when a stale stamp was replaced
+   * @throws DeploymentError for a different config or disk on a disk not wiped
    */
-  async begin(plan: PlannedInstall): Promise<'new' | 'rerun'> {
-    const previous = await this.read();
-    if (previous !== null) this.refuseIfDifferent(previous, plan);
+  async begin(plan: PlannedInstall, isWiped?: (stamped: DiskIdentity) => Promise<boolean>): Promise<'new' | 'rerun' | 'replaced'> {
+    let previous = await this.read();
+    let kind: 'new' | 'rerun' | 'replaced' = previous === null ? 'new' : 'rerun';
+    if (previous !== null && differs(previous, plan)) {
+      if (isWiped === undefined || !(await isWiped(previous.disk))) this.refuseIfDifferent(previous, plan, isWiped !== undefined);
+      previous = null;
+      kind = 'replaced';
+    }
     const stamp: InstallStamp = {
       format: 1,
       state: 'started',
@@ -128,7 +142,7 @@ export class InstallStampStore {
     };
     await this.fs.mkdirp(this.stateDir, 0o700);
     await this.fs.writeFileAtomic(this.path, `${JSON.stringify(stamp, null, 2)}\n`, 0o600);
-    return previous === null ? 'new' : 'rerun';
+    return kind;
   }
 
   /** Mark the stamped install complete (kept for later checks). */
@@ -139,18 +153,19 @@ export class InstallStampStore {
     await this.fs.writeFileAtomic(this.path, `${JSON.stringify(done, null, 2)}\n`, 0o600);
   }
 
-  private refuseIfDifferent(previous: InstallStamp, plan: PlannedInstall): void {
+  /** @param probed whether the stamped disk was probed (and found not wiped) */
+  private refuseIfDifferent(previous: InstallStamp, plan: PlannedInstall, probed: boolean): never {
     const what = previous.state === 'complete' ? 'completed' : 'started (and possibly interrupted)';
+    const state = probed ? `${previous.disk.path} still carries a partition table or filesystem signature, or is no longer the stamped disk. ` : '';
     const advice =
-      'Installing over it could leave the machine provisioned with a mix of two configurations. ' +
-      `Clean the node (or reboot it into the agent) to start over, or remove ${this.path} if the disk has been wiped`;
+      `${state}Installing over it could leave the machine provisioned with a mix of two configurations. ` +
+      'Clean the node (erasing the disk metadata) and deploy again, or reboot it into the agent, to start over; ' +
+      `remove ${this.path} only if you know the disk has been wiped`;
     if (!sameDisk(previous.disk, plan.disk)) {
       throw new DeploymentError(`An install was already ${what} on another disk, ${describeDisk(previous.disk)}, at ${previous.startedAt}. ${advice}`);
     }
-    if (previous.ignitionSha256 !== plan.ignitionSha256) {
-      throw new DeploymentError(
-        `An install of a different Ignition config was already ${what} on ${previous.disk.path} at ${previous.startedAt}. ${advice}`,
-      );
-    }
+    throw new DeploymentError(
+      `An install of a different Ignition config was already ${what} on ${previous.disk.path} at ${previous.startedAt}. ${advice}`,
+    );
   }
 }

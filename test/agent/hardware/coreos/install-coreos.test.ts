@@ -19,6 +19,7 @@ const DEVICE: BlockDevice = {
   wwn_with_extension: null, wwn_vendor_extension: null, hctl: '0:0:0:0', by_path: null, logical_sectors: 512, physical_sectors: 512, tran: 'sata',
 };
 const IDENTITY: DiskIdentity = { path: '/dev/sda', size: 21474836480, serial: 'QM00001', wwn: null };
+const WIPEFS_GPT = JSON.stringify({ signatures: [{ device: 'sda', offset: '0x200', type: 'gpt' }] });
 
 describe('hardware/coreos/install-coreos', () => {
   let dir: string;
@@ -174,13 +175,87 @@ describe('hardware/coreos/install-coreos', () => {
   it('refuses a second install with a different config, allows the same one again', async () => {
     runner.expect({ match: (argv) => argv[0] === 'chroot', lines: ['Install complete.'], repeat: true });
     await installCoreos(context(node({ user_data: USER_IGNITION })), deps);
+    runner.expect({ match: ['wipefs', '--no-act', '--json', '/dev/sda'], stdout: WIPEFS_GPT });
 
     const other = { ignition: { version: '3.4.0' } };
     const error = await installCoreos(context(node({ user_data: other })), deps).catch((e: unknown) => e);
     await installCoreos(context(node({ user_data: USER_IGNITION })), deps);
 
     expect((error as DeploymentError).details).to.contain('An install of a different Ignition config was already completed on /dev/sda');
-    expect(runner.calls).to.have.length(2);
+    expect(runner.calls.map((c) => c.argv[0])).to.deep.equal(['chroot', 'wipefs', 'chroot']);
+  });
+
+  for (const [what, changed] of [['size', { size: 1000204886016 }], ['serial', { serial: 'OTHER' }]] as const) {
+    it(`does not stamp or install when the disk read by path has another ${what} than the selected device`, async () => {
+      identities = [{ ...IDENTITY, ...changed }];
+
+      const error = await installCoreos(context(node({ user_data: USER_IGNITION })), deps).catch((e: unknown) => e);
+
+      expect((error as DeploymentError).details).to.contain('The target disk changed before installing: the root device hints selected /dev/sda');
+      expect(runner.calls).to.deep.equal([]);
+      expect(existsSync(stampFile())).to.equal(false);
+      expect(existsSync(ignFile())).to.equal(false);
+    });
+  }
+
+  it('refuses a user config that becomes invalid once /etc/hostname is added, before resolving the disk', async () => {
+    const linked = { ignition: { version: '3.4.0' }, storage: { links: [{ path: '/etc', target: '/var/etc' }] } };
+
+    const error = await installCoreos(context(node({ user_data: linked, meta_data: { 'local-hostname': 'worker-0' } })), deps).catch((e: unknown) => e);
+
+    expect((error as DeploymentError).details).to.equal(
+      'The Ignition config in user_data is invalid once the agent adds /etc/hostname: $.storage.files.0: file path includes link in config; nothing was written to disk',
+    );
+    expect(resolved).to.equal(0);
+    expect(runner.calls).to.deep.equal([]);
+  });
+
+  it('masks a presigned image URL in the logged argv, progress and the error', async () => {
+    const url = 'https://swift.example/v1/AUTH_a/c/fcos.raw.xz?temp_url_sig=5ecre7&temp_url_expires=1700000000';
+    runner.expect({ match: (argv) => argv.includes(url), exitCode: 1, lines: [`Downloading image from ${url}`, `Error: fetching ${url}: 401`], repeat: true });
+
+    const error = await installCoreos(context(node({ user_data: USER_IGNITION }, { instance_info: { configdrive: { user_data: USER_IGNITION }, image_source: url } })), deps)
+      .catch((e: unknown) => e);
+
+    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1: Error: fetching https://swift.example/v1/AUTH_a/c/fcos.raw.xz?*** 401');
+    const running = memory.entries.find((e) => e['message'] === 'Running coreos-installer');
+    expect(running?.['argv']).to.include('https://swift.example/v1/AUTH_a/c/fcos.raw.xz?***');
+    expect(memory.text()).not.to.contain('5ecre7');
+    expect(JSON.stringify(progress)).not.to.contain('5ecre7');
+  });
+
+  describe('a different config after a failed install in the same agent boot', () => {
+    const fixed = { ignition: { version: '3.4.0' } };
+    
+    beforeEach(async () => {
+      runner.expect(...[1, 2, 3].map(() => ({ match: (argv: readonly string[]) => argv[0] === 'chroot', exitCode: 1, lines: ['Error: install failed'] })));
+      await installCoreos(context(node({ user_data: USER_IGNITION })), deps).catch(() => null);
+      expect(JSON.parse(readFileSync(stampFile(), 'utf8'))).to.include({ state: 'started' });
+    });
+
+    it('installs once cleaning wiped the disk (wipefs finds no signature), replacing the stale stamp', async () => {
+      runner.expect(
+        { match: ['wipefs', '--no-act', '--json', '/dev/sda'], stdout: '{"signatures": []}' },
+        { match: (argv) => argv[0] === 'chroot', lines: ['Install complete.'] },
+      );
+
+      await installCoreos(context(node({ user_data: fixed })), deps);
+
+      expect(JSON.parse(readFileSync(stampFile(), 'utf8'))).to.include({ state: 'complete', attempts: 1 });
+      expect(memory.entries.filter((e) => e['message'] === 'Install stamp recorded').map((e) => e['kind'])).to.deep.equal(['new', 'replaced']);
+      expect(runner.pending()).to.deep.equal([]);
+    });
+
+    it('still refuses while the disk carries a partition table (e.g. an interrupted install)', async () => {
+      runner.expect({ match: ['wipefs', '--no-act', '--json', '/dev/sda'], stdout: WIPEFS_GPT });
+      const calls = runner.calls.length;
+
+      const error = await installCoreos(context(node({ user_data: fixed })), deps).catch((e: unknown) => e);
+
+      expect((error as DeploymentError).details).to.contain('/dev/sda still carries a partition table or filesystem signature');
+      expect(runner.calls.slice(calls).map((c) => c.argv[0])).to.deep.equal(['wipefs']);
+      expect(existsSync(ignFile())).to.equal(false);
+    });
   });
 
   it('installs from image_source without Ignition when there is no hostname either', async () => {

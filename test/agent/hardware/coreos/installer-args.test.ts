@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildInstallerArgv, redactUrlCredentials, type InstallOptions } from '../../../../agent/hardware/coreos/installer-args.js';
+import { buildInstallerArgv, redactUrls, type InstallOptions } from '../../../../agent/hardware/coreos/installer-args.js';
 
 const base: InstallOptions = {
   rootMount: '/mnt/coreos',
@@ -44,8 +44,23 @@ describe('hardware/coreos/installer-args', () => {
     it(name, () => expect(buildInstallerArgv({ ...base, ...overrides })).to.deep.equal(argv));
   }
 
-  it('masks URL credentials for logs', () => {
-    expect(redactUrlCredentials('Downloading image from https://user:pw@h.example/x.raw')).to.equal('Downloading image from https://***@h.example/x.raw');
-    expect(redactUrlCredentials('https://h.example/a@b')).to.equal('https://h.example/a@b');
+  describe('redactUrls', () => {
+    const table: [string, string][] = [
+      ['Downloading image from https://user:pw@h.example/x.raw', 'Downloading image from https://***@h.example/x.raw'],
+      ['https://h.example/a@b', 'https://h.example/a@b'],
+      [
+        'Downloading image from https://swift.example/v1/AUTH_a/c/fcos.raw.xz?temp_url_sig=0123abcd&temp_url_expires=1700000000',
+        'Downloading image from https://swift.example/v1/AUTH_a/c/fcos.raw.xz?***',
+      ],
+      [
+        'Error: GET "https://b.s3.amazonaws.com/fcos.raw?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=deadbeef": 403',
+        'Error: GET "https://b.s3.amazonaws.com/fcos.raw?***": 403',
+      ],
+      ['--image-url http://u:p@h:8080/i.raw?a=1#frag --insecure', '--image-url http://***@h:8080/i.raw?*** --insecure'],
+      ['HTTPS://H/x#token=abc', 'HTTPS://H/x#***'],
+      ['ftp://u:p@h/x', 'ftp://***@h/x'],
+      ['no url here?x=1', 'no url here?x=1'],
+    ];
+    for (const [text, expected] of table) it(text, () => expect(redactUrls(text)).to.equal(expected));
   });
 });

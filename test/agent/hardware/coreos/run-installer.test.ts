@@ -118,4 +118,34 @@ describe('hardware/coreos/run-installer', () => {
     expect((error as DeploymentError).details).to.contain('https://***@h/x.raw');
     expect(memory.text()).not.to.contain('hunter2');
   });
+
+  describe('with a presigned image URL', () => {
+    const SECRET = 'temp_url_sig=5ecre7&temp_url_expires=1700000000';
+    const URL_ARGV = [...ARGV.slice(0, 5), '--image-url', `https://swift/v1/AUTH_a/c/fcos.raw.xz?${SECRET}`, '--insecure', '/dev/sda'];
+
+    it('masks the query in logged lines, progress lines and the error', async () => {
+      const { logger, memory } = createTestLogger();
+      const lines = [`Downloading image from https://swift/v1/AUTH_a/c/fcos.raw.xz?${SECRET}`, `Error: downloading https://swift/x?${SECRET}: 401`];
+      const runner = new FakeRunner().expect({ match: URL_ARGV, exitCode: 1, lines, repeat: true });
+      const progress: InstallerProgress[] = [];
+
+      const error = await runInstaller({ runner, logger, argv: URL_ARGV, rootMount: '/mnt/coreos', progress: (p) => progress.push(p) }).catch((e: unknown) => e);
+
+      expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1: Error: downloading https://swift/x?*** 401');
+      expect(progress[0]?.line).to.equal('Downloading image from https://swift/v1/AUTH_a/c/fcos.raw.xz?***');
+      expect(JSON.stringify(progress)).not.to.contain('5ecre7');
+      expect(memory.text()).not.to.contain('5ecre7');
+    });
+
+    it('masks the query when the error falls back to the runner\'s details (the full argv)', async () => {
+      const { logger, memory } = createTestLogger();
+      const runner = new FakeRunner().expect({ match: URL_ARGV, exitCode: 126, repeat: true });
+
+      const error = await runInstaller({ runner, logger, argv: URL_ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+
+      expect((error as DeploymentError).details).to.contain('--image-url https://swift/v1/AUTH_a/c/fcos.raw.xz?*** --insecure');
+      expect(JSON.stringify((error as DeploymentError).toJSON())).not.to.contain('5ecre7');
+      expect(memory.text()).not.to.contain('5ecre7');
+    });
+  });
 });

@@ -90,6 +90,38 @@ describe('hardware/coreos/stamp', () => {
     expect((error as DeploymentError).details).to.contain('is unreadable');
   });
 
+  describe('a different stamp after the disk was wiped (fast-track redeploy after cleaning)', () => {
+    const other = (): PlannedInstall => plan({ ignitionSha256: ignitionDigest('{"fixed":1}') });
+
+    it('replaces the stale stamp when the stamped disk is wiped', async () => {
+      await store.begin(plan());
+      await store.begin(plan());
+      const probed: DiskIdentity[] = [];
+
+      expect(await store.begin(other(), async (d) => { probed.push(d); return true; })).to.equal('replaced');
+
+      expect(probed).to.deep.equal([disk]);
+      expect(read()).to.include({ ignitionSha256: ignitionDigest('{"fixed":1}'), attempts: 1, state: 'started', startedAt: '2026-11-21T10:00:02.000Z' });
+    });
+
+    it('still refuses when the stamped disk is not wiped, saying why', async () => {
+      await store.begin(plan());
+
+      const error = await store.begin(other(), async () => false).catch((e: unknown) => e);
+
+      expect((error as DeploymentError).details).to.contain('different Ignition config was already started (and possibly interrupted) on /dev/sda');
+      expect((error as DeploymentError).details).to.contain('/dev/sda still carries a partition table or filesystem signature');
+      expect((error as DeploymentError).details).to.contain('Clean the node (erasing the disk metadata) and deploy again');
+      expect(read().ignitionSha256).to.equal(ignitionDigest('{"a":1}'));
+    });
+
+    it('does not probe for a rerun of the same install', async () => {
+      await store.begin(plan());
+
+      expect(await store.begin(plan(), async () => { throw new Error('probed'); })).to.equal('rerun');
+    });
+  });
+
   describe('verifyDiskIdentity', () => {
     it('passes for the same disk', () => expect(() => verifyDiskIdentity(disk, { ...disk })).not.to.throw());
 
