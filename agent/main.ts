@@ -52,11 +52,18 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
   process.removeListener('SIGTERM', onSignal);
   process.removeListener('SIGINT', onSignal);
   await flush(logger);
+  // A step still running (a child process) would keep the process alive; the service manager expects it to end.
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   return code;
 }
 
+/** How long a finished agent waits for work in flight before exiting anyway. */
+const EXIT_GRACE_MS = 2000;
+
+/** Give the console transport a moment to write (the logger stays open for work still in flight). */
 function flush(logger: winston.Logger): Promise<void> {
-  return new Promise((resolve) => { setTimeout(resolve, 50); logger.end?.(); });
+  logger.info('Agent stopped');
+  return new Promise((resolve) => { setTimeout(resolve, 100); });
 }
 
 /** The `agent` subcommand. */

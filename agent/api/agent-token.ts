@@ -1,8 +1,10 @@
 /**
  * Agent-token checks, as IPA does them:
  * - `POST /v1/commands/` always needs `?agent_token=` equal to the agent's token;
- * - the GET command routes are checked only once a GET has carried a token
- *   (IPA's upgrade path: Ironic 21.4 polls `GET /v1/commands/` with no token).
+ * - the GET command routes are checked only once a GET has carried a VALID
+ *   token (IPA's upgrade path: Ironic 21.4 polls `GET /v1/commands/` with no
+ *   token). IPA arms the check on any token; requiring a valid one means a
+ *   stray request cannot lock Ironic 21.4 out of its status polls.
  * Failures are werkzeug's `401 Unauthorized: Token invalid.`
  */
 import type { NextFunction, Request, Response } from 'express';
@@ -23,8 +25,9 @@ export class TokenGuard {
   forGet() {
     return (req: Request, _res: Response, next: NextFunction): void => {
       const token = queryToken(req);
-      if (token !== undefined && token !== '') this.getTokenSeen = true;
-      if (this.getTokenSeen && !this.validator.validateToken(token)) {
+      const valid = this.validator.validateToken(token);
+      if (valid) this.getTokenSeen = true;
+      if (this.getTokenSeen && !valid) {
         next(new HttpFault(401, 'Token invalid.'));
         return;
       }

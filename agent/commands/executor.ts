@@ -61,10 +61,16 @@ export class CommandExecutor {
     return found;
   }
 
-  /** Forget every result: a new "boot" as far as Ironic is concerned (new token). */
+  /**
+   * Forget the results of the previous boot (Ironic issued a new token). A
+   * command still running stays, so the busy check keeps protecting the disks
+   * it is working on until it ends.
+   */
   reset(): void {
+    const stillRunning = this.history.filter((r) => !r.isDone());
     this.history.length = 0;
-    this.running.clear();
+    this.history.push(...stillRunning);
+    for (const id of [...this.running.keys()]) if (!stillRunning.some((r) => r.id === id)) this.running.delete(id);
     this.notify();
   }
 
@@ -109,7 +115,7 @@ export class CommandExecutor {
     const spec = this.findSpec(extName, commandName);
     spec.validate?.(params);
     const result = new CommandResult(commandName, spec.mode);
-    await this.runInto(result, spec, params);
+    await this.runInto(result, spec, params, false);
     return result;
   }
 
@@ -132,7 +138,7 @@ export class CommandExecutor {
     return spec;
   }
 
-  private async runInto(result: CommandResult, spec: CommandSpec, params: Record<string, unknown>): Promise<void> {
+  private async runInto(result: CommandResult, spec: CommandSpec, params: Record<string, unknown>, recorded = true): Promise<void> {
     const log = this.options.logger;
     try {
       const value = await spec.run(params, { progress: (p) => { result.progress = p; } });
@@ -140,7 +146,8 @@ export class CommandExecutor {
       log.info('Command finished', { command: result.commandName, id: result.id, status: result.status });
     } catch (error: unknown) {
       if (spec.mode === 'sync' && error instanceof InvalidContentError) {
-        this.history.splice(this.history.indexOf(result), 1);
+        const index = recorded ? this.history.indexOf(result) : -1;
+        if (index >= 0) this.history.splice(index, 1);
         throw error;
       }
       const restError = toRestError(error);

@@ -7,6 +7,7 @@ import {
   CleaningError,
   DeploymentError,
   HardwareManagerMethodNotFound,
+  IncompatibleHardwareMethodError,
   InvalidCommandParamsError,
   RestError,
   ServicingError,
@@ -15,7 +16,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { CommandSpec, Extension } from '../commands/types.js';
 import type { HardwareDispatcher } from '../hardware/dispatch.js';
-import type { Node, Port, StepKind } from '../hardware/types.js';
+import type { Node, Port, StepContext, StepKind } from '../hardware/types.js';
 
 /** What the steps extensions need from the agent. */
 export interface StepsExtensionDeps {
@@ -62,20 +63,29 @@ async function executeStep(
   deps.cacheNode(node);
   checkVersions(deps.dispatcher.versions(), params[`${kind}_version`]);
   const name = String(step['step']);
-  const found = deps.dispatcher.findStep(name);
-  if (found === undefined) throw new HardwareManagerMethodNotFound(name);
   const args = { ...extraKwargs(kind, params), ...asRecord(step['args']) };
-  deps.logger.info('Executing step', { kind, step: name, manager: found.manager.className });
-  let result: unknown;
-  try {
-    result = await found.spec.run({ node, ports, args, kind, progress });
-  } catch (error) {
-    if (error instanceof RestError) throw error;
-    const ErrorClass = STEP_ERRORS[kind];
-    throw new ErrorClass(`Error performing ${kind} step ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  const result = await runFirstCompatible(kind, deps, name, { node, ports, args, kind, progress });
   deps.logger.info('Step finished', { kind, step: name });
   return { [`${kind}_result`]: result ?? null, [`${kind}_step`]: step };
+}
+
+/** Run the step on the first manager that does not defer it (IPA dispatch_to_managers). */
+async function runFirstCompatible(kind: StepKind, deps: StepsExtensionDeps, name: string, context: StepContext): Promise<unknown> {
+  for (const { manager, spec } of deps.dispatcher.findSteps(name)) {
+    deps.logger.info('Executing step', { kind, step: name, manager: manager.className });
+    try {
+      return await spec.run(context);
+    } catch (error) {
+      if (error instanceof IncompatibleHardwareMethodError) {
+        deps.logger.info('Manager deferred the step to the next one', { step: name, manager: manager.className });
+        continue;
+      }
+      if (error instanceof RestError) throw error;
+      const ErrorClass = STEP_ERRORS[kind];
+      throw new ErrorClass(`Error performing ${kind} step ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+  throw new HardwareManagerMethodNotFound(name);
 }
 
 /**

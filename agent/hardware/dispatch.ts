@@ -97,12 +97,17 @@ export class HardwareDispatcher {
     })));
   }
 
-  /** The step implementation Ironic asked for: the first manager (in support order) that has it. */
-  findStep(name: string): { manager: HardwareManager; spec: StepSpec } | undefined {
+  /**
+   * Every implementation of the step Ironic asked for, in support order. The
+   * caller runs the first and falls through on IncompatibleHardwareMethodError,
+   * like dispatch().
+   */
+  findSteps(name: string): Array<{ manager: HardwareManager; spec: StepSpec }> {
+    const found: Array<{ manager: HardwareManager; spec: StepSpec }> = [];
     for (const { manager } of this.active) {
       const spec = manager.steps.find((s) => s.step === name);
-      if (spec !== undefined) return { manager, spec };
+      if (spec !== undefined) found.push({ manager, spec });
     }
-    return undefined;
+    return found;
   }
 }

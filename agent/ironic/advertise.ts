@@ -62,7 +62,7 @@ export async function findAdvertiseAddress(options: AdvertiseOptions): Promise<A
   }
   const { reachable, ips } = await routeTargets(options);
   if (ips.length === 0) {
-    throw new LookupAgentIPError(`Agent could not find a valid IP address: none of the API URLs (${all.join(', ')}) answered; check the network and api_url, or set advertise_host`);
+    throw new LookupAgentIPError(`Agent could not find a valid IP address: no API URL to route towards (${all.join(', ')}); check api_url, or set advertise_host`);
   }
   for (let round = 1; round <= options.attempts; round++) {
     for (const ip of ips) {
@@ -82,13 +82,15 @@ async function routeTargets(options: AdvertiseOptions): Promise<{ reachable: str
   const probe = options.probe ?? (async () => true);
   const resolve = options.resolve ?? defaultResolve;
   const reachable: string[] = [];
-  const ips = new Set<string>();
   for (const url of options.apiUrls) {
-    if (!(await probe(url))) {
-      options.logger.debug('API URL is not reachable, skipping', { url });
-      continue;
-    }
-    reachable.push(url);
+    if (await probe(url)) reachable.push(url);
+    else options.logger.debug('API URL is not reachable, skipping', { url });
+  }
+  // `ip route get` needs no answer from Ironic: when none answered (Ironic still starting), route towards all of them.
+  if (reachable.length === 0) options.logger.warn('No reachable Ironic API URL found, keeping all URLs', { urls: options.apiUrls });
+  const targets = reachable.length === 0 ? [...options.apiUrls] : reachable;
+  const ips = new Set<string>();
+  for (const url of targets) {
     const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
     try {
       for (const address of await resolve(host)) ips.add(address);
@@ -97,11 +99,7 @@ async function routeTargets(options: AdvertiseOptions): Promise<{ reachable: str
       ips.add(host);
     }
   }
-  if (reachable.length === 0) {
-    options.logger.warn('No reachable Ironic API URL found, keeping all URLs', { urls: options.apiUrls });
-    return { reachable: [...options.apiUrls], ips: [] };
-  }
-  return { reachable, ips: [...ips] };
+  return { reachable: targets, ips: [...ips] };
 }
 
 /** `ip -j route get <ip>` → `prefsrc`, or null (no route, link-local, not an IP). */

@@ -11,6 +11,9 @@ import type { HeartbeatRequest } from './client.js';
 import { heartbeatDelayAfterError, heartbeatDelayAfterSuccess } from './jitter.js';
 import { IronicResponseError } from './response.js';
 
+/** Seconds between a forced heartbeat and its follow-up. */
+export const FORCED_FOLLOW_UP_SEC = 2;
+
 /** The part of IronicClient the heartbeater needs. */
 export interface HeartbeatClient {
   heartbeat(request: HeartbeatRequest): Promise<void>;
@@ -103,8 +106,9 @@ export class Heartbeater {
           await clock.sleep(dueInMs, this.wake.signal);
           continue;
         }
+        const forced = this.forced;
         this.forced = false;
-        await this.beat();
+        await this.beat(forced);
       } catch (error) {
         logger.error('Unexpected error in the heartbeat loop', { error: error instanceof Error ? error.message : String(error) });
         this.nextAt = clock.now() + heartbeatDelayAfterError(this.options.random) * 1000;
@@ -112,14 +116,20 @@ export class Heartbeater {
     }
   }
 
-  /** One heartbeat and the scheduling of the next. */
-  private async beat(): Promise<void> {
+  /**
+   * One heartbeat and the scheduling of the next. After a forced heartbeat a
+   * follow-up goes out {@link FORCED_FOLLOW_UP_SEC} later: Ironic answers 202 but
+   * skips a heartbeat while it still holds the node lock from sending the step,
+   * which a step that ends within milliseconds can hit.
+   */
+  private async beat(forced = false): Promise<void> {
     const { clock, logger, random } = this.options;
     let intervalSec: number;
     try {
       await this.options.client.heartbeat(this.options.request());
       this.last = { at: clock.now(), ok: true };
       intervalSec = heartbeatDelayAfterSuccess(this.options.heartbeatTimeoutSec(), random);
+      if (forced) intervalSec = Math.min(intervalSec, FORCED_FOLLOW_UP_SEC);
       logger.debug('Heartbeat successful');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -14,7 +14,8 @@ import { builtinManagers } from '../hardware/index.js';
 import { collectSystemLogs, type LogDeps } from '../extensions/log/index.js';
 import { isResumable } from './resume.js';
 import type { ApiAgent } from '../api/app.js';
-import { InvalidCommandParamsError } from '../errors.js';
+import { CommandExecutionError, InvalidCommandParamsError } from '../errors.js';
+import { CommandResult } from '../commands/command-result.js';
 
 /** Everything the modes (standalone, Ironic) share. */
 export interface AgentCore {
@@ -105,7 +106,12 @@ export async function resumeInterrupted(core: AgentCore): Promise<void> {
   try {
     await core.executor.execute(pending.name, pending.params, { id: pending.id });
   } catch (error) {
-    core.logger.error('Could not resume the interrupted step', { command: pending.name, error: error instanceof Error ? error.message : String(error) });
+    const text = error instanceof Error ? error.message : String(error);
+    core.logger.error('Could not resume the interrupted step; recording it as failed', { command: pending.name, error: text });
+    // Left out of the history, Ironic would take the agent as freshly booted and skip the step.
+    const failed = new CommandResult(pending.name.slice(pending.name.indexOf('.') + 1), 'async', { id: pending.id });
+    failed.fail(new CommandExecutionError(`The agent restarted during this step and could not resume it: ${text}`));
+    core.executor.restore([failed]);
   }
 }
 

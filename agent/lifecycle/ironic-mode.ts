@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { AgentCore } from './core.js';
 import { apiAgent, resumeInterrupted } from './core.js';
-import { setupTls } from './tls-setup.js';
+import { setupTls, type TlsSetup } from './tls-setup.js';
 import { IronicSession } from './session.js';
 import { createApp } from '../api/app.js';
 import { listenApi, type ApiServer } from '../api/server.js';
@@ -39,10 +39,8 @@ export async function startIronicMode(core: AgentCore, clock: Clock): Promise<Ru
     runner, clock, logger, attempts: config.ipLookupAttempts, sleepSec: config.ipLookupSleep,
     probe: createReachabilityProbe(http, config.httpRequestTimeout * 1000, logger),
   });
-  const tls = await setupTls(config, advertise.host, await client.supportsAutoTls(), store, logger);
-  const url = callbackUrl(tls.protocol, advertise.host, config.advertisePort);
-  const previous = store.load()?.callbackUrl ?? null;
-  if (previous !== null && previous !== url) logger.warn('The callback URL changed since the last agent run in this boot; Ironic will refuse it until the node is power-cycled', { previous, current: url });
+  let tls: TlsSetup = { protocol: config.advertiseProtocol, server: null, verifyCa: null };
+  const url = (): string => callbackUrl(tls.protocol, advertise.host, config.advertisePort);
   let fail: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => { fail = resolve; });
   const session = new IronicSession({
@@ -50,21 +48,32 @@ export async function startIronicMode(core: AgentCore, clock: Clock): Promise<Ru
     store: { load: () => toPersisted(store.load()), save: (s) => store.update({ nodeUuid: s.nodeUuid, agentToken: s.token }) },
     macs: () => macsFromInventory(core), nodeUuid, presharedToken: config.agentToken,
     lookupTimeoutSec: config.lookupTimeout, lookupIntervalSec: config.lookupInterval,
-    callbackUrl: url, verifyCa: tls.verifyCa, agentVersion: core.state.version,
+    callbackUrl: url, verifyCa: () => tls.verifyCa, agentVersion: core.state.version,
     onFatal: () => fail(1),
+    onNewToken: () => { core.restored.resume = null; },
   });
   await session.connect();
-  store.update({ callbackUrl: url });
+  // After lookup, as IPA does: the API version is known by then (a failed discovery is not "old Ironic").
+  tls = await setupTls(config, advertise.host, await client.supportsAutoTls(), store, logger);
+  const previous = store.load()?.callbackUrl ?? null;
+  if (previous !== null && previous !== url()) logger.warn('The callback URL changed since the last agent run in this boot; Ironic will refuse it until the node is power-cycled', { previous, current: url() });
+  store.update({ callbackUrl: url() });
   const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), { host: config.listenHost, port: config.listenPort, tls: tls.server });
-  logger.info('Agent API listening', { listen: `${config.listenHost}:${server.port}`, callbackUrl: url });
+  logger.info('Agent API listening', { listen: `${config.listenHost}:${server.port}`, callbackUrl: url() });
   core.onAsyncComplete = () => session.force();
   // The host is going down: heartbeats would only make Ironic wait for a lock during tear-down.
   core.onPowerAction = (action) => { logger.info('Power action issued; no more heartbeats from this boot', { action }); void session.stop(); };
-  core.lockdown = () => { void lockdown(core, session, server); };
+  core.lockdown = () => {
+    lockdown(core, session, server).catch((error: unknown) => logger.error('Lockdown failed', { error: error instanceof Error ? error.message : String(error) }));
+  };
   await resumeInterrupted(core);
   session.start();
-  const stop = async (): Promise<void> => { await session.stop(); await server.close(); fail(0); };
-  return { exited, stop };
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => { await session.stop(); await server.close(); })();
+    return stopping;
+  };
+  return { exited: exited.then(async (code) => { await stop(); return code; }), stop: async () => { await stop(); fail(0); } };
 }
 
 /** IPA system.lockdown: stop serving and heartbeating, take every interface down, stay alive doing nothing. */
@@ -74,7 +83,13 @@ async function lockdown(core: AgentCore, session: IronicSession, server: ApiServ
   await session.stop();
   await server.close();
   const links = await core.runner.run(['ip', '-j', 'link', 'show']).catch(() => ({ stdout: '[]' }));
-  for (const link of JSON.parse(links.stdout || '[]') as Array<{ ifname?: string }>) {
+  let parsed: Array<{ ifname?: string }> = [];
+  try {
+    parsed = JSON.parse(links.stdout || '[]') as Array<{ ifname?: string }>;
+  } catch {
+    core.logger.warn('Could not list the network interfaces to take them down');
+  }
+  for (const link of parsed) {
     if (link.ifname !== undefined && link.ifname !== 'lo') await core.runner.run(['ip', 'link', 'set', link.ifname, 'down']).catch(() => undefined);
   }
 }

@@ -44,10 +44,12 @@ export interface IronicSessionDeps {
   presharedToken: string | null;
   lookupTimeoutSec: number;
   lookupIntervalSec: number;
-  /** `<protocol>://<host>:<port>`, stable for the whole boot. */
-  callbackUrl: string;
+  /** `<protocol>://<host>:<port>`, stable for the whole boot (known once TLS is set up, after lookup). */
+  callbackUrl: () => string;
   /** PEM of the auto-TLS certificate, or null. */
-  verifyCa: string | null;
+  verifyCa: () => string | null;
+  /** Ironic issued a new token: a new operation began, so nothing of the previous one may be resumed. */
+  onNewToken?: () => void;
   agentVersion: string;
   /** A re-lookup failed for good (lookup_timeout): the agent must exit non-zero so systemd restarts it. */
   onFatal: (error: unknown) => void;
@@ -67,10 +69,10 @@ export class IronicSession {
       heartbeatTimeoutSec: () => deps.state.heartbeatTimeout,
       request: () => ({
         nodeUuid: requireNode(deps.state),
-        callbackUrl: deps.callbackUrl,
+        callbackUrl: deps.callbackUrl(),
         token: deps.state.currentToken(),
         agentVersion: deps.agentVersion,
-        verifyCa: deps.verifyCa,
+        verifyCa: deps.verifyCa(),
       }),
       onTokenRejected: () => this.relookup(),
     });
@@ -130,9 +132,11 @@ export class IronicSession {
     let token: string | null = null;
     if (outcome.token.kind === 'received') {
       token = outcome.token.token;
-      if (deps.state.currentToken() !== null && deps.state.currentToken() !== token) {
+      const previous = deps.state.currentToken() ?? (persisted?.nodeUuid === nodeUuid ? persisted.token : null);
+      if (previous !== null && previous !== token) {
         deps.logger.info('Ironic issued a new agent token: starting a new command history for this boot', { nodeUuid });
         deps.executor.reset();
+        deps.onNewToken?.();
       }
     } else if (outcome.token.kind === 'alreadyIssued') {
       token = persisted !== null && persisted.nodeUuid === nodeUuid ? persisted.token : deps.presharedToken;

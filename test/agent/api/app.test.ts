@@ -200,6 +200,14 @@ describe('api/app (IPA v1 wire contract)', () => {
     expect(anonymousAfter.status).to.equal(401);
   });
 
+  it('a GET with a wrong token does not lock token-less pollers out', async () => {
+    const wrong = await call('GET', `${server.url}/v1/commands/?agent_token=guess`);
+    const anonymous = await call('GET', `${server.url}/v1/commands/`);
+
+    expect(wrong.status).to.equal(200);
+    expect(anonymous.status).to.equal(200);
+  });
+
   it('GET of an unknown command id is 404 with IPA text', async () => {
     const reply = await call('GET', `${server.url}/v1/commands/abc`);
 

@@ -70,3 +70,35 @@ describe('commands/executor', () => {
     expect(executor.list()).to.have.length(0);
   });
 });
+
+describe('commands/executor (review fixes)', () => {
+  const { logger } = createTestLogger();
+
+  it('reset() keeps a running command, so the busy check still protects its disks', async () => {
+    let finish = () => undefined as void;
+    const ext: Extension = { name: 'x', commands: { slow: { mode: 'async', run: () => new Promise((r) => { finish = () => r(null); }) }, quick: { mode: 'sync', run: async () => 1 } } };
+    const executor = new CommandExecutor({ extensions: [ext], logger });
+    const slow = await executor.execute('x.slow', {});
+
+    executor.reset();
+    const busy = await executor.execute('x.quick', {}).catch((e: unknown) => e);
+    finish();
+    await slow.wait();
+
+    expect(busy).to.be.instanceOf(AgentIsBusy);
+    expect(executor.list().map((r) => r.id)).to.deep.equal([slow.id]);
+  });
+
+  it('a nested command refused with 400 does not remove anything from the history', async () => {
+    const ext: Extension = { name: 'x', commands: {
+      outer: { mode: 'async', run: async () => { await executor.executeNested('x.bad', {}).catch(() => undefined); return null; } },
+      bad: { mode: 'sync', run: async () => { throw new InvalidCommandError('no'); } },
+    } };
+    const executor: CommandExecutor = new CommandExecutor({ extensions: [ext], logger });
+
+    const outer = await executor.execute('x.outer', {});
+    await outer.wait();
+
+    expect(executor.list().map((r) => r.commandName)).to.deep.equal(['outer']);
+  });
+});

@@ -3,7 +3,7 @@ import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { HardwareDispatcher } from '../../../agent/hardware/dispatch.js';
 import type { Node, StepContext } from '../../../agent/hardware/types.js';
 import { createStepsExtension } from '../../../agent/extensions/steps-extension.js';
-import { DeploymentError, InvalidCommandParamsError } from '../../../agent/errors.js';
+import { DeploymentError, IncompatibleHardwareMethodError, InvalidCommandParamsError } from '../../../agent/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { fakeManager, recordingStep } from '../../helpers/fake-managers.js';
 
@@ -80,6 +80,20 @@ describe('extensions/steps-extension', () => {
 
     expect(result.error).to.be.instanceOf(DeploymentError);
     expect(result.error?.details).to.equal('Error performing deploy step install_coreos: boom');
+  });
+
+  it('a manager that defers the step (IncompatibleHardwareMethodError) hands it to the next one', async () => {
+    const { logger } = createTestLogger();
+    const dispatcher = await HardwareDispatcher.create([
+      fakeManager({ className: 'Generic', support: 1, steps: [recordingStep('erase_devices', { clean: 10 }, 'generic did it')] }),
+      fakeManager({ className: 'Vendor', support: 2, steps: [{ ...recordingStep('erase_devices', { clean: 10 }), run: async () => { throw new IncompatibleHardwareMethodError('not my disks'); } }] }),
+    ], logger);
+    const executor = new CommandExecutor({ extensions: [createStepsExtension('clean', { dispatcher, logger, cacheNode: () => undefined })], logger });
+
+    const result = await executor.execute('clean.execute_clean_step', { step: { step: 'erase_devices' }, node: NODE, ports: [] });
+    await result.wait();
+
+    expect(result.toJSON().command_result).to.deep.equal({ clean_result: 'generic did it', clean_step: { step: 'erase_devices' } });
   });
 
   it('an unknown step fails with HardwareManagerMethodNotFound', async () => {

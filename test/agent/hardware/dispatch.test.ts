@@ -80,6 +80,6 @@ describe('hardware/dispatch', () => {
       CoreOSInstallHardwareManager: [],
       GenericHardwareManager: [{ step: 'erase_devices_metadata', priority: 99, interface: 'deploy', reboot_requested: false }],
     });
-    expect(dispatcher.findStep('install_coreos')?.manager.className).to.equal('CoreOSInstallHardwareManager');
+    expect(dispatcher.findSteps('install_coreos').map((s) => s.manager.className)).to.deep.equal(['CoreOSInstallHardwareManager']);
   });
 });

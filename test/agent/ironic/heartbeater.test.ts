@@ -151,7 +151,22 @@ describe('ironic/heartbeater Heartbeater', () => {
     await clock.nextSleep();
 
     expect(beats()).to.equal(2);
-    expect(clock.sleeps).to.deep.equal([90_000]);
+    expect(clock.sleeps).to.deep.equal([2_000]);
+  });
+
+  it('follows a forced heartbeat with another one 2 s later (Ironic skips heartbeats while the node is locked), then the usual interval', async () => {
+    const hb = create();
+    hb.start();
+    await clock.nextSleep();
+
+    hb.force();
+    const followUp = await clock.nextSleep();
+    clock.advance(followUp);
+    const normal = await clock.nextSleep();
+
+    expect(followUp).to.equal(2_000);
+    expect(normal).to.equal(90_000);
+    expect(beats()).to.equal(3);
   });
 
   it('calls onTokenRejected on "Invalid or missing agent token", once at a time', async () => {

@@ -39,7 +39,7 @@ describe('lifecycle/session', () => {
     const session = new IronicSession({
       client, state, executor, store, logger, clock: new FakeClock({ auto: true }), random: () => 0.5,
       macs: async () => ['52:54:00:7e:51:0a'], presharedToken: preshared,
-      lookupTimeoutSec: 30, lookupIntervalSec: 1, callbackUrl: 'https://10.0.0.2:9999', verifyCa: null, agentVersion: '0.1.0',
+      lookupTimeoutSec: 30, lookupIntervalSec: 1, callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0',
       onFatal: () => undefined,
     });
     return { session, state, executor, lookups };
@@ -105,5 +105,30 @@ describe('lifecycle/session', () => {
 
     expect(executor.list()).to.have.length(0);
     expect(store.saved?.token).to.equal(TOKEN_B);
+  });
+});
+
+describe('lifecycle/session after a process restart', () => {
+  const { logger } = createTestLogger();
+
+  it('a new token from Ironic (new operation) drops the previous history and the step to resume', async () => {
+    const state = new AgentState('0.1.0', logger);
+    const ext: Extension = { name: 'x', commands: { ok: { mode: 'sync', run: async () => null } } };
+    const executor = new CommandExecutor({ extensions: [ext], logger });
+    await executor.execute('x.ok', {});
+    let newTokens = 0;
+    const session = new IronicSession({
+      client: { apiUrls: ['http://ironic:6385'], lookup: async () => found(TOKEN_B), heartbeat: async () => undefined },
+      state, executor, store: new MemoryStore({ nodeUuid: UUID, token: TOKEN_A }), logger, clock: new FakeClock({ auto: true }), random: () => 0.5,
+      macs: async () => ['52:54:00:7e:51:0a'], presharedToken: null, lookupTimeoutSec: 30, lookupIntervalSec: 1,
+      callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0', onFatal: () => undefined,
+      onNewToken: () => { newTokens += 1; },
+    });
+
+    await session.connect();
+
+    expect(executor.list()).to.have.length(0);
+    expect(newTokens).to.equal(1);
+    expect(state.currentToken()).to.equal(TOKEN_B);
   });
 });
