@@ -31,3 +31,11 @@ export const PROXY_ENV_PATH = '/etc/ironic-coreos-agent/proxy.env';
 
 /** Where the host root is mounted in the container by default (the agent's `--root-mount`). */
 export const DEFAULT_ROOT_MOUNT = '/mnt/coreos';
+
+/**
+ * The agent's per-boot state dir (token, TLS certificate, command history,
+ * install stamp), on the host's tmpfs and bind-mounted at the same path: the
+ * container runs with --rm, so state kept inside it would die with it and a
+ * restarted agent could neither reuse its token nor see its install stamp.
+ */
+export const STATE_DIR = '/run/ironic-coreos-agent';

@@ -15,6 +15,7 @@ import {
   HOST_CA_PATH,
   HOST_CONF_PATH,
   PODMAN,
+  STATE_DIR,
 } from './paths.js';
 
 /** What the podman lines depend on. */
@@ -72,6 +73,7 @@ export function podmanRunArgv(spec: PodmanSpec): string[] {
     ...volume('/dev', '/dev'),
     ...volume('/sys', '/sys'),
     ...volume('/run/udev', '/run/udev'),
+    ...volume(STATE_DIR, STATE_DIR),
     ...volume('/', spec.rootMount),
     spec.image,
     ...agentArgs,

@@ -8,7 +8,7 @@
  * - `TimeoutStartSec=0`: pulling a large image on a slow link may take long;
  * - every command line is quoted for systemd (container/systemd-quote.ts).
  */
-import { PROXY_ENV_PATH } from './paths.js';
+import { PROXY_ENV_PATH, STATE_DIR } from './paths.js';
 import { podmanPullArgv, podmanRunArgv, podmanStopArgv, type PodmanSpec } from './podman-args.js';
 import type { EnvPair } from './proxy-env.js';
 import { quoteEnvironment, quoteExecArgv } from './systemd-quote.js';
@@ -32,6 +32,7 @@ export function renderAgentUnit(spec: AgentUnitSpec): string {
     'TimeoutStartSec=0',
     'Restart=on-failure',
     'RestartSec=5',
+    `ExecStartPre=${quoteExecArgv(['/usr/bin/install', '-d', '-m', '0700', STATE_DIR])}`,
     `ExecStartPre=${quoteExecArgv(podmanPullArgv(spec))}`,
     `ExecStart=${quoteExecArgv(podmanRunArgv(spec))}`,
     `ExecStop=${quoteExecArgv(podmanStopArgv())}`,

@@ -12,7 +12,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTAINER_NAME, DEFAULT_ROOT_MOUNT, HOST_CONF_PATH } from '../container/paths.js';
+import { CONTAINER_NAME, DEFAULT_ROOT_MOUNT, HOST_CONF_PATH, STATE_DIR } from '../container/paths.js';
 import { podmanRunArgv, podmanStopArgv } from '../container/podman-args.js';
 import { renderAgentConf } from '../ignition/agent-conf.js';
 import type { Runner } from '../agent/exec/runner.js';
@@ -22,8 +22,6 @@ import type { SpawnedProcess } from './spawned.js';
 /** The script that restores the cgroup mounts inside the confinement. */
 export const WITH_CGROUPS_SCRIPT = fileURLToPath(new URL('./with-cgroups.sh', import.meta.url));
 
-/** The bind-mounted state dir inside the container (`--state-dir`), readable by the test on the host. */
-export const CONTAINER_STATE_DIR = '/var/lib/ironic-coreos-agent-test/state';
 /** The test's kernel command line (BOOTIF) inside the container (`--cmdline-path`). */
 export const CONTAINER_CMDLINE = '/etc/ironic-coreos-agent-test/cmdline';
 
@@ -35,6 +33,8 @@ export interface HostPaths {
   confFile: string;
   /** Replaces `/run/udev` (this machine has no udev: an empty directory). */
   udevDir: string;
+  /** Replaces the host's STATE_DIR (the agent's per-boot state, readable by the test). */
+  stateDir: string;
 }
 
 /** What {@link containerAgentArgv} needs. */
@@ -64,7 +64,7 @@ export function productionRunArgv(image: string): string[] {
  *   know, or no longer mounts one it does (a changed unit needs a decision here)
  */
 export function containerAgentArgv(options: ContainerAgentArgvOptions, production: readonly string[] = productionRunArgv(options.image)): string[] {
-  const replaced = new Map([['/', options.hostRoot], [HOST_CONF_PATH, options.confFile], ['/run/udev', options.udevDir]]);
+  const replaced = new Map([['/', options.hostRoot], [HOST_CONF_PATH, options.confFile], ['/run/udev', options.udevDir], [STATE_DIR, options.stateDir]]);
   const unused = new Set(replaced.keys());
   let named = false;
   const argv = production.map((arg, index) => {
@@ -167,10 +167,9 @@ export async function startContainerAgent(node: TestNode, options: StartContaine
     ...files,
     image: options.image,
     name: options.name,
-    extraVolumes: [`${files.stateDir}:${CONTAINER_STATE_DIR}`, `${files.cmdline}:${CONTAINER_CMDLINE}:ro`],
+    extraVolumes: [`${files.cmdline}:${CONTAINER_CMDLINE}:ro`],
     agentArgs: [
       '--cmdline-path', CONTAINER_CMDLINE,
-      '--state-dir', CONTAINER_STATE_DIR,
       '--device-allowlist', node.disks.map((d) => d.device).join(','),
       '--advertise-host', node.nodeIp,
       '--network-interface', 'eth0',

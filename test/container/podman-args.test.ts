@@ -19,7 +19,7 @@ describe('container/podman-args', () => {
     expect(podmanRunArgv(spec)).to.deep.equal([
       '/usr/bin/podman', 'run', '--rm', '--replace', '--pull=never', '--privileged', '--network', 'host', '--uts', 'host', '--name', 'ironic-agent',
       '-v', '/etc/ironic-python-agent.conf:/etc/ironic-python-agent/ignition.conf:ro',
-      '-v', '/dev:/dev', '-v', '/sys:/sys', '-v', '/run/udev:/run/udev', '-v', '/:/mnt/coreos',
+      '-v', '/dev:/dev', '-v', '/sys:/sys', '-v', '/run/udev:/run/udev', '-v', '/run/ironic-coreos-agent:/run/ironic-coreos-agent', '-v', '/:/mnt/coreos',
       IMAGE,
     ]);
   });

@@ -28,10 +28,11 @@ describe('container/systemd-unit', () => {
       'TimeoutStartSec=0',
       'Restart=on-failure',
       'RestartSec=5',
+      'ExecStartPre=/usr/bin/install -d -m 0700 /run/ironic-coreos-agent',
       'ExecStartPre=/usr/bin/podman pull quay.io/example/ironic-coreos-agent:latest',
       'ExecStart=/usr/bin/podman run --rm --replace --pull=never --privileged --network host --uts host --name ironic-agent ' +
         '-v /etc/ironic-python-agent.conf:/etc/ironic-python-agent/ignition.conf:ro -v /dev:/dev -v /sys:/sys -v /run/udev:/run/udev ' +
-        '-v /:/mnt/coreos quay.io/example/ironic-coreos-agent:latest',
+        '-v /run/ironic-coreos-agent:/run/ironic-coreos-agent -v /:/mnt/coreos quay.io/example/ironic-coreos-agent:latest',
       'ExecStop=/usr/bin/podman stop --ignore --time=10 ironic-agent',
     ]);
     expect(section(text, 'Install')).to.deep.equal(['WantedBy=multi-user.target']);
@@ -52,7 +53,7 @@ describe('container/systemd-unit', () => {
   it('passes registry options to the pull only', () => {
     const lines = section(renderAgentUnit({ ...spec, tlsVerify: false, authfile: true }), 'Service');
 
-    expect(lines.find((l) => l.startsWith('ExecStartPre='))).to.equal(
+    expect(lines.find((l) => l.startsWith('ExecStartPre=/usr/bin/podman'))).to.equal(
       'ExecStartPre=/usr/bin/podman pull --tls-verify=false --authfile=/etc/ironic-coreos-agent/auth.json quay.io/example/ironic-coreos-agent:latest',
     );
     expect(lines.find((l) => l.startsWith('ExecStart='))).not.to.match(/tls-verify|authfile/);

@@ -128,7 +128,7 @@ describe('ignition build with real Ignition and systemd', function () {
  * `systemctl --root preset` must create the multi-user.target.wants link, and
  * `systemd-analyze verify --root` must accept the unit silently. verify
  * resolves dependencies and programs inside the root, so the root gets the
- * host's target units and a stub /usr/bin/podman (CoreOS ships podman; verify
+ * host's target units and stubs of /usr/bin/podman and /usr/bin/install (CoreOS ships both; verify
  * only checks that the program exists and is executable, it never runs it).
  */
 async function systemdPresetAndVerify(root: string): Promise<void> {
@@ -143,8 +143,10 @@ async function systemdPresetAndVerify(root: string): Promise<void> {
     await copyFile(join('/usr/lib/systemd/system', name), join(unitDir, name));
   }
   await mkdir(join(root, 'usr/bin'), { recursive: true });
-  await writeFile(join(root, 'usr/bin/podman'), '#!/bin/sh\nexit 0\n');
-  await chmod(join(root, 'usr/bin/podman'), 0o755);
+  for (const program of ['podman', 'install']) {
+    await writeFile(join(root, 'usr/bin', program), '#!/bin/sh\nexit 0\n');
+    await chmod(join(root, 'usr/bin', program), 0o755);
+  }
   const verify = await runner.run(['systemd-analyze', 'verify', `--root=${root}`, '/etc/systemd/system/ironic-agent.service'], { okExitCodes: [0, 1] });
   expect(`${verify.stdout}${verify.stderr}`).to.equal('');
   expect(verify.exitCode).to.equal(0);

@@ -11,7 +11,8 @@ const OPTIONS: ContainerAgentArgvOptions = {
   hostRoot: '/tmp/ctr/hostroot/root',
   confFile: '/tmp/ctr/boot/ipa.conf',
   udevDir: '/tmp/ctr/boot/udev',
-  extraVolumes: ['/tmp/ctr/boot/state:/var/lib/state'],
+  stateDir: '/tmp/ctr/boot/state',
+  extraVolumes: ['/tmp/ctr/boot/cmdline:/var/lib/cmdline:ro'],
   agentArgs: ['--debug', '--advertise-host', '10.1.2.10'],
 };
 
@@ -32,7 +33,7 @@ describe('testbed/container-agent containerAgentArgv', () => {
     expect(argv).to.include.members(['--privileged', '--network', 'host', '--rm']);
   });
 
-  it('swaps the host root, the conf and /run/udev, and passes /dev and /sys through for the confinement', () => {
+  it('swaps the host root, the conf, /run/udev and the state dir, and passes /dev and /sys through for the confinement', () => {
     const argv = containerAgentArgv(OPTIONS);
 
     expect(volumes(argv)).to.deep.equal([
@@ -40,8 +41,9 @@ describe('testbed/container-agent containerAgentArgv', () => {
       '/dev:/dev',
       '/sys:/sys',
       '/tmp/ctr/boot/udev:/run/udev',
+      '/tmp/ctr/boot/state:/run/ironic-coreos-agent',
       '/tmp/ctr/hostroot/root:/mnt/coreos',
-      '/tmp/ctr/boot/state:/var/lib/state',
+      '/tmp/ctr/boot/cmdline:/var/lib/cmdline:ro',
     ]);
     expect(argv[argv.indexOf('--name') + 1]).to.equal('ctr-agent-1');
   });
@@ -50,7 +52,7 @@ describe('testbed/container-agent containerAgentArgv', () => {
     const argv = containerAgentArgv(OPTIONS);
 
     const image = argv.indexOf(IMAGE);
-    expect(argv.slice(image - 2, image)).to.deep.equal(['-v', '/tmp/ctr/boot/state:/var/lib/state']);
+    expect(argv.slice(image - 2, image)).to.deep.equal(['-v', '/tmp/ctr/boot/cmdline:/var/lib/cmdline:ro']);
     expect(argv.slice(image + 1)).to.deep.equal(['--debug', '--advertise-host', '10.1.2.10']);
   });
 
