@@ -4,16 +4,16 @@
  * (a) automated cleaning, (b) a failing manual clean step, (c) auto-TLS,
  * (d) the agent killed mid-command and restarted in the same boot.
  */
+import { requireTestbed, stopAgents } from './support.js';
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testbedAddresses } from '../../testbed/addresses.js';
-import { testbedUnavailableReason } from '../../testbed/host.js';
 import { IronicTestbed } from '../../testbed/ironic.js';
 import { layout } from '../../testbed/ironic-config.js';
 import { TestNode } from '../../testbed/node.js';
-import { AGENT_BIN, agentGet, startAgent, waitFor, type RunningTestAgent } from '../../testbed/agent.js';
+import { agentGet, startAgent, waitFor, type RunningTestAgent } from '../../testbed/agent.js';
 import { dropPartitions, hasPartitionTable, headAndTailZero, headChecksum, partitionAsVmfs, partitionWithFilesystems, signatures } from './disks.js';
 
 const FLOW_TIMEOUT = 180_000;
@@ -27,12 +27,7 @@ describe('e2e: agent core with a real Ironic (clean, TLS, restart)', function ()
   const agents: RunningTestAgent[] = [];
 
   before(async function () {
-    const unavailable = testbedUnavailableReason();
-    if (unavailable !== undefined) {
-      console.log(`      (skipping: ${unavailable})`);
-      this.skip();
-    }
-    if (!existsSync(join(AGENT_BIN, '..', '..', 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    requireTestbed(this);
     dir = mkdtempSync(join(tmpdir(), 'e2e-core-'));
     const addresses = testbedAddresses('core', 0, process.pid);
     testbed = new IronicTestbed({ tag: 'core' });
@@ -44,10 +39,7 @@ describe('e2e: agent core with a real Ironic (clean, TLS, restart)', function ()
   });
 
   afterEach(async function () {
-    for (const agent of agents.splice(0)) {
-      if (this.currentTest?.state === 'failed') console.log(agent.process.readLog().split('\n').slice(-60).join('\n'));
-      await agent.process.stop();
-    }
+    await stopAgents(agents, this.currentTest?.state === 'failed');
   });
 
   after(async () => {

@@ -12,15 +12,15 @@
  * comes 90-180 s after the first: a deploy finishing within DEPLOY_TIMEOUT
  * proves it was driven by the heartbeat the agent forces when the step ends.
  */
+import { requireTestbed } from './support.js';
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testbedAddresses } from '../../testbed/addresses.js';
-import { AGENT_BIN, startAgent, type RunningTestAgent } from '../../testbed/agent.js';
+import { startAgent, type RunningTestAgent } from '../../testbed/agent.js';
 import { readBootFile } from '../../testbed/boot-partition.js';
 import { createHostRoot, type HostRoot } from '../../testbed/host-root.js';
-import { testbedUnavailableReason } from '../../testbed/host.js';
 import type { IronicNode } from '../../testbed/ironic-nodes.js';
 import { IronicTestbed } from '../../testbed/ironic.js';
 import { TestNode } from '../../testbed/node.js';
@@ -45,12 +45,7 @@ describe('e2e: install_coreos through a real Ironic custom-agent deploy', functi
   const agents: RunningTestAgent[] = [];
 
   before(async function () {
-    const unavailable = testbedUnavailableReason();
-    if (unavailable !== undefined) {
-      console.log(`      (skipping: ${unavailable})`);
-      this.skip();
-    }
-    if (!existsSync(join(AGENT_BIN, '..', '..', 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    requireTestbed(this);
     dir = mkdtempSync(join(tmpdir(), 'e2e-dep-'));
     const addresses = testbedAddresses('dep', 0, process.pid);
     testbed = new IronicTestbed({ tag: 'dep' });

@@ -3,14 +3,14 @@
  * runs INSIDE a confined test node whose only disks are sparse loop disks of
  * 5, 8 and 12 GiB, and reads them with the real lsblk, sysfs and blkid.
  */
+import { requireTestbed } from './support.js';
 import { expect } from 'chai';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecaRunner } from '../../agent/exec/execa-runner.js';
 import { testbedAddresses } from '../../testbed/addresses.js';
 import { AGENT_BIN } from '../../testbed/agent.js';
-import { testbedUnavailableReason } from '../../testbed/host.js';
 import type { LoopDisk } from '../../testbed/loop-disks.js';
 import { TestNode, type ExecResult } from '../../testbed/node.js';
 
@@ -37,12 +37,7 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
   const disk: Record<5 | 8 | 12, LoopDisk> = {} as Record<5 | 8 | 12, LoopDisk>;
 
   before(async function () {
-    const unavailable = testbedUnavailableReason();
-    if (unavailable !== undefined) {
-      console.log(`      (skipping: ${unavailable})`);
-      this.skip();
-    }
-    if (!existsSync(join(AGENT_BIN, '..', '..', 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    requireTestbed(this);
     dir = mkdtempSync(join(tmpdir(), 'insph-'));
     node = await TestNode.create({ tag: 'insph', ...testbedAddresses('insph', 0, process.pid), disksGiB: [5, 8, 12] });
     const [d5, d8, d12] = node.disks;

@@ -8,12 +8,13 @@
 import axios from 'axios';
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, machine, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testbedAddresses } from '../../testbed/addresses.js';
-import { AGENT_BIN, agentGet, startAgent, waitFor, writeAgentConf, type RunningTestAgent } from '../../testbed/agent.js';
-import { pickFreePort, testbedUnavailableReason } from '../../testbed/host.js';
+import { agentGet, startAgent, waitFor, writeAgentConf, type RunningTestAgent } from '../../testbed/agent.js';
+import { pickFreePort } from '../../testbed/host.js';
+import { requireTestbed, stopAgents } from './support.js';
 import { IronicTestbed } from '../../testbed/ironic.js';
 import { TestNode } from '../../testbed/node.js';
 
@@ -61,12 +62,7 @@ describe('e2e: inspection through a real ironic-inspector', function () {
   const agents: RunningTestAgent[] = [];
 
   before(async function () {
-    const unavailable = testbedUnavailableReason(true);
-    if (unavailable !== undefined) {
-      console.log(`      (skipping: ${unavailable})`);
-      this.skip();
-    }
-    if (!existsSync(join(AGENT_BIN, '..', '..', 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    requireTestbed(this, { inspector: true });
     dir = mkdtempSync(join(tmpdir(), 'insp-'));
     const addresses = testbedAddresses('insp', 0, process.pid);
     testbed = new IronicTestbed({ tag: 'insp' });
@@ -78,10 +74,7 @@ describe('e2e: inspection through a real ironic-inspector', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') failed = true;
-    for (const agent of agents.splice(0)) {
-      if (this.currentTest?.state === 'failed') console.log(agent.process.readLog().split('\n').slice(-60).join('\n'));
-      await agent.process.stop();
-    }
+    await stopAgents(agents, this.currentTest?.state === 'failed');
   });
 
   after(async () => {
