@@ -11,6 +11,7 @@ import { SupportLevel, type BlockDevice, type HardwareManager, type Node } from 
 import { excludeSkippedDevices } from '../root-device-hints/skip-list.js';
 import { BlockDeviceLister } from './block-devices.js';
 import { ensureDeviceNodes } from './device-nodes.js';
+import { excludeMountedDisks } from './mounted.js';
 import { createEraseSteps } from './erase/steps.js';
 import { selectInstallDevice } from './install-device.js';
 import { InventoryCollector } from './inventory.js';
@@ -35,7 +36,8 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
   /** Disks (with partitions) a cleaning step may touch: allowlisted, not skipped, nodes present. */
   const erasableDisks = async (node: Node): Promise<BlockDevice[]> => {
     const all = await lister.list({ includePartitions: true });
-    const disks = excludeSkippedDevices(all.filter((d) => d.type !== 'part'), node).devices;
+    const listed = excludeSkippedDevices(all.filter((d) => d.type !== 'part'), node).devices;
+    const disks = await excludeMountedDisks(listed, { fs: deps.fs, logger });
     await ensureDeviceNodes(disks, { runner: deps.runner, fs: deps.fs, logger });
     return disks;
   };
@@ -48,7 +50,8 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
     methods: {
       listBlockDevices: (options) => lister.list(options),
       getOsInstallDevice: async (node) => {
-        const devices = await lister.list({ excludeReadOnly: true, excludeVirtualMedia: true });
+        const listed = await lister.list({ excludeReadOnly: true, excludeVirtualMedia: true });
+        const devices = await excludeMountedDisks(listed, { fs: deps.fs, logger });
         const choice = selectInstallDevice({ devices, node: node ?? null, strict: deps.config.strictRootDeviceHints, logger });
         logger.info('Install device chosen', { device: choice.device.name, method: choice.method, reason: choice.reason });
         await ensureDeviceNodes([choice.device], { runner: deps.runner, fs: deps.fs, logger });
