@@ -6,7 +6,7 @@
  * allocates atomically. This kernel has no partition-table support: after
  * partitioning run `partx -a /dev/loopN` (see tooling.md §5).
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Runner } from '../agent/exec/runner.js';
@@ -40,6 +40,8 @@ export async function attachLoopDisk(runner: Runner, dir: string, index: number,
       const { stdout } = await runner.run(['losetup', '--find', '--show', image]);
       const device = stdout.trim();
       if (!/^\/dev\/loop\d+$/.test(device)) throw new Error(`losetup printed "${device}" instead of a loop device`);
+      // A fresh image has no partitions: drop any the kernel kept from a previous user of this device.
+      if (partitionsOf(basename(device)).length > 0) await runner.run(['partx', '-d', device], { okExitCodes: [0, 1] });
       return { device, name: basename(device), image, sizeGiB };
     } catch (error) {
       lastError = error;
@@ -51,11 +53,19 @@ export async function attachLoopDisk(runner: Runner, dir: string, index: number,
 }
 
 /**
- * Detach a test disk: drop its partitions (`partx -d`), detach the loop device
- * (only if it is still backed by our image) and delete the image. Idempotent.
+ * Detach a test disk: flush it and its partitions, drop the partitions
+ * (`partx -d`), detach the loop device (only if it is still backed by our
+ * image) and delete the image. Idempotent.
+ *
+ * The flush matters: a partition's page cache outlives `partx -d` and
+ * `losetup -d`, and dirty pages left there were written into the NEXT image
+ * attached to the same loop device (seen as a stray GPT + ext4 on a fresh disk).
  */
 export async function detachLoopDisk(runner: Runner, disk: LoopDisk): Promise<void> {
   if (await isBackedBy(runner, disk)) {
+    for (const device of [...partitionsOf(disk.name).map((p) => `/dev/${p}`), disk.device]) {
+      await runner.run(['blockdev', '--flushbufs', device], { okExitCodes: [0, 1] });
+    }
     await runner.run(['partx', '-d', disk.device], { okExitCodes: [0, 1] });
     await runner.run(['losetup', '--detach', disk.device]);
     if (await isBackedBy(runner, disk)) throw new Error(`${disk.device} is still attached to ${disk.image} after losetup --detach`);
@@ -67,4 +77,13 @@ export async function detachLoopDisk(runner: Runner, disk: LoopDisk): Promise<vo
 async function isBackedBy(runner: Runner, disk: LoopDisk): Promise<boolean> {
   const { stdout } = await runner.run(['losetup', '--list', '--noheadings', '--output', 'BACK-FILE', disk.device], { okExitCodes: [0, 1] });
   return stdout.trim().replace(/ \(deleted\)$/, '') === disk.image;
+}
+
+/** Kernel partitions of a disk (e.g. loop3p1), from sysfs. */
+function partitionsOf(name: string): string[] {
+  try {
+    return readdirSync(`/sys/class/block/${name}`).filter((entry) => entry.startsWith(`${name}p`) && existsSync(`/sys/class/block/${name}/${entry}/partition`));
+  } catch {
+    return [];
+  }
 }

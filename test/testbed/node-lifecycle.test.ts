@@ -68,12 +68,14 @@ describe('testbed/node lifecycle', function () {
     const runner: Runner = {
       run: (argv, options) => (argv[0] === 'losetup' && argv.includes('--find') ? Promise.reject(new Error('injected: no loop device')) : real.run(argv, options)),
     };
-    const namespacesBefore = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+    // Only this suite's namespaces: other test beds on the machine may come and go meanwhile.
+    const ours = (): string[] => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('tb-'));
+    const namespacesBefore = ours();
 
     try {
       await expectRejected(() => TestNode.create({ tag: 'tb', ...addresses, disksGiB: [1], dir, runner }), /Cannot attach .*disk0\.img to a loop device/);
 
-      expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).to.equal(namespacesBefore);
+      expect(ours()).to.deep.equal(namespacesBefore);
       expect(execFileSync('ip', ['-br', 'addr'], { encoding: 'utf8' })).to.not.contain(`${addresses.hostIp}/32`);
       expect(readdirSync(dir)).to.deep.equal([]);
     } finally {
