@@ -8,6 +8,8 @@ import type { Logger } from '../logger.js';
 import { NodeFsReader } from '../util/fs-reader.js';
 import { createCoreOSManager } from './coreos/index.js';
 import { createGenericManager } from './generic/index.js';
+import { NodeDiskReader } from './generic/erase/on-disk-tables.js';
+import { createSafetyCheck } from './generic/erase/protected.js';
 import type { HardwareDispatcher } from './dispatch.js';
 import type { BlockDevice, HardwareManager, Node } from './types.js';
 
@@ -23,9 +25,16 @@ export interface ManagerInputs {
 /** The built-in managers: generic and CoreOS. */
 export function builtinManagers(inputs: ManagerInputs): HardwareManager[] {
   const fs = new NodeFsReader();
-  const generic = createGenericManager({ runner: inputs.runner, fs, logger: inputs.logger, config: inputs.config });
+  const guard = createSafetyCheck({
+    runner: inputs.runner,
+    logger: inputs.logger.child({ module: 'guard' }),
+    disk: new NodeDiskReader(),
+    enabled: inputs.config.guardSpecialFilesystems,
+  });
+  const generic = createGenericManager({ runner: inputs.runner, fs, logger: inputs.logger, guard, config: inputs.config });
   const coreos = createCoreOSManager({
     runner: inputs.runner,
+    guard,
     logger: inputs.logger.child({ module: 'coreos' }),
     config: inputs.config,
     resolveRootDevice: (node: Node): Promise<BlockDevice> => inputs.dispatcher().dispatch('getOsInstallDevice', node),

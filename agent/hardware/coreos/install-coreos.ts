@@ -4,6 +4,7 @@
  *
  * Port of openshift/ironic-agent-image `CoreOSInstallHardwareManager.install_coreos`.
  * Order: parse and validate the configdrive and Ignition → resolve the disk →
+ * the shared-storage guard (GPFS/VMFS/GFS2, read from the disk itself) →
  * check coreos-installer exists in the host root → check the disk read by
  * path is the one the hints selected → stamp (stamp.ts) → write
  * `<rootMount>/tmp/ironic.ign` (0600) → re-check the disk identity → run the
@@ -14,6 +15,7 @@
 import { DeploymentError } from '../../errors.js';
 import type { Runner } from '../../exec/runner.js';
 import type { Logger } from '../../logger.js';
+import type { SafetyCheck } from '../generic/erase/deps.js';
 import type { BlockDevice, Node, StepContext, StepSpec } from '../types.js';
 import { INSTALL_COREOS_ARGSINFO } from './argsinfo.js';
 import { parseConfigdrive } from './configdrive.js';
@@ -45,6 +47,8 @@ export interface CoreOSDeps {
   runner: Runner;
   logger: Logger;
   config: CoreOSConfig;
+  /** The shared-storage guard, run on the chosen disk before anything is written (generic/erase/protected.ts). */
+  guard: SafetyCheck;
   /** The install disk for the node (root device hints, else IPA's guess); usually dispatches getOsInstallDevice. */
   resolveRootDevice: (node: Node) => Promise<BlockDevice>;
   /** Current boot mode. */
@@ -84,6 +88,7 @@ export async function installCoreos(context: StepContext, deps: CoreOSDeps): Pro
   const fs = deps.fs ?? createNodeFs();
   const plan = await planInstall(context, deps);
   const device = await deps.resolveRootDevice(context.node);
+  await deps.guard(context.node, device.name);
   await checkInstallerPresent(fs, deps.config.rootMount);
   await stampAndInstall(context, deps, fs, plan, device);
   if ((await deps.bootMode()) === 'uefi') {

@@ -12,6 +12,7 @@ import { excludeSkippedDevices } from '../root-device-hints/skip-list.js';
 import { BlockDeviceLister } from './block-devices.js';
 import { ensureDeviceNodes } from './device-nodes.js';
 import { excludeMountedDisks } from './mounted.js';
+import type { SafetyCheck } from './erase/deps.js';
 import { createEraseSteps } from './erase/steps.js';
 import { selectInstallDevice } from './install-device.js';
 import { InventoryCollector } from './inventory.js';
@@ -25,7 +26,9 @@ export interface GenericManagerDeps {
   runner: Runner;
   fs: FsReader;
   logger: Logger;
-  config: Pick<AgentConfig, 'deviceAllowlist' | 'bootif' | 'strictRootDeviceHints' | 'guardSpecialFilesystems' | 'networkInterface'>;
+  /** The shared-storage guard every erase step runs before writing (erase/protected.ts). */
+  guard: SafetyCheck;
+  config: Pick<AgentConfig, 'deviceAllowlist' | 'bootif' | 'strictRootDeviceHints' | 'networkInterface'>;
 }
 
 /** Build the generic manager. */
@@ -46,7 +49,7 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
     className: 'GenericHardwareManager',
     version: GENERIC_MANAGER_VERSION,
     evaluateSupport: async () => SupportLevel.GENERIC,
-    steps: createEraseSteps({ runner: deps.runner, logger, fs: deps.fs, guardSpecialFilesystems: deps.config.guardSpecialFilesystems, listDevices: erasableDisks }),
+    steps: createEraseSteps({ runner: deps.runner, logger, fs: deps.fs, guard: deps.guard, listDevices: erasableDisks }),
     methods: {
       listBlockDevices: (options) => lister.list(options),
       getOsInstallDevice: async (node) => {

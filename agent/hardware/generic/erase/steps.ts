@@ -11,7 +11,6 @@ import type { FsReader } from '../../../util/fs-reader.js';
 import type { SafetyCheck } from './deps.js';
 import { eraseDevicesExpress } from './express.js';
 import { eraseDevicesMetadata } from './metadata.js';
-import { createSafetyCheck } from './protected.js';
 import { eraseDevices, type EraseOne } from './secure-erase.js';
 
 /** What the manager injects into the erase steps. */
@@ -23,10 +22,8 @@ export interface EraseStepsDeps {
    * the node's `skip_block_devices`. Nothing outside this list is ever erased.
    */
   listDevices: (node: Node) => Promise<BlockDevice[]>;
-  /** The agent's `guard_special_filesystems` option. Ignored when `guard` is given. */
-  guardSpecialFilesystems: boolean;
-  /** Replace the default safety check (built from the Runner). */
-  guard?: SafetyCheck;
+  /** The shared-storage guard run on every device before anything is written (protected.ts). */
+  guard: SafetyCheck;
   /** Per-disk erase for erase_devices, e.g. routed through manager dispatch. Default: the generic one. */
   eraseOne?: EraseOne;
   /** The agent's FsReader (sysfs read-only flags, virtual-media link). Default: a NodeFsReader. */
@@ -43,11 +40,10 @@ export interface EraseStepsDeps {
  */
 export function createEraseSteps(deps: EraseStepsDeps): StepSpec[] {
   const logger = deps.logger.child({ module: 'erase' });
-  const guard = deps.guard ?? createSafetyCheck({ runner: deps.runner, logger, enabled: deps.guardSpecialFilesystems });
   const common = {
     runner: deps.runner,
     logger,
-    guard,
+    guard: deps.guard,
     ...(deps.fs !== undefined ? { fs: deps.fs } : {}),
     ...(deps.sleep !== undefined ? { sleep: deps.sleep } : {}),
     ...(deps.busyWait !== undefined ? { busyWait: deps.busyWait } : {}),

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { DeploymentError } from '../../../../agent/errors.js';
+import { NodeDiskReader } from '../../../../agent/hardware/generic/erase/on-disk-tables.js';
+import { createSafetyCheck } from '../../../../agent/hardware/generic/erase/protected.js';
 import { ExecaRunner } from '../../../../agent/exec/execa-runner.js';
 import type { RunOptions, RunResult, Runner } from '../../../../agent/exec/runner.js';
 import { installCoreos, type CoreOSDeps } from '../../../../agent/hardware/coreos/install-coreos.js';
@@ -64,6 +66,7 @@ describe('hardware/coreos/install-coreos on a host root and a loop disk', functi
       runner: new HostRunner(real, efi),
       logger,
       config: { rootMount: host.root, stateDir: join(base, 'state'), coreosCopyNetwork: false, coreosIpOptions: 'ip=dhcp6', coreosAllowUnsignedImage: true },
+      guard: createSafetyCheck({ runner: real, logger, disk: new NodeDiskReader(), enabled: true }),
       resolveRootDevice: async () => device,
       bootMode: async () => 'uefi',
       sleep: async () => undefined,

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { DeploymentError } from '../../../../agent/errors.js';
+import { DeploymentError, ProtectedDeviceError } from '../../../../agent/errors.js';
 import { createCoreOSManager } from '../../../../agent/hardware/coreos/index.js';
 import { installCoreos, type CoreOSDeps } from '../../../../agent/hardware/coreos/install-coreos.js';
 import type { DiskIdentity } from '../../../../agent/hardware/coreos/stamp.js';
@@ -30,6 +30,7 @@ describe('hardware/coreos/install-coreos', () => {
   let progress: Record<string, unknown>[];
   let resolved: number;
   let identities: DiskIdentity[];
+  let guarded: string[];
 
   const head = (): string[] => ['chroot', root, 'coreos-installer', 'install', '--preserve-on-error'];
   const node = (configdrive: unknown, extra: Partial<Node> = {}): Node => ({ uuid: 'c712b7a5', name: 'node-1', instance_info: { configdrive }, ...extra });
@@ -50,10 +51,12 @@ describe('hardware/coreos/install-coreos', () => {
     progress = [];
     resolved = 0;
     identities = [];
+    guarded = [];
     deps = {
       runner,
       logger: test.logger,
       config: { rootMount: root, stateDir: join(dir, 'state'), coreosCopyNetwork: false, coreosIpOptions: null, coreosAllowUnsignedImage: true },
+      guard: async (_node, device) => { guarded.push(device); },
       resolveRootDevice: async () => { resolved += 1; return DEVICE; },
       bootMode: async () => 'bios',
       diskIdentity: async () => identities.shift() ?? IDENTITY,
@@ -74,6 +77,7 @@ describe('hardware/coreos/install-coreos', () => {
     const result = await installCoreos(context(node(configdrive)), deps);
 
     expect(result).to.equal(null);
+    expect(guarded).to.deep.equal(['/dev/sda']);
     expect(seen).to.have.length(1);
     expect(seen[0]?.mode).to.equal(0o600);
     expect(JSON.parse(seen[0]?.text ?? '')).to.deep.equal({
@@ -106,6 +110,19 @@ describe('hardware/coreos/install-coreos', () => {
     expect(runner.calls).to.have.length(3);
     expect(existsSync(ignFile())).to.equal(false);
     expect(JSON.parse(readFileSync(stampFile(), 'utf8'))).to.include({ state: 'started' });
+  });
+
+  it('runs the shared-storage guard on the chosen disk and writes nothing when it refuses', async () => {
+    deps.guard = async (_node, device) => { guarded.push(device); throw new ProtectedDeviceError(`${device} (partition 1 of its primary GPT at byte 1048576, read from the disk itself)`, 'VMware VMFS Partition (GPT)'); };
+
+    const error = await installCoreos(context(node({ user_data: USER_IGNITION })), deps).then(() => null, (e: unknown) => e);
+
+    expect(error).to.be.instanceOf(ProtectedDeviceError);
+    expect((error as ProtectedDeviceError).details).to.include('Protected VMware VMFS Partition (GPT) located on device /dev/sda (partition 1');
+    expect(guarded).to.deep.equal(['/dev/sda']);
+    expect(runner.calls).to.deep.equal([]);
+    expect(existsSync(ignFile())).to.equal(false);
+    expect(existsSync(stampFile())).to.equal(false);
   });
 
   it('fails before touching anything when coreos-installer is not in the host root', async () => {

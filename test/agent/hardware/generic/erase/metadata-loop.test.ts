@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { ExecaRunner } from '../../../../../agent/exec/execa-runner.js';
 import { ProtectedDeviceError } from '../../../../../agent/errors.js';
 import { eraseDevicesMetadata } from '../../../../../agent/hardware/generic/erase/metadata.js';
+import { NodeDiskReader } from '../../../../../agent/hardware/generic/erase/on-disk-tables.js';
 import { createSafetyCheck } from '../../../../../agent/hardware/generic/erase/protected.js';
 import { createTestLogger } from '../../../../helpers/logger.js';
 import { allZero, LoopDisks, missingTools, readBytes, sh, sha256, type LoopDisk } from './loop-disks.js';
@@ -73,7 +74,7 @@ describe('erase/metadata on real loop disks', function () {
   it('removes partition tables (primary and backup GPT) and filesystem signatures', async () => {
     const { logger } = createTestLogger();
     const runner = new ExecaRunner();
-    const guard = createSafetyCheck({ runner, logger, enabled: true });
+    const guard = createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() });
     const devices = [disk(gpt.device, gptParts), disk(mbr.device, mbrParts, { logical_sectors: 4096 })];
 
     await eraseDevicesMetadata({ runner, logger, guard, node: node(), devices });
@@ -117,7 +118,7 @@ describe('erase/protected on real loop disks', function () {
   async function refused(devices: ReturnType<typeof disk>[]): Promise<unknown> {
     const { logger } = createTestLogger();
     const runner = new ExecaRunner();
-    return eraseDevicesMetadata({ runner, logger, guard: createSafetyCheck({ runner, logger, enabled: true }), node: node(), devices })
+    return eraseDevicesMetadata({ runner, logger, guard: createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() }), node: node(), devices })
       .then(() => null, (e: unknown) => e);
   }
 
@@ -160,7 +161,7 @@ describe('erase/protected on real loop disks', function () {
     const runner = new ExecaRunner();
     const optOut = node({ wipe_special_filesystems: false });
 
-    await eraseDevicesMetadata({ runner, logger, guard: createSafetyCheck({ runner, logger, enabled: true }), node: optOut, devices: [disk(shared.device, parts)] });
+    await eraseDevicesMetadata({ runner, logger, guard: createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() }), node: optOut, devices: [disk(shared.device, parts)] });
 
     expect(await probe(shared.device)).to.deep.equal({ exitCode: 2, stdout: '' });
     expect(await probe(parts[0] ?? '')).to.deep.equal({ exitCode: 2, stdout: '' });

@@ -8,7 +8,9 @@ import {
   parseLsblkTree,
   type DeviceEvidence,
 } from '../../../../../agent/hardware/generic/erase/protected.js';
+import type { DiskReader } from '../../../../../agent/hardware/generic/erase/on-disk-tables.js';
 import { FakeRunner } from '../../../../helpers/fake-runner.js';
+import { gptEntry, gptHeader } from './table-images.js';
 import { createTestLogger } from '../../../../helpers/logger.js';
 import { node } from './support.js';
 
@@ -24,8 +26,16 @@ function lsblkTree(disk: string, parts: string[], fields: Record<string, Record<
 }
 
 function blkid(name: string, stdout: string, exitCode = 0): { match: string[]; stdout: string; exitCode: number } {
-  return { match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2', name], stdout, exitCode };
+  return { match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2,VMFS,VMFS_volume_member', name], stdout, exitCode };
 }
+
+/** The geometry read before the disk's own tables: 64 MiB of 512-byte sectors. */
+function geometry(name: string): { match: string[]; stdout: string } {
+  return { match: ['blockdev', '--flushbufs', '--getss', '--getsize64', name], stdout: '512\n67108864\n' };
+}
+
+/** A disk whose own sectors hold no table (all zero), so the on-disk pass adds no probes. */
+const blankDisk: DiskReader = { read: async (_device, _offset, length) => Buffer.alloc(length) };
 
 const BLKID_GPT_DISK = 'DEVNAME=/dev/sdb\nPTUUID=522fd5e7-9981-456a-af57-39113120f672\nPTTYPE=gpt\n';
 const BLKID_LINUX_PART = [
@@ -66,6 +76,13 @@ describe('erase/protected', () => {
         expected: { device: '/dev/sda2', what: 'VMware VMFS Partition (MBR)' },
       },
     ];
+    const named = (label: string): DeviceEvidence => ({ name: '/dev/sda (partition 1)', ids: [], labels: [label], fsTypes: [] });
+    table.push(
+      { title: 'a partition named as a GPFS disk', evidence: [named('GPFS NSD')], expected: { device: '/dev/sda (partition 1)', what: 'IBM GPFS Partition (by name)' } },
+      { title: 'a partition named vmfs in lower case', evidence: [named('vmfs')], expected: { device: '/dev/sda (partition 1)', what: 'VMware VMFS Partition (by name)' } },
+      { title: 'a name that only contains vmfs', evidence: [named('myvmfs-backup')], expected: null },
+      { title: 'a VMFS filesystem (libblkid name)', evidence: [ev('/dev/sda', [], ['VMFS'])], expected: { device: '/dev/sda', what: 'VMware VMFS' } },
+    );
     for (const row of table) {
       it(`handles ${row.title}`, () => {
         expect(findProtected(row.evidence)).to.deep.equal(row.expected);
@@ -108,19 +125,20 @@ describe('erase/protected', () => {
         { match: [...LSBLK, '/dev/sdb'], stdout: lsblkTree('/dev/sdb', ['/dev/sdb1']) },
         blkid('/dev/sdb', BLKID_GPT_DISK),
         blkid('/dev/sdb1', BLKID_LINUX_PART),
+        geometry('/dev/sdb'),
       );
-      const check = createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true });
+      const check = createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk });
 
       await check(node(), '/dev/sdb');
 
-      expect(runner.calls.map((c) => c.argv[c.argv.length - 1])).to.deep.equal(['/dev/sdb', '/dev/sdb', '/dev/sdb1']);
+      expect(runner.calls.map((c) => c.argv[c.argv.length - 1])).to.deep.equal(['/dev/sdb', '/dev/sdb', '/dev/sdb1', '/dev/sdb']);
       expect(runner.calls[1]?.options.okExitCodes).to.deep.equal([0, 2]);
     });
 
     it('passes a blank disk (blkid exit 2)', async () => {
-      const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdc'], stdout: lsblkTree('/dev/sdc', []) }, blkid('/dev/sdc', '', 2));
+      const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdc'], stdout: lsblkTree('/dev/sdc', []) }, blkid('/dev/sdc', '', 2), geometry('/dev/sdc'));
 
-      await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true })(node(), '/dev/sdc');
+      await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk })(node(), '/dev/sdc');
 
       expect(runner.pending()).to.deep.equal([]);
     });
@@ -143,19 +161,51 @@ describe('erase/protected', () => {
         const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdb'], stdout: row.lsblk }, ...row.probes);
         const { logger, memory } = createTestLogger();
 
-        const error = await createSafetyCheck({ runner, logger, enabled: true })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
+        const error = await createSafetyCheck({ runner, logger, enabled: true, disk: blankDisk })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
 
         expect(error).to.be.instanceOf(ProtectedDeviceError);
         expect((error as ProtectedDeviceError).details).to.match(new RegExp(`^Protected ${row.what.replace(/[()]/g, '\\$&')} located on device ${row.device}\\. `));
         expect((error as ProtectedDeviceError).details).to.include('restart cleaning after either detaching the volumes');
-        expect(memory.text()).to.include('Refusing to erase protected device');
+        expect(memory.text()).to.include('Refusing to write to a protected device');
       });
     }
+
+    it('refuses a VMFS entry of the disk\'s own GPT that the kernel never registered', async () => {
+      const image = Buffer.alloc(1024 * 1024);
+      gptHeader({ my: 1, alternate: 2047, entries: 2, count: 128, size: 128 }).copy(image, 512);
+      gptEntry('aa31e02a-400f-11db-9590-000c2911d1b8', '11a202ac-63a9-4791-b32c-f437965df410', 34, 1000, '').copy(image, 1024);
+      const runner = new FakeRunner().expect(
+        { match: [...LSBLK, '/dev/sdb'], stdout: lsblkTree('/dev/sdb', []) },
+        blkid('/dev/sdb', BLKID_GPT_DISK),
+        geometry('/dev/sdb'),
+        { match: ['blkid', '-p', '-o', 'export', '-O', String(34 * 512), '-S', String(967 * 512), '-n', 'gfs2,VMFS,VMFS_volume_member', '/dev/sdb'], exitCode: 2 },
+      );
+      const disk: DiskReader = { read: async (_d, offset, length) => Buffer.from(image.subarray(offset, offset + length)) };
+
+      const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
+
+      expect(error).to.be.instanceOf(ProtectedDeviceError);
+      expect((error as ProtectedDeviceError).details).to.include('Protected VMware VMFS Partition (GPT) located on device /dev/sdb (partition 1 of its primary GPT at byte 17408, read from the disk itself)');
+      expect(runner.pending()).to.deep.equal([]);
+    });
+
+    it('fails closed when the disk cannot be read or its size is unknown', async () => {
+      const unreadable: DiskReader = { read: async () => { throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }); } };
+      const base = (): FakeRunner => new FakeRunner().expect({ match: [...LSBLK, '/dev/sdb'], stdout: lsblkTree('/dev/sdb', []) }, blkid('/dev/sdb', '', 2));
+
+      const ioError = await createSafetyCheck({ runner: base().expect(geometry('/dev/sdb')), logger: createTestLogger().logger, enabled: true, disk: unreadable })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
+      const sizeError = await createSafetyCheck({ runner: base().expect({ match: geometry('/dev/sdb').match, stdout: 'blockdev: oops\n' }), logger: createTestLogger().logger, enabled: true, disk: blankDisk })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
+
+      expect(ioError).to.be.instanceOf(BlockDeviceError);
+      expect((ioError as BlockDeviceError).details).to.match(/Unable to read the partition tables of \/dev\/sdb \(EIO: i\/o error, read\); cannot verify it is safe to write/);
+      expect(sizeError).to.be.instanceOf(BlockDeviceError);
+      expect((sizeError as BlockDeviceError).details).to.include('Unable to read the size of /dev/sdb');
+    });
 
     it('runs nothing when guard_special_filesystems is off', async () => {
       const runner = new FakeRunner();
 
-      await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: false })(node(), '/dev/sdb');
+      await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: false, disk: blankDisk })(node(), '/dev/sdb');
 
       expect(runner.calls).to.deep.equal([]);
     });
@@ -163,7 +213,7 @@ describe('erase/protected', () => {
     it('runs nothing when the node sets wipe_special_filesystems=false', async () => {
       const runner = new FakeRunner();
 
-      await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true })(node({ wipe_special_filesystems: false }), '/dev/sdb');
+      await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk })(node({ wipe_special_filesystems: false }), '/dev/sdb');
 
       expect(runner.calls).to.deep.equal([]);
     });
@@ -171,7 +221,7 @@ describe('erase/protected', () => {
     it('fails closed with BlockDeviceError when lsblk output is not JSON', async () => {
       const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdb'], stdout: 'garbage' });
 
-      const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
+      const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
 
       expect(error).to.be.instanceOf(BlockDeviceError);
       expect((error as BlockDeviceError).details).to.match(/Unable to decode lsblk output for \/dev\/sdb .*cannot verify it is safe to erase/);
@@ -180,7 +230,7 @@ describe('erase/protected', () => {
     it('propagates an lsblk failure', async () => {
       const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdz'], exitCode: 32, stderr: 'lsblk: /dev/sdz: not a block device' });
 
-      const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true })(node(), '/dev/sdz').then(() => null, (e: unknown) => e);
+      const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk })(node(), '/dev/sdz').then(() => null, (e: unknown) => e);
 
       expect((error as Error).message).to.include('not a block device');
     });
@@ -188,7 +238,7 @@ describe('erase/protected', () => {
     it('propagates an ambiguous blkid failure instead of guessing', async () => {
       const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdb'], stdout: lsblkTree('/dev/sdb', []) }, blkid('/dev/sdb', '', 4));
 
-      const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
+      const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
 
       expect((error as Error).message).to.include('exited with code 4');
     });

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { ProtectedDeviceError } from '../../../../../agent/errors.js';
+import type { DiskReader } from '../../../../../agent/hardware/generic/erase/on-disk-tables.js';
+import { createSafetyCheck } from '../../../../../agent/hardware/generic/erase/protected.js';
 import { createEraseSteps, type EraseStepsDeps } from '../../../../../agent/hardware/generic/erase/steps.js';
 import { toStepDefinition } from '../../../../../agent/hardware/steps.js';
 import type { Node, StepContext, StepSpec } from '../../../../../agent/hardware/types.js';
@@ -13,13 +15,17 @@ function context(n: Node): StepContext {
   return { node: n, ports: [], args: {}, kind: 'clean', progress: () => undefined };
 }
 
-function build(runner: FakeRunner, overrides: Partial<EraseStepsDeps> = {}): { steps: Map<string, StepSpec>; listed: Node[] } {
+/** A disk whose own sectors hold no table. */
+const blankDisk: DiskReader = { read: async (_device, _offset, length) => Buffer.alloc(length) };
+
+function build(runner: FakeRunner, overrides: Partial<EraseStepsDeps> = {}, guardEnabled = true): { steps: Map<string, StepSpec>; listed: Node[] } {
   const listed: Node[] = [];
+  const logger = createTestLogger().logger;
   const steps = createEraseSteps({
     runner,
-    logger: createTestLogger().logger,
+    logger,
     fs: fakeFs(),
-    guardSpecialFilesystems: true,
+    guard: createSafetyCheck({ runner, logger, disk: blankDisk, enabled: guardEnabled }),
     listDevices: async (n) => { listed.push(n); return [disk('/dev/sda')]; },
     ...overrides,
   });
@@ -56,7 +62,8 @@ describe('erase/steps createEraseSteps', () => {
     const runner = new FakeRunner().expect(
       notRaid('/dev/sda'),
       { match: (a) => a[0] === 'lsblk' && a[1] === '-bia', stdout: JSON.stringify({ blockdevices: [{ name: '/dev/sda', uuid: null, ptuuid: null, parttype: null, partuuid: null, fstype: null }] }) },
-      { match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2', '/dev/sda'], exitCode: 2 },
+      { match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2,VMFS,VMFS_volume_member', '/dev/sda'], exitCode: 2 },
+      { match: ['blockdev', '--flushbufs', '--getss', '--getsize64', '/dev/sda'], stdout: '512\n67108864\n' },
       ...metadataScript('/dev/sda', 512, 64 * MiB),
     );
     const { steps, listed } = build(runner);
@@ -69,11 +76,11 @@ describe('erase/steps createEraseSteps', () => {
     expect(runner.pending()).to.deep.equal([]);
   });
 
-  it('refuses a gfs2 disk through the default guard', async () => {
+  it('refuses a gfs2 disk through the guard', async () => {
     const runner = new FakeRunner().expect(
       notRaid('/dev/sda'),
       { match: (a) => a[0] === 'lsblk' && a[1] === '-bia', stdout: JSON.stringify({ blockdevices: [{ name: '/dev/sda', fstype: null }] }) },
-      { match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2', '/dev/sda'], stdout: 'DEVNAME=/dev/sda\nTYPE=gfs2\n' },
+      { match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2,VMFS,VMFS_volume_member', '/dev/sda'], stdout: 'DEVNAME=/dev/sda\nTYPE=gfs2\n' },
     );
 
     const error = await step(build(runner).steps, 'erase_devices_metadata').run(context(node())).then(() => null, (e: unknown) => e);
@@ -85,7 +92,7 @@ describe('erase/steps createEraseSteps', () => {
   it('skips the guard commands when guard_special_filesystems is off', async () => {
     const runner = new FakeRunner().expect(notRaid('/dev/sda'), ...metadataScript('/dev/sda', 512, 64 * MiB));
 
-    await step(build(runner, { guardSpecialFilesystems: false }).steps, 'erase_devices_metadata').run(context(node()));
+    await step(build(runner, {}, false).steps, 'erase_devices_metadata').run(context(node()));
 
     expect(argvs(runner).some((a) => a[0] === 'blkid')).to.equal(false);
   });
