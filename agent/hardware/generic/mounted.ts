@@ -19,13 +19,15 @@ export function mountedDeviceNumbers(mountinfo: string): Set<string> {
 }
 
 /**
- * The whole disk a sysfs device path belongs to: `.../block/sdb/sdb1` → `sdb`,
- * `.../block/nvme0n1` → `nvme0n1`.
+ * The whole disk of a sysfs device path (the target of `/sys/dev/block/<major:minor>`):
+ * the device itself, or for a partition its parent directory. A `block/`
+ * component cannot be relied on: NVMe namespaces sit directly below their
+ * controller (`.../nvme/nvme0/nvme0n1/nvme0n1p2`), SCSI disks below a `block/`
+ * directory (`.../block/sdb/sdb1`).
  */
-export function diskOfSysfsPath(path: string): string | null {
-  const parts = path.split('/');
-  const at = parts.lastIndexOf('block');
-  return at >= 0 && parts[at + 1] !== undefined && parts[at + 1] !== '' ? parts[at + 1] ?? null : null;
+export function diskOfSysfsPath(path: string, isPartition: boolean): string | null {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.' && p !== '..');
+  return (isPartition ? parts.at(-2) : parts.at(-1)) ?? null;
 }
 
 /**
@@ -37,8 +39,9 @@ export async function excludeMountedDisks(disks: readonly BlockDevice[], deps: {
   const mounted = mountedDeviceNumbers(await deps.fs.readFile(deps.mountinfo ?? '/proc/self/mountinfo').catch(() => ''));
   const busy = new Map<string, string>();
   for (const number of mounted) {
-    const target = await deps.fs.readlink(`${deps.sys ?? '/sys'}/dev/block/${number}`).catch(() => '');
-    const disk = diskOfSysfsPath(target);
+    const link = `${deps.sys ?? '/sys'}/dev/block/${number}`;
+    const target = await deps.fs.readlink(link).catch(() => '');
+    const disk = diskOfSysfsPath(target, await deps.fs.exists(`${link}/partition`));
     if (disk !== null) busy.set(disk, target.split('/').at(-1) ?? disk);
   }
   if (busy.size === 0) return [...disks];
