@@ -24,7 +24,9 @@ import { excludeSkippedDevices } from '../root-device-hints/skip-list.js';
 import type { BlockDevice, Node } from '../types.js';
 import { BlockDeviceLister, type BlockDeviceScan, type HostPaths } from './block-devices.js';
 import { serializeBlockDevice } from './disk-wire.js';
-import { describeDevice, explainCandidates, rootDeviceHintsFromNode, selectInstallDevice, type CandidateReport, type HintsWithSource, type InstallDeviceChoice } from './install-device.js';
+import { explainCandidates, rootDeviceHintsFromNode, selectInstallDevice, type CandidateReport, type HintsWithSource, type InstallDeviceChoice } from './install-device.js';
+import { describeDevice } from './install-device-text.js';
+import { readInstallInputs } from './install-inputs.js';
 
 const USAGE = `Usage: ironic-coreos-agent hints [options]
 
@@ -84,16 +86,19 @@ async function runHints(argv: string[], io: CliIO, deps: HintsCliDeps): Promise<
     transports: [new winston.transports.Stream({ stream: io.stderr, level: options.debug ? 'debug' : 'warn' })],
   });
   let lister: BlockDeviceLister;
+  const fs = deps.fs ?? new NodeFsReader();
   try {
-    const listerOptions = { runner: deps.runner ?? new ExecaRunner(), fs: deps.fs ?? new NodeFsReader(), logger, allowlist: options.allowlist };
+    const listerOptions = { runner: deps.runner ?? new ExecaRunner(), fs, logger, allowlist: options.allowlist };
     lister = new BlockDeviceLister(deps.paths === undefined ? listerOptions : { ...listerOptions, paths: deps.paths });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  const scan = await lister.scan({ excludeReadOnly: true, excludeVirtualMedia: true });
+  // The same inputs as the install step (getOsInstallDevice): mounted disks are never chosen.
+  const inputs = await readInstallInputs({ lister, fs, ...(deps.paths?.sys === undefined ? {} : { sys: deps.paths.sys }) });
+  const scan: BlockDeviceScan = { devices: inputs.devices, excluded: inputs.notListed };
   try {
-    const choice = selectInstallDevice({ devices: scan.devices, node: options.node, strict: options.strict, logger, ...(options.hints === undefined ? {} : { hints: options.hints }) });
+    const choice = selectInstallDevice({ devices: inputs.devices, mounted: inputs.mounted, node: options.node, strict: options.strict, logger, ...(options.hints === undefined ? {} : { hints: options.hints }) });
     io.stdout.write(options.json ? `${JSON.stringify(successReport(choice, scan, options), null, 2)}\n` : successText(choice, scan));
     return 0;
   } catch (error) {
