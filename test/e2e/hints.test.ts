@@ -2,10 +2,12 @@
  * Issue 3 acceptance, root device hints: the built `ironic-coreos-agent hints`
  * runs INSIDE a confined test node whose only disks are sparse loop disks of
  * 5, 8 and 12 GiB, and reads them with the real lsblk, sysfs and blkid.
+ * Issue 11/14: on a second node, a disk with a mounted filesystem is excluded
+ * with its reason, as the install step excludes it.
  */
 import { requireTestbed } from './support.js';
 import { expect } from 'chai';
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecaRunner } from '../../agent/exec/execa-runner.js';
@@ -13,6 +15,7 @@ import { testbedAddresses } from '../../testbed/addresses.js';
 import { AGENT_BIN } from '../../testbed/agent.js';
 import type { LoopDisk } from '../../testbed/loop-disks.js';
 import { TestNode, type ExecResult } from '../../testbed/node.js';
+import { partitionWithFilesystems } from './disks.js';
 
 const GiB = 2 ** 30;
 const VALID_HINTS = '"size, model, wwn, serial, vendor, wwn_with_extension, wwn_vendor_extension, name, rotational, hctl, by_path, tran"';
@@ -25,7 +28,7 @@ interface HintsReport {
   normalized_hints?: Record<string, unknown> | null;
   allowlist: string[];
   candidates: Array<{ device: { name: string; size: number }; matches: boolean | null; failed_hint: string | null }>;
-  excluded: Array<{ name: string; reason: string }>;
+  excluded: Array<{ name: string; reason: string; rule?: string; matches_hints?: boolean | null }>;
   error: { type: string; details: string } | null;
 }
 
@@ -197,6 +200,76 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
 
       expect(result.exitCode).to.equal(1);
       expect(result.stderr).to.include('using these hints {"size":"< 4"} (from instance_info.root_device)');
+    });
+  });
+
+  describe('a disk with a mounted filesystem (a second node: its 5 GiB disk gets a GPT, ext4 and vfat)', () => {
+    let other: TestNode;
+    let mounted: LoopDisk;
+    let free: LoopDisk;
+    let mountDir: string;
+    const partition = (): string => `${mounted.device}p1`;
+
+    before(async () => {
+      other = await TestNode.create({ tag: 'inspm', ...testbedAddresses('inspm', 0, process.pid), disksGiB: [5, 8] });
+      [mounted, free] = other.disks as [LoopDisk, LoopDisk];
+      await partitionWithFilesystems(mounted.device);
+      mountDir = join(dir, 'iso');
+      mkdirSync(mountDir);
+    });
+
+    after(async () => {
+      await other?.destroy().catch((e: unknown) => console.log(`node cleanup: ${String(e)}`));
+    });
+
+    /** Run `hints` in the second node, with the ext4 partition mounted read-only in the confinement's own mount namespace. */
+    function hintsWithMount(allowlist: readonly string[], ...args: string[]): Promise<ExecResult> {
+      const argv = [process.execPath, AGENT_BIN, 'hints', ...allowlist.flatMap((glob) => ['--device-allowlist', glob]), ...args];
+      return other.exec(['/bin/sh', '-c', 'mount -o ro "$1" "$2" && shift 2 && exec "$@"', 'sh', partition(), mountDir, ...argv], { timeoutMs: 60_000 });
+    }
+
+    const reason = (): string => `has a mounted filesystem (${partition()} on ${mountDir})`;
+
+    it('unmounted, the disk is a candidate like any other (the control)', async () => {
+      const result = await other.exec([process.execPath, AGENT_BIN, 'hints', '--device-allowlist', '/dev/loop*', '--hints', JSON.stringify({ name: mounted.device })], { timeoutMs: 60_000 });
+
+      expect(result.exitCode, result.stderr).to.equal(0);
+      expect(result.stdout).to.match(new RegExp(`^Chosen disk: ${mounted.device}\\n`));
+    });
+
+    it('no hints: the guess skips it, and the text lists it with the mount', async () => {
+      const result = await hintsWithMount(['/dev/loop*']);
+
+      expect(result.exitCode, result.stderr).to.equal(0);
+      expect(result.stdout).to.match(new RegExp(`^Chosen disk: ${free.device}\\n`));
+      expect(result.stdout).to.include(`Not considered:\n    ${mounted.device}: ${reason()}\n`);
+    });
+
+    it('hints naming it exit 1 saying why it is excluded and what to do', async () => {
+      const result = await hintsWithMount(['/dev/loop*'], '--hints', JSON.stringify({ name: mounted.device }));
+
+      expect(result.exitCode).to.equal(1);
+      expect(result.stderr).to.include(`These hints match ${mounted.device}, but ${mounted.device} is excluded: it ${reason()}.`);
+      expect(result.stderr).to.include('None of the 1 candidate device(s) matches');
+      expect(result.stderr).to.include('A disk with a mounted filesystem is never installed onto or cleaned');
+    });
+
+    it('--json: it is in "excluded" with its rule and that the hints match it; the other disk is chosen', async () => {
+      const result = await hintsWithMount(['/dev/loop*'], '--hints', '{"size": ">= 4"}', '--json');
+
+      const parsed = report(result);
+      expect(result.exitCode, result.stderr).to.equal(0);
+      expect(parsed.chosen?.name).to.equal(free.device);
+      expect(parsed.candidates.map((c) => c.device.name)).to.deep.equal([free.device]);
+      expect(parsed.excluded).to.deep.equal([{ name: mounted.device, reason: reason(), rule: 'mounted', matches_hints: true }]);
+    });
+
+    it('when it is the only disk, the error says every disk is mounted, not something about size', async () => {
+      const result = await hintsWithMount([mounted.device]);
+
+      expect(result.exitCode).to.equal(1);
+      expect(result.stderr).to.include(`root device hints were not provided and every disk is excluded because it has a mounted filesystem: ${mounted.device} (${partition()} on ${mountDir}).`);
+      expect(result.stderr).not.to.include('smaller than');
     });
   });
 

@@ -1,11 +1,13 @@
 /**
  * `ironic-coreos-agent hints`: show which disk the agent would install onto,
  * and why, without writing anything. Lists the real block devices (lsblk,
- * sysfs, udev/blkid) through the device allowlist, applies the node's skip
- * list and root device hints exactly as the install step does.
+ * sysfs, udev/blkid) through the device allowlist and reads the mounts, then
+ * decides with the install step's own function (decideInstallDevice), so it
+ * chooses exactly as the install step does: skip-listed and mounted disks are
+ * excluded, and the report says why.
  *
  * Exit codes: 0 a disk is chosen, 1 none would be (the message lists every
- * candidate), 2 usage errors.
+ * candidate and every excluded disk), 2 usage errors.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -13,22 +15,22 @@ import { parseArgs } from 'node:util';
 import winston from 'winston';
 import type { CliIO, Subcommand } from '../../../cli/types.js';
 import { UsageError } from '../../../cli/types.js';
-import { ConfigError, DeviceNotFound } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { ExecaRunner } from '../../exec/execa-runner.js';
 import type { Runner } from '../../exec/runner.js';
 import { createLogger } from '../../logger.js';
 import { NodeFsReader, type FsReader } from '../../util/fs-reader.js';
-import { IRONIC_REJECTED_HINTS } from '../root-device-hints/grammar.js';
-import { parseRootDeviceHints } from '../root-device-hints/parse.js';
-import { excludeSkippedDevices } from '../root-device-hints/skip-list.js';
-import type { BlockDevice, Node } from '../types.js';
-import { BlockDeviceLister, type BlockDeviceScan, type HostPaths } from './block-devices.js';
-import { serializeBlockDevice } from './disk-wire.js';
-import { describeDevice, explainCandidates, rootDeviceHintsFromNode, selectInstallDevice, type CandidateReport, type HintsWithSource, type InstallDeviceChoice } from './install-device.js';
+import type { Node } from '../types.js';
+import { BlockDeviceLister, type HostPaths } from './block-devices.js';
+import { failureJson, failureText, successJson, successText } from './hints-report.js';
+import { decideInstallDevice, type HintsWithSource } from './install-device.js';
+import { readInstallInputs } from './install-inputs.js';
 
 const USAGE = `Usage: ironic-coreos-agent hints [options]
 
 Show which disk root device hints would choose, and why. Reads only; never writes.
+Chooses exactly as the install step does: disks in skip_block_devices or with a
+mounted filesystem are never chosen, and are listed with the reason.
 
 Options:
   --hints JSON              root device hints, e.g. '{"size": ">= 100", "rotational": false}'
@@ -84,25 +86,24 @@ async function runHints(argv: string[], io: CliIO, deps: HintsCliDeps): Promise<
     transports: [new winston.transports.Stream({ stream: io.stderr, level: options.debug ? 'debug' : 'warn' })],
   });
   let lister: BlockDeviceLister;
+  const fs = deps.fs ?? new NodeFsReader();
   try {
-    const listerOptions = { runner: deps.runner ?? new ExecaRunner(), fs: deps.fs ?? new NodeFsReader(), logger, allowlist: options.allowlist };
+    const listerOptions = { runner: deps.runner ?? new ExecaRunner(), fs, logger, allowlist: options.allowlist };
     lister = new BlockDeviceLister(deps.paths === undefined ? listerOptions : { ...listerOptions, paths: deps.paths });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  const scan = await lister.scan({ excludeReadOnly: true, excludeVirtualMedia: true });
-  try {
-    const choice = selectInstallDevice({ devices: scan.devices, node: options.node, strict: options.strict, logger, ...(options.hints === undefined ? {} : { hints: options.hints }) });
-    io.stdout.write(options.json ? `${JSON.stringify(successReport(choice, scan, options), null, 2)}\n` : successText(choice, scan));
+  // The same inputs and the same decision as the install step (getOsInstallDevice).
+  const inputs = await readInstallInputs({ lister, fs, ...(deps.paths?.sys === undefined ? {} : { sys: deps.paths.sys }) });
+  const decision = decideInstallDevice({ devices: inputs.devices, mounted: inputs.mounted, node: options.node, strict: options.strict, logger, ...(options.hints === undefined ? {} : { hints: options.hints }) });
+  if (decision.chosen) {
+    io.stdout.write(options.json ? `${JSON.stringify(successJson(decision.choice, inputs.notListed, options), null, 2)}\n` : successText(decision.choice, inputs.notListed));
     return 0;
-  } catch (error) {
-    if (!(error instanceof DeviceNotFound)) throw error;
-    const report = candidatesForReport(scan.devices, options);
-    if (options.json) io.stdout.write(`${JSON.stringify(failureReport(error, report, scan, options), null, 2)}\n`);
-    else io.stderr.write(failureText(error, report.candidates, scan));
-    return 1;
   }
+  if (options.json) io.stdout.write(`${JSON.stringify(failureJson(decision.error, decision.report, inputs.notListed, options), null, 2)}\n`);
+  else io.stderr.write(failureText(decision.error, decision.report, inputs.notListed));
+  return 1;
 }
 
 async function parseOptions(argv: string[], io: CliIO): Promise<Options> {
@@ -158,77 +159,4 @@ async function readNode(path: string): Promise<Node> {
   const picked = node !== null && !('properties' in node) && typeof inner === 'object' && inner !== null ? inner : node;
   if (picked === null) throw new UsageError(`--node file ${path} must hold a JSON object (a node with properties / instance_info)`);
   return picked as Node;
-}
-
-/** Candidates for a failure report, and whether they could be compared with the hints at all. */
-function candidatesForReport(devices: BlockDevice[], options: Options): { candidates: CandidateReport[]; compared: boolean } {
-  let kept = devices;
-  try {
-    kept = excludeSkippedDevices(devices, options.node).devices;
-  } catch {
-    // invalid skip list: the error already says so; show every device
-  }
-  const given = options.hints ?? rootDeviceHintsFromNode(options.node);
-  let parsed = null;
-  try {
-    parsed = given === null ? null : parseRootDeviceHints(given.value);
-  } catch {
-    // invalid hints: nothing to compare against
-  }
-  if (parsed === null) return { candidates: kept.map((device) => ({ device, mismatch: null })), compared: false };
-  return { candidates: explainCandidates(kept, parsed), compared: true };
-}
-
-function successText(choice: InstallDeviceChoice, scan: BlockDeviceScan): string {
-  const lines = [`Chosen disk: ${choice.device.name}`, `  ${describeDevice(choice.device)}`, `Why: ${choice.reason}`];
-  if (choice.normalizedHints !== null) lines.push(`Normalised hints: ${JSON.stringify(choice.normalizedHints)}`);
-  lines.push(...ironicNote(choice.normalizedHints), 'Candidates:');
-  for (const c of choice.candidates) {
-    const mark = c.device === choice.device ? '*' : ' ';
-    const verdict = choice.method === 'guess' ? '' : ` — ${c.mismatch?.reason ?? 'matches'}`;
-    lines.push(`  ${mark} ${describeDevice(c.device)}${verdict}`);
-  }
-  lines.push(...otherDevices(choice.skipped.map((s) => ({ name: s.device.name, reason: `skip_block_devices entry ${s.entry.index}` })), scan));
-  lines.push('Nothing was written.');
-  return `${lines.join('\n')}\n`;
-}
-
-function failureText(error: DeviceNotFound, candidates: CandidateReport[], scan: BlockDeviceScan): string {
-  const lines = ['No disk would be chosen.', error.details, candidates.length === 0 ? 'Candidates: none' : 'Candidates:'];
-  for (const c of candidates) lines.push(`    ${describeDevice(c.device)}${c.mismatch === null ? '' : ` — ${c.mismatch.reason}`}`);
-  lines.push(...otherDevices([], scan), 'Nothing was written.');
-  return `${lines.join('\n')}\n`;
-}
-
-function otherDevices(skipped: Array<{ name: string; reason: string }>, scan: BlockDeviceScan): string[] {
-  const all = [...skipped, ...scan.excluded];
-  return all.length === 0 ? [] : ['Not considered:', ...all.map((e) => `    ${e.name}: ${e.reason}`)];
-}
-
-function ironicNote(normalized: Readonly<Record<string, unknown>> | null): string[] {
-  const names = IRONIC_REJECTED_HINTS.filter((h) => normalized !== null && h in normalized);
-  return names.map((h) => `Note: Ironic's own validation rejects the hint "${h}" (the agent accepts it, as IPA does); Ironic may refuse to deploy a node that sets it.`);
-}
-
-function successReport(choice: InstallDeviceChoice, scan: BlockDeviceScan, options: Options): Record<string, unknown> {
-  return {
-    chosen: serializeBlockDevice(choice.device), method: choice.method, source: choice.source, hints: choice.hints,
-    normalized_hints: choice.normalizedHints, reason: choice.reason, strict: options.strict, allowlist: options.allowlist,
-    candidates: choice.candidates.map((c) => candidateJson(c, choice.method === 'guess' ? null : c.mismatch === null)),
-    skipped: choice.skipped.map((s) => ({ name: s.device.name, entry: s.entry.hints })), excluded: scan.excluded, error: null,
-  };
-}
-
-function failureReport(error: DeviceNotFound, report: { candidates: CandidateReport[]; compared: boolean }, scan: BlockDeviceScan, options: Options): Record<string, unknown> {
-  const given = options.hints ?? rootDeviceHintsFromNode(options.node);
-  return {
-    chosen: null, method: given === null ? 'guess' : 'hints', source: given?.source ?? null, hints: given?.value ?? null,
-    strict: options.strict, allowlist: options.allowlist,
-    candidates: report.candidates.map((c) => candidateJson(c, report.compared ? c.mismatch === null : null)),
-    excluded: scan.excluded, error: error.toJSON(),
-  };
-}
-
-function candidateJson(c: CandidateReport, matches: boolean | null): Record<string, unknown> {
-  return { device: serializeBlockDevice(c.device), matches, failed_hint: c.mismatch?.hint ?? null, reason: c.mismatch?.reason ?? null };
 }

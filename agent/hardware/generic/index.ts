@@ -8,13 +8,14 @@ import type { Runner } from '../../exec/runner.js';
 import type { Logger } from '../../logger.js';
 import type { FsReader } from '../../util/fs-reader.js';
 import { SupportLevel, type BlockDevice, type HardwareManager, type Node } from '../types.js';
-import { excludeSkippedDevices } from '../root-device-hints/skip-list.js';
 import { BlockDeviceLister } from './block-devices.js';
 import { ensureDeviceNodes } from './device-nodes.js';
-import { excludeMountedDisks } from './mounted.js';
 import type { SafetyCheck } from './erase/deps.js';
 import { createEraseSteps } from './erase/steps.js';
+import { excludeDisks, logExclusions } from './install-candidates.js';
 import { selectInstallDevice } from './install-device.js';
+import { readInstallInputs } from './install-inputs.js';
+import { readMountedDisks } from './mounted.js';
 import { InventoryCollector } from './inventory.js';
 
 /** IPA's name and version for this manager (Ironic caches them). */
@@ -36,11 +37,11 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
   const logger = deps.logger.child({ module: 'generic' });
   const lister = new BlockDeviceLister({ runner: deps.runner, fs: deps.fs, logger, allowlist: deps.config.deviceAllowlist });
   const inventory = new InventoryCollector({ runner: deps.runner, fs: deps.fs, logger, config: deps.config, blockDevices: lister });
-  /** Disks (with partitions) a cleaning step may touch: allowlisted, not skipped, nodes present. */
+  /** Disks (with partitions) a cleaning step may touch: allowlisted, neither skipped nor mounted, nodes present. */
   const erasableDisks = async (node: Node): Promise<BlockDevice[]> => {
     const all = await lister.list({ includePartitions: true });
-    const listed = excludeSkippedDevices(all.filter((d) => d.type !== 'part'), node).devices;
-    const disks = await excludeMountedDisks(listed, { fs: deps.fs, logger });
+    const { candidates: disks, excluded } = excludeDisks(all.filter((d) => d.type !== 'part'), node, await readMountedDisks({ fs: deps.fs }));
+    logExclusions(excluded, logger);
     await ensureDeviceNodes(disks, { runner: deps.runner, fs: deps.fs, logger });
     return disks;
   };
@@ -53,9 +54,8 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
     methods: {
       listBlockDevices: (options) => lister.list(options),
       getOsInstallDevice: async (node) => {
-        const listed = await lister.list({ excludeReadOnly: true, excludeVirtualMedia: true });
-        const devices = await excludeMountedDisks(listed, { fs: deps.fs, logger });
-        const choice = selectInstallDevice({ devices, node: node ?? null, strict: deps.config.strictRootDeviceHints, logger });
+        const { devices, mounted } = await readInstallInputs({ lister, fs: deps.fs });
+        const choice = selectInstallDevice({ devices, mounted, node: node ?? null, strict: deps.config.strictRootDeviceHints, logger });
         logger.info('Install device chosen', { device: choice.device.name, method: choice.method, reason: choice.reason });
         await ensureDeviceNodes([choice.device], { runner: deps.runner, fs: deps.fs, logger });
         return choice.device;

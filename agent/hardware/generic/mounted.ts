@@ -1,52 +1,75 @@
 /**
- * Disks with a mounted filesystem are never offered for installing or
- * cleaning: on a live ISO booted from a USB stick or a BMC virtual disk, that
- * is the boot media (mounted at /run/media/iso), and wiping it under the
- * running system, or picking it as the root disk, is never what anyone wants.
+ * Which disks have a mounted filesystem. Such disks are never offered for
+ * installing or cleaning: on a live ISO booted from a USB stick or a BMC
+ * virtual disk, that is the boot media (mounted at /run/media/iso), and
+ * wiping it under the running system, or picking it as the root disk, is
+ * never what anyone wants. The exclusion itself is install-candidates.ts;
+ * this file only reads the mounts.
  */
 import type { FsReader } from '../../util/fs-reader.js';
-import type { Logger } from '../../logger.js';
-import type { BlockDevice } from '../types.js';
 
-/** `major:minor` of every mounted block device, from a mountinfo text (field 3). */
-export function mountedDeviceNumbers(mountinfo: string): Set<string> {
-  const numbers = new Set<string>();
+/** A filesystem mounted from a block device. */
+export interface DeviceMount {
+  /** The mounted device: a partition (`/dev/sdb1`) or the whole disk (`/dev/sdb`). */
+  device: string;
+  /** Where it is mounted, as mountinfo shows it (inside the agent's container: below the host root mount). */
+  mountPoint: string;
+}
+
+/** Disks with a mounted filesystem: `/dev/<disk>` → every mount on it or its partitions. */
+export type MountedDisks = ReadonlyMap<string, readonly DeviceMount[]>;
+
+/**
+ * Mount points of every mounted block device, keyed by `major:minor`, from a
+ * mountinfo text (field 3 is the device number, field 5 the mount point with
+ * the kernel's octal escapes, e.g. `\040` for a space). Pseudo filesystems
+ * (`0:N`) are ignored.
+ */
+export function mountsByDeviceNumber(mountinfo: string): Map<string, string[]> {
+  const mounts = new Map<string, string[]>();
   for (const line of mountinfo.split('\n')) {
-    const field = line.split(' ')[2];
-    if (field !== undefined && /^\d+:\d+$/.test(field) && !field.startsWith('0:')) numbers.add(field);
+    const fields = line.split(' ');
+    const number = fields[2];
+    const mountPoint = fields[4];
+    if (number === undefined || mountPoint === undefined || !/^\d+:\d+$/.test(number) || number.startsWith('0:')) continue;
+    mounts.set(number, [...(mounts.get(number) ?? []), unescapeMountinfo(mountPoint)]);
   }
-  return numbers;
+  return mounts;
 }
 
 /**
- * The whole disk a sysfs device path belongs to: `.../block/sdb/sdb1` → `sdb`,
- * `.../block/nvme0n1` → `nvme0n1`.
+ * The whole disk of a sysfs device path (the target of `/sys/dev/block/<major:minor>`):
+ * the device itself, or for a partition its parent directory. A `block/`
+ * component cannot be relied on: NVMe namespaces sit directly below their
+ * controller (`.../nvme/nvme0/nvme0n1/nvme0n1p2`), SCSI disks below a `block/`
+ * directory (`.../block/sdb/sdb1`).
  */
-export function diskOfSysfsPath(path: string): string | null {
-  const parts = path.split('/');
-  const at = parts.lastIndexOf('block');
-  return at >= 0 && parts[at + 1] !== undefined && parts[at + 1] !== '' ? parts[at + 1] ?? null : null;
+export function diskOfSysfsPath(path: string, isPartition: boolean): string | null {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.' && p !== '..');
+  return (isPartition ? parts.at(-2) : parts.at(-1)) ?? null;
 }
 
 /**
- * Drop disks that are mounted, or one of whose partitions is (found through
- * `/sys/dev/block/<major:minor>`, without opening any device).
- * @returns the kept disks, in order
+ * Read the mounted disks: every mounted device number is mapped to its disk
+ * through `/sys/dev/block/<major:minor>`, without opening any device. An
+ * unreadable mountinfo means no mounted disks.
  */
-export async function excludeMountedDisks(disks: readonly BlockDevice[], deps: { fs: FsReader; logger: Logger; sys?: string; mountinfo?: string }): Promise<BlockDevice[]> {
-  const mounted = mountedDeviceNumbers(await deps.fs.readFile(deps.mountinfo ?? '/proc/self/mountinfo').catch(() => ''));
-  const busy = new Map<string, string>();
-  for (const number of mounted) {
-    const target = await deps.fs.readlink(`${deps.sys ?? '/sys'}/dev/block/${number}`).catch(() => '');
-    const disk = diskOfSysfsPath(target);
-    if (disk !== null) busy.set(disk, target.split('/').at(-1) ?? disk);
+export async function readMountedDisks(deps: { fs: FsReader; sys?: string; mountinfo?: string }): Promise<MountedDisks> {
+  const mounts = mountsByDeviceNumber(await deps.fs.readFile(deps.mountinfo ?? '/proc/self/mountinfo').catch(() => ''));
+  const disks = new Map<string, DeviceMount[]>();
+  for (const [number, mountPoints] of mounts) {
+    const link = `${deps.sys ?? '/sys'}/dev/block/${number}`;
+    const target = await deps.fs.readlink(link).catch(() => '');
+    const disk = diskOfSysfsPath(target, await deps.fs.exists(`${link}/partition`));
+    if (disk === null) continue;
+    const device = `/dev/${diskOfSysfsPath(target, false) ?? disk}`;
+    const list = disks.get(`/dev/${disk}`) ?? [];
+    list.push(...mountPoints.map((mountPoint) => ({ device, mountPoint })));
+    disks.set(`/dev/${disk}`, list);
   }
-  if (busy.size === 0) return [...disks];
-  return disks.filter((disk) => {
-    const name = disk.name.replace(/^\/dev\//, '');
-    const mountedAs = busy.get(name);
-    if (mountedAs === undefined) return true;
-    deps.logger.warn('Leaving out a disk with a mounted filesystem (e.g. the live ISO media)', { disk: disk.name, mounted: `/dev/${mountedAs}` });
-    return false;
-  });
+  return disks;
+}
+
+function unescapeMountinfo(text: string): string {
+  return text.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
 }

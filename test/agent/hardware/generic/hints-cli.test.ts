@@ -8,6 +8,7 @@ import type { CliIO } from '../../../../cli/types.js';
 import { ExecaRunner } from '../../../../agent/exec/execa-runner.js';
 import { createHintsCommand } from '../../../../agent/hardware/generic/hints-cli.js';
 import { lsblkArgv } from '../../../../agent/hardware/generic/lsblk.js';
+import type { FsReader } from '../../../../agent/util/fs-reader.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 
 interface Captured {
@@ -42,12 +43,13 @@ describe('generic/hints-cli', () => {
         row('nvme0n1', 1000204886016, { model: 'WDC', serial: 'N3', tran: 'nvme' }),
       ],
     });
-    const run = async (argv: string[], cwd?: string): Promise<{ code: number; out: string; err: string; runner: FakeRunner }> => {
+    const run = async (argv: string[], cwd?: string, fs?: FsReader): Promise<{ code: number; out: string; err: string; runner: FakeRunner }> => {
       const runner = new FakeRunner().expect(
         { match: lsblkArgv(), stdout: lsblk, repeat: true },
         { match: (a) => a[0] === 'blkid', exitCode: 2, repeat: true },
       );
-      const command = createHintsCommand({ runner, paths: { sys: '/nonexistent-hints/sys', dev: '/nonexistent-hints/dev', run: '/nonexistent-hints/run' } });
+      const paths = { sys: '/nonexistent-hints/sys', dev: '/nonexistent-hints/dev', run: '/nonexistent-hints/run' };
+      const command = createHintsCommand(fs === undefined ? { runner, paths } : { runner, paths, fs });
       const c = capture(cwd);
       const code = await command.run(argv, c.io);
       return { code, out: c.out(), err: c.err(), runner };
@@ -63,6 +65,40 @@ describe('generic/hints-cli', () => {
       expect(out).to.include('    /dev/sda (465.76 GiB, model "Samsung SSD", serial "S1", wwn none, vendor none, rotational false, hctl none, by_path none, tran "sata") — rotational false does not satisfy "true"');
       expect(out).to.include('Not considered:\n    /dev/sdc: read-only');
       expect(out).to.match(/Nothing was written\.\n$/);
+    });
+
+    describe('a disk with a mounted filesystem (sda3 on /run/media/iso)', () => {
+      /** Nothing but the mount of sda3 and its sysfs entry. */
+      const mountedSda: FsReader = {
+        readFile: async (path) => { if (path === '/proc/self/mountinfo') return '90 22 8:3 / /run/media/iso ro - iso9660 /dev/sda3 ro'; throw new Error(`ENOENT ${path}`); },
+        readdir: async (path) => { throw new Error(`ENOENT ${path}`); },
+        readlink: async (path) => { if (path === '/nonexistent-hints/sys/dev/block/8:3') return '../../devices/pci0000:00/ata1/host0/block/sda/sda3'; throw new Error(`ENOENT ${path}`); },
+        exists: async (path) => path === '/nonexistent-hints/sys/dev/block/8:3/partition',
+      };
+
+      it('is never chosen, and the text lists it with the reason and that the hints match it', async () => {
+        const { code, out } = await run(['--hints', '{"size": ">= 400"}'], undefined, mountedSda);
+
+        expect(code).to.equal(0);
+        expect(out).to.match(/^Chosen disk: \/dev\/nvme0n1\n/);
+        expect(out).to.include('Not considered:\n    /dev/sda: has a mounted filesystem (/dev/sda3 on /run/media/iso) — matches the hints, but is never chosen\n    /dev/sdc: read-only');
+      });
+
+      it('hints naming it fail with the reason; the failure lists only the real candidates', async () => {
+        const text = await run(['--hints', '{"name": "/dev/sda"}'], undefined, mountedSda);
+        const json = await run(['--hints', '{"name": "/dev/sda"}', '--json'], undefined, mountedSda);
+
+        const report = JSON.parse(json.out) as { candidates: Array<{ device: { name: string } }>; excluded: unknown[]; error: { details: string } };
+        expect(text.code).to.equal(1);
+        expect(text.err).to.include('These hints match /dev/sda, but /dev/sda is excluded: it has a mounted filesystem (/dev/sda3 on /run/media/iso).');
+        expect(text.err).not.to.match(/Candidates:\n {4}\/dev\/sda /);
+        expect(json.code).to.equal(1);
+        expect(report.candidates.map((c) => c.device.name)).to.deep.equal(['/dev/sdb', '/dev/nvme0n1']);
+        expect(report.excluded).to.deep.equal([
+          { name: '/dev/sda', reason: 'has a mounted filesystem (/dev/sda3 on /run/media/iso)', rule: 'mounted', matches_hints: true },
+          { name: '/dev/sdc', reason: 'read-only' },
+        ]);
+      });
     });
 
     it('runs only lsblk and blkid', async () => {
