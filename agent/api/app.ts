@@ -93,12 +93,16 @@ function parseCommandBody(raw: unknown): { name: string; params: Record<string, 
 
 const COLLECTIONS = new Set(['/v1', '/v1/commands', '/commands']);
 
-/** werkzeug's strict_slashes: redirect the unslashed collection paths. */
+/**
+ * werkzeug's strict_slashes: redirect the unslashed collection paths. The
+ * Location is relative (RFC 9110 §10.2.2 allows it), so it never echoes a
+ * client-chosen Host header back (werkzeug builds an absolute one from Host).
+ */
 function slashRedirects() {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!COLLECTIONS.has(req.path)) { next(); return; }
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    res.redirect(308, `${rootUrl(req)}${req.path}/${query}`);
+    res.redirect(308, `${req.path}/${query}`);
   };
 }
 
