@@ -11,6 +11,8 @@ import type { Logger } from '../logger.js';
 import { DESCRIPTIONS, HttpFault, faultHandler } from './faults.js';
 import { rootDocument, v1Document } from './documents.js';
 import { TokenGuard } from './agent-token.js';
+import { parseCommandBody } from './command-body.js';
+import { COMMAND_BODY_LIMITS, readBody } from './request-body.js';
 
 /** What the API needs from the agent. */
 export interface ApiAgent {
@@ -22,9 +24,6 @@ export interface ApiAgent {
   readonly executor: CommandExecutor;
 }
 
-/** Largest accepted body (configdrives with Ignition can be large). */
-const BODY_LIMIT = '64mb';
-
 /** Build the express app. */
 export function createApp(agent: ApiAgent, logger: Logger): Express {
   const app = express();
@@ -32,7 +31,6 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
   app.set('etag', false);
   const guard = new TokenGuard(agent);
   const router = express.Router({ strict: true, caseSensitive: true });
-  const rawBody = express.text({ type: () => true, limit: BODY_LIMIT });
 
   router.get('/', (req, res) => { send(res, rootDocument(rootUrl(req))); });
   router.get('/v1/', (req, res) => { send(res, v1Document(rootUrl(req))); });
@@ -46,9 +44,12 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
       if (isTrue(req.query['wait'])) await result.wait();
       send(res, result.toJSON());
     }));
-    router.post(`${prefix}/commands/`, rawBody, wrap(async (req, res) => {
-      const body = parseCommandBody(req.body);
+    router.post(`${prefix}/commands/`, wrap(async (req, res) => {
+      // IPA parses the body first (a bad body is 400 even without a token). The
+      // token comes first here: an unauthenticated client must not make the
+      // agent read, inflate and hold up to 64 MiB (issue 14).
       guard.checkPost(req);
+      const body = parseCommandBody(await readBody(req, COMMAND_BODY_LIMITS));
       const result = await agent.executor.execute(body.name, body.params);
       if (isTrue(req.query['wait'])) await result.wait();
       send(res, result.toJSON());
@@ -73,22 +74,6 @@ function rootUrl(req: Request): string {
 
 function isTrue(value: unknown): boolean {
   return typeof value === 'string' && value.toLowerCase() === 'true';
-}
-
-/** IPA: force-parse JSON; name and an object params are required. */
-function parseCommandBody(raw: unknown): { name: string; params: Record<string, unknown> } {
-  let body: unknown;
-  try {
-    body = JSON.parse(typeof raw === 'string' ? raw : '');
-  } catch (error) {
-    throw new HttpFault(400, `Failed to decode JSON object: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpFault(400, 'Missing or invalid name or params');
-  const { name, params } = body as { name?: unknown; params?: unknown };
-  if (typeof name !== 'string' || typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new HttpFault(400, 'Missing or invalid name or params');
-  }
-  return { name, params: params as Record<string, unknown> };
 }
 
 const COLLECTIONS = new Set(['/v1', '/v1/commands', '/commands']);

@@ -5,7 +5,7 @@
  * src/werkzeug/exceptions.py for the names and default descriptions).
  */
 import { STATUS_CODES } from 'node:http';
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import { RestError, toRestError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -50,6 +50,9 @@ export function sendFault(res: Response, status: number, faultstring: string): v
  * - a request the client aborted → logged at debug (nobody is left to answer);
  * - anything else → normalised to a RestError (never an unserialisable body),
  *   logged as an internal error.
+ * A fault answered before the request body was read closes the connection:
+ * otherwise node:http would read (and discard) the rest of it, up to whatever
+ * the client declared, to keep the connection alive.
  */
 export function faultHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
@@ -58,6 +61,7 @@ export function faultHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
+    if (hasUnreadBody(req)) res.set('Connection', 'close');
     if (error instanceof HttpFault) {
       sendFault(res, error.status, error.message);
       return;
@@ -95,3 +99,9 @@ function isAborted(error: unknown): boolean {
   return type === 'request.aborted' || code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
+
+/** The request announced a body and it has not been read to its end. */
+function hasUnreadBody(req: Request): boolean {
+  const declared = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  return declared && !req.readableEnded;
+}
