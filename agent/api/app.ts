@@ -37,12 +37,13 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
   for (const prefix of ['/v1', '']) {
     router.get(`${prefix}/status`, (_req, res) => { send(res, agent.status()); });
     router.get(`${prefix}/commands/`, guard.forGet(), (_req, res) => {
-      send(res, { commands: agent.executor.list().map((r) => r.toJSON()) });
+      // Each result on its own: one that cannot be serialised must not fail the list.
+      sendJson(res, `{"commands":[${agent.executor.list().map((r) => r.toJSONText()).join(',')}]}`);
     });
     router.get(`${prefix}/commands/:id`, guard.forGet(), wrap(async (req, res) => {
       const result = agent.executor.get(String(req.params['id']));
       if (isTrue(req.query['wait'])) await result.wait();
-      send(res, result.toJSON());
+      sendJson(res, result.toJSONText());
     }));
     router.post(`${prefix}/commands/`, wrap(async (req, res) => {
       // IPA parses the body first (a bad body is 400 even without a token). The
@@ -52,7 +53,7 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
       const body = parseCommandBody(await readBody(req, COMMAND_BODY_LIMITS));
       const result = await agent.executor.execute(body.name, body.params);
       if (isTrue(req.query['wait'])) await result.wait();
-      send(res, result.toJSON());
+      sendJson(res, result.toJSONText());
     }));
   }
   app.use(router);
@@ -65,7 +66,11 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
 }
 
 function send(res: Response, body: unknown): void {
-  res.status(200).type('application/json').send(JSON.stringify(body));
+  sendJson(res, JSON.stringify(body));
+}
+
+function sendJson(res: Response, text: string): void {
+  res.status(200).type('application/json').send(text);
 }
 
 function rootUrl(req: Request): string {

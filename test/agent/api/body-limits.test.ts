@@ -8,6 +8,11 @@ import { rawExchange } from '../../helpers/raw-http.js';
 const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 const MIB = 1024 * 1024;
 
+/** A JSON value nested `depth` containers deep (the command body adds 2: the body and params). */
+function nested(depth: number): string {
+  return `${'['.repeat(depth)}${']'.repeat(depth)}`;
+}
+
 describe('api/app: request body limits and the token check before the body', () => {
   let server: Started;
   let port: number;
@@ -58,5 +63,19 @@ describe('api/app: request body limits and the token check before the body', () 
 
     expect(reply.status).to.equal(200);
     expect(reply.json).to.deep.include({ command_status: 'SUCCEEDED', command_result: JSON.stringify(params).length });
+  });
+
+  it('refuses params nested deeper than 100 levels with a 400 naming the limit; 100 is accepted', async () => {
+    const post = (value: string): ReturnType<typeof call> =>
+      call('POST', `${server.url}/v1/commands/?agent_token=${TOKEN}`, `{"name": "test.size", "params": {"v": ${value}}}`);
+
+    const deep = await post(nested(5000));
+    const limit = await post(nested(98));
+    const list = await call('GET', `${server.url}/v1/commands/`);
+
+    expect(deep.status).to.equal(400);
+    expect(deep.json).to.deep.equal({ faultcode: 'Client', faultstring: '400 Bad Request: The request body nests JSON deeper than 100 levels' });
+    expect(limit.status).to.equal(200);
+    expect(list.status).to.equal(200);
   });
 });
