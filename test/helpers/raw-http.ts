@@ -17,6 +17,10 @@ export interface RawOptions {
   timeoutMs: number;
   /** Destroy the socket right after writing (a client vanishing mid-body). Default false. */
   abort?: boolean;
+  /** End (half-close) the client's side right after writing. Default false. */
+  halfClose?: boolean;
+  /** Stop as soon as a whole status line arrived (keep-alive answers never close). Default false. */
+  untilStatus?: boolean;
 }
 
 /** Write `chunks` to 127.0.0.1:`port` and collect the answer until the server closes or the time is up. */
@@ -35,12 +39,16 @@ export function rawExchange(port: number, chunks: readonly (string | Buffer)[], 
       resolve({ text, status, closedByServer });
     };
     const timer = setTimeout(() => finish(false), options.timeoutMs);
-    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      received.push(chunk);
+      if (options.untilStatus === true && Buffer.concat(received).includes('\r\n')) finish(false);
+    });
     socket.on('end', () => finish(true));
     socket.on('error', () => finish(true));
     socket.on('close', () => finish(true));
     socket.on('connect', () => {
       for (const chunk of chunks) socket.write(chunk);
+      if (options.halfClose === true) socket.end();
       if (options.abort === true) setImmediate(() => finish(false));
     });
   });
