@@ -99,7 +99,6 @@ function isAborted(error: unknown): boolean {
   return type === 'request.aborted' || code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
-
 /** The request announced a body and it has not been read to its end. */
 function hasUnreadBody(req: Request): boolean {
   const declared = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
