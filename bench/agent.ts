@@ -1,6 +1,7 @@
 /**
- * Agent benchmark: cold start to listening, idle memory and API latency of the
- * built agent, each as a ratio against bare Node measured in the same run.
+ * Agent benchmark: cold start to listening, idle memory, API latency and peak
+ * memory under a flood of unauthenticated 63 MiB POSTs of the built agent, each
+ * as a ratio against bare Node (or the same agent idle) measured in the same run.
  *
  *   node --import tsx bench/run.ts agent [--runs 5] [--requests 1000] [--warmup 200] [--settle-ms 1000] [--json]
  *
@@ -14,6 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compare, type AgentBenchReport, type AgentBenchSamples } from './lib/agent-report.js';
+import { FLOOD, floodBody, measureFlood } from './lib/flood.js';
 import { measureExit, measureServer, type RoundOptions } from './lib/measure.js';
 import { ProcessGroup } from './lib/process.js';
 import { agentTarget, bareServerTarget, nodeExitArgv, type ServerTarget } from './lib/targets.js';
@@ -76,7 +78,9 @@ export async function runAgentBench(options: AgentBenchOptions, progress: (line:
     const bare = bareServerTarget(node);
     const scratch = (): Promise<string> => mkdtemp(join(work, 'start-'));
     const server = async (target: ServerTarget): ReturnType<typeof measureServer> => measureServer(target, group, await scratch(), options);
-    const samples: AgentBenchSamples = { nodeExitMs: [], bare: [], agent: [] };
+    const flood = async (target: ServerTarget): ReturnType<typeof measureFlood> => measureFlood(target, group, await scratch(), options, body);
+    const body = floodBody(FLOOD.bodyBytes);
+    const samples: AgentBenchSamples = { nodeExitMs: [], bare: [], agent: [], floodBare: [], floodAgent: [] };
     const loadBefore = loadavg()[0] ?? 0;
 
     progress('warm-up round (not counted)');
@@ -88,6 +92,8 @@ export async function runAgentBench(options: AgentBenchOptions, progress: (line:
       samples.nodeExitMs.push(await measureExit(nodeExitArgv(node), group, options.startTimeoutMs));
       samples.bare.push(await server(bare));
       samples.agent.push(await server(agent));
+      samples.floodBare.push(await flood(bare));
+      samples.floodAgent.push(await flood(agent));
     }
 
     const context = {

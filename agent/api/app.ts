@@ -11,6 +11,8 @@ import type { Logger } from '../logger.js';
 import { DESCRIPTIONS, HttpFault, faultHandler } from './faults.js';
 import { rootDocument, v1Document } from './documents.js';
 import { TokenGuard } from './agent-token.js';
+import { parseCommandBody } from './command-body.js';
+import { COMMAND_BODY_LIMITS, readBody } from './request-body.js';
 
 /** What the API needs from the agent. */
 export interface ApiAgent {
@@ -22,9 +24,6 @@ export interface ApiAgent {
   readonly executor: CommandExecutor;
 }
 
-/** Largest accepted body (configdrives with Ignition can be large). */
-const BODY_LIMIT = '64mb';
-
 /** Build the express app. */
 export function createApp(agent: ApiAgent, logger: Logger): Express {
   const app = express();
@@ -32,26 +31,29 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
   app.set('etag', false);
   const guard = new TokenGuard(agent);
   const router = express.Router({ strict: true, caseSensitive: true });
-  const rawBody = express.text({ type: () => true, limit: BODY_LIMIT });
 
   router.get('/', (req, res) => { send(res, rootDocument(rootUrl(req))); });
   router.get('/v1/', (req, res) => { send(res, v1Document(rootUrl(req))); });
   for (const prefix of ['/v1', '']) {
     router.get(`${prefix}/status`, (_req, res) => { send(res, agent.status()); });
     router.get(`${prefix}/commands/`, guard.forGet(), (_req, res) => {
-      send(res, { commands: agent.executor.list().map((r) => r.toJSON()) });
+      // Each result on its own: one that cannot be serialised must not fail the list.
+      sendJson(res, `{"commands":[${agent.executor.list().map((r) => r.toJSONText()).join(',')}]}`);
     });
     router.get(`${prefix}/commands/:id`, guard.forGet(), wrap(async (req, res) => {
       const result = agent.executor.get(String(req.params['id']));
       if (isTrue(req.query['wait'])) await result.wait();
-      send(res, result.toJSON());
+      sendJson(res, result.toJSONText());
     }));
-    router.post(`${prefix}/commands/`, rawBody, wrap(async (req, res) => {
-      const body = parseCommandBody(req.body);
+    router.post(`${prefix}/commands/`, wrap(async (req, res) => {
+      // IPA parses the body first (a bad body is 400 even without a token). The
+      // token comes first here: an unauthenticated client must not make the
+      // agent read, inflate and hold up to 64 MiB (issue 14).
       guard.checkPost(req);
+      const body = parseCommandBody(await readBody(req, COMMAND_BODY_LIMITS));
       const result = await agent.executor.execute(body.name, body.params);
       if (isTrue(req.query['wait'])) await result.wait();
-      send(res, result.toJSON());
+      sendJson(res, result.toJSONText());
     }));
   }
   app.use(router);
@@ -64,7 +66,11 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
 }
 
 function send(res: Response, body: unknown): void {
-  res.status(200).type('application/json').send(JSON.stringify(body));
+  sendJson(res, JSON.stringify(body));
+}
+
+function sendJson(res: Response, text: string): void {
+  res.status(200).type('application/json').send(text);
 }
 
 function rootUrl(req: Request): string {
@@ -75,30 +81,18 @@ function isTrue(value: unknown): boolean {
   return typeof value === 'string' && value.toLowerCase() === 'true';
 }
 
-/** IPA: force-parse JSON; name and an object params are required. */
-function parseCommandBody(raw: unknown): { name: string; params: Record<string, unknown> } {
-  let body: unknown;
-  try {
-    body = JSON.parse(typeof raw === 'string' ? raw : '');
-  } catch (error) {
-    throw new HttpFault(400, `Failed to decode JSON object: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpFault(400, 'Missing or invalid name or params');
-  const { name, params } = body as { name?: unknown; params?: unknown };
-  if (typeof name !== 'string' || typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new HttpFault(400, 'Missing or invalid name or params');
-  }
-  return { name, params: params as Record<string, unknown> };
-}
-
 const COLLECTIONS = new Set(['/v1', '/v1/commands', '/commands']);
 
-/** werkzeug's strict_slashes: redirect the unslashed collection paths. */
+/**
+ * werkzeug's strict_slashes: redirect the unslashed collection paths. The
+ * Location is relative (RFC 9110 §10.2.2 allows it), so it never echoes a
+ * client-chosen Host header back (werkzeug builds an absolute one from Host).
+ */
 function slashRedirects() {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!COLLECTIONS.has(req.path)) { next(); return; }
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-    res.redirect(308, `${rootUrl(req)}${req.path}/${query}`);
+    res.redirect(308, `${req.path}/${query}`);
   };
 }
 

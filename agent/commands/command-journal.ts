@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'n
 import { join } from 'node:path';
 import { CommandExecutionError, RestError, type SerializedError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { CommandResult } from './command-result.js';
+import { CommandResult, unserialisableError } from './command-result.js';
 import type { CommandStatus } from './types.js';
 import type { CommandHistoryObserver, PendingCommand } from './executor.js';
 
@@ -50,30 +50,52 @@ class RestoredError extends RestError {
 /** File-backed command history. */
 export class CommandJournal implements CommandHistoryObserver {
   private readonly file: string;
+  /** Ids of the commands already reported as unserialisable (warned once each). */
+  private readonly reported = new Set<string>();
 
   constructor(private readonly dir: string, private readonly bootId: string, private readonly logger: Logger) {
     this.file = join(dir, 'commands.json');
   }
 
-  /** Persist the whole history (atomic rename). */
+  /** Persist the whole history (atomic rename); each entry is serialised on its own. */
   changed(history: readonly CommandResult[], running: ReadonlyMap<string, PendingCommand>): void {
-    const entries = history.map((r): JournalEntry => {
-      const entry: JournalEntry = {
-        id: r.id, command_name: r.commandName, mode: r.mode, status: r.status,
-        error: r.error === null ? null : r.error.toJSON(), result: r.result,
-      };
-      const pending = running.get(r.id);
-      if (pending !== undefined && !r.isDone()) entry.pending = pending;
-      return entry;
-    });
+    const entries = history.map((r) => this.serialise(r, running.get(r.id)));
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       chmodSync(this.dir, 0o700);
       const tmp = `${this.file}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ bootId: this.bootId, entries } satisfies JournalFile), { mode: 0o600 });
+      // The JournalFile shape, assembled from the entries' texts.
+      writeFileSync(tmp, `{"bootId":${JSON.stringify(this.bootId)},"entries":[${entries.join(',')}]}`, { mode: 0o600 });
       renameSync(tmp, this.file);
     } catch (error) {
       this.logger.warn('Could not persist the command history', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /**
+   * One entry as JSON text. An entry JSON.stringify refuses (a result or
+   * params nested too deep, cyclic, a BigInt) is written as FAILED with the
+   * reason, and logged once, so it cannot stop the rest from being persisted.
+   */
+  private serialise(r: CommandResult, pending: PendingCommand | undefined): string {
+    const entry: JournalEntry = {
+      id: r.id, command_name: r.commandName, mode: r.mode, status: r.status,
+      error: r.error === null ? null : r.error.toJSON(), result: r.result,
+    };
+    if (pending !== undefined && !r.isDone()) entry.pending = pending;
+    try {
+      return JSON.stringify(entry);
+    } catch (error) {
+      if (!this.reported.has(r.id)) {
+        this.reported.add(r.id);
+        this.logger.warn('Could not persist one command of the history; it is kept as FAILED', {
+          id: r.id, command: r.commandName, error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      const what = entry.pending === undefined ? 'result' : 'parameters';
+      const failed: JournalEntry = { ...entry, status: 'FAILED', error: unserialisableError(error, what).toJSON(), result: null };
+      delete failed.pending;
+      return JSON.stringify(failed);
     }
   }
 

@@ -3,7 +3,7 @@
  * `{id, command_name, command_status, command_error, command_result}`.
  */
 import { randomUUID } from 'node:crypto';
-import { RestError, type SerializedError } from '../errors.js';
+import { CommandExecutionError, RestError, type SerializedError } from '../errors.js';
 import type { CommandStatus } from './types.js';
 
 /** IPA's wire shape of a command result (plus our optional progress field). */
@@ -83,6 +83,30 @@ export class CommandResult {
     if (this.status === 'RUNNING' && this.progress !== null) json.command_progress = this.progress;
     return json;
   }
+
+  /**
+   * {@link toJSON} as JSON text; never throws. A result that cannot be
+   * serialised (nested too deep for JSON.stringify's recursion, cyclic, a
+   * BigInt) becomes a FAILED placeholder with the same id and name saying so,
+   * so one entry cannot make the whole `GET /v1/commands/` fail.
+   */
+  toJSONText(): string {
+    try {
+      return JSON.stringify(this.toJSON());
+    } catch (error) {
+      const placeholder: CommandResultJSON = {
+        id: this.id, command_name: this.commandName, command_status: 'FAILED',
+        command_error: unserialisableError(error).toJSON(), command_result: null,
+      };
+      return JSON.stringify(placeholder);
+    }
+  }
+}
+
+/** The error recorded for a command whose result (or, while it runs, params) JSON.stringify refused. */
+export function unserialisableError(cause: unknown, what: 'result' | 'parameters' = 'result'): CommandExecutionError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new CommandExecutionError(`The agent cannot serialise the ${what} of this command: ${reason}`, { cause });
 }
 
 /**

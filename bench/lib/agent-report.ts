@@ -5,6 +5,7 @@
 import { summarize, type Summary } from './stats.js';
 import { formatMiB, formatMs, formatRatio, formatTable, mibNumber, msDigits, msNumber } from './table.js';
 import type { ServerSample } from './measure.js';
+import { FLOOD, type FloodSample } from './flood.js';
 
 /** Raw samples, one entry per measured run. */
 export interface AgentBenchSamples {
@@ -14,6 +15,10 @@ export interface AgentBenchSamples {
   bare: ServerSample[];
   /** The agent. */
   agent: ServerSample[];
+  /** The bare node:http server under {@link FLOOD} (it answers 200 without reading; node:http discards the bodies). */
+  floodBare: FloodSample[];
+  /** The agent under {@link FLOOD}. */
+  floodAgent: FloodSample[];
 }
 
 /** One line of the report: a metric of the agent against a baseline. */
@@ -59,21 +64,37 @@ function comparison(metric: string, unit: Comparison['unit'], agent: number[], b
   return { metric, unit, agent: agentSummary, baseline, baselineValue: baseSummary, ratio: agentSummary.median / baseSummary.median };
 }
 
+/** The flood, as the report names it. */
+export const FLOOD_LABEL = `${FLOOD.parallel} parallel ${FLOOD.bodyBytes / 1024 / 1024} MiB unauthenticated POSTs`;
+
 /**
- * The five comparisons: cold start against `node -e ''` and against the bare
- * server, idle RSS, and request latency median and p95.
+ * The eight comparisons: cold start against `node -e ''` and against the bare
+ * server, idle RSS, request latency median and p95, and under the flood the
+ * peak RSS against the bare server and against the same agent idle, and what
+ * stays resident after it.
  * @throws RangeError when a sample list is empty
  */
 export function compare(samples: AgentBenchSamples): Comparison[] {
   const of = (list: ServerSample[], key: keyof ServerSample): number[] => list.map((sample) => sample[key]);
-  const { agent, bare } = samples;
+  const flood = (list: FloodSample[], key: Exclude<keyof FloodSample, 'statuses'>): number[] => list.map((sample) => sample[key]);
+  const { agent, bare, floodAgent, floodBare } = samples;
   return [
     comparison('cold start to GET /v1/status 200', 'ms', of(agent, 'startMs'), "node -e '' (start to exit)", samples.nodeExitMs),
     comparison('cold start to GET /v1/status 200', 'ms', of(agent, 'startMs'), 'node:http server (start to first 200)', of(bare, 'startMs')),
     comparison('idle RSS (VmRSS after settle)', 'bytes', of(agent, 'rssBytes'), 'node:http server', of(bare, 'rssBytes')),
     comparison('GET /v1/commands/ median latency', 'ms', of(agent, 'latencyMedianMs'), 'node:http server', of(bare, 'latencyMedianMs')),
     comparison('GET /v1/commands/ p95 latency', 'ms', of(agent, 'latencyP95Ms'), 'node:http server', of(bare, 'latencyP95Ms')),
+    comparison(`peak RSS (VmHWM) under ${FLOOD_LABEL}`, 'bytes', flood(floodAgent, 'hwmBytes'), 'node:http server, same POSTs', flood(floodBare, 'hwmBytes')),
+    comparison(`peak RSS (VmHWM) under ${FLOOD_LABEL}`, 'bytes', flood(floodAgent, 'hwmBytes'), 'the same agent idle (VmHWM before)', flood(floodAgent, 'idleHwmBytes')),
+    comparison('RSS after the flood (VmRSS after settle)', 'bytes', flood(floodAgent, 'rssAfterBytes'), 'node:http server, same POSTs', flood(floodBare, 'rssAfterBytes')),
   ];
+}
+
+/** `401 x8` style counts of the answers the POSTs got over all runs (0: no answer). */
+export function countStatuses(list: readonly FloodSample[]): string {
+  const counts = new Map<number, number>();
+  for (const status of list.flatMap((sample) => sample.statuses)) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([status, n]) => `${status} x${n}`).join(', ');
 }
 
 /** `median unit (min-max)`, the range with the median's precision. */
@@ -95,6 +116,7 @@ export function renderReport(report: AgentBenchReport): string {
     '',
     formatTable(['metric', 'agent', 'baseline', 'baseline value', 'ratio'], rows, ['left', 'left', 'left', 'left', 'right']),
     '',
+    `answers to the ${FLOOD_LABEL}: agent ${countStatuses(report.samples.floodAgent)}; node:http server ${countStatuses(report.samples.floodBare)}`,
     'values: median over the runs (min-max); ratio = agent median / baseline median (lower is better).',
   ].join('\n');
 }

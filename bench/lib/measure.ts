@@ -37,8 +37,8 @@ export interface RoundOptions {
 /** Attempts when another process grabs the chosen port first. */
 const PORT_ATTEMPTS = 3;
 
-/** Start `target` and wait for its first 200; retries on a lost port race. */
-async function startServer(target: ServerTarget, group: ProcessGroup, scratch: string, timeoutMs: number): Promise<{ child: BenchProcess; port: number; readyAt: number }> {
+/** Start `target` and wait for its first 200; retries on a lost port race (the caller stops the child). */
+export async function startServer(target: ServerTarget, group: ProcessGroup, scratch: string, timeoutMs: number): Promise<{ child: BenchProcess; port: number; readyAt: number }> {
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
     const child = group.start(target.argv(port, scratch));

@@ -2,14 +2,25 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 
+/** The memory lines of /proc/<pid>/status the benchmarks read: resident now, and the peak resident ("high water mark"). */
+export type MemoryField = 'VmRSS' | 'VmHWM';
+
+/**
+ * The `field` line of a /proc/<pid>/status text, in bytes.
+ * @throws Error when the text has no such line (e.g. a kernel thread or a zombie)
+ */
+export function parseStatusField(status: string, field: MemoryField): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
+  if (match === null) throw new Error(`no ${field} line in /proc/<pid>/status: the process has exited or is not a user process`);
+  return Number(match[1]) * 1024;
+}
+
 /**
  * The `VmRSS` line of a /proc/<pid>/status text, in bytes.
  * @throws Error when the text has no VmRSS line (e.g. a kernel thread or a zombie)
  */
 export function parseVmRss(status: string): number {
-  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
-  if (match === null) throw new Error('no VmRSS line in /proc/<pid>/status: the process has exited or is not a user process');
-  return Number(match[1]) * 1024;
+  return parseStatusField(status, 'VmRSS');
 }
 
 /**
@@ -18,6 +29,14 @@ export function parseVmRss(status: string): number {
  */
 export async function readVmRss(pid: number): Promise<number> {
   return parseVmRss(await readFile(`/proc/${pid}/status`, 'utf8'));
+}
+
+/**
+ * Peak resident set size of `pid` since it started (`VmHWM`), in bytes (Linux only).
+ * @throws Error when the process is gone or /proc is not available
+ */
+export async function readVmHwm(pid: number): Promise<number> {
+  return parseStatusField(await readFile(`/proc/${pid}/status`, 'utf8'), 'VmHWM');
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import { requireTestbed } from './support.js';
 import { expect } from 'chai';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,15 +90,22 @@ describe('e2e: install_coreos through a real Ironic custom-agent deploy', functi
   }
 
   /**
-   * Set the root device hints, deploy with the real CLI, boot a fresh agent
-   * (Ironic has powered the node on) and wait for `expected`.
+   * Set the root device hints, deploy with the real CLI (or, for a configdrive
+   * object, the same request through the API), boot a fresh agent (Ironic has
+   * powered the node on) and wait for `expected`.
    */
-  async function deploy(configDrive: string, rootDevice: Record<string, unknown>, expected: 'active' | 'deploy failed'): Promise<DeployOutcome> {
+  async function deploy(configDrive: string | Record<string, unknown>, rootDevice: Record<string, unknown>, expected: 'active' | 'deploy failed'): Promise<DeployOutcome> {
     const set = await testbed.baremetal(['node', 'set', uuid, '--instance-info', `root_device=${JSON.stringify(rootDevice)}`]);
     expect(set.exitCode, set.stderr).to.equal(0);
     expect((await testbed.nodeShow(uuid)).instance_info['root_device']).to.deep.equal(rootDevice);
-    const cli = await testbed.baremetal(['node', 'deploy', uuid, '--deploy-steps', INSTALL_COREOS_STEPS, '--config-drive', configDrive]);
-    expect(cli.exitCode, cli.stderr).to.equal(0);
+    if (typeof configDrive === 'string') {
+      const cli = await testbed.baremetal(['node', 'deploy', uuid, '--deploy-steps', INSTALL_COREOS_STEPS, '--config-drive', configDrive]);
+      expect(cli.exitCode, cli.stderr).to.equal(0);
+    } else {
+      // What `baremetal node deploy` sends; a configdrive of many MiB cannot be
+      // one argv string (Linux caps each at 128 KiB, MAX_ARG_STRLEN).
+      await testbed.setProvisionState(uuid, 'active', { configdrive: configDrive, deploy_steps: JSON.parse(INSTALL_COREOS_STEPS) as unknown });
+    }
     boots += 1;
     const agent = await startAgent(node, { apiUrl: testbed.url, dir: join(dir, `boot-${boots}`), rootMount: host.root, logName: `boot-${boots}` });
     agents.push(agent);
@@ -162,6 +170,25 @@ describe('e2e: install_coreos through a real Ironic custom-agent deploy', functi
     expect(host.powerRequests()).to.deep.equal([]);
   });
 
+  it('deploys a 20 MiB configdrive (Ignition carrying a 15 MiB file as base64) to active, the installed Ignition intact (sha256)', async () => {
+    const chosen = diskOf(1);
+    host.setControl({ boot_mib: 40 }); // the double's boot filesystem is 16 MiB by default; FCOS has 384 MiB
+    const big = { path: '/var/lib/big.bin', mode: 420, contents: { source: `data:;base64,${randomBytes(15 * 1024 * 1024).toString('base64')}` } };
+    const ignition = { ...USER_IGNITION, storage: { files: [...USER_IGNITION.storage.files, big] } };
+    const configDrive = { user_data: ignition, meta_data: { 'local-hostname': 'dep-big' } };
+    expect(JSON.stringify(configDrive).length).to.be.within(20 * 1024 * 1024, 21 * 1024 * 1024);
+
+    const { node: final, agent } = await deploy(configDrive, { size: 8 }, 'active');
+
+    expect(final.last_error).to.equal(null);
+    const installed = JSON.parse((await readBootFile(chosen, '/ignition/config.ign')).text) as typeof ignition;
+    const hostname = expectedIgnition('dep-big').storage as { files: unknown[] };
+    const expected = { ...ignition, storage: { files: [...ignition.storage.files, hostname.files.at(-1)] } };
+    expect(sha256(canonicalJson(installed))).to.equal(sha256(canonicalJson(expected)));
+    expect(sha256(installed.storage.files[1]?.contents.source ?? '')).to.equal(sha256(big.contents.source));
+    expect(agent.process.readLog()).not.to.contain(big.contents.source.slice(0, 64));
+  });
+
   const refused: { what: string; configDrive: () => string; message: string | RegExp }[] = [
     {
       what: 'a pre-rendered configdrive (the CLI builds a gzipped ISO string from a directory)',
@@ -196,3 +223,15 @@ describe('e2e: install_coreos through a real Ironic custom-agent deploy', functi
     });
   }
 });
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** JSON with object keys sorted, so equal configs hash equally whatever order their keys were written in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

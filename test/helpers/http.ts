@@ -26,7 +26,7 @@ export interface Reply {
 }
 
 /** Make a request without any client-side redirects or retries. */
-export function call(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
+export function call(method: string, url: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers } }, (res) => {
       const chunks: Buffer[] = [];

@@ -269,4 +269,18 @@ describe('testbed/coreos-installer-double (real loop disk, host root)', function
       expect(result.last).to.equal('Error: image fetch failed: 404 Not Found');
     });
   });
+  it('control boot_mib sizes the boot filesystem: a 20 MiB Ignition config fits in 40 MiB', async () => {
+    const big = `{"ignition": {"version": "3.4.0"}, "storage": {"files": [{"path": "/big", "contents": {"source": "data:;base64,${'QUJD'.repeat(5 * 1024 * 1024)}"}}]}}`;
+    writeInRoot('tmp/big.ign', big);
+    host.setControl({ boot_mib: 40 });
+
+    const result = await install('-i', '/tmp/big.ign', '--offline', disk.device);
+
+    expect(result.code, result.lines.join('\n')).to.equal(0);
+    expect(result.lines.filter((l) => l.startsWith('Read disk ')).pop()).to.equal('Read disk 72.0 MiB/72.0 MiB (100%)');
+    await withBoot((mnt) => {
+      const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+      expect(sha256(readFileSync(join(mnt, 'ignition/config.ign')))).to.equal(sha256(big));
+    });
+  });
 });

@@ -76,14 +76,14 @@ describe('api/app (IPA v1 wire contract)', () => {
     }
   });
 
-  it('redirects unslashed collections like werkzeug and 404s a slashed status', async () => {
-    const commands = await call('GET', `${server.url}/v1/commands?wait=true`);
+  it('redirects unslashed collections like werkzeug (relative Location, whatever the Host) and 404s a slashed status', async () => {
+    const commands = await call('GET', `${server.url}/v1/commands?wait=true`, undefined, { host: 'evil.example:1' });
     const v1 = await call('GET', `${server.url}/v1`);
     const status = await call('GET', `${server.url}/v1/status/`);
 
     expect(commands.status).to.equal(308);
-    expect(commands.headers['location']).to.equal(`${server.url}/v1/commands/?wait=true`);
-    expect(v1.headers['location']).to.equal(`${server.url}/v1/`);
+    expect(commands.headers['location']).to.equal('/v1/commands/?wait=true');
+    expect(v1.headers['location']).to.equal('/v1/');
     expect(status.status).to.equal(404);
     expect(status.json).to.deep.equal({ faultcode: 'Client', faultstring: '404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.' });
   });

@@ -72,4 +72,23 @@ describe('commands/command-journal', () => {
     expect(new CommandJournal(dir, 'boot-1', logger).load(() => true).finished).to.have.length(0);
     expect(readFileSync(join(dir, 'commands.json'), 'utf8')).to.equal('{not json');
   });
+  it('persists every other command when one cannot be serialised, keeps that one as FAILED and logs it once', async () => {
+    const { logger: quiet, memory } = createTestLogger();
+    let deep: unknown = null;
+    for (let i = 0; i < 100_000; i += 1) deep = [deep];
+    const odd: Extension = { name: 'odd', commands: { deep: { mode: 'sync', run: async () => deep }, fine: { mode: 'sync', run: async () => 'ok' } } };
+    const executor = new CommandExecutor({ extensions: [odd], logger: quiet, observer: new CommandJournal(dir, 'boot-1', quiet) });
+    const bad = await executor.execute('odd.deep', {});
+    await executor.execute('odd.fine', {});
+    await executor.execute('odd.fine', {});
+
+    const restored = new CommandJournal(dir, 'boot-1', quiet).load(() => true);
+
+    expect(restored.finished.map((r) => [r.id, r.commandName, r.status])).to.deep.equal([
+      [bad.id, 'deep', 'FAILED'], [executor.list()[1]?.id, 'fine', 'SUCCEEDED'], [executor.list()[2]?.id, 'fine', 'SUCCEEDED'],
+    ]);
+    expect(restored.finished[0]?.error?.details).to.match(/^The agent cannot serialise the result of this command: /);
+    const warnings = memory.entries.filter((e) => e['level'] === 'warn');
+    expect(warnings.map((e) => [e['message'], e['id']])).to.deep.equal([['Could not persist one command of the history; it is kept as FAILED', bad.id]]);
+  });
 });

@@ -16,6 +16,16 @@ const SAMPLES: AgentBenchSamples = {
     { startMs: 440, rssBytes: 90 * MiB, latencyMedianMs: 0.6, latencyP95Ms: 1.0 },
     { startMs: 500, rssBytes: 88 * MiB, latencyMedianMs: 0.4, latencyP95Ms: 1.6 },
   ],
+  floodBare: [
+    { idleHwmBytes: 40 * MiB, hwmBytes: 50 * MiB, rssAfterBytes: 45 * MiB, statuses: [200, 200] },
+    { idleHwmBytes: 40 * MiB, hwmBytes: 60 * MiB, rssAfterBytes: 45 * MiB, statuses: [200, 200] },
+    { idleHwmBytes: 40 * MiB, hwmBytes: 55 * MiB, rssAfterBytes: 45 * MiB, statuses: [200, 200] },
+  ],
+  floodAgent: [
+    { idleHwmBytes: 80 * MiB, hwmBytes: 110 * MiB, rssAfterBytes: 90 * MiB, statuses: [401, 401] },
+    { idleHwmBytes: 90 * MiB, hwmBytes: 100 * MiB, rssAfterBytes: 90 * MiB, statuses: [401, 0] },
+    { idleHwmBytes: 88 * MiB, hwmBytes: 99 * MiB, rssAfterBytes: 90 * MiB, statuses: [401, 401] },
+  ],
 };
 
 describe('bench agent report', () => {
@@ -28,6 +38,9 @@ describe('bench agent report', () => {
       ['idle RSS (VmRSS after settle)', 'node:http server', 88 * MiB, 42 * MiB, 88 / 42],
       ['GET /v1/commands/ median latency', 'node:http server', 0.5, 0.2, 2.5],
       ['GET /v1/commands/ p95 latency', 'node:http server', 1.2, 0.5, 1.2 / 0.5],
+      ['peak RSS (VmHWM) under 8 parallel 63 MiB unauthenticated POSTs', 'node:http server, same POSTs', 100 * MiB, 55 * MiB, 100 / 55],
+      ['peak RSS (VmHWM) under 8 parallel 63 MiB unauthenticated POSTs', 'the same agent idle (VmHWM before)', 100 * MiB, 88 * MiB, 100 / 88],
+      ['RSS after the flood (VmRSS after settle)', 'node:http server, same POSTs', 90 * MiB, 45 * MiB, 2],
     ]);
   });
 
@@ -41,5 +54,7 @@ describe('bench agent report', () => {
     expect(text).to.match(/cold start to GET \/v1\/status 200 +450 ms \(440-500\) +node -e '' \(start to exit\) +45\.0 ms \(40\.0-50\.0\) +10\.00x/);
     expect(text).to.match(/idle RSS \(VmRSS after settle\) +88\.0 MiB \(84\.0-90\.0\) +node:http server +42\.0 MiB \(40\.0-44\.0\) +2\.10x/);
     expect(text).to.match(/GET \/v1\/commands\/ median latency +0\.500 ms \(0\.400-0\.600\) +node:http server +0\.200 ms \(0\.100-0\.300\) +2\.50x/);
+    expect(text).to.match(/peak RSS \(VmHWM\) under 8 parallel 63 MiB unauthenticated POSTs +100\.0 MiB \(99\.0-110\.0\) +node:http server, same POSTs +55\.0 MiB \(50\.0-60\.0\) +1\.82x/);
+    expect(text).to.include('answers to the 8 parallel 63 MiB unauthenticated POSTs: agent 0 x1, 401 x5; node:http server 200 x6');
   });
 });

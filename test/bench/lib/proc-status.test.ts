@@ -1,12 +1,23 @@
 import { expect } from 'chai';
 import { createServer } from 'node:net';
-import { freePort, parseVmRss, readVmRss } from '../../../bench/lib/proc-status.js';
+import { freePort, parseStatusField, parseVmRss, readVmHwm, readVmRss } from '../../../bench/lib/proc-status.js';
 
 const STATUS = ['Name:\tnode', 'State:\tS (sleeping)', 'VmPeak:\t 1165800 kB', 'VmHWM:\t   99000 kB', 'VmRSS:\t   45468 kB', 'RssAnon:\t   12000 kB', ''].join('\n');
 
 describe('bench proc-status', () => {
   it('reads VmRSS (not VmHWM or RssAnon) from a status text, in bytes', () => {
     expect(parseVmRss(STATUS)).to.equal(45468 * 1024);
+  });
+
+  it('reads the peak (VmHWM) from a status text, in bytes', () => {
+    expect(parseStatusField(STATUS, 'VmHWM')).to.equal(99000 * 1024);
+  });
+
+  it('reads the peak resident memory of a live process, at least its current', async () => {
+    const rss = await readVmRss(process.pid);
+    const hwm = await readVmHwm(process.pid);
+
+    expect(hwm).to.be.at.least(rss);
   });
 
   it('explains a status text without VmRSS (kernel thread, zombie)', () => {

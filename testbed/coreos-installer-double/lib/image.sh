@@ -9,7 +9,10 @@ SAVED=()
 # Layout of the synthetic metal image (MiB offsets): like a real FCOS metal
 # image, scaled down: BIOS-BOOT, EFI-SYSTEM (vfat), boot (ext4, LABEL=boot),
 # root (ext4 here, xfs in FCOS; xfsprogs is not installed), 48 MiB in total.
-IMAGE_MIB=48
+# The control boot_mib=N gives the boot filesystem N MiB instead of 16 (the
+# image grows by as much): a real FCOS boot partition has 384 MiB, and large
+# Ignition configs (written there) do not fit in 16.
+BOOT_MIB_DEFAULT=16
 
 # The boot filesystem tree of the synthetic image.
 make_boot_tree() {
@@ -42,20 +45,22 @@ EOF
 
 # Build the synthetic metal image into $1 (what osmet would reconstruct).
 build_metal_image() {
-  local out=$1 work
+  local out=$1 work boot_mib
+  boot_mib=$(control boot_mib "$BOOT_MIB_DEFAULT")
+  [[ $boot_mib =~ ^[1-9][0-9]{0,4}$ ]] || die "test double control boot_mib=$boot_mib is not a size in MiB"
   make_temp work -d /tmp/coreos-installer-osmet.XXXXXX
   BOOT_UUID=$(cat /proc/sys/kernel/random/uuid) ROOT_UUID=$(cat /proc/sys/kernel/random/uuid)
   make_boot_tree "$work/boot" "$OSMET_DESCRIPTION"
   mkdir -p "$work/root/ostree/repo" "$work/root/ostree/deploy/fedora-coreos"
-  truncate -s "${IMAGE_MIB}M" "$out"
+  truncate -s "$((32 + boot_mib))M" "$out"
   sgdisk -n 1:2048:+1M -t 1:21686148-6449-6E6F-744E-656564454649 -c 1:BIOS-BOOT \
     -n 2:0:+8M -t 2:C12A7328-F81F-11D2-BA4B-00A0C93EC93B -c 2:EFI-SYSTEM \
-    -n 3:0:+16M -t 3:0FC63DAF-8483-4772-8E79-3D69D8477DE4 -c 3:boot \
+    -n 3:0:+"$boot_mib"M -t 3:0FC63DAF-8483-4772-8E79-3D69D8477DE4 -c 3:boot \
     -n 4:0:+20M -t 4:4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709 -c 4:root "$out" >/dev/null 2>&1 || return 1
   mkfs.vfat --offset=4096 -n EFI-SYSTEM "$out" 8192 >/dev/null 2>&1 || return 1
   populate_esp "$out@@$((2 * MIB))"
-  mkfs.ext4 -q -F -L boot -U "$BOOT_UUID" -d "$work/boot" -E offset=$((10 * MIB)) "$out" 16M >/dev/null 2>&1 || return 1
-  mkfs.ext4 -q -F -L root -U "$ROOT_UUID" -d "$work/root" -E offset=$((26 * MIB)) "$out" 20M >/dev/null 2>&1 || return 1
+  mkfs.ext4 -q -F -L boot -U "$BOOT_UUID" -d "$work/boot" -E offset=$((10 * MIB)) "$out" "$boot_mib"M >/dev/null 2>&1 || return 1
+  mkfs.ext4 -q -F -L root -U "$ROOT_UUID" -d "$work/root" -E offset=$(((10 + boot_mib) * MIB)) "$out" 20M >/dev/null 2>&1 || return 1
   rm -rf "$work"
 }
 
