@@ -48,7 +48,7 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
     router.post(`${prefix}/commands/`, wrap(async (req, res) => {
       // IPA parses the body first (a bad body is 400 even without a token). The
       // token comes first here: an unauthenticated client must not make the
-      // agent read, inflate and hold up to 64 MiB (issue 14).
+      // agent read, inflate and hold a body (COMMAND_BODY_LIMITS) at all.
       guard.checkPost(req);
       const body = parseCommandBody(await readBody(req, COMMAND_BODY_LIMITS));
       const result = await agent.executor.execute(body.name, body.params);

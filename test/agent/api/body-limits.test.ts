@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createApp, type ApiAgent } from '../../../agent/api/app.js';
+import { COMMAND_BODY_LIMITS } from '../../../agent/api/request-body.js';
 import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { call, listen, type Started } from '../../helpers/http.js';
@@ -48,11 +49,11 @@ describe('api/app: request body limits and the token check before the body', () 
     expect(reply.status).to.equal(401);
   });
 
-  it('refuses an authenticated body declared over 64 MiB with 413 at once, and closes the connection', async () => {
-    const reply = await rawExchange(port, [head(`?agent_token=${TOKEN}`, 64 * MIB + 1), '{'], { timeoutMs: 5000 });
+  it('refuses an authenticated body declared over the cap (80 MiB) with 413 at once, and closes the connection', async () => {
+    const reply = await rawExchange(port, [head(`?agent_token=${TOKEN}`, COMMAND_BODY_LIMITS.wireBytes + 1), '{'], { timeoutMs: 5000 });
 
     expect(reply.status).to.equal(413);
-    expect(reply.text).to.contain('413 Request Entity Too Large: The request body is larger than the limit of 67108864 bytes');
+    expect(reply.text).to.contain(`413 Request Entity Too Large: The request body is larger than the limit of ${COMMAND_BODY_LIMITS.wireBytes} bytes`);
     expect(reply.closedByServer).to.equal(true);
   });
 
