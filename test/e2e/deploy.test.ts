@@ -159,6 +159,13 @@ describe('e2e: install_coreos through a real Ironic custom-agent deploy', functi
     );
     expect(host.calls()).to.have.length(3);
     expect(agent.process.readLog()).to.match(/ INFO( \[[\w-]+\])? coreos-installer output .*"line":" {4}Input\/output error \(os error 5\)"/);
+    // Ironic wiped the token with the failed deploy: one heartbeat is refused, none follows while the agent looks the node up.
+    const refusal = 'Ironic rejected the agent token';
+    for (let waited = 0; waited < 30_000 && !agent.process.readLog().includes(refusal); waited += 500) await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 12_000));
+    const [, afterRefusal] = agent.process.readLog().split(refusal);
+    expect(afterRefusal, 'the token was refused').to.be.a('string');
+    expect(afterRefusal).not.to.contain('Heartbeat: announcing callback URL');
     expect(withoutDisk(await diskDigests(node.disks), chosen)).to.deep.equal(withoutDisk(before, chosen));
     expect(host.powerRequests()).to.deep.equal([]);
   });
