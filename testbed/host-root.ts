@@ -41,8 +41,8 @@ export interface HostRootOptions {
 export interface HostRoot {
   /** The root directory, usable as `--root-mount`. */
   readonly root: string;
-  /** Write the double's control file (`fail_times`, `fail_always`, `fail_message`, `fail_stage`). */
-  setControl(values: Record<string, string | number>): void;
+  /** Write the double's control file (`fail_times`, `fail_always`, `fail_message`, `fail_stage`; an array is a repeated key: `fail_cause`). */
+  setControl(values: Record<string, string | number | readonly string[]>): void;
   /** The double's recorded invocations (shell-quoted argv lines). */
   calls(): string[];
   /** Power requests the systemctl stand-in recorded (e.g. `poweroff --no-block`), oldest first. */
@@ -102,7 +102,8 @@ export async function createHostRoot(options: HostRootOptions): Promise<HostRoot
     root,
     setControl(values) {
       mkdirSync(runDir, { recursive: true });
-      writeFileSync(join(runDir, 'control'), Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join(''));
+      const lines = Object.entries(values).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => `${k}=${String(one)}\n`));
+      writeFileSync(join(runDir, 'control'), lines.join(''));
     },
     calls: () => readLines(join(runDir, 'calls')),
     powerRequests: () => readLines(join(root, 'run/systemctl-double/requests')),

@@ -1,8 +1,11 @@
 /**
  * The heartbeat loop: tells Ironic the agent is alive and where its API is.
- * Port of IPA agent.IronicPythonAgentHeartbeater, with one deliberate
- * deviation: `force()` heartbeats at once (IPA waits until 5 s have passed
- * since the previous heartbeat), because Ironic then moves on within a second.
+ * Port of IPA agent.IronicPythonAgentHeartbeater, with two deliberate
+ * deviations: `force()` heartbeats at once (IPA waits until 5 s have passed
+ * since the previous heartbeat), because Ironic then moves on within a second;
+ * and after Ironic refused the agent token no heartbeat goes out until the
+ * token-rejected handler has finished (IPA keeps heartbeating with the refused
+ * token every 5–10 s, forever).
  */
 import { HeartbeatConflictError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -31,9 +34,10 @@ export interface HeartbeaterOptions {
   logger: Logger;
   /**
    * Called when Ironic refuses the agent token (400 mentioning the agent
-   * token: Ironic power-cycled the node, or the token is wrong). The agent
-   * looks the node up again. Not awaited by the loop; not called again while
-   * a previous call is still running.
+   * token: Ironic wiped it, e.g. after a failed deploy or a power cycle, or the
+   * token is wrong). The agent looks the node up again. Runs detached from the
+   * loop (it may call stop()); the loop sends no heartbeat until it has
+   * settled, then carries on with the usual schedule.
    */
   onTokenRejected?: () => void | Promise<void>;
 }
@@ -100,6 +104,10 @@ export class Heartbeater {
     const { clock, logger } = this.options;
     while (!this.stopped) {
       try {
+        if (this.tokenHook !== null) {
+          await this.pauseFor(this.tokenHook);
+          continue;
+        }
         const dueInMs = this.nextAt - clock.now();
         if (dueInMs > 0 && !this.forced) {
           this.wake = new AbortController();
@@ -143,11 +151,18 @@ export class Heartbeater {
     logger.info('Sleeping before next heartbeat', { intervalSec: Math.round(intervalSec * 100) / 100 });
   }
 
+  /** Wait until `hook` settles, or until force()/stop() wakes the loop up. */
+  private async pauseFor(hook: Promise<void>): Promise<void> {
+    const wake = new AbortController();
+    this.wake = wake;
+    await Promise.race([hook, new Promise<void>((resolve) => wake.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+  }
+
   /** Run the hook once at a time, detached from the loop so it may call stop(). */
   private tokenRejected(): void {
     const hook = this.options.onTokenRejected;
     if (hook === undefined || this.tokenHook !== null) return;
-    this.options.logger.warn('Ironic rejected the agent token; asking the agent to look the node up again');
+    this.options.logger.warn('Ironic rejected the agent token; no heartbeats until the agent has looked the node up again');
     this.tokenHook = Promise.resolve()
       .then(hook)
       .catch((error: unknown) => {

@@ -45,7 +45,11 @@ export async function startIronicMode(core: AgentCore, clock: Clock): Promise<Ru
   const exited = new Promise<number>((resolve) => { fail = resolve; });
   const session = new IronicSession({
     client, state: core.state, executor: core.executor, logger: logger.child({ module: 'session' }), clock, random: Math.random,
-    store: { load: () => toPersisted(store.load()), save: (s) => store.update({ nodeUuid: s.nodeUuid, agentToken: s.token }) },
+    store: {
+      load: () => toPersisted(store.load()),
+      save: (s) => store.update({ nodeUuid: s.nodeUuid, agentToken: s.token }),
+      forgetToken: () => store.update({ agentToken: null }),
+    },
     macs: () => macsFromInventory(core), nodeUuid, presharedToken: config.agentToken,
     lookupTimeoutSec: config.lookupTimeout, lookupIntervalSec: config.lookupInterval,
     callbackUrl: url, verifyCa: () => tls.verifyCa, agentVersion: core.state.version,

@@ -1,7 +1,16 @@
 /**
  * The agent's relationship with Ironic for one ramdisk boot: lookup, the
- * token decision, heartbeating, and starting over when Ironic power-cycled
- * the node (token refused → new lookup, new token, empty command history).
+ * token decision, heartbeating, and starting over when Ironic wiped the token
+ * (token refused → new lookup, new token, empty command history).
+ *
+ * Ironic wipes the token when an operation ends without fast track, e.g. a
+ * failed deploy (openstack/ironic conductor/utils.py deploying_error_handler →
+ * wipe_deploy_internal_info → wipe_token_and_url), and then answers every
+ * heartbeat with 400 "Invalid or missing agent token received." (conductor
+ * manager.py heartbeat). IPA keeps heartbeating with that token; this agent
+ * never uses a refused token again: no heartbeats while it looks the node up
+ * (in "deploy failed" lookup answers 404 until lookup_timeout, then the process
+ * exits), and neither a later lookup nor a restart brings the token back.
  */
 import { LookupNodeError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -25,6 +34,8 @@ export interface PersistedSession {
 export interface SessionStore {
   load(): PersistedSession | null;
   save(session: PersistedSession): void;
+  /** Drop the persisted token (Ironic refused it), keeping the node UUID. */
+  forgetToken(): void;
 }
 
 /** Dependencies of {@link IronicSession}. */
@@ -59,6 +70,8 @@ export interface IronicSessionDeps {
 export class IronicSession {
   private readonly heartbeater: Heartbeater;
   private relooking: Promise<void> | null = null;
+  /** Tokens Ironic refused in this process; never sent again. */
+  private readonly refused = new Set<string>();
 
   constructor(private readonly deps: IronicSessionDeps) {
     this.heartbeater = new Heartbeater({
@@ -148,6 +161,10 @@ export class IronicSession {
     } else {
       token = deps.presharedToken;
     }
+    if (token !== null && this.refused.has(token)) {
+      deps.logger.error('Ironic refused this agent token earlier and issued no new one; retrying lookup', { nodeUuid });
+      return false;
+    }
     deps.state.applyLookup({ node: outcome.node, config: outcome.config });
     deps.state.heartbeatTimeout = outcome.heartbeatTimeoutSec;
     deps.state.setToken(token);
@@ -155,13 +172,21 @@ export class IronicSession {
     return true;
   }
 
-  /** Ironic refused the token: it power-cycled the node. Look up again (once at a time). */
+  /**
+   * Ironic refused the token: it wiped it (operation failed or ended, or it
+   * power-cycled the node). Look up again (once at a time; the heartbeater
+   * waits). When that fails for good, stop heartbeating before reporting it.
+   */
   private relookup(): Promise<void> {
     if (this.relooking !== null) return this.relooking;
-    this.deps.logger.warn('Ironic refused the agent token (the node was power-cycled by Ironic): looking the node up again');
+    const token = this.deps.state.currentToken();
+    if (token !== null) this.refused.add(token);
+    this.deps.store.forgetToken();
+    this.deps.logger.warn('Ironic refused the agent token (it ended the operation or power-cycled the node): looking the node up again');
     this.relooking = this.connect()
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         this.deps.logger.error('Lookup after a refused token failed', { error: error instanceof Error ? error.message : String(error) });
+        await this.heartbeater.stop();
         this.deps.onFatal(error);
       })
       .finally(() => { this.relooking = null; });

@@ -154,18 +154,26 @@ describe('e2e: install_coreos through a real Ironic custom-agent deploy', functi
     expect(host.powerRequests()).to.deep.equal(['poweroff --no-block']);
   });
 
-  it('ends deploy failed with the installer\'s last line in last_error when the installer always fails', async () => {
+  it('ends deploy failed with the installer\'s cause chain in last_error when the installer always fails', async () => {
     const chosen = diskOf(0);
-    host.setControl({ fail_always: 1, fail_message: `writing to ${chosen}: Input/output error (os error 5)` });
+    host.setControl({ fail_always: 1, fail_message: 'decoding and writing image', fail_cause: ['Input/output error (os error 5)'] });
     const before = await diskDigests(node.disks);
 
     const { node: final, agent } = await deploy(jsonConfigDrive(USER_IGNITION), { size: 5 }, 'deploy failed');
 
     expect(final.last_error).to.equal(
-      `Deploy step deploy.install_coreos failed on node ${uuid}. coreos-installer failed with code 1: Error: install failed`,
+      `Deploy step deploy.install_coreos failed on node ${uuid}. coreos-installer failed with code 1 (attempt 3 of 3): ` +
+        'install failed: decoding and writing image: Input/output error (os error 5)',
     );
     expect(host.calls()).to.have.length(3);
-    expect(agent.process.readLog()).to.contain(`Error: writing to ${chosen}: Input/output error (os error 5)`);
+    expect(agent.process.readLog()).to.match(/ INFO( \[[\w-]+\])? coreos-installer output .*"line":" {4}Input\/output error \(os error 5\)"/);
+    // Ironic wiped the token with the failed deploy: one heartbeat is refused, none follows while the agent looks the node up.
+    const refusal = 'Ironic rejected the agent token';
+    for (let waited = 0; waited < 30_000 && !agent.process.readLog().includes(refusal); waited += 500) await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 12_000));
+    const [, afterRefusal] = agent.process.readLog().split(refusal);
+    expect(afterRefusal, 'the token was refused').to.be.a('string');
+    expect(afterRefusal).not.to.contain('Heartbeat: announcing callback URL');
     expect(withoutDisk(await diskDigests(node.disks), chosen)).to.deep.equal(withoutDisk(before, chosen));
     expect(host.powerRequests()).to.deep.equal([]);
   });

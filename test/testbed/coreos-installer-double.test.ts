@@ -191,6 +191,20 @@ describe('testbed/coreos-installer-double (real loop disk, host root)', function
     expect(host.calls().filter((c) => c.startsWith('install '))).to.have.length(3);
   });
 
+  it('injected failure with a cause chain: anyhow\'s report with "Caused by:", the cleanup, then "install failed"', async () => {
+    host.setControl({ fail_always: 1, fail_message: 'decoding and writing image', fail_cause: ['Input/output error (os error 5)'] });
+
+    const single = await install('--preserve-on-error', '--offline', disk.device);
+    host.setControl({ fail_always: 1, fail_message: 'writing Ignition configuration', fail_cause: ['opening destination Ignition config /x/config.ign', 'File exists (os error 17)'] });
+    const numbered = await runner.run(['chroot', host.root, 'coreos-installer', 'install', '--preserve-on-error', '--offline', disk.device], { okExitCodes: [1] });
+
+    expect(single.code).to.equal(1);
+    expect(single.lines.slice(-5)).to.deep.equal([
+      'Error: decoding and writing image', 'Caused by:', '    Input/output error (os error 5)', 'Preserving partition table as requested', 'Error: install failed',
+    ]);
+    expect(numbered.stderr).to.match(/\n\nError: writing Ignition configuration\n\nCaused by:\n {4}0: opening destination Ignition config \/x\/config\.ign\n {4}1: File exists \(os error 17\)\n\nPreserving partition table as requested\nError: install failed\n$/);
+  });
+
   it('injected early failure: the given message is the last line, nothing is written', async () => {
     await runner.run(['sgdisk', '--zap-all', disk.device]);
     host.setControl({ fail_always: 1, fail_stage: 'early', fail_message: 'cannot open /dev/sda: Device or resource busy' });

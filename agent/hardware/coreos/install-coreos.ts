@@ -61,7 +61,7 @@ export interface CoreOSDeps {
   diskIdentity?: (device: BlockDevice) => Promise<DiskIdentity>;
   /** Sleep between UEFI attempts. Default: setTimeout. */
   sleep?: (ms: number) => Promise<void>;
-  /** Clock for the stamp. Default: now. */
+  /** Clock for the stamp and for thinning out installer progress in the log. Default: now. */
   now?: () => Date;
 }
 
@@ -152,6 +152,7 @@ async function stampAndInstall(context: StepContext, deps: CoreOSDeps, fs: CoreO
       argv,
       rootMount: config.rootMount,
       progress: (p) => context.progress({ step: 'install_coreos', ...p }),
+      now: () => (deps.now?.() ?? new Date()).getTime(),
     });
   } finally {
     if (bytes !== null) await fs.remove(ignitionFile).catch((e: unknown) => logger.warn('Could not remove the Ignition file', { file: ignitionFile, error: String(e) }));

@@ -13,6 +13,8 @@ import { createPollExtension } from '../../../agent/extensions/poll/index.js';
 import { createStandbyExtension } from '../../../agent/extensions/standby/index.js';
 import { createSystemExtension } from '../../../agent/extensions/system/index.js';
 import { InvalidCommandError, InvalidCommandParamsError } from '../../../agent/errors.js';
+import { runInstaller } from '../../../agent/hardware/coreos/run-installer.js';
+import { createLogger, MemoryTransport } from '../../../agent/logger.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { fakeManager } from '../../helpers/fake-managers.js';
 import { createTestLogger } from '../../helpers/logger.js';
@@ -110,6 +112,29 @@ describe('built-in extensions', () => {
     expect(agentLog).to.equal('agent started, token ******\n');
     expect(efi).to.match(/^command failed: efibootmgr -v: EFI variables are not supported/);
     expect(runner.calls).to.deep.include(['chroot', '/mnt/coreos', 'journalctl', '--no-pager', '-b', '-n', '10000']);
+  });
+
+  it('log.collect_system_logs: the agent log at the default level holds coreos-installer\'s error report', async () => {
+    const agentLog = new MemoryTransport({ max: 5000 });
+    const infoLogger = createLogger({ transports: [agentLog] });
+    const installer = new FakeRunner().expect({
+      match: () => true, exitCode: 1, repeat: true,
+      lines: ['Error: decoding and writing image', '', 'Caused by:', '    No space left on device (os error 28)', '', 'Resetting partition table', 'Error: install failed'],
+    });
+    await runInstaller({ runner: installer, logger: infoLogger, argv: ['chroot', '/mnt/coreos', 'coreos-installer', 'install', '/dev/sda'], rootMount: '/mnt/coreos', attempts: 1 })
+      .catch(() => undefined);
+    const executor = new CommandExecutor({ extensions: [createLogExtension({
+      runner: new LogRunner(), dispatcher: await dispatcher(), logger, rootMount: '/mnt/coreos', agentLog: () => agentLog.text(), secrets: () => [],
+    })], logger });
+
+    const result = await executor.execute('log.collect_system_logs', {});
+
+    const archive = join(dir, 'logs.tar.gz');
+    writeFileSync(archive, Buffer.from((result.toJSON().command_result as { system_logs: string }).system_logs, 'base64'));
+    const text = execFileSync('tar', ['-xzOf', archive, './ironic-coreos-agent.log'], { encoding: 'utf8' });
+    for (const line of ['Error: decoding and writing image', 'Caused by:', '    No space left on device (os error 28)', 'Error: install failed']) {
+      expect(text).to.contain(JSON.stringify(line));
+    }
   });
 
   it('system.lockdown answers, then locks down', async () => {

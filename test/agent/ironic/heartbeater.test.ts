@@ -8,6 +8,17 @@ import { createTestLogger } from '../../helpers/logger.js';
 
 const START = 1_000_000;
 
+/** Let real I/O (the fake Ironic) and pending promises run. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** Wait (real time, bounded) until `done()` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (!done()) throw new Error('condition not reached');
+}
+
 describe('ironic/heartbeater Heartbeater', () => {
   let ironic: FakeIronic;
   let log: ReturnType<typeof createTestLogger>;
@@ -169,7 +180,7 @@ describe('ironic/heartbeater Heartbeater', () => {
     expect(beats()).to.equal(3);
   });
 
-  it('calls onTokenRejected on "Invalid or missing agent token", once at a time', async () => {
+  it('calls onTokenRejected on "Invalid or missing agent token" and sends no heartbeat until it has finished', async () => {
     answer({ status: 400, body: ironicError(FAULTS.invalidToken) });
     let calls = 0;
     let release: () => void = () => undefined;
@@ -181,18 +192,35 @@ describe('ironic/heartbeater Heartbeater', () => {
     });
 
     hb.start();
-    clock.advance(await clock.nextSleep());
-    await clock.nextSleep();
-    expect(beats()).to.equal(2);
-    expect(calls).to.equal(1);
+    await until(() => calls === 1);
+    clock.advance(600_000);
+    hb.force();
+    await settle();
+
+    expect(beats()).to.equal(1);
+    expect(clock.pending).to.equal(0);
 
     release();
-    await new Promise((resolve) => setImmediate(resolve));
-    clock.advance(10_000);
-    await clock.nextSleep();
+    await until(() => calls === 2);
 
-    expect(beats()).to.equal(3);
-    expect(calls).to.equal(2);
+    expect(beats()).to.equal(2);
+  });
+
+  it('stop() while onTokenRejected runs ends the loop at once; nothing is sent afterwards', async () => {
+    answer({ status: 400, body: ironicError(FAULTS.invalidToken) });
+    let release: () => void = () => undefined;
+    const hb = create({ onTokenRejected: () => new Promise<void>((resolve) => { release = resolve; }) });
+    hb.start();
+    await until(() => beats() === 1);
+    await settle();
+
+    await hb.stop();
+    release();
+    clock.advance(600_000);
+    await settle();
+
+    expect(beats()).to.equal(1);
+    expect(clock.pending).to.equal(0);
   });
 
   it('also treats "Agent token is required" as a token rejection, but not other 400s', async () => {

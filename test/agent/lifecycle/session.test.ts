@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { AgentState } from '../../../agent/agent.js';
 import { CommandExecutor } from '../../../agent/commands/executor.js';
 import type { Extension } from '../../../agent/commands/types.js';
-import { LookupNodeError } from '../../../agent/errors.js';
-import type { LookupResult } from '../../../agent/ironic/client.js';
+import { HeartbeatError, LookupNodeError } from '../../../agent/errors.js';
+import type { HeartbeatRequest, LookupResult } from '../../../agent/ironic/client.js';
+import { IronicResponseError } from '../../../agent/ironic/response.js';
 import { IronicSession, type PersistedSession, type SessionStore } from '../../../agent/lifecycle/session.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { createTestLogger } from '../../helpers/logger.js';
@@ -21,6 +22,7 @@ class MemoryStore implements SessionStore {
   constructor(initial: PersistedSession | null = null) { this.saved = initial; }
   load(): PersistedSession | null { return this.saved; }
   save(session: PersistedSession): void { this.saved = session; }
+  forgetToken(): void { this.saved = null; }
 }
 
 describe('lifecycle/session', () => {
@@ -130,5 +132,82 @@ describe('lifecycle/session after a process restart', () => {
     expect(executor.list()).to.have.length(0);
     expect(newTokens).to.equal(1);
     expect(state.currentToken()).to.equal(TOKEN_B);
+  });
+});
+
+describe('lifecycle/session when Ironic refuses the agent token', () => {
+  const NOT_FOUND: LookupResult = { kind: 'notFound', message: 'Resource could not be found.' };
+
+  /** A session whose Ironic refuses TOKEN_A in heartbeats (wiped), with a non-automatic clock. */
+  function setup(answers: LookupResult[], options: { store?: MemoryStore; preshared?: string } = {}) {
+    const { logger, memory } = createTestLogger();
+    const clock = new FakeClock();
+    const sent: (string | null)[] = [];
+    const fatal: unknown[] = [];
+    const store = options.store ?? new MemoryStore();
+    const client = {
+      apiUrls: ['http://ironic:6385'],
+      lookup: async () => answers.shift() ?? NOT_FOUND,
+      heartbeat: async (request: HeartbeatRequest) => {
+        sent.push(request.token);
+        if (request.token === TOKEN_A) {
+          throw new HeartbeatError('Error 400: Invalid or missing agent token received.', { cause: new IronicResponseError(400, 'Invalid or missing agent token received.') });
+        }
+      },
+    };
+    const session = new IronicSession({
+      client, state: new AgentState('0.1.0', logger), executor: new CommandExecutor({ extensions: [], logger }), store, logger, clock, random: () => 0.5,
+      macs: async () => ['52:54:00:7e:51:0a'], presharedToken: options.preshared ?? null, lookupTimeoutSec: 60, lookupIntervalSec: 1,
+      callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0', onFatal: (error) => { fatal.push(error); },
+    });
+    /** Let `seconds` of fake time pass, one second at a time. */
+    const pass = async (seconds: number): Promise<void> => {
+      for (let i = 0; i < seconds; i++) {
+        clock.advance(1000);
+        for (let j = 0; j < 10; j++) await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    return { session, clock, sent, fatal, store, pass, memory };
+  }
+
+  it('deploy failed (token wiped, lookup 404): one heartbeat with the refused token, none while looking up, none after giving up', async () => {
+    const { session, clock, sent, fatal, store, pass, memory } = setup([found(TOKEN_A)]);
+    await session.connect();
+
+    session.start();
+    await pass(120);
+
+    expect(sent).to.deep.equal([TOKEN_A]);
+    expect(fatal).to.have.length(1);
+    expect(fatal[0]).to.be.instanceOf(LookupNodeError);
+    expect(clock.pending).to.equal(0);
+    expect(store.saved).to.equal(null);
+    expect(memory.text()).not.to.contain(TOKEN_A);
+  });
+
+  it('a new operation (new token from lookup): heartbeats resume with the new token only', async () => {
+    const { session, sent, fatal, pass } = setup([found(TOKEN_A), NOT_FOUND, found(TOKEN_B)]);
+    await session.connect();
+
+    session.start();
+    await pass(120);
+    await session.stop();
+
+    expect(sent[0]).to.equal(TOKEN_A);
+    expect(sent.slice(1)).to.have.length.above(0);
+    expect(sent.slice(1).every((t) => t === TOKEN_B)).to.equal(true);
+    expect(fatal).to.deep.equal([]);
+  });
+
+  it('never takes the refused token back when lookup answers ****** (a pre-shared token Ironic wiped)', async () => {
+    const { session, sent, fatal, pass } = setup(Array.from({ length: 100 }, () => found('******')), { preshared: TOKEN_A });
+    await session.connect();
+
+    session.start();
+    await pass(120);
+
+    expect(sent).to.deep.equal([TOKEN_A]);
+    expect(fatal).to.have.length(1);
+    expect((fatal[0] as LookupNodeError).details).to.contain('already handed out the agent token');
   });
 });

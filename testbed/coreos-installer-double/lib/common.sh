@@ -68,6 +68,23 @@ control() {
   printf '%s' "$default"
 }
 
+# Every value of a repeatable KEY in the control file, one per line, in order.
+control_all() {
+  local key=$1 line
+  [ -r "$DOUBLE_RUN_DIR/control" ] || return 0
+  while IFS= read -r line; do
+    case "$line" in "$key="*) printf '%s\n' "${line#*=}" ;; esac
+  done <"$DOUBLE_RUN_DIR/control"
+}
+
+# Report the injected failure through "$1" (die or fail_write): fail_message
+# and its fail_cause chain.
+injected_failure() {
+  local causes=()
+  mapfile -t causes < <(control_all fail_cause)
+  "$1" "$(control fail_message 'injected failure (coreos-installer test double)')" "${causes[@]}"
+}
+
 # Record this invocation (one shell-quoted argv per line) for tests.
 log_call() {
   mkdir -p "$DOUBLE_RUN_DIR" 2>/dev/null || return 0

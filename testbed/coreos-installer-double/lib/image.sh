@@ -113,7 +113,7 @@ write_image() {
     done_bytes=$((offset < size ? offset : size))
     printf 'Read disk %s/%s (%d%%)\n' "$(format_bytes "$done_bytes")" "$size_text" $((100 * done_bytes / size)) >&2
     if [ "$INJECTED_FAILURE" = 1 ] && [ $((2 * done_bytes)) -ge "$size" ]; then
-      fail_write "$(control fail_message 'injected failure (coreos-installer test double)')"
+      injected_failure fail_write
     fi
   done
   verify_signature "$size"

@@ -106,7 +106,7 @@ describe('hardware/coreos/install-coreos', () => {
 
     const error = await installCoreos(context(node({ user_data: USER_IGNITION })), deps).catch((e: unknown) => e);
 
-    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1: Error: install failed');
+    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1 (attempt 3 of 3): install failed');
     expect(runner.calls).to.have.length(3);
     expect(existsSync(ignFile())).to.equal(false);
     expect(JSON.parse(readFileSync(stampFile(), 'utf8'))).to.include({ state: 'started' });
@@ -234,7 +234,7 @@ describe('hardware/coreos/install-coreos', () => {
     const error = await installCoreos(context(node({ user_data: USER_IGNITION }, { instance_info: { configdrive: { user_data: USER_IGNITION }, image_source: url } })), deps)
       .catch((e: unknown) => e);
 
-    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1: Error: fetching https://swift.example/v1/AUTH_a/c/fcos.raw.xz?*** 401');
+    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1 (attempt 3 of 3): fetching https://swift.example/v1/AUTH_a/c/fcos.raw.xz?*** 401');
     const running = memory.entries.find((e) => e['message'] === 'Running coreos-installer');
     expect(running?.['argv']).to.include('https://swift.example/v1/AUTH_a/c/fcos.raw.xz?***');
     expect(memory.text()).not.to.contain('5ecre7');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DeploymentError } from '../../../../agent/errors.js';
 import { parseProgress, runInstaller, type InstallerProgress } from '../../../../agent/hardware/coreos/run-installer.js';
+import { createLogger, MemoryTransport } from '../../../../agent/logger.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
@@ -12,7 +13,12 @@ const SUCCESS_LINES = [
   'Writing Ignition config',
   'Install complete.',
 ];
-const FAILURE_LINES = ['Installing Fedora CoreOS 40 x86_64 (512-byte sectors)', '', 'Error: writing image: No space left on device', '', 'Resetting partition table', 'Error: install failed', ''];
+/** A failed disk write as coreos-installer prints it (src/install.rs): the report with its cause, the cleanup, then "install failed". */
+const FAILURE_LINES = [
+  'Installing Fedora CoreOS 40 x86_64 (512-byte sectors)', 'Read disk 1.2 GiB/3.4 GiB (35%)', '', 'Error: decoding and writing image', '', 'Caused by:',
+  '    No space left on device (os error 28)', '', 'Resetting partition table', 'Error: install failed', '',
+];
+const FAILURE_MESSAGE = 'install failed: decoding and writing image: No space left on device (os error 28)';
 
 describe('hardware/coreos/run-installer', () => {
   describe('parseProgress', () => {
@@ -28,14 +34,16 @@ describe('hardware/coreos/run-installer', () => {
     for (const [line, expected] of table) it(JSON.stringify(line), () => expect(parseProgress(line)).to.deep.equal(expected));
   });
 
-  it('streams every line to the debug log and reports progress', async () => {
+  it('streams every line to the info log and reports progress', async () => {
     const { logger, memory } = createTestLogger();
     const runner = new FakeRunner().expect({ match: ARGV, lines: SUCCESS_LINES });
     const progress: InstallerProgress[] = [];
 
     await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos', progress: (p) => progress.push(p) });
 
-    expect(memory.entries.filter((e) => e['message'] === 'coreos-installer output').map((e) => e['line'])).to.deep.equal(SUCCESS_LINES);
+    const output = memory.entries.filter((e) => e['message'] === 'coreos-installer output');
+    expect(output.map((e) => e['line'])).to.deep.equal(SUCCESS_LINES);
+    expect(output.map((e) => e['level'])).to.deep.equal(SUCCESS_LINES.map(() => 'info'));
     expect(progress.map((p) => [p.phase, p.percent])).to.deep.equal([['source', null], ['write', 35], ['write', 100], ['ignition', null], ['complete', 100]]);
   });
 
@@ -53,7 +61,7 @@ describe('hardware/coreos/run-installer', () => {
     expect(memory.entries.filter((e) => e['message'] === 'coreos-installer attempt failed').map((e) => e['attempt'])).to.deep.equal([1, 2]);
   });
 
-  it('gives up after 3 attempts with the installer\'s last non-empty line', async () => {
+  it('gives up after 3 attempts with the installer\'s error and its cause chain, not just "install failed"', async () => {
     const { logger } = createTestLogger();
     const runner = new FakeRunner().expect({ match: ARGV, exitCode: 1, lines: FAILURE_LINES, repeat: true });
 
@@ -61,7 +69,18 @@ describe('hardware/coreos/run-installer', () => {
 
     expect(runner.calls).to.have.length(3);
     expect(error).to.be.instanceOf(DeploymentError);
-    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1: Error: install failed');
+    expect((error as DeploymentError).details).to.equal(`coreos-installer failed with code 1 (attempt 3 of 3): ${FAILURE_MESSAGE}`);
+  });
+
+  it('logs the installer\'s error report at info level, so a default agent log (and the log tarball) has it', async () => {
+    const memory = new MemoryTransport();
+    const logger = createLogger({ transports: [memory] });
+    const runner = new FakeRunner().expect({ match: ARGV, exitCode: 1, lines: FAILURE_LINES, repeat: true });
+
+    await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos', attempts: 1 }).catch(() => undefined);
+
+    const logged = memory.entries.filter((e) => e['message'] === 'coreos-installer output').map((e) => e['line']);
+    expect(logged).to.deep.equal(FAILURE_LINES.filter((l) => l !== ''));
   });
 
   it('reports the last error, not the most frequent one', async () => {
@@ -74,7 +93,7 @@ describe('hardware/coreos/run-installer', () => {
 
     const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
 
-    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 2: error: B');
+    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 2 (attempt 3 of 3): B');
   });
 
   it('uses stderr when nothing was streamed', async () => {
@@ -84,7 +103,7 @@ describe('hardware/coreos/run-installer', () => {
     const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos', attempts: 1 }).catch((e: unknown) => e);
 
     expect(runner.calls).to.have.length(1);
-    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1: Error: cannot perform offline install; metadata missing');
+    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1 (attempt 1 of 1): cannot perform offline install; metadata missing');
   });
 
   it('does not retry when coreos-installer is missing in the root (chroot exit 127)', async () => {
@@ -131,7 +150,7 @@ describe('hardware/coreos/run-installer', () => {
 
       const error = await runInstaller({ runner, logger, argv: URL_ARGV, rootMount: '/mnt/coreos', progress: (p) => progress.push(p) }).catch((e: unknown) => e);
 
-      expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1: Error: downloading https://swift/x?*** 401');
+      expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1 (attempt 3 of 3): downloading https://swift/x?*** 401');
       expect(progress[0]?.line).to.equal('Downloading image from https://swift/v1/AUTH_a/c/fcos.raw.xz?***');
       expect(JSON.stringify(progress)).not.to.contain('5ecre7');
       expect(memory.text()).not.to.contain('5ecre7');
