@@ -109,6 +109,21 @@ async function skipReason(deps: EraseDeps, target: EraseTarget): Promise<string 
   return null;
 }
 
+/**
+ * The devices the guard must pass before `targets` are written: every target,
+ * and the disk of every partition target even when the disk itself is not
+ * erased (skipped as a RAID member, say). A partition's own sectors do not
+ * show the disk's table, and an entry the kernel never registered may overlap it.
+ */
+export function guardedDevices(disks: readonly BlockDevice[], targets: readonly EraseTarget[]): string[] {
+  const names = new Set(targets.map((target) => target.name));
+  for (const target of targets.filter((t) => t.isPartition)) {
+    const parent = disks.find((disk) => (disk.partitions ?? []).some((part) => part.name === target.name));
+    if (parent !== undefined) names.add(parent.name);
+  }
+  return [...names];
+}
+
 function fsOf(deps: EraseDeps): FsReader {
   return deps.fs ?? new NodeFsReader();
 }

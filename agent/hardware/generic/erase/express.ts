@@ -7,7 +7,7 @@ import { BlockDeviceEraseError } from '../../../errors.js';
 import type { BlockDevice, Node } from '../../types.js';
 import type { BusyWaitOptions } from './busy.js';
 import type { EraseDeps, SafetyCheck } from './deps.js';
-import { errorText, listErasableDevices, type EraseTarget } from './device-checks.js';
+import { errorText, guardedDevices, listErasableDevices, type EraseTarget } from './device-checks.js';
 import { readEraseFlags } from './flags.js';
 import { describeFailures, destroyDiskMetadata } from './metadata.js';
 import { isNvme, nvmeErase } from './nvme.js';
@@ -36,7 +36,7 @@ export async function eraseDevicesExpress(options: EraseExpressOptions): Promise
     options.logger.debug('No erasable devices have been found');
     return;
   }
-  for (const target of targets) await options.guard(options.node, target.name);
+  for (const name of guardedDevices(options.devices, targets)) await options.guard(options.node, name);
   const failures = new Map<string, string>();
   const disks = targets.filter((t) => !t.isPartition).map((t) => t.name);
   for (const target of targets) {

@@ -9,7 +9,7 @@ import { BlockDeviceEraseError, CommandExecutionError } from '../../../errors.js
 import type { BlockDevice, Node } from '../../types.js';
 import { waitUntilNotBusy, type BusyWaitOptions } from './busy.js';
 import { C_LOCALE, type EraseDeps, type SafetyCheck } from './deps.js';
-import { errorText, listErasableDevices } from './device-checks.js';
+import { errorText, guardedDevices, listErasableDevices } from './device-checks.js';
 import { gptZeroCommands, planGptZero, type GptZeroPlan } from './gpt-zero.js';
 
 /** Arguments of {@link eraseDevicesMetadata}. */
@@ -35,7 +35,7 @@ export interface EraseMetadataOptions extends EraseDeps {
  */
 export async function eraseDevicesMetadata(options: EraseMetadataOptions): Promise<void> {
   const targets = await listErasableDevices(options, options.devices);
-  for (const target of targets) await options.guard(options.node, target.name);
+  for (const name of guardedDevices(options.devices, targets)) await options.guard(options.node, name);
   const failures = new Map<string, unknown>();
   for (const target of targets) {
     try {

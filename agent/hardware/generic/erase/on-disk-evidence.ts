@@ -39,10 +39,10 @@ export async function readGeometry(runner: Runner, device: string): Promise<Disk
 
 /**
  * Evidence for every partition the disk's own tables describe.
- * @throws BlockDeviceError when the disk cannot be read (fails closed)
+ * @param geometry from {@link readGeometry}, read (and the cache dropped) just before
+ * @throws BlockDeviceError when the disk cannot be read or a table cannot be decoded (fails closed)
  */
-export async function onDiskEvidence(runner: Runner, reader: DiskReader, device: string): Promise<DeviceEvidence[]> {
-  const geometry = await readGeometry(runner, device);
+export async function onDiskEvidence(runner: Runner, reader: DiskReader, device: string, geometry: DiskGeometry): Promise<DeviceEvidence[]> {
   let entries: OnDiskPartition[];
   try {
     entries = await readOnDiskPartitions(reader, device, geometry);

@@ -13,8 +13,10 @@ import {
   parseGptEntries,
   parseGptHeader,
   parseMbrSector,
+  PROTECTIVE_MBR_TYPE,
   validEntrySize,
   type GptHeader,
+  type MbrSlot,
 } from './partition-table.js';
 
 /** Reads raw bytes of a block device. The seam the guard reads disks through. */
@@ -27,14 +29,19 @@ export interface DiskReader {
   read(device: string, offset: number, length: number): Promise<Buffer>;
 }
 
-/** {@link DiskReader} over `node:fs` (opened read-only, closed after each read). */
+/** {@link DiskReader} over `node:fs` (opened read-only, closed after each read; reads until `length` or the end). */
 export class NodeDiskReader implements DiskReader {
   async read(device: string, offset: number, length: number): Promise<Buffer> {
     const handle = await open(device, 'r');
     try {
       const buffer = Buffer.alloc(length);
-      const { bytesRead } = await handle.read(buffer, 0, length, offset);
-      return buffer.subarray(0, bytesRead);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return buffer.subarray(0, filled);
     } finally {
       await handle.close();
     }
@@ -73,9 +80,15 @@ export const MAX_LOGICAL_PARTITIONS = 256;
 /** Entry-array bytes read at most per GPT header (the usual array is 16 KiB). */
 export const MAX_GPT_ENTRY_BYTES = 4 * 1024 * 1024;
 
-/** All partitions described by the MBR, EBR chain and both GPT copies, deduplicated. */
+/**
+ * All partitions described by the MBR, EBR chain and both GPT copies, deduplicated.
+ * @throws Error on a short read inside the disk, or a GPT header whose entry
+ *   array cannot be read as the UEFI layout says (the guard then fails closed)
+ */
 export async function readOnDiskPartitions(reader: DiskReader, device: string, geometry: DiskGeometry): Promise<OnDiskPartition[]> {
-  const found = [...(await readMbr(reader, device, geometry)), ...(await readGpts(reader, device, geometry))];
+  const read = exactReader(reader, device, geometry);
+  const slots = parseMbrSector(await read(0, 512)) ?? [];
+  const found = [...(await readMbr(read, geometry, slots)), ...(await readGpts(read, geometry, slots))];
   const seen = new Set<string>();
   return found.filter((p) => {
     const key = [p.type, p.uniqueGuid, p.name, p.offset, p.size].join('|');
@@ -85,14 +98,32 @@ export async function readOnDiskPartitions(reader: DiskReader, device: string, g
   });
 }
 
-async function readMbr(reader: DiskReader, device: string, geometry: DiskGeometry): Promise<OnDiskPartition[]> {
-  const ss = geometry.sectorSize;
-  const slots = parseMbrSector(await reader.read(device, 0, 512));
-  if (slots === null) return [];
+/** Reads `length` bytes at `offset`, fewer only past the end of the disk. */
+type ExactRead = (offset: number, length: number) => Promise<Buffer>;
+
+/** A read that fails instead of returning less than the disk holds (a short read must not hide an entry). */
+function exactReader(reader: DiskReader, device: string, geometry: DiskGeometry): ExactRead {
+  return async (offset, length) => {
+    const bytes = await reader.read(device, offset, length);
+    const expected = Math.max(0, Math.min(length, geometry.sizeBytes - offset));
+    if (bytes.length < expected) throw new Error(`short read of ${device}: ${bytes.length} of ${expected} bytes at offset ${offset}`);
+    return bytes;
+  };
+}
+
+/** Sector sizes a table may have been written with: the disk's own, and 512 and 4096 bytes. */
+function sectorSizes(geometry: DiskGeometry): number[] {
+  return [...new Set([geometry.sectorSize, 512, 4096])];
+}
+
+/** MBR slots (and EBR chains) in every plausible sector unit; the type byte does not depend on it. */
+async function readMbr(read: ExactRead, geometry: DiskGeometry, slots: readonly MbrSlot[]): Promise<OnDiskPartition[]> {
   const out: OnDiskPartition[] = [];
-  for (const slot of slots) {
-    out.push(mbrPartition('mbr', slot.slot + 1, slot.type, slot.startLba * ss, slot.sectors * ss));
-    if (EXTENDED_MBR_TYPES.has(slot.type)) out.push(...(await readEbrChain(reader, device, ss, slot.startLba)));
+  for (const ss of sectorSizes(geometry)) {
+    for (const slot of slots) {
+      out.push(mbrPartition('mbr', slot.slot + 1, slot.type, slot.startLba * ss, slot.sectors * ss));
+      if (EXTENDED_MBR_TYPES.has(slot.type)) out.push(...(await readEbrChain(read, geometry, ss, slot.startLba)));
+    }
   }
   return out;
 }
@@ -101,13 +132,13 @@ async function readMbr(reader: DiskReader, device: string, geometry: DiskGeometr
  * Logical partitions: each EBR holds one logical partition (start relative to
  * that EBR) and a link to the next EBR (start relative to the extended partition).
  */
-async function readEbrChain(reader: DiskReader, device: string, ss: number, extendedLba: number): Promise<OnDiskPartition[]> {
+async function readEbrChain(read: ExactRead, geometry: DiskGeometry, ss: number, extendedLba: number): Promise<OnDiskPartition[]> {
   const out: OnDiskPartition[] = [];
   const visited = new Set<number>();
   let ebrLba = extendedLba;
-  for (let hop = 0; hop < MAX_LOGICAL_PARTITIONS && !visited.has(ebrLba); hop += 1) {
+  for (let hop = 0; hop < MAX_LOGICAL_PARTITIONS && !visited.has(ebrLba) && ebrLba * ss < geometry.sizeBytes; hop += 1) {
     visited.add(ebrLba);
-    const slots = parseMbrSector(await reader.read(device, ebrLba * ss, 512));
+    const slots = parseMbrSector(await read(ebrLba * ss, 512));
     if (slots === null) break;
     for (const slot of slots.filter((s) => !EXTENDED_MBR_TYPES.has(s.type))) {
       out.push(mbrPartition('ebr', 5 + hop, slot.type, (ebrLba + slot.startLba) * ss, slot.sectors * ss));
@@ -123,33 +154,40 @@ function mbrPartition(source: TableSource, number: number, type: string, offset:
   return { source, number, type, uniqueGuid: null, name: null, offset, size };
 }
 
-async function readGpts(reader: DiskReader, device: string, geometry: DiskGeometry): Promise<OnDiskPartition[]> {
+/**
+ * Both GPT copies per sector size. The backup is looked for at the last LBA,
+ * where the primary says it is, and where the protective MBR entry (0xee)
+ * says the disk ended when it was partitioned: a SAN disk grown since keeps
+ * its backup GPT at the old end.
+ */
+async function readGpts(read: ExactRead, geometry: DiskGeometry, slots: readonly MbrSlot[]): Promise<OnDiskPartition[]> {
   const out: OnDiskPartition[] = [];
-  for (const ss of new Set([geometry.sectorSize, 512, 4096])) {
-    const primary = await readHeader(reader, device, ss);
-    if (primary !== null) out.push(...(await readEntries(reader, device, geometry, ss, primary, 'gpt-primary')));
+  for (const ss of sectorSizes(geometry)) {
+    const primary = await readHeader(read, geometry, ss, 1);
+    if (primary !== null) out.push(...(await readEntries(read, geometry, ss, primary, 'gpt-primary')));
     const backupLbas = new Set([Math.floor(geometry.sizeBytes / ss) - 1]);
-    if (primary !== null && primary.alternateLba > 1) backupLbas.add(primary.alternateLba);
+    if (primary !== null) backupLbas.add(primary.alternateLba);
+    for (const slot of slots) if (slot.type === PROTECTIVE_MBR_TYPE && slot.sectors > 0) backupLbas.add(slot.startLba + slot.sectors - 1);
     for (const lba of backupLbas) {
-      if (lba <= 1 || lba * ss >= geometry.sizeBytes) continue;
-      const backup = await readHeader(reader, device, ss, lba);
-      if (backup !== null) out.push(...(await readEntries(reader, device, geometry, ss, backup, 'gpt-backup')));
+      const backup = await readHeader(read, geometry, ss, lba);
+      if (backup !== null) out.push(...(await readEntries(read, geometry, ss, backup, 'gpt-backup')));
     }
   }
   return out;
 }
 
-async function readHeader(reader: DiskReader, device: string, ss: number, lba = 1): Promise<GptHeader | null> {
-  return parseGptHeader(await reader.read(device, lba * ss, 512));
+async function readHeader(read: ExactRead, geometry: DiskGeometry, ss: number, lba: number): Promise<GptHeader | null> {
+  if (lba < 1 || (lba + 1) * ss > geometry.sizeBytes) return null;
+  return parseGptHeader(await read(lba * ss, 512));
 }
 
-async function readEntries(
-  reader: DiskReader, device: string, geometry: DiskGeometry, ss: number, header: GptHeader, source: TableSource,
-): Promise<OnDiskPartition[]> {
+async function readEntries(read: ExactRead, geometry: DiskGeometry, ss: number, header: GptHeader, source: TableSource): Promise<OnDiskPartition[]> {
+  const where = `GPT header at LBA ${header.myLba} (${ss}-byte sectors)`;
+  if (!validEntrySize(header.entrySize)) throw new Error(`${where} gives an entry size of ${header.entrySize} bytes, not a multiple of 128 up to 4096`);
   const offset = header.entriesLba * ss;
-  if (!validEntrySize(header.entrySize) || header.entriesLba === 0 || offset >= geometry.sizeBytes) return [];
+  if (header.entriesLba < 2 || offset >= geometry.sizeBytes) throw new Error(`${where} places its entry array at LBA ${header.entriesLba}, outside the disk`);
   const length = Math.min(header.entryCount * header.entrySize, MAX_GPT_ENTRY_BYTES);
-  const bytes = await reader.read(device, offset, length);
+  const bytes = await read(offset, length);
   return parseGptEntries(bytes, header.entrySize, header.entryCount).map((entry) => ({
     source,
     number: entry.number,

@@ -23,7 +23,7 @@ import type { Logger } from '../../../logger.js';
 import type { Node } from '../../types.js';
 import type { SafetyCheck } from './deps.js';
 import { kernelEvidence } from './kernel-evidence.js';
-import { onDiskEvidence } from './on-disk-evidence.js';
+import { onDiskEvidence, readGeometry } from './on-disk-evidence.js';
 import type { DiskReader } from './on-disk-tables.js';
 import { findProtected } from './protected-ids.js';
 
@@ -61,9 +61,12 @@ export function createSafetyCheck(options: SafetyCheckOptions): SafetyCheck {
       options.logger.debug('Special filesystem guard disabled', { device });
       return;
     }
+    // Drop this host's cached blocks first: another host sharing the disk may
+    // have written it since, and every probe below must see the disk itself.
+    const geometry = await readGeometry(options.runner, device);
     const finding =
       findProtected(await kernelEvidence(options.runner, device)) ??
-      findProtected(await onDiskEvidence(options.runner, options.disk, device));
+      findProtected(await onDiskEvidence(options.runner, options.disk, device, geometry));
     if (finding !== null) {
       options.logger.error('Refusing to write to a protected device', { device, found_on: finding.device, what: finding.what });
       throw new ProtectedDeviceError(finding.device, finding.what);

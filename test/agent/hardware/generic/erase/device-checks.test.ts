@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   eraseOrder,
+  guardedDevices,
   isLinuxRaidMember,
   isReadOnlyDevice,
   isVirtualMediaDevice,
@@ -36,6 +37,22 @@ describe('erase/device-checks', () => {
     it('marks partitions', () => {
       expect(eraseOrder([disk('/dev/sda', ['/dev/sda1'])]).map((t) => t.isPartition)).to.deep.equal([true, false]);
     });
+  });
+
+  describe('guardedDevices', () => {
+    const disks = [disk('/dev/sda', ['/dev/sda1', '/dev/sda2']), disk('/dev/sdb', ['/dev/sdb1'])];
+    const targets = (names: string[]) => eraseOrder(disks).filter((t) => names.includes(t.name));
+    const table: { title: string; names: string[]; expected: string[] }[] = [
+      { title: 'every target, disks included', names: ['/dev/sda1', '/dev/sda'], expected: ['/dev/sda1', '/dev/sda'] },
+      { title: 'the disk of a partition whose disk is not erased (e.g. skipped as a RAID member)', names: ['/dev/sda2'], expected: ['/dev/sda2', '/dev/sda'] },
+      { title: 'each disk once', names: ['/dev/sdb1', '/dev/sda2', '/dev/sda1'], expected: ['/dev/sdb1', '/dev/sda2', '/dev/sda1', '/dev/sdb', '/dev/sda'] },
+      { title: 'nothing', names: [], expected: [] },
+    ];
+    for (const row of table) {
+      it(`guards ${row.title}`, () => {
+        expect(guardedDevices(disks, targets(row.names))).to.deep.equal(row.expected);
+      });
+    }
   });
 
   describe('isVirtualMediaDevice', () => {

@@ -38,6 +38,20 @@ function destroySequence(device: string, ss: number, size: number): string[][] {
 }
 
 describe('erase/metadata eraseDevicesMetadata', () => {
+  it('guards the disk of a partition it wipes even when the disk itself is skipped (RAID member), before any write', async () => {
+    const runner = new FakeRunner().expect(
+      notRaid('/dev/sda2'), notRaid('/dev/sda1', 'linux_raid_member'), notRaid('/dev/sda', 'linux_raid_member'),
+      ...metadataScript('/dev/sda2', 512, 10 * MiB),
+    );
+    const g = recordingGuard(runner);
+
+    await eraseDevicesMetadata({ runner, logger: createTestLogger().logger, fs: fakeFs(), guard: g.guard, node: node(), devices: [disk('/dev/sda', ['/dev/sda1', '/dev/sda2'])] });
+
+    expect(g.checked).to.deep.equal(['/dev/sda2', '/dev/sda']);
+    expect(g.callsBefore.every((n) => n === 3)).to.equal(true);
+    expect(runner.pending()).to.deep.equal([]);
+  });
+
   it('wipes partitions before their 512 B disk with exact commands and dd offsets', async () => {
     const runner = new FakeRunner().expect(
       notRaid('/dev/sda2'), notRaid('/dev/sda1'), notRaid('/dev/sda'),

@@ -14,6 +14,13 @@ import { gptEntry, gptHeader, mbrSector } from './table-images.js';
 const MiB = 1024 * 1024;
 const VMFS = 'aa31e02a-400f-11db-9590-000c2911d1b8';
 const UNIQUE = '11a202ac-63a9-4791-b32c-f437965df410';
+/**
+ * One GPT entry as `sgdisk -n1:2048:+8M -t1:AA31E02A-400F-11DB-9590-000C2911D1B8
+ * -u1:01234567-89AB-CDEF-0123-456789ABCDEF -c1:datastore` (gdisk 1.0.9) wrote it.
+ */
+const SGDISK_ENTRY_HEX =
+  '2ae031aa0f40db119590000c2911d1b867452301ab89efcd0123456789abcdef0008000000000000ff4700000000000000000000000000006400610074006100' +
+  '730074006f0072006500000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000';
 
 /** A reader over an in-memory disk that records every read. */
 function memoryDisk(image: Buffer): DiskReader & { reads: { offset: number; length: number }[] } {
@@ -86,7 +93,7 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
       expect(ours(found, ['gpt-primary'])).to.deep.equal(sfdiskView(file));
       expect(found.find((p) => p.source === 'gpt-primary' && p.number === 1)).to.include({ type: VMFS, name: 'datastore', source: 'gpt-primary' });
       expect(found.some((p) => p.source === 'gpt-backup'), 'identical backup entries are deduplicated').to.equal(false);
-      expect(found.filter((p) => p.source === 'mbr').map((p) => p.type)).to.deep.equal(['0xee']);
+      expect([...new Set(found.filter((p) => p.source === 'mbr').map((p) => p.type))]).to.deep.equal(['0xee']);
     });
 
     it('finds the logical partitions of an extended partition (EBR chain)', async () => {
@@ -95,8 +102,9 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
 
       const found = await readOnDiskPartitions(fileDisk, file, { sizeBytes: 64 * MiB, sectorSize: 512 });
 
-      expect(ours(found, ['mbr', 'ebr'])).to.deep.equal(sfdiskView(file));
-      expect(found.filter((p) => p.source === 'ebr').map((p) => [p.number, p.type])).to.deep.equal([[5, '0x83'], [6, '0xfb']]);
+      // Entries are also decoded in 4096-byte units (a table written through another sector size); the 512-byte ones are sfdisk's.
+      expect(ours(found, ['mbr', 'ebr'])).to.deep.include.members(sfdiskView(file));
+      expect(found.filter((p) => p.source === 'ebr' && p.offset < 32 * MiB).map((p) => [p.number, p.type])).to.deep.equal([[5, '0x83'], [6, '0xfb']]);
     });
 
     it('finds the entries of the backup GPT when the primary is gone', async () => {
@@ -148,12 +156,66 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
       expect(Math.max(...reader.reads.map((r) => r.length))).to.equal(MAX_GPT_ENTRY_BYTES);
     });
 
-    it('ignores headers whose entry array lies outside the disk or has an invalid entry size', async () => {
-      const disk = Buffer.alloc(MiB);
-      gptHeader({ my: 1, alternate: 0, entries: 1_000_000, count: 4, size: 128 }).copy(disk, 512);
-      gptHeader({ my: 2047, alternate: 1, entries: 2, count: 4, size: 100 }).copy(disk, disk.length - 512);
+    const unusable: { title: string; header: Parameters<typeof gptHeader>[0]; message: RegExp }[] = [
+      { title: 'an entry array outside the disk', header: { my: 1, alternate: 0, entries: 1_000_000, count: 4, size: 128 }, message: /GPT header at LBA 1 \(512-byte sectors\) places its entry array at LBA 1000000, outside the disk/ },
+      { title: 'an entry array over the header', header: { my: 1, alternate: 0, entries: 1, count: 4, size: 128 }, message: /places its entry array at LBA 1/ },
+      { title: 'an entry size that is not 128 x 2^n', header: { my: 1, alternate: 0, entries: 2, count: 4, size: 100 }, message: /gives an entry size of 100 bytes/ },
+      { title: 'an entry size over 4096', header: { my: 1, alternate: 0, entries: 2, count: 4, size: 8192 }, message: /gives an entry size of 8192 bytes/ },
+    ];
+    for (const row of unusable) {
+      it(`fails closed on a GPT header with ${row.title}`, async () => {
+        const disk = Buffer.alloc(MiB);
+        gptHeader(row.header).copy(disk, 512);
 
-      expect(await readOnDiskPartitions(memoryDisk(disk), '/dev/x', { sizeBytes: disk.length, sectorSize: 512 })).to.deep.equal([]);
+        const error = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', { sizeBytes: disk.length, sectorSize: 512 }).then(() => null, (e: unknown) => e);
+
+        expect((error as Error).message).to.match(row.message);
+      });
+    }
+
+    it('fails closed on a short read inside the disk instead of treating it as the end', async () => {
+      const disk = Buffer.alloc(MiB);
+      gptHeader({ my: 1, alternate: 0, entries: 2, count: 128, size: 128 }).copy(disk, 512);
+      gptEntry(VMFS, UNIQUE, 4096, 8191, '').copy(disk, 1024 + 39 * 128);
+      const capped: DiskReader = { read: async (_d, offset, length) => Buffer.from(disk.subarray(offset, offset + Math.min(length, 4096))) };
+
+      const error = await readOnDiskPartitions(capped, '/dev/x', { sizeBytes: disk.length, sectorSize: 512 }).then(() => null, (e: unknown) => e);
+
+      expect((error as Error).message).to.equal('short read of /dev/x: 4096 of 16384 bytes at offset 1024');
+    });
+
+    it('finds the backup GPT of a disk grown since, where the protective MBR says the disk ended', async () => {
+      const disk = Buffer.alloc(4 * MiB);
+      const oldLast = 2 * 2048 - 1;
+      mbrSector([[0xee, 1, oldLast]]).copy(disk, 0);
+      gptHeader({ my: oldLast, alternate: 1, entries: oldLast - 32, count: 128, size: 128 }).copy(disk, oldLast * 512);
+      gptEntry(VMFS, UNIQUE, 2048, 3000, '').copy(disk, (oldLast - 32) * 512);
+
+      const found = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', { sizeBytes: disk.length, sectorSize: 512 });
+
+      expect(found.filter((p) => p.source === 'gpt-backup').map((p) => p.type)).to.deep.equal([VMFS]);
+    });
+
+    it('follows an EBR chain written in 512-byte units on a disk that reports 4096-byte sectors', async () => {
+      const disk = Buffer.alloc(MiB);
+      mbrSector([[0x05, 100, 1000]]).copy(disk, 0);
+      mbrSector([[0xfb, 10, 20]]).copy(disk, 100 * 512);
+
+      const found = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', { sizeBytes: disk.length, sectorSize: 4096 });
+
+      expect(found.filter((p) => p.source === 'ebr').map((p) => [p.type, p.offset])).to.deep.include(['0xfb', 110 * 512]);
+    });
+
+    it('decodes a GPT entry exactly as sgdisk wrote it (fixed bytes, independent of the test builders)', async () => {
+      const disk = Buffer.alloc(MiB);
+      gptHeader({ my: 1, alternate: 0, entries: 2, count: 1, size: 128 }).copy(disk, 512);
+      Buffer.from(SGDISK_ENTRY_HEX, 'hex').copy(disk, 1024);
+
+      const found = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', { sizeBytes: disk.length, sectorSize: 512 });
+
+      expect(found.filter((p) => p.source === 'gpt-primary')).to.deep.equal([
+        { source: 'gpt-primary', number: 1, type: VMFS, uniqueGuid: '01234567-89ab-cdef-0123-456789abcdef', name: 'datastore', offset: 2048 * 512, size: 16384 * 512 },
+      ]);
     });
 
     it('finds nothing on a blank disk', async () => {

@@ -122,17 +122,19 @@ describe('erase/protected', () => {
   describe('createSafetyCheck', () => {
     it('passes an ordinary GPT disk after probing it and every partition', async () => {
       const runner = new FakeRunner().expect(
+        geometry('/dev/sdb'),
         { match: [...LSBLK, '/dev/sdb'], stdout: lsblkTree('/dev/sdb', ['/dev/sdb1']) },
         blkid('/dev/sdb', BLKID_GPT_DISK),
         blkid('/dev/sdb1', BLKID_LINUX_PART),
-        geometry('/dev/sdb'),
       );
       const check = createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk });
 
       await check(node(), '/dev/sdb');
 
-      expect(runner.calls.map((c) => c.argv[c.argv.length - 1])).to.deep.equal(['/dev/sdb', '/dev/sdb', '/dev/sdb1', '/dev/sdb']);
-      expect(runner.calls[1]?.options.okExitCodes).to.deep.equal([0, 2]);
+      expect(runner.calls.map((c) => c.argv[0])).to.deep.equal(['blockdev', 'lsblk', 'blkid', 'blkid']);
+      expect(runner.calls[0]?.argv, 'the cache is dropped before anything is probed').to.include('--flushbufs');
+      expect(runner.calls.map((c) => c.argv[c.argv.length - 1])).to.deep.equal(['/dev/sdb', '/dev/sdb', '/dev/sdb', '/dev/sdb1']);
+      expect(runner.calls[2]?.options.okExitCodes).to.deep.equal([0, 2]);
     });
 
     it('passes a blank disk (blkid exit 2)', async () => {
@@ -158,7 +160,7 @@ describe('erase/protected', () => {
     ];
     for (const row of refusals) {
       it(`refuses ${row.title} with ProtectedDeviceError`, async () => {
-        const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdb'], stdout: row.lsblk }, ...row.probes);
+        const runner = new FakeRunner().expect(geometry('/dev/sdb'), { match: [...LSBLK, '/dev/sdb'], stdout: row.lsblk }, ...row.probes);
         const { logger, memory } = createTestLogger();
 
         const error = await createSafetyCheck({ runner, logger, enabled: true, disk: blankDisk })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
@@ -177,7 +179,7 @@ describe('erase/protected', () => {
       const runner = new FakeRunner().expect(
         { match: [...LSBLK, '/dev/sdb'], stdout: lsblkTree('/dev/sdb', []) },
         blkid('/dev/sdb', BLKID_GPT_DISK),
-        geometry('/dev/sdb'),
+        { match: geometry('/dev/sdb').match, stdout: `512\n${image.length}\n` },
         { match: ['blkid', '-p', '-o', 'export', '-O', String(34 * 512), '-S', String(967 * 512), '-n', 'gfs2,VMFS,VMFS_volume_member', '/dev/sdb'], exitCode: 2 },
       );
       const disk: DiskReader = { read: async (_d, offset, length) => Buffer.from(image.subarray(offset, offset + length)) };
@@ -219,7 +221,7 @@ describe('erase/protected', () => {
     });
 
     it('fails closed with BlockDeviceError when lsblk output is not JSON', async () => {
-      const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdb'], stdout: 'garbage' });
+      const runner = new FakeRunner().expect(geometry('/dev/sdb'), { match: [...LSBLK, '/dev/sdb'], stdout: 'garbage' });
 
       const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
 
@@ -228,7 +230,7 @@ describe('erase/protected', () => {
     });
 
     it('propagates an lsblk failure', async () => {
-      const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdz'], exitCode: 32, stderr: 'lsblk: /dev/sdz: not a block device' });
+      const runner = new FakeRunner().expect(geometry('/dev/sdz'), { match: [...LSBLK, '/dev/sdz'], exitCode: 32, stderr: 'lsblk: /dev/sdz: not a block device' });
 
       const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk })(node(), '/dev/sdz').then(() => null, (e: unknown) => e);
 
@@ -236,7 +238,7 @@ describe('erase/protected', () => {
     });
 
     it('propagates an ambiguous blkid failure instead of guessing', async () => {
-      const runner = new FakeRunner().expect({ match: [...LSBLK, '/dev/sdb'], stdout: lsblkTree('/dev/sdb', []) }, blkid('/dev/sdb', '', 4));
+      const runner = new FakeRunner().expect(geometry('/dev/sdb'), { match: [...LSBLK, '/dev/sdb'], stdout: lsblkTree('/dev/sdb', []) }, blkid('/dev/sdb', '', 4));
 
       const error = await createSafetyCheck({ runner, logger: createTestLogger().logger, enabled: true, disk: blankDisk })(node(), '/dev/sdb').then(() => null, (e: unknown) => e);
 

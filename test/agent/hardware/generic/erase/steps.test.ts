@@ -81,6 +81,7 @@ describe('erase/steps createEraseSteps', () => {
       notRaid('/dev/sda'),
       { match: (a) => a[0] === 'lsblk' && a[1] === '-bia', stdout: JSON.stringify({ blockdevices: [{ name: '/dev/sda', fstype: null }] }) },
       { match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2,VMFS,VMFS_volume_member', '/dev/sda'], stdout: 'DEVNAME=/dev/sda\nTYPE=gfs2\n' },
+      { match: ['blockdev', '--flushbufs', '--getss', '--getsize64', '/dev/sda'], stdout: '512\n67108864\n' },
     );
 
     const error = await step(build(runner).steps, 'erase_devices_metadata').run(context(node())).then(() => null, (e: unknown) => e);

@@ -9,6 +9,7 @@
  * Needs root, util-linux, gdisk, fdisk; gfs2-utils for the gfs2 case.
  */
 import { expect } from 'chai';
+import { open } from 'node:fs/promises';
 import { ExecaRunner } from '../../../../../agent/exec/execa-runner.js';
 import { ProtectedDeviceError } from '../../../../../agent/errors.js';
 import { eraseDevicesMetadata } from '../../../../../agent/hardware/generic/erase/metadata.js';
@@ -67,6 +68,34 @@ describe('erase/protected: partitions the kernel has not registered, on real loo
       expect(await sha256(loop.file)).to.equal(before);
     });
   }
+
+  it('sees a whole-disk gfs2 another path to the same storage wrote after this host cached the disk', async function () {
+    if ((await missingTools(['mkfs.gfs2'])).length > 0) this.skip();
+    const loop = await loops.create('cached', 96);
+    // Held open and read, as multipathd or a monitoring agent would: the zeros stay in this host's cache.
+    const held = await open(loop.device, 'r');
+    try {
+      await held.read(Buffer.alloc(4 * 1024 * 1024), 0, 4 * 1024 * 1024, 0);
+      const otherPath = (await sh('losetup', '--find', '--show', loop.file)).trim();
+      try {
+        await sh('mkfs.gfs2', '-O', '-q', '-o', 'format=1801', '-p', 'lock_nolock', '-J', '8', otherPath);
+      } finally {
+        await sh('losetup', '-d', otherPath);
+      }
+      const stale = await runner.run(['blkid', '-p', '-o', 'export', loop.device], { okExitCodes: [0, 2] });
+      if (stale.exitCode !== 2) this.skip(); // the kernel dropped the cache by itself: the case cannot be built here
+      const before = await sha256(loop.file);
+      const { logger } = createTestLogger();
+
+      const error = await eraseDevicesMetadata({ runner, logger, guard: guardFor(logger), node: node(), devices: [disk(loop.device)] }).then(() => null, (e: unknown) => e);
+
+      expect(error).to.be.instanceOf(ProtectedDeviceError);
+      expect((error as ProtectedDeviceError).details).to.include(`Protected Red Hat Global File System 2 located on device ${loop.device}.`);
+      expect(await sha256(loop.file)).to.equal(before);
+    } finally {
+      await held.close();
+    }
+  });
 
   it('still wipes an ordinary unregistered GPT (ext4 inside), so the guard does not over-refuse', async () => {
     const loop = await loops.create('plain', 64);
