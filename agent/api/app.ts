@@ -31,6 +31,7 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
   app.set('etag', false);
   const guard = new TokenGuard(agent);
   const router = express.Router({ strict: true, caseSensitive: true });
+  app.use(closeUnlessBodyIsRead);
 
   router.get('/', (req, res) => { send(res, rootDocument(rootUrl(req))); });
   router.get('/v1/', (req, res) => { send(res, v1Document(rootUrl(req))); });
@@ -50,6 +51,8 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
       // token comes first here: an unauthenticated client must not make the
       // agent read, inflate and hold a body (COMMAND_BODY_LIMITS) at all.
       guard.checkPost(req);
+      // The server answers no `Expect: 100-continue` by itself (server.ts): only a token holder is invited to send.
+      if (/100-continue/i.test(req.headers.expect ?? '')) res.writeContinue();
       const body = parseCommandBody(await readBody(req, COMMAND_BODY_LIMITS));
       const result = await agent.executor.execute(body.name, body.params);
       if (isTrue(req.query['wait'])) await result.wait();
@@ -106,4 +109,16 @@ function wrap(handler: AsyncHandler) {
   return (req: Request, res: Response, next: NextFunction): void => {
     handler(req, res).catch(next);
   };
+}
+
+/**
+ * Only `POST .../commands/` ever reads a body, and only after the token check.
+ * Any other request that announces one is answered with `Connection: close`,
+ * so node:http does not read and discard an unbounded body to keep the
+ * connection alive. (Faults on the POST route close the same way: faults.ts.)
+ */
+function closeUnlessBodyIsRead(req: Request, res: Response, next: NextFunction): void {
+  const declaresBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (declaresBody && !(req.method === 'POST' && /^\/(v1\/)?commands\/$/.test(req.path))) res.set('Connection', 'close');
+  next();
 }

@@ -18,6 +18,10 @@ export interface ApiServer {
 export async function listenApi(app: RequestListener, options: { host: string; port: number; tls?: ServerOptions | null }): Promise<ApiServer> {
   const server: Server = options.tls === undefined || options.tls === null ? createHttpServer(app) : createHttpsServer(options.tls, app);
   server.keepAliveTimeout = 65_000;
+  // Without a listener node:http answers `Expect: 100-continue` with `100 Continue`
+  // at once, inviting an upload before the token is checked; the app sends it
+  // itself once the token is valid (app.ts).
+  server.on('checkContinue', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(new Error(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}; check listen_host / listen_port`));

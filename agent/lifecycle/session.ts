@@ -10,7 +10,10 @@
  * manager.py heartbeat). IPA keeps heartbeating with that token; this agent
  * never uses a refused token again: no heartbeats while it looks the node up
  * (in "deploy failed" lookup answers 404 until lookup_timeout, then the process
- * exits), and neither a later lookup nor a restart brings the token back.
+ * exits), a later lookup that hides the token (`******`) does not bring it
+ * back, and the refused token is removed from the state dir so a restarted
+ * process does not reuse it. (A pre-shared token from the kernel command line
+ * is read again by a restarted process; Ironic refuses it again.)
  */
 import { LookupNodeError } from '../errors.js';
 import type { Logger } from '../logger.js';
