@@ -90,7 +90,8 @@ export function qemuArgv(o: VmOptions, shareDir: string, consoleLog: string): st
     '-virtfs', `local,path=/,mount_tag=${HOSTROOT_TAG},security_model=none,readonly=on,multidevs=remap`,
     '-virtfs', `local,path=${shareDir},mount_tag=${SHARE_TAG},security_model=none,multidevs=remap`,
   ];
-  for (const d of o.disks) argv.push('-drive', `file=${d.file},if=virtio,format=raw,serial=${d.serial}`);
+  // qemu 7.2 takes the serial only on the device, not on -drive.
+  o.disks.forEach((d, i) => argv.push('-drive', `file=${d.file},if=none,id=disk${i},format=raw`, '-device', `virtio-blk-pci,drive=disk${i},serial=${d.serial}`));
   return argv;
 }
 

@@ -19,6 +19,9 @@ export type ExamineResult =
       name: string | null;
     };
 
+/** A metadata `Magic` line (md 0.90/1.x `a92b4efc`, DDF `de11de11`, IMSM `Intel Raid ISM Cfg Sig.`), not `MBR Magic`. */
+const MD_MAGIC = /^\s*Magic\s*:\s*\S/m;
+
 /** The text mdadm prints (on stderr, exit code 1) for a device without any md superblock. */
 export const NO_SUPERBLOCK = 'No md superblock detected';
 
@@ -28,6 +31,8 @@ export const NO_SUPERBLOCK = 'No md superblock detected';
  * @returns null when the run failed for another reason than a missing superblock
  */
 export function parseExamine(exitCode: number | null, stdout: string, stderr: string): ExamineResult | null {
+  // On a partitioned disk mdadm exits 0 and prints only the (protective) MBR: "MBR Magic : aa55", "Partition[0] : ...".
+  if (exitCode === 0 && !MD_MAGIC.test(stdout)) return { superblock: false };
   if (exitCode === 0) return { superblock: true, arrayUuid: field(stdout, /^\s*(?:Array UUID|UUID)\s*:\s*(\S+)/m), name: field(stdout, /^\s*Name\s*:\s*(\S+)/m) };
   if (`${stdout}\n${stderr}`.includes(NO_SUPERBLOCK)) return { superblock: false };
   return null;
