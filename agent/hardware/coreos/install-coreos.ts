@@ -6,8 +6,10 @@
  * Order: parse and validate the configdrive and Ignition → resolve the disk →
  * the shared-storage guard (GPFS/VMFS/GFS2, read from the disk itself) →
  * check coreos-installer exists in the host root → check the disk read by
- * path is the one the hints selected → stamp (stamp.ts) → write
- * `<rootMount>/tmp/ironic.ign` (0600) → re-check the disk identity → run the
+ * path is the one the hints selected → plan the software RAID removal
+ * (read-only; refuses an array in use) → stamp (stamp.ts) → write
+ * `<rootMount>/tmp/ironic.ign` (0600) → re-check the disk identity → stop the
+ * md arrays on the disk and zero its md superblocks (raid/remove.ts) → run the
  * installer with retries → remove the Ignition file → UEFI boot entry.
  * Nothing touches a disk before every input has been validated. Ignition
  * contents are never logged (only their sha256 and size).
@@ -26,6 +28,7 @@ import { addHostnameFile, chooseHostname } from './ignition-hostname.js';
 import { ignitionErrors, summarizeIssues, validateIgnition } from './ignition-validate.js';
 import { resolveInstallSettings, type InstallConfig, type InstallSettings } from './install-options.js';
 import { buildInstallerArgv, IGNITION_PATH_IN_ROOT, redactUrls } from './installer-args.js';
+import { createSoftwareRaid, type SoftwareRaid } from './raid/remove.js';
 import { runInstaller } from './run-installer.js';
 import { ignitionDigest, InstallStampStore, verifyDiskIdentity, type DiskIdentity } from './stamp.js';
 import { ensureUefiBootEntry } from './uefi.js';
@@ -59,6 +62,8 @@ export interface CoreOSDeps {
   fs?: CoreOSFs;
   /** Identity of a disk, read the same way before stamping and right before installing. Default: lsblk. */
   diskIdentity?: (device: BlockDevice) => Promise<DiskIdentity>;
+  /** Software RAID removal on the install disk. Default: mdadm and /proc/mdstat through the runner. */
+  softwareRaid?: SoftwareRaid;
   /** Sleep between UEFI attempts. Default: setTimeout. */
   sleep?: (ms: number) => Promise<void>;
   /** Clock for the stamp and for thinning out installer progress in the log. Default: now. */
@@ -136,6 +141,8 @@ async function stampAndInstall(context: StepContext, deps: CoreOSDeps, fs: CoreO
   const identity = deps.diskIdentity ?? ((d: BlockDevice) => lsblkIdentity(deps.runner, d));
   const disk = await identity(device);
   checkSelectedDisk(device, disk);
+  const raid = deps.softwareRaid ?? createSoftwareRaid(deps.runner, logger);
+  const raidPlan = await raid.plan(device.name);
   const stamps = new InstallStampStore(fs, config.stateDir, deps.now);
   const wiped = stampedDiskWiped(deps.runner, device, disk, identity);
   const kind = await stamps.begin({ ignitionSha256: ignitionDigest(bytes), disk, nodeUuid: context.node.uuid }, wiped);
@@ -145,6 +152,7 @@ async function stampAndInstall(context: StepContext, deps: CoreOSDeps, fs: CoreO
   try {
     if (bytes !== null) await writeIgnition(fs, ignitionFile, bytes);
     verifyDiskIdentity(disk, await identity(device));
+    await raid.remove(raidPlan);
     logger.info('Running coreos-installer', { argv: argv.map(redactUrls), ignitionBytes: bytes?.length ?? 0 });
     await runInstaller({
       runner: deps.runner,

@@ -31,6 +31,7 @@ describe('hardware/coreos/install-coreos', () => {
   let resolved: number;
   let identities: DiskIdentity[];
   let guarded: string[];
+  let raidCalls: string[];
 
   const head = (): string[] => ['chroot', root, 'coreos-installer', 'install', '--preserve-on-error'];
   const node = (configdrive: unknown, extra: Partial<Node> = {}): Node => ({ uuid: 'c712b7a5', name: 'node-1', instance_info: { configdrive }, ...extra });
@@ -52,6 +53,7 @@ describe('hardware/coreos/install-coreos', () => {
     resolved = 0;
     identities = [];
     guarded = [];
+    raidCalls = [];
     deps = {
       runner,
       logger: test.logger,
@@ -61,6 +63,10 @@ describe('hardware/coreos/install-coreos', () => {
       bootMode: async () => 'bios',
       diskIdentity: async () => identities.shift() ?? IDENTITY,
       sleep: async () => undefined,
+      softwareRaid: {
+        plan: async (disk) => { raidCalls.push(`plan ${disk}`); return { disk, devices: [disk], arrays: [] }; },
+        remove: async (plan) => { raidCalls.push(`remove ${plan.disk} ignition=${existsSync(ignFile())}`); },
+      },
     };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -187,6 +193,38 @@ describe('hardware/coreos/install-coreos', () => {
     expect((error as DeploymentError).details).to.contain('The target disk changed before installing');
     expect(runner.calls).to.deep.equal([]);
     expect(existsSync(ignFile())).to.equal(false);
+  });
+
+  it('plans the RAID removal after the guard, removes it only after the identity re-check, right before the installer', async () => {
+    runner.expect({ match: (argv) => argv[0] === 'chroot', effect: () => { raidCalls.push('installer'); }, lines: ['Install complete.'] });
+
+    await installCoreos(context(node({ user_data: USER_IGNITION })), deps);
+
+    expect(guarded).to.deep.equal(['/dev/sda']);
+    expect(raidCalls).to.deep.equal(['plan /dev/sda', 'remove /dev/sda ignition=true', 'installer']);
+  });
+
+  it('stamps and writes nothing when the RAID plan refuses (an array on the disk is in use)', async () => {
+    deps.softwareRaid = {
+      plan: async () => { throw new DeploymentError('Cannot install on /dev/sda: software RAID array /dev/md127 (members /dev/sda1) is in use'); },
+      remove: async () => { raidCalls.push('remove'); },
+    };
+
+    const error = await installCoreos(context(node({ user_data: USER_IGNITION })), deps).catch((e: unknown) => e);
+
+    expect((error as DeploymentError).details).to.contain('/dev/md127');
+    expect(raidCalls).to.deep.equal([]);
+    expect(runner.calls).to.deep.equal([]);
+    expect(existsSync(stampFile())).to.equal(false);
+    expect(existsSync(ignFile())).to.equal(false);
+  });
+
+  it('does not touch RAID when the disk identity changed after stamping', async () => {
+    identities = [IDENTITY, { ...IDENTITY, serial: 'OTHER' }];
+
+    await installCoreos(context(node({ user_data: USER_IGNITION })), deps).catch((e: unknown) => e);
+
+    expect(raidCalls).to.deep.equal(['plan /dev/sda']);
   });
 
   it('refuses a second install with a different config, allows the same one again', async () => {
