@@ -14,6 +14,7 @@ export type CollectorLoader = () => Promise<InspectionCollector>;
 export const COLLECTORS = {
   'default': async () => (await import('./default.js')).defaultCollector,
   'logs': async () => (await import('./logs.js')).logsCollector,
+  'extra-hardware': async () => (await import('./extra-hardware/index.js')).extraHardwareCollector,
   'pci-devices': async () => (await import('./pci-devices.js')).pciDevicesCollector,
   'numa-topology': async () => (await import('./numa-topology.js')).numaTopologyCollector,
   'dmi-decode': async () => (await import('./dmi-decode.js')).dmiDecodeCollector,

@@ -87,7 +87,7 @@ describe('ironic/inspection-data', () => {
       expect(data['configuration']).to.deep.include({ collectors: ['default', 'magic-hardware', 'logs'] });
       const warning = memory.entries.find((e) => e.message === 'Unknown inspection collector skipped');
       expect(warning).to.deep.include({ level: 'warn', collector: 'magic-hardware' });
-      expect(warning?.['known']).to.include.members(['numa-topology', 'pci-devices', 'dmi-decode', 'usb-devices', 'lldp']);
+      expect(warning?.['known']).to.include.members(['extra-hardware', 'numa-topology', 'pci-devices', 'dmi-decode', 'usb-devices', 'lldp']);
     });
 
     it('a failing optional collector leaves its keys out with a warning, not an error', async () => {
@@ -99,6 +99,16 @@ describe('ironic/inspection-data', () => {
       expect(data['error']).to.equal(null);
       expect(data).to.not.have.property('usb_devices');
       expect(memory.text()).to.contain('usb_devices left out');
+    });
+
+    it('collects the inventory once for every collector that needs it', async () => {
+      let calls = 0;
+      const runner = new FakeRunner().expect({ match: () => true, notFound: true, repeat: true });
+
+      const data = await collector(['default', 'extra-hardware'], { inventory: async () => { calls += 1; return INVENTORY; } }, runner).run();
+
+      expect(calls).to.equal(1);
+      expect(data).to.have.property('data').that.is.an('array');
     });
 
     it('sets boot_interface to null when the inventory has no PXE interface', async () => {
