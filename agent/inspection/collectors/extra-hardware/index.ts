@@ -88,5 +88,8 @@ async function readCpuFacts(context: CollectorContext): Promise<Fact[]> {
 async function readKernelFacts(context: CollectorContext): Promise<Fact[]> {
   const { fs, paths } = context;
   const osRelease = await readTrimmed(fs, `${paths.hostRoot}/etc/os-release`) ?? await readTrimmed(fs, `${paths.hostRoot}/usr/lib/os-release`);
-  return kernelFacts({ release: context.kernelRelease(), machine: context.machine(), cmdline: await readTrimmed(fs, paths.cmdline), osRelease });
+  const cmdline = await readTrimmed(fs, paths.cmdline);
+  const benchmarks = /(?:^|\s)ipa-inspection-benchmarks=(\S+)/.exec(cmdline ?? '')?.[1];
+  if (benchmarks !== undefined) context.logger.warn('ipa-inspection-benchmarks is not supported; no benchmark facts', { benchmarks });
+  return kernelFacts({ release: context.kernelRelease(), machine: context.machine(), cmdline, osRelease });
 }

@@ -78,4 +78,20 @@ describe('inspection/collectors/extra-hardware', () => {
     expect(facts.some((f) => f[0] === 'cpu')).to.equal(false);
     expect(memory.text()).to.contain('lscpu failed; cpu and numa facts left out').and.contain('IPv4 facts left out');
   });
+
+  it('says that requested benchmarks are not run', async () => {
+    const tree = await makeTree('xhw-bench', { 'proc/cmdline': 'ipa-inspection-benchmarks=cpu,mem ipa-debug=1\n' });
+    const runner = new FakeRunner().expect({ match: () => true, notFound: true, repeat: true });
+    const { context, memory } = fixtureContext(tree, { runner });
+    const data: Record<string, unknown> = {};
+
+    try {
+      await extraHardwareCollector.collect(data, context);
+    } finally {
+      await removeTree(tree);
+    }
+
+    expect(memory.text()).to.contain('ipa-inspection-benchmarks is not supported').and.contain('cpu,mem');
+    expect((data['data'] as unknown[][]).filter((f) => f[0] === 'cpu')).to.deep.equal([]);
+  });
 });
