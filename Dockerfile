@@ -129,6 +129,9 @@ COPY --from=build /src/package.json ./package.json
 COPY --from=build /prod/node_modules ./node_modules
 COPY --from=build /src/bin ./bin
 COPY --from=build /src/dist ./dist
+# openshift/ironic-agent-image's defaults (collectors, DHCP wait on all NICs, debug);
+# the live ISO's ignition.conf sorts after it and overrides it.
+COPY container/ironic-python-agent.conf /etc/ironic-python-agent/00-defaults.conf
 
 # 9999 is IPA's listen_port; the agent runs with --network host, so this documents it.
 EXPOSE 9999

@@ -25,6 +25,8 @@ export interface StartAgentOptions {
   extraArgs?: readonly string[];
   /** Log file name (without .log). Default `agent`. */
   logName?: string;
+  /** The kernel command line the agent reads (its `--cmdline-path` file). Default `BOOTIF=01-<node MAC>`. */
+  cmdline?: string;
 }
 
 /** A running agent on a test node. */
@@ -43,7 +45,7 @@ export async function startAgent(node: TestNode, options: StartAgentOptions): Pr
   mkdirSync(configDir, { recursive: true });
   mkdirSync(rootMount, { recursive: true });
   const cmdline = join(options.dir, 'cmdline');
-  writeFileSync(cmdline, `BOOTIF=01-${node.mac.replaceAll(':', '-')}\n`);
+  writeFileSync(cmdline, `${options.cmdline ?? `BOOTIF=01-${node.mac.replaceAll(':', '-')}`}\n`);
   const allowlist = node.disks.map((d) => d.device).join(',');
   const argv = [
     process.execPath, AGENT_BIN, 'agent',

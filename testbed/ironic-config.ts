@@ -33,6 +33,11 @@ export interface IronicSettings {
   inspectorPort?: number;
   /** `[inspector]status_check_period`: how often Ironic asks inspector for results (s). Default 2. */
   inspectorStatusCheckPeriod?: number;
+  /**
+   * ironic-inspector's `[processing]processing_hooks`, e.g. Metal3's
+   * `$default_processing_hooks,extra_hardware,lldp_basic`. Default '' (inspector's own default).
+   */
+  inspectorProcessingHooks?: string;
   /** Port written into `[deploy]http_url` (no server is started). Default 8089. */
   httpPort?: number;
 }
@@ -51,6 +56,7 @@ export const DEFAULTS: Omit<ResolvedSettings, 'dir' | 'hostIp'> = {
   inspector: false,
   inspectorPort: 5050,
   inspectorStatusCheckPeriod: 2,
+  inspectorProcessingHooks: '',
   httpPort: 8089,
 };
 
@@ -226,6 +232,7 @@ export function renderInspectorConf(s: ResolvedSettings): string {
     ['processing', [
       ['Ironic fetches the processed data when inspection finishes: keep it'], ['store_data', 'database'],
       ['ramdisk_logs_dir', p.ramdiskLogs],
+      ...(s.inspectorProcessingHooks === '' ? [] : [['processing_hooks', s.inspectorProcessingHooks] as const]),
     ]],
     ['pxe_filter', [['no dnsmasq or iptables on the test machine'], ['driver', 'noop']]],
     ['oslo_concurrency', [['lock_path', p.lock]]],

@@ -20,6 +20,7 @@ import { bootifToMac } from '../config/cmdline.js';
 import { waitForDhcp } from './dhcp-wait.js';
 import { guessRootDisk } from '../hardware/root-device-hints/match.js';
 import type { BlockDevice } from '../hardware/types.js';
+import { NodeFsReader } from '../util/fs-reader.js';
 
 /** Outcome of the mode: resolves with the exit code. */
 export interface RunningAgent {
@@ -101,18 +102,24 @@ async function lockdown(core: AgentCore, session: IronicSession, server: ApiServ
 async function runInspection(core: AgentCore, http: Parameters<typeof inspect>[0]['http'], clock: Clock): Promise<string | null> {
   const { config, logger } = core;
   if (inspectionUrls(config.inspectionCallbackUrl, []).length === 0) return null;
-  const collectData = createInspectionCollector(config.inspectionCollectors, {
-    waitForDhcp: async () => {
-      await waitForDhcp({
-        runner: core.runner, clock, logger, timeoutSec: config.inspectionDhcpWaitTimeout,
-        allInterfaces: config.inspectionDhcpAllInterfaces, pxeMac: config.bootif === null ? null : bootifToMac(config.bootif),
-      });
+  if (config.collectLldp) logger.info('collect_lldp is set, but this agent does not listen for LLDP: inventory interfaces report lldp as null');
+  const collectData = createInspectionCollector({
+    runner: core.runner, fs: new NodeFsReader(), logger: logger.child({ module: 'inspection' }),
+    collectorNames: config.inspectionCollectors,
+    paths: { cmdline: config.cmdlinePath, hostRoot: config.rootMount },
+    sources: {
+      waitForDhcp: async () => {
+        await waitForDhcp({
+          runner: core.runner, clock, logger, timeoutSec: config.inspectionDhcpWaitTimeout,
+          allInterfaces: config.inspectionDhcpAllInterfaces, pxeMac: config.bootif === null ? null : bootifToMac(config.bootif),
+        });
+      },
+      inventory: () => core.dispatcher.dispatch('listHardwareInfo'),
+      rootDisk: (inventory) => guessRootDisk((inventory['disks'] ?? []) as BlockDevice[]),
+      managers: () => core.dispatcher.active.map(({ manager }) => ({ name: manager.name, version: manager.version })),
+      logs: () => core.systemLogs(),
     },
-    inventory: () => core.dispatcher.dispatch('listHardwareInfo'),
-    rootDisk: (inventory) => guessRootDisk((inventory['disks'] ?? []) as BlockDevice[]),
-    managers: () => core.dispatcher.active.map(({ manager }) => ({ name: manager.name, version: manager.version })),
-    logs: () => core.systemLogs(),
-  }, logger);
+  });
   logger.info('Starting inspection', { hostname: hostname() });
   return inspect({ http, callbackUrl: config.inspectionCallbackUrl, apiUrls: config.apiUrls, collectData, clock, logger: logger.child({ module: 'inspection' }), requestId: config.globalRequestId, timeoutMs: config.httpRequestTimeout * 1000 });
 }

@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildAgentImage, projectVersion } from '../helpers/agent-image.js';
@@ -96,6 +96,14 @@ describe('container image', function () {
     const result = await podman.run(['run', '--rm', '--entrypoint', 'sh', image, '-c', script]);
 
     expect(result.stdout.trim()).to.equal('');
+  });
+
+  it('ships openshift/ironic-agent-image\'s defaults as /etc/ironic-python-agent/00-defaults.conf', async () => {
+    const shipped = await readFile(new URL('../../container/ironic-python-agent.conf', import.meta.url), 'utf8');
+
+    const result = await podman.run(['run', '--rm', '--entrypoint', 'cat', image, '/etc/ironic-python-agent/00-defaults.conf']);
+
+    expect(result.stdout).to.equal(shipped);
   });
 
   it('carries the OCI labels, healthcheck and entrypoint', async () => {

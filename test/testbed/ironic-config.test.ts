@@ -88,6 +88,14 @@ describe('testbed/ironic-config', () => {
       expect(conf.processing?.store_data).to.equal('database');
       expect(conf.oslo_policy?.policy_dirs).to.equal('/srv/tb/etc/inspector-policy.d');
     });
+
+    it('keeps inspector\'s default processing hooks unless told, e.g. Metal3\'s extra_hardware and lldp_basic', () => {
+      const plain = parseIni(renderInspectorConf({ ...base, inspector: true }));
+      const metal3 = parseIni(renderInspectorConf({ ...base, inspector: true, inspectorProcessingHooks: '$default_processing_hooks,extra_hardware,lldp_basic' }));
+
+      expect(plain.processing).to.not.have.property('processing_hooks');
+      expect(metal3.processing?.processing_hooks).to.equal('$default_processing_hooks,extra_hardware,lldp_basic');
+    });
   });
 
   describe('renderIni', () => {

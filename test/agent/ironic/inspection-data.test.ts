@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { createInspectionCollector, formatFailures, type InspectionSources } from '../../../agent/ironic/inspection-data.js';
+import { createInspectionCollector, formatFailures } from '../../../agent/ironic/inspection-data.js';
+import type { CollectorContextOptions } from '../../../agent/inspection/collectors/context.js';
+import type { InspectionSources } from '../../../agent/inspection/collectors/types.js';
+import { NodeFsReader } from '../../../agent/util/fs-reader.js';
+import { FakeRunner } from '../../helpers/fake-runner.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 const INVENTORY = {
@@ -20,11 +24,16 @@ describe('ironic/inspection-data', () => {
       };
     }
 
+    function collector(names: string[], overrides: Partial<InspectionSources> = {}, runner = new FakeRunner()): { run: () => Promise<Record<string, unknown>>; memory: ReturnType<typeof createTestLogger>['memory'] } {
+      const { logger, memory } = createTestLogger();
+      const options: CollectorContextOptions = { runner, fs: new NodeFsReader(), logger, sources: sources(overrides), collectorNames: names };
+      return { run: createInspectionCollector(options), memory };
+    }
+
     it('builds the default + logs body of §2.6', async () => {
-      const { logger } = createTestLogger();
       let waited = false;
 
-      const data = await createInspectionCollector(['default', 'logs'], sources({ waitForDhcp: async () => { waited = true; } }), logger)();
+      const data = await collector(['default', 'logs'], { waitForDhcp: async () => { waited = true; } }).run();
 
       expect(waited).to.equal(true);
       expect(data).to.deep.equal({
@@ -41,51 +50,69 @@ describe('ironic/inspection-data', () => {
     });
 
     it('leaves out logs unless the logs collector is on', async () => {
-      const { logger } = createTestLogger();
-
-      const data = await createInspectionCollector(['default'], sources(), logger)();
+      const data = await collector(['default']).run();
 
       expect(data).to.not.have.property('logs');
       expect(data['configuration']).to.deep.include({ collectors: ['default'] });
     });
 
     it('omits root_disk when no disk qualifies (null or a throw)', async () => {
-      const { logger, memory } = createTestLogger();
+      const none = collector(['default'], { rootDisk: () => null });
+      const thrown = collector(['default'], { rootDisk: () => { throw new Error('DeviceNotFound'); } });
 
-      const none = await createInspectionCollector(['default'], sources({ rootDisk: () => null }), logger)();
-      const thrown = await createInspectionCollector(['default'], sources({ rootDisk: () => { throw new Error('DeviceNotFound'); } }), logger)();
+      const [noneData, thrownData] = [await none.run(), await thrown.run()];
 
-      expect(none).to.not.have.property('root_disk');
-      expect(thrown).to.not.have.property('root_disk');
-      expect(thrown['error']).to.equal(null);
-      expect(memory.text()).to.contain('No suitable root device detected');
+      expect(noneData).to.not.have.property('root_disk');
+      expect(thrownData).to.not.have.property('root_disk');
+      expect(thrownData['error']).to.equal(null);
+      expect(thrown.memory.text()).to.contain('No suitable root device detected');
     });
 
-    it('records collector failures in error and keeps going', async () => {
-      const { logger } = createTestLogger();
-
-      const data = await createInspectionCollector(['default', 'pci-devices', 'logs'], sources({ inventory: async () => { throw new Error('no lsblk'); } }), logger)();
+    it('records a default collector failure in error and keeps going', async () => {
+      const data = await collector(['default', 'logs'], { inventory: async () => { throw new Error('no lsblk'); } }).run();
 
       expect(data).to.not.have.property('inventory');
       expect(data).to.have.property('logs');
-      expect(data['error']).to.equal(
-        'The following errors were encountered:\n* collector default failed: no lsblk\n* collector pci-devices is not supported by this agent (supported: default, logs)',
-      );
+      expect(data['error']).to.equal('The following errors were encountered:\n* collector default failed: no lsblk');
     });
 
-    it('does not count a logs failure as an error', async () => {
-      const { logger } = createTestLogger();
+    it('skips an unknown collector with a warning; error stays null so inspector accepts the data', async () => {
+      const { run, memory } = collector(['default', 'magic-hardware', 'logs']);
 
-      const data = await createInspectionCollector(['default', 'logs'], sources({ logs: async () => { throw new Error('journalctl missing'); } }), logger)();
+      const data = await run();
 
-      expect(data).to.not.have.property('logs');
       expect(data['error']).to.equal(null);
+      expect(data).to.have.property('inventory');
+      expect(data).to.have.property('logs');
+      expect(data['configuration']).to.deep.include({ collectors: ['default', 'magic-hardware', 'logs'] });
+      const warning = memory.entries.find((e) => e.message === 'Unknown inspection collector skipped');
+      expect(warning).to.deep.include({ level: 'warn', collector: 'magic-hardware' });
+      expect(warning?.['known']).to.include.members(['extra-hardware', 'numa-topology', 'pci-devices', 'dmi-decode', 'usb-devices', 'lldp']);
+    });
+
+    it('a failing optional collector leaves its keys out with a warning, not an error', async () => {
+      const runner = new FakeRunner().expect({ match: ['lshw', '-quiet', '-json'], stdout: '{"id":"x","children":[' });
+      const { run, memory } = collector(['usb-devices', 'default'], {}, runner);
+
+      const data = await run();
+
+      expect(data['error']).to.equal(null);
+      expect(data).to.not.have.property('usb_devices');
+      expect(memory.text()).to.contain('usb_devices left out');
+    });
+
+    it('collects the inventory once for every collector that needs it', async () => {
+      let calls = 0;
+      const runner = new FakeRunner().expect({ match: () => true, notFound: true, repeat: true });
+
+      const data = await collector(['default', 'extra-hardware'], { inventory: async () => { calls += 1; return INVENTORY; } }, runner).run();
+
+      expect(calls).to.equal(1);
+      expect(data).to.have.property('data').that.is.an('array');
     });
 
     it('sets boot_interface to null when the inventory has no PXE interface', async () => {
-      const { logger } = createTestLogger();
-
-      const data = await createInspectionCollector(['default'], sources({ inventory: async () => ({ interfaces: [] }) }), logger)();
+      const data = await collector(['default'], { inventory: async () => ({ interfaces: [] }) }).run();
 
       expect(data['boot_interface']).to.equal(null);
     });

@@ -1,0 +1,46 @@
+/**
+ * The `default` collector: port of IPA inspector.collect_default
+ * (openstack/ironic-python-agent ironic_python_agent/inspector.py).
+ * Adds `inventory`, `root_disk` (when a disk qualifies), `boot_interface`
+ * and `configuration: {collectors, managers}`.
+ */
+import { errorText, type CollectorContext, type InspectionCollector, type InspectionData } from './types.js';
+
+/** IPA's `default` collector. A failing inventory throws: inspection without one is useless. */
+export const defaultCollector: InspectionCollector = {
+  name: 'default',
+  async collect(data: InspectionData, context: CollectorContext): Promise<void> {
+    const { sources, logger } = context;
+    if (sources.waitForDhcp !== undefined) {
+      try {
+        await sources.waitForDhcp();
+      } catch (error) {
+        logger.warn('Waiting for DHCP failed, inspecting anyway', { error: errorText(error) });
+      }
+    }
+    const inventory = await context.inventory();
+    data['inventory'] = inventory;
+    const rootDisk = guessRootDisk(context, inventory);
+    if (rootDisk === null) logger.warn('No suitable root device detected');
+    else data['root_disk'] = rootDisk;
+    data['boot_interface'] = pxeInterface(inventory);
+    data['configuration'] = {
+      collectors: [...context.collectorNames],
+      managers: sources.managers().map((m) => ({ name: m.name, version: m.version })),
+    };
+  },
+};
+
+function guessRootDisk(context: CollectorContext, inventory: Record<string, unknown>): unknown {
+  try {
+    return context.sources.rootDisk(inventory) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** `inventory.boot.pxe_interface`, or null (IPA's deprecated `boot_interface`). */
+function pxeInterface(inventory: Record<string, unknown>): unknown {
+  const boot = inventory['boot'];
+  return boot !== null && typeof boot === 'object' ? ((boot as Record<string, unknown>)['pxe_interface'] ?? null) : null;
+}
