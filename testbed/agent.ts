@@ -15,8 +15,13 @@ export const AGENT_BIN = fileURLToPath(new URL('../bin/ironic-coreos-agent', imp
 
 /** Options of {@link startAgent}. */
 export interface StartAgentOptions {
-  /** Ironic API URL (IronicTestbed.url). */
-  apiUrl: string;
+  /**
+   * Ironic API URL (IronicTestbed.url), passed as --api-url. null: no flag, the
+   * agent takes api_url from its config dir or kernel command line, if any.
+   */
+  apiUrl: string | null;
+  /** The kernel command line the agent reads. Default `BOOTIF=01-<mac>`, as a PXE boot gives. */
+  cmdline?: string;
   /** Directory for the agent's config dir, cmdline file and state dir; reuse it to restart "in the same boot". */
   dir: string;
   /** The agent's /mnt/coreos. Default: a fresh empty directory under `dir`. */
@@ -43,11 +48,11 @@ export async function startAgent(node: TestNode, options: StartAgentOptions): Pr
   mkdirSync(configDir, { recursive: true });
   mkdirSync(rootMount, { recursive: true });
   const cmdline = join(options.dir, 'cmdline');
-  writeFileSync(cmdline, `BOOTIF=01-${node.mac.replaceAll(':', '-')}\n`);
+  writeFileSync(cmdline, `${options.cmdline ?? `BOOTIF=01-${node.mac.replaceAll(':', '-')}`}\n`);
   const allowlist = node.disks.map((d) => d.device).join(',');
   const argv = [
     process.execPath, AGENT_BIN, 'agent',
-    '--api-url', options.apiUrl,
+    ...(options.apiUrl === null ? [] : ['--api-url', options.apiUrl]),
     '--config-dir', configDir,
     '--cmdline-path', cmdline,
     '--state-dir', stateDir,
