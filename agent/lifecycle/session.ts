@@ -148,9 +148,13 @@ export class IronicSession {
     let token: string | null = null;
     if (outcome.token.kind === 'received') {
       token = outcome.token.token;
-      const previous = deps.state.currentToken() ?? (persisted?.nodeUuid === nodeUuid ? persisted.token : null);
-      if (previous !== null && previous !== token) {
-        deps.logger.info('Ironic issued a new agent token: starting a new command history for this boot', { nodeUuid });
+      // Ironic hands a token out once per operation: nothing recorded before it (in this process or,
+      // through the state dir, by an earlier one, possibly for a node since re-enrolled) belongs to it.
+      const previous = deps.state.currentToken() ?? persisted?.token ?? null;
+      if (previous !== token) {
+        if (previous !== null || deps.executor.list().length > 0) {
+          deps.logger.info('Ironic issued a new agent token: starting a new command history for this boot', { nodeUuid });
+        }
         deps.executor.reset();
         deps.onNewToken?.();
       }

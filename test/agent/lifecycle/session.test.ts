@@ -145,6 +145,33 @@ describe('lifecycle/session after a process restart', () => {
   });
 });
 
+describe('lifecycle/session with leftovers of another node in the state dir (node re-enrolled, same boot)', () => {
+  const { logger } = createTestLogger();
+
+  it('a fresh token drops the history and the step to resume left by the other node\'s agent', async () => {
+    const state = new AgentState('0.1.0', logger);
+    const ext: Extension = { name: 'x', commands: { ok: { mode: 'sync', run: async () => null } } };
+    const executor = new CommandExecutor({ extensions: [ext], logger });
+    await executor.execute('x.ok', {});
+    let newTokens = 0;
+    const lookups: Array<string | null | undefined> = [];
+    const session = new IronicSession({
+      client: { apiUrls: ['http://ironic:6385'], lookup: async (r) => { lookups.push(r.nodeUuid); return found(TOKEN_B); }, heartbeat: async () => undefined },
+      state, executor, store: new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', token: TOKEN_A }), logger,
+      clock: new FakeClock({ auto: true }), random: () => 0.5, macs: async () => ['52:54:00:7e:51:0a'], presharedToken: null,
+      lookupTimeoutSec: 30, lookupIntervalSec: 1, callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0',
+      onFatal: () => undefined, onNewToken: () => { newTokens += 1; },
+    });
+
+    await session.connect();
+
+    expect(lookups).to.deep.equal([null]);
+    expect(executor.list()).to.have.length(0);
+    expect(newTokens).to.equal(1);
+    expect(state.node?.uuid).to.equal(UUID);
+  });
+});
+
 describe('lifecycle/session once stopped (a power action was issued)', () => {
   const { logger } = createTestLogger();
   const rejected = (): Error => new HeartbeatError('Invalid or missing agent token received.', {
