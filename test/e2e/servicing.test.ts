@@ -189,6 +189,7 @@ for (const suite of ironicSuites()) {
       const agent = await boot('service');
       const final = await bed().waitForProvisionState(uuid, ['active'], SERVICE_TIMEOUT);
       const log = agent.process.readLog();
+      await stopAgents(agents, false); // Ironic power-cycled the node into the instance
 
       expect(final.last_error).to.equal(null);
       expect(final['service_step'] ?? null).to.deep.equal(null);
