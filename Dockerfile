@@ -116,6 +116,8 @@ RUN apt-get update \
     procps \
     # tar and gzip: collect_system_logs archives
     tar gzip \
+    # burnin_cpu and burnin_memory clean/service steps, as IPA runs them
+    stress-ng \
  # apt's package caches (about 80 MB) and logs are not needed at runtime
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \

@@ -14,8 +14,21 @@ import { DEFAULT_SPEC, isSpecVersion, SPEC_VERSIONS, type SpecVersion } from './
 
 /** Ironic API port used with `--host`. */
 export const DEFAULT_API_PORT = 6385;
-/** Inspector port used with `--host` (callback path `/v1/continue`). */
+/** ironic-inspector port used with `--host --inspection inspector` (callback path `/v1/continue`). */
 export const DEFAULT_INSPECTOR_PORT = 5050;
+
+/**
+ * Where `--host` sends inspection data. `ironic`: Ironic's own
+ * `/v1/continue_inspection` on the API (API 1.84, Ironic 22.1 and newer;
+ * openstack/ironic ironic/api/controllers/v1/ramdisk.py ContinueInspectionController),
+ * the endpoint Ironic itself puts on the kernel command line when it boots the
+ * ramdisk for inspection (inspect_utils.get_inspection_callback). `inspector`:
+ * the retired standalone ironic-inspector's `:5050/v1/continue`, for older
+ * Ironic such as 21.4. `none`: no inspection callback in the conf.
+ */
+export const INSPECTION_MODES = ['ironic', 'inspector', 'none'] as const;
+/** One of {@link INSPECTION_MODES}. */
+export type InspectionMode = (typeof INSPECTION_MODES)[number];
 
 /** Validated options. Paths are as given (relative to the working directory). */
 export interface BuildOptions {
@@ -45,6 +58,7 @@ export const BUILD_OPTIONS = {
   host: { type: 'string' },
   'api-port': { type: 'string' },
   'inspector-port': { type: 'string' },
+  inspection: { type: 'string' },
   scheme: { type: 'string' },
   'api-url': { type: 'string', multiple: true },
   'inspection-url': { type: 'string', multiple: true },
@@ -74,9 +88,16 @@ Write the Ignition config for a CoreOS live ISO that runs the agent container.
 
 Ironic (either --host, or --api-url with an optional --inspection-url):
   --host HOST              Ironic host name or address (API on port 6385,
-                           inspection callback on 5050/v1/continue)
+                           inspection data to the API's /v1/continue_inspection)
   --api-port PORT          API port with --host (default ${DEFAULT_API_PORT})
-  --inspector-port PORT    inspection port with --host (default ${DEFAULT_INSPECTOR_PORT})
+  --inspection MODE        where --host sends inspection data:
+                             ironic     <api>/v1/continue_inspection (default;
+                                        API 1.84 (Ironic 22.1) and newer)
+                             inspector  a standalone ironic-inspector at
+                                        <host>:${DEFAULT_INSPECTOR_PORT}/v1/continue (older Ironic)
+                             none       no inspection callback
+  --inspector-port PORT    ironic-inspector port with --inspection inspector
+                           (default ${DEFAULT_INSPECTOR_PORT})
   --scheme http|https      URL scheme with --host (default https with --insecure
                            or --ca-file, else http)
   --api-url URL            full Ironic API URL (repeatable)
@@ -134,8 +155,8 @@ function ironicUrls(v: Values, tls: boolean): { apiUrls: string[]; inspectionUrl
   const apiList = v['api-url'] ?? [];
   const inspectionList = v['inspection-url'] ?? [];
   if (v.host !== undefined && apiList.length > 0) throw new UsageError('use either --host or --api-url, not both');
-  if (v.host === undefined && (v['api-port'] !== undefined || v['inspector-port'] !== undefined || v.scheme !== undefined)) {
-    throw new UsageError('--api-port, --inspector-port and --scheme only apply with --host');
+  if (v.host === undefined && (v['api-port'] !== undefined || v['inspector-port'] !== undefined || v.scheme !== undefined || v.inspection !== undefined)) {
+    throw new UsageError('--api-port, --inspection, --inspector-port and --scheme only apply with --host');
   }
   let apiUrls = apiList;
   let inspectionUrls = inspectionList;
@@ -143,8 +164,11 @@ function ironicUrls(v: Values, tls: boolean): { apiUrls: string[]; inspectionUrl
     if (v.scheme !== undefined && v.scheme !== 'http' && v.scheme !== 'https') throw new UsageError(`--scheme must be http or https, got "${v.scheme}"`);
     const scheme = v.scheme ?? (tls ? 'https' : 'http');
     const host = urlHost(v.host);
-    apiUrls = [`${scheme}://${host}:${port('--api-port', v['api-port'], DEFAULT_API_PORT)}`];
-    if (inspectionUrls.length === 0) inspectionUrls = [`${scheme}://${host}:${port('--inspector-port', v['inspector-port'], DEFAULT_INSPECTOR_PORT)}/v1/continue`];
+    const api = `${scheme}://${host}:${port('--api-port', v['api-port'], DEFAULT_API_PORT)}`;
+    apiUrls = [api];
+    const mode = inspectionMode(v);
+    if (mode === 'ironic') inspectionUrls = [`${api}/v1/continue_inspection`];
+    if (mode === 'inspector') inspectionUrls = [`${scheme}://${host}:${port('--inspector-port', v['inspector-port'], DEFAULT_INSPECTOR_PORT)}/v1/continue`];
   }
   if (apiUrls.length === 0) throw new UsageError('no Ironic address: pass --host HOST or --api-url URL');
   for (const url of apiUrls) fail(checkServiceUrl('--api-url', url));
@@ -153,6 +177,23 @@ function ironicUrls(v: Values, tls: boolean): { apiUrls: string[]; inspectionUrl
     throw new UsageError('--insecure and --ca-file only apply to https URLs: use https (e.g. --scheme https)');
   }
   return { apiUrls, inspectionUrls };
+}
+
+/** The `--inspection` mode with --host; null when --inspection-url gives the URLs instead. */
+function inspectionMode(v: Values): InspectionMode | null {
+  const given = v.inspection;
+  if (given !== undefined && !(INSPECTION_MODES as readonly string[]).includes(given)) {
+    throw new UsageError(`--inspection must be one of ${INSPECTION_MODES.join(', ')}, got "${given}"`);
+  }
+  const mode = (given ?? 'ironic') as InspectionMode;
+  if (v['inspector-port'] !== undefined && mode !== 'inspector') {
+    throw new UsageError('--inspector-port only applies with --inspection inspector (Ironic\'s own inspection uses the API port)');
+  }
+  if ((v['inspection-url'] ?? []).length > 0) {
+    if (given !== undefined) throw new UsageError('use either --inspection or --inspection-url, not both');
+    return null;
+  }
+  return mode;
 }
 
 function fail(message: string | null): void {

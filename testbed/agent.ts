@@ -15,8 +15,13 @@ export const AGENT_BIN = fileURLToPath(new URL('../bin/ironic-coreos-agent', imp
 
 /** Options of {@link startAgent}. */
 export interface StartAgentOptions {
-  /** Ironic API URL (IronicTestbed.url). */
-  apiUrl: string;
+  /**
+   * Ironic API URL (IronicTestbed.url), passed as --api-url. null: no flag, the
+   * agent takes api_url from its config dir or kernel command line, if any.
+   */
+  apiUrl: string | null;
+  /** The kernel command line the agent reads. Default `BOOTIF=01-<mac>`, as a PXE boot gives. */
+  cmdline?: string;
   /** Directory for the agent's config dir, cmdline file and state dir; reuse it to restart "in the same boot". */
   dir: string;
   /** The agent's /mnt/coreos. Default: a fresh empty directory under `dir`. */
@@ -25,8 +30,6 @@ export interface StartAgentOptions {
   extraArgs?: readonly string[];
   /** Log file name (without .log). Default `agent`. */
   logName?: string;
-  /** The kernel command line the agent reads (its `--cmdline-path` file). Default `BOOTIF=01-<node MAC>`. */
-  cmdline?: string;
 }
 
 /** A running agent on a test node. */
@@ -49,7 +52,7 @@ export async function startAgent(node: TestNode, options: StartAgentOptions): Pr
   const allowlist = node.disks.map((d) => d.device).join(',');
   const argv = [
     process.execPath, AGENT_BIN, 'agent',
-    '--api-url', options.apiUrl,
+    ...(options.apiUrl === null ? [] : ['--api-url', options.apiUrl]),
     '--config-dir', configDir,
     '--cmdline-path', cmdline,
     '--state-dir', stateDir,

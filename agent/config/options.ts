@@ -128,7 +128,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     kernel: 'ipa-hardware-initialization-delay', group: 'lookup', help: 'Seconds to wait at startup before touching hardware.' },
   // Inspection
   { name: 'inspection_callback_url', field: 'inspectionCallbackUrl', type: { kind: 'url-list', joined: true }, default: null,
-    kernel: 'ipa-inspection-callback-url', group: 'inspection', help: 'Inspection endpoint(s); when set, inventory is sent there at startup.' },
+    kernel: 'ipa-inspection-callback-url', group: 'inspection', help: 'Inspection endpoint(s), e.g. http://ironic:6385/v1/continue_inspection; when set, inventory is posted there at startup. Without api_url the agent then only serves its API (no lookup or heartbeat), as when Ironic boots it for inspection.' },
   { name: 'inspection_collectors', field: 'inspectionCollectors', type: { kind: 'list' }, default: ['default', 'logs'],
     kernel: 'ipa-inspection-collectors', group: 'inspection', help: 'Inspection collectors, comma-separated.' },
   { name: 'inspection_dhcp_wait_timeout', field: 'inspectionDhcpWaitTimeout', type: seconds, default: 60,

@@ -69,9 +69,21 @@ async function executeStep(
   return { [`${kind}_result`]: result ?? null, [`${kind}_step`]: step };
 }
 
-/** Run the step on the first manager that does not defer it (IPA dispatch_to_managers). */
+/**
+ * Run the step on the first manager that does not defer it (IPA dispatch_to_managers).
+ * Unlike IPA, which dispatches any method name, only implementations offered
+ * for this kind run: Ironic never sends a step it was not offered, and a
+ * direct caller must not reach e.g. erase_devices_metadata through
+ * service.execute_service_step on an active node.
+ */
 async function runFirstCompatible(kind: StepKind, deps: StepsExtensionDeps, name: string, context: StepContext): Promise<unknown> {
-  for (const { manager, spec } of deps.dispatcher.findSteps(name)) {
+  const found = deps.dispatcher.findSteps(name);
+  const offered = found.filter(({ spec }) => spec.priority[kind] !== undefined);
+  if (found.length > 0 && offered.length === 0) {
+    const names = Object.values(deps.dispatcher.steps(kind)).flat().map((s) => s.step);
+    throw new HardwareManagerMethodNotFound(`${name} (not offered as a ${kind} step; ${kind} steps: ${names.length === 0 ? 'none' : names.join(', ')})`);
+  }
+  for (const { manager, spec } of offered) {
     deps.logger.info('Executing step', { kind, step: name, manager: manager.className });
     try {
       return await spec.run(context);

@@ -145,7 +145,8 @@ export class Heartbeater {
       intervalSec = heartbeatDelayAfterError(random);
       if (error instanceof HeartbeatConflictError) logger.warn('Conflict error sending heartbeat', { error: message });
       else logger.error('Error sending heartbeat', { error: message });
-      if (isTokenRejection(error)) this.tokenRejected();
+      // Once stopped (a power action was issued) a refused token is expected: Ironic wipes it when it powers the node off.
+      if (isTokenRejection(error) && !this.stopped) this.tokenRejected();
     }
     this.nextAt = clock.now() + intervalSec * 1000;
     logger.info('Sleeping before next heartbeat', { intervalSec: Math.round(intervalSec * 100) / 100 });

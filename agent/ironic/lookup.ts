@@ -33,7 +33,12 @@ export interface LookupNodeOptions {
   clock: Clock;
   random: RandomSource;
   logger: Logger;
+  /** Aborted when the agent stops (power action, shutdown): the loop ends with a LookupNodeError. Default: never. */
+  signal?: AbortSignal;
 }
+
+/** The message of the LookupNodeError thrown when `signal` aborts the lookup. */
+export const LOOKUP_STOPPED = 'Lookup stopped: the agent is stopping';
 
 /** A successful lookup. */
 export interface LookupOutcome {
@@ -56,8 +61,9 @@ export interface LookupOutcome {
  * wait `U(interval, min(60, 2^(n-1)))` s (the last wait is cut to the deadline);
  * a 409 adds a pause of 5, then 10, then 30 s; a 404 logs "Check if inspection
  * has completed?".
- * @throws LookupNodeError when nothing was found before `timeoutSec`, or when
- *   there is neither a MAC nor a node UUID to look up with
+ * @throws LookupNodeError when nothing was found before `timeoutSec`, when
+ *   there is neither a MAC nor a node UUID to look up with, or when `signal`
+ *   aborted ({@link LOOKUP_STOPPED})
  */
 export async function lookupNode(client: LookupClient, options: LookupNodeOptions): Promise<LookupOutcome> {
   const { clock, logger } = options;
@@ -69,12 +75,13 @@ export async function lookupNode(client: LookupClient, options: LookupNodeOption
   const start = clock.now();
   let pauseSec = 0;
   for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted === true) throw new LookupNodeError(LOOKUP_STOPPED);
     const result = await attemptLookup(client, { macs, nodeUuid }, logger);
     if (result.kind === 'found') return outcome(result.data.node, result.data.config, attempt, logger);
     if (result.kind === 'conflict') {
       pauseSec = nextConflictPause(pauseSec);
       logger.warn('Ironic answered a conflict: the node is locked, pausing before the next lookup', { pauseSec, error: result.message });
-      await clock.sleep(pauseSec * 1000);
+      await clock.sleep(pauseSec * 1000, options.signal);
     } else if (result.kind === 'notFound') {
       logger.warn('Failed looking up node. Check if inspection has completed?', { addresses: macs.join(','), url: client.apiUrls[0], error: result.message });
     } else {
@@ -88,7 +95,7 @@ export async function lookupNode(client: LookupClient, options: LookupNodeOption
       );
     }
     const waitSec = Math.min(lookupBackoff(attempt, options.intervalSec, options.random), options.timeoutSec - elapsedSec);
-    await clock.sleep(waitSec * 1000);
+    await clock.sleep(waitSec * 1000, options.signal);
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * The normal mode: inspection (optional), advertise address, TLS, lookup,
  * API, then heartbeats until stopped. IPA's startup order (agent.py run()).
+ * Without api_url but with inspection_callback_url it only inspects and
+ * serves the API (inspection-only.ts).
  */
-import { hostname } from 'node:os';
 import type { AgentCore } from './core.js';
 import { apiAgent, resumeInterrupted } from './core.js';
 import { setupTls, type TlsSetup } from './tls-setup.js';
@@ -12,15 +13,11 @@ import { listenApi, type ApiServer } from '../api/server.js';
 import { IronicClient } from '../ironic/client.js';
 import { createIronicHttp } from '../ironic/http.js';
 import { callbackUrl, createReachabilityProbe, findAdvertiseAddress } from '../ironic/advertise.js';
-import { createInspectionCollector } from '../ironic/inspection-data.js';
-import { inspect, inspectionUrls } from '../ironic/inspection.js';
 import type { Clock } from '../ironic/clock.js';
 import { TokenStore } from '../state/token-store.js';
-import { bootifToMac } from '../config/cmdline.js';
-import { waitForDhcp } from './dhcp-wait.js';
-import { guessRootDisk } from '../hardware/root-device-hints/match.js';
-import type { BlockDevice } from '../hardware/types.js';
-import { NodeFsReader } from '../util/fs-reader.js';
+import { ConfigError } from '../errors.js';
+import { inspectionConfigured, runInspection } from './inspection-run.js';
+import { startInspectionOnly } from './inspection-only.js';
 
 /** Outcome of the mode: resolves with the exit code. */
 export interface RunningAgent {
@@ -28,10 +25,19 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** Start the agent against Ironic. Resolves once the API is up and heartbeats started. */
+/**
+ * Start the agent against Ironic. Resolves once the API is up and heartbeats
+ * started (or, without api_url, once inspection is done and the API is up).
+ * @throws ConfigError when there is neither api_url nor inspection_callback_url
+ */
 export async function startIronicMode(core: AgentCore, clock: Clock): Promise<RunningAgent> {
   const { config, logger, runner } = core;
   const http = createIronicHttp({ timeoutSec: config.httpRequestTimeout, insecure: config.insecure, cafile: config.cafile, certfile: config.certfile, keyfile: config.keyfile });
+  if (config.apiUrls.length === 0) {
+    if (inspectionConfigured(core)) return startInspectionOnly(core, http, clock);
+    throw new ConfigError('Neither api_url nor inspection_callback_url is set: set api_url (kernel ipa-api-url) to the Ironic API, '
+      + 'e.g. http://192.0.2.1:6385, or inspection_callback_url (ipa-inspection-callback-url) to inspect only');
+  }
   const client = new IronicClient({ http, urls: config.apiUrls, logger: logger.child({ module: 'ironic' }), requestId: config.globalRequestId, pinnedVersion: config.ironicApiVersion, timeoutMs: config.httpRequestTimeout * 1000 });
   const store = new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) });
   const nodeUuid = await runInspection(core, http, clock);
@@ -97,31 +103,6 @@ async function lockdown(core: AgentCore, session: IronicSession, server: ApiServ
   for (const link of parsed) {
     if (link.ifname !== undefined && link.ifname !== 'lo') await core.runner.run(['ip', 'link', 'set', link.ifname, 'down']).catch(() => undefined);
   }
-}
-
-async function runInspection(core: AgentCore, http: Parameters<typeof inspect>[0]['http'], clock: Clock): Promise<string | null> {
-  const { config, logger } = core;
-  if (inspectionUrls(config.inspectionCallbackUrl, []).length === 0) return null;
-  if (config.collectLldp) logger.info('collect_lldp is set, but this agent does not listen for LLDP: inventory interfaces report lldp as null');
-  const collectData = createInspectionCollector({
-    runner: core.runner, fs: new NodeFsReader(), logger: logger.child({ module: 'inspection' }),
-    collectorNames: config.inspectionCollectors,
-    paths: { cmdline: config.cmdlinePath, hostRoot: config.rootMount },
-    sources: {
-      waitForDhcp: async () => {
-        await waitForDhcp({
-          runner: core.runner, clock, logger, timeoutSec: config.inspectionDhcpWaitTimeout,
-          allInterfaces: config.inspectionDhcpAllInterfaces, pxeMac: config.bootif === null ? null : bootifToMac(config.bootif),
-        });
-      },
-      inventory: () => core.dispatcher.dispatch('listHardwareInfo'),
-      rootDisk: (inventory) => guessRootDisk((inventory['disks'] ?? []) as BlockDevice[]),
-      managers: () => core.dispatcher.active.map(({ manager }) => ({ name: manager.name, version: manager.version })),
-      logs: () => core.systemLogs(),
-    },
-  });
-  logger.info('Starting inspection', { hostname: hostname() });
-  return inspect({ http, callbackUrl: config.inspectionCallbackUrl, apiUrls: config.apiUrls, collectData, clock, logger: logger.child({ module: 'inspection' }), requestId: config.globalRequestId, timeoutMs: config.httpRequestTimeout * 1000 });
 }
 
 async function macsFromInventory(core: AgentCore): Promise<string[]> {

@@ -21,7 +21,7 @@ import type { AgentState } from '../agent.js';
 import type { CommandExecutor } from '../commands/executor.js';
 import type { Clock, RandomSource } from '../ironic/clock.js';
 import { Heartbeater, type HeartbeatClient } from '../ironic/heartbeater.js';
-import { lookupNode, type LookupClient, type LookupOutcome } from '../ironic/lookup.js';
+import { LOOKUP_STOPPED, lookupNode, type LookupClient, type LookupOutcome } from '../ironic/lookup.js';
 
 /** Why lookup gave up when Ironic kept answering `******`. */
 const TOKEN_WITHHELD = 'Ironic has already handed out the agent token for this boot and the agent has no persisted or pre-shared copy. ' +
@@ -52,7 +52,12 @@ export interface IronicSessionDeps {
   random: RandomSource;
   /** MACs to look up with. */
   macs: () => Promise<string[]>;
-  /** A node UUID from inspection or a previous run. */
+  /**
+   * The node UUID this run's inspection returned. Only it is sent with the
+   * lookup: Ironic then looks for that node alone (openstack/ironic
+   * ironic/api/controllers/v1/ramdisk.py LookupController), so a UUID left in
+   * the state dir by an earlier run could keep a fresh agent from being found.
+   */
   nodeUuid?: string | null;
   /** Pre-shared token (`agent_token` / `ipa-agent-token`). */
   presharedToken: string | null;
@@ -75,6 +80,8 @@ export class IronicSession {
   private relooking: Promise<void> | null = null;
   /** Tokens Ironic refused in this process; never sent again. */
   private readonly refused = new Set<string>();
+  /** Aborted by stop(): no lookup may run after a power action (it would take the next operation's token). */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: IronicSessionDeps) {
     this.heartbeater = new Heartbeater({
@@ -109,12 +116,13 @@ export class IronicSession {
       try {
         outcome = await lookupNode(deps.client, {
           macs: await deps.macs(),
-          nodeUuid: deps.nodeUuid ?? persisted?.nodeUuid ?? null,
+          nodeUuid: deps.nodeUuid ?? null,
           timeoutSec: remainingSec,
           intervalSec: deps.lookupIntervalSec,
           clock: deps.clock,
           random: deps.random,
           logger: deps.logger,
+          signal: this.stopping.signal,
         });
       } catch (error) {
         throw tokenWithheld && error instanceof LookupNodeError ? new LookupNodeError(TOKEN_WITHHELD, { cause: error }) : error;
@@ -122,7 +130,8 @@ export class IronicSession {
       if (this.adopt(outcome, persisted)) return;
       tokenWithheld = true;
       if (deps.clock.now() >= deadline) throw new LookupNodeError(TOKEN_WITHHELD);
-      await deps.clock.sleep(5000);
+      await deps.clock.sleep(5000, this.stopping.signal);
+      if (this.stopping.signal.aborted) throw new LookupNodeError(LOOKUP_STOPPED);
     }
   }
 
@@ -136,9 +145,16 @@ export class IronicSession {
     this.heartbeater.force();
   }
 
-  /** Stop heartbeating. */
+  /**
+   * Stop heartbeating and end a re-lookup in progress; none starts afterwards.
+   * After a power action the agent must stay silent: a kept-alive process that
+   * looked the node up again would take the token of Ironic's next operation
+   * from the agent that boots for it.
+   */
   async stop(): Promise<void> {
+    this.stopping.abort();
     await this.heartbeater.stop();
+    await this.relooking;
   }
 
   /** Decide the token from a lookup; false when no usable token exists yet. */
@@ -148,9 +164,13 @@ export class IronicSession {
     let token: string | null = null;
     if (outcome.token.kind === 'received') {
       token = outcome.token.token;
-      const previous = deps.state.currentToken() ?? (persisted?.nodeUuid === nodeUuid ? persisted.token : null);
-      if (previous !== null && previous !== token) {
-        deps.logger.info('Ironic issued a new agent token: starting a new command history for this boot', { nodeUuid });
+      // Ironic hands a token out once per operation: nothing recorded before it (in this process or,
+      // through the state dir, by an earlier one, possibly for a node since re-enrolled) belongs to it.
+      const previous = deps.state.currentToken() ?? persisted?.token ?? null;
+      if (previous !== token) {
+        if (previous !== null || deps.executor.list().length > 0) {
+          deps.logger.info('Ironic issued a new agent token: starting a new command history for this boot', { nodeUuid });
+        }
         deps.executor.reset();
         deps.onNewToken?.();
       }
@@ -182,12 +202,17 @@ export class IronicSession {
    */
   private relookup(): Promise<void> {
     if (this.relooking !== null) return this.relooking;
+    if (this.stopping.signal.aborted) return Promise.resolve();
     const token = this.deps.state.currentToken();
     if (token !== null) this.refused.add(token);
     this.deps.store.forgetToken();
     this.deps.logger.warn('Ironic refused the agent token (it ended the operation or power-cycled the node): looking the node up again');
     this.relooking = this.connect()
       .catch(async (error: unknown) => {
+        if (this.stopping.signal.aborted) {
+          this.deps.logger.info('Lookup ended: the agent was stopped');
+          return;
+        }
         this.deps.logger.error('Lookup after a refused token failed', { error: error instanceof Error ? error.message : String(error) });
         await this.heartbeater.stop();
         this.deps.onFatal(error);

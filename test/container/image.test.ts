@@ -17,7 +17,7 @@ import { debianBaseUnavailableReason } from '../helpers/debian-base-image.js';
 import { createPodman, podmanUnavailableReason, type Podman } from '../helpers/podman.js';
 
 const TOOLS = ['lsblk', 'blkid', 'wipefs', 'partx', 'sgdisk', 'chroot', 'dd', 'shred', 'efibootmgr', 'ip', 'mdadm', 'nvme', 'hdparm', 'tar', 'gzip', 'udevadm', 'ps', 'dmesg',
-  'blockdev', 'lscpu', 'smartctl', 'dmidecode', 'lshw', 'ipmitool'];
+  'blockdev', 'lscpu', 'smartctl', 'dmidecode', 'lshw', 'ipmitool', 'stress-ng'];
 
 /** A TCP port nobody listens on right now (the agent uses the host network). */
 async function freePort(): Promise<number> {

@@ -5,12 +5,12 @@ import { parseBuildOptions, urlHost, type BuildOptions } from '../../ignition/op
 const REG = ['--registry', 'quay.io/example'];
 
 describe('ignition/options', () => {
-  it('applies the defaults with --host', () => {
+  it('applies the defaults with --host: inspection data goes to Ironic\'s own /v1/continue_inspection on the API', () => {
     const options = parseBuildOptions(['--host', 'ironic.example.com', ...REG]);
 
     expect(options).to.deep.equal({
       apiUrls: ['http://ironic.example.com:6385'],
-      inspectionUrls: ['http://ironic.example.com:5050/v1/continue'],
+      inspectionUrls: ['http://ironic.example.com:6385/v1/continue_inspection'],
       image: 'quay.io/example/ironic-coreos-agent:latest',
       tlsVerify: true,
       sshKeyFiles: [],
@@ -30,7 +30,7 @@ describe('ignition/options', () => {
     {
       name: '--insecure switches --host URLs to https',
       argv: ['--host', '192.0.2.1', '--insecure'],
-      expected: { apiUrls: ['https://192.0.2.1:6385'], inspectionUrls: ['https://192.0.2.1:5050/v1/continue'], insecure: true },
+      expected: { apiUrls: ['https://192.0.2.1:6385'], inspectionUrls: ['https://192.0.2.1:6385/v1/continue_inspection'], insecure: true },
     },
     {
       name: '--ca-file switches to https and keeps the path',
@@ -40,10 +40,22 @@ describe('ignition/options', () => {
     { name: 'IPv6 hosts are bracketed', argv: ['--host', 'fd00::5'], expected: { apiUrls: ['http://[fd00::5]:6385'] } },
     { name: 'bracketed IPv6 hosts are accepted', argv: ['--host', '[fd00::5]', '--api-port', '16385'], expected: { apiUrls: ['http://[fd00::5]:16385'] } },
     {
-      name: 'ports and scheme are overridable',
-      argv: ['--host', 'h', '--api-port', '8443', '--inspector-port', '8444', '--scheme', 'https'],
+      name: 'the API port and scheme apply to the inspection callback too',
+      argv: ['--host', 'h', '--api-port', '8443', '--scheme', 'https'],
+      expected: { apiUrls: ['https://h:8443'], inspectionUrls: ['https://h:8443/v1/continue_inspection'] },
+    },
+    {
+      name: '--inspection inspector keeps the old ironic-inspector callback',
+      argv: ['--host', 'h', '--inspection', 'inspector'],
+      expected: { apiUrls: ['http://h:6385'], inspectionUrls: ['http://h:5050/v1/continue'] },
+    },
+    {
+      name: '--inspector-port with --inspection inspector',
+      argv: ['--host', 'h', '--api-port', '8443', '--inspection', 'inspector', '--inspector-port', '8444', '--scheme', 'https'],
       expected: { apiUrls: ['https://h:8443'], inspectionUrls: ['https://h:8444/v1/continue'] },
     },
+    { name: '--inspection none writes no callback', argv: ['--host', 'h', '--inspection', 'none'], expected: { inspectionUrls: [] } },
+    { name: '--inspection ironic is the default', argv: ['--host', 'h', '--inspection', 'ironic'], expected: { inspectionUrls: ['http://h:6385/v1/continue_inspection'] } },
     { name: '--inspection-url overrides the --host default', argv: ['--host', 'h', '--inspection-url', 'http://h:6385/v1/continue_inspection'], expected: { inspectionUrls: ['http://h:6385/v1/continue_inspection'] } },
     {
       name: '--api-url alone gives no inspection URL',
@@ -83,6 +95,14 @@ describe('ignition/options', () => {
     { name: 'a bad host name', argv: ['--host', 'h_1', ...REG], message: /not a valid host name/ },
     { name: 'a bad port', argv: ['--host', 'h', '--api-port', '70000', ...REG], message: /--api-port must be a port number/ },
     { name: '--api-port without --host', argv: ['--api-url', 'http://h:1', '--api-port', '1', ...REG], message: /only apply with --host/ },
+    { name: '--inspection without --host', argv: ['--api-url', 'http://h:1', '--inspection', 'none', ...REG], message: /only apply with --host/ },
+    { name: 'an unknown --inspection', argv: ['--host', 'h', '--inspection', 'legacy', ...REG], message: /--inspection must be one of ironic, inspector, none/ },
+    { name: '--inspector-port without --inspection inspector', argv: ['--host', 'h', '--inspector-port', '5050', ...REG], message: /only applies with --inspection inspector/ },
+    {
+      name: '--inspection with --inspection-url',
+      argv: ['--host', 'h', '--inspection', 'inspector', '--inspection-url', 'http://h:5050/v1/continue', ...REG],
+      message: /either --inspection or --inspection-url/,
+    },
     { name: 'a bad scheme', argv: ['--host', 'h', '--scheme', 'ftp', ...REG], message: /--scheme must be http or https/ },
     { name: '--insecure with --ca-file', argv: ['--host', 'h', '--insecure', '--ca-file', 'x', ...REG], message: /either --insecure or --ca-file/ },
     { name: '--insecure with http URLs only', argv: ['--api-url', 'http://h:6385', '--insecure', ...REG], message: /only apply to https URLs/ },

@@ -30,7 +30,7 @@ const EXPECTED_CONF = [
   '# Host path /etc/ironic-python-agent.conf, mounted read-only at /etc/ironic-python-agent/ignition.conf.',
   '[DEFAULT]',
   'api_url = https://192.0.2.10:6385',
-  'inspection_callback_url = https://192.0.2.10:5050/v1/continue',
+  'inspection_callback_url = https://192.0.2.10:6385/v1/continue_inspection',
   'cafile = /etc/ironic-coreos-agent/ca.crt',
   'enable_vlan_interfaces = all',
   'inspection_collectors = default,logs',

@@ -1,7 +1,8 @@
 /**
  * GenericHardwareManager: block devices through the allowlist, the install
- * device (root device hints, else IPA's guess), the inventory, and the disk
- * cleaning steps. Port of IPA hardware.GenericHardwareManager, split by concern.
+ * device (root device hints, else IPA's guess), the inventory, the disk
+ * cleaning steps and the CPU and memory burn-in steps (clean and service).
+ * Port of IPA hardware.GenericHardwareManager, split by concern.
  */
 import type { AgentConfig } from '../../config/types.js';
 import type { Runner } from '../../exec/runner.js';
@@ -11,6 +12,7 @@ import { SupportLevel, type BlockDevice, type HardwareManager, type Node } from 
 import { BlockDeviceLister } from './block-devices.js';
 import { ensureDeviceNodes } from './device-nodes.js';
 import type { SafetyCheck } from './erase/deps.js';
+import { createBurninSteps } from './burnin.js';
 import { createEraseSteps } from './erase/steps.js';
 import { excludeDisks, logExclusions } from './install-candidates.js';
 import { selectInstallDevice } from './install-device.js';
@@ -50,7 +52,10 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
     className: 'GenericHardwareManager',
     version: GENERIC_MANAGER_VERSION,
     evaluateSupport: async () => SupportLevel.GENERIC,
-    steps: createEraseSteps({ runner: deps.runner, logger, fs: deps.fs, guard: deps.guard, listDevices: erasableDisks }),
+    steps: [
+      ...createEraseSteps({ runner: deps.runner, logger, fs: deps.fs, guard: deps.guard, listDevices: erasableDisks }),
+      ...createBurninSteps({ runner: deps.runner, logger: logger.child({ module: 'burnin' }) }),
+    ],
     methods: {
       listBlockDevices: (options) => lister.list(options),
       getOsInstallDevice: async (node) => {

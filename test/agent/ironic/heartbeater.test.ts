@@ -259,6 +259,25 @@ describe('ironic/heartbeater Heartbeater', () => {
     expect(beats()).to.equal(1);
   });
 
+  it('a heartbeat refused after stop() (the host is powering off) does not ask for a new lookup', async () => {
+    let stopping: Promise<void> = Promise.resolve();
+    let calls = 0;
+    const hb = create({ onTokenRejected: () => { calls += 1; } });
+    // Ironic wipes the token when it powers the node off; a heartbeat in flight at that moment is refused.
+    answer(() => {
+      stopping = hb.stop();
+      return { status: 400, body: ironicError(FAULTS.invalidToken) };
+    });
+
+    hb.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await stopping;
+
+    expect(beats()).to.equal(1);
+    expect(calls).to.equal(0);
+    expect(clock.pending).to.equal(0);
+  });
+
   it('never throws out of its loop when building the request fails', async () => {
     let fail = true;
     const hb = create({

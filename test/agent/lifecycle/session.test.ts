@@ -67,7 +67,18 @@ describe('lifecycle/session', () => {
     await session.connect();
 
     expect(state.currentToken()).to.equal(TOKEN_A);
-    expect(lookups[0]?.nodeUuid).to.equal(UUID);
+    expect(lookups[0]?.macs).to.deep.equal(['52:54:00:7e:51:0a']);
+  });
+
+  it('looks up by MAC only: a node UUID left in the state dir is never sent (Ironic would look only for that node)', async () => {
+    const store = new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', token: TOKEN_A });
+    const { session, state, lookups } = setup([found(TOKEN_B)], store);
+
+    await session.connect();
+
+    expect(lookups).to.have.length(1);
+    expect(lookups[0]?.nodeUuid ?? null).to.equal(null);
+    expect(state.currentToken()).to.equal(TOKEN_B);
   });
 
   it('falls back to the pre-shared token when nothing was persisted', async () => {
@@ -132,6 +143,85 @@ describe('lifecycle/session after a process restart', () => {
     expect(executor.list()).to.have.length(0);
     expect(newTokens).to.equal(1);
     expect(state.currentToken()).to.equal(TOKEN_B);
+  });
+});
+
+describe('lifecycle/session with leftovers of another node in the state dir (node re-enrolled, same boot)', () => {
+  const { logger } = createTestLogger();
+
+  it('a fresh token drops the history and the step to resume left by the other node\'s agent', async () => {
+    const state = new AgentState('0.1.0', logger);
+    const ext: Extension = { name: 'x', commands: { ok: { mode: 'sync', run: async () => null } } };
+    const executor = new CommandExecutor({ extensions: [ext], logger });
+    await executor.execute('x.ok', {});
+    let newTokens = 0;
+    const lookups: Array<string | null | undefined> = [];
+    const session = new IronicSession({
+      client: { apiUrls: ['http://ironic:6385'], lookup: async (r) => { lookups.push(r.nodeUuid); return found(TOKEN_B); }, heartbeat: async () => undefined },
+      state, executor, store: new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', token: TOKEN_A }), logger,
+      clock: new FakeClock({ auto: true }), random: () => 0.5, macs: async () => ['52:54:00:7e:51:0a'], presharedToken: null,
+      lookupTimeoutSec: 30, lookupIntervalSec: 1, callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0',
+      onFatal: () => undefined, onNewToken: () => { newTokens += 1; },
+    });
+
+    await session.connect();
+
+    expect(lookups).to.deep.equal([null]);
+    expect(executor.list()).to.have.length(0);
+    expect(newTokens).to.equal(1);
+    expect(state.node?.uuid).to.equal(UUID);
+  });
+});
+
+describe('lifecycle/session once stopped (a power action was issued)', () => {
+  const { logger } = createTestLogger();
+  const rejected = (): Error => new HeartbeatError('Invalid or missing agent token received.', {
+    cause: new IronicResponseError(400, 'Invalid or missing agent token received.'),
+  });
+
+  function setup(heartbeat: () => Promise<void>, lookup: () => Promise<LookupResult>, clock: FakeClock) {
+    const lookups: string[] = [];
+    const fatal: unknown[] = [];
+    const session = new IronicSession({
+      client: { apiUrls: ['http://ironic:6385'], lookup: async () => { lookups.push('lookup'); return lookup(); }, heartbeat },
+      state: new AgentState('0.1.0', logger), executor: new CommandExecutor({ extensions: [], logger }), store: new MemoryStore(), logger,
+      clock, random: () => 0.5, macs: async () => ['52:54:00:7e:51:0a'], presharedToken: null, lookupTimeoutSec: 600, lookupIntervalSec: 1,
+      callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0', onFatal: (e) => { fatal.push(e); },
+    });
+    return { session, lookups, fatal };
+  }
+
+  it('a heartbeat refused while stopping does not start a new lookup', async () => {
+    const clock = new FakeClock();
+    let stopping: Promise<void> = Promise.resolve();
+    const { session, lookups, fatal } = setup(async () => { stopping = session.stop(); throw rejected(); }, async () => found(TOKEN_A), clock);
+    await session.connect();
+
+    session.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await stopping;
+    clock.advance(3_600_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(lookups).to.have.length(1);
+    expect(fatal).to.deep.equal([]);
+  });
+
+  it('stop() ends a re-lookup that is backing off: no more lookups, no fatal exit', async () => {
+    const clock = new FakeClock();
+    const answers: LookupResult[] = [found(TOKEN_A)];
+    const { session, lookups, fatal } = setup(async () => { throw rejected(); }, async () => answers.shift() ?? { kind: 'notFound', message: 'Resource could not be found.' }, clock);
+    await session.connect();
+    session.start();
+    while (lookups.length < 2 || clock.pending < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    await session.stop();
+    clock.advance(3_600_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(lookups).to.have.length(2);
+    expect(fatal).to.deep.equal([]);
+    expect(clock.pending).to.equal(0);
   });
 });
 

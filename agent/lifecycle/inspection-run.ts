@@ -1,0 +1,54 @@
+/**
+ * Run inspection once at startup, before lookup (IPA agent.run() calls
+ * inspector.inspect() before lookup_node, so that the node is known by its
+ * MACs). Shared by the normal mode and the inspection-only mode.
+ */
+import { hostname } from 'node:os';
+import type { AxiosInstance } from 'axios';
+import type { AgentCore } from './core.js';
+import type { Clock } from '../ironic/clock.js';
+import { createInspectionCollector } from '../ironic/inspection-data.js';
+import { inspect, inspectionUrls } from '../ironic/inspection.js';
+import { bootifToMac } from '../config/cmdline.js';
+import { waitForDhcp } from './dhcp-wait.js';
+import { guessRootDisk } from '../hardware/root-device-hints/match.js';
+import type { BlockDevice } from '../hardware/types.js';
+import { NodeFsReader } from '../util/fs-reader.js';
+
+/** True when `inspection_callback_url` names somewhere to post inspection data. */
+export function inspectionConfigured(core: AgentCore): boolean {
+  return inspectionUrls(core.config.inspectionCallbackUrl, []).length > 0;
+}
+
+/**
+ * Collect and post the inspection data when `inspection_callback_url` is set.
+ * Never throws for inspection failures (IPA logs them and goes on).
+ * @returns the node UUID Ironic answered with, or null
+ */
+export async function runInspection(core: AgentCore, http: AxiosInstance, clock: Clock): Promise<string | null> {
+  const { config, logger } = core;
+  if (!inspectionConfigured(core)) return null;
+  if (config.collectLldp) logger.info('collect_lldp is set, but this agent does not listen for LLDP: inventory interfaces report lldp as null');
+  const collectData = createInspectionCollector({
+    runner: core.runner, fs: new NodeFsReader(), logger: logger.child({ module: 'inspection' }),
+    collectorNames: config.inspectionCollectors,
+    paths: { cmdline: config.cmdlinePath, hostRoot: config.rootMount },
+    sources: {
+      waitForDhcp: async () => {
+        await waitForDhcp({
+          runner: core.runner, clock, logger, timeoutSec: config.inspectionDhcpWaitTimeout,
+          allInterfaces: config.inspectionDhcpAllInterfaces, pxeMac: config.bootif === null ? null : bootifToMac(config.bootif),
+        });
+      },
+      inventory: () => core.dispatcher.dispatch('listHardwareInfo'),
+      rootDisk: (inventory) => guessRootDisk((inventory['disks'] ?? []) as BlockDevice[]),
+      managers: () => core.dispatcher.active.map(({ manager }) => ({ name: manager.name, version: manager.version })),
+      logs: () => core.systemLogs(),
+    },
+  });
+  logger.info('Starting inspection', { hostname: hostname() });
+  return inspect({
+    http, callbackUrl: config.inspectionCallbackUrl, apiUrls: config.apiUrls, collectData, clock,
+    logger: logger.child({ module: 'inspection' }), requestId: config.globalRequestId, timeoutMs: config.httpRequestTimeout * 1000,
+  });
+}
