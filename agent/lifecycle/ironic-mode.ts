@@ -30,7 +30,7 @@ export interface RunningAgent {
 /** Start the agent against Ironic. Resolves once the API is up and heartbeats started. */
 export async function startIronicMode(core: AgentCore, clock: Clock): Promise<RunningAgent> {
   const { config, logger, runner } = core;
-  const http = createIronicHttp({ timeoutSec: config.httpRequestTimeout, insecure: config.insecure, cafile: config.cafile, certfile: config.certfile, keyfile: config.keyfile });
+  const http = createIronicHttp({ timeoutSec: config.httpRequestTimeout, insecure: config.insecure, cafile: config.cafile, certfile: config.certfile, keyfile: config.keyfile, version: core.state.version, requestId: config.globalRequestId });
   const client = new IronicClient({ http, urls: config.apiUrls, logger: logger.child({ module: 'ironic' }), requestId: config.globalRequestId, pinnedVersion: config.ironicApiVersion, timeoutMs: config.httpRequestTimeout * 1000 });
   const store = new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) });
   const nodeUuid = await runInspection(core, http, clock);
