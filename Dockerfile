@@ -86,23 +86,19 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
     # the node binary links against libstdc++ and libgcc_s
     libstdc++6 \
-    # lsblk, blkid, wipefs, partx, blockdev, lscpu, dmesg: block devices, CPU inventory, kernel log
+    # lsblk, blkid, wipefs, blockdev, lscpu, dmesg: block devices, CPU inventory, kernel log
     util-linux \
-    # sgdisk: GPT inspection and partition-table wipes
+    # sgdisk -Z: partition-table wipes (erase_devices_metadata)
     gdisk \
-    # chroot (into the host root to run coreos-installer), dd, shred, sync, df
+    # chroot (into the host root to run coreos-installer), dd, shred, sync, df, cat
     coreutils \
-    # udevadm (device settling); mdadm depends on it anyway
-    udev \
     # UEFI boot entries after install_coreos
     efibootmgr \
     # ip: interfaces, addresses and routes for the inventory and the advertise address
     iproute2 \
-    # software RAID: inventory and delete_configuration before installing
-    mdadm \
-    # NVMe inventory and secure erase
+    # nvme id-ctrl and nvme format: NVMe secure erase
     nvme-cli \
-    # ATA secure erase and disk identification
+    # hdparm -I and security erase: ATA secure erase
     hdparm \
     # smartctl: ATA security state before erasing
     smartmontools \
@@ -116,6 +112,10 @@ RUN apt-get update \
     procps \
     # tar and gzip: collect_system_logs archives
     tar gzip \
+    # fuser: erase_devices_metadata waits until nothing holds the disk
+    psmisc \
+    # mdir, mcopy: read the shim's BOOT*.CSV on the ESP for the UEFI boot entry
+    mtools \
  # apt's package caches (about 80 MB) and logs are not needed at runtime
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
