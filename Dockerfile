@@ -2,7 +2,9 @@
 #   podman run --privileged --network host -v /dev:/dev -v /sys:/sys -v /:/mnt/coreos ...
 # (see container/systemd-unit.ts for the unit that starts it).
 #
-# Build:  podman build --format docker -t quay.io/you/ironic-coreos-agent:latest .
+# Build:  podman build --layers=false --format docker -t quay.io/you/ironic-coreos-agent:latest .
+# (--layers=false: no dangling image of the build stage is left behind; README.md
+# "Building the image without a registry" has the whole path, base image included.)
 # Only the Debian mirror and the npm registry are needed. Behind a TLS-intercepting
 # proxy, hand its CA to the npm steps without baking it into any layer:
 #   podman build --secret id=extra_ca,src=/path/to/ca.pem ...
@@ -119,7 +121,7 @@ RUN apt-get update \
  # apt's package caches (about 80 MB) and logs are not needed at runtime
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
- && mkdir -p /etc/ironic-python-agent /mnt/coreos
+ && mkdir -p /etc/ironic-python-agent /etc/ironic-python-agent.d /mnt/coreos
 
 COPY --from=build /opt/node/bin/node /usr/local/bin/node
 COPY --from=build /opt/node/LICENSE /usr/local/share/doc/node/LICENSE
@@ -134,4 +136,8 @@ COPY --from=build /src/dist ./dist
 EXPOSE 9999
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["/usr/local/bin/node", "/opt/ironic-coreos-agent/dist/container/healthcheck.js"]
-ENTRYPOINT ["/usr/local/bin/node", "/opt/ironic-coreos-agent/dist/cli/index.js", "agent", "--config-dir", "/etc/ironic-python-agent"]
+# The CLI is the entrypoint and `agent` the default command, so `podman run IMAGE hints ...`
+# (or iso, ignition, pxe) runs another subcommand; the agent reads /etc/ironic-python-agent
+# and /etc/ironic-python-agent.d by default.
+ENTRYPOINT ["/usr/local/bin/node", "/opt/ironic-coreos-agent/dist/cli/index.js"]
+CMD ["agent"]
