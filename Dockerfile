@@ -2,7 +2,9 @@
 #   podman run --privileged --network host -v /dev:/dev -v /sys:/sys -v /:/mnt/coreos ...
 # (see container/systemd-unit.ts for the unit that starts it).
 #
-# Build:  podman build --format docker -t quay.io/you/ironic-coreos-agent:latest .
+# Build:  podman build --layers=false --format docker -t quay.io/you/ironic-coreos-agent:latest .
+# (--layers=false: no dangling image of the build stage is left behind; README.md
+# "Building the image without a registry" has the whole path, base image included.)
 # Only the Debian mirror and the npm registry are needed. Behind a TLS-intercepting
 # proxy, hand its CA to the npm steps without baking it into any layer:
 #   podman build --secret id=extra_ca,src=/path/to/ca.pem ...
@@ -86,23 +88,19 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
     # the node binary links against libstdc++ and libgcc_s
     libstdc++6 \
-    # lsblk, blkid, wipefs, partx, blockdev, lscpu, dmesg: block devices, CPU inventory, kernel log
+    # lsblk, blkid, wipefs, blockdev, lscpu, dmesg: block devices, CPU inventory, kernel log
     util-linux \
-    # sgdisk: GPT inspection and partition-table wipes
+    # sgdisk -Z: partition-table wipes (erase_devices_metadata)
     gdisk \
-    # chroot (into the host root to run coreos-installer), dd, shred, sync, df
+    # chroot (into the host root to run coreos-installer), dd, shred, sync, df, cat
     coreutils \
-    # udevadm (device settling); mdadm depends on it anyway
-    udev \
     # UEFI boot entries after install_coreos
     efibootmgr \
     # ip: interfaces, addresses and routes for the inventory and the advertise address
     iproute2 \
-    # software RAID: inventory and delete_configuration before installing
-    mdadm \
-    # NVMe inventory and secure erase
+    # nvme id-ctrl and nvme format: NVMe secure erase
     nvme-cli \
-    # ATA secure erase and disk identification
+    # hdparm -I and security erase: ATA secure erase
     hdparm \
     # smartctl: ATA security state before erasing
     smartmontools \
@@ -118,10 +116,16 @@ RUN apt-get update \
     tar gzip \
     # burnin_cpu and burnin_memory clean/service steps, as IPA runs them
     stress-ng \
+    # mdadm: install_coreos stops md arrays on the install disk and zeroes its superblocks
+    mdadm \
+    # fuser: erase_devices_metadata waits until nothing holds the disk
+    psmisc \
+    # mdir, mcopy: read the shim's BOOT*.CSV on the ESP for the UEFI boot entry
+    mtools \
  # apt's package caches (about 80 MB) and logs are not needed at runtime
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
- && mkdir -p /etc/ironic-python-agent /mnt/coreos
+ && mkdir -p /etc/ironic-python-agent /etc/ironic-python-agent.d /mnt/coreos
 
 COPY --from=build /opt/node/bin/node /usr/local/bin/node
 COPY --from=build /opt/node/LICENSE /usr/local/share/doc/node/LICENSE
@@ -139,4 +143,8 @@ COPY container/ironic-python-agent.conf /etc/ironic-python-agent/00-defaults.con
 EXPOSE 9999
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
   CMD ["/usr/local/bin/node", "/opt/ironic-coreos-agent/dist/container/healthcheck.js"]
-ENTRYPOINT ["/usr/local/bin/node", "/opt/ironic-coreos-agent/dist/cli/index.js", "agent", "--config-dir", "/etc/ironic-python-agent"]
+# The CLI is the entrypoint and `agent` the default command, so `podman run IMAGE hints ...`
+# (or iso, ignition, pxe) runs another subcommand; the agent reads /etc/ironic-python-agent
+# and /etc/ironic-python-agent.d by default.
+ENTRYPOINT ["/usr/local/bin/node", "/opt/ironic-coreos-agent/dist/cli/index.js"]
+CMD ["agent"]

@@ -14,7 +14,7 @@ import { buildCore } from './lifecycle/core.js';
 import { startIronicMode, type RunningAgent } from './lifecycle/ironic-mode.js';
 import { startStandaloneMode } from './lifecycle/standalone-mode.js';
 import { createSystemClock } from './ironic/clock.js';
-import { LookupNodeError } from './errors.js';
+import { ConfigError, LookupNodeError } from './errors.js';
 import type { CliIO, Subcommand } from '../cli/types.js';
 import { packageVersion } from '../cli/version.js';
 import winston from 'winston';
@@ -22,7 +22,12 @@ import winston from 'winston';
 /** Recent log entries kept for `log.collect_system_logs`. */
 const AGENT_LOG_ENTRIES = 5000;
 
-/** Run the agent until SIGTERM/SIGINT (exit 0) or a fatal error such as a lookup timeout (exit 1). */
+/**
+ * Run the agent until SIGTERM/SIGINT (exit 0) or a fatal error such as a
+ * lookup timeout (exit 1). An invalid option value exits 2 wherever it came
+ * from: found while loading (thrown to the CLI) or while starting (a file an
+ * option names, such as cafile, cannot be used).
+ */
 export async function runAgent(argv: string[], io: CliIO): Promise<number> {
   if (helpRequested(argv)) {
     io.stdout.write(agentHelp());
@@ -41,6 +46,11 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
     running = config.standalone ? await startStandaloneMode(core) : await startIronicMode(core, createSystemClock());
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ConfigError) {
+      logger.error('Invalid configuration', { error: message });
+      await flush(logger);
+      return 2;
+    }
     logger.error(error instanceof LookupNodeError ? 'Lookup failed; exiting so that the service manager restarts the agent' : 'The agent could not start', { error: message });
     await flush(logger);
     return 1;

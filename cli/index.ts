@@ -1,9 +1,10 @@
 /**
  * `ironic-coreos-agent` entry point: picks the subcommand and maps errors to
- * exit codes (0 success, 1 runtime error, 2 usage error).
+ * exit codes (0 success, 1 runtime error, 2 usage error or invalid option
+ * value, wherever the value came from).
  */
 import { subcommands } from './registry.js';
-import { isUsageError, type CliIO } from './types.js';
+import { isUsageError, isValueError, type CliIO } from './types.js';
 import { packageVersion } from './version.js';
 
 /** Top-level usage text (loads every subcommand for its summary). */
@@ -44,7 +45,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {
-    if (isUsageError(error)) {
+    if (isUsageError(error) || isValueError(error)) {
       io.stderr.write(`ironic-coreos-agent ${name}: ${error.message}\nRun "ironic-coreos-agent ${name} --help" for usage.\n`);
       return 2;
     }

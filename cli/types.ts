@@ -38,3 +38,12 @@ export class UsageError extends Error {
 export function isUsageError(error: unknown): error is UsageError {
   return error instanceof UsageError || (error instanceof Error && error.name === 'UsageError');
 }
+
+/**
+ * True for an invalid option value (the agent's ConfigError), wherever the
+ * value came from: a flag, a config file, the kernel command line, the
+ * environment or a file an option names. Such errors exit like usage errors.
+ */
+export function isValueError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'ConfigError';
+}

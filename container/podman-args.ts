@@ -76,6 +76,8 @@ export function podmanRunArgv(spec: PodmanSpec): string[] {
     ...volume(STATE_DIR, STATE_DIR),
     ...volume('/', spec.rootMount),
     spec.image,
+    // The image's entrypoint is the CLI; the subcommand comes first.
+    'agent',
     ...agentArgs,
   ];
 }

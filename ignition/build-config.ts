@@ -16,7 +16,7 @@ export const PUBLIC_MODE = 0o644;
 /** Everything the document is made of, already rendered and validated. */
 export interface IgnitionBuildInput {
   spec: SpecVersion;
-  /** Public keys for user `core`; at least one. */
+  /** Public keys for user `core`; none leaves out the `passwd` section (no SSH access). */
   sshKeys: readonly string[];
   /** The agent conf text (see agent-conf.ts). */
   conf: string;
@@ -37,10 +37,9 @@ export function fileEntry(path: string, contents: string, mode: number): Ignitio
 
 /**
  * The Ignition config object.
- * @throws ConfigError when no SSH key is given or a key repeats
+ * @throws ConfigError when a key repeats
  */
 export function buildIgnitionConfig(input: IgnitionBuildInput): IgnitionConfig {
-  if (input.sshKeys.length === 0) throw new ConfigError('at least one SSH public key is required for user core');
   if (new Set(input.sshKeys).size !== input.sshKeys.length) throw new ConfigError('an SSH public key is listed twice');
   const files: IgnitionFile[] = [fileEntry(HOST_CONF_PATH, input.conf, SECRET_MODE)];
   if (input.caPem !== null) files.push(fileEntry(HOST_CA_PATH, input.caPem, PUBLIC_MODE));
@@ -49,7 +48,7 @@ export function buildIgnitionConfig(input: IgnitionBuildInput): IgnitionConfig {
   const unit: IgnitionUnit = { name: UNIT_NAME, enabled: true, contents: input.unit };
   return {
     ignition: { version: input.spec },
-    passwd: { users: [{ name: 'core', sshAuthorizedKeys: [...input.sshKeys] }] },
+    ...(input.sshKeys.length === 0 ? {} : { passwd: { users: [{ name: 'core', sshAuthorizedKeys: [...input.sshKeys] }] } }),
     storage: { files },
     systemd: { units: [unit] },
   };

@@ -40,8 +40,9 @@ async function readOptionFile(fs: IgnitionFs, io: CliIO, flag: string, path: str
   }
 }
 
-/** Public keys from --ssh-key files, else the first ~/.ssh/id_*.pub. */
-async function readSshKeys(fs: IgnitionFs, io: CliIO, files: readonly string[]): Promise<string[]> {
+/** Public keys from --ssh-key files, else the first ~/.ssh/id_*.pub; none with --no-ssh-key. */
+async function readSshKeys(fs: IgnitionFs, io: CliIO, files: readonly string[], noSshKey: boolean): Promise<string[]> {
+  if (noSshKey) return [];
   const sources = [...files];
   if (sources.length === 0) {
     const home = io.env['HOME'];
@@ -75,7 +76,7 @@ async function readMerges(fs: IgnitionFs, io: CliIO, files: readonly string[]): 
 /** Every file the options name, read. */
 async function readInputs(fs: IgnitionFs, io: CliIO, options: BuildOptions): Promise<BuildInputs> {
   return {
-    sshKeys: await readSshKeys(fs, io, options.sshKeyFiles),
+    sshKeys: await readSshKeys(fs, io, options.sshKeyFiles, options.noSshKey),
     caPem: options.caFile === null ? null : await readOptionFile(fs, io, '--ca-file', options.caFile),
     pullSecret: options.pullSecretFile === null ? null : await readOptionFile(fs, io, '--pull-secret', options.pullSecretFile),
     merges: await readMerges(fs, io, options.mergeFiles),

@@ -46,6 +46,13 @@ export function imageReference(registry: string | undefined, image: string | und
     return { error: `--registry "${registry}" is not a registry (expected host[:port][/namespace], e.g. quay.io/example)` };
   }
   if (tag !== undefined && !TAG_ONLY.test(tag)) return { error: `--tag "${tag}" is not a valid tag` };
+  const slash = image?.indexOf('/') ?? -1;
+  if (registry !== undefined && image !== undefined && slash > 0 && isQualified(image.slice(0, slash))) {
+    return {
+      error: `--image "${image}" is already a full reference (it names the registry ${image.slice(0, slash)}), so --registry ` +
+        `"${registry}" would be put in front of it: drop --registry, or give --image only the name (e.g. ${DEFAULT_IMAGE_NAME})`,
+    };
+  }
   const parts = splitName(image ?? DEFAULT_IMAGE_NAME);
   if (tag !== undefined && (parts.tag !== null || parts.digest !== null)) {
     return { error: `--image "${image ?? ''}" already has a tag or digest; drop --tag or the one in --image` };

@@ -66,7 +66,8 @@ function appendSection(result: IgnitionConfig, source: MergeSource, top: string,
     throw new ConfigError(`merge file ${source.name}: ${top}.${section} is not supported (only storage.files/directories/links, systemd.units and passwd.users/groups are merged)`);
   }
   if (!Array.isArray(value)) throw new ConfigError(`merge file ${source.name}: ${top}.${section} must be a list`);
-  const target = (result as unknown as Record<string, Record<string, MergedEntry[] | undefined>>)[top] as Record<string, MergedEntry[] | undefined>;
+  const sections = result as unknown as Record<string, Record<string, MergedEntry[] | undefined> | undefined>;
+  const target = sections[top] ??= {};
   const list = target[section] ?? [];
   for (const entry of value) {
     if (!isObject(entry)) throw new ConfigError(`merge file ${source.name}: ${top}.${section} entries must be objects`);

@@ -38,8 +38,10 @@ export interface BuildOptions {
   image: string;
   /** False with `--insecure-registry`. */
   tlsVerify: boolean;
-  /** `--ssh-key` files; empty means "find ~/.ssh/id_*.pub". */
+  /** `--ssh-key` files; empty means "find ~/.ssh/id_*.pub" unless `noSshKey`. */
   sshKeyFiles: string[];
+  /** `--no-ssh-key`: no key for user core (the live ISO is used without SSH). */
+  noSshKey: boolean;
   /** `--agent-config KEY=VALUE` pairs in order. */
   agentConfig: [string, string][];
   insecure: boolean;
@@ -67,6 +69,7 @@ export const BUILD_OPTIONS = {
   tag: { type: 'string' },
   'insecure-registry': { type: 'boolean' },
   'ssh-key': { type: 'string', multiple: true },
+  'no-ssh-key': { type: 'boolean' },
   'agent-config': { type: 'string', multiple: true },
   insecure: { type: 'boolean' },
   'ca-file': { type: 'string' },
@@ -118,6 +121,8 @@ Image:
 Host:
   --ssh-key FILE           public key(s) for user core (repeatable;
                            default: the first ~/.ssh/id_*.pub)
+  --no-ssh-key             no SSH key: the live ISO is then reachable only on
+                           its console (the agent does not need SSH)
   --root-mount PATH        where the container sees the host root (default ${DEFAULT_ROOT_MOUNT})
   --merge FILE             extra Ignition config whose files, directories, links,
                            units, users and groups are added (repeatable)
@@ -217,12 +222,41 @@ function rootMount(value: string | undefined): string {
   return value;
 }
 
+/** `--tls` values of openshift's build.py and what they mean here. */
+const BUILD_PY_TLS: Readonly<Record<string, string>> = {
+  off: 'http is the default, so drop it',
+  on: 'use --scheme https',
+  insecure: 'use --scheme https --insecure',
+};
+
+/**
+ * Refuse the flags of openshift/ironic-agent-image's ignition/build.py that we
+ * spell differently, naming ours (`--tls off|on|insecure`, `--option LINE`).
+ * @throws UsageError for either
+ */
+function refuseBuildPyFlags(argv: readonly string[]): void {
+  for (const [index, arg] of argv.entries()) {
+    if (arg === '--') return;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag !== '--tls' && flag !== '--option') continue;
+    const value = inline ?? argv[index + 1];
+    if (flag === '--tls') {
+      const advice = value === undefined ? undefined : BUILD_PY_TLS[value];
+      throw new UsageError(`--tls is openshift build.py's flag; here ${advice ?? 'use --scheme https, adding --insecure to skip certificate verification'}`);
+    }
+    const pair = value === undefined ? null : /^\s*([^=:\s]+)\s*[=:]\s*(.*?)\s*$/.exec(value);
+    const example = pair === null ? '--agent-config KEY=VALUE' : `--agent-config ${pair[1] ?? ''}=${pair[2] ?? ''}`;
+    throw new UsageError(`--option is openshift build.py's flag; here use ${example} (repeatable; checked against the agent's options)`);
+  }
+}
+
 /**
  * Parse and validate `ignition build` arguments (without `--help`, which the
  * caller handles first).
  * @throws UsageError naming the problem and what to pass instead
  */
 export function parseBuildOptions(argv: readonly string[]): BuildOptions {
+  refuseBuildPyFlags(argv);
   let values: Values;
   let positionals: string[];
   try {
@@ -234,6 +268,7 @@ export function parseBuildOptions(argv: readonly string[]): BuildOptions {
   const insecure = values.insecure === true;
   const caFile = values['ca-file'] ?? null;
   if (insecure && caFile !== null) throw new UsageError('use either --insecure or --ca-file, not both');
+  if (values['no-ssh-key'] === true && values['ssh-key'] !== undefined) throw new UsageError('use either --ssh-key or --no-ssh-key, not both');
   const spec = values.spec ?? DEFAULT_SPEC;
   if (!isSpecVersion(spec)) throw new UsageError(`--spec must be one of ${SPEC_VERSIONS.join(', ')}, got "${spec}"`);
   const image = imageReference(values.registry, values.image, values.tag);
@@ -243,6 +278,7 @@ export function parseBuildOptions(argv: readonly string[]): BuildOptions {
     image: image.ref,
     tlsVerify: values['insecure-registry'] !== true,
     sshKeyFiles: values['ssh-key'] ?? [],
+    noSshKey: values['no-ssh-key'] === true,
     agentConfig: agentConfig(values['agent-config'] ?? []),
     insecure,
     caFile,

@@ -14,7 +14,7 @@ export interface KeyFs {
 }
 
 /** The error when no key is given and none is found. */
-export const NO_SSH_KEY_MESSAGE = 'No SSH public key found: pass --ssh-key FILE or create one with ssh-keygen';
+export const NO_SSH_KEY_MESSAGE = 'No SSH public key found: pass --ssh-key FILE, create one with ssh-keygen, or pass --no-ssh-key to build without SSH access';
 
 const KEY_TYPES = [
   'ssh-ed25519',

@@ -63,7 +63,8 @@ export interface IgnitionUser {
  */
 export interface IgnitionConfig {
   ignition: { version: string };
-  passwd: { users: (IgnitionUser | MergedEntry)[]; groups?: MergedEntry[] };
+  /** Absent when the config gives user core no SSH key (`--no-ssh-key`) and merges no user. */
+  passwd?: { users?: (IgnitionUser | MergedEntry)[]; groups?: MergedEntry[] };
   storage: { files: (IgnitionFile | MergedEntry)[]; directories?: MergedEntry[]; links?: MergedEntry[] };
   systemd: { units: (IgnitionUnit | MergedEntry)[] };
 }

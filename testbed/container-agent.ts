@@ -44,7 +44,7 @@ export interface ContainerAgentArgvOptions extends HostPaths {
   name: string;
   /** Extra `-v` values (`src:dst[:opts]`) for test-only files. */
   extraVolumes: readonly string[];
-  /** Agent flags after the image (the entrypoint already passes `agent --config-dir`). */
+  /** Agent flags, after the image and the unit's `agent` subcommand. */
   agentArgs: readonly string[];
 }
 

@@ -39,14 +39,28 @@ const DEMO_IGNITION = {
   passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIALaBEwuvYD4Ddxb72F9eEBwivlIJ5SmgOK4k6nDoF+u demo@example'] }] },
 };
 
+/** What the flows leave for `--keep`: how to boot the agent again on the node. */
+export interface AgentFlows {
+  /** Start a fresh agent boot named `name` (its own state dir), with the flows' host root. */
+  boot(name: string): Promise<RunningTestAgent>;
+}
+
+/** The `baremetal node deploy` arguments of the demo's deploy, after the node name. */
+export function demoDeployArgs(): string[] {
+  const configDrive = JSON.stringify({ user_data: DEMO_IGNITION, meta_data: { 'local-hostname': 'demo-worker-0' } });
+  const steps = JSON.stringify([{ interface: 'deploy', step: 'install_coreos', args: {}, priority: 80 }]);
+  return ['--deploy-steps', steps, '--config-drive', configDrive];
+}
+
 /** Run cleaning, then the deploy, then show what is on the chosen disk. */
-export async function runAgentFlows(ctx: DemoContext): Promise<void> {
+export async function runAgentFlows(ctx: DemoContext): Promise<AgentFlows> {
   const host = await createHostRoot({ dir: join(ctx.dir, 'hostroot') });
   ctx.defer(() => host.destroy());
   host.addOsmet();
   ctx.say(`The agent's /mnt/coreos: ${host.root} (an overlay of / with the coreos-installer double and a systemctl stand-in)`);
   await clean(ctx, host);
   await deploy(ctx, host);
+  return { boot: (name) => boot(ctx, host, name) };
 }
 
 async function boot(ctx: DemoContext, host: HostRoot, name: string): Promise<RunningTestAgent> {
@@ -82,9 +96,7 @@ async function deploy(ctx: DemoContext, host: HostRoot): Promise<void> {
   const hints = { size: 8 };
   ctx.say(`Deploy: root device hints ${JSON.stringify(hints)} pick ${chosen!.device} (IPA's own guess would be the smallest disk, ${small!.device})`);
   await cli(ctx, ['node', 'set', ctx.nodeName, '--instance-info', `root_device=${JSON.stringify(hints)}`]);
-  const configDrive = JSON.stringify({ user_data: DEMO_IGNITION, meta_data: { 'local-hostname': 'demo-worker-0' } });
-  const steps = JSON.stringify([{ interface: 'deploy', step: 'install_coreos', args: {}, priority: 80 }]);
-  await cli(ctx, ['node', 'deploy', ctx.nodeName, '--deploy-steps', steps, '--config-drive', configDrive]);
+  await cli(ctx, ['node', 'deploy', ctx.nodeName, ...demoDeployArgs()]);
   const started = Date.now();
   const agent = await boot(ctx, host, 'deploy');
   await ctx.narrateUntil(['active'], 120_000);
@@ -97,8 +109,13 @@ async function deploy(ctx: DemoContext, host: HostRoot): Promise<void> {
   await agent.process.stop();
 }
 
+/** `baremetal ARGS` as a shell command line (single quotes where needed). */
+export function baremetalCommand(args: readonly string[]): string {
+  return `baremetal ${args.map((a) => (/^[\w./:=-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ')}`;
+}
+
 async function cli(ctx: DemoContext, args: string[]): Promise<void> {
-  ctx.say(`$ baremetal ${args.map((a) => (/^[\w./:=-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`);
+  ctx.say(`$ ${baremetalCommand(args)}`);
   const result = await ctx.testbed.baremetal(args);
   if (result.exitCode !== 0) throw new Error(`baremetal ${args[0] ?? ''} ${args[1] ?? ''} failed (${result.exitCode}): ${result.stderr.trim()}`);
 }

@@ -6,7 +6,8 @@
  * every provision state on the way and the installed Ignition at the end.
  *
  *   sudo npm run demo                     # build, run, then clean everything up
- *   sudo npx tsx testbed/demo.ts --keep   # keep it all running until Ctrl-C (logs are kept afterwards)
+ *   sudo npx tsx testbed/demo.ts --keep   # then keep Ironic and the node until Ctrl-C, booting the agent
+ *                                         # whenever Ironic needs it (undeploy, deploy again); logs are kept
  *
  * Nothing here pretends to be an agent or Ironic; only coreos-installer and
  * systemctl are doubles inside the agent's host root.
@@ -21,6 +22,7 @@ import { testbedUnavailableReason } from './host.js';
 import { layout } from './ironic-config.js';
 import { IronicTestbed } from './ironic.js';
 import { runAgentFlows } from './demo-flows.js';
+import { keepAgentBooting, keepInstructions } from './demo-keep.js';
 import { TestNode } from './node.js';
 
 const started = Date.now();
@@ -48,23 +50,11 @@ async function narrateUntil(testbed: IronicTestbed, uuid: string, states: readon
   }
 }
 
-/** Resolve once `signal` is aborted (a timer keeps Node from exiting, and skipping cleanup, meanwhile). */
-function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const keepAlive = setInterval(() => undefined, 60_000);
-    const done = (): void => {
-      clearInterval(keepAlive);
-      resolve();
-    };
-    if (signal.aborted) done();
-    else signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
   if (values.help) {
-    console.log('usage: npx tsx testbed/demo.ts [--keep]\n  --keep  keep Ironic and the node running until Ctrl-C, and keep the logs');
+    console.log('usage: npx tsx testbed/demo.ts [--keep]\n  --keep  then keep Ironic and the node running until Ctrl-C, booting the agent whenever Ironic\n'
+      + '          needs it (baremetal node undeploy, a new deploy), and keep the logs');
     return 0;
   }
   const unavailable = testbedUnavailableReason();
@@ -105,18 +95,27 @@ async function main(): Promise<number> {
     await narrateUntil(testbed, uuid, ['available'], 60_000, interrupt.signal);
 
     say('Agent flows: the agent under test boots on the node for cleaning, then for an install_coreos deploy');
-    await runAgentFlows({
+    const flows = await runAgentFlows({
       testbed, node, uuid, nodeName: 'demo-node', dir: join(dir, 'boots'), say,
       narrateUntil: (states, timeoutMs) => narrateUntil(testbed, uuid, states, timeoutMs, interrupt.signal),
       defer: (cleanup) => deferred.push(cleanup),
     });
 
     if (values.keep) {
-      say('--keep: everything stays up until Ctrl-C. To look around:');
-      say(`   . ${layout(dir).envSh}; baremetal node list`);
-      say(`   ip netns exec ${node.namespace} ip addr        # the node's network`);
-      say(`   tail -f ${join(layout(dir).log, 'ironic.log')}`);
-      await untilAborted(interrupt.signal);
+      say('--keep: Ironic and the node stay up until Ctrl-C, and the node boots the agent whenever Ironic needs it.');
+      say('Drive it from another shell (as root):');
+      for (const line of keepInstructions(dir, node.namespace)) say(`   ${line}`);
+      const currentNode = node;
+      await keepAgentBooting({
+        provisionState: async () => (await testbed.nodeShow(uuid)).provision_state,
+        boot: async (n) => {
+          const agent = await flows.boot(`keep-${n}`);
+          say(`   agent boot "keep-${n}" started on ${currentNode.namespace} (pid ${agent.process.pid}, log ${agent.process.logFile})`);
+          return { stop: async () => { await agent.process.stop(); } };
+        },
+        say,
+        signal: interrupt.signal,
+      });
     }
     return 0;
   } finally {

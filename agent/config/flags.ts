@@ -6,7 +6,7 @@
  * IPA command lines keep working.
  */
 import { UsageError } from '../../cli/types.js';
-import { OPTIONS, flagName, type OptionSpec } from './options.js';
+import { OPTIONS, flagNames, type OptionSpec } from './options.js';
 
 /** One flag occurrence (list flags may occur several times). */
 export interface FlagValue {
@@ -68,10 +68,10 @@ export function helpRequested(argv: readonly string[]): boolean {
 
 function lookupFlag(flag: string): { spec: OptionSpec; negated: boolean } {
   const name = flag.slice(2).replace(/_/g, '-');
-  const direct = OPTIONS.find((o) => flagName(o) === `--${name}`);
+  const direct = OPTIONS.find((o) => flagNames(o).includes(`--${name}`));
   if (direct !== undefined) return { spec: direct, negated: false };
   const positive = name.startsWith('no-') ? name.slice(3) : name.startsWith('no') ? name.slice(2) : null;
-  const negated = positive === null ? undefined : OPTIONS.find((o) => flagName(o) === `--${positive}`);
+  const negated = positive === null ? undefined : OPTIONS.find((o) => flagNames(o).includes(`--${positive}`));
   if (negated !== undefined && negated.type.kind === 'bool') return { spec: negated, negated: true };
   throw new UsageError(`unknown option ${flag}`);
 }

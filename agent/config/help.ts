@@ -16,10 +16,12 @@ export function agentHelp(): string {
     'Run the deploy agent: look the node up in Ironic, heartbeat, serve the IPA REST API and',
     'provide the install_coreos deploy step.',
     '',
-    'Every option can be set, from lowest to highest precedence, in a [DEFAULT] section of the',
-    '*.conf files in --config-dir (read in name order), on the kernel command line (where a',
-    'kernel parameter is listed), or with a flag. Booleans take true/false, yes/no, 1/0 or on/off;',
-    'as flags they are --name, --no-name or --name=false. Unknown config keys are warned about and',
+    'Every option can be set, from lowest to highest precedence, on the kernel command line (where a',
+    'kernel parameter is listed; as in IPA, these are only defaults), in a [DEFAULT] section of the',
+    '*.conf files of each --config-dir (by default /etc/ironic-python-agent, then',
+    '/etc/ironic-python-agent.d; each directory\'s files in name order, later ones win), or with a flag.',
+    'Booleans take true/false, yes/no, 1/0 or on/off; as flags they are --name, --no-name or',
+    '--name=false. Unknown config keys are warned about and',
     'ignored, as IPA does; unknown flags are errors.',
   ];
   for (const group of Object.keys(OPTION_GROUPS) as OptionGroup[]) {
@@ -41,6 +43,7 @@ function describeOption(spec: OptionSpec): string[] {
   if (spec.env !== undefined) facts.push(`Env: ${spec.env}.`);
   if (spec.flagOnly === true) facts.push('Flag only.');
   else facts.push(`Config: ${spec.name}.`);
+  if (spec.aliases !== undefined) facts.push(`Also accepted: ${spec.aliases.join(', ')}.`);
   return [head, ...wrap(`${spec.help} ${facts.join(' ')}`)];
 }
 

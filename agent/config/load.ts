@@ -1,7 +1,9 @@
 /**
  * Builds the typed AgentConfig from, lowest to highest precedence: defaults,
- * the kernel command line (`ipa-*`), the `*.conf` files of the config dir (in
- * name order), the environment (upstream CoreOS unit variables), then flags.
+ * the kernel command line (`ipa-*`), the `*.conf` files of each config dir
+ * (directories in order, each one's files in name order, as oslo.config's
+ * repeated --config-dir), the environment (upstream CoreOS unit variables),
+ * then flags.
  *
  * As in IPA, kernel parameters only provide option defaults: a config file
  * (e.g. the live ISO's `ignition.conf`) beats the kernel command line.
@@ -47,17 +49,19 @@ export async function loadConfig(input: LoadConfigInput): Promise<AgentConfig> {
   const flags = parseFlags(input.argv).values;
   const config = defaultConfig();
 
-  const bootstrap = new Map<string, RawAssignment>();
-  for (const name of ['config_dir', 'cmdline_path']) {
-    const last = lastFlag(flags, name);
-    if (last !== undefined) bootstrap.set(name, last);
-  }
-  apply(config, [...bootstrap.values()]);
+  // The flags that say where the other layers are, applied first. Repeated
+  // --config-dir flags name several directories, read in the order given.
+  const dirFlags = flags.filter((f) => f.spec.name === 'config_dir');
+  const cmdlineFlag = lastFlag(flags, 'cmdline_path');
+  applyFlags(config, dirFlags);
+  if (cmdlineFlag !== undefined) apply(config, [cmdlineFlag]);
 
-  apply(config, await readKernelCmdline(fs, config.cmdlinePath, bootstrap.has('cmdline_path'), notify));
-  const dirSource = bootstrap.get('config_dir')?.source ?? 'default';
-  for (const file of await listConfigFiles(fs, config.configDir, dirSource, notify)) {
-    apply(config, await readConfigFile(fs, file, notify));
+  apply(config, await readKernelCmdline(fs, config.cmdlinePath, cmdlineFlag !== undefined, notify));
+  for (const dir of config.configDirs) {
+    const dirSource = dirFlags.find((f) => f.raw.split(',').map((d) => d.trim()).includes(dir))?.flag ?? 'default';
+    for (const file of await listConfigFiles(fs, dir, dirSource, notify)) {
+      apply(config, await readConfigFile(fs, file, notify));
+    }
   }
   apply(config, readEnv(input.env ?? {}));
   applyFlags(config, flags);

@@ -51,10 +51,18 @@ interface OptionBase {
   flagOnly?: true;
   /** Never echo the value in errors. */
   secret?: true;
+  /** Other names accepted in config files and as flags (ours from before we adopted an IPA/oslo name). */
+  aliases?: readonly string[];
 }
 
 /** One option; `default` is typed by its AgentConfig field. */
 export type OptionSpec = { [K in OptionField]: OptionBase & { field: K; default: AgentConfig[K] } }[OptionField];
+
+/**
+ * The config dirs read when no --config-dir is given, in the order they apply
+ * (later wins): the CoreOS image's, then IPA's drop-in directory.
+ */
+export const DEFAULT_CONFIG_DIRS: readonly string[] = ['/etc/ironic-python-agent', '/etc/ironic-python-agent.d'];
 
 const port = { kind: 'int', min: 1, max: 65535 } as const;
 const seconds = { kind: 'int', min: 0 } as const;
@@ -168,12 +176,19 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'Pass --insecure with --image-url (the image signature may be absent).' },
   // Logging
   { name: 'debug', field: 'debug', type: bool, default: false, kernel: 'ipa-debug', group: 'logging', help: 'Log at debug level.' },
-  { name: 'log_json', field: 'logJson', type: bool, default: false, group: 'logging', help: 'Write one JSON object per log line.' },
+  // oslo.log's use_json (openstack/oslo.log oslo_log/_options.py); log_json was our name for it before.
+  { name: 'use_json', field: 'logJson', type: bool, default: false, group: 'logging', aliases: ['log_json'],
+    help: 'Write one JSON object per log line (oslo.log use_json).' },
   // Paths
   { name: 'state_dir', field: 'stateDir', type: path, default: '/run/ironic-coreos-agent', group: 'paths',
     help: 'Directory (tmpfs) for this boot\'s token, TLS files and command history.' },
-  { name: 'config_dir', field: 'configDir', type: path, default: '/etc/ironic-python-agent', group: 'paths', flagOnly: true,
-    help: 'Directory whose *.conf files are read in name order; a missing directory is fine.' },
+  // IPA's own ramdisk reads /etc/ironic-python-agent.d (where Ironic's virtual media puts ironic-tls.conf:
+  // openstack/ironic ironic/drivers/modules/image_utils.py prepare_deploy_iso), openshift/ironic-agent-image
+  // reads /etc/ironic-python-agent (Dockerfile ENTRYPOINT); we read both, the .d directory last.
+  { name: 'config_dir', field: 'configDirs', type: { kind: 'list', itemPattern: /^\//, expected: 'an absolute path' },
+    default: [...DEFAULT_CONFIG_DIRS], group: 'paths', flagOnly: true,
+    help: 'Directory whose *.conf files are read in name order; repeat the flag for more, later directories win '
+      + '(as oslo.config\'s --config-dir). A missing directory is fine.' },
   { name: 'cmdline_path', field: 'cmdlinePath', type: path, default: '/proc/cmdline', group: 'paths', flagOnly: true,
     help: 'Kernel command line to read ipa-* parameters from.' },
 ];
@@ -183,7 +198,7 @@ export const OPTIONS: readonly OptionSpec[] = [
  * without effect (logged at debug level instead of warned about as unknown).
  */
 export const IGNORED_IPA_OPTIONS: readonly string[] = [
-  'log_file', 'log_dir', 'use_stderr', 'use_journal', 'use_json', 'use_syslog', 'log_config_append', 'log_date_format',
+  'log_file', 'log_dir', 'use_stderr', 'use_journal', 'use_syslog', 'log_config_append', 'log_date_format',
   'default_log_levels', 'verbose', 'ntp_server', 'fail_if_clock_not_set', 'md5_enabled', 'config_drive_rebuild',
   'disable_deep_image_inspection', 'permitted_image_formats', 'disable_bootc_deploy', 'enable_bios_bootloader_install',
   'image_server_user', 'image_server_password', 'image_server_auth_strategy', 'image_download_connection_timeout',
@@ -205,10 +220,15 @@ export function flagName(spec: OptionSpec): string {
   return `--${spec.name.replace(/_/g, '-')}`;
 }
 
-/** Find an option by IPA name; `-` and `_` are equivalent (oslo treats `guard-special-filesystems` so). */
+/** The option's flag followed by the flags of its aliases. */
+export function flagNames(spec: OptionSpec): string[] {
+  return [spec.name, ...(spec.aliases ?? [])].map((name) => `--${name.replace(/_/g, '-')}`);
+}
+
+/** Find an option by IPA name or alias; `-` and `_` are equivalent (oslo treats `guard-special-filesystems` so). */
 export function findOption(name: string): OptionSpec | undefined {
   const normalised = name.replace(/-/g, '_');
-  return OPTIONS.find((o) => o.name === normalised);
+  return OPTIONS.find((o) => o.name === normalised) ?? OPTIONS.find((o) => o.aliases?.includes(normalised) === true);
 }
 
 /** Whether `name` is an IPA option we accept without effect. */

@@ -72,7 +72,7 @@ export interface AgentConfig {
   tlsCipherSuites: string | null;
   /** `debug`. Default false. */
   debug: boolean;
-  /** Our own: JSON log lines. Default false. */
+  /** oslo.log `use_json` (formerly our `log_json`): JSON log lines. Default false. */
   logJson: boolean;
   /** `hardware_initialization_delay` seconds. Default 0. */
   hardwareInitializationDelay: number;
@@ -103,8 +103,8 @@ export interface AgentConfig {
   coreosIpOptions: string | null;
   /** Our own `coreos_allow_unsigned_image`: pass --insecure with --image-url. Default true (upstream behaviour). */
   coreosAllowUnsignedImage: boolean;
-  /** Config dir that was read. */
-  configDir: string;
+  /** Config dirs read in this order (later wins). Default `/etc/ironic-python-agent`, `/etc/ironic-python-agent.d`. */
+  configDirs: string[];
   /** Kernel command line file that was read. */
   cmdlinePath: string;
   /** Where each non-default value came from, by IPA option name. */

@@ -1,6 +1,7 @@
 /**
  * The axios instance the agent talks to Ironic (and inspection) with:
- * timeout, TLS verification, CA bundle and optional client certificate.
+ * timeout, TLS verification, CA bundle, optional client certificate, and the
+ * headers every request carries (User-Agent, X-OpenStack-Request-ID).
  * Port of IPA utils.get_requests_session / _get_verify_and_cert.
  */
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,18 @@ export interface IronicHttpOptions {
   keyfile?: string | null;
   /** File reader (tests, or a chroot). Default node:fs readFileSync. */
   readFile?: (path: string) => Buffer;
+  /** The agent's version, for the User-Agent `ironic-coreos-agent/<version>`. Default: no version. */
+  version?: string;
+  /**
+   * `global_request_id`, sent as `X-OpenStack-Request-ID` on every request,
+   * the reachability probe's first `GET /` included. Default: not sent.
+   */
+  requestId?: string | null;
+}
+
+/** The User-Agent the agent sends: its name and version, so Ironic's logs and proxies can tell it from IPA. */
+export function userAgent(version?: string): string {
+  return version === undefined || version === '' ? 'ironic-coreos-agent' : `ironic-coreos-agent/${version}`;
 }
 
 /**
@@ -46,7 +59,10 @@ export function createIronicHttp(options: IronicHttpOptions): AxiosInstance {
     tls.cert = readOption(read, 'certfile', options.certfile);
     tls.key = readOption(read, 'keyfile', options.keyfile);
   }
+  const headers: Record<string, string> = { 'User-Agent': userAgent(options.version) };
+  if (isSet(options.requestId)) headers['X-OpenStack-Request-ID'] = options.requestId;
   return axios.create({
+    headers,
     timeout: options.timeoutSec * 1000,
     httpAgent: new HttpAgent({ keepAlive: true }),
     httpsAgent: new HttpsAgent(tls),

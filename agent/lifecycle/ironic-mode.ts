@@ -32,7 +32,7 @@ export interface RunningAgent {
  */
 export async function startIronicMode(core: AgentCore, clock: Clock): Promise<RunningAgent> {
   const { config, logger, runner } = core;
-  const http = createIronicHttp({ timeoutSec: config.httpRequestTimeout, insecure: config.insecure, cafile: config.cafile, certfile: config.certfile, keyfile: config.keyfile });
+  const http = createIronicHttp({ timeoutSec: config.httpRequestTimeout, insecure: config.insecure, cafile: config.cafile, certfile: config.certfile, keyfile: config.keyfile, version: core.state.version, requestId: config.globalRequestId });
   if (config.apiUrls.length === 0) {
     if (inspectionConfigured(core)) return startInspectionOnly(core, http, clock);
     throw new ConfigError('Neither api_url nor inspection_callback_url is set: set api_url (kernel ipa-api-url) to the Ironic API, '

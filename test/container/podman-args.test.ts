@@ -20,7 +20,7 @@ describe('container/podman-args', () => {
       '/usr/bin/podman', 'run', '--rm', '--replace', '--pull=never', '--privileged', '--network', 'host', '--uts', 'host', '--name', 'ironic-agent',
       '-v', '/etc/ironic-python-agent.conf:/etc/ironic-python-agent/ignition.conf:ro',
       '-v', '/dev:/dev', '-v', '/sys:/sys', '-v', '/run/udev:/run/udev', '-v', '/run/ironic-coreos-agent:/run/ironic-coreos-agent', '-v', '/:/mnt/coreos',
-      IMAGE,
+      IMAGE, 'agent',
     ]);
   });
 
@@ -28,7 +28,7 @@ describe('container/podman-args', () => {
     const argv = podmanRunArgv({ ...spec, caFile: true, rootMount: '/mnt/host' });
 
     expect(argv).to.include.members(['/etc/pki/ca-trust/source/anchors/ironic-coreos-agent-ca.crt:/etc/ironic-coreos-agent/ca.crt:ro', '/:/mnt/host']);
-    expect(argv.slice(-3)).to.deep.equal([IMAGE, '--root-mount', '/mnt/host']);
+    expect(argv.slice(-4)).to.deep.equal([IMAGE, 'agent', '--root-mount', '/mnt/host']);
   });
 
   it('stops the container by name', () => {

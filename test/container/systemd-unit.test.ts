@@ -32,7 +32,7 @@ describe('container/systemd-unit', () => {
       'ExecStartPre=/usr/bin/podman pull quay.io/example/ironic-coreos-agent:latest',
       'ExecStart=/usr/bin/podman run --rm --replace --pull=never --privileged --network host --uts host --name ironic-agent ' +
         '-v /etc/ironic-python-agent.conf:/etc/ironic-python-agent/ignition.conf:ro -v /dev:/dev -v /sys:/sys -v /run/udev:/run/udev ' +
-        '-v /run/ironic-coreos-agent:/run/ironic-coreos-agent -v /:/mnt/coreos quay.io/example/ironic-coreos-agent:latest',
+        '-v /run/ironic-coreos-agent:/run/ironic-coreos-agent -v /:/mnt/coreos quay.io/example/ironic-coreos-agent:latest agent',
       'ExecStop=/usr/bin/podman stop --ignore --time=10 ironic-agent',
     ]);
     expect(section(text, 'Install')).to.deep.equal(['WantedBy=multi-user.target']);

@@ -1,11 +1,11 @@
 /**
- * Rootful podman for tests and benches, configured for restricted machines
- * (tooling.md §4): runc instead of crun (hybrid cgroups), and ulimits at or
- * below the hard limit (no CAP_SYS_RESOURCE). The configuration lives in a
- * private CONTAINERS_CONF file, so nothing global is changed.
+ * Rootful podman for tests and benches, configured for restricted machines:
+ * runc instead of crun (hybrid cgroups), and ulimits at or below the hard
+ * limit (no CAP_SYS_RESOURCE). The configuration is the project's
+ * container/containers.conf, the file the README tells users to pass as
+ * CONTAINERS_CONF, so nothing global is changed and the tests use what users do.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ExecaRunner } from '../../agent/exec/execa-runner.js';
 import type { RunOptions, RunResult } from '../../agent/exec/runner.js';
 
@@ -19,25 +19,8 @@ export interface Podman {
   readonly env: Record<string, string>;
 }
 
-/** Highest nofile/nproc limit a container asks for (tooling.md §4: the hard limit here is 20000). */
-const ULIMIT = 20000;
-
-/**
- * The containers.conf text: runc, cgroupfs, file event log and ulimits.
- * @param ulimit - nofile and nproc soft and hard limit for containers
- */
-export function containersConf(ulimit: number = ULIMIT): string {
-  return [
-    '[containers]',
-    `default_ulimits = ["nofile=${ulimit}:${ulimit}", "nproc=${ulimit}:${ulimit}"]`,
-    '',
-    '[engine]',
-    'runtime = "runc"',
-    'cgroup_manager = "cgroupfs"',
-    'events_logger = "file"',
-    '',
-  ].join('\n');
-}
+/** The podman settings the README tells users to pass as CONTAINERS_CONF (runc, cgroupfs, file events, ulimits ≤ 20000). */
+export const CONTAINERS_CONF_FILE = fileURLToPath(new URL('../../container/containers.conf', import.meta.url));
 
 /**
  * Why podman cannot be used here, or null when it can.
@@ -56,22 +39,20 @@ export async function podmanUnavailableReason(): Promise<string | null> {
 }
 
 /**
- * Write a containers.conf into `dir` and return a podman bound to it.
- * @param dir - a private temporary directory of the caller
+ * A podman bound to container/containers.conf.
+ * @param _dir - unused (callers used to pass a directory for a generated copy of the settings)
  */
-export async function createPodman(dir: string): Promise<Podman> {
-  const confPath = join(dir, 'containers.conf');
-  await writeFile(confPath, containersConf());
-  const env = { CONTAINERS_CONF: confPath };
+export function createPodman(_dir?: string): Promise<Podman> {
+  const env = { CONTAINERS_CONF: CONTAINERS_CONF_FILE };
   const runner = new ExecaRunner();
   const run = (args: readonly string[], options: RunOptions = {}): Promise<RunResult> =>
     runner.run(['podman', ...args], { ...options, env: { ...env, ...(options.env ?? {}) } });
-  return {
+  return Promise.resolve({
     env,
     run,
     async imageExists(ref: string): Promise<boolean> {
       const result = await run(['image', 'exists', ref], { okExitCodes: [0, 1] });
       return result.exitCode === 0;
     },
-  };
+  });
 }

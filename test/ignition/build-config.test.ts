@@ -18,7 +18,7 @@ describe('ignition/build-config', () => {
     const config = buildIgnitionConfig(input);
 
     expect(config.ignition).to.deep.equal({ version: '3.2.0' });
-    expect(config.passwd.users).to.deep.equal([{ name: 'core', sshAuthorizedKeys: [KEY] }]);
+    expect(config.passwd?.users).to.deep.equal([{ name: 'core', sshAuthorizedKeys: [KEY] }]);
     expect(files(config).map((f) => [f.path, f.mode, f.overwrite])).to.deep.equal([['/etc/ironic-python-agent.conf', 0o600, true]]);
     expect(fromDataUrl(files(config)[0]?.contents.source ?? '').toString()).to.equal(input.conf);
     expect(config.systemd.units).to.deep.equal([{ name: 'ironic-agent.service', enabled: true, contents: '[Unit]\n' }]);
@@ -45,9 +45,14 @@ describe('ignition/build-config', () => {
     });
   }
 
-  it('rejects no SSH key and a repeated key', () => {
-    expect(() => buildIgnitionConfig({ ...input, sshKeys: [] })).to.throw(ConfigError, /at least one SSH public key/);
+  it('rejects a repeated key', () => {
     expect(() => buildIgnitionConfig({ ...input, sshKeys: [KEY, KEY] })).to.throw(ConfigError, /listed twice/);
+  });
+
+  it('leaves out passwd when there is no SSH key (--no-ssh-key)', () => {
+    const config = buildIgnitionConfig({ ...input, sshKeys: [] });
+
+    expect(Object.keys(config)).to.deep.equal(['ignition', 'storage', 'systemd']);
   });
 
   it('serialises as indented JSON with a final newline', () => {

@@ -72,6 +72,15 @@ describe('ignition/cli', () => {
     expect(result.stdout).to.equal('');
   });
 
+  it('builds without an SSH key when told to (--no-ssh-key), with no key on the machine', async () => {
+    const result = await run(['ignition', 'build', '--host', 'h', '--no-ssh-key', ...REG]);
+
+    expect(result.code, result.stderr).to.equal(0);
+    const doc = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(doc).not.to.have.property('passwd');
+    expect(doc).to.have.nested.property('systemd.units[0].name', 'ironic-agent.service');
+  });
+
   it('writes -o with mode 0600, replacing a world-readable file, and keeps secrets off stderr', async () => {
     await writeFile(join(dir, 'k.pub'), KEY);
     await writeFile(join(dir, 'auth.json'), '{"auths":{"quay.io":{"auth":"c2VjcmV0"}}}');

@@ -11,6 +11,8 @@ describe('ignition/image-ref', () => {
     [undefined, 'quay.io/x/agent:1.0', undefined, 'quay.io/x/agent:1.0'],
     [undefined, 'registry.local:5000/agent', 'main', 'registry.local:5000/agent:main'],
     [undefined, `quay.io/x/agent@sha256:${'a'.repeat(64)}`, undefined, `quay.io/x/agent@sha256:${'a'.repeat(64)}`],
+    ['quay.io/x', `agent@sha256:${'a'.repeat(64)}`, undefined, `quay.io/x/agent@sha256:${'a'.repeat(64)}`],
+    ['quay.io/x', 'team/agent', undefined, 'quay.io/x/team/agent:latest'],
   ];
   for (const [registry, image, tag, expected] of ok) {
     it(`builds ${expected}`, () => {
@@ -27,6 +29,11 @@ describe('ignition/image-ref', () => {
     [undefined, 'quay.io/x/agent:1.0', 'v2', /already has a tag/],
     ['quay.io/x', undefined, 'bad tag', /--tag "bad tag" is not a valid tag/],
     [undefined, 'quay.io/x/agent@sha256:abc', undefined, /not a valid image reference/],
+    // A full --image under --registry would become quay.io/x/quay.io/...
+    ['quay.io/x', 'quay.io/y/agent:1.0', undefined, /^--image "quay\.io\/y\/agent:1\.0" is already a full reference \(it names the registry quay\.io\), so --registry "quay\.io\/x" would be put in front of it: drop --registry, or give --image only the name/],
+    ['quay.io/x', `quay.io/y/agent@sha256:${'b'.repeat(64)}`, undefined, /already a full reference \(it names the registry quay\.io\)/],
+    ['registry.local:5000', 'registry.local:5000/agent', undefined, /already a full reference \(it names the registry registry\.local:5000\)/],
+    ['quay.io/x', 'localhost/agent', undefined, /already a full reference \(it names the registry localhost\)/],
   ];
   for (const [registry, image, tag, message] of bad) {
     it(`rejects registry=${String(registry)} image=${String(image)} tag=${String(tag)}`, () => {

@@ -23,8 +23,8 @@ describe('ignition/merge', () => {
     expect(merged.storage.directories).to.deep.equal([{ path: '/var/lib/x' }]);
     expect(merged.storage.links).to.deep.equal([{ path: '/etc/localtime', target: '/usr/share/zoneinfo/UTC' }]);
     expect(merged.systemd.units.map((u) => u['name'])).to.deep.equal(['ironic-agent.service', 'chronyd.service']);
-    expect(merged.passwd.users.map((u) => u['name'])).to.deep.equal(['core', 'ops']);
-    expect(merged.passwd.groups).to.deep.equal([{ name: 'ops' }]);
+    expect(merged.passwd?.users?.map((u) => u['name'])).to.deep.equal(['core', 'ops']);
+    expect(merged.passwd?.groups).to.deep.equal([{ name: 'ops' }]);
     expect(merged.ignition.version).to.equal('3.2.0');
   });
 

@@ -14,6 +14,7 @@ describe('ignition/options', () => {
       image: 'quay.io/example/ironic-coreos-agent:latest',
       tlsVerify: true,
       sshKeyFiles: [],
+      noSshKey: false,
       agentConfig: [],
       insecure: false,
       caFile: null,
@@ -79,6 +80,7 @@ describe('ignition/options', () => {
       },
     },
   ];
+  accepted.push({ name: '--no-ssh-key', argv: ['--host', 'h', '--no-ssh-key'], expected: { sshKeyFiles: [], noSshKey: true } });
   for (const c of accepted) {
     it(`accepts: ${c.name}`, () => {
       const options = parseBuildOptions([...c.argv, ...REG]);
@@ -118,6 +120,16 @@ describe('ignition/options', () => {
     { name: 'an unknown option', argv: ['--host', 'h', '--frobnicate', ...REG], message: /frobnicate/ },
     { name: 'a missing option value', argv: [...REG, '--host'], message: /--host/ },
     { name: 'a positional argument', argv: ['--host', 'h', 'extra', ...REG], message: /unexpected argument "extra"/ },
+    { name: '--ssh-key with --no-ssh-key', argv: ['--host', 'h', '--ssh-key', 'a.pub', '--no-ssh-key', ...REG], message: /^use either --ssh-key or --no-ssh-key, not both$/ },
+    { name: 'a full --image under --registry', argv: ['--host', 'h', '--image', `quay.io/y/agent@sha256:${'c'.repeat(64)}`, ...REG], message: /already a full reference/ },
+    // openshift/ironic-agent-image ignition/build.py flags: name ours instead of "unknown option".
+    { name: 'build.py\'s --tls on', argv: ['--host', 'h', '--tls', 'on', ...REG], message: /^--tls is openshift build\.py's flag; here use --scheme https$/ },
+    { name: 'build.py\'s --tls=insecure', argv: ['--host', 'h', '--tls=insecure', ...REG], message: /^--tls is openshift build\.py's flag; here use --scheme https --insecure$/ },
+    { name: 'build.py\'s --tls off', argv: ['--host', 'h', '--tls', 'off', ...REG], message: /^--tls is openshift build\.py's flag; here http is the default, so drop it$/ },
+    { name: 'build.py\'s --tls without a value', argv: ['--host', 'h', ...REG, '--tls'], message: /^--tls is openshift build\.py's flag; here use --scheme https, adding --insecure/ },
+    { name: 'build.py\'s --option', argv: ['--host', 'h', '--option', 'debug = True', ...REG], message: /^--option is openshift build\.py's flag; here use --agent-config debug=True \(repeatable/ },
+    { name: 'build.py\'s --option=k=v', argv: ['--host', 'h', '--option=collect_lldp=1', ...REG], message: /here use --agent-config collect_lldp=1 / },
+    { name: 'build.py\'s --option without a value', argv: ['--host', 'h', ...REG, '--option'], message: /here use --agent-config KEY=VALUE / },
   ];
   for (const c of rejected) {
     it(`rejects ${c.name}`, () => {

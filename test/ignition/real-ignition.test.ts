@@ -82,6 +82,19 @@ describe('ignition build with real Ignition and systemd', function () {
   });
   after(async () => { if (dir !== undefined) await rm(dir, { recursive: true, force: true }); });
 
+  it('--no-ssh-key: ignition-validate prints nothing for the config without passwd', async () => {
+    const out: Buffer[] = [];
+    const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
+    const io = { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: { HOME: join(dir, 'no-home') }, cwd: dir };
+    const code = await main(['ignition', 'build', '--host', '192.0.2.10', '--registry', 'registry.example.com:5000/metal3', '--no-ssh-key'], io);
+
+    const result = await ignitionValidate(Buffer.concat(out).toString('utf8'));
+
+    expect(code).to.equal(0);
+    expect(result.output).to.equal('');
+    expect(result.exitCode).to.equal(0);
+  });
+
   for (const spec of SPEC_VERSIONS) {
     it(`${spec}: ignition-validate prints nothing`, async () => {
       const result = await ignitionValidate(forDebianIgnition(configs.get(spec) ?? '', spec));

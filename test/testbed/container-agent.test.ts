@@ -29,7 +29,7 @@ describe('testbed/container-agent containerAgentArgv', () => {
 
     const strip = (list: readonly string[]): string[] => list.filter((arg, index) => list[index - 1] !== '-v' && list[index - 1] !== '--name' && arg !== '-v');
     const image = argv.indexOf(IMAGE);
-    expect(strip(argv.slice(0, image + 1))).to.deep.equal(strip(production));
+    expect(strip(argv.slice(0, image + 2))).to.deep.equal(strip(production));
     expect(argv).to.include.members(['--privileged', '--network', 'host', '--rm']);
   });
 
@@ -53,11 +53,11 @@ describe('testbed/container-agent containerAgentArgv', () => {
 
     const image = argv.indexOf(IMAGE);
     expect(argv.slice(image - 2, image)).to.deep.equal(['-v', '/tmp/ctr/boot/cmdline:/var/lib/cmdline:ro']);
-    expect(argv.slice(image + 1)).to.deep.equal(['--debug', '--advertise-host', '10.1.2.10']);
+    expect(argv.slice(image + 1)).to.deep.equal(['agent', '--debug', '--advertise-host', '10.1.2.10']);
   });
 
   const changedUnits: { what: string; edit: (argv: string[]) => string[]; error: RegExp }[] = [
-    { what: 'mounts a new host path', edit: (a) => [...a.slice(0, -1), '-v', '/etc/pki:/etc/pki:ro', IMAGE], error: /mounts \/etc\/pki, which the test bed does not map/ },
+    { what: 'mounts a new host path', edit: (a) => [...a.slice(0, -2), '-v', '/etc/pki:/etc/pki:ro', IMAGE, 'agent'], error: /mounts \/etc\/pki, which the test bed does not map/ },
     { what: 'stops mounting the host root', edit: (a) => a.filter((arg, i) => arg !== '/:/mnt/coreos' && a[i + 1] !== '/:/mnt/coreos'), error: /no longer mounts \// },
     { what: 'stops mounting the conf', edit: (a) => a.filter((arg, i) => !arg.startsWith(HOST_CONF_PATH) && !a[i + 1]?.startsWith(HOST_CONF_PATH)), error: new RegExp(`no longer mounts ${HOST_CONF_PATH}`) },
     { what: 'no longer names the container', edit: (a) => a.filter((arg, i) => arg !== '--name' && a[i - 1] !== '--name'), error: /does not name the container ironic-agent/ },

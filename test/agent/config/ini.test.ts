@@ -21,6 +21,15 @@ describe('config/ini', () => {
     ['CRLF line endings and blank lines', '[DEFAULT]\r\n\r\nx = 1\r\n', { DEFAULT: { x: { value: '1', line: 3 } } }],
     ['empty section', '[DEFAULT]\n', { DEFAULT: {} }],
     ['empty text', '', {}],
+    // oslo_config/iniparser.py: an indented line continues the value above it, joined with a newline.
+    ['indented continuation lines (oslo: joined with newlines)', '[DEFAULT]\napi_url = http://a:6385,\n    http://b:6385\n\tnext\ny = 2\n',
+      { DEFAULT: { api_url: { value: 'http://a:6385,\nhttp://b:6385\nnext', line: 2 }, y: { value: '2', line: 5 } } }],
+    ['a value that starts on the next line', '[DEFAULT]\ndevice_allowlist =\n  /dev/sda,\n  /dev/sdb\n',
+      { DEFAULT: { device_allowlist: { value: '\n/dev/sda,\n/dev/sdb', line: 2 } } }],
+    ['an indented "#" as part of the value, as oslo reads it', '[DEFAULT]\nx = 1\n  # two\n',
+      { DEFAULT: { x: { value: '1\n# two', line: 2 } } }],
+    ['quotes removed from the first line only', '[DEFAULT]\nx = "a"\n  "b"\n', { DEFAULT: { x: { value: 'a\n"b"', line: 2 } } }],
+    ['a continued value at the end of the text', '[DEFAULT]\nx = 1\n  2', { DEFAULT: { x: { value: '1\n2', line: 2 } } }],
   ];
   for (const [name, text, expected] of good) {
     it(`parses ${name}`, () => {
@@ -34,9 +43,12 @@ describe('config/ini', () => {
     ['an empty key', '[DEFAULT]\n= 3\n', `${FILE} line 2: empty key before "=": "= 3"`],
     ['an unterminated section', '[DEFAULT\n', `${FILE} line 1: section header must end with "]": "[DEFAULT"`],
     ['an empty section name', '[]\n', `${FILE} line 1: empty section name: "[]"`],
-    ['an indented (continuation) line', '[DEFAULT]\nx = 1\n  more\n',
-      `${FILE} line 3: indented line (continuation lines are not supported); remove the leading whitespace: "  more"`],
-    ['a tab-indented line', '[DEFAULT]\n\tx = 1\n', `${FILE} line 2: indented line (continuation lines are not supported); remove the leading whitespace: "\\tx = 1"`],
+    ['an indented line after a blank line (oslo: a blank line ends a value)', '[DEFAULT]\nx = 1\n\n  more\n',
+      `${FILE} line 4: indented line continues no value (a blank line, comment or section ends a value); remove the leading whitespace: "  more"`],
+    ['an indented line after a comment', '[DEFAULT]\nx = 1\n# note\n  more\n',
+      `${FILE} line 4: indented line continues no value (a blank line, comment or section ends a value); remove the leading whitespace: "  more"`],
+    ['an indented line right after a section header', '[DEFAULT]\n\tx = 1\n',
+      `${FILE} line 2: indented line continues no value (a blank line, comment or section ends a value); remove the leading whitespace: "\\tx = 1"`],
   ];
   for (const [name, text, message] of bad) {
     it(`rejects ${name}, naming file and line`, () => {

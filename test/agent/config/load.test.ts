@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../agent/config/load.js';
-import type { ConfigNotice } from '../../../agent/config/sources.js';
+import type { ConfigFs, ConfigNotice } from '../../../agent/config/sources.js';
 import { ConfigError } from '../../../agent/errors.js';
 import { UsageError } from '../../../cli/types.js';
 
@@ -93,6 +93,83 @@ describe('config/load', () => {
 
       expect(config.lookupTimeout).to.equal(99);
     });
+  });
+
+  describe('config dirs', () => {
+    /** A ConfigFs over an in-memory tree: directory → file name → text. */
+    function memoryFs(tree: Record<string, Record<string, string>>): ConfigFs {
+      const enoent = (path: string): Error => Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      return {
+        readdir: async (path) => { const dir = tree[path]; if (dir === undefined) throw enoent(path); return Object.keys(dir); },
+        readFile: async (path) => {
+          const cut = path.lastIndexOf('/');
+          const text = tree[path.slice(0, cut)]?.[path.slice(cut + 1)];
+          if (text === undefined) throw enoent(path);
+          return text;
+        },
+      };
+    }
+
+    it('reads /etc/ironic-python-agent, then IPA\'s /etc/ironic-python-agent.d, by default (the .d files win)', async () => {
+      const fs = memoryFs({
+        '/proc': { cmdline: 'quiet\n' },
+        '/etc/ironic-python-agent': { 'ignition.conf': '[DEFAULT]\napi_url = http://192.0.2.1:6385\ninsecure = true\n', 'ironic.crt': 'not a conf' },
+        '/etc/ironic-python-agent.d': { 'ironic-tls.conf': '[DEFAULT]\ncafile = /etc/ironic-python-agent/ironic.crt\ninsecure = false\n' },
+      });
+
+      const config = await loadConfig({ argv: [], fs });
+
+      expect(config.configDirs).to.deep.equal(['/etc/ironic-python-agent', '/etc/ironic-python-agent.d']);
+      expect([config.apiUrls, config.cafile, config.insecure]).to.deep.equal([['http://192.0.2.1:6385'], '/etc/ironic-python-agent/ironic.crt', false]);
+      expect(config.sources['insecure']).to.equal('/etc/ironic-python-agent.d/ironic-tls.conf line 3');
+    });
+
+    it('reads only the .d directory when the other one is missing', async () => {
+      const fs = memoryFs({ '/proc': { cmdline: '' }, '/etc/ironic-python-agent.d': { 'a.conf': '[DEFAULT]\nlisten_port = 7\n' } });
+
+      expect((await loadConfig({ argv: [], fs })).listenPort).to.equal(7);
+    });
+
+    it('reads repeated --config-dir flags in the order given, instead of the defaults (oslo.config)', async () => {
+      const second = join(root, 'second');
+      mkdirSync(second);
+      writeFileSync(join(second, '00-first-by-name.conf'), '[DEFAULT]\nlisten_port = 2\n');
+      conf('99-last-by-name.conf', '[DEFAULT]\nlisten_port = 1\nlookup_timeout = 5\n');
+
+      const config = await loadConfig({ argv: ['--config-dir', confDir, '--config-dir', second, '--cmdline-path', cmdline] });
+
+      expect(config.configDirs).to.deep.equal([confDir, second]);
+      expect([config.listenPort, config.lookupTimeout]).to.deep.equal([2, 5]);
+    });
+
+    it('names the flag of the directory that is not one', async () => {
+      const file = conf('plain.conf', '[DEFAULT]\n');
+
+      const error = await loadConfig({ argv: ['--config-dir', confDir, '--config-dir', file, '--cmdline-path', cmdline] }).catch((e: unknown) => e as Error);
+
+      expect((error as Error).message).to.equal(`config_dir ${file} (from --config-dir) is not a directory: point --config-dir at a directory of *.conf files`);
+    });
+  });
+
+  it('takes oslo.log\'s use_json, and log_json as before, from files and flags', async () => {
+    conf('a.conf', '[DEFAULT]\nuse_json = true\n');
+    const fromFile = await load();
+    rmSync(join(confDir, 'a.conf'));
+    conf('b.conf', '[DEFAULT]\nlog_json = yes\n');
+    const fromAlias = await load();
+    const fromFlags = [await load(['--no-use-json']), await load(['--use-json']), await load(['--log-json'])];
+
+    expect([fromFile.logJson, fromFile.sources['use_json'], fromAlias.logJson]).to.deep.equal([true, `${join(confDir, 'a.conf')} line 2`, true]);
+    expect(fromFlags.map((c) => c.logJson)).to.deep.equal([false, true, true]);
+    expect(notices.filter((n) => n.level === 'warn' && n.message !== 'No api_url configured: the agent will not look up its node or heartbeat')).to.deep.equal([]);
+  });
+
+  it('reads values continued on indented lines, as oslo does', async () => {
+    conf('a.conf', '[DEFAULT]\napi_url = http://a:6385,\n    http://b:6385\ndevice_allowlist =\n    /dev/sda,\n    /dev/nvme*\n');
+
+    const config = await load();
+
+    expect([config.apiUrls, config.deviceAllowlist]).to.deep.equal([['http://a:6385', 'http://b:6385'], ['/dev/sda', '/dev/nvme*']]);
   });
 
   it('reads only *.conf files that are not hidden', async () => {

@@ -13,7 +13,7 @@ const FIELDS = Object.keys({
   tlsCipherSuites: 0, debug: 0, logJson: 0, hardwareInitializationDelay: 0, diskWaitAttempts: 0, diskWaitDelay: 0,
   collectLldp: 0, lldpTimeout: 0, enableVlanInterfaces: 0, guardSpecialFilesystems: 0, bootif: 0, rootMount: 0,
   deviceAllowlist: 0, stateDir: 0, strictRootDeviceHints: 0, coreosCopyNetwork: 0, coreosIpOptions: 0,
-  coreosAllowUnsignedImage: 0, configDir: 0, cmdlinePath: 0,
+  coreosAllowUnsignedImage: 0, configDirs: 0, cmdlinePath: 0,
 } satisfies Record<Exclude<keyof ReturnType<typeof defaultConfig>, 'sources'>, 0>);
 
 describe('config/options', () => {
@@ -30,8 +30,8 @@ describe('config/options', () => {
   });
 
   it('derives flags from the IPA name', () => {
-    expect(['api_url', 'listen_port', 'root_mount', 'config_dir', 'cmdline_path', 'log_json'].map((n) => flagName(findOption(n)!)))
-      .to.deep.equal(['--api-url', '--listen-port', '--root-mount', '--config-dir', '--cmdline-path', '--log-json']);
+    expect(['api_url', 'listen_port', 'root_mount', 'config_dir', 'cmdline_path', 'use_json'].map((n) => flagName(findOption(n)!)))
+      .to.deep.equal(['--api-url', '--listen-port', '--root-mount', '--config-dir', '--cmdline-path', '--use-json']);
   });
 
   it('names kernel parameters ipa-<option> except the documented exceptions', () => {
@@ -50,7 +50,7 @@ describe('config/options', () => {
       tlsCertificateCurve: 'p384', autoTlsAllowedClockSkew: 3600, tlsMinVersion: '1.2', inspectionCollectors: ['default', 'logs'],
       inspectionDhcpWaitTimeout: 60, diskWaitAttempts: 10, diskWaitDelay: 3, guardSpecialFilesystems: true, lldpTimeout: 30,
       rootMount: '/mnt/coreos', deviceAllowlist: ['/dev/*'], stateDir: '/run/ironic-coreos-agent',
-      configDir: '/etc/ironic-python-agent', cmdlinePath: '/proc/cmdline', coreosAllowUnsignedImage: true, sources: {},
+      configDirs: ['/etc/ironic-python-agent', '/etc/ironic-python-agent.d'], cmdlinePath: '/proc/cmdline', coreosAllowUnsignedImage: true, sources: {},
     });
   });
 
@@ -73,6 +73,16 @@ describe('config/options', () => {
 
   it('does not list a real option as ignored', () => {
     expect(IGNORED_IPA_OPTIONS.filter((n) => findOption(n) !== undefined)).to.deep.equal([]);
+  });
+
+  it('finds oslo.log use_json, and log_json (our name before) as its alias', () => {
+    expect([findOption('use_json')?.field, findOption('use-json')?.field, findOption('log_json')?.field]).to.deep.equal(['logJson', 'logJson', 'logJson']);
+  });
+
+  it('has no alias that is another option\'s name or an ignored IPA option', () => {
+    const aliases = OPTIONS.flatMap((o) => o.aliases ?? []);
+
+    expect(aliases.filter((a) => OPTIONS.some((o) => o.name === a) || IGNORED_IPA_OPTIONS.includes(a))).to.deep.equal([]);
   });
 
   it('finds options whatever the dash/underscore spelling (oslo guard-special-filesystems)', () => {

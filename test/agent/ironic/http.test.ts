@@ -3,7 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AxiosInstance } from 'axios';
 import { ConfigError } from '../../../agent/errors.js';
+import { createReachabilityProbe } from '../../../agent/ironic/advertise.js';
 import { IronicClient } from '../../../agent/ironic/client.js';
 import { createIronicHttp, type IronicHttpOptions } from '../../../agent/ironic/http.js';
 import { formatVersion } from '../../../agent/ironic/version.js';
@@ -37,8 +39,12 @@ describe('ironic/http createIronicHttp', () => {
   });
 
   async function versionThrough(options: IronicHttpOptions, ironic: FakeIronic): Promise<{ version: string; lookup: string }> {
+    return versionThroughInstance(createIronicHttp(options), ironic);
+  }
+
+  async function versionThroughInstance(http: AxiosInstance, ironic: FakeIronic): Promise<{ version: string; lookup: string }> {
     const { logger } = createTestLogger();
-    const client = new IronicClient({ http: createIronicHttp(options), urls: [ironic.url], logger, timeoutMs: 5000 });
+    const client = new IronicClient({ http, urls: [ironic.url], logger, timeoutMs: 5000 });
     const version = formatVersion(await client.discoverVersion());
     const lookup = (await client.lookup({ macs: [MAC] })).kind;
     return { version, lookup };
@@ -99,6 +105,39 @@ describe('ironic/http createIronicHttp', () => {
 
     it('is refused without them', async () => {
       expect(await versionThrough({ timeoutSec: 5, cafile: server.cert }, ironic)).to.deep.equal({ version: '1.31', lookup: 'error' });
+    });
+  });
+
+  describe('headers on every request', () => {
+    let ironic: FakeIronic;
+
+    before(async () => {
+      ironic = await FakeIronic.start();
+    });
+
+    after(async () => {
+      await ironic.close();
+    });
+
+    it('sends the User-Agent with the version, and the request id from the first GET / (the probe) on', async () => {
+      const requestId = 'req-0b8c6d36-2b7c-4e55-9f7a-3c3a3c0f2f10';
+      const http = createIronicHttp({ timeoutSec: 5, version: '1.2.3', requestId });
+      const { logger } = createTestLogger();
+
+      await createReachabilityProbe(http, 5000, logger)(ironic.url);
+      await versionThroughInstance(http, ironic);
+
+      expect(ironic.requests.map((r) => `${r.method} ${r.url}`)).to.deep.equal(['GET /', 'GET /', `GET /v1/lookup?addresses=${encodeURIComponent(MAC)}`]);
+      expect(ironic.requests.map((r) => [r.headers['user-agent'], r.headers['x-openstack-request-id']]))
+        .to.deep.equal(Array(3).fill(['ironic-coreos-agent/1.2.3', requestId]));
+    });
+
+    it('sends no request id when none is configured', async () => {
+      ironic.requests.length = 0;
+
+      await createReachabilityProbe(createIronicHttp({ timeoutSec: 5, requestId: null }), 5000, createTestLogger().logger)(ironic.url);
+
+      expect(ironic.requests.map((r) => [r.headers['user-agent'], r.headers['x-openstack-request-id']])).to.deep.equal([['ironic-coreos-agent', undefined]]);
     });
   });
 

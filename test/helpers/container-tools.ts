@@ -1,0 +1,99 @@
+/**
+ * What the image ships and why, read from the Dockerfile and
+ * container/README.md, and which commands the agent's code runs, read from
+ * its argv literals. Tests compare the three.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** One row of the README's "Runtime contents" table. */
+export interface ShippedPackage {
+  name: string;
+  commands: string[];
+  why: string;
+}
+
+/** The Debian packages the runtime stage installs (the last `apt-get install` of the Dockerfile). */
+export async function dockerfileRuntimePackages(): Promise<string[]> {
+  const text = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+  const start = text.lastIndexOf('apt-get install -y --no-install-recommends');
+  const block = text.slice(start).split('\n').slice(1);
+  const packages: string[] = [];
+  for (const line of block) {
+    const trimmed = line.trim();
+    if (trimmed.startsWith('#')) continue;
+    if (trimmed.startsWith('&&')) break;
+    packages.push(...trimmed.replace(/\\$/, '').split(/\s+/).filter((p) => p !== ''));
+  }
+  return packages;
+}
+
+/** The body rows of the markdown table whose header line starts with `heading`, as cell lists. */
+function tableAfter(text: string, heading: string): string[][] {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.startsWith(heading));
+  if (at < 0) throw new Error(`container/README.md has no line starting with "${heading}"`);
+  const rows: string[][] = [];
+  let inTable = false;
+  for (const line of lines.slice(at)) {
+    if (!line.startsWith('|')) {
+      if (inTable) break;
+      continue;
+    }
+    inTable = true;
+    rows.push(line.slice(1, -1).split('|').map((c) => c.trim()));
+  }
+  return rows.slice(2);
+}
+
+/** Backticked words of a cell. */
+function codeWords(cell: string): string[] {
+  return [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '');
+}
+
+/** The README's table of shipped packages, the commands the agent runs from each, and why. */
+export async function readmeShippedPackages(): Promise<ShippedPackage[]> {
+  const text = await readFile(join(ROOT, 'container', 'README.md'), 'utf8');
+  return tableAfter(text, '| package | commands the agent runs |').map(([name = '', commands = '', why = '']) => ({
+    name: codeWords(name)[0] ?? name, commands: codeWords(commands), why,
+  }));
+}
+
+/** Commands the README says the agent runs but the image does not ship. */
+export async function readmeNotShipped(): Promise<string[]> {
+  const text = await readFile(join(ROOT, 'container', 'README.md'), 'utf8');
+  return tableAfter(text, '| command | why not |').flatMap(([commands = '']) => codeWords(commands));
+}
+
+/**
+ * The commands the agent's code runs directly: argv array literals starting
+ * with a command name (`run(['lsblk', ...])`, `argv: ['dmesg']`,
+ * `[['dd', ...]]`, `readNumber(deps, ['blockdev', ...])`). Commands run through
+ * `chroot <root> cmd` count as `chroot`.
+ */
+export async function commandsInCode(): Promise<Map<string, string[]>> {
+  const argvLiteral = /(?:\.run\w*\(\s*|readNumber\(\s*\w+\s*,\s*|argv:\s*|argv\s*=\s*|push\(\s*|(?<!Map\(\s*)\[\s*)\[\s*'([a-z][a-z0-9_.+-]*)'\s*[,\]]/g;
+  const found = new Map<string, string[]>();
+  for (const file of await tsFiles(join(ROOT, 'agent'))) {
+    // extra-hardware builds [category, item, key, value] fact tuples, which look like argv literals but are data.
+    if (file.includes('/inspection/collectors/extra-hardware/')) continue;
+    for (const match of (await readFile(file, 'utf8')).matchAll(argvLiteral)) {
+      const command = match[1] ?? '';
+      found.set(command, [...(found.get(command) ?? []), file.slice(ROOT.length)]);
+    }
+  }
+  return found;
+}
+
+async function tsFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await tsFiles(path)));
+    else if (entry.name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
