@@ -42,6 +42,7 @@ export class FakeClock implements Clock {
       const sleeper: Sleeper = { until: this.current + Math.max(0, ms), resolve };
       const finish = (): void => {
         this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        signal?.removeEventListener('abort', finish);
         resolve();
       };
       sleeper.resolve = finish;
