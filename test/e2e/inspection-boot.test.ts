@@ -35,7 +35,7 @@ interface StoredInventory {
 }
 
 /** The parameters of the deploy kernel's command line in a rendered PXE (GRUB or PXELINUX) config. */
-export function kernelParams(config: string): string {
+function kernelParams(config: string): string {
   const line = config.split('\n').find((l) => /^\s*(linux|linuxefi|append)\s/.test(l) && l.includes('ipa-'));
   if (line === undefined) throw new Error(`no kernel line with ipa-* parameters in the PXE config:\n${config}`);
   return line.trim().split(/\s+/).slice(1).filter((t) => t.includes('=') && !t.startsWith('initrd=')).join(' ');
