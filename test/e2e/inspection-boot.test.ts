@@ -35,7 +35,7 @@ interface StoredInventory {
 }
 
 /** The parameters of the deploy kernel's command line in a rendered PXE (GRUB or PXELINUX) config. */
-export function kernelParams(config: string): string {
+function kernelParams(config: string): string {
   const line = config.split('\n').find((l) => /^\s*(linux|linuxefi|append)\s/.test(l) && l.includes('ipa-'));
   if (line === undefined) throw new Error(`no kernel line with ipa-* parameters in the PXE config:\n${config}`);
   return line.trim().split(/\s+/).slice(1).filter((t) => t.includes('=') && !t.startsWith('initrd=')).join(' ');
@@ -108,8 +108,9 @@ for (const suite of ironicSuites()) {
       return kernelParams(readFileSync(join(layout(testbed.settings.dir).tftpboot, uuid, 'config'), 'utf8'));
     }
 
+    /** `baremetal node inventory save`; Ironic 21.4 stores it just after the node turns manageable, hence the wait. */
     async function storedInventory(): Promise<StoredInventory> {
-      return (await testbed.api.get<StoredInventory>(`/v1/nodes/${uuid}/inventory`)).data;
+      return waitFor('the stored inventory', async () => (await testbed.api.get<StoredInventory>(`/v1/nodes/${uuid}/inventory`)).data, 15_000, 500);
     }
 
     it('the agent inspects, skips lookup and heartbeat, keeps serving; the node ends manageable with the inventory stored', async () => {
