@@ -135,7 +135,8 @@ describe('e2e: inspection through a real ironic-inspector', function () {
 
     const agent = await boot('inspect', ['--inspection-callback-url', `${testbed.inspectorUrl}/v1/continue`]);
     const inspected = await testbed.waitForProvisionState(uuid, ['manageable'], FLOW_TIMEOUT);
-    const stored = (await testbed.api.get<{ inventory: Inventory; plugin_data: { root_disk: { name: string }; macs: string[] } }>(`/v1/nodes/${uuid}/inventory`)).data;
+    // Ironic 21.4 stores the inventory just after the node turns manageable: wait for it.
+    const stored = await waitFor('the stored inventory', async () => (await testbed.api.get<{ inventory: Inventory; plugin_data: { root_disk: { name: string }; macs: string[] } }>(`/v1/nodes/${uuid}/inventory`)).data, 15_000, 500);
     const ports = await testbed.baremetal(['port', 'list', '--node', uuid, '-f', 'json']);
 
     // the expectation is the agent's inventory, and that inventory describes this node
