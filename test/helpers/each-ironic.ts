@@ -34,7 +34,8 @@ function describeIronic(suite: IronicSuite): IronicUnderTest {
  * Declare `title` once per configured Ironic release (see {@link configuredSuites}),
  * titled `<title> (Ironic 29.0.5, trixie)`. Its first `before` hook skips the
  * suite with the reason when that Ironic cannot run here, builds the suite's
- * root when it is not cached, and prints the Ironic version in use; `body`
+ * root when it is not cached, and prints the Ironic version in use (and, at
+ * the end, how long the suite took, Ironic's start and stop included); `body`
  * declares the hooks and tests as a plain `describe` body would.
  * `inspector: true`: the suite inspects, so it needs ironic-inspector where that
  * is the release's inspection path (see SuiteProfile.inspection).
@@ -43,8 +44,10 @@ export function describeEachIronic(title: string, body: (this: Mocha.Suite, iron
   for (const suite of configuredSuites()) {
     const ironic = describeIronic(suite);
     describe(`${title} (${ironic.label})`, function () {
+      let started = 0;
       before(async function () {
         this.timeout(ROOT_BUILD_TIMEOUT);
+        started = Date.now();
         const unavailable = testbedUnavailableReason(options.inspector === true && ironic.profile.inspection === 'inspector', suite);
         if (unavailable !== undefined) {
           console.log(`      (skipping: ${unavailable})`);
@@ -56,14 +59,18 @@ export function describeEachIronic(title: string, body: (this: Mocha.Suite, iron
           this.skip();
         }
         if (!ironic.profile.fromHost && !isRootReady(rootPath(suite))) {
-          const started = Date.now();
           console.log(`      building the ${suite} Ironic root (debootstrap and apt-get; cached afterwards)…`);
           await ensureIronicRoot(suite);
           console.log(`      built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+          started = Date.now();
         }
         console.log(`      (Ironic ${ironicVersionIn(ironic.profile.fromHost ? '/' : rootPath(suite)) ?? '?'} from ${suite})`);
       });
       body.call(this, ironic);
+      // after the body's own after hooks: the time includes starting and stopping Ironic (not a root build)
+      after(() => {
+        if (started > 0) console.log(`      (${ironic.label}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      });
     });
   }
 }
