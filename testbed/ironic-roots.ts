@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { ExecaRunner } from '../agent/exec/execa-runner.js';
 import type { Runner } from '../agent/exec/runner.js';
 import { findArchiveMirror, readAptSources } from './apt-sources.js';
-import { IRONIC_SUITES, isIronicSuite, SUITE_PROFILES, type IronicSuite } from './ironic-suites.js';
+import { IRONIC_SUITES, isIronicSuite, parseSuites, SUITE_PROFILES, SUITES_ENV, type IronicSuite } from './ironic-suites.js';
 
 /** The script that builds a root (run under flock). */
 export const BUILD_ROOT_SCRIPT = fileURLToPath(new URL('./build-root.sh', import.meta.url));
@@ -134,18 +134,28 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** `tsx testbed/ironic-roots.ts [SUITE...]`: build (or find) the roots, e.g. in CI before the tests. */
+/**
+ * `tsx testbed/ironic-roots.ts [SUITE...]`: build (or find) the roots, e.g. in
+ * CI before the tests, in parallel. Without arguments: the suites of
+ * ICA_IRONIC_SUITES that need a root. The build output goes to `<root>.log`.
+ */
 async function main(args: readonly string[]): Promise<void> {
-  const suites = args.length === 0 ? IRONIC_SUITES.filter((s) => !SUITE_PROFILES[s].fromHost) : args;
-  for (const name of suites) {
-    if (!isIronicSuite(name) || SUITE_PROFILES[name].fromHost) throw new Error(`No Ironic root for "${name}": choose from trixie, forky`);
+  const wanted = args.length === 0 ? parseSuites(process.env[SUITES_ENV]) : args;
+  const suites: IronicSuite[] = [];
+  for (const name of wanted) {
+    if (!isIronicSuite(name)) throw new Error(`No Ironic root for "${name}": choose from ${IRONIC_SUITES.filter((s) => !SUITE_PROFILES[s].fromHost).join(', ')}`);
+    if (!SUITE_PROFILES[name].fromHost) suites.push(name);
   }
-  await Promise.all((suites as IronicSuite[]).map(async (suite) => {
+  await Promise.all(suites.map(async (suite) => {
     const started = Date.now();
     const cached = isRootReady(rootPath(suite));
-    const path = await ensureIronicRoot(suite, { onLine: (line) => console.log(`[${suite}] ${line}`) });
+    if (!cached) console.log(`[${suite}] building ${rootPath(suite)} (output in ${rootPath(suite)}.log)`);
+    const path = await ensureIronicRoot(suite);
     const how = cached ? 'cached' : `built in ${((Date.now() - started) / 1000).toFixed(0)} s`;
-    console.log(`[${suite}] ${path}: ${how}; ${readFileSync(join(path, READY_MARKER), 'utf8').split('\n').filter((l) => l.includes(' python3-ironic ')).join('').trim()}`);
+    const marker = readFileSync(join(path, READY_MARKER), 'utf8');
+    const version = marker.split('\n').find((l) => l.trim().startsWith('python3-ironic '))?.trim() ?? '';
+    const timings = cached ? '' : ` (${['debootstrap_seconds', 'install_seconds'].map((k) => marker.split('\n').find((l) => l.startsWith(k)) ?? '').join(', ')})`;
+    console.log(`[${suite}] ${path}: ${how}${timings}; ${version}`);
   }));
 }
 
