@@ -41,13 +41,20 @@ function describeIronic(suite: IronicSuite): IronicUnderTest {
  * is the release's inspection path (see SuiteProfile.inspection).
  */
 export function describeEachIronic(title: string, body: (this: Mocha.Suite, ironic: IronicUnderTest) => void, options: { inspector?: boolean } = {}): void {
-  for (const suite of configuredSuites()) {
+  let suites: IronicSuite[];
+  try {
+    suites = configuredSuites();
+  } catch (error) {
+    // thrown while mocha loads the file, the error would hide behind a confusing module-loading one
+    describe(title, () => it(`${SUITES_ENV} names the Ironic releases to run against`, () => { throw error; }));
+    return;
+  }
+  for (const suite of suites) {
     const ironic = describeIronic(suite);
     describe(`${title} (${ironic.label})`, function () {
       let started = 0;
       before(async function () {
         this.timeout(ROOT_BUILD_TIMEOUT);
-        started = Date.now();
         const unavailable = testbedUnavailableReason(options.inspector === true && ironic.profile.inspection === 'inspector', suite);
         if (unavailable !== undefined) {
           console.log(`      (skipping: ${unavailable})`);
@@ -59,11 +66,12 @@ export function describeEachIronic(title: string, body: (this: Mocha.Suite, iron
           this.skip();
         }
         if (!ironic.profile.fromHost && !isRootReady(rootPath(suite))) {
+          const building = Date.now();
           console.log(`      building the ${suite} Ironic root (debootstrap and apt-get; cached afterwards)…`);
           await ensureIronicRoot(suite);
-          console.log(`      built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-          started = Date.now();
+          console.log(`      built in ${((Date.now() - building) / 1000).toFixed(0)} s`);
         }
+        started = Date.now();
         console.log(`      (Ironic ${ironicVersionIn(ironic.profile.fromHost ? '/' : rootPath(suite)) ?? '?'} from ${suite})`);
       });
       body.call(this, ironic);
