@@ -37,6 +37,8 @@ export interface NodeSpec {
   deployInterface?: 'custom-agent' | 'direct' | 'fake';
   /** Inspect interface: 'inspector' (ironic-inspector) or 'agent' (Ironic 29+'s own). Default: Ironic's choice ('fake' on fake-hardware). */
   inspectInterface?: 'no-inspect' | 'fake' | 'inspector' | 'agent';
+  /** Boot interface: 'pxe' makes Ironic render the ramdisk's kernel command line. Default: Ironic's choice ('fake' on fake-hardware). */
+  bootInterface?: 'fake' | 'pxe';
   /** Hardware type. Default 'fake-hardware'. */
   driver?: 'fake-hardware' | 'manual-management';
   /** driver_info (e.g. deploy_kernel/deploy_ramdisk for manual-management). */
@@ -97,6 +99,7 @@ export async function createNode(api: AxiosInstance, spec: NodeSpec): Promise<st
     properties: spec.properties ?? {},
   };
   if (spec.inspectInterface !== undefined) body.inspect_interface = spec.inspectInterface;
+  if (spec.bootInterface !== undefined) body.boot_interface = spec.bootInterface;
   if (spec.driverInfo !== undefined) body.driver_info = spec.driverInfo;
   if (spec.instanceInfo !== undefined) body.instance_info = spec.instanceInfo;
   const { data: node } = await api.post<IronicNode>('/v1/nodes', body);
