@@ -4,10 +4,12 @@
  * The Ironic configuration is the one of ironic-testbed.md §2.3, adapted so the
  * API listens on the host end of the node veths (`hostIp`) instead of loopback,
  * plus the `inspector` inspect interface and an `[inspector]` section that
- * points at a local ironic-inspector. oslo.config keeps text after a value as
+ * points at a local ironic-inspector, and the differences of newer Ironic
+ * releases (see {@link SuiteProfile}). oslo.config keeps text after a value as
  * part of the value, so comments are always on lines of their own.
  */
 import { join } from 'node:path';
+import { SUITE_PROFILES, type IronicSuite, type SuiteProfile } from './ironic-suites.js';
 
 /** Everything that shapes a test bed's configuration. */
 export interface IronicSettings {
@@ -40,10 +42,16 @@ export interface IronicSettings {
   inspectorProcessingHooks?: string;
   /** Port written into `[deploy]http_url` (no server is started). Default 8089. */
   httpPort?: number;
+  /**
+   * `[agent]require_tls` (Ironic 29 and newer; 21.4 never requires TLS): refuse
+   * heartbeats whose callback URL is not https. Default: the release's own
+   * default (true), i.e. the option is not written.
+   */
+  requireTls?: boolean;
 }
 
-/** Settings with every default filled in. */
-export type ResolvedSettings = Required<IronicSettings>;
+/** Settings with every default filled in (`requireTls` stays optional: unset means the release's default). */
+export type ResolvedSettings = Required<Omit<IronicSettings, 'requireTls'>> & Pick<IronicSettings, 'requireTls'>;
 
 /** Defaults of the optional settings (the values of ironic-testbed.md §2.3). */
 export const DEFAULTS: Omit<ResolvedSettings, 'dir' | 'hostIp'> = {
@@ -141,9 +149,19 @@ export function inspectorUrl(s: Pick<ResolvedSettings, 'hostIp' | 'inspectorPort
   return `http://${s.hostIp}:${s.inspectorPort}`;
 }
 
-/** Render `ironic.conf` (ironic-testbed.md §2.3 adapted to `hostIp`, plus the inspector wiring). */
-export function renderIronicConf(s: ResolvedSettings): string {
+/** `enabled_inspect_interfaces` of a release: ironic-inspector's interface where the test bed uses it, else Ironic's own `agent`. */
+export function inspectInterfaces(profile: SuiteProfile): string {
+  return ['no-inspect', 'fake', profile.inspection].join(',');
+}
+
+/**
+ * Render `ironic.conf` for the Ironic of `suite` (ironic-testbed.md §2.3
+ * adapted to `hostIp`, plus the inspector wiring and the release's differences).
+ */
+export function renderIronicConf(s: ResolvedSettings, suite: IronicSuite = 'bookworm'): string {
   const p = layout(s.dir);
+  const profile = SUITE_PROFILES[suite];
+  const graceful: Line[] = [['SIGTERM must not wait 60 s for in-flight work'], ['graceful_shutdown_timeout', 15]];
   const sections: Array<readonly [string, readonly Line[]]> = [
     ['DEFAULT', [
       ['no keystone: every API request is treated as an admin request'], ['auth_strategy', 'noauth'],
@@ -156,13 +174,14 @@ export function renderIronicConf(s: ResolvedSettings): string {
       ['enabled_deploy_interfaces', 'custom-agent,direct,fake'], ['default_deploy_interface', 'custom-agent'],
       ['enabled_power_interfaces', 'fake,agent'], ['enabled_management_interfaces', 'fake,noop'],
       ['enabled_network_interfaces', 'noop'], ['default_network_interface', 'noop'],
-      ['"inspector" delegates in-band inspection to ironic-inspector (see [inspector])'],
-      ['enabled_inspect_interfaces', 'no-inspect,fake,inspector'],
+      ['"inspector" delegates in-band inspection to ironic-inspector, "agent" is Ironic\'s own (see [inspector])'],
+      ['enabled_inspect_interfaces', inspectInterfaces(profile)],
       ['enabled_raid_interfaces', 'no-raid,agent,fake'], ['enabled_rescue_interfaces', 'no-rescue,agent,fake'],
       ['enabled_vendor_interfaces', 'no-vendor,fake'], ['enabled_bios_interfaces', 'no-bios,fake'],
       ['enabled_console_interfaces', 'no-console,fake'], ['enabled_storage_interfaces', 'noop,fake'],
+      ...(profile.newerOptions ? [['enabled_firmware_interfaces', 'no-firmware,fake'] as const] : []),
       ['hash_ring_algorithm', 'sha256'],
-      ['SIGTERM must not wait 60 s for in-flight work'], ['graceful_shutdown_timeout', 15],
+      ...(profile.gracefulShutdownSection === 'DEFAULT' ? graceful : []),
     ]],
     ['api', [
       ['the host end of the node veths: reachable from every node namespace'],
@@ -172,9 +191,11 @@ export function renderIronicConf(s: ResolvedSettings): string {
     ['conductor', [
       ['automated_clean', s.automatedClean],
       ['deploy_callback_timeout', s.callbackTimeout], ['clean_callback_timeout', s.callbackTimeout],
+      ...(profile.newerOptions ? [['service_callback_timeout', s.callbackTimeout] as const] : []),
       ['check_provision_state_interval', s.checkProvisionInterval], ['power_state_change_timeout', 10],
       ['file:// image URLs must live under these paths (21.4.4 security fix)'],
       ['file_url_allowed_paths', `${p.images},${p.httpboot}`],
+      ...(profile.gracefulShutdownSection === 'conductor' ? graceful : []),
     ]],
     ['database', [['connection', `sqlite:///${join(s.dir, 'ironic.sqlite')}`], ['sqlite_synchronous', false]]],
     ['dhcp', [['dhcp_provider', 'none']]],
@@ -190,6 +211,7 @@ export function renderIronicConf(s: ResolvedSettings): string {
       ['certificates_path', join(p.state, 'certificates')],
       ['the fake power driver never changes state: poll it briefly after standby.power_off'],
       ['post_deploy_get_power_state_retries', 2], ['post_deploy_get_power_state_retry_interval', 1],
+      ...(profile.newerOptions && s.requireTls !== undefined ? [['refuse heartbeats whose callback URL is not https'], ['require_tls', s.requireTls]] as const : []),
     ]],
     ['service_catalog', [['noauth: how the conductor knows its own API URL'], ['endpoint_override', ironicUrl(s)]]],
     ['pxe', [
@@ -199,15 +221,29 @@ export function renderIronicConf(s: ResolvedSettings): string {
     ['oslo_concurrency', [['lock_path', p.lock]]],
     ['oslo_policy', [['an empty directory of our own; an empty value breaks the API (§6 pitfall 2)'], ['policy_dirs', p.policy]]],
   ];
-  if (s.inspector) {
-    sections.push(['inspector', [
+  const inspector = inspectorSection(s, profile);
+  if (inspector.length > 0) sections.push(['inspector', inspector]);
+  return renderIni('standalone Ironic test bed (noauth, sqlite, single process); generated by testbed/ironic-config.ts', sections);
+}
+
+/** The `[inspector]` lines: the local ironic-inspector (when running) and the newer releases' own inspection. */
+function inspectorSection(s: ResolvedSettings, profile: SuiteProfile): Line[] {
+  const lines: Line[] = [];
+  if (s.inspector && profile.inspection === 'inspector') {
+    lines.push(
       ['the local ironic-inspector (noauth)'],
       ['auth_type', 'none'], ['endpoint_override', inspectorUrl(s)],
       ['how often Ironic asks ironic-inspector whether inspection finished (seconds)'],
       ['status_check_period', s.inspectorStatusCheckPeriod],
-    ]]);
+    );
   }
-  return renderIni('standalone Ironic test bed (noauth, sqlite, single process); generated by testbed/ironic-config.ts', sections);
+  if (profile.newerOptions) {
+    lines.push(['the fake boot interface cannot boot the inspection ramdisk: the test starts the agent itself'], ['require_managed_boot', false]);
+  }
+  if (profile.inspectionHooks !== undefined) {
+    lines.push(['the "agent" interface sets the properties ironic-inspector\'s default hooks set (scheduler, root_disk_selection)'], ['hooks', profile.inspectionHooks]);
+  }
+  return lines;
 }
 
 /**

@@ -7,7 +7,7 @@ import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redactString } from '../agent/logger.js';
 
-/** The operator API microversion the test bed speaks (Ironic 21.4's maximum). */
+/** The operator API microversion the test bed speaks (Ironic 21.4's maximum; 29 and 35 accept it too). */
 export const OPERATOR_API_VERSION = '1.82';
 
 /** The node fields the helpers read; Ironic returns many more. */
@@ -35,12 +35,16 @@ export interface NodeSpec {
   properties?: Record<string, unknown>;
   /** Deploy interface. Default 'custom-agent'. */
   deployInterface?: 'custom-agent' | 'direct' | 'fake';
-  /** Inspect interface, e.g. 'inspector'. Default: Ironic's choice ('fake' on fake-hardware). */
-  inspectInterface?: 'no-inspect' | 'fake' | 'inspector';
+  /** Inspect interface: 'inspector' (ironic-inspector) or 'agent' (Ironic 29+'s own). Default: Ironic's choice ('fake' on fake-hardware). */
+  inspectInterface?: 'no-inspect' | 'fake' | 'inspector' | 'agent';
+  /** Boot interface: 'pxe' makes Ironic render the ramdisk's kernel command line. Default: Ironic's choice ('fake' on fake-hardware). */
+  bootInterface?: 'fake' | 'pxe';
   /** Hardware type. Default 'fake-hardware'. */
   driver?: 'fake-hardware' | 'manual-management';
   /** driver_info (e.g. deploy_kernel/deploy_ramdisk for manual-management). */
   driverInfo?: Record<string, unknown>;
+  /** instance_info (e.g. root_device hints for a deploy). */
+  instanceInfo?: Record<string, unknown>;
 }
 
 /** An axios instance for the operator API at `baseURL` whose errors quote Ironic's faultstring. */
@@ -82,7 +86,9 @@ export function faultString(body: unknown): string {
 
 /**
  * Enrol a node and its port; returns the node UUID. The node is deleted again
- * when the port cannot be created.
+ * when the port cannot be created. Every field is set in the POST: Debian's
+ * Ironic 29 and 35 make any PATCHed node its own parent_node (see
+ * testbed/README.md), so the test bed never PATCHes nodes.
  */
 export async function createNode(api: AxiosInstance, spec: NodeSpec): Promise<string> {
   const body: Record<string, unknown> = {
@@ -93,7 +99,9 @@ export async function createNode(api: AxiosInstance, spec: NodeSpec): Promise<st
     properties: spec.properties ?? {},
   };
   if (spec.inspectInterface !== undefined) body.inspect_interface = spec.inspectInterface;
+  if (spec.bootInterface !== undefined) body.boot_interface = spec.bootInterface;
   if (spec.driverInfo !== undefined) body.driver_info = spec.driverInfo;
+  if (spec.instanceInfo !== undefined) body.instance_info = spec.instanceInfo;
   const { data: node } = await api.post<IronicNode>('/v1/nodes', body);
   try {
     await api.post('/v1/ports', { address: spec.mac, node_uuid: node.uuid });
@@ -102,6 +110,11 @@ export async function createNode(api: AxiosInstance, spec: NodeSpec): Promise<st
     throw error;
   }
   return node.uuid;
+}
+
+/** DELETE a node (and with it its ports); Ironic allows it in enroll, manageable and available. */
+export async function deleteNode(api: AxiosInstance, uuid: string): Promise<void> {
+  await api.delete(`/v1/nodes/${uuid}`);
 }
 
 /** GET one node (by UUID or name). */

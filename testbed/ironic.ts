@@ -1,9 +1,14 @@
 /**
- * A real, unmodified standalone Ironic 21.4 (Debian) for end-to-end tests, run
- * as ironic-testbed.md §2 describes: the combined `ironic` process (API +
+ * A real, unmodified standalone Ironic (Debian) for end-to-end tests, run as
+ * ironic-testbed.md §2 describes: the combined `ironic` process (API +
  * conductor, rpc_transport none), sqlite, noauth, fake hardware; optionally a
  * standalone ironic-inspector next to it. Listens on `hostIp`, the host end of
  * the test nodes' veth links, so agents inside node namespaces can reach it.
+ *
+ * The Ironic of a Debian suite: bookworm's (21.4) from the machine's packages,
+ * trixie's (29) and forky's (35) run inside a cached debootstrapped root
+ * (testbed/ironic-roots.ts), with the machine's network. The `baremetal` CLI,
+ * ironic-dbsync and ironic-inspector come from the same suite.
  */
 import type { AxiosInstance } from 'axios';
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -15,12 +20,14 @@ import { assertIpv4, assertTag, randomSuffix } from './addresses.js';
 import { liveCommandLine, readPid, startDaemon, stopDaemon, tailFile } from './daemon.js';
 import { isLocalAddress, isPortFree, pickFreePort, testbedUnavailableReason } from './host.js';
 import { addAnchor, removeAnchor } from './host-net.js';
+import { ensureIronicRoot, inRootArgv } from './ironic-roots.js';
+import { ironicVersionIn, SUITE_PROFILES, type IronicSuite } from './ironic-suites.js';
 import {
   DEFAULTS, inspectorUrl, ironicUrl, layout, renderEnvSh, renderInspectorConf, renderIronicConf, resolveSettings, validateSettings,
   type IronicSettings, type ResolvedSettings,
 } from './ironic-config.js';
 import {
-  createNode, createOperatorApi, nodeShow, setProvisionState, waitForProvisionState, type IronicNode, type NodeSpec,
+  createNode, createOperatorApi, deleteNode, nodeShow, setProvisionState, waitForProvisionState, type IronicNode, type NodeSpec,
 } from './ironic-nodes.js';
 import { waitUntilReady } from './readiness.js';
 
@@ -39,6 +46,8 @@ export interface IronicTestbedDeps {
   logger?: Logger;
   /** Tag for the names of interfaces the test bed creates. Default 'tb'. */
   tag?: string;
+  /** The Debian suite whose Ironic runs. Default 'bookworm' (the machine's packages). */
+  suite?: IronicSuite;
 }
 
 const ALL_EXIT_CODES = Array.from({ length: 256 }, (_, i) => i);
@@ -69,12 +78,33 @@ export class IronicTestbed {
   private current: ResolvedSettings | undefined;
   private operatorApi: AxiosInstance | undefined;
   private anchor: string | undefined;
+  /** The debootstrapped root Ironic runs in (undefined: the machine's own packages). */
+  private root: string | undefined;
+  private version: string | undefined;
+  /** The Debian suite whose Ironic this test bed runs. */
+  readonly suite: IronicSuite;
 
   constructor(deps: IronicTestbedDeps = {}) {
     this.runner = deps.runner ?? new ExecaRunner();
     this.logger = deps.logger;
     this.tag = deps.tag ?? 'tb';
+    this.suite = deps.suite ?? 'bookworm';
     assertTag(this.tag);
+  }
+
+  /** The running Ironic's version, e.g. `29.0.5`. @throws Error before start(). */
+  get ironicVersion(): string {
+    if (this.version === undefined) throw new Error('The Ironic test bed is not started: call start() first');
+    return this.version;
+  }
+
+  /**
+   * Where the agent posts its inspection data: ironic-inspector's `/v1/continue`
+   * (start with `inspector: true`), or, on releases without ironic-inspector,
+   * Ironic's own `/v1/continue_inspection` (the `agent` inspect interface).
+   */
+  get inspectionCallbackUrl(): string {
+    return SUITE_PROFILES[this.suite].inspection === 'inspector' ? `${this.inspectorUrl}/v1/continue` : `${this.url}/v1/continue_inspection`;
   }
 
   /** The settings in effect (defaults filled in, port chosen). @throws Error before start(). */
@@ -113,8 +143,8 @@ export class IronicTestbed {
    */
   async start(settings: IronicSettings): Promise<void> {
     if (this.current !== undefined) throw new Error(`The Ironic test bed is already running at ${this.url}: stop() it first`);
-    const unavailable = testbedUnavailableReason(settings.inspector === true);
-    if (unavailable !== undefined) throw new Error(`Cannot start the Ironic test bed: ${unavailable}`);
+    const unavailable = testbedUnavailableReason(settings.inspector === true, this.suite);
+    if (unavailable !== undefined) throw new Error(`Cannot start the Ironic test bed (${this.suite}): ${unavailable}`);
     assertIpv4(settings.hostIp, 'hostIp');
     const requested = resolveSettings(settings);
     validateSettings({ ...requested, port: requested.port === 0 ? DEFAULTS.port : requested.port });
@@ -129,6 +159,8 @@ export class IronicTestbed {
       await addAnchor(this.runner, this.anchor, requested.hostIp);
     }
     try {
+      this.root = SUITE_PROFILES[this.suite].fromHost ? undefined : await ensureIronicRoot(this.suite, { runner: this.runner });
+      this.version = ironicVersionIn(this.root ?? '/') ?? 'unknown';
       this.current = await choosePorts(requested, settings.port);
       this.prepareDirectories(this.current);
       await this.launch(this.current);
@@ -137,7 +169,23 @@ export class IronicTestbed {
       throw error;
     }
     this.operatorApi = createOperatorApi(ironicUrl(this.current));
-    this.logger?.info('Ironic test bed ready', { url: this.url, inspector: this.current.inspector ? this.inspectorUrl : false, dir: this.current.dir });
+    this.logger?.info('Ironic test bed ready', {
+      url: this.url, ironic: this.version, suite: this.suite, inspector: this.current.inspector ? this.inspectorUrl : false, dir: this.current.dir,
+    });
+  }
+
+  /** `argv` as run for this suite: as is on the machine, or inside the suite's root with the test bed directory. */
+  private inSuite(argv: readonly string[], dir: string): string[] {
+    return this.root === undefined ? [...argv] : inRootArgv(this.root, [dir], argv);
+  }
+
+  /**
+   * The command line that runs a program of this suite's Ironic installation
+   * (e.g. `oslo-config-validator`), with the test bed directory visible.
+   * @throws Error before start().
+   */
+  commandLine(argv: readonly string[]): string[] {
+    return this.inSuite(argv, this.settings.dir);
   }
 
   private prepareDirectories(s: ResolvedSettings): void {
@@ -148,7 +196,7 @@ export class IronicTestbed {
     mkdirSync(join(p.tftpboot, 'master_images'), { recursive: true });
     // Ironic's debug log can quote agent tokens (ironic-testbed.md §6 item 13): keep the logs private.
     chmodSync(p.log, 0o700);
-    writeFileSync(p.ironicConf, renderIronicConf(s), { mode: 0o600 });
+    writeFileSync(p.ironicConf, renderIronicConf(s, this.suite), { mode: 0o600 });
     writeFileSync(p.envSh, renderEnvSh(s), { mode: 0o600 });
     if (s.inspector) writeFileSync(p.inspectorConf, renderInspectorConf(s), { mode: 0o600 });
   }
@@ -159,12 +207,18 @@ export class IronicTestbed {
     const fresh = !existsSync(database) || statSync(database).size === 0;
     // the two schemas are independent: create them side by side
     await Promise.all([
-      this.dbsync(['ironic-dbsync', '--config-file', p.ironicConf, fresh ? 'create_schema' : 'upgrade'], join(p.log, 'dbsync.log')),
-      s.inspector ? this.dbsync(['ironic-inspector-dbsync', '--config-file', p.inspectorConf, 'upgrade'], join(p.log, 'inspector-dbsync.log')) : undefined,
+      this.dbsync(this.inSuite(['ironic-dbsync', '--config-file', p.ironicConf, fresh ? 'create_schema' : 'upgrade'], s.dir), join(p.log, 'dbsync.log')),
+      s.inspector ? this.dbsync(this.inSuite(['ironic-inspector-dbsync', '--config-file', p.inspectorConf, 'upgrade'], s.dir), join(p.log, 'inspector-dbsync.log')) : undefined,
     ]);
-    const ironicPid = await startDaemon({ argv: ['ironic', '--config-file', p.ironicConf], logFile: join(p.log, 'ironic.stdout'), pidFile: p.ironicPid, cwd: s.dir });
+    // In a root, the PID stays the same from in-root.sh through unshare and chroot to
+    // ironic (each execs in place), and every command line on the way names the directory.
+    const ironicPid = await startDaemon({
+      argv: this.inSuite(['ironic', '--config-file', p.ironicConf], s.dir), logFile: join(p.log, 'ironic.stdout'), pidFile: p.ironicPid, cwd: s.dir,
+    });
     const inspectorPid = s.inspector
-      ? await startDaemon({ argv: ['ironic-inspector', '--config-file', p.inspectorConf], logFile: join(p.log, 'inspector.stdout'), pidFile: p.inspectorPid, cwd: s.dir })
+      ? await startDaemon({
+        argv: this.inSuite(['ironic-inspector', '--config-file', p.inspectorConf], s.dir), logFile: join(p.log, 'inspector.stdout'), pidFile: p.inspectorPid, cwd: s.dir,
+      })
       : undefined;
     await waitUntilReady({
       name: 'Ironic', pid: ironicPid, url: `${ironicUrl(s)}/`, timeoutMs: 120_000,
@@ -187,14 +241,15 @@ export class IronicTestbed {
     const result = await this.runner.run(argv, { okExitCodes: ALL_EXIT_CODES, timeoutMs: 120_000 });
     writeFileSync(logFile, `$ ${argv.join(' ')}\n${result.stdout}${result.stderr}`, { flag: 'a', mode: 0o600 });
     if (result.exitCode !== 0) {
-      throw new Error(`${argv[0] ?? 'dbsync'} failed with exit code ${String(result.exitCode)}; see ${logFile}:\n${tailFile(logFile, 20)}`);
+      throw new Error(`${argv.find((a) => a.endsWith('dbsync')) ?? 'dbsync'} failed with exit code ${String(result.exitCode)}; see ${logFile}:\n${tailFile(logFile, 20)}`);
     }
   }
 
   /**
    * Stop ironic-inspector and ironic by their recorded PIDs (SIGTERM, then
-   * SIGKILL after 30 s) and remove the address anchor. Idempotent; the
-   * directory (database, logs) is kept.
+   * SIGKILL of the process group after 30 s) and remove the address anchor.
+   * Idempotent; the directory (database, logs) is kept. In a root, the mounts
+   * live in the processes' own mount namespace and go with them.
    */
   async stop(): Promise<void> {
     const s = this.current;
@@ -217,9 +272,14 @@ export class IronicTestbed {
     await this.start({ ...previous, ...changes });
   }
 
-  /** Run the real `baremetal` CLI against this Ironic (noauth, latest microversion). */
+  /**
+   * Run the real `baremetal` CLI of this suite against this Ironic (noauth,
+   * latest microversion). In a root, files it reads must be under /tmp,
+   * /var/tmp or the test bed directory.
+   * Avoid `node set`/`node unset` on trixie and forky: see {@link createNode}.
+   */
   async baremetal(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
-    const result = await this.runner.run(['baremetal', ...args], {
+    const result = await this.runner.run(this.inSuite(['baremetal', ...args], this.settings.dir), {
       env: { OS_AUTH_TYPE: 'none', OS_ENDPOINT: this.url, OS_BAREMETAL_API_VERSION: 'latest' },
       okExitCodes: ALL_EXIT_CODES,
       timeoutMs: options.timeoutMs ?? 180_000,
@@ -227,9 +287,19 @@ export class IronicTestbed {
     return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
-  /** Enrol a node with one port (see ironic-nodes.ts); returns its UUID. */
+  /**
+   * Enrol a node with one port (see ironic-nodes.ts); returns its UUID. Give
+   * every field (properties, driver_info, instance_info) here: on trixie and
+   * forky any PATCH of a node makes it its own parent_node, after which every
+   * power action fails (see testbed/README.md).
+   */
   createNode(spec: NodeSpec): Promise<string> {
     return createNode(this.api, spec);
+  }
+
+  /** Delete the node and its ports (from enroll, manageable or available). */
+  deleteNode(uuid: string): Promise<void> {
+    return deleteNode(this.api, uuid);
   }
 
   /** GET the node. */

@@ -4,13 +4,11 @@
  * runs (bookworm 21.4, trixie 29.0, forky 35.0); the tests decide by the API
  * version the running Ironic reports, never by the name.
  */
-import { IronicTestbed, type IronicTestbedDeps } from '../../testbed/ironic.js';
+import { IronicTestbed } from '../../testbed/ironic.js';
+import { parseSuites, type IronicSuite } from '../../testbed/ironic-suites.js';
 import { atLeast, formatVersion, parseApiVersion, type ApiVersion } from '../../agent/ironic/version.js';
 
-/** A Debian release whose Ironic the test bed can run. */
-export type IronicSuite = 'bookworm' | 'trixie' | 'forky';
-
-const SUITES: readonly IronicSuite[] = ['bookworm', 'trixie', 'forky'];
+export type { IronicSuite };
 
 /** `/v1/continue_inspection` exists (openstack/ironic versions.py MINOR_84_CONTINUE_INSPECTION). */
 export const CONTINUE_INSPECTION: ApiVersion = { major: 1, minor: 84 };
@@ -24,21 +22,17 @@ export const SERVICING: ApiVersion = { major: 1, minor: 87 };
 export const LOOKUP_IN_SERVICE_WAIT: ApiVersion = { major: 1, minor: 111 };
 
 /**
- * The suites to run: `ICA_IRONIC_SUITES` (comma-separated), default bookworm.
+ * The suites to run: `ICA_IRONIC_SUITES` (comma-separated), default all three
+ * (testbed/ironic-suites.ts parseSuites, as test/helpers/each-ironic.ts uses).
  * @throws Error for an unknown suite name
  */
 export function ironicSuites(env: NodeJS.ProcessEnv = process.env): IronicSuite[] {
-  const names = (env['ICA_IRONIC_SUITES'] ?? 'bookworm').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const name of names) {
-    if (!(SUITES as readonly string[]).includes(name)) throw new Error(`ICA_IRONIC_SUITES: unknown suite "${name}" (use ${SUITES.join(', ')})`);
-  }
-  return names as IronicSuite[];
+  return parseSuites(env['ICA_IRONIC_SUITES']);
 }
 
 /** A test bed running `suite`'s Ironic. */
 export function suiteTestbed(tag: string, suite: IronicSuite): IronicTestbed {
-  // `suite` is the multi-release option of IronicTestbed; a test bed without it runs bookworm's Ironic.
-  return new IronicTestbed({ tag, suite } as IronicTestbedDeps);
+  return new IronicTestbed({ tag, suite });
 }
 
 /** The maximum API version the running Ironic reports in `GET /`. */

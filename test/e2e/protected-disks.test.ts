@@ -1,5 +1,6 @@
 /**
- * Issue 14 §1 against a REAL, unmodified Ironic 21.4 (Debian): a manual
+ * Issue 14 §1 against a REAL, unmodified Ironic (Debian; every release of
+ * ICA_IRONIC_SUITES): a manual
  * `erase_devices_metadata` clean of a disk whose protected partition the
  * kernel never registered (tables written without partx, as another host
  * sharing the disk would leave them). For every protected kind the node ends
@@ -17,7 +18,8 @@ import { IronicTestbed } from '../../testbed/ironic.js';
 import { TestNode } from '../../testbed/node.js';
 import { PROTECTED_CASES } from '../helpers/protected-disks.js';
 import { diskDigest } from './disk-digest.js';
-import { requireTestbed, stopAgents } from './support.js';
+import { describeEachIronic } from '../helpers/each-ironic.js';
+import { enrolManageable, stopAgents } from './support.js';
 
 const FLOW_TIMEOUT = 180_000;
 const runner = new ExecaRunner();
@@ -30,7 +32,7 @@ async function blank(device: string): Promise<void> {
   await runner.run(['dd', 'if=/dev/zero', `of=${device}`, 'bs=1M', 'count=2', 'conv=fsync', 'status=none']);
 }
 
-describe('e2e: the guard refuses protected partitions the kernel never registered (real Ironic)', function () {
+describeEachIronic('e2e: the guard refuses protected partitions the kernel never registered (real Ironic)', function (ironic) {
   this.timeout(1_200_000);
   let dir: string;
   let testbed: IronicTestbed;
@@ -39,15 +41,12 @@ describe('e2e: the guard refuses protected partitions the kernel never registere
   const agents: RunningTestAgent[] = [];
 
   before(async function () {
-    requireTestbed(this);
     dir = mkdtempSync(join(tmpdir(), 'e2e-protected-'));
     const addresses = testbedAddresses('prot', 0, process.pid);
-    testbed = new IronicTestbed({ tag: 'prot' });
+    testbed = new IronicTestbed({ tag: 'prot', suite: ironic.suite });
     await testbed.start({ dir: join(dir, 'ironic'), hostIp: addresses.hostIp, automatedClean: false, checkProvisionInterval: 5, heartbeatTimeout: 60 });
     node = await TestNode.create({ tag: 'prot', ...addresses, disksGiB: [1] });
-    uuid = await testbed.createNode({ name: 'prot-node', mac: node.mac });
-    await testbed.setProvisionState(uuid, 'manage');
-    await testbed.waitForProvisionState(uuid, ['manageable'], 60_000);
+    uuid = await enrolManageable(testbed, { name: 'prot-node', mac: node.mac });
   });
 
   afterEach(async function () {

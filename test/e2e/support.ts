@@ -1,16 +1,19 @@
-/** Shared set-up and tear-down of the e2e suites. */
+/** Shared set-up and tear-down of the e2e suites (the loop over Ironic releases is test/helpers/each-ironic.ts). */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENT_BIN, type RunningTestAgent } from '../../testbed/agent.js';
 import { testbedUnavailableReason } from '../../testbed/host.js';
+import type { NodeSpec } from '../../testbed/ironic-nodes.js';
+import type { IronicTestbed } from '../../testbed/ironic.js';
+import type { IronicSuite } from '../../testbed/ironic-suites.js';
 
 /**
  * Skip the suite (with the reason) when the test bed (with ironic-inspector when
- * asked) cannot run here, and fail
+ * asked, with the Ironic of `suite`) cannot run here, and fail
  * clearly when the agent was not built.
  */
-export function requireTestbed(context: Mocha.Context, options: { inspector?: boolean } = {}): void {
-  const unavailable = testbedUnavailableReason(options.inspector === true);
+export function requireTestbed(context: Mocha.Context, options: { inspector?: boolean; suite?: IronicSuite } = {}): void {
+  const unavailable = testbedUnavailableReason(options.inspector === true, options.suite);
   if (unavailable !== undefined) {
     console.log(`      (skipping: ${unavailable})`);
     context.skip();
@@ -24,4 +27,16 @@ export async function stopAgents(agents: RunningTestAgent[], failed: boolean): P
     if (failed) console.log(agent.process.readLog().split('\n').slice(-60).join('\n'));
     await agent.process.stop();
   }
+}
+
+/**
+ * Enrol a node with every field set at creation (the test bed never PATCHes
+ * nodes: on trixie and forky that breaks them, see testbed/README.md) and
+ * bring it to manageable. Returns its UUID.
+ */
+export async function enrolManageable(testbed: IronicTestbed, spec: NodeSpec): Promise<string> {
+  const uuid = await testbed.createNode(spec);
+  await testbed.setProvisionState(uuid, 'manage');
+  await testbed.waitForProvisionState(uuid, ['manageable'], 60_000);
+  return uuid;
 }

@@ -4,10 +4,10 @@
  * `podman import`. The image is cached by tag, so only the first run pays
  * for debootstrap (about 30 s plus download).
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExecaRunner } from '../../agent/exec/execa-runner.js';
-import { findMirror, parseDeb822Sources, parseOneLineSources, type AptSource } from './apt-sources.js';
+import { findMirror, readAptSources } from '../../testbed/apt-sources.js';
 import type { Podman } from './podman.js';
 
 /** The cached base image tag (kept between runs on purpose). */
@@ -15,20 +15,6 @@ export const DEBIAN_BASE_TAG = 'localhost/ironic-coreos-agent-test/debian:bookwo
 
 /** What the official debian image sets, so Dockerfiles behave the same on this base. */
 const IMAGE_CHANGES = ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'CMD ["bash"]'];
-
-/** Every apt source configured on this machine. */
-export async function readAptSources(etcApt = '/etc/apt'): Promise<AptSource[]> {
-  const sources: AptSource[] = [];
-  const read = async (path: string): Promise<string> => readFile(path, 'utf8').catch(() => '');
-  sources.push(...parseOneLineSources(await read(join(etcApt, 'sources.list'))));
-  const entries = await readdir(join(etcApt, 'sources.list.d')).catch(() => [] as string[]);
-  for (const name of entries.sort()) {
-    const path = join(etcApt, 'sources.list.d', name);
-    if (name.endsWith('.list')) sources.push(...parseOneLineSources(await read(path)));
-    if (name.endsWith('.sources')) sources.push(...parseDeb822Sources(await read(path)));
-  }
-  return sources;
-}
 
 /** Why the base image cannot be built here, or null when it can (or is cached). */
 export async function debianBaseUnavailableReason(podman: Podman, tag = DEBIAN_BASE_TAG): Promise<string | null> {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   layout, renderEnvSh, renderIni, renderInspectorConf, renderIronicConf, resolveSettings, validateSettings, type ResolvedSettings,
 } from '../../testbed/ironic-config.js';
+import type { IronicSuite } from '../../testbed/ironic-suites.js';
 
 /** Parse oslo.config INI text into section → key → value, failing on anything unexpected. */
 function parseIni(text: string): Record<string, Record<string, string>> {
@@ -69,6 +70,60 @@ describe('testbed/ironic-config', () => {
       const conf = parseIni(renderIronicConf({ ...base, inspector: true, inspectorPort: 5055, inspectorStatusCheckPeriod: 3 }));
 
       expect(conf.inspector).to.deep.equal({ auth_type: 'none', endpoint_override: 'http://10.9.8.1:5055', status_check_period: '3' });
+    });
+  });
+
+  describe('renderIronicConf per Ironic release', () => {
+    const conf = (suite: IronicSuite, change: Partial<ResolvedSettings> = {}): Record<string, Record<string, string>> =>
+      parseIni(renderIronicConf({ ...base, ...change }, suite));
+
+    it('bookworm (21.4) is the default and has none of the newer options', () => {
+      const c = conf('bookworm', { requireTls: false });
+
+      expect(renderIronicConf(base)).to.equal(renderIronicConf(base, 'bookworm'));
+      expect(c.DEFAULT?.graceful_shutdown_timeout).to.equal('15');
+      expect(c.DEFAULT?.enabled_firmware_interfaces).to.equal(undefined);
+      expect(c.conductor?.service_callback_timeout).to.equal(undefined);
+      expect(c.agent?.require_tls).to.equal(undefined);
+      expect(c.inspector).to.equal(undefined);
+    });
+
+    it('inspect interfaces: ironic-inspector\'s on bookworm, Ironic\'s own agent interface on trixie and forky', () => {
+      expect(['bookworm', 'trixie', 'forky'].map((suite) => conf(suite as IronicSuite).DEFAULT?.enabled_inspect_interfaces)).to.deep.equal([
+        'no-inspect,fake,inspector', 'no-inspect,fake,agent', 'no-inspect,fake,agent',
+      ]);
+    });
+
+    it('graceful_shutdown_timeout is in [DEFAULT] up to trixie and in [conductor] on forky (Ironic 35)', () => {
+      expect(conf('trixie').DEFAULT?.graceful_shutdown_timeout).to.equal('15');
+      expect(conf('trixie').conductor?.graceful_shutdown_timeout).to.equal(undefined);
+      expect(conf('forky').DEFAULT?.graceful_shutdown_timeout).to.equal(undefined);
+      expect(conf('forky').conductor?.graceful_shutdown_timeout).to.equal('15');
+    });
+
+    for (const suite of ['trixie', 'forky'] as const) {
+      it(`${suite}: firmware interfaces, the servicing callback timeout and unmanaged inspection boot`, () => {
+        const c = conf(suite, { callbackTimeout: 45 });
+
+        expect(c.DEFAULT?.enabled_firmware_interfaces).to.equal('no-firmware,fake');
+        expect(c.conductor).to.include({ deploy_callback_timeout: '45', clean_callback_timeout: '45', service_callback_timeout: '45' });
+        expect(c.inspector?.require_managed_boot).to.equal('false');
+      });
+
+      it(`${suite}: [agent]require_tls keeps the release default unless set`, () => {
+        expect(conf(suite).agent?.require_tls).to.equal(undefined);
+        expect(conf(suite, { requireTls: false }).agent?.require_tls).to.equal('false');
+        expect(conf(suite, { requireTls: true }).agent?.require_tls).to.equal('true');
+      });
+    }
+
+    it('the agent interface runs hooks that set the properties ironic-inspector would (Ironic 29 has no cpus hook)', () => {
+      expect(conf('forky').inspector?.hooks).to.equal('$default_hooks,cpus,memory,root-device');
+      expect(conf('trixie').inspector?.hooks).to.equal('$default_hooks,memory,root-device');
+    });
+
+    it('never points [inspector] at an ironic-inspector on trixie and forky', () => {
+      for (const suite of ['trixie', 'forky'] as const) expect(conf(suite, { inspector: true }).inspector?.endpoint_override).to.equal(undefined);
     });
   });
 

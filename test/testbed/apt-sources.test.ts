@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { findMirror, parseDeb822Sources, parseOneLineSources } from './apt-sources.js';
+import { findArchiveMirror, findMirror, parseDeb822Sources, parseOneLineSources } from '../../testbed/apt-sources.js';
 
-describe('test/helpers/apt-sources', () => {
+describe('testbed/apt-sources', () => {
   it('parses one-line sources, skipping deb-src, comments and options', () => {
     const text = [
       '# main mirror',
@@ -47,5 +47,17 @@ describe('test/helpers/apt-sources', () => {
 
     expect(findMirror(sources, 'bookworm')).to.equal('http://deb.example/debian');
     expect(findMirror(sources, 'trixie')).to.equal(null);
+  });
+
+  it('finds the archive mirror for a release the machine does not use: the one serving its own release', () => {
+    const sources = [
+      { uri: 'http://security.example/debian-security', suites: ['bookworm-security'] },
+      { uri: 'http://updates.example/debian', suites: ['bookworm-updates'] },
+      { uri: 'http://deb.example/debian', suites: ['bookworm'] },
+    ];
+
+    expect(findArchiveMirror(sources, 'forky')).to.equal('http://deb.example/debian');
+    expect(findArchiveMirror([...sources, { uri: 'http://trixie.example/debian', suites: ['trixie'] }], 'trixie')).to.equal('http://trixie.example/debian');
+    expect(findArchiveMirror(sources.slice(0, 2), 'forky')).to.equal(null);
   });
 });
