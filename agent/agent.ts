@@ -23,7 +23,11 @@ export class AgentState {
   heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
   private token: string | null;
 
-  constructor(readonly version: string, private readonly logger: Logger, options: { token?: string | null; now?: number } = {}) {
+  constructor(
+    readonly version: string,
+    private readonly logger: Logger,
+    options: { token?: string | null; now?: number } = {},
+  ) {
     this.startedAt = (options.now ?? Date.now()) / 1000;
     this.token = options.token ?? null;
   }
@@ -54,7 +58,10 @@ export class AgentState {
   /** Remember the node Ironic sent with a command (IPA hardware.cache_node). */
   cacheNode(node: Node): void {
     if (this.node?.uuid !== undefined && this.node.uuid !== node.uuid) {
-      this.logger.warn('Ironic sent a different node than lookup returned', { lookup: this.node.uuid, received: node.uuid });
+      this.logger.warn('Ironic sent a different node than lookup returned', {
+        lookup: this.node.uuid,
+        received: node.uuid,
+      });
     }
     this.node = node;
   }

@@ -238,7 +238,10 @@ export class ConfigError extends Error {
  * @param error - what was thrown
  * @param wrap - the RestError class used for non-RestErrors (default CommandExecutionError)
  */
-export function toRestError(error: unknown, wrap: new (details?: string, options?: { cause?: unknown }) => RestError = CommandExecutionError): RestError {
+export function toRestError(
+  error: unknown,
+  wrap: new (details?: string, options?: { cause?: unknown }) => RestError = CommandExecutionError,
+): RestError {
   if (error instanceof RestError) return error;
   const text = error instanceof Error ? error.message : String(error);
   return new wrap(text, { cause: error });

@@ -22,9 +22,24 @@ export interface LoggerOptions {
 
 /** Keys whose values are secrets or bulky user content. Compared case-insensitively. */
 const SECRET_KEYS = new Set([
-  'agent_token', 'agenttoken', 'token', 'configdrive', 'user_data', 'userdata', 'ignition',
-  'password', 'rescue_password', 'pull_secret', 'image_pull_secret', 'agent_secret_token', 'system_logs',
-  'agent_verify_ca', 'private_key', 'tls_key', 'authorization', 'x-auth-token',
+  'agent_token',
+  'agenttoken',
+  'token',
+  'configdrive',
+  'user_data',
+  'userdata',
+  'ignition',
+  'password',
+  'rescue_password',
+  'pull_secret',
+  'image_pull_secret',
+  'agent_secret_token',
+  'system_logs',
+  'agent_verify_ca',
+  'private_key',
+  'tls_key',
+  'authorization',
+  'x-auth-token',
 ]);
 
 /** The mask IPA and Ironic use. */
@@ -57,7 +72,8 @@ export function redactString(text: string): string {
 
 const redactFormat = winston.format((info) => {
   const cleaned = redact({ ...info }) as winston.Logform.TransformableInfo;
-  for (const key of Object.keys(cleaned)) (info as Record<string, unknown>)[key] = (cleaned as Record<string, unknown>)[key];
+  for (const key of Object.keys(cleaned))
+    (info as Record<string, unknown>)[key] = (cleaned as Record<string, unknown>)[key];
   if (typeof info.message === 'string') info.message = redactString(info.message);
   return info;
 });
@@ -79,7 +95,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return winston.createLogger({
     level: options.debug === true ? 'debug' : 'info',
     format,
-    transports: options.transports ?? [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] })],
+    transports: options.transports ?? [
+      new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] }),
+    ],
   });
 }
 

@@ -36,13 +36,30 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
   const notices: ConfigNotice[] = [];
   const config = await loadConfig({ argv, env: io.env, onNotice: (n) => notices.push(n) });
   const agentLog = new MemoryTransport({ max: AGENT_LOG_ENTRIES });
-  const logger = createLogger({ debug: config.debug, json: config.logJson, transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] }), agentLog] });
+  const logger = createLogger({
+    debug: config.debug,
+    json: config.logJson,
+    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] }), agentLog],
+  });
   for (const notice of notices) logger.log(notice.level, notice.message, notice.meta);
   const version = await packageVersion();
-  logger.info('Starting ironic-coreos-agent', { version, standalone: config.standalone, apiUrls: config.apiUrls, rootMount: config.rootMount, deviceAllowlist: config.deviceAllowlist });
+  logger.info('Starting ironic-coreos-agent', {
+    version,
+    standalone: config.standalone,
+    apiUrls: config.apiUrls,
+    rootMount: config.rootMount,
+    deviceAllowlist: config.deviceAllowlist,
+  });
   let running: RunningAgent;
   try {
-    const core = await buildCore({ config, logger, runner: new ExecaRunner(), version, bootId: readBootId(), agentLog });
+    const core = await buildCore({
+      config,
+      logger,
+      runner: new ExecaRunner(),
+      version,
+      bootId: readBootId(),
+      agentLog,
+    });
     running = config.standalone ? await startStandaloneMode(core) : await startIronicMode(core, createSystemClock());
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -51,11 +68,19 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
       await flush(logger);
       return 2;
     }
-    logger.error(error instanceof LookupNodeError ? 'Lookup failed; exiting so that the service manager restarts the agent' : 'The agent could not start', { error: message });
+    logger.error(
+      error instanceof LookupNodeError
+        ? 'Lookup failed; exiting so that the service manager restarts the agent'
+        : 'The agent could not start',
+      { error: message },
+    );
     await flush(logger);
     return 1;
   }
-  const onSignal = (): void => { logger.info('Stopping on signal'); void running.stop(); };
+  const onSignal = (): void => {
+    logger.info('Stopping on signal');
+    void running.stop();
+  };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   const code = await running.exited;
@@ -73,12 +98,14 @@ const EXIT_GRACE_MS = 2000;
 /** Give the console transport a moment to write (the logger stays open for work still in flight). */
 function flush(logger: winston.Logger): Promise<void> {
   logger.info('Agent stopped');
-  return new Promise((resolve) => { setTimeout(resolve, 100); });
+  return new Promise((resolve) => {
+    setTimeout(resolve, 100);
+  });
 }
 
 /** The `agent` subcommand. */
 export const agentSubcommand: Subcommand = {
   name: 'agent',
-  summary: 'Run the deploy agent: look up the node in Ironic, heartbeat and serve IPA\'s API',
+  summary: "Run the deploy agent: look up the node in Ironic, heartbeat and serve IPA's API",
   run: runAgent,
 };

@@ -27,7 +27,13 @@ export interface AgentBenchOptions extends RoundOptions {
 }
 
 /** Defaults: 5 runs of 1000 timed requests after 200 warm-up ones, 1 s settle, 30 s start limit. */
-export const AGENT_BENCH_DEFAULTS: Readonly<AgentBenchOptions> = { runs: 5, requests: 1000, warmup: 200, settleMs: 1000, startTimeoutMs: 30_000 };
+export const AGENT_BENCH_DEFAULTS: Readonly<AgentBenchOptions> = {
+  runs: 5,
+  requests: 1000,
+  warmup: 200,
+  settleMs: 1000,
+  startTimeoutMs: 30_000,
+};
 
 /** The built CLI the executable runs, and the executable. */
 const DIST_CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
@@ -38,7 +44,9 @@ async function requireBuild(): Promise<void> {
   try {
     await access(DIST_CLI);
   } catch {
-    throw new Error(`${DIST_CLI} is missing: run \`npm run build\` first (\`npm run bench\` builds and then runs the benchmarks)`);
+    throw new Error(
+      `${DIST_CLI} is missing: run \`npm run build\` first (\`npm run bench\` builds and then runs the benchmarks)`,
+    );
   }
   try {
     await access('/proc/self/status');
@@ -52,7 +60,10 @@ async function requireBuild(): Promise<void> {
  * @param progress - receives one line per step (the caller sends it to stderr)
  * @throws Error when the agent is not built or a process does not start or answer as expected
  */
-export async function runAgentBench(options: AgentBenchOptions, progress: (line: string) => void): Promise<AgentBenchReport> {
+export async function runAgentBench(
+  options: AgentBenchOptions,
+  progress: (line: string) => void,
+): Promise<AgentBenchReport> {
   await requireBuild();
   const node = process.execPath;
   const group = new ProcessGroup();
@@ -77,8 +88,10 @@ export async function runAgentBench(options: AgentBenchOptions, progress: (line:
     const agent = agentTarget(node, { bin: AGENT_BIN, configDir, cmdlinePath, token });
     const bare = bareServerTarget(node);
     const scratch = (): Promise<string> => mkdtemp(join(work, 'start-'));
-    const server = async (target: ServerTarget): ReturnType<typeof measureServer> => measureServer(target, group, await scratch(), options);
-    const flood = async (target: ServerTarget): ReturnType<typeof measureFlood> => measureFlood(target, group, await scratch(), options, body);
+    const server = async (target: ServerTarget): ReturnType<typeof measureServer> =>
+      measureServer(target, group, await scratch(), options);
+    const flood = async (target: ServerTarget): ReturnType<typeof measureFlood> =>
+      measureFlood(target, group, await scratch(), options, body);
     const body = floodBody(FLOOD.bodyBytes);
     const samples: AgentBenchSamples = { nodeExitMs: [], bare: [], agent: [], floodBare: [], floodAgent: [] };
     const loadBefore = loadavg()[0] ?? 0;
@@ -97,8 +110,14 @@ export async function runAgentBench(options: AgentBenchOptions, progress: (line:
     }
 
     const context = {
-      runs: options.runs, requests: options.requests, warmup: options.warmup, settleMs: options.settleMs,
-      node: process.version, cpus: cpus().length, loadBefore, loadAfter: loadavg()[0] ?? 0,
+      runs: options.runs,
+      requests: options.requests,
+      warmup: options.warmup,
+      settleMs: options.settleMs,
+      node: process.version,
+      cpus: cpus().length,
+      loadBefore,
+      loadAfter: loadavg()[0] ?? 0,
     };
     return { benchmark: 'agent', context, comparisons: compare(samples), samples };
   } catch (error) {

@@ -72,17 +72,32 @@ export async function measureImageSize(options: ImageSizeOptions): Promise<Image
     const total = await imageSize(podman, ref);
     const paths = ['/usr/local/bin/node', '/opt/ironic-coreos-agent/node_modules', '/opt/ironic-coreos-agent/dist'];
     const inside = await sizesInImage(podman, ref, paths);
-    const baseName = (await podman.run(['image', 'inspect', '--format', '{{index .Config.Labels "org.opencontainers.image.base.name"}}', ref])).stdout.trim();
-    const base = baseName !== '' && (await podman.imageExists(baseName)) ? { name: baseName, bytes: await imageSize(podman, baseName) } : null;
+    const baseName = (
+      await podman.run([
+        'image',
+        'inspect',
+        '--format',
+        '{{index .Config.Labels "org.opencontainers.image.base.name"}}',
+        ref,
+      ])
+    ).stdout.trim();
+    const base =
+      baseName !== '' && (await podman.imageExists(baseName))
+        ? { name: baseName, bytes: await imageSize(podman, baseName) }
+        : null;
     return {
-      benchmark: 'image-size', image: ref, buildSeconds, imageBytes: total,
+      benchmark: 'image-size',
+      image: ref,
+      buildSeconds,
+      imageBytes: total,
       nodeBinaryBytes: inside.get('/usr/local/bin/node') ?? 0,
       base,
       nodeModulesBytes: inside.get('/opt/ironic-coreos-agent/node_modules') ?? 0,
       distBytes: inside.get('/opt/ironic-coreos-agent/dist') ?? 0,
     };
   } finally {
-    if (options.image === undefined && options.keep !== true) await podman.run(['rmi', '-f', ref], { okExitCodes: [0, 1, 125] });
+    if (options.image === undefined && options.keep !== true)
+      await podman.run(['rmi', '-f', ref], { okExitCodes: [0, 1, 125] });
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -92,14 +107,23 @@ export function renderImageSize(report: ImageSizeReport): string {
   const { base } = report;
   const rows: [string, string][] = [
     ['image', report.image],
-    ...(report.buildSeconds === null ? [] : [['build time', `${report.buildSeconds.toFixed(1)} s`] as [string, string]]),
+    ...(report.buildSeconds === null
+      ? []
+      : [['build time', `${report.buildSeconds.toFixed(1)} s`] as [string, string]]),
     ['image size', mb(report.imageBytes)],
     ['node binary', mb(report.nodeBinaryBytes)],
     ['image / node binary', `${(report.imageBytes / report.nodeBinaryBytes).toFixed(2)}x`],
     ...(base === null ? [] : [[`base (${base.name})`, mb(base.bytes)] as [string, string]]),
     ['node_modules (production)', mb(report.nodeModulesBytes)],
     ['dist', mb(report.distBytes)],
-    ...(base === null ? [] : [['tools and the rest', mb(report.imageBytes - base.bytes - report.nodeBinaryBytes - report.nodeModulesBytes - report.distBytes)] as [string, string]]),
+    ...(base === null
+      ? []
+      : [
+          [
+            'tools and the rest',
+            mb(report.imageBytes - base.bytes - report.nodeBinaryBytes - report.nodeModulesBytes - report.distBytes),
+          ] as [string, string],
+        ]),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');
@@ -107,7 +131,10 @@ export function renderImageSize(report: ImageSizeReport): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { image: { type: 'string' }, keep: { type: 'boolean' } } });
-  const report = await measureImageSize({ ...(values.image === undefined ? {} : { image: values.image }), ...(values.keep === undefined ? {} : { keep: values.keep }) });
+  const report = await measureImageSize({
+    ...(values.image === undefined ? {} : { image: values.image }),
+    ...(values.keep === undefined ? {} : { keep: values.keep }),
+  });
   process.stdout.write(`${renderImageSize(report)}\n`);
 }
 

@@ -38,7 +38,8 @@ class UsageError extends Error {}
 function count(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(parsed) || parsed < min)
+    throw new UsageError(`--${name} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
   return parsed;
 }
 
@@ -55,11 +56,17 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv, allowPositionals: true,
+      args: argv,
+      allowPositionals: true,
       options: {
-        json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-        runs: { type: 'string' }, requests: { type: 'string' }, warmup: { type: 'string' }, 'settle-ms': { type: 'string' },
-        image: { type: 'string' }, keep: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        runs: { type: 'string' },
+        requests: { type: 'string' },
+        warmup: { type: 'string' },
+        'settle-ms': { type: 'string' },
+        image: { type: 'string' },
+        keep: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -70,10 +77,14 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
   if (positionals.length > 1) throw new UsageError(`name one benchmark (or all), got ${positionals.join(' ')}`);
   const name = positionals[0] ?? 'agent';
   const names = name === 'all' ? [...BENCHMARKS] : BENCHMARKS.filter((known) => known === name);
-  if (names.length === 0) throw new UsageError(`unknown benchmark ${JSON.stringify(name)}: choose agent, image-size or all`);
+  if (names.length === 0)
+    throw new UsageError(`unknown benchmark ${JSON.stringify(name)}: choose agent, image-size or all`);
   const only = (options: readonly string[], benchmark: BenchmarkName): void => {
     const stray = options.filter((option) => values[option as keyof typeof values] !== undefined);
-    if (stray.length > 0 && !names.includes(benchmark)) throw new UsageError(`--${stray.join(', --')} only applies to the ${benchmark} benchmark: run \`bench/run.ts ${benchmark}\` or \`all\``);
+    if (stray.length > 0 && !names.includes(benchmark))
+      throw new UsageError(
+        `--${stray.join(', --')} only applies to the ${benchmark} benchmark: run \`bench/run.ts ${benchmark}\` or \`all\``,
+      );
   };
   only(['runs', 'requests', 'warmup', 'settle-ms'], 'agent');
   only(['image', 'keep'], 'image-size');
@@ -83,10 +94,15 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
     json: values.json === true,
     agent: {
       ...d,
-      runs: count('runs', values.runs, d.runs, 1), requests: count('requests', values.requests, d.requests, 1),
-      warmup: count('warmup', values.warmup, d.warmup, 0), settleMs: count('settle-ms', values['settle-ms'], d.settleMs, 0),
+      runs: count('runs', values.runs, d.runs, 1),
+      requests: count('requests', values.requests, d.requests, 1),
+      warmup: count('warmup', values.warmup, d.warmup, 0),
+      settleMs: count('settle-ms', values['settle-ms'], d.settleMs, 0),
     },
-    imageSize: { ...(values.image === undefined ? {} : { image: values.image }), ...(values.keep === true ? { keep: true } : {}) },
+    imageSize: {
+      ...(values.image === undefined ? {} : { image: values.image }),
+      ...(values.keep === true ? { keep: true } : {}),
+    },
   };
 }
 
@@ -104,7 +120,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const progress = (line: string): void => { process.stderr.write(`[bench] ${line}\n`); };
+  const progress = (line: string): void => {
+    process.stderr.write(`[bench] ${line}\n`);
+  };
   const results: Record<string, unknown> = {};
   for (const name of invocation.names) {
     progress(`${name}: starting`);
@@ -123,7 +141,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

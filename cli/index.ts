@@ -46,7 +46,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (error) {
     if (isUsageError(error) || isValueError(error)) {
-      io.stderr.write(`ironic-coreos-agent ${name}: ${error.message}\nRun "ironic-coreos-agent ${name} --help" for usage.\n`);
+      io.stderr.write(
+        `ironic-coreos-agent ${name}: ${error.message}\nRun "ironic-coreos-agent ${name} --help" for usage.\n`,
+      );
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -59,9 +61,20 @@ export { packageVersion } from './version.js';
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {
-  const io: CliIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  const io: CliIO = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  };
   main(process.argv.slice(2), io).then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => { process.stderr.write(`${String(error)}\n`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exitCode = 1;
+    },
   );
 }

@@ -3,7 +3,10 @@ import { readFile } from 'node:fs/promises';
 
 /** The `version` field of package.json, or 0.0.0 when it cannot be read. */
 export async function packageVersion(): Promise<string> {
-  for (const candidate of [new URL('../../package.json', import.meta.url), new URL('../package.json', import.meta.url)]) {
+  for (const candidate of [
+    new URL('../../package.json', import.meta.url),
+    new URL('../package.json', import.meta.url),
+  ]) {
     try {
       const pkg = JSON.parse(await readFile(candidate, 'utf8')) as { name?: string; version?: string };
       if (pkg.name === 'ironic-coreos-agent' && typeof pkg.version === 'string') return pkg.version;

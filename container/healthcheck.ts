@@ -51,8 +51,14 @@ function probeOnce(target: HealthTarget, tls: boolean, timeoutMs: number): Promi
     const options = { host: target.host, port: target.port, path: '/v1/status', timeout: timeoutMs };
     const done = (ok: boolean): void => resolve(ok);
     const req = tls
-      ? httpsRequest({ ...options, rejectUnauthorized: false }, (res) => { res.resume(); done(res.statusCode === 200); })
-      : httpRequest(options, (res) => { res.resume(); done(res.statusCode === 200); });
+      ? httpsRequest({ ...options, rejectUnauthorized: false }, (res) => {
+          res.resume();
+          done(res.statusCode === 200);
+        })
+      : httpRequest(options, (res) => {
+          res.resume();
+          done(res.statusCode === 200);
+        });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => done(false));
     req.end();
@@ -74,5 +80,12 @@ const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`fi
 if (isEntry) {
   agentArgv()
     .then((argv) => probe(healthTarget(argv)))
-    .then((ok) => { process.exitCode = ok ? 0 : 1; }, () => { process.exitCode = 1; });
+    .then(
+      (ok) => {
+        process.exitCode = ok ? 0 : 1;
+      },
+      () => {
+        process.exitCode = 1;
+      },
+    );
 }

@@ -72,7 +72,8 @@ export function checkServiceUrl(what: string, url: string): string | null {
   } catch {
     return `${what} "${url}" is not a valid URL (expected e.g. https://ironic.example.com:6385)`;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `${what} "${url}" must start with http:// or https://`;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return `${what} "${url}" must start with http:// or https://`;
   if (parsed.hostname === '') return `${what} "${url}" has no host`;
   return null;
 }
@@ -87,7 +88,9 @@ export function checkServiceUrl(what: string, url: string): string | null {
 export function checkAgentOption(key: string, value: string): string | null {
   const spec = findOption(key);
   if (spec === undefined) {
-    return isIgnoredOption(key) ? null : `unknown agent option "${key}" (see "ironic-coreos-agent agent --help" for the options)`;
+    return isIgnoredOption(key)
+      ? null
+      : `unknown agent option "${key}" (see "ironic-coreos-agent agent --help" for the options)`;
   }
   try {
     convertValue(spec, value);

@@ -48,7 +48,9 @@ export function buildIgnitionConfig(input: IgnitionBuildInput): IgnitionConfig {
   const unit: IgnitionUnit = { name: UNIT_NAME, enabled: true, contents: input.unit };
   return {
     ignition: { version: input.spec },
-    ...(input.sshKeys.length === 0 ? {} : { passwd: { users: [{ name: 'core', sshAuthorizedKeys: [...input.sshKeys] }] } }),
+    ...(input.sshKeys.length === 0
+      ? {}
+      : { passwd: { users: [{ name: 'core', sshAuthorizedKeys: [...input.sshKeys] }] } }),
     storage: { files },
     systemd: { units: [unit] },
   };

@@ -67,7 +67,9 @@ async function readMerges(fs: IgnitionFs, io: CliIO, files: readonly string[]): 
     try {
       merges.push({ name: file, config: JSON.parse(text) as unknown });
     } catch (error) {
-      throw new UsageError(`--merge ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(
+        `--merge ${file} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return merges;
@@ -78,7 +80,8 @@ async function readInputs(fs: IgnitionFs, io: CliIO, options: BuildOptions): Pro
   return {
     sshKeys: await readSshKeys(fs, io, options.sshKeyFiles, options.noSshKey),
     caPem: options.caFile === null ? null : await readOptionFile(fs, io, '--ca-file', options.caFile),
-    pullSecret: options.pullSecretFile === null ? null : await readOptionFile(fs, io, '--pull-secret', options.pullSecretFile),
+    pullSecret:
+      options.pullSecretFile === null ? null : await readOptionFile(fs, io, '--pull-secret', options.pullSecretFile),
     merges: await readMerges(fs, io, options.mergeFiles),
   };
 }

@@ -28,7 +28,8 @@ export interface BuildInputs {
  * @throws ConfigError when there is no certificate or there is a private key
  */
 export function checkCaBundle(pem: string, source: string): void {
-  if (pem.includes('PRIVATE KEY-----')) throw new ConfigError(`${source} contains a private key: pass only the CA certificate(s)`);
+  if (pem.includes('PRIVATE KEY-----'))
+    throw new ConfigError(`${source} contains a private key: pass only the CA certificate(s)`);
   if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) {
     throw new ConfigError(`${source} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`);
   }
@@ -44,11 +45,16 @@ export function checkPullSecret(text: string, source: string): void {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ConfigError(`${source} is not JSON: expected an auth file such as {"auths": {"quay.io": {"auth": "..."}}}`);
+    throw new ConfigError(
+      `${source} is not JSON: expected an auth file such as {"auths": {"quay.io": {"auth": "..."}}}`,
+    );
   }
-  const auths = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['auths'] : undefined;
+  const auths =
+    typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['auths'] : undefined;
   if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) {
-    throw new ConfigError(`${source} has no "auths" object: expected an auth file such as {"auths": {"quay.io": {"auth": "..."}}}`);
+    throw new ConfigError(
+      `${source} has no "auths" object: expected an auth file such as {"auths": {"quay.io": {"auth": "..."}}}`,
+    );
   }
 }
 

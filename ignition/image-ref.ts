@@ -41,15 +41,22 @@ function isQualified(domain: string): boolean {
  * @param tag - `--tag`, or undefined for the image's own tag or `latest`
  * @returns the reference, or an error message
  */
-export function imageReference(registry: string | undefined, image: string | undefined, tag: string | undefined): { ref: string } | { error: string } {
+export function imageReference(
+  registry: string | undefined,
+  image: string | undefined,
+  tag: string | undefined,
+): { ref: string } | { error: string } {
   if (registry !== undefined && !REGISTRY.test(registry.replace(/\/+$/, ''))) {
-    return { error: `--registry "${registry}" is not a registry (expected host[:port][/namespace], e.g. quay.io/example)` };
+    return {
+      error: `--registry "${registry}" is not a registry (expected host[:port][/namespace], e.g. quay.io/example)`,
+    };
   }
   if (tag !== undefined && !TAG_ONLY.test(tag)) return { error: `--tag "${tag}" is not a valid tag` };
   const slash = image?.indexOf('/') ?? -1;
   if (registry !== undefined && image !== undefined && slash > 0 && isQualified(image.slice(0, slash))) {
     return {
-      error: `--image "${image}" is already a full reference (it names the registry ${image.slice(0, slash)}), so --registry ` +
+      error:
+        `--image "${image}" is already a full reference (it names the registry ${image.slice(0, slash)}), so --registry ` +
         `"${registry}" would be put in front of it: drop --registry, or give --image only the name (e.g. ${DEFAULT_IMAGE_NAME})`,
     };
   }
@@ -58,16 +65,21 @@ export function imageReference(registry: string | undefined, image: string | und
     return { error: `--image "${image ?? ''}" already has a tag or digest; drop --tag or the one in --image` };
   }
   const repo = registry !== undefined ? `${registry.replace(/\/+$/, '')}/${parts.repo}` : parts.repo;
-  const suffix = parts.digest !== null ? `${parts.tag !== null ? `:${parts.tag}` : ''}@${parts.digest}` : `:${parts.tag ?? tag ?? DEFAULT_TAG}`;
+  const suffix =
+    parts.digest !== null
+      ? `${parts.tag !== null ? `:${parts.tag}` : ''}@${parts.digest}`
+      : `:${parts.tag ?? tag ?? DEFAULT_TAG}`;
   const ref = `${repo}${suffix}`;
   const match = REFERENCE.exec(ref);
   const qualified = repo.includes('/') && isQualified(repo.slice(0, repo.indexOf('/')));
   if (!qualified && (match !== null || REFERENCE.exec(`localhost/${ref}`) !== null)) {
     return {
-      error: `image "${ref}" is not fully qualified and podman on CoreOS cannot ask which registry to use: ` +
+      error:
+        `image "${ref}" is not fully qualified and podman on CoreOS cannot ask which registry to use: ` +
         'pass --registry (e.g. quay.io/example) or a full --image such as quay.io/example/ironic-coreos-agent',
     };
   }
-  if (match === null) return { error: `"${ref}" is not a valid image reference (lower-case name, optional :tag or @sha256:digest)` };
+  if (match === null)
+    return { error: `"${ref}" is not a valid image reference (lower-case name, optional :tag or @sha256:digest)` };
   return { ref };
 }

@@ -31,13 +31,18 @@ function checkHeader(source: MergeSource, config: Record<string, unknown>, spec:
   const header = config['ignition'];
   const version = isObject(header) ? header['version'] : undefined;
   if (typeof version !== 'string' || !isSpecVersion(version)) {
-    throw new ConfigError(`merge file ${source.name}: ignition.version must be one of 3.0.0 to 3.4.0, got ${JSON.stringify(version)}`);
+    throw new ConfigError(
+      `merge file ${source.name}: ignition.version must be one of 3.0.0 to 3.4.0, got ${JSON.stringify(version)}`,
+    );
   }
   if (compareSpec(version, spec) > 0) {
-    throw new ConfigError(`merge file ${source.name} is Ignition ${version}, newer than --spec ${spec}: pass --spec ${version} or lower its version`);
+    throw new ConfigError(
+      `merge file ${source.name} is Ignition ${version}, newer than --spec ${spec}: pass --spec ${version} or lower its version`,
+    );
   }
   const extra = Object.keys(header as Record<string, unknown>).filter((k) => k !== 'version');
-  if (extra.length > 0) throw new ConfigError(`merge file ${source.name}: ignition.${extra[0]} is not supported in merged configs`);
+  if (extra.length > 0)
+    throw new ConfigError(`merge file ${source.name}: ignition.${extra[0]} is not supported in merged configs`);
 }
 
 /** The identity of an entry for duplicate detection: paths share one namespace across storage kinds. */
@@ -52,7 +57,8 @@ function existingKeys(config: IgnitionConfig): Map<string, string> {
   const keys = new Map<string, string>();
   for (const [top, sections] of Object.entries(MERGED)) {
     for (const [section, idField] of Object.entries(sections)) {
-      const list = ((config as unknown as Record<string, Record<string, MergedEntry[] | undefined>>)[top] ?? {})[section] ?? [];
+      const list =
+        ((config as unknown as Record<string, Record<string, MergedEntry[] | undefined>>)[top] ?? {})[section] ?? [];
       for (const entry of list) keys.set(entryKey(top, section, entry, idField), 'the generated config');
     }
   }
@@ -60,14 +66,23 @@ function existingKeys(config: IgnitionConfig): Map<string, string> {
 }
 
 /** Append one section's entries, rejecting duplicates. */
-function appendSection(result: IgnitionConfig, source: MergeSource, top: string, section: string, value: unknown, keys: Map<string, string>): void {
+function appendSection(
+  result: IgnitionConfig,
+  source: MergeSource,
+  top: string,
+  section: string,
+  value: unknown,
+  keys: Map<string, string>,
+): void {
   const idField = MERGED[top]?.[section];
   if (idField === undefined) {
-    throw new ConfigError(`merge file ${source.name}: ${top}.${section} is not supported (only storage.files/directories/links, systemd.units and passwd.users/groups are merged)`);
+    throw new ConfigError(
+      `merge file ${source.name}: ${top}.${section} is not supported (only storage.files/directories/links, systemd.units and passwd.users/groups are merged)`,
+    );
   }
   if (!Array.isArray(value)) throw new ConfigError(`merge file ${source.name}: ${top}.${section} must be a list`);
   const sections = result as unknown as Record<string, Record<string, MergedEntry[] | undefined> | undefined>;
-  const target = sections[top] ??= {};
+  const target = (sections[top] ??= {});
   const list = target[section] ?? [];
   for (const entry of value) {
     if (!isObject(entry)) throw new ConfigError(`merge file ${source.name}: ${top}.${section} entries must be objects`);
@@ -75,7 +90,9 @@ function appendSection(result: IgnitionConfig, source: MergeSource, top: string,
     const owner = keys.get(key);
     if (owner !== undefined) {
       const hint = key === 'passwd.users:core' ? ' (add SSH keys with --ssh-key instead)' : '';
-      throw new ConfigError(`merge file ${source.name}: ${top}.${section} "${String(entry[idField])}" is already defined in ${owner}${hint}`);
+      throw new ConfigError(
+        `merge file ${source.name}: ${top}.${section} "${String(entry[idField])}" is already defined in ${owner}${hint}`,
+      );
     }
     keys.set(key, `merge file ${source.name}`);
     list.push(entry);
@@ -88,7 +105,11 @@ function appendSection(result: IgnitionConfig, source: MergeSource, top: string,
  * @throws ConfigError on an unsupported section, a duplicate entry, a bad or
  *   too new version, or a config that is not a JSON object
  */
-export function mergeIgnition(base: IgnitionConfig, sources: readonly MergeSource[], spec: SpecVersion): IgnitionConfig {
+export function mergeIgnition(
+  base: IgnitionConfig,
+  sources: readonly MergeSource[],
+  spec: SpecVersion,
+): IgnitionConfig {
   const result = structuredClone(base);
   const keys = existingKeys(result);
   for (const source of sources) {
@@ -96,9 +117,11 @@ export function mergeIgnition(base: IgnitionConfig, sources: readonly MergeSourc
     checkHeader(source, source.config, spec);
     for (const [top, value] of Object.entries(source.config)) {
       if (top === 'ignition') continue;
-      if (MERGED[top] === undefined) throw new ConfigError(`merge file ${source.name}: section "${top}" is not supported`);
+      if (MERGED[top] === undefined)
+        throw new ConfigError(`merge file ${source.name}: section "${top}" is not supported`);
       if (!isObject(value)) throw new ConfigError(`merge file ${source.name}: ${top} must be an object`);
-      for (const [section, entries] of Object.entries(value)) appendSection(result, source, top, section, entries, keys);
+      for (const [section, entries] of Object.entries(value))
+        appendSection(result, source, top, section, entries, keys);
     }
   }
   return result;

@@ -133,22 +133,27 @@ Output:
   -h, --help               show this help
 `;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof BUILD_OPTIONS; strict: true; allowPositionals: true }>>['values'];
+type Values = ReturnType<
+  typeof parseArgs<{ options: typeof BUILD_OPTIONS; strict: true; allowPositionals: true }>
+>['values'];
 
 /** A port number 1–65535. */
 function port(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) throw new UsageError(`${flag} must be a port number 1-65535, got "${text}"`);
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535)
+    throw new UsageError(`${flag} must be a port number 1-65535, got "${text}"`);
   return Number(text);
 }
 
 /** `--host` as it goes into a URL (IPv6 in brackets). */
 export function urlHost(value: string): string {
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw new UsageError(`--host takes a host name or address, not a URL; use --api-url "${value}"`);
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value))
+    throw new UsageError(`--host takes a host name or address, not a URL; use --api-url "${value}"`);
   const bare = value.replace(/^\[(.*)\]$/, '$1');
   if (isIP(bare) === 6) return `[${bare}]`;
   if (isIP(bare) === 4) return bare;
-  if (value.includes(':')) throw new UsageError(`--host "${value}" must not include a port: use --api-port and --inspector-port`);
+  if (value.includes(':'))
+    throw new UsageError(`--host "${value}" must not include a port: use --api-port and --inspector-port`);
   if (!/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(value)) {
     throw new UsageError(`--host "${value}" is not a valid host name or IP address`);
   }
@@ -160,20 +165,30 @@ function ironicUrls(v: Values, tls: boolean): { apiUrls: string[]; inspectionUrl
   const apiList = v['api-url'] ?? [];
   const inspectionList = v['inspection-url'] ?? [];
   if (v.host !== undefined && apiList.length > 0) throw new UsageError('use either --host or --api-url, not both');
-  if (v.host === undefined && (v['api-port'] !== undefined || v['inspector-port'] !== undefined || v.scheme !== undefined || v.inspection !== undefined)) {
+  if (
+    v.host === undefined &&
+    (v['api-port'] !== undefined ||
+      v['inspector-port'] !== undefined ||
+      v.scheme !== undefined ||
+      v.inspection !== undefined)
+  ) {
     throw new UsageError('--api-port, --inspection, --inspector-port and --scheme only apply with --host');
   }
   let apiUrls = apiList;
   let inspectionUrls = inspectionList;
   if (v.host !== undefined) {
-    if (v.scheme !== undefined && v.scheme !== 'http' && v.scheme !== 'https') throw new UsageError(`--scheme must be http or https, got "${v.scheme}"`);
+    if (v.scheme !== undefined && v.scheme !== 'http' && v.scheme !== 'https')
+      throw new UsageError(`--scheme must be http or https, got "${v.scheme}"`);
     const scheme = v.scheme ?? (tls ? 'https' : 'http');
     const host = urlHost(v.host);
     const api = `${scheme}://${host}:${port('--api-port', v['api-port'], DEFAULT_API_PORT)}`;
     apiUrls = [api];
     const mode = inspectionMode(v);
     if (mode === 'ironic') inspectionUrls = [`${api}/v1/continue_inspection`];
-    if (mode === 'inspector') inspectionUrls = [`${scheme}://${host}:${port('--inspector-port', v['inspector-port'], DEFAULT_INSPECTOR_PORT)}/v1/continue`];
+    if (mode === 'inspector')
+      inspectionUrls = [
+        `${scheme}://${host}:${port('--inspector-port', v['inspector-port'], DEFAULT_INSPECTOR_PORT)}/v1/continue`,
+      ];
   }
   if (apiUrls.length === 0) throw new UsageError('no Ironic address: pass --host HOST or --api-url URL');
   for (const url of apiUrls) fail(checkServiceUrl('--api-url', url));
@@ -192,7 +207,9 @@ function inspectionMode(v: Values): InspectionMode | null {
   }
   const mode = (given ?? 'ironic') as InspectionMode;
   if (v['inspector-port'] !== undefined && mode !== 'inspector') {
-    throw new UsageError('--inspector-port only applies with --inspection inspector (Ironic\'s own inspection uses the API port)');
+    throw new UsageError(
+      "--inspector-port only applies with --inspection inspector (Ironic's own inspection uses the API port)",
+    );
   }
   if ((v['inspection-url'] ?? []).length > 0) {
     if (given !== undefined) throw new UsageError('use either --inspection or --inspection-url, not both');
@@ -218,7 +235,10 @@ function agentConfig(list: readonly string[]): [string, string][] {
 function rootMount(value: string | undefined): string {
   if (value === undefined) return DEFAULT_ROOT_MOUNT;
   const ok = /^(\/[A-Za-z0-9._-]+)+$/.test(value) && !value.split('/').some((part) => part === '.' || part === '..');
-  if (!ok) throw new UsageError(`--root-mount must be an absolute path below / such as ${DEFAULT_ROOT_MOUNT} (letters, digits, ".", "_", "-"), got "${value}"`);
+  if (!ok)
+    throw new UsageError(
+      `--root-mount must be an absolute path below / such as ${DEFAULT_ROOT_MOUNT} (letters, digits, ".", "_", "-"), got "${value}"`,
+    );
   return value;
 }
 
@@ -237,16 +257,23 @@ const BUILD_PY_TLS: Readonly<Record<string, string>> = {
 function refuseBuildPyFlags(argv: readonly string[]): void {
   for (const [index, arg] of argv.entries()) {
     if (arg === '--') return;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     if (flag !== '--tls' && flag !== '--option') continue;
     const value = inline ?? argv[index + 1];
     if (flag === '--tls') {
       const advice = value === undefined ? undefined : BUILD_PY_TLS[value];
-      throw new UsageError(`--tls is openshift build.py's flag; here ${advice ?? 'use --scheme https, adding --insecure to skip certificate verification'}`);
+      throw new UsageError(
+        `--tls is openshift build.py's flag; here ${advice ?? 'use --scheme https, adding --insecure to skip certificate verification'}`,
+      );
     }
     const pair = value === undefined ? null : /^\s*([^=:\s]+)\s*[=:]\s*(.*?)\s*$/.exec(value);
     const example = pair === null ? '--agent-config KEY=VALUE' : `--agent-config ${pair[1] ?? ''}=${pair[2] ?? ''}`;
-    throw new UsageError(`--option is openshift build.py's flag; here use ${example} (repeatable; checked against the agent's options)`);
+    throw new UsageError(
+      `--option is openshift build.py's flag; here use ${example} (repeatable; checked against the agent's options)`,
+    );
   }
 }
 
@@ -260,7 +287,12 @@ export function parseBuildOptions(argv: readonly string[]): BuildOptions {
   let values: Values;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: [...argv], options: BUILD_OPTIONS, strict: true, allowPositionals: true }));
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      options: BUILD_OPTIONS,
+      strict: true,
+      allowPositionals: true,
+    }));
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
@@ -268,7 +300,8 @@ export function parseBuildOptions(argv: readonly string[]): BuildOptions {
   const insecure = values.insecure === true;
   const caFile = values['ca-file'] ?? null;
   if (insecure && caFile !== null) throw new UsageError('use either --insecure or --ca-file, not both');
-  if (values['no-ssh-key'] === true && values['ssh-key'] !== undefined) throw new UsageError('use either --ssh-key or --no-ssh-key, not both');
+  if (values['no-ssh-key'] === true && values['ssh-key'] !== undefined)
+    throw new UsageError('use either --ssh-key or --no-ssh-key, not both');
   const spec = values.spec ?? DEFAULT_SPEC;
   if (!isSpecVersion(spec)) throw new UsageError(`--spec must be one of ${SPEC_VERSIONS.join(', ')}, got "${spec}"`);
   const image = imageReference(values.registry, values.image, values.tag);
@@ -282,7 +315,11 @@ export function parseBuildOptions(argv: readonly string[]): BuildOptions {
     agentConfig: agentConfig(values['agent-config'] ?? []),
     insecure,
     caFile,
-    proxy: { httpProxy: values['http-proxy'] ?? null, httpsProxy: values['https-proxy'] ?? null, noProxy: values['no-proxy'] ?? null },
+    proxy: {
+      httpProxy: values['http-proxy'] ?? null,
+      httpsProxy: values['https-proxy'] ?? null,
+      noProxy: values['no-proxy'] ?? null,
+    },
     pullSecretFile: values['pull-secret'] ?? null,
     mergeFiles: values.merge ?? [],
     spec,

@@ -14,7 +14,8 @@ export interface KeyFs {
 }
 
 /** The error when no key is given and none is found. */
-export const NO_SSH_KEY_MESSAGE = 'No SSH public key found: pass --ssh-key FILE, create one with ssh-keygen, or pass --no-ssh-key to build without SSH access';
+export const NO_SSH_KEY_MESSAGE =
+  'No SSH public key found: pass --ssh-key FILE, create one with ssh-keygen, or pass --no-ssh-key to build without SSH access';
 
 const KEY_TYPES = [
   'ssh-ed25519',
@@ -34,14 +35,17 @@ const KEY_LINE = /^(\S+)\s+([A-Za-z0-9+/]+={0,3})(?:\s+[^\r\n]*)?$/;
  * @throws ConfigError for a private key, an unknown key type, a malformed line or no key at all
  */
 export function parsePublicKeys(text: string, source: string): string[] {
-  if (text.includes('PRIVATE KEY-----')) throw new ConfigError(`${source} is a private key: pass the matching .pub file`);
+  if (text.includes('PRIVATE KEY-----'))
+    throw new ConfigError(`${source} is a private key: pass the matching .pub file`);
   const keys: string[] = [];
   for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const match = KEY_LINE.exec(line);
     if (match?.[1] === undefined || !KEY_TYPES.includes(match[1])) {
-      throw new ConfigError(`${source} line ${index + 1} is not an OpenSSH public key (expected e.g. "ssh-ed25519 AAAA... comment")`);
+      throw new ConfigError(
+        `${source} line ${index + 1} is not an OpenSSH public key (expected e.g. "ssh-ed25519 AAAA... comment")`,
+      );
     }
     if (!keys.includes(line)) keys.push(line);
   }

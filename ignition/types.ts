@@ -25,7 +25,11 @@ export function isSpecVersion(value: string): value is SpecVersion {
  * @returns negative, zero or positive like a sort comparator
  */
 export function compareSpec(a: string, b: string): number {
-  const parts = (v: string): number[] => v.replace(/-.*$/, '').split('.').map((n) => Number(n));
+  const parts = (v: string): number[] =>
+    v
+      .replace(/-.*$/, '')
+      .split('.')
+      .map((n) => Number(n));
   const [pa, pb] = [parts(a), parts(b)];
   for (let i = 0; i < 3; i += 1) {
     const diff = (pa[i] ?? 0) - (pb[i] ?? 0);

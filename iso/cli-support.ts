@@ -24,18 +24,28 @@ export interface ParsedLeaf {
  * @throws UsageError on an unknown option, a missing option value, or positionals
  *   outside `[min, max]`.
  */
-export function parseLeaf(argv: string[], options: LeafOptions, positionals: { min: number; max: number; name: string }): ParsedLeaf {
+export function parseLeaf(
+  argv: string[],
+  options: LeafOptions,
+  positionals: { min: number; max: number; name: string },
+): ParsedLeaf {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error));
+    throw new UsageError(error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error));
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help === true) return { values, positionals: parsed.positionals };
   const count = parsed.positionals.length;
   if (count < positionals.min) throw new UsageError(`missing required argument <${positionals.name}>`);
-  if (count > positionals.max) throw new UsageError(`unexpected argument "${parsed.positionals[positionals.max] ?? ''}"`);
+  if (count > positionals.max)
+    throw new UsageError(`unexpected argument "${parsed.positionals[positionals.max] ?? ''}"`);
   return { values, positionals: parsed.positionals };
 }
 
@@ -58,7 +68,8 @@ export async function readInput(io: CliIO, path: string | undefined): Promise<Bu
   if (path !== undefined) return withContext(`reading ${path}`, () => readFile(resolvePath(io, path)));
   return withContext('reading stdin', async () => {
     const chunks: Buffer[] = [];
-    for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    for await (const chunk of io.stdin)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     return Buffer.concat(chunks);
   });
 }

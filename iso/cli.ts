@@ -7,7 +7,16 @@
 import { open } from 'node:fs/promises';
 import { ExecaRunner } from '../agent/exec/execa-runner.js';
 import { UsageError, type CliIO, type Subcommand } from '../cli/types.js';
-import { parseLeaf, readInput, resolvePath, runLeaf, stringOption, writeStdout, type LeafOptions, type ParsedLeaf } from './cli-support.js';
+import {
+  parseLeaf,
+  readInput,
+  resolvePath,
+  runLeaf,
+  stringOption,
+  writeStdout,
+  type LeafOptions,
+  type ParsedLeaf,
+} from './cli-support.js';
 import { withContext } from './errors.js';
 import { embedIgnition, removeIgnition, showIgnition } from './ignition.js';
 import type { InitrdCodecs } from './initrd.js';
@@ -39,23 +48,52 @@ const OUTPUT_HELP = '  -o, --output <path>         Write the ISO to a new file (
 
 const ISO_LEAVES: Record<string, Leaf> = {
   embed: {
-    usage: ['Usage: ironic-coreos-agent iso ignition embed [options] <ISO>', '', 'Embed an Ignition config in a CoreOS live ISO (in place unless -o is given).', '',
-      'Options:', '  -i, --ignition-file <path>  Ignition config to embed (default: stdin)', '  -f, --force                 Replace an already embedded config', OUTPUT_HELP, '  -h, --help                  Show this help', ''].join('\n'),
-    options: { 'ignition-file': { type: 'string', short: 'i' }, force: { type: 'boolean', short: 'f' }, output: { type: 'string', short: 'o' } },
+    usage: [
+      'Usage: ironic-coreos-agent iso ignition embed [options] <ISO>',
+      '',
+      'Embed an Ignition config in a CoreOS live ISO (in place unless -o is given).',
+      '',
+      'Options:',
+      '  -i, --ignition-file <path>  Ignition config to embed (default: stdin)',
+      '  -f, --force                 Replace an already embedded config',
+      OUTPUT_HELP,
+      '  -h, --help                  Show this help',
+      '',
+    ].join('\n'),
+    options: {
+      'ignition-file': { type: 'string', short: 'i' },
+      force: { type: 'boolean', short: 'f' },
+      output: { type: 'string', short: 'o' },
+    },
     positionals: { min: 1, max: 1, name: 'ISO' },
     run: async (parsed, io, deps) => {
       const file = stringOption(parsed, 'ignition-file');
       const ignition = await readInput(io, file);
-      await embedIgnition({
-        isoPath: resolvePath(io, parsed.positionals[0] ?? ''), ignition, ignitionSource: file ?? 'stdin',
-        force: parsed.values.force === true, output: outputOf(io, parsed),
-        onWarning: (message) => { io.stderr.write(`warning: ${message}\n`); },
-      }, { codecs: deps.codecs, stdout: io.stdout });
+      await embedIgnition(
+        {
+          isoPath: resolvePath(io, parsed.positionals[0] ?? ''),
+          ignition,
+          ignitionSource: file ?? 'stdin',
+          force: parsed.values.force === true,
+          output: outputOf(io, parsed),
+          onWarning: (message) => {
+            io.stderr.write(`warning: ${message}\n`);
+          },
+        },
+        { codecs: deps.codecs, stdout: io.stdout },
+      );
     },
   },
   show: {
-    usage: ['Usage: ironic-coreos-agent iso ignition show <ISO>', '', 'Write the Ignition config embedded in a CoreOS live ISO to stdout, unchanged.', '',
-      'Options:', '  -h, --help  Show this help', ''].join('\n'),
+    usage: [
+      'Usage: ironic-coreos-agent iso ignition show <ISO>',
+      '',
+      'Write the Ignition config embedded in a CoreOS live ISO to stdout, unchanged.',
+      '',
+      'Options:',
+      '  -h, --help  Show this help',
+      '',
+    ].join('\n'),
     options: {},
     positionals: { min: 1, max: 1, name: 'ISO' },
     run: async (parsed, io, deps) => {
@@ -63,21 +101,40 @@ const ISO_LEAVES: Record<string, Leaf> = {
     },
   },
   remove: {
-    usage: ['Usage: ironic-coreos-agent iso ignition remove [options] <ISO>', '', 'Remove the embedded Ignition config from a CoreOS live ISO (in place unless -o is given).', '',
-      'Options:', OUTPUT_HELP, '  -h, --help                  Show this help', ''].join('\n'),
+    usage: [
+      'Usage: ironic-coreos-agent iso ignition remove [options] <ISO>',
+      '',
+      'Remove the embedded Ignition config from a CoreOS live ISO (in place unless -o is given).',
+      '',
+      'Options:',
+      OUTPUT_HELP,
+      '  -h, --help                  Show this help',
+      '',
+    ].join('\n'),
     options: { output: { type: 'string', short: 'o' } },
     positionals: { min: 1, max: 1, name: 'ISO' },
     run: async (parsed, io, deps) => {
-      await removeIgnition({ isoPath: resolvePath(io, parsed.positionals[0] ?? ''), output: outputOf(io, parsed) }, { codecs: deps.codecs, stdout: io.stdout });
+      await removeIgnition(
+        { isoPath: resolvePath(io, parsed.positionals[0] ?? ''), output: outputOf(io, parsed) },
+        { codecs: deps.codecs, stdout: io.stdout },
+      );
     },
   },
 };
 
 const PXE_LEAVES: Record<string, Leaf> = {
   wrap: {
-    usage: ['Usage: ironic-coreos-agent pxe ignition wrap [options]', '', 'Wrap an Ignition config in an initrd image to append to the live initramfs.', '',
-      'Options:', '  -i, --ignition-file <path>  Ignition config to wrap (default: stdin)', '  -o, --output <path>         Write to this file (mode 0600) instead of stdout',
-      '  -h, --help                  Show this help', ''].join('\n'),
+    usage: [
+      'Usage: ironic-coreos-agent pxe ignition wrap [options]',
+      '',
+      'Wrap an Ignition config in an initrd image to append to the live initramfs.',
+      '',
+      'Options:',
+      '  -i, --ignition-file <path>  Ignition config to wrap (default: stdin)',
+      '  -o, --output <path>         Write to this file (mode 0600) instead of stdout',
+      '  -h, --help                  Show this help',
+      '',
+    ].join('\n'),
     options: { 'ignition-file': { type: 'string', short: 'i' }, output: { type: 'string', short: 'o' } },
     positionals: { min: 0, max: 0, name: '' },
     run: async (parsed, io, deps) => {
@@ -99,8 +156,15 @@ const PXE_LEAVES: Record<string, Leaf> = {
     },
   },
   unwrap: {
-    usage: ['Usage: ironic-coreos-agent pxe ignition unwrap [initrd]', '', 'Write the Ignition config wrapped in an initrd image (default: stdin) to stdout.', '',
-      'Options:', '  -h, --help  Show this help', ''].join('\n'),
+    usage: [
+      'Usage: ironic-coreos-agent pxe ignition unwrap [initrd]',
+      '',
+      'Write the Ignition config wrapped in an initrd image (default: stdin) to stdout.',
+      '',
+      'Options:',
+      '  -h, --help  Show this help',
+      '',
+    ].join('\n'),
     options: {},
     positionals: { min: 0, max: 1, name: 'initrd' },
     run: async (parsed, io, deps) => {
@@ -116,33 +180,60 @@ function outputOf(io: CliIO, parsed: ParsedLeaf): ReturnType<typeof parseOutput>
 
 /** Usage of `<name>` and of `<name> ignition`, listing the leaves. */
 function groupUsage(name: string, leaves: Record<string, Leaf>, summary: string): string {
-  const lines = Object.entries(leaves).map(([leaf, spec]) => `  ignition ${leaf.padEnd(8)}${spec.usage.split('\n')[2] ?? ''}`);
-  return [`Usage: ironic-coreos-agent ${name} ignition <command> [options]`, '', summary, '', 'Commands:', ...lines, '',
-    `Run "ironic-coreos-agent ${name} ignition <command> --help" for the options of a command.`, ''].join('\n');
+  const lines = Object.entries(leaves).map(
+    ([leaf, spec]) => `  ignition ${leaf.padEnd(8)}${spec.usage.split('\n')[2] ?? ''}`,
+  );
+  return [
+    `Usage: ironic-coreos-agent ${name} ignition <command> [options]`,
+    '',
+    summary,
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    `Run "ironic-coreos-agent ${name} ignition <command> --help" for the options of a command.`,
+    '',
+  ].join('\n');
 }
 
-function createCommand(name: string, summary: string, leaves: Record<string, Leaf>, makeDeps: () => IsoCliDeps): Subcommand {
+function createCommand(
+  name: string,
+  summary: string,
+  leaves: Record<string, Leaf>,
+  makeDeps: () => IsoCliDeps,
+): Subcommand {
   const usage = groupUsage(name, leaves, summary);
   return {
     name,
     summary,
     async run(argv: string[], io: CliIO): Promise<number> {
       const [group, leafName, ...rest] = argv;
-      if (group === '--help' || group === '-h' || (group === 'ignition' && (leafName === '--help' || leafName === '-h'))) {
+      if (
+        group === '--help' ||
+        group === '-h' ||
+        (group === 'ignition' && (leafName === '--help' || leafName === '-h'))
+      ) {
         io.stdout.write(usage);
         return 0;
       }
-      if (group !== 'ignition') throw new UsageError(group === undefined ? 'missing command (try "ignition")' : `unknown command "${group}"`);
+      if (group !== 'ignition')
+        throw new UsageError(group === undefined ? 'missing command (try "ignition")' : `unknown command "${group}"`);
       const leaf = leafName === undefined ? undefined : leaves[leafName];
       if (leaf === undefined) {
-        throw new UsageError(leafName === undefined ? `missing command: one of ${Object.keys(leaves).join(', ')}` : `unknown command "ignition ${leafName}"`);
+        throw new UsageError(
+          leafName === undefined
+            ? `missing command: one of ${Object.keys(leaves).join(', ')}`
+            : `unknown command "ignition ${leafName}"`,
+        );
       }
       const parsed = parseLeaf(rest, leaf.options, leaf.positionals);
       if (parsed.values.help === true) {
         io.stdout.write(leaf.usage);
         return 0;
       }
-      return runLeaf(io, `ironic-coreos-agent ${name} ignition ${leafName ?? ''}`, () => leaf.run(parsed, io, makeDeps()));
+      return runLeaf(io, `ironic-coreos-agent ${name} ignition ${leafName ?? ''}`, () =>
+        leaf.run(parsed, io, makeDeps()),
+      );
     },
   };
 }

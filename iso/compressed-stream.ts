@@ -65,7 +65,9 @@ export function gzipMemberLength(buffer: Buffer, pos: number): number {
   let consumed: number;
   try {
     // With `info: true` node returns { buffer, engine }; bytesWritten is the input consumed.
-    const result = inflateRawSync(buffer.subarray(cursor), { info: true }) as unknown as { engine: { bytesWritten: number } };
+    const result = inflateRawSync(buffer.subarray(cursor), { info: true }) as unknown as {
+      engine: { bytesWritten: number };
+    };
     consumed = result.engine.bytesWritten;
   } catch (error) {
     throw new IsoError(`corrupt gzip member at offset ${pos}`, { cause: error });

@@ -43,7 +43,8 @@ export interface EmbedArea {
 export function parseIgnInfo(bytes: Buffer): IgnInfo {
   return withContextSync('decoding igninfo', () => {
     const value: unknown = JSON.parse(bytes.toString('utf8'));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IsoError('expected a JSON object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new IsoError('expected a JSON object');
     const { file, offset, length } = value as Record<string, unknown>;
     if (typeof file !== 'string') throw new IsoError('missing field `file`');
     const info: IgnInfo = { file };
@@ -69,7 +70,8 @@ function optionalSize(value: unknown, field: string): number | undefined {
  */
 export function areaFromIgnInfo(info: IgnInfo, extent: number, fileLength: number): EmbedArea {
   const inFile = info.offset ?? 0;
-  if (inFile > fileLength) throw new IsoError(`embed area offset ${inFile} is beyond the end of ${info.file} (${fileLength} bytes)`);
+  if (inFile > fileLength)
+    throw new IsoError(`embed area offset ${inFile} is beyond the end of ${info.file} (${fileLength} bytes)`);
   const length = info.length ?? fileLength - inFile;
   return { offset: extent * SECTOR_SIZE + inFile, length, file: info.file.toUpperCase() };
 }

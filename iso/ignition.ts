@@ -83,7 +83,8 @@ export function ignitionJsonProblem(bytes: Buffer, source: string): string | nul
 /** Embed `options.ignition` as `config.ign`, keeping other members of the area. */
 export async function embedIgnition(options: EmbedOptions, deps: IsoIgnitionDeps): Promise<void> {
   const problem = ignitionJsonProblem(options.ignition, options.ignitionSource);
-  if (problem !== null) options.onWarning?.(`${problem} Embedding it unchanged, as coreos-installer does; Ignition will fail at boot.`);
+  if (problem !== null)
+    options.onWarning?.(`${problem} Embedding it unchanged, as coreos-installer does; Ignition will fail at boot.`);
   await modifyIso(options.isoPath, options.output, deps, (iso) => {
     if (!options.force && iso.initrd.get(INITRD_IGNITION_PATH) !== undefined) throw new IsoError(ALREADY_EMBEDDED);
     iso.initrd.add(INITRD_IGNITION_PATH, options.ignition);
@@ -114,7 +115,12 @@ export async function showIgnition(isoPath: string, codecs: InitrdCodecs): Promi
 }
 
 /** Read the ISO, apply `change` to its initrd, render the area, then write it to `output`. */
-async function modifyIso(isoPath: string, output: IsoOutput, deps: IsoIgnitionDeps, change: (iso: LiveIso) => void): Promise<void> {
+async function modifyIso(
+  isoPath: string,
+  output: IsoOutput,
+  deps: IsoIgnitionDeps,
+  change: (iso: LiveIso) => void,
+): Promise<void> {
   if (output.kind === 'stdout') verifyNotTty(deps.stdout);
   await checkOutputAvailable(output);
   const { handle, size } = await openIso(isoPath, output.kind === 'in-place');

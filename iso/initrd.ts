@@ -102,7 +102,11 @@ export async function initrdToBytes(initrd: Initrd, xz: XzCodec): Promise<Buffer
  * @throws IsoError on an unreadable archive, or `found trailing garbage inside
  *   compressed archive` when a compressed stream holds non-zero data after its trailer.
  */
-export async function readInitrd(data: Buffer, codecs: InitrdCodecs, filter: (path: string) => boolean = () => true): Promise<Initrd> {
+export async function readInitrd(
+  data: Buffer,
+  codecs: InitrdCodecs,
+  filter: (path: string) => boolean = () => true,
+): Promise<Initrd> {
   const initrd = new Initrd();
   let pos = 0;
   while (pos < data.length) {
@@ -115,7 +119,11 @@ export async function readInitrd(data: Buffer, codecs: InitrdCodecs, filter: (pa
   return initrd;
 }
 
-async function readArchive(data: Buffer, pos: number, codecs: InitrdCodecs): Promise<{ entries: NewcEntry[]; end: number }> {
+async function readArchive(
+  data: Buffer,
+  pos: number,
+  codecs: InitrdCodecs,
+): Promise<{ entries: NewcEntry[]; end: number }> {
   const format = sniffFormat(data, pos);
   if (format === 'uncompressed') {
     const { entries, end } = decodeNewc(data, pos);
@@ -123,14 +131,18 @@ async function readArchive(data: Buffer, pos: number, codecs: InitrdCodecs): Pro
   }
   const length = compressedLength(format, data, pos);
   const stream = data.subarray(pos, pos + length);
-  const cpio = await withContext(`reading ${format} archive at offset ${pos}`, () => decompress(format, stream, codecs));
+  const cpio = await withContext(`reading ${format} archive at offset ${pos}`, () =>
+    decompress(format, stream, codecs),
+  );
   const { entries, end } = decodeNewc(cpio, 0);
-  if (cpio.subarray(end).some((byte) => byte !== 0)) throw new IsoError('found trailing garbage inside compressed archive');
+  if (cpio.subarray(end).some((byte) => byte !== 0))
+    throw new IsoError('found trailing garbage inside compressed archive');
   return { entries, end: pos + length };
 }
 
 function decompress(format: 'gzip' | 'xz' | 'zstd', stream: Buffer, codecs: InitrdCodecs): Promise<Buffer> {
-  if (format === 'gzip') return Promise.resolve(withContextSync('decompressing gzip archive', () => gunzipSync(stream)));
+  if (format === 'gzip')
+    return Promise.resolve(withContextSync('decompressing gzip archive', () => gunzipSync(stream)));
   if (format === 'xz') return codecs.xz.decompress(stream);
   return codecs.zstd.decompress(stream);
 }

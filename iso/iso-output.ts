@@ -47,7 +47,10 @@ export function verifyNotTty(stream: NodeJS.WritableStream): void {
  */
 export async function checkOutputAvailable(output: IsoOutput): Promise<void> {
   if (output.kind !== 'file') return;
-  const exists = await lstat(output.path).then(() => true, () => false);
+  const exists = await lstat(output.path).then(
+    () => true,
+    () => false,
+  );
   if (exists) throw new IsoError(`Output file ${output.path} already exists; remove it or choose another path.`);
 }
 
@@ -67,7 +70,10 @@ export async function writeAt(handle: FileHandle, offset: number, bytes: Buffer)
  * @throws IsoError `persisting output file to <path>` when the output appeared meanwhile.
  */
 export async function writeNewIso(inputPath: string, outputPath: string, offset: number, bytes: Buffer): Promise<void> {
-  const temp = join(dirname(outputPath), `.ironic-coreos-agent-temp-${basename(outputPath)}-${randomBytes(6).toString('hex')}`);
+  const temp = join(
+    dirname(outputPath),
+    `.ironic-coreos-agent-temp-${basename(outputPath)}-${randomBytes(6).toString('hex')}`,
+  );
   try {
     await withContext('copying input to temporary file', () => copyFile(inputPath, temp, fsConstants.COPYFILE_EXCL));
     await chmod(temp, 0o600);
@@ -87,7 +93,13 @@ export async function writeNewIso(inputPath: string, outputPath: string, offset:
  * Stream the whole image to `out`, replacing `bytes.length` bytes at `offset`.
  * Honours back-pressure; does not end `out`.
  */
-export async function streamIso(handle: FileHandle, size: number, offset: number, bytes: Buffer, out: NodeJS.WritableStream): Promise<void> {
+export async function streamIso(
+  handle: FileHandle,
+  size: number,
+  offset: number,
+  bytes: Buffer,
+  out: NodeJS.WritableStream,
+): Promise<void> {
   verifyNotTty(out);
   await copyRange(handle, 0, offset, out);
   await writeChunk(out, bytes);

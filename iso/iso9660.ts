@@ -77,9 +77,11 @@ export function parsePrimaryVolumeDescriptor(sector: Buffer): PrimaryVolume {
 
 function verifyDescriptorHeader(sector: Buffer, context: string): void {
   const id = sector.subarray(1, 6).toString('latin1');
-  if (id !== 'CD001') throw new IsoError(context, { cause: new IsoError(`unknown descriptor ID: ${JSON.stringify(id)}`) });
+  if (id !== 'CD001')
+    throw new IsoError(context, { cause: new IsoError(`unknown descriptor ID: ${JSON.stringify(id)}`) });
   const version = sector[6];
-  if (version !== 1) throw new IsoError(context, { cause: new IsoError(`unknown descriptor version: ${String(version)}`) });
+  if (version !== 1)
+    throw new IsoError(context, { cause: new IsoError(`unknown descriptor version: ${String(version)}`) });
 }
 
 /**
@@ -188,11 +190,13 @@ export class IsoFs {
     for (const component of components) {
       const record = await this.findInDir(dir, component);
       if (record === undefined) throw new IsoNotFoundError(`intermediate directory ${component} does not exist`);
-      if (!record.isDirectory) throw new IsoNotFoundError(`component ${JSON.stringify(component)} in path ${path} is not a directory`);
+      if (!record.isDirectory)
+        throw new IsoNotFoundError(`component ${JSON.stringify(component)} in path ${path} is not a directory`);
       dir = record;
     }
     const record = await this.findInDir(dir, filename);
-    if (record === undefined) throw new IsoNotFoundError(`no record for ${filename} in directory ${components.join('/')}`);
+    if (record === undefined)
+      throw new IsoNotFoundError(`no record for ${filename} in directory ${components.join('/')}`);
     return record;
   }
 

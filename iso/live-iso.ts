@@ -49,7 +49,9 @@ export async function readLiveIso(source: ByteSource, codecs: InitrdCodecs): Pro
   const area = await locateEmbedArea(iso, source.size);
   const bytes = await source.read(area.offset, area.length);
   if (bytes.every((byte) => byte === 0)) return { area, initrd: new Initrd() };
-  const initrd = await withContext(UNRECOGNIZED_ISO, () => withContext('decoding initrd embed area', () => readInitrd(bytes, codecs)));
+  const initrd = await withContext(UNRECOGNIZED_ISO, () =>
+    withContext('decoding initrd embed area', () => readInitrd(bytes, codecs)),
+  );
   return { area, initrd };
 }
 

@@ -47,7 +47,13 @@ export class SystemXzCodec implements XzCodec {
  * @throws IsoError `context`, caused by a hint to install package `pkg` when the program is
  *   missing, or by the program's failure otherwise.
  */
-export async function runFilter(runner: Runner, argv: readonly string[], input: Buffer, context: string, pkg: string): Promise<Buffer> {
+export async function runFilter(
+  runner: Runner,
+  argv: readonly string[],
+  input: Buffer,
+  context: string,
+  pkg: string,
+): Promise<Buffer> {
   try {
     const result = await runner.run(argv, { input, binary: true });
     return result.stdoutBuffer ?? Buffer.from(result.stdout, 'utf8');

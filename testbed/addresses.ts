@@ -83,13 +83,17 @@ export function assertMac(value: string): void {
     throw new Error(`Invalid MAC "${value}": expected six colon-separated hex pairs such as 52:54:00:12:34:56`);
   }
   if ((parseInt(value.slice(0, 2), 16) & 1) === 1) {
-    throw new Error(`Invalid MAC "${value}": the first octet is a multicast address; use a unicast MAC such as 52:54:00:…`);
+    throw new Error(
+      `Invalid MAC "${value}": the first octet is a multicast address; use a unicast MAC such as 52:54:00:…`,
+    );
   }
 }
 
 /** A random lower-case hex suffix of `length` characters for unique names. */
 export function randomSuffix(length = 8): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 }
 
 /** Names of a node's namespace and veth ends, all at most 15 characters. */

@@ -51,17 +51,28 @@ export async function startAgent(node: TestNode, options: StartAgentOptions): Pr
   writeFileSync(cmdline, `${options.cmdline ?? `BOOTIF=01-${node.mac.replaceAll(':', '-')}`}\n`);
   const allowlist = node.disks.map((d) => d.device).join(',');
   const argv = [
-    process.execPath, AGENT_BIN, 'agent',
+    process.execPath,
+    AGENT_BIN,
+    'agent',
     ...(options.apiUrl === null ? [] : ['--api-url', options.apiUrl]),
-    '--config-dir', configDir,
-    '--cmdline-path', cmdline,
-    '--state-dir', stateDir,
-    '--root-mount', rootMount,
-    '--device-allowlist', allowlist,
-    '--listen-host', '0.0.0.0',
-    '--advertise-host', node.nodeIp,
-    '--network-interface', 'eth0',
-    '--lookup-interval', '1',
+    '--config-dir',
+    configDir,
+    '--cmdline-path',
+    cmdline,
+    '--state-dir',
+    stateDir,
+    '--root-mount',
+    rootMount,
+    '--device-allowlist',
+    allowlist,
+    '--listen-host',
+    '0.0.0.0',
+    '--advertise-host',
+    node.nodeIp,
+    '--network-interface',
+    'eth0',
+    '--lookup-interval',
+    '1',
     '--debug',
     ...(options.extraArgs ?? []),
   ];
@@ -74,16 +85,24 @@ export function agentGet(baseUrl: string, path: string): Promise<{ status: numbe
   const url = new URL(path, baseUrl);
   const requester = url.protocol === 'https:' ? request : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = requester(url, url.protocol === 'https:' ? { agent: new Agent({ rejectUnauthorized: false }) } : {}, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try { body = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
+    const req = requester(
+      url,
+      url.protocol === 'https:' ? { agent: new Agent({ rejectUnauthorized: false }) } : {},
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
     req.setTimeout(5000, () => req.destroy(new Error(`timeout GET ${url.href}`)));
     req.on('error', reject);
     req.end();
@@ -91,7 +110,12 @@ export function agentGet(baseUrl: string, path: string): Promise<{ status: numbe
 }
 
 /** Wait until `check` returns a value (not undefined), polling every `intervalMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -101,7 +125,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError === undefined ? '' : `: ${String(lastError)}`}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${lastError === undefined ? '' : `: ${String(lastError)}`}`,
+      );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

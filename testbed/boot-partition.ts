@@ -29,10 +29,14 @@ export interface BootFile {
  */
 export async function findBootPartition(device: string, runner: Runner = new ExecaRunner()): Promise<string> {
   const name = basename(device);
-  const partitions = readdirSync(`/sys/class/block/${name}`).filter((entry) => entry.startsWith(name) && entry !== name).sort();
+  const partitions = readdirSync(`/sys/class/block/${name}`)
+    .filter((entry) => entry.startsWith(name) && entry !== name)
+    .sort();
   const labelled: string[] = [];
   for (const partition of partitions) {
-    const probe = await runner.run(['blkid', '-p', '-o', 'value', '-s', 'LABEL', `/dev/${partition}`], { okExitCodes: [0, 2] });
+    const probe = await runner.run(['blkid', '-p', '-o', 'value', '-s', 'LABEL', `/dev/${partition}`], {
+      okExitCodes: [0, 2],
+    });
     if (probe.stdout.trim() === 'boot') labelled.push(`/dev/${partition}`);
   }
   if (labelled.length === 1 && labelled[0] !== undefined) return labelled[0];
@@ -45,7 +49,11 @@ export async function findBootPartition(device: string, runner: Runner = new Exe
  * Read `path` (absolute inside the filesystem) from the boot partition of `device`.
  * @throws Error when there is no boot partition or the file is missing
  */
-export async function readBootFile(device: string, path: string, runner: Runner = new ExecaRunner()): Promise<BootFile> {
+export async function readBootFile(
+  device: string,
+  path: string,
+  runner: Runner = new ExecaRunner(),
+): Promise<BootFile> {
   const partition = await findBootPartition(device, runner);
   const debugfs = async (request: string): Promise<string> => {
     const result = await runner.run(['debugfs', '-D', '-R', request, partition]);

@@ -32,8 +32,19 @@ export function confinedArgv(spec: ConfinementSpec, argv: readonly string[]): st
   if (spec.hostRoot !== undefined) options.push('--host-root', spec.hostRoot);
   if (spec.maxPartitions !== undefined) options.push('--max-partitions', String(spec.maxPartitions));
   return [
-    'ip', 'netns', 'exec', spec.namespace,
-    'unshare', '--mount', '--propagation', 'private', '--',
-    '/bin/bash', CONFINE_SCRIPT, ...options, '--', ...argv,
+    'ip',
+    'netns',
+    'exec',
+    spec.namespace,
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    '--',
+    '/bin/bash',
+    CONFINE_SCRIPT,
+    ...options,
+    '--',
+    ...argv,
   ];
 }

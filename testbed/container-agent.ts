@@ -63,8 +63,16 @@ export function productionRunArgv(image: string): string[] {
  * @throws Error when the production argv mounts a source this mapping does not
  *   know, or no longer mounts one it does (a changed unit needs a decision here)
  */
-export function containerAgentArgv(options: ContainerAgentArgvOptions, production: readonly string[] = productionRunArgv(options.image)): string[] {
-  const replaced = new Map([['/', options.hostRoot], [HOST_CONF_PATH, options.confFile], ['/run/udev', options.udevDir], [STATE_DIR, options.stateDir]]);
+export function containerAgentArgv(
+  options: ContainerAgentArgvOptions,
+  production: readonly string[] = productionRunArgv(options.image),
+): string[] {
+  const replaced = new Map([
+    ['/', options.hostRoot],
+    [HOST_CONF_PATH, options.confFile],
+    ['/run/udev', options.udevDir],
+    [STATE_DIR, options.stateDir],
+  ]);
   const unused = new Set(replaced.keys());
   let named = false;
   const argv = production.map((arg, index) => {
@@ -77,12 +85,19 @@ export function containerAgentArgv(options: ContainerAgentArgvOptions, productio
     const [source = '', ...rest] = arg.split(':');
     if (KEPT_SOURCES.has(source)) return arg;
     const mapped = replaced.get(source);
-    if (mapped === undefined) throw new Error(`The production podman argv mounts ${source}, which the test bed does not map: extend containerAgentArgv`);
+    if (mapped === undefined)
+      throw new Error(
+        `The production podman argv mounts ${source}, which the test bed does not map: extend containerAgentArgv`,
+      );
     unused.delete(source);
     return [mapped, ...rest].join(':');
   });
-  if (!named) throw new Error(`The production podman argv does not name the container ${CONTAINER_NAME}: update containerAgentArgv`);
-  if (unused.size > 0) throw new Error(`The production podman argv no longer mounts ${[...unused].join(', ')}: update containerAgentArgv`);
+  if (!named)
+    throw new Error(
+      `The production podman argv does not name the container ${CONTAINER_NAME}: update containerAgentArgv`,
+    );
+  if (unused.size > 0)
+    throw new Error(`The production podman argv no longer mounts ${[...unused].join(', ')}: update containerAgentArgv`);
   const imageAt = argv.lastIndexOf(options.image);
   if (imageAt < 0) throw new Error(`The production podman argv does not name the image ${options.image}`);
   const volumes = options.extraVolumes.flatMap((volume) => ['-v', volume]);
@@ -103,7 +118,12 @@ function withCgroups(argv: readonly string[]): string[] {
  * the host network, which is the node's namespace here.
  * @returns exit code and output; a non-zero exit code does not throw
  */
-export function podmanInNode(node: TestNode, args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<ExecResult> {
+export function podmanInNode(
+  node: TestNode,
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<ExecResult> {
   return node.exec(withCgroups(['podman', ...args]), { env, timeoutMs });
 }
 
@@ -142,14 +162,23 @@ export interface RunningContainerAgent {
 }
 
 /** Write the boot's files (conf 0600, cmdline with BOOTIF, state dir 0700, empty udev dir). */
-function writeBootFiles(node: TestNode, options: StartContainerAgentOptions): HostPaths & { stateDir: string; cmdline: string } {
+function writeBootFiles(
+  node: TestNode,
+  options: StartContainerAgentOptions,
+): HostPaths & { stateDir: string; cmdline: string } {
   const stateDir = join(options.dir, 'state');
   const udevDir = join(options.dir, 'udev');
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   chmodSync(stateDir, 0o700);
   mkdirSync(udevDir, { recursive: true });
   const confFile = join(options.dir, 'ironic-python-agent.conf');
-  const conf = renderAgentConf({ apiUrls: [options.apiUrl], inspectionUrls: [], insecure: false, cafile: null, extra: [] });
+  const conf = renderAgentConf({
+    apiUrls: [options.apiUrl],
+    inspectionUrls: [],
+    insecure: false,
+    cafile: null,
+    extra: [],
+  });
   writeFileSync(confFile, conf, { mode: 0o600 });
   const cmdline = join(options.dir, 'cmdline');
   writeFileSync(cmdline, `BOOTIF=01-${node.mac.replaceAll(':', '-')}\n`);
@@ -161,7 +190,10 @@ function writeBootFiles(node: TestNode, options: StartContainerAgentOptions): Ho
  * systemd runs it. The confinement binds the node's /dev (and masked /sys)
  * into the host root, as on the live ISO. Use {@link stopContainerAgent}.
  */
-export async function startContainerAgent(node: TestNode, options: StartContainerAgentOptions): Promise<RunningContainerAgent> {
+export async function startContainerAgent(
+  node: TestNode,
+  options: StartContainerAgentOptions,
+): Promise<RunningContainerAgent> {
   const files = writeBootFiles(node, options);
   const argv = containerAgentArgv({
     ...files,
@@ -169,11 +201,16 @@ export async function startContainerAgent(node: TestNode, options: StartContaine
     name: options.name,
     extraVolumes: [`${files.cmdline}:${CONTAINER_CMDLINE}:ro`],
     agentArgs: [
-      '--cmdline-path', CONTAINER_CMDLINE,
-      '--device-allowlist', node.disks.map((d) => d.device).join(','),
-      '--advertise-host', node.nodeIp,
-      '--network-interface', 'eth0',
-      '--lookup-interval', '1',
+      '--cmdline-path',
+      CONTAINER_CMDLINE,
+      '--device-allowlist',
+      node.disks.map((d) => d.device).join(','),
+      '--advertise-host',
+      node.nodeIp,
+      '--network-interface',
+      'eth0',
+      '--lookup-interval',
+      '1',
       '--debug',
       ...(options.extraArgs ?? []),
     ],
@@ -193,7 +230,11 @@ export async function startContainerAgent(node: TestNode, options: StartContaine
  * @param runner - runs podman in this (the root) namespace
  * @param env - the podman environment (CONTAINERS_CONF)
  */
-export async function stopContainerAgent(agent: RunningContainerAgent, runner: Runner, env: Record<string, string>): Promise<void> {
+export async function stopContainerAgent(
+  agent: RunningContainerAgent,
+  runner: Runner,
+  env: Record<string, string>,
+): Promise<void> {
   const stop = podmanStopArgv().map((arg) => (arg === CONTAINER_NAME ? agent.name : arg));
   const anyExit = { okExitCodes: Array.from({ length: 256 }, (_, i) => i), env };
   await runner.run(stop, anyExit);

@@ -40,7 +40,9 @@ export async function startDaemon(spec: DaemonSpec): Promise<number> {
     });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('error', (error) => reject(new Error(`Cannot start ${file}: ${error.message}`, { cause: error })));
-      child.once('spawn', () => (child.pid === undefined ? reject(new Error(`Cannot start ${file}: no PID`)) : resolve(child.pid)));
+      child.once('spawn', () =>
+        child.pid === undefined ? reject(new Error(`Cannot start ${file}: no PID`)) : resolve(child.pid),
+      );
     });
     child.unref();
     writeFileSync(spec.pidFile, `${pid}\n`, { mode: 0o600 });

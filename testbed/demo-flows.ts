@@ -36,7 +36,16 @@ const ANY_EXIT = Array.from({ length: 256 }, (_, i) => i);
 /** The user's Ignition config for the demo deploy (spec 3.4.0). */
 const DEMO_IGNITION = {
   ignition: { version: '3.4.0' },
-  passwd: { users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIALaBEwuvYD4Ddxb72F9eEBwivlIJ5SmgOK4k6nDoF+u demo@example'] }] },
+  passwd: {
+    users: [
+      {
+        name: 'core',
+        sshAuthorizedKeys: [
+          'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIALaBEwuvYD4Ddxb72F9eEBwivlIJ5SmgOK4k6nDoF+u demo@example',
+        ],
+      },
+    ],
+  },
 };
 
 /** What the flows leave for `--keep`: how to boot the agent again on the node. */
@@ -57,15 +66,24 @@ export async function runAgentFlows(ctx: DemoContext): Promise<AgentFlows> {
   const host = await createHostRoot({ dir: join(ctx.dir, 'hostroot') });
   ctx.defer(() => host.destroy());
   host.addOsmet();
-  ctx.say(`The agent's /mnt/coreos: ${host.root} (an overlay of / with the coreos-installer double and a systemctl stand-in)`);
+  ctx.say(
+    `The agent's /mnt/coreos: ${host.root} (an overlay of / with the coreos-installer double and a systemctl stand-in)`,
+  );
   await clean(ctx, host);
   await deploy(ctx, host);
   return { boot: (name) => boot(ctx, host, name) };
 }
 
 async function boot(ctx: DemoContext, host: HostRoot, name: string): Promise<RunningTestAgent> {
-  const agent = await startAgent(ctx.node, { apiUrl: ctx.testbed.url, dir: join(ctx.dir, name), rootMount: host.root, logName: name });
-  ctx.defer(async () => { await agent.process.stop(); });
+  const agent = await startAgent(ctx.node, {
+    apiUrl: ctx.testbed.url,
+    dir: join(ctx.dir, name),
+    rootMount: host.root,
+    logName: name,
+  });
+  ctx.defer(async () => {
+    await agent.process.stop();
+  });
   ctx.say(`   agent boot "${name}" started (pid ${agent.process.pid}, log ${agent.process.logFile})`);
   return agent;
 }
@@ -75,7 +93,9 @@ async function clean(ctx: DemoContext, host: HostRoot): Promise<void> {
   await runner.run(['sgdisk', '-n', '1:0:+64M', '-c', '1:old-root', old]);
   await runner.run(['partx', '-a', old], { okExitCodes: [0, 1] });
   await runner.run(['mkfs.ext4', '-q', '-F', '-L', 'old-root', `${old}p1`]);
-  ctx.say(`An "old OS" on ${old} for cleaning to wipe: ${await signatures(old)}; ${old}p1: ${await signatures(`${old}p1`)}`);
+  ctx.say(
+    `An "old OS" on ${old} for cleaning to wipe: ${await signatures(old)}; ${old}p1: ${await signatures(`${old}p1`)}`,
+  );
   ctx.say('Restarting Ironic with automated cleaning on (erase_devices_metadata, as Metal3 does)');
   await ctx.testbed.restart({ automatedClean: true });
   ctx.say('manage, then provide: Ironic powers the node on and waits for the agent to run the clean steps');
@@ -85,7 +105,9 @@ async function clean(ctx: DemoContext, host: HostRoot): Promise<void> {
   const agent = await boot(ctx, host, 'clean');
   await ctx.narrateUntil(['available'], 180_000);
   await runner.run(['partx', '-d', old], { okExitCodes: ANY_EXIT });
-  const ran = agent.process.readLog().includes('erase_devices_metadata') ? 'the agent ran erase_devices_metadata' : 'cleaning finished';
+  const ran = agent.process.readLog().includes('erase_devices_metadata')
+    ? 'the agent ran erase_devices_metadata'
+    : 'cleaning finished';
   ctx.say(`Cleaning done (${ran}): signatures left on ${old}: ${await signatures(old)}`);
   await agent.process.stop();
   ctx.say('   agent boot "clean" stopped: Ironic powered the node off after cleaning');
@@ -94,17 +116,27 @@ async function clean(ctx: DemoContext, host: HostRoot): Promise<void> {
 async function deploy(ctx: DemoContext, host: HostRoot): Promise<void> {
   const [small, chosen] = ctx.node.disks;
   const hints = { size: 8 };
-  ctx.say(`Deploy: root device hints ${JSON.stringify(hints)} pick ${chosen!.device} (IPA's own guess would be the smallest disk, ${small!.device})`);
+  ctx.say(
+    `Deploy: root device hints ${JSON.stringify(hints)} pick ${chosen!.device} (IPA's own guess would be the smallest disk, ${small!.device})`,
+  );
   await cli(ctx, ['node', 'set', ctx.nodeName, '--instance-info', `root_device=${JSON.stringify(hints)}`]);
   await cli(ctx, ['node', 'deploy', ctx.nodeName, ...demoDeployArgs()]);
   const started = Date.now();
   const agent = await boot(ctx, host, 'deploy');
   await ctx.narrateUntil(['active'], 120_000);
   ctx.say(`Deployed in ${((Date.now() - started) / 1000).toFixed(1)} s after the agent booted. From the agent's log:`);
-  for (const line of agentLines(agent, ['Install device chosen', 'Running coreos-installer', 'Installed CoreOS', 'Requesting power action'])) ctx.say(`   ${line}`);
+  for (const line of agentLines(agent, [
+    'Install device chosen',
+    'Running coreos-installer',
+    'Installed CoreOS',
+    'Requesting power action',
+  ]))
+    ctx.say(`   ${line}`);
   ctx.say(`Power requests the host root's systemctl stand-in recorded: ${host.powerRequests().join('; ') || '(none)'}`);
   const file = await readBootFile(chosen!.device, '/ignition/config.ign');
-  ctx.say(`${file.partition} (filesystem label "boot") holds /ignition/config.ign, mode ${mode(file.mode)} in a ${mode(file.dirMode)} directory:`);
+  ctx.say(
+    `${file.partition} (filesystem label "boot") holds /ignition/config.ign, mode ${mode(file.mode)} in a ${mode(file.dirMode)} directory:`,
+  );
   console.log(JSON.stringify(JSON.parse(file.text), null, 2));
   await agent.process.stop();
 }
@@ -117,19 +149,28 @@ export function baremetalCommand(args: readonly string[]): string {
 async function cli(ctx: DemoContext, args: string[]): Promise<void> {
   ctx.say(`$ ${baremetalCommand(args)}`);
   const result = await ctx.testbed.baremetal(args);
-  if (result.exitCode !== 0) throw new Error(`baremetal ${args[0] ?? ''} ${args[1] ?? ''} failed (${result.exitCode}): ${result.stderr.trim()}`);
+  if (result.exitCode !== 0)
+    throw new Error(`baremetal ${args[0] ?? ''} ${args[1] ?? ''} failed (${result.exitCode}): ${result.stderr.trim()}`);
 }
 
 /** wipefs' view of a device: "gpt, PMBR" or "(none)". */
 async function signatures(device: string): Promise<string> {
-  const { stdout } = await runner.run(['wipefs', '--no-act', '--noheadings', '--output', 'TYPE,LABEL', device], { okExitCodes: ANY_EXIT });
-  const found = stdout.trim().split('\n').filter((l) => l.trim() !== '').map((l) => l.trim().replace(/\s+/, ' label '));
+  const { stdout } = await runner.run(['wipefs', '--no-act', '--noheadings', '--output', 'TYPE,LABEL', device], {
+    okExitCodes: ANY_EXIT,
+  });
+  const found = stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.trim().replace(/\s+/, ' label '));
   return found.length === 0 ? '(none)' : [...new Set(found)].join(', ');
 }
 
 /** The agent's log lines carrying one of `messages`, without the timestamp. */
 function agentLines(agent: RunningTestAgent, messages: readonly string[]): string[] {
-  return agent.process.readLog().split('\n')
+  return agent.process
+    .readLog()
+    .split('\n')
     .filter((line) => messages.some((m) => line.includes(m)))
     .map((line) => line.replace(/^\S+ /, '').slice(0, 220));
 }

@@ -19,8 +19,16 @@ import { layout } from './ironic-config.js';
  * lookup accepts without fast track).
  */
 export const AGENT_STATES: readonly string[] = [
-  'cleaning', 'clean wait', 'deploying', 'wait call-back', 'inspecting', 'inspect wait',
-  'rescuing', 'rescue wait', 'servicing', 'service wait',
+  'cleaning',
+  'clean wait',
+  'deploying',
+  'wait call-back',
+  'inspecting',
+  'inspect wait',
+  'rescuing',
+  'rescue wait',
+  'servicing',
+  'service wait',
 ];
 
 /** A running agent boot. */
@@ -57,7 +65,10 @@ export async function keepAgentBooting(options: KeepOptions): Promise<void> {
         state = await options.provisionState();
       } catch (error) {
         // Ironic restarting or busy: say so once and ask again.
-        if (last !== 'error') options.say(`Cannot read the node's state (${error instanceof Error ? error.message : String(error)}); retrying`);
+        if (last !== 'error')
+          options.say(
+            `Cannot read the node's state (${error instanceof Error ? error.message : String(error)}); retrying`,
+          );
         last = 'error';
         await sleep(options.intervalMs ?? 500, undefined, { signal: options.signal }).catch(() => undefined);
         continue;

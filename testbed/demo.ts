@@ -33,7 +33,13 @@ function say(text: string): void {
 }
 
 /** Poll the node, narrating every provision/power state change, until it reaches one of `states`. */
-async function narrateUntil(testbed: IronicTestbed, uuid: string, states: readonly string[], timeoutMs: number, signal: AbortSignal): Promise<void> {
+async function narrateUntil(
+  testbed: IronicTestbed,
+  uuid: string,
+  states: readonly string[],
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   let last = '';
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -51,10 +57,14 @@ async function narrateUntil(testbed: IronicTestbed, uuid: string, states: readon
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { keep: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
   if (values.help) {
-    console.log('usage: npx tsx testbed/demo.ts [--keep]\n  --keep  then keep Ironic and the node running until Ctrl-C, booting the agent whenever Ironic\n'
-      + '          needs it (baremetal node undeploy, a new deploy), and keep the logs');
+    console.log(
+      'usage: npx tsx testbed/demo.ts [--keep]\n  --keep  then keep Ironic and the node running until Ctrl-C, booting the agent whenever Ironic\n' +
+        '          needs it (baremetal node undeploy, a new deploy), and keep the logs',
+    );
     return 0;
   }
   const unavailable = testbedUnavailableReason();
@@ -96,7 +106,12 @@ async function main(): Promise<number> {
 
     say('Agent flows: the agent under test boots on the node for cleaning, then for an install_coreos deploy');
     const flows = await runAgentFlows({
-      testbed, node, uuid, nodeName: 'demo-node', dir: join(dir, 'boots'), say,
+      testbed,
+      node,
+      uuid,
+      nodeName: 'demo-node',
+      dir: join(dir, 'boots'),
+      say,
       narrateUntil: (states, timeoutMs) => narrateUntil(testbed, uuid, states, timeoutMs, interrupt.signal),
       defer: (cleanup) => deferred.push(cleanup),
     });
@@ -110,8 +125,14 @@ async function main(): Promise<number> {
         provisionState: async () => (await testbed.nodeShow(uuid)).provision_state,
         boot: async (n) => {
           const agent = await flows.boot(`keep-${n}`);
-          say(`   agent boot "keep-${n}" started on ${currentNode.namespace} (pid ${agent.process.pid}, log ${agent.process.logFile})`);
-          return { stop: async () => { await agent.process.stop(); } };
+          say(
+            `   agent boot "keep-${n}" started on ${currentNode.namespace} (pid ${agent.process.pid}, log ${agent.process.logFile})`,
+          );
+          return {
+            stop: async () => {
+              await agent.process.stop();
+            },
+          };
         },
         say,
         signal: interrupt.signal,
@@ -120,8 +141,11 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     say('Cleaning up: agents, host root, node (namespace, veth, loop disks) and Ironic');
-    for (const cleanup of deferred.reverse()) await cleanup().catch((error: unknown) => console.error('cleanup failed:', error));
-    await node?.destroy({ keepDir: values.keep }).catch((error: unknown) => console.error('node cleanup failed:', error));
+    for (const cleanup of deferred.reverse())
+      await cleanup().catch((error: unknown) => console.error('cleanup failed:', error));
+    await node
+      ?.destroy({ keepDir: values.keep })
+      .catch((error: unknown) => console.error('node cleanup failed:', error));
     await testbed.stop().catch((error: unknown) => console.error('Ironic stop failed:', error));
     if (values.keep) say(`Logs kept in ${layout(dir).log} (Ironic) and ${node?.dir ?? '?'} (agents)`);
     else rmSync(dir, { recursive: true, force: true });

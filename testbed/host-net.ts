@@ -58,7 +58,10 @@ export async function isRouted(runner: Runner, ip: string): Promise<boolean> {
 /** PIDs of the processes whose network namespace is `namespace` (empty when none or gone). */
 export async function namespacePids(runner: Runner, namespace: string): Promise<number[]> {
   const result = await runner.run(['ip', 'netns', 'pids', namespace], { okExitCodes: [0, 1, 255] });
-  return result.stdout.split(/\s+/).filter((t) => /^\d+$/.test(t)).map(Number);
+  return result.stdout
+    .split(/\s+/)
+    .filter((t) => /^\d+$/.test(t))
+    .map(Number);
 }
 
 /** True when the namespace exists. */

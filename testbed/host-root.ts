@@ -102,7 +102,9 @@ export async function createHostRoot(options: HostRootOptions): Promise<HostRoot
     root,
     setControl(values) {
       mkdirSync(runDir, { recursive: true });
-      const lines = Object.entries(values).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => `${k}=${String(one)}\n`));
+      const lines = Object.entries(values).flatMap(([k, v]) =>
+        (Array.isArray(v) ? v : [v]).map((one) => `${k}=${String(one)}\n`),
+      );
       writeFileSync(join(runDir, 'control'), lines.join(''));
     },
     calls: () => readLines(join(runDir, 'calls')),
@@ -121,7 +123,9 @@ export async function createHostRoot(options: HostRootOptions): Promise<HostRoot
 
 function readLines(path: string): string[] {
   try {
-    return readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
   } catch {
     return [];
   }

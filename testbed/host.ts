@@ -9,7 +9,9 @@ import { SUITE_PROFILES, type IronicSuite } from './ironic-suites.js';
 
 /** True when `ip` is configured on an interface of this (root) network namespace. */
 export function isLocalAddress(ip: string): boolean {
-  return Object.values(networkInterfaces()).some((list) => (list ?? []).some((a) => a.family === 'IPv4' && a.address === ip));
+  return Object.values(networkInterfaces()).some((list) =>
+    (list ?? []).some((a) => a.family === 'IPv4' && a.address === ip),
+  );
 }
 
 /** True when a TCP listener can bind `host:port` right now. */
@@ -65,7 +67,8 @@ export const INSPECTOR_PROGRAMS: ReadonlyArray<readonly [path: string, pkg: stri
 export function testbedUnavailableReason(withInspector = false, suite: IronicSuite = 'bookworm'): string | undefined {
   if (process.getuid?.() !== 0) return 'the test bed needs root (network namespaces, loop devices, mounts)';
   const profile = SUITE_PROFILES[suite];
-  if (withInspector && profile.inspection !== 'inspector') return `the test bed runs no ironic-inspector for ${suite}: its Ironic inspects with the "agent" interface`;
+  if (withInspector && profile.inspection !== 'inspector')
+    return `the test bed runs no ironic-inspector for ${suite}: its Ironic inspects with the "agent" interface`;
   const fromHost = withInspector ? [...REQUIRED_PROGRAMS, ...INSPECTOR_PROGRAMS] : REQUIRED_PROGRAMS;
   const ironic = new Set<readonly [string, string]>([...IRONIC_PROGRAMS, ...INSPECTOR_PROGRAMS]);
   const programs = profile.fromHost ? fromHost : fromHost.filter((entry) => !ironic.has(entry));

@@ -85,13 +85,21 @@ export function validateSettings(s: ResolvedSettings): void {
   if (!s.dir.startsWith('/')) throw new Error(`Test bed dir "${s.dir}" must be an absolute path`);
   for (const key of ['port', 'inspectorPort', 'httpPort'] as const) {
     const v = s[key];
-    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new Error(`Test bed setting ${key}=${String(v)} must be a TCP port (1-65535)`);
+    if (!Number.isInteger(v) || v < 1 || v > 65535)
+      throw new Error(`Test bed setting ${key}=${String(v)} must be a TCP port (1-65535)`);
   }
-  for (const key of ['callbackTimeout', 'checkProvisionInterval', 'heartbeatTimeout', 'inspectorStatusCheckPeriod'] as const) {
+  for (const key of [
+    'callbackTimeout',
+    'checkProvisionInterval',
+    'heartbeatTimeout',
+    'inspectorStatusCheckPeriod',
+  ] as const) {
     const v = s[key];
-    if (!Number.isInteger(v) || v < 1) throw new Error(`Test bed setting ${key}=${String(v)} must be a whole number of seconds >= 1`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new Error(`Test bed setting ${key}=${String(v)} must be a whole number of seconds >= 1`);
   }
-  if (s.inspector && s.inspectorPort === s.port) throw new Error(`ironic-inspector and Ironic cannot both use port ${s.port}`);
+  if (s.inspector && s.inspectorPort === s.port)
+    throw new Error(`ironic-inspector and Ironic cannot both use port ${s.port}`);
 }
 
 /** One config line: a key/value pair, or a comment when `value` is undefined. */
@@ -111,9 +119,24 @@ export function renderIni(header: string, sections: Sections): string {
 
 /** Named paths of the test bed layout. */
 export type TestbedPath =
-  | 'ironicConf' | 'inspectorConf' | 'envSh' | 'ironicPid' | 'inspectorPid'
-  | 'etc' | 'policy' | 'inspectorPolicy' | 'log' | 'run' | 'state' | 'tmp' | 'lock'
-  | 'httpboot' | 'tftpboot' | 'deployLogs' | 'images' | 'ramdiskLogs';
+  | 'ironicConf'
+  | 'inspectorConf'
+  | 'envSh'
+  | 'ironicPid'
+  | 'inspectorPid'
+  | 'etc'
+  | 'policy'
+  | 'inspectorPolicy'
+  | 'log'
+  | 'run'
+  | 'state'
+  | 'tmp'
+  | 'lock'
+  | 'httpboot'
+  | 'tftpboot'
+  | 'deployLogs'
+  | 'images'
+  | 'ramdiskLogs';
 
 /** Paths of the test bed layout (ironic-testbed.md §2.2), relative to `dir`. */
 export function layout(dir: string): Record<TestbedPath, string> {
@@ -163,67 +186,123 @@ export function renderIronicConf(s: ResolvedSettings, suite: IronicSuite = 'book
   const profile = SUITE_PROFILES[suite];
   const graceful: Line[] = [['SIGTERM must not wait 60 s for in-flight work'], ['graceful_shutdown_timeout', 15]];
   const sections: Array<readonly [string, readonly Line[]]> = [
-    ['DEFAULT', [
-      ['no keystone: every API request is treated as an admin request'], ['auth_strategy', 'noauth'],
-      ['single process (the combined "ironic" command): the API calls the conductor in-process'], ['rpc_transport', 'none'],
-      ['host', 'ironic-testbed'], ['my_ip', s.hostIp],
-      ['debug', true], ['log_file', join(p.log, 'ironic.log')], ['use_stderr', false],
-      ['state_path', p.state], ['tempdir', p.tmp], ['pybasedir', '/usr/lib/python3/dist-packages/ironic'],
-      ['enabled_hardware_types', 'fake-hardware,manual-management'],
-      ['manual-management only loads with pxe or ipxe boot enabled'], ['enabled_boot_interfaces', 'fake,pxe'],
-      ['enabled_deploy_interfaces', 'custom-agent,direct,fake'], ['default_deploy_interface', 'custom-agent'],
-      ['enabled_power_interfaces', 'fake,agent'], ['enabled_management_interfaces', 'fake,noop'],
-      ['enabled_network_interfaces', 'noop'], ['default_network_interface', 'noop'],
-      ['"inspector" delegates in-band inspection to ironic-inspector, "agent" is Ironic\'s own (see [inspector])'],
-      ['enabled_inspect_interfaces', inspectInterfaces(profile)],
-      ['enabled_raid_interfaces', 'no-raid,agent,fake'], ['enabled_rescue_interfaces', 'no-rescue,agent,fake'],
-      ['enabled_vendor_interfaces', 'no-vendor,fake'], ['enabled_bios_interfaces', 'no-bios,fake'],
-      ['enabled_console_interfaces', 'no-console,fake'], ['enabled_storage_interfaces', 'noop,fake'],
-      ...(profile.newerOptions ? [['enabled_firmware_interfaces', 'no-firmware,fake'] as const] : []),
-      ['hash_ring_algorithm', 'sha256'],
-      ...(profile.gracefulShutdownSection === 'DEFAULT' ? graceful : []),
-    ]],
-    ['api', [
-      ['the host end of the node veths: reachable from every node namespace'],
-      ['host_ip', s.hostIp], ['port', s.port], ['api_workers', 1],
-      ['sent to the agent as config.heartbeat_timeout at lookup'], ['ramdisk_heartbeat_timeout', s.heartbeatTimeout],
-    ]],
-    ['conductor', [
-      ['automated_clean', s.automatedClean],
-      ['deploy_callback_timeout', s.callbackTimeout], ['clean_callback_timeout', s.callbackTimeout],
-      ...(profile.newerOptions ? [['service_callback_timeout', s.callbackTimeout] as const] : []),
-      ['check_provision_state_interval', s.checkProvisionInterval], ['power_state_change_timeout', 10],
-      ['file:// image URLs must live under these paths (21.4.4 security fix)'],
-      ['file_url_allowed_paths', `${p.images},${p.httpboot}`],
-      ...(profile.gracefulShutdownSection === 'conductor' ? graceful : []),
-    ]],
-    ['database', [['connection', `sqlite:///${join(s.dir, 'ironic.sqlite')}`], ['sqlite_synchronous', false]]],
+    [
+      'DEFAULT',
+      [
+        ['no keystone: every API request is treated as an admin request'],
+        ['auth_strategy', 'noauth'],
+        ['single process (the combined "ironic" command): the API calls the conductor in-process'],
+        ['rpc_transport', 'none'],
+        ['host', 'ironic-testbed'],
+        ['my_ip', s.hostIp],
+        ['debug', true],
+        ['log_file', join(p.log, 'ironic.log')],
+        ['use_stderr', false],
+        ['state_path', p.state],
+        ['tempdir', p.tmp],
+        ['pybasedir', '/usr/lib/python3/dist-packages/ironic'],
+        ['enabled_hardware_types', 'fake-hardware,manual-management'],
+        ['manual-management only loads with pxe or ipxe boot enabled'],
+        ['enabled_boot_interfaces', 'fake,pxe'],
+        ['enabled_deploy_interfaces', 'custom-agent,direct,fake'],
+        ['default_deploy_interface', 'custom-agent'],
+        ['enabled_power_interfaces', 'fake,agent'],
+        ['enabled_management_interfaces', 'fake,noop'],
+        ['enabled_network_interfaces', 'noop'],
+        ['default_network_interface', 'noop'],
+        ['"inspector" delegates in-band inspection to ironic-inspector, "agent" is Ironic\'s own (see [inspector])'],
+        ['enabled_inspect_interfaces', inspectInterfaces(profile)],
+        ['enabled_raid_interfaces', 'no-raid,agent,fake'],
+        ['enabled_rescue_interfaces', 'no-rescue,agent,fake'],
+        ['enabled_vendor_interfaces', 'no-vendor,fake'],
+        ['enabled_bios_interfaces', 'no-bios,fake'],
+        ['enabled_console_interfaces', 'no-console,fake'],
+        ['enabled_storage_interfaces', 'noop,fake'],
+        ...(profile.newerOptions ? [['enabled_firmware_interfaces', 'no-firmware,fake'] as const] : []),
+        ['hash_ring_algorithm', 'sha256'],
+        ...(profile.gracefulShutdownSection === 'DEFAULT' ? graceful : []),
+      ],
+    ],
+    [
+      'api',
+      [
+        ['the host end of the node veths: reachable from every node namespace'],
+        ['host_ip', s.hostIp],
+        ['port', s.port],
+        ['api_workers', 1],
+        ['sent to the agent as config.heartbeat_timeout at lookup'],
+        ['ramdisk_heartbeat_timeout', s.heartbeatTimeout],
+      ],
+    ],
+    [
+      'conductor',
+      [
+        ['automated_clean', s.automatedClean],
+        ['deploy_callback_timeout', s.callbackTimeout],
+        ['clean_callback_timeout', s.callbackTimeout],
+        ...(profile.newerOptions ? [['service_callback_timeout', s.callbackTimeout] as const] : []),
+        ['check_provision_state_interval', s.checkProvisionInterval],
+        ['power_state_change_timeout', 10],
+        ['file:// image URLs must live under these paths (21.4.4 security fix)'],
+        ['file_url_allowed_paths', `${p.images},${p.httpboot}`],
+        ...(profile.gracefulShutdownSection === 'conductor' ? graceful : []),
+      ],
+    ],
+    [
+      'database',
+      [
+        ['connection', `sqlite:///${join(s.dir, 'ironic.sqlite')}`],
+        ['sqlite_synchronous', false],
+      ],
+    ],
     ['dhcp', [['dhcp_provider', 'none']]],
-    ['deploy', [
-      ['fast_track', s.fastTrack],
-      ['erase_devices_priority', 0], ['erase_devices_metadata_priority', 10],
-      ['http_url is only used by the direct deploy interface; the test bed starts no server for it'],
-      ['http_root', p.httpboot], ['http_url', `http://${s.hostIp}:${s.httpPort}`],
-    ]],
-    ['agent', [
-      ['deploy_logs_local_path', p.deployLogs],
-      ['auto-TLS: where Ironic keeps the certificate each agent sends as agent_verify_ca'],
-      ['certificates_path', join(p.state, 'certificates')],
-      ['the fake power driver never changes state: poll it briefly after standby.power_off'],
-      ['post_deploy_get_power_state_retries', 2], ['post_deploy_get_power_state_retry_interval', 1],
-      ...(profile.newerOptions && s.requireTls !== undefined ? [['refuse heartbeats whose callback URL is not https'], ['require_tls', s.requireTls]] as const : []),
-    ]],
+    [
+      'deploy',
+      [
+        ['fast_track', s.fastTrack],
+        ['erase_devices_priority', 0],
+        ['erase_devices_metadata_priority', 10],
+        ['http_url is only used by the direct deploy interface; the test bed starts no server for it'],
+        ['http_root', p.httpboot],
+        ['http_url', `http://${s.hostIp}:${s.httpPort}`],
+      ],
+    ],
+    [
+      'agent',
+      [
+        ['deploy_logs_local_path', p.deployLogs],
+        ['auto-TLS: where Ironic keeps the certificate each agent sends as agent_verify_ca'],
+        ['certificates_path', join(p.state, 'certificates')],
+        ['the fake power driver never changes state: poll it briefly after standby.power_off'],
+        ['post_deploy_get_power_state_retries', 2],
+        ['post_deploy_get_power_state_retry_interval', 1],
+        ...(profile.newerOptions && s.requireTls !== undefined
+          ? ([['refuse heartbeats whose callback URL is not https'], ['require_tls', s.requireTls]] as const)
+          : []),
+      ],
+    ],
     ['service_catalog', [['noauth: how the conductor knows its own API URL'], ['endpoint_override', ironicUrl(s)]]],
-    ['pxe', [
-      ['tftp_root', p.tftpboot], ['tftp_master_path', join(p.tftpboot, 'master_images')],
-      ['images_path', join(p.state, 'images')], ['instance_master_path', join(p.state, 'master_images')],
-    ]],
+    [
+      'pxe',
+      [
+        ['tftp_root', p.tftpboot],
+        ['tftp_master_path', join(p.tftpboot, 'master_images')],
+        ['images_path', join(p.state, 'images')],
+        ['instance_master_path', join(p.state, 'master_images')],
+      ],
+    ],
     ['oslo_concurrency', [['lock_path', p.lock]]],
-    ['oslo_policy', [['an empty directory of our own; an empty value breaks the API (§6 pitfall 2)'], ['policy_dirs', p.policy]]],
+    [
+      'oslo_policy',
+      [['an empty directory of our own; an empty value breaks the API (§6 pitfall 2)'], ['policy_dirs', p.policy]],
+    ],
   ];
   const inspector = inspectorSection(s, profile);
   if (inspector.length > 0) sections.push(['inspector', inspector]);
-  return renderIni('standalone Ironic test bed (noauth, sqlite, single process); generated by testbed/ironic-config.ts', sections);
+  return renderIni(
+    'standalone Ironic test bed (noauth, sqlite, single process); generated by testbed/ironic-config.ts',
+    sections,
+  );
 }
 
 /** The `[inspector]` lines: the local ironic-inspector (when running) and the newer releases' own inspection. */
@@ -232,16 +311,25 @@ function inspectorSection(s: ResolvedSettings, profile: SuiteProfile): Line[] {
   if (s.inspector && profile.inspection === 'inspector') {
     lines.push(
       ['the local ironic-inspector (noauth)'],
-      ['auth_type', 'none'], ['endpoint_override', inspectorUrl(s)],
+      ['auth_type', 'none'],
+      ['endpoint_override', inspectorUrl(s)],
       ['how often Ironic asks ironic-inspector whether inspection finished (seconds)'],
       ['status_check_period', s.inspectorStatusCheckPeriod],
     );
   }
   if (profile.newerOptions) {
-    lines.push(['the fake boot interface cannot boot the inspection ramdisk: the test starts the agent itself'], ['require_managed_boot', false]);
+    lines.push(
+      ['the fake boot interface cannot boot the inspection ramdisk: the test starts the agent itself'],
+      ['require_managed_boot', false],
+    );
   }
   if (profile.inspectionHooks !== undefined) {
-    lines.push(['the "agent" interface sets the properties ironic-inspector\'s default hooks set (scheduler, root_disk_selection)'], ['hooks', profile.inspectionHooks]);
+    lines.push(
+      [
+        'the "agent" interface sets the properties ironic-inspector\'s default hooks set (scheduler, root_disk_selection)',
+      ],
+      ['hooks', profile.inspectionHooks],
+    );
   }
   return lines;
 }
@@ -255,21 +343,41 @@ function inspectorSection(s: ResolvedSettings, profile: SuiteProfile): Line[] {
 export function renderInspectorConf(s: ResolvedSettings): string {
   const p = layout(s.dir);
   return renderIni('standalone ironic-inspector for the test bed; generated by testbed/ironic-config.ts', [
-    ['DEFAULT', [
-      ['auth_strategy', 'noauth'], ['standalone', true],
-      ['API and conductor in one process: an in-memory message transport is enough'], ['transport_url', 'fake://'],
-      ['listen_address', s.hostIp], ['listen_port', s.inspectorPort], ['host', 'ironic-testbed-inspector'],
-      ['debug', true], ['log_file', join(p.log, 'inspector.log')], ['use_stderr', false],
-      ['no pause between two introspections'], ['introspection_delay', 0],
-      ['graceful_shutdown_timeout', 15],
-    ]],
+    [
+      'DEFAULT',
+      [
+        ['auth_strategy', 'noauth'],
+        ['standalone', true],
+        ['API and conductor in one process: an in-memory message transport is enough'],
+        ['transport_url', 'fake://'],
+        ['listen_address', s.hostIp],
+        ['listen_port', s.inspectorPort],
+        ['host', 'ironic-testbed-inspector'],
+        ['debug', true],
+        ['log_file', join(p.log, 'inspector.log')],
+        ['use_stderr', false],
+        ['no pause between two introspections'],
+        ['introspection_delay', 0],
+        ['graceful_shutdown_timeout', 15],
+      ],
+    ],
     ['database', [['connection', `sqlite:///${join(s.dir, 'inspector.sqlite')}`]]],
-    ['ironic', [['auth_type', 'none'], ['endpoint_override', ironicUrl(s)]]],
-    ['processing', [
-      ['Ironic fetches the processed data when inspection finishes: keep it'], ['store_data', 'database'],
-      ['ramdisk_logs_dir', p.ramdiskLogs],
-      ...(s.inspectorProcessingHooks === '' ? [] : [['processing_hooks', s.inspectorProcessingHooks] as const]),
-    ]],
+    [
+      'ironic',
+      [
+        ['auth_type', 'none'],
+        ['endpoint_override', ironicUrl(s)],
+      ],
+    ],
+    [
+      'processing',
+      [
+        ['Ironic fetches the processed data when inspection finishes: keep it'],
+        ['store_data', 'database'],
+        ['ramdisk_logs_dir', p.ramdiskLogs],
+        ...(s.inspectorProcessingHooks === '' ? [] : [['processing_hooks', s.inspectorProcessingHooks] as const]),
+      ],
+    ],
     ['pxe_filter', [['no dnsmasq or iptables on the test machine'], ['driver', 'noop']]],
     ['oslo_concurrency', [['lock_path', p.lock]]],
     ['oslo_policy', [['policy_dirs', p.inspectorPolicy]]],

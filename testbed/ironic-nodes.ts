@@ -127,12 +127,24 @@ export async function nodeShow(api: AxiosInstance, uuid: string): Promise<Ironic
  * Request a provision state change (`manage`, `provide`, `inspect`, `active`,
  * `deleted`, `clean`, `abort`, …); `extra` adds e.g. configdrive, deploy_steps.
  */
-export async function setProvisionState(api: AxiosInstance, uuid: string, target: string, extra: Record<string, unknown> = {}): Promise<void> {
+export async function setProvisionState(
+  api: AxiosInstance,
+  uuid: string,
+  target: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   await api.put(`/v1/nodes/${uuid}/states/provision`, { target, ...extra });
 }
 
 /** Provision states that never change on their own. */
-export const FAILURE_STATES: readonly string[] = ['deploy failed', 'clean failed', 'inspect failed', 'rescue failed', 'service failed', 'error'];
+export const FAILURE_STATES: readonly string[] = [
+  'deploy failed',
+  'clean failed',
+  'inspect failed',
+  'rescue failed',
+  'service failed',
+  'error',
+];
 
 /** Stable states that only count once no target state is pending (failure states keep their target). */
 const SETTLED_STATES: readonly string[] = ['enroll', 'manageable', 'available', 'active'];
@@ -153,23 +165,34 @@ export interface WaitOptions {
  * @throws Error with provision_state, target, last_error (agent tokens masked)
  *   and the diagnostics on timeout or on an unexpected failure state.
  */
-export async function waitForProvisionState(api: AxiosInstance, uuid: string, states: readonly string[], timeoutMs: number, options: WaitOptions = {}): Promise<IronicNode> {
+export async function waitForProvisionState(
+  api: AxiosInstance,
+  uuid: string,
+  states: readonly string[],
+  timeoutMs: number,
+  options: WaitOptions = {},
+): Promise<IronicNode> {
   const deadline = Date.now() + timeoutMs;
   const failures = FAILURE_STATES.filter((s) => !states.includes(s));
   for (;;) {
     const node = await nodeShow(api, uuid);
-    const settled = !SETTLED_STATES.includes(node.provision_state) || node.target_provision_state === null || node.target_provision_state === undefined;
+    const settled =
+      !SETTLED_STATES.includes(node.provision_state) ||
+      node.target_provision_state === null ||
+      node.target_provision_state === undefined;
     if (states.includes(node.provision_state) && settled) return node;
     const failed = failures.includes(node.provision_state);
     if (failed || Date.now() >= deadline) {
       const why = failed ? `went to "${node.provision_state}"` : `timed out after ${timeoutMs} ms`;
       const extra = options.diagnostics?.() ?? '';
-      throw new Error(redactString(
-        `Node ${uuid} ${why} while waiting for ${states.map((s) => `"${s}"`).join(' or ')}: ` +
-          `provision_state="${node.provision_state}" target="${String(node.target_provision_state)}" ` +
-          `power_state="${String(node.power_state)}" last_error=${JSON.stringify(node.last_error)}` +
-          (extra === '' ? '' : `\n${extra}`),
-      ));
+      throw new Error(
+        redactString(
+          `Node ${uuid} ${why} while waiting for ${states.map((s) => `"${s}"`).join(' or ')}: ` +
+            `provision_state="${node.provision_state}" target="${String(node.target_provision_state)}" ` +
+            `power_state="${String(node.power_state)}" last_error=${JSON.stringify(node.last_error)}` +
+            (extra === '' ? '' : `\n${extra}`),
+        ),
+      );
     }
     await sleep(options.intervalMs ?? 500);
   }

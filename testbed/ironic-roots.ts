@@ -16,7 +16,14 @@ import { fileURLToPath } from 'node:url';
 import { ExecaRunner } from '../agent/exec/execa-runner.js';
 import type { Runner } from '../agent/exec/runner.js';
 import { findArchiveMirror, readAptSources } from './apt-sources.js';
-import { IRONIC_SUITES, isIronicSuite, parseSuites, SUITE_PROFILES, SUITES_ENV, type IronicSuite } from './ironic-suites.js';
+import {
+  IRONIC_SUITES,
+  isIronicSuite,
+  parseSuites,
+  SUITE_PROFILES,
+  SUITES_ENV,
+  type IronicSuite,
+} from './ironic-suites.js';
 
 /** The script that builds a root (run under flock). */
 export const BUILD_ROOT_SCRIPT = fileURLToPath(new URL('./build-root.sh', import.meta.url));
@@ -61,10 +68,15 @@ export function isRootReady(path: string): boolean {
  * Why the root of `suite` can be neither used nor built here, or undefined.
  * bookworm needs no root (the machine's packages are used).
  */
-export async function rootUnavailableReason(suite: IronicSuite, rootsDir = rootsDirectory()): Promise<string | undefined> {
+export async function rootUnavailableReason(
+  suite: IronicSuite,
+  rootsDir = rootsDirectory(),
+): Promise<string | undefined> {
   if (SUITE_PROFILES[suite].fromHost || isRootReady(rootPath(suite, rootsDir))) return undefined;
-  if (process.getuid?.() !== 0) return `the ${suite} Ironic root is not built yet and building it needs root (debootstrap, chroot)`;
-  if (!isExecutable('/usr/sbin/debootstrap')) return `the ${suite} Ironic root is not built yet and debootstrap is missing: apt-get install debootstrap`;
+  if (process.getuid?.() !== 0)
+    return `the ${suite} Ironic root is not built yet and building it needs root (debootstrap, chroot)`;
+  if (!isExecutable('/usr/sbin/debootstrap'))
+    return `the ${suite} Ironic root is not built yet and debootstrap is missing: apt-get install debootstrap`;
   if (findArchiveMirror(await readAptSources(), suite) === null) {
     return `the ${suite} Ironic root is not built yet and /etc/apt/sources.list(.d) names no http(s) Debian mirror to debootstrap from`;
   }
@@ -97,7 +109,18 @@ export async function ensureIronicRoot(suite: IronicSuite, options: EnsureRootOp
   mkdirSync(rootsDir, { recursive: true, mode: 0o755 });
   const logFile = `${path}.log`;
   const lines: string[] = [];
-  const argv = ['flock', '-w', String(BUILD_TIMEOUT_MS / 1000), `${path}.lock`, 'bash', BUILD_ROOT_SCRIPT, suite, path, mirror, ...profile.packages];
+  const argv = [
+    'flock',
+    '-w',
+    String(BUILD_TIMEOUT_MS / 1000),
+    `${path}.lock`,
+    'bash',
+    BUILD_ROOT_SCRIPT,
+    suite,
+    path,
+    mirror,
+    ...profile.packages,
+  ];
   const result = await (options.runner ?? new ExecaRunner()).run(argv, {
     timeoutMs: BUILD_TIMEOUT_MS,
     okExitCodes: Array.from({ length: 256 }, (_, i) => i),
@@ -108,7 +131,9 @@ export async function ensureIronicRoot(suite: IronicSuite, options: EnsureRootOp
   });
   writeFileSync(logFile, `$ ${argv.join(' ')}\n${lines.join('\n')}\n`, { flag: 'a' });
   if (result.exitCode !== 0 || !isRootReady(path)) {
-    throw new Error(`Building the ${suite} Ironic root failed (exit code ${String(result.exitCode)}); see ${logFile}:\n${lines.slice(-25).join('\n')}`);
+    throw new Error(
+      `Building the ${suite} Ironic root failed (exit code ${String(result.exitCode)}); see ${logFile}:\n${lines.slice(-25).join('\n')}`,
+    );
   }
   return path;
 }
@@ -121,7 +146,9 @@ export async function ensureIronicRoot(suite: IronicSuite, options: EnsureRootOp
  */
 export function inRootArgv(root: string, binds: readonly string[], argv: readonly string[]): string[] {
   if (argv.length === 0) throw new Error('inRootArgv: no command to run');
-  const own = binds.filter((dir) => !['/tmp', '/var/tmp'].some((shared) => dir === shared || dir.startsWith(`${shared}/`)));
+  const own = binds.filter(
+    (dir) => !['/tmp', '/var/tmp'].some((shared) => dir === shared || dir.startsWith(`${shared}/`)),
+  );
   return ['/bin/bash', IN_ROOT_SCRIPT, root, ...own.flatMap((dir) => ['--bind', dir]), '--', ...argv];
 }
 
@@ -143,20 +170,31 @@ async function main(args: readonly string[]): Promise<void> {
   const wanted = args.length === 0 ? parseSuites(process.env[SUITES_ENV]) : args;
   const suites: IronicSuite[] = [];
   for (const name of wanted) {
-    if (!isIronicSuite(name)) throw new Error(`No Ironic root for "${name}": choose from ${IRONIC_SUITES.filter((s) => !SUITE_PROFILES[s].fromHost).join(', ')}`);
+    if (!isIronicSuite(name))
+      throw new Error(
+        `No Ironic root for "${name}": choose from ${IRONIC_SUITES.filter((s) => !SUITE_PROFILES[s].fromHost).join(', ')}`,
+      );
     if (!SUITE_PROFILES[name].fromHost) suites.push(name);
   }
-  await Promise.all(suites.map(async (suite) => {
-    const started = Date.now();
-    const cached = isRootReady(rootPath(suite));
-    if (!cached) console.log(`[${suite}] building ${rootPath(suite)} (output in ${rootPath(suite)}.log)`);
-    const path = await ensureIronicRoot(suite);
-    const how = cached ? 'cached' : `built in ${((Date.now() - started) / 1000).toFixed(0)} s`;
-    const marker = readFileSync(join(path, READY_MARKER), 'utf8');
-    const version = marker.split('\n').find((l) => l.trim().startsWith('python3-ironic '))?.trim() ?? '';
-    const timings = cached ? '' : ` (${['debootstrap_seconds', 'install_seconds'].map((k) => marker.split('\n').find((l) => l.startsWith(k)) ?? '').join(', ')})`;
-    console.log(`[${suite}] ${path}: ${how}${timings}; ${version}`);
-  }));
+  await Promise.all(
+    suites.map(async (suite) => {
+      const started = Date.now();
+      const cached = isRootReady(rootPath(suite));
+      if (!cached) console.log(`[${suite}] building ${rootPath(suite)} (output in ${rootPath(suite)}.log)`);
+      const path = await ensureIronicRoot(suite);
+      const how = cached ? 'cached' : `built in ${((Date.now() - started) / 1000).toFixed(0)} s`;
+      const marker = readFileSync(join(path, READY_MARKER), 'utf8');
+      const version =
+        marker
+          .split('\n')
+          .find((l) => l.trim().startsWith('python3-ironic '))
+          ?.trim() ?? '';
+      const timings = cached
+        ? ''
+        : ` (${['debootstrap_seconds', 'install_seconds'].map((k) => marker.split('\n').find((l) => l.startsWith(k)) ?? '').join(', ')})`;
+      console.log(`[${suite}] ${path}: ${how}${timings}; ${version}`);
+    }),
+  );
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -61,16 +61,33 @@ const HOST_PACKAGES = ['ironic-api', 'ironic-conductor', 'python3-ironicclient']
 /** The profile of every suite. */
 export const SUITE_PROFILES: Readonly<Record<IronicSuite, SuiteProfile>> = {
   bookworm: {
-    suite: 'bookworm', series: '21.4', fromHost: true, packages: [...HOST_PACKAGES, 'ironic-inspector'],
-    inspection: 'inspector', gracefulShutdownSection: 'DEFAULT', newerOptions: false,
+    suite: 'bookworm',
+    series: '21.4',
+    fromHost: true,
+    packages: [...HOST_PACKAGES, 'ironic-inspector'],
+    inspection: 'inspector',
+    gracefulShutdownSection: 'DEFAULT',
+    newerOptions: false,
   },
   trixie: {
-    suite: 'trixie', series: '29.0', fromHost: false, packages: [...HOST_PACKAGES],
-    inspection: 'agent', inspectionHooks: '$default_hooks,memory,root-device', gracefulShutdownSection: 'DEFAULT', newerOptions: true,
+    suite: 'trixie',
+    series: '29.0',
+    fromHost: false,
+    packages: [...HOST_PACKAGES],
+    inspection: 'agent',
+    inspectionHooks: '$default_hooks,memory,root-device',
+    gracefulShutdownSection: 'DEFAULT',
+    newerOptions: true,
   },
   forky: {
-    suite: 'forky', series: '35.0', fromHost: false, packages: [...HOST_PACKAGES],
-    inspection: 'agent', inspectionHooks: '$default_hooks,cpus,memory,root-device', gracefulShutdownSection: 'conductor', newerOptions: true,
+    suite: 'forky',
+    series: '35.0',
+    fromHost: false,
+    packages: [...HOST_PACKAGES],
+    inspection: 'agent',
+    inspectionHooks: '$default_hooks,cpus,memory,root-device',
+    gracefulShutdownSection: 'conductor',
+    newerOptions: true,
   },
 };
 
@@ -83,10 +100,14 @@ export const SUITES_ENV = 'ICA_IRONIC_SUITES';
  * @throws Error naming the unknown suite and the valid ones.
  */
 export function parseSuites(value: string | undefined): IronicSuite[] {
-  const names = (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) return [...IRONIC_SUITES];
   for (const name of names) {
-    if (!isIronicSuite(name)) throw new Error(`${SUITES_ENV}: unknown suite "${name}"; valid suites are ${IRONIC_SUITES.join(', ')}`);
+    if (!isIronicSuite(name))
+      throw new Error(`${SUITES_ENV}: unknown suite "${name}"; valid suites are ${IRONIC_SUITES.join(', ')}`);
   }
   return IRONIC_SUITES.filter((s) => names.includes(s));
 }

@@ -23,11 +23,27 @@ import { addAnchor, removeAnchor } from './host-net.js';
 import { ensureIronicRoot, inRootArgv } from './ironic-roots.js';
 import { ironicVersionIn, SUITE_PROFILES, type IronicSuite } from './ironic-suites.js';
 import {
-  DEFAULTS, inspectorUrl, ironicUrl, layout, renderEnvSh, renderInspectorConf, renderIronicConf, resolveSettings, validateSettings,
-  type IronicSettings, type ResolvedSettings,
+  DEFAULTS,
+  inspectorUrl,
+  ironicUrl,
+  layout,
+  renderEnvSh,
+  renderInspectorConf,
+  renderIronicConf,
+  resolveSettings,
+  validateSettings,
+  type IronicSettings,
+  type ResolvedSettings,
 } from './ironic-config.js';
 import {
-  createNode, createOperatorApi, deleteNode, nodeShow, setProvisionState, waitForProvisionState, type IronicNode, type NodeSpec,
+  createNode,
+  createOperatorApi,
+  deleteNode,
+  nodeShow,
+  setProvisionState,
+  waitForProvisionState,
+  type IronicNode,
+  type NodeSpec,
 } from './ironic-nodes.js';
 import { waitUntilReady } from './readiness.js';
 
@@ -62,10 +78,14 @@ async function choosePorts(s: ResolvedSettings, requested: number | undefined): 
   if (requested === 0 || (requested === undefined && !(await isPortFree(s.hostIp, port)))) {
     port = await pickFreePort(s.hostIp);
   } else if (!(await isPortFree(s.hostIp, port))) {
-    throw new Error(`Port ${port} on ${s.hostIp} is in use (another test bed?): choose another port, or pass port 0 for a free one`);
+    throw new Error(
+      `Port ${port} on ${s.hostIp} is in use (another test bed?): choose another port, or pass port 0 for a free one`,
+    );
   }
   if (s.inspector && !(await isPortFree(s.hostIp, s.inspectorPort))) {
-    throw new Error(`ironic-inspector port ${s.inspectorPort} on ${s.hostIp} is in use: set inspectorPort to a free port`);
+    throw new Error(
+      `ironic-inspector port ${s.inspectorPort} on ${s.hostIp} is in use: set inspectorPort to a free port`,
+    );
   }
   return { ...s, port };
 }
@@ -104,7 +124,9 @@ export class IronicTestbed {
    * Ironic's own `/v1/continue_inspection` (the `agent` inspect interface).
    */
   get inspectionCallbackUrl(): string {
-    return SUITE_PROFILES[this.suite].inspection === 'inspector' ? `${this.inspectorUrl}/v1/continue` : `${this.url}/v1/continue_inspection`;
+    return SUITE_PROFILES[this.suite].inspection === 'inspector'
+      ? `${this.inspectorUrl}/v1/continue`
+      : `${this.url}/v1/continue_inspection`;
   }
 
   /** The settings in effect (defaults filled in, port chosen). @throws Error before start(). */
@@ -142,7 +164,8 @@ export class IronicTestbed {
    *   the failed start-up with the tail of the logs.
    */
   async start(settings: IronicSettings): Promise<void> {
-    if (this.current !== undefined) throw new Error(`The Ironic test bed is already running at ${this.url}: stop() it first`);
+    if (this.current !== undefined)
+      throw new Error(`The Ironic test bed is already running at ${this.url}: stop() it first`);
     const unavailable = testbedUnavailableReason(settings.inspector === true, this.suite);
     if (unavailable !== undefined) throw new Error(`Cannot start the Ironic test bed (${this.suite}): ${unavailable}`);
     assertIpv4(settings.hostIp, 'hostIp');
@@ -159,7 +182,9 @@ export class IronicTestbed {
       await addAnchor(this.runner, this.anchor, requested.hostIp);
     }
     try {
-      this.root = SUITE_PROFILES[this.suite].fromHost ? undefined : await ensureIronicRoot(this.suite, { runner: this.runner });
+      this.root = SUITE_PROFILES[this.suite].fromHost
+        ? undefined
+        : await ensureIronicRoot(this.suite, { runner: this.runner });
       this.version = ironicVersionIn(this.root ?? '/') ?? 'unknown';
       this.current = await choosePorts(requested, settings.port);
       this.prepareDirectories(this.current);
@@ -170,7 +195,11 @@ export class IronicTestbed {
     }
     this.operatorApi = createOperatorApi(ironicUrl(this.current));
     this.logger?.info('Ironic test bed ready', {
-      url: this.url, ironic: this.version, suite: this.suite, inspector: this.current.inspector ? this.inspectorUrl : false, dir: this.current.dir,
+      url: this.url,
+      ironic: this.version,
+      suite: this.suite,
+      inspector: this.current.inspector ? this.inspectorUrl : false,
+      dir: this.current.dir,
     });
   }
 
@@ -190,7 +219,21 @@ export class IronicTestbed {
 
   private prepareDirectories(s: ResolvedSettings): void {
     const p = layout(s.dir);
-    for (const dir of [p.etc, p.policy, p.inspectorPolicy, p.log, p.run, p.state, p.tmp, p.lock, p.httpboot, p.tftpboot, p.deployLogs, p.images, p.ramdiskLogs]) {
+    for (const dir of [
+      p.etc,
+      p.policy,
+      p.inspectorPolicy,
+      p.log,
+      p.run,
+      p.state,
+      p.tmp,
+      p.lock,
+      p.httpboot,
+      p.tftpboot,
+      p.deployLogs,
+      p.images,
+      p.ramdiskLogs,
+    ]) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
     mkdirSync(join(p.tftpboot, 'master_images'), { recursive: true });
@@ -207,31 +250,55 @@ export class IronicTestbed {
     const fresh = !existsSync(database) || statSync(database).size === 0;
     // the two schemas are independent: create them side by side
     await Promise.all([
-      this.dbsync(this.inSuite(['ironic-dbsync', '--config-file', p.ironicConf, fresh ? 'create_schema' : 'upgrade'], s.dir), join(p.log, 'dbsync.log')),
-      s.inspector ? this.dbsync(this.inSuite(['ironic-inspector-dbsync', '--config-file', p.inspectorConf, 'upgrade'], s.dir), join(p.log, 'inspector-dbsync.log')) : undefined,
+      this.dbsync(
+        this.inSuite(['ironic-dbsync', '--config-file', p.ironicConf, fresh ? 'create_schema' : 'upgrade'], s.dir),
+        join(p.log, 'dbsync.log'),
+      ),
+      s.inspector
+        ? this.dbsync(
+            this.inSuite(['ironic-inspector-dbsync', '--config-file', p.inspectorConf, 'upgrade'], s.dir),
+            join(p.log, 'inspector-dbsync.log'),
+          )
+        : undefined,
     ]);
     // In a root, the PID stays the same from in-root.sh through unshare and chroot to
     // ironic (each execs in place), and every command line on the way names the directory.
     const ironicPid = await startDaemon({
-      argv: this.inSuite(['ironic', '--config-file', p.ironicConf], s.dir), logFile: join(p.log, 'ironic.stdout'), pidFile: p.ironicPid, cwd: s.dir,
+      argv: this.inSuite(['ironic', '--config-file', p.ironicConf], s.dir),
+      logFile: join(p.log, 'ironic.stdout'),
+      pidFile: p.ironicPid,
+      cwd: s.dir,
     });
     const inspectorPid = s.inspector
       ? await startDaemon({
-        argv: this.inSuite(['ironic-inspector', '--config-file', p.inspectorConf], s.dir), logFile: join(p.log, 'inspector.stdout'), pidFile: p.inspectorPid, cwd: s.dir,
-      })
+          argv: this.inSuite(['ironic-inspector', '--config-file', p.inspectorConf], s.dir),
+          logFile: join(p.log, 'inspector.stdout'),
+          pidFile: p.inspectorPid,
+          cwd: s.dir,
+        })
       : undefined;
     await waitUntilReady({
-      name: 'Ironic', pid: ironicPid, url: `${ironicUrl(s)}/`, timeoutMs: 120_000,
+      name: 'Ironic',
+      pid: ironicPid,
+      url: `${ironicUrl(s)}/`,
+      timeoutMs: 120_000,
       logs: [join(p.log, 'ironic.stdout'), join(p.log, 'ironic.log')],
     });
     await waitUntilReady({
-      name: 'Ironic conductor (fake-hardware driver)', pid: ironicPid, url: `${ironicUrl(s)}/v1/drivers`, timeoutMs: 60_000,
-      headers: { 'X-OpenStack-Ironic-API-Version': '1.31' }, bodyIncludes: '"fake-hardware"',
+      name: 'Ironic conductor (fake-hardware driver)',
+      pid: ironicPid,
+      url: `${ironicUrl(s)}/v1/drivers`,
+      timeoutMs: 60_000,
+      headers: { 'X-OpenStack-Ironic-API-Version': '1.31' },
+      bodyIncludes: '"fake-hardware"',
       logs: [join(p.log, 'ironic.log')],
     });
     if (inspectorPid !== undefined) {
       await waitUntilReady({
-        name: 'ironic-inspector', pid: inspectorPid, url: `${inspectorUrl(s)}/`, timeoutMs: 120_000,
+        name: 'ironic-inspector',
+        pid: inspectorPid,
+        url: `${inspectorUrl(s)}/`,
+        timeoutMs: 120_000,
         logs: [join(p.log, 'inspector.stdout'), join(p.log, 'inspector.log')],
       });
     }
@@ -241,7 +308,9 @@ export class IronicTestbed {
     const result = await this.runner.run(argv, { okExitCodes: ALL_EXIT_CODES, timeoutMs: 120_000 });
     writeFileSync(logFile, `$ ${argv.join(' ')}\n${result.stdout}${result.stderr}`, { flag: 'a', mode: 0o600 });
     if (result.exitCode !== 0) {
-      throw new Error(`${argv.find((a) => a.endsWith('dbsync')) ?? 'dbsync'} failed with exit code ${String(result.exitCode)}; see ${logFile}:\n${tailFile(logFile, 20)}`);
+      throw new Error(
+        `${argv.find((a) => a.endsWith('dbsync')) ?? 'dbsync'} failed with exit code ${String(result.exitCode)}; see ${logFile}:\n${tailFile(logFile, 20)}`,
+      );
     }
   }
 

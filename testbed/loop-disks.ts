@@ -49,7 +49,9 @@ export async function attachLoopDisk(runner: Runner, dir: string, index: number,
     }
   }
   rmSync(image, { force: true });
-  throw new Error(`Cannot attach ${image} to a loop device (is the loop module loaded and are devices left?)`, { cause: lastError });
+  throw new Error(`Cannot attach ${image} to a loop device (is the loop module loaded and are devices left?)`, {
+    cause: lastError,
+  });
 }
 
 /**
@@ -68,21 +70,26 @@ export async function detachLoopDisk(runner: Runner, disk: LoopDisk): Promise<vo
     }
     await runner.run(['partx', '-d', disk.device], { okExitCodes: [0, 1] });
     await runner.run(['losetup', '--detach', disk.device]);
-    if (await isBackedBy(runner, disk)) throw new Error(`${disk.device} is still attached to ${disk.image} after losetup --detach`);
+    if (await isBackedBy(runner, disk))
+      throw new Error(`${disk.device} is still attached to ${disk.image} after losetup --detach`);
   }
   rmSync(disk.image, { force: true });
 }
 
 /** True while `disk.device` is attached to `disk.image`. */
 async function isBackedBy(runner: Runner, disk: LoopDisk): Promise<boolean> {
-  const { stdout } = await runner.run(['losetup', '--list', '--noheadings', '--output', 'BACK-FILE', disk.device], { okExitCodes: [0, 1] });
+  const { stdout } = await runner.run(['losetup', '--list', '--noheadings', '--output', 'BACK-FILE', disk.device], {
+    okExitCodes: [0, 1],
+  });
   return stdout.trim().replace(/ \(deleted\)$/, '') === disk.image;
 }
 
 /** Kernel partitions of a disk (e.g. loop3p1), from sysfs. */
 function partitionsOf(name: string): string[] {
   try {
-    return readdirSync(`/sys/class/block/${name}`).filter((entry) => entry.startsWith(`${name}p`) && existsSync(`/sys/class/block/${name}/${entry}/partition`));
+    return readdirSync(`/sys/class/block/${name}`).filter(
+      (entry) => entry.startsWith(`${name}p`) && existsSync(`/sys/class/block/${name}/${entry}/partition`),
+    );
   } catch {
     return [];
   }

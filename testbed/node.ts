@@ -101,21 +101,38 @@ export class TestNode {
     if (options.hostIp === options.nodeIp) throw new Error(`hostIp and nodeIp must differ (both ${options.hostIp})`);
     if (options.disksGiB.length > 16) throw new Error(`At most 16 test disks per node, got ${options.disksGiB.length}`);
     for (const size of options.disksGiB) {
-      if (!Number.isInteger(size) || size < 1 || size > 1024) throw new Error(`Invalid test disk size ${size} GiB: use a whole number from 1 to 1024`);
+      if (!Number.isInteger(size) || size < 1 || size > 1024)
+        throw new Error(`Invalid test disk size ${size} GiB: use a whole number from 1 to 1024`);
     }
     const runner = options.runner ?? new ExecaRunner();
     if (isLocalAddress(options.nodeIp) || (await isRouted(runner, options.nodeIp))) {
-      throw new Error(`nodeIp ${options.nodeIp} is already configured or routed on this host (another test node?): pick another address`);
+      throw new Error(
+        `nodeIp ${options.nodeIp} is already configured or routed on this host (another test node?): pick another address`,
+      );
     }
     const ownsDir = options.dir === undefined;
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), `${options.tag}-node-`));
     mkdirSync(dir, { recursive: true });
     const names = nodeLinkNames(options.tag, randomSuffix());
-    const node = new TestNode(runner, options.logger, names, options.tag, options.mac, options.hostIp, options.nodeIp, dir, ownsDir);
+    const node = new TestNode(
+      runner,
+      options.logger,
+      names,
+      options.tag,
+      options.mac,
+      options.hostIp,
+      options.nodeIp,
+      dir,
+      ownsDir,
+    );
     try {
       await node.setUp(options.disksGiB);
     } catch (error) {
-      await node.destroy().catch((cleanup: unknown) => node.logger?.warn('Test node cleanup after a failed create also failed', { error: String(cleanup) }));
+      await node
+        .destroy()
+        .catch((cleanup: unknown) =>
+          node.logger?.warn('Test node cleanup after a failed create also failed', { error: String(cleanup) }),
+        );
       throw error;
     }
     return node;
@@ -127,12 +144,19 @@ export class TestNode {
     // nameserver the resolver asks 127.0.0.1 and fails at once, instead of timing out on the
     // host's DNS server, which the namespace cannot reach (no forwarding).
     mkdirSync(this.netnsEtc, { recursive: true });
-    writeFileSync(join(this.netnsEtc, 'resolv.conf'), '# test node namespace: no DNS (see testbed/node.ts)\noptions timeout:1 attempts:1\n');
+    writeFileSync(
+      join(this.netnsEtc, 'resolv.conf'),
+      '# test node namespace: no DNS (see testbed/node.ts)\noptions timeout:1 attempts:1\n',
+    );
     await createNodeLink(this.runner, { ...this.names, hostIp: this.hostIp, nodeIp: this.nodeIp, mac: this.mac });
     for (const [index, size] of disksGiB.entries()) {
       this.attached.push(await attachLoopDisk(this.runner, this.dir, index, size));
     }
-    this.logger?.debug('Test node ready', { namespace: this.names.namespace, nodeIp: this.nodeIp, disks: this.attached.map((d) => d.device) });
+    this.logger?.debug('Test node ready', {
+      namespace: this.names.namespace,
+      nodeIp: this.nodeIp,
+      disks: this.attached.map((d) => d.device),
+    });
   }
 
   /** Per-namespace /etc overrides used by `ip netns exec`. */
@@ -152,7 +176,11 @@ export class TestNode {
 
   /** The confinement of this node (for building command lines by hand). */
   confinement(hostRoot?: string): ConfinementSpec {
-    return { namespace: this.namespace, disks: this.attached.map((d) => d.name), ...(hostRoot !== undefined ? { hostRoot } : {}) };
+    return {
+      namespace: this.namespace,
+      disks: this.attached.map((d) => d.name),
+      ...(hostRoot !== undefined ? { hostRoot } : {}),
+    };
   }
 
   /**
@@ -176,7 +204,10 @@ export class TestNode {
    * the confinement; stdout and stderr go to `<dir>/<logName>.log`.
    * destroy() stops it if it is still running.
    */
-  async spawnAgent(argv: readonly string[], options: ConfinedRunOptions & { logName?: string } = {}): Promise<SpawnedProcess> {
+  async spawnAgent(
+    argv: readonly string[],
+    options: ConfinedRunOptions & { logName?: string } = {},
+  ): Promise<SpawnedProcess> {
     this.assertAlive();
     const logFile = join(this.dir, `${options.logName ?? 'agent'}.log`);
     const started = await SpawnedProcess.start(confinedArgv(this.confinement(options.hostRoot), argv), {
@@ -211,11 +242,14 @@ export class TestNode {
       await Promise.all(this.processes.map((p) => p.stop()));
     });
     if (this.linkCreated) await step('kill processes left in the namespace', () => this.killNamespaceProcesses());
-    for (const disk of this.attached.splice(0)) await step(`detach ${disk.device}`, () => detachLoopDisk(this.runner, disk));
+    for (const disk of this.attached.splice(0))
+      await step(`detach ${disk.device}`, () => detachLoopDisk(this.runner, disk));
     if (this.linkCreated) await step('remove namespace and veth', () => removeNodeLink(this.runner, this.names));
-    if (this.linkCreated) await step(`remove ${this.netnsEtc}`, async () => rmSync(this.netnsEtc, { recursive: true, force: true }));
+    if (this.linkCreated)
+      await step(`remove ${this.netnsEtc}`, async () => rmSync(this.netnsEtc, { recursive: true, force: true }));
     this.linkCreated = false;
-    if (this.ownsDir && options.keepDir !== true) await step(`remove ${this.dir}`, async () => rmSync(this.dir, { recursive: true, force: true }));
+    if (this.ownsDir && options.keepDir !== true)
+      await step(`remove ${this.dir}`, async () => rmSync(this.dir, { recursive: true, force: true }));
     if (errors.length > 0) throw new AggregateError(errors, `Test node ${this.namespace} was not fully destroyed`);
     this.logger?.debug('Test node destroyed', { namespace: this.namespace });
   }

@@ -34,10 +34,14 @@ export async function waitUntilReady(probe: ReadinessProbe): Promise<void> {
   const deadline = Date.now() + probe.timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
-    if (liveCommandLine(probe.pid) === undefined) throw new Error(`${probe.name} (PID ${probe.pid}) exited during start-up${logTails(probe.logs)}`);
+    if (liveCommandLine(probe.pid) === undefined)
+      throw new Error(`${probe.name} (PID ${probe.pid}) exited during start-up${logTails(probe.logs)}`);
     try {
       const response = await axios.get<string>(probe.url, {
-        timeout: 2000, headers: probe.headers ?? {}, responseType: 'text', validateStatus: () => true,
+        timeout: 2000,
+        headers: probe.headers ?? {},
+        responseType: 'text',
+        validateStatus: () => true,
       });
       const body = String(response.data);
       if (response.status === 200 && (probe.bodyIncludes === undefined || body.includes(probe.bodyIncludes))) return;
@@ -47,7 +51,9 @@ export async function waitUntilReady(probe: ReadinessProbe): Promise<void> {
     }
     await sleep(probe.intervalMs ?? 250);
   }
-  throw new Error(`${probe.name} not ready at ${probe.url} after ${probe.timeoutMs} ms (last: ${last})${logTails(probe.logs)}`);
+  throw new Error(
+    `${probe.name} not ready at ${probe.url} after ${probe.timeoutMs} ms (last: ${last})${logTails(probe.logs)}`,
+  );
 }
 
 function logTails(logs: readonly string[]): string {

@@ -59,7 +59,9 @@ export class SpawnedProcess {
       const exited = exitOf(child);
       const pid = await new Promise<number>((resolve, reject) => {
         child.once('error', (error) => reject(new Error(`Cannot start ${file}: ${error.message}`, { cause: error })));
-        child.once('spawn', () => (child.pid === undefined ? reject(new Error(`Cannot start ${file}: no PID`)) : resolve(child.pid)));
+        child.once('spawn', () =>
+          child.pid === undefined ? reject(new Error(`Cannot start ${file}: no PID`)) : resolve(child.pid),
+        );
       });
       return new SpawnedProcess(exited, pid, options.logFile);
     } finally {
@@ -94,7 +96,10 @@ export class SpawnedProcess {
     if (timeoutMs === undefined) return this.exited;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Process ${this.pid} still running after ${timeoutMs} ms; see ${this.logFile}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`Process ${this.pid} still running after ${timeoutMs} ms; see ${this.logFile}`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.exited, timeout]);

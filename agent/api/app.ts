@@ -33,36 +33,60 @@ export function createApp(agent: ApiAgent, logger: Logger): Express {
   const router = express.Router({ strict: true, caseSensitive: true });
   app.use(closeUnlessBodyIsRead);
 
-  router.get('/', (req, res) => { send(res, rootDocument(rootUrl(req))); });
-  router.get('/v1/', (req, res) => { send(res, v1Document(rootUrl(req))); });
+  router.get('/', (req, res) => {
+    send(res, rootDocument(rootUrl(req)));
+  });
+  router.get('/v1/', (req, res) => {
+    send(res, v1Document(rootUrl(req)));
+  });
   for (const prefix of ['/v1', '']) {
-    router.get(`${prefix}/status`, (_req, res) => { send(res, agent.status()); });
+    router.get(`${prefix}/status`, (_req, res) => {
+      send(res, agent.status());
+    });
     router.get(`${prefix}/commands/`, guard.forGet(), (_req, res) => {
       // Each result on its own: one that cannot be serialised must not fail the list.
-      sendJson(res, `{"commands":[${agent.executor.list().map((r) => r.toJSONText()).join(',')}]}`);
+      sendJson(
+        res,
+        `{"commands":[${agent.executor
+          .list()
+          .map((r) => r.toJSONText())
+          .join(',')}]}`,
+      );
     });
-    router.get(`${prefix}/commands/:id`, guard.forGet(), wrap(async (req, res) => {
-      const result = agent.executor.get(String(req.params['id']));
-      if (isTrue(req.query['wait'])) await result.wait();
-      sendJson(res, result.toJSONText());
-    }));
-    router.post(`${prefix}/commands/`, wrap(async (req, res) => {
-      // IPA parses the body first (a bad body is 400 even without a token). The
-      // token comes first here: an unauthenticated client must not make the
-      // agent read, inflate and hold a body (COMMAND_BODY_LIMITS) at all.
-      guard.checkPost(req);
-      // The server answers no `Expect: 100-continue` by itself (server.ts): only a token holder is invited to send.
-      if (/100-continue/i.test(req.headers.expect ?? '')) res.writeContinue();
-      const body = parseCommandBody(await readBody(req, COMMAND_BODY_LIMITS));
-      const result = await agent.executor.execute(body.name, body.params);
-      if (isTrue(req.query['wait'])) await result.wait();
-      sendJson(res, result.toJSONText());
-    }));
+    router.get(
+      `${prefix}/commands/:id`,
+      guard.forGet(),
+      wrap(async (req, res) => {
+        const result = agent.executor.get(String(req.params['id']));
+        if (isTrue(req.query['wait'])) await result.wait();
+        sendJson(res, result.toJSONText());
+      }),
+    );
+    router.post(
+      `${prefix}/commands/`,
+      wrap(async (req, res) => {
+        // IPA parses the body first (a bad body is 400 even without a token). The
+        // token comes first here: an unauthenticated client must not make the
+        // agent read, inflate and hold a body (COMMAND_BODY_LIMITS) at all.
+        guard.checkPost(req);
+        // The server answers no `Expect: 100-continue` by itself (server.ts): only a token holder is invited to send.
+        if (/100-continue/i.test(req.headers.expect ?? '')) res.writeContinue();
+        const body = parseCommandBody(await readBody(req, COMMAND_BODY_LIMITS));
+        const result = await agent.executor.execute(body.name, body.params);
+        if (isTrue(req.query['wait'])) await result.wait();
+        sendJson(res, result.toJSONText());
+      }),
+    );
   }
   app.use(router);
   app.use(slashRedirects());
   app.use((req: Request, _res: Response, next: NextFunction) => {
-    next(new HttpFault(knownPath(req.path) ? 405 : 404, knownPath(req.path) ? DESCRIPTIONS.methodNotAllowed : DESCRIPTIONS.notFound));
+    next(
+      new HttpFault(
+        knownPath(req.path) ? 405 : 404,
+        knownPath(req.path) ? DESCRIPTIONS.methodNotAllowed : DESCRIPTIONS.notFound,
+      ),
+    );
   });
   app.use(faultHandler(logger));
   return app;
@@ -93,7 +117,10 @@ const COLLECTIONS = new Set(['/v1', '/v1/commands', '/commands']);
  */
 function slashRedirects() {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!COLLECTIONS.has(req.path)) { next(); return; }
+    if (!COLLECTIONS.has(req.path)) {
+      next();
+      return;
+    }
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
     res.redirect(308, `${req.path}/${query}`);
   };
@@ -119,6 +146,7 @@ function wrap(handler: AsyncHandler) {
  */
 function closeUnlessBodyIsRead(req: Request, res: Response, next: NextFunction): void {
   const declaresBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (declaresBody && !(req.method === 'POST' && /^\/(v1\/)?commands\/$/.test(req.path))) res.set('Connection', 'close');
+  if (declaresBody && !(req.method === 'POST' && /^\/(v1\/)?commands\/$/.test(req.path)))
+    res.set('Connection', 'close');
   next();
 }

@@ -33,7 +33,8 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i += 1; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
@@ -52,14 +53,16 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
  * @throws HttpFault 400 for nesting over {@link MAX_JSON_DEPTH}, invalid JSON or a wrong shape
  */
 export function parseCommandBody(text: string): CommandBody {
-  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw new HttpFault(400, `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
+    throw new HttpFault(400, `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels`);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (error) {
     throw new HttpFault(400, `Failed to decode JSON object: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpFault(400, 'Missing or invalid name or params');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpFault(400, 'Missing or invalid name or params');
   const { name, params } = body as { name?: unknown; params?: unknown };
   if (typeof name !== 'string' || typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new HttpFault(400, 'Missing or invalid name or params');

@@ -19,7 +19,8 @@ const REASONS: Readonly<Record<number, string>> = {
 /** werkzeug's default descriptions. */
 export const DESCRIPTIONS = {
   badRequest: 'The browser (or proxy) sent a request that this server could not understand.',
-  notFound: 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
+  notFound:
+    'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
   methodNotAllowed: 'The method is not allowed for the requested URL.',
 } as const;
 
@@ -30,7 +31,10 @@ export function statusLine(status: number): string {
 
 /** An HTTP-level error with werkzeug's text. */
 export class HttpFault extends Error {
-  constructor(readonly status: number, readonly description: string) {
+  constructor(
+    readonly status: number,
+    readonly description: string,
+  ) {
     super(`${statusLine(status)}: ${description}`);
     this.name = 'HttpFault';
   }
@@ -38,7 +42,10 @@ export class HttpFault extends Error {
 
 /** Send a fault body with its status. */
 export function sendFault(res: Response, status: number, faultstring: string): void {
-  res.status(status).type('application/json').send(JSON.stringify({ faultcode: status >= 500 ? 'Server' : 'Client', faultstring }));
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify({ faultcode: status >= 500 ? 'Server' : 'Client', faultstring }));
 }
 
 /**
@@ -72,7 +79,8 @@ export function faultHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const restError: RestError = toRestError(error);
-    if (restError.code >= 500) logger.error('Internal server error', { type: restError.type, details: restError.details });
+    if (restError.code >= 500)
+      logger.error('Internal server error', { type: restError.type, details: restError.details });
     sendFault(res, restError.code, restError.toFault().faultstring);
   };
 }
@@ -88,7 +96,8 @@ function clientStatus(error: unknown): number | undefined {
 /** The error's own message when it may be shown (http-errors' `expose`), else werkzeug's default. */
 function clientDescription(error: unknown, status: number): string {
   const { message, expose } = error as { message?: unknown; expose?: unknown };
-  if (expose === false || typeof message !== 'string' || message === '') return status === 400 ? DESCRIPTIONS.badRequest : STATUS_CODES[status] ?? 'Error';
+  if (expose === false || typeof message !== 'string' || message === '')
+    return status === 400 ? DESCRIPTIONS.badRequest : (STATUS_CODES[status] ?? 'Error');
   return `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
 }
 
@@ -96,7 +105,12 @@ function clientDescription(error: unknown, status: number): string {
 function isAborted(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { type, code } = error as { type?: unknown; code?: unknown };
-  return type === 'request.aborted' || code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+  return (
+    type === 'request.aborted' ||
+    code === 'ECONNRESET' ||
+    code === 'ECONNABORTED' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE'
+  );
 }
 
 /** The request announced a body and it has not been read to its end. */

@@ -35,14 +35,20 @@ export const COMMAND_BODY_LIMITS: Readonly<BodyLimits> = { wireBytes: 80 * MIB, 
 type Inflate = (input: Buffer, options: ZlibOptions) => Promise<Buffer>;
 
 function promised(fn: typeof gunzip): Inflate {
-  return (input, options) => new Promise((resolve, reject) => {
-    fn(input, options, (error, result) => { if (error === null) resolve(result); else reject(error); });
-  });
+  return (input, options) =>
+    new Promise((resolve, reject) => {
+      fn(input, options, (error, result) => {
+        if (error === null) resolve(result);
+        else reject(error);
+      });
+    });
 }
 
 /** The encodings body-parser (and so express) accepted before; `null` is no encoding. */
 const ENCODINGS: ReadonlyMap<string, Inflate | null> = new Map([
-  ['identity', null], ['gzip', promised(gunzip)], ['deflate', promised(inflate)],
+  ['identity', null],
+  ['gzip', promised(gunzip)],
+  ['deflate', promised(inflate)],
 ]);
 
 /**
@@ -65,7 +71,10 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
     return decoder.decode(await inflater(raw, { maxOutputLength: limits.decodedBytes }));
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('decoded ', limits.decodedBytes);
-    throw new HttpFault(400, `The ${encoding} request body cannot be decoded: ${error instanceof Error ? error.message : String(error)}`);
+    throw new HttpFault(
+      400,
+      `The ${encoding} request body cannot be decoded: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -108,9 +117,18 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     };
-    const onEnd = (): void => { stop(); resolve(Buffer.concat(chunks, total)); };
-    const onError = (error: Error): void => { stop(); reject(error); };
-    const onClose = (): void => { stop(); reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })); };
+    const onEnd = (): void => {
+      stop();
+      resolve(Buffer.concat(chunks, total));
+    };
+    const onError = (error: Error): void => {
+      stop();
+      reject(error);
+    };
+    const onClose = (): void => {
+      stop();
+      reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

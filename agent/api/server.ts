@@ -15,8 +15,12 @@ export interface ApiServer {
  * Listen on `host:port`. With `tls`, serve HTTPS.
  * @throws the listen error (e.g. EADDRINUSE) with the address in the message
  */
-export async function listenApi(app: RequestListener, options: { host: string; port: number; tls?: ServerOptions | null }): Promise<ApiServer> {
-  const server: Server = options.tls === undefined || options.tls === null ? createHttpServer(app) : createHttpsServer(options.tls, app);
+export async function listenApi(
+  app: RequestListener,
+  options: { host: string; port: number; tls?: ServerOptions | null },
+): Promise<ApiServer> {
+  const server: Server =
+    options.tls === undefined || options.tls === null ? createHttpServer(app) : createHttpsServer(options.tls, app);
   server.keepAliveTimeout = 65_000;
   // Without a listener node:http answers `Expect: 100-continue` with `100 Continue`
   // at once, inviting an upload before the token is checked; the app sends it
@@ -24,16 +28,21 @@ export async function listenApi(app: RequestListener, options: { host: string; p
   server.on('checkContinue', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}; check listen_host / listen_port`));
+      reject(
+        new Error(
+          `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}; check listen_host / listen_port`,
+        ),
+      );
     });
     server.listen({ host: options.host, port: options.port, ipv6Only: false }, resolve);
   });
   const port = (server.address() as AddressInfo).port;
   return {
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

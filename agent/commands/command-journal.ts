@@ -53,7 +53,11 @@ export class CommandJournal implements CommandHistoryObserver {
   /** Ids of the commands already reported as unserialisable (warned once each). */
   private readonly reported = new Set<string>();
 
-  constructor(private readonly dir: string, private readonly bootId: string, private readonly logger: Logger) {
+  constructor(
+    private readonly dir: string,
+    private readonly bootId: string,
+    private readonly logger: Logger,
+  ) {
     this.file = join(dir, 'commands.json');
   }
 
@@ -68,7 +72,9 @@ export class CommandJournal implements CommandHistoryObserver {
       writeFileSync(tmp, `{"bootId":${JSON.stringify(this.bootId)},"entries":[${entries.join(',')}]}`, { mode: 0o600 });
       renameSync(tmp, this.file);
     } catch (error) {
-      this.logger.warn('Could not persist the command history', { error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn('Could not persist the command history', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -79,8 +85,12 @@ export class CommandJournal implements CommandHistoryObserver {
    */
   private serialise(r: CommandResult, pending: PendingCommand | undefined): string {
     const entry: JournalEntry = {
-      id: r.id, command_name: r.commandName, mode: r.mode, status: r.status,
-      error: r.error === null ? null : r.error.toJSON(), result: r.result,
+      id: r.id,
+      command_name: r.commandName,
+      mode: r.mode,
+      status: r.status,
+      error: r.error === null ? null : r.error.toJSON(),
+      result: r.result,
     };
     if (pending !== undefined && !r.isDone()) entry.pending = pending;
     try {
@@ -89,11 +99,18 @@ export class CommandJournal implements CommandHistoryObserver {
       if (!this.reported.has(r.id)) {
         this.reported.add(r.id);
         this.logger.warn('Could not persist one command of the history; it is kept as FAILED', {
-          id: r.id, command: r.commandName, error: error instanceof Error ? error.message : String(error),
+          id: r.id,
+          command: r.commandName,
+          error: error instanceof Error ? error.message : String(error),
         });
       }
       const what = entry.pending === undefined ? 'result' : 'parameters';
-      const failed: JournalEntry = { ...entry, status: 'FAILED', error: unserialisableError(error, what).toJSON(), result: null };
+      const failed: JournalEntry = {
+        ...entry,
+        status: 'FAILED',
+        error: unserialisableError(error, what).toJSON(),
+        result: null,
+      };
       delete failed.pending;
       return JSON.stringify(failed);
     }
@@ -106,7 +123,8 @@ export class CommandJournal implements CommandHistoryObserver {
     try {
       data = JSON.parse(readFileSync(this.file, 'utf8')) as JournalFile;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn('Ignoring an unreadable command history', { file: this.file });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.logger.warn('Ignoring an unreadable command history', { file: this.file });
       return empty;
     }
     if (data.bootId !== this.bootId || !Array.isArray(data.entries)) {
@@ -124,7 +142,10 @@ export class CommandJournal implements CommandHistoryObserver {
         resume = { id: entry.id, ...entry.pending };
         continue;
       }
-      const result = new CommandResult(entry.command_name, entry.mode, { id: entry.id, status: entry.status === 'RUNNING' ? 'FAILED' : entry.status });
+      const result = new CommandResult(entry.command_name, entry.mode, {
+        id: entry.id,
+        status: entry.status === 'RUNNING' ? 'FAILED' : entry.status,
+      });
       if (entry.status === 'RUNNING') {
         result.error = new CommandExecutionError('The agent process restarted while this command was running');
       } else {
@@ -134,7 +155,10 @@ export class CommandJournal implements CommandHistoryObserver {
       finished.push(result);
     }
     if (finished.length + (resume === null ? 0 : 1) > 0) {
-      this.logger.info('Restored the command history of this boot', { commands: finished.length, resuming: resume?.name ?? null });
+      this.logger.info('Restored the command history of this boot', {
+        commands: finished.length,
+        resuming: resume?.name ?? null,
+      });
     }
     return { finished, resume };
   }

@@ -40,7 +40,9 @@ export class CommandResult {
   ) {
     this.id = options.id ?? randomUUID();
     this.status = options.status ?? 'RUNNING';
-    this.finished = new Promise((resolve) => { this.resolveFinished = resolve; });
+    this.finished = new Promise((resolve) => {
+      this.resolveFinished = resolve;
+    });
     if (this.status !== 'RUNNING') this.resolveFinished();
   }
 
@@ -95,8 +97,11 @@ export class CommandResult {
       return JSON.stringify(this.toJSON());
     } catch (error) {
       const placeholder: CommandResultJSON = {
-        id: this.id, command_name: this.commandName, command_status: 'FAILED',
-        command_error: unserialisableError(error).toJSON(), command_result: null,
+        id: this.id,
+        command_name: this.commandName,
+        command_status: 'FAILED',
+        command_error: unserialisableError(error).toJSON(),
+        command_result: null,
       };
       return JSON.stringify(placeholder);
     }

@@ -138,10 +138,19 @@ export class CommandExecutor {
     return spec;
   }
 
-  private async runInto(result: CommandResult, spec: CommandSpec, params: Record<string, unknown>, recorded = true): Promise<void> {
+  private async runInto(
+    result: CommandResult,
+    spec: CommandSpec,
+    params: Record<string, unknown>,
+    recorded = true,
+  ): Promise<void> {
     const log = this.options.logger;
     try {
-      const value = await spec.run(params, { progress: (p) => { result.progress = p; } });
+      const value = await spec.run(params, {
+        progress: (p) => {
+          result.progress = p;
+        },
+      });
       result.succeed(value);
       log.info('Command finished', { command: result.commandName, id: result.id, status: result.status });
     } catch (error: unknown) {

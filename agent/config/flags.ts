@@ -44,7 +44,7 @@ export function parseFlags(argv: readonly string[]): ParsedFlags {
     const { spec, negated } = lookupFlag(flag);
     if (spec.type.kind === 'bool') {
       if (negated && inline !== null) throw new UsageError(`${flag} takes no value`);
-      result.values.push({ spec, flag, raw: negated ? 'false' : inline ?? 'true' });
+      result.values.push({ spec, flag, raw: negated ? 'false' : (inline ?? 'true') });
       continue;
     }
     if (inline !== null) {

@@ -19,7 +19,7 @@ export function agentHelp(): string {
     'Every option can be set, from lowest to highest precedence, on the kernel command line (where a',
     'kernel parameter is listed; as in IPA, these are only defaults), in a [DEFAULT] section of the',
     '*.conf files of each --config-dir (by default /etc/ironic-python-agent, then',
-    '/etc/ironic-python-agent.d; each directory\'s files in name order, later ones win), or with a flag.',
+    "/etc/ironic-python-agent.d; each directory's files in name order, later ones win), or with a flag.",
     'Booleans take true/false, yes/no, 1/0 or on/off; as flags they are --name, --no-name or',
     '--name=false. Unknown config keys are warned about and',
     'ignored, as IPA does; unknown flags are errors.',
@@ -34,7 +34,10 @@ export function agentHelp(): string {
 
 /** The help lines of one option. */
 function describeOption(spec: OptionSpec): string[] {
-  const head = spec.type.kind === 'bool' ? `  ${flagName(spec)}, --no-${flagName(spec).slice(2)}` : `  ${flagName(spec)} <${metavar(spec)}>`;
+  const head =
+    spec.type.kind === 'bool'
+      ? `  ${flagName(spec)}, --no-${flagName(spec).slice(2)}`
+      : `  ${flagName(spec)} <${metavar(spec)}>`;
   const facts = [`Default: ${showDefault(spec)}.`];
   if ((spec.type.kind === 'string' || spec.type.kind === 'list') && spec.type.expected !== undefined) {
     facts.unshift(`Value: ${describeType(spec.type)}.`);
@@ -50,14 +53,22 @@ function describeOption(spec: OptionSpec): string[] {
 function metavar(spec: OptionSpec): string {
   const type = spec.type;
   switch (type.kind) {
-    case 'int': return type.min !== undefined && type.max !== undefined ? `${type.min}-${type.max}` : 'int';
-    case 'float': return 'number';
-    case 'enum': return type.choices.join('|');
-    case 'path': return 'path';
-    case 'list': return 'a,b,...';
-    case 'url-list': return 'url[,url...]';
-    case 'string': return 'value';
-    case 'bool': return 'bool';
+    case 'int':
+      return type.min !== undefined && type.max !== undefined ? `${type.min}-${type.max}` : 'int';
+    case 'float':
+      return 'number';
+    case 'enum':
+      return type.choices.join('|');
+    case 'path':
+      return 'path';
+    case 'list':
+      return 'a,b,...';
+    case 'url-list':
+      return 'url[,url...]';
+    case 'string':
+      return 'value';
+    case 'bool':
+      return 'bool';
   }
 }
 

@@ -47,7 +47,10 @@ export function parseIni(text: string, file: string): IniDocument {
       continue;
     }
     if (line.startsWith(' ') || line.startsWith('\t')) {
-      if (open === null) fail('indented line continues no value (a blank line, comment or section ends a value); remove the leading whitespace');
+      if (open === null)
+        fail(
+          'indented line continues no value (a blank line, comment or section ends a value); remove the leading whitespace',
+        );
       open.parts.push(line.trimStart());
       continue;
     }

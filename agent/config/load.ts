@@ -13,8 +13,14 @@ import { ConfigError } from '../errors.js';
 import { parseFlags, type FlagValue } from './flags.js';
 import { OPTIONS, findOption, type OptionSpec } from './options.js';
 import {
-  listConfigFiles, nodeConfigFs, readConfigFile, readEnv, readKernelCmdline,
-  type ConfigFs, type ConfigNotice, type RawAssignment,
+  listConfigFiles,
+  nodeConfigFs,
+  readConfigFile,
+  readEnv,
+  readKernelCmdline,
+  type ConfigFs,
+  type ConfigNotice,
+  type RawAssignment,
 } from './sources.js';
 import type { AgentConfig } from './types.js';
 import { InvalidValueError, convertValue } from './values.js';
@@ -58,7 +64,13 @@ export async function loadConfig(input: LoadConfigInput): Promise<AgentConfig> {
 
   apply(config, await readKernelCmdline(fs, config.cmdlinePath, cmdlineFlag !== undefined, notify));
   for (const dir of config.configDirs) {
-    const dirSource = dirFlags.find((f) => f.raw.split(',').map((d) => d.trim()).includes(dir))?.flag ?? 'default';
+    const dirSource =
+      dirFlags.find((f) =>
+        f.raw
+          .split(',')
+          .map((d) => d.trim())
+          .includes(dir),
+      )?.flag ?? 'default';
     for (const file of await listConfigFiles(fs, dir, dirSource, notify)) {
       apply(config, await readConfigFile(fs, file, notify));
     }
@@ -68,7 +80,11 @@ export async function loadConfig(input: LoadConfigInput): Promise<AgentConfig> {
 
   validate(config);
   if (config.apiUrls.length === 0 && !config.standalone) {
-    notify({ level: 'warn', message: 'No api_url configured: the agent will not look up its node or heartbeat', meta: {} });
+    notify({
+      level: 'warn',
+      message: 'No api_url configured: the agent will not look up its node or heartbeat',
+      meta: {},
+    });
   }
   return config;
 }
@@ -127,21 +143,27 @@ function validate(config: AgentConfig): void {
   if (config.listenTls) {
     for (const name of ['tls_cert_file', 'tls_key_file'] as const) {
       if (valueOf(config, name) === null) {
-        throw new ConfigError(`listen_tls is enabled (from ${from('listen_tls')}) but ${name} is not set: `
-          + 'set both tls_cert_file and tls_key_file, or disable listen_tls');
+        throw new ConfigError(
+          `listen_tls is enabled (from ${from('listen_tls')}) but ${name} is not set: ` +
+            'set both tls_cert_file and tls_key_file, or disable listen_tls',
+        );
       }
     }
   }
   if ((config.certfile === null) !== (config.keyfile === null)) {
     const [set, unset] = config.certfile === null ? ['keyfile', 'certfile'] : ['certfile', 'keyfile'];
-    throw new ConfigError(`${set} is set (from ${from(set)}) but ${unset} is not: a client certificate needs both certfile and keyfile`);
+    throw new ConfigError(
+      `${set} is set (from ${from(set)}) but ${unset} is not: a client certificate needs both certfile and keyfile`,
+    );
   }
   if (config.tlsCipherSuites !== null) {
     try {
       createSecureContext({ ciphers: config.tlsCipherSuites });
     } catch {
-      throw new ConfigError(`invalid value ${JSON.stringify(config.tlsCipherSuites)} for tls_cipher_suites (from ${from('tls_cipher_suites')}): `
-        + 'expected an OpenSSL cipher list such as ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384');
+      throw new ConfigError(
+        `invalid value ${JSON.stringify(config.tlsCipherSuites)} for tls_cipher_suites (from ${from('tls_cipher_suites')}): ` +
+          'expected an OpenSSL cipher list such as ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384',
+      );
     }
   }
 }

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { mapKernelParams, parseCmdline } from './cmdline.js';
 import { parseIni, type IniDocument } from './ini.js';
-import { KNOWN_IPA_SECTIONS, OPTIONS, SSL_SECTION_ALIASES, findOption, isIgnoredOption, type OptionSpec } from './options.js';
+import {
+  KNOWN_IPA_SECTIONS,
+  OPTIONS,
+  SSL_SECTION_ALIASES,
+  findOption,
+  isIgnoredOption,
+  type OptionSpec,
+} from './options.js';
 
 /** The filesystem calls the loader needs (injected; tests may use real temp dirs). */
 export interface ConfigFs {
@@ -53,9 +60,14 @@ export async function listConfigFiles(fs: ConfigFs, dir: string, dirSource: stri
       return [];
     }
     const why = code === 'ENOTDIR' ? 'is not a directory' : `cannot be read (${code})`;
-    throw new ConfigError(`config_dir ${dir} (from ${dirSource}) ${why}: point --config-dir at a directory of *.conf files`);
+    throw new ConfigError(
+      `config_dir ${dir} (from ${dirSource}) ${why}: point --config-dir at a directory of *.conf files`,
+    );
   }
-  return names.filter((n) => n.endsWith('.conf') && !n.startsWith('.')).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => n.endsWith('.conf') && !n.startsWith('.'))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 /** Read one config file into assignments (`[DEFAULT]` plus the `[ssl]` aliases). */
@@ -75,7 +87,11 @@ export function assignmentsFromIni(doc: IniDocument, file: string, notify: Notif
   for (const [section, entries] of Object.entries(doc)) {
     if (section !== 'DEFAULT' && section !== 'ssl') {
       const known = KNOWN_IPA_SECTIONS.includes(section);
-      notify({ level: known ? 'debug' : 'warn', message: known ? 'Config section has no effect in this agent' : 'Unknown config section ignored', meta: { file, section } });
+      notify({
+        level: known ? 'debug' : 'warn',
+        message: known ? 'Config section has no effect in this agent' : 'Unknown config section ignored',
+        meta: { file, section },
+      });
       continue;
     }
     for (const [key, { value, line }] of Object.entries(entries)) {
@@ -85,11 +101,23 @@ export function assignmentsFromIni(doc: IniDocument, file: string, notify: Notif
       if (spec !== undefined && spec.flagOnly !== true) {
         out.push({ spec, raw: value, source: where });
       } else if (spec !== undefined) {
-        notify({ level: 'warn', message: 'Option can only be given as a command-line flag; ignored in config file', meta: { option: spec.name, source: where } });
+        notify({
+          level: 'warn',
+          message: 'Option can only be given as a command-line flag; ignored in config file',
+          meta: { option: spec.name, source: where },
+        });
       } else if (section === 'ssl' || isIgnoredOption(key)) {
-        notify({ level: 'debug', message: 'IPA option has no effect in this agent', meta: { option: key, source: where } });
+        notify({
+          level: 'debug',
+          message: 'IPA option has no effect in this agent',
+          meta: { option: key, source: where },
+        });
       } else {
-        notify({ level: 'warn', message: 'Unknown config option ignored', meta: { option: key, section, source: where } });
+        notify({
+          level: 'warn',
+          message: 'Unknown config option ignored',
+          meta: { option: key, section, source: where },
+        });
       }
     }
   }
@@ -112,7 +140,12 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): RawA
  * Read the kernel command line. A missing file is only an error when the path
  * was given explicitly.
  */
-export async function readKernelCmdline(fs: ConfigFs, path: string, explicit: boolean, notify: Notify): Promise<RawAssignment[]> {
+export async function readKernelCmdline(
+  fs: ConfigFs,
+  path: string,
+  explicit: boolean,
+  notify: Notify,
+): Promise<RawAssignment[]> {
   let text: string;
   try {
     text = await fs.readFile(path);
@@ -127,10 +160,22 @@ export async function readKernelCmdline(fs: ConfigFs, path: string, explicit: bo
   const mapping = mapKernelParams(parseCmdline(text));
   const missing = mapping.missingValue[0];
   if (missing !== undefined) {
-    throw new ConfigError(`kernel parameter ${missing} in ${path} has no value: write ${missing}=<value> on the kernel command line`);
+    throw new ConfigError(
+      `kernel parameter ${missing} in ${path} has no value: write ${missing}=<value> on the kernel command line`,
+    );
   }
-  if (mapping.unknown.length > 0) notify({ level: 'warn', message: 'Unknown ipa-* kernel parameters ignored', meta: { params: mapping.unknown, path } });
-  if (mapping.ignored.length > 0) notify({ level: 'debug', message: 'IPA kernel parameters with no effect in this agent', meta: { params: mapping.ignored, path } });
+  if (mapping.unknown.length > 0)
+    notify({
+      level: 'warn',
+      message: 'Unknown ipa-* kernel parameters ignored',
+      meta: { params: mapping.unknown, path },
+    });
+  if (mapping.ignored.length > 0)
+    notify({
+      level: 'debug',
+      message: 'IPA kernel parameters with no effect in this agent',
+      meta: { params: mapping.ignored, path },
+    });
   return mapping.values.map((v) => ({ spec: v.spec, raw: v.raw, source: `kernel parameter ${v.param} in ${path}` }));
 }
 

@@ -26,14 +26,22 @@ export function convertValue(spec: OptionSpec, raw: string): unknown {
   const type = spec.type;
   if (value === '' && spec.default === null) return null;
   switch (type.kind) {
-    case 'string': return convertString(type, value);
-    case 'path': return convertPath(value);
-    case 'int': return convertNumber(type, value, true);
-    case 'float': return convertNumber(type, value, false);
-    case 'bool': return convertBool(value);
-    case 'enum': return convertEnum(type.choices, value);
-    case 'list': return convertList(type, value);
-    case 'url-list': return convertUrlList(type.joined === true, value);
+    case 'string':
+      return convertString(type, value);
+    case 'path':
+      return convertPath(value);
+    case 'int':
+      return convertNumber(type, value, true);
+    case 'float':
+      return convertNumber(type, value, false);
+    case 'bool':
+      return convertBool(value);
+    case 'enum':
+      return convertEnum(type.choices, value);
+    case 'list':
+      return convertList(type, value);
+    case 'url-list':
+      return convertUrlList(type.joined === true, value);
   }
 }
 
@@ -48,14 +56,21 @@ export function convertBool(value: string): boolean {
 /** Describe what a type accepts, for help text and errors. */
 export function describeType(type: OptionType): string {
   switch (type.kind) {
-    case 'string': return type.expected ?? 'a string';
-    case 'path': return 'an absolute path';
+    case 'string':
+      return type.expected ?? 'a string';
+    case 'path':
+      return 'an absolute path';
     case 'int':
-    case 'float': return describeNumber(type.kind === 'int' ? 'an integer' : 'a number', type.min, type.max);
-    case 'bool': return 'a boolean (true/false, yes/no, 1/0, on/off)';
-    case 'enum': return `one of: ${type.choices.join(', ')}`;
-    case 'list': return type.expected ?? 'a comma-separated list';
-    case 'url-list': return 'comma-separated http:// or https:// URLs';
+    case 'float':
+      return describeNumber(type.kind === 'int' ? 'an integer' : 'a number', type.min, type.max);
+    case 'bool':
+      return 'a boolean (true/false, yes/no, 1/0, on/off)';
+    case 'enum':
+      return `one of: ${type.choices.join(', ')}`;
+    case 'list':
+      return type.expected ?? 'a comma-separated list';
+    case 'url-list':
+      return 'comma-separated http:// or https:// URLs';
   }
 }
 
@@ -94,13 +109,17 @@ function convertEnum(choices: readonly string[], value: string): string {
 }
 
 function splitList(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function convertList(type: Extract<OptionType, { kind: 'list' }>, value: string): string[] {
   const items = splitList(value);
   const pattern = type.itemPattern;
-  if (pattern !== undefined && items.some((item) => !pattern.test(item))) throw new InvalidValueError(describeType(type));
+  if (pattern !== undefined && items.some((item) => !pattern.test(item)))
+    throw new InvalidValueError(describeType(type));
   return items;
 }
 
@@ -113,8 +132,10 @@ function convertUrlList(joined: boolean, value: string): string[] | string | nul
 
 function checkUrl(url: string): void {
   if (url.toLowerCase() === 'mdns') {
-    throw new InvalidValueError('http:// or https:// URLs; mDNS discovery ("mdns") is not supported by this agent, '
-      + 'so give the URL itself, e.g. http://192.0.2.1:6385');
+    throw new InvalidValueError(
+      'http:// or https:// URLs; mDNS discovery ("mdns") is not supported by this agent, ' +
+        'so give the URL itself, e.g. http://192.0.2.1:6385',
+    );
   }
   let parsed: URL;
   try {

@@ -49,7 +49,15 @@ export class ExecaRunner implements Runner {
     const exitCode = result.exitCode ?? null;
     const notFound = (result as { code?: string }).code === 'ENOENT';
     if (notFound || result.timedOut || exitCode === null || !ok.includes(exitCode)) {
-      throw new ProcessError(describe(argv, exitCode, stderr, result), argv, exitCode, stdout, stderr, notFound, result);
+      throw new ProcessError(
+        describe(argv, exitCode, stderr, result),
+        argv,
+        exitCode,
+        stdout,
+        stderr,
+        notFound,
+        result,
+      );
     }
     const out: RunResult = { exitCode, stdout, stderr };
     if (options.binary === true && stdoutBuffer !== undefined) out.stdoutBuffer = stdoutBuffer;
@@ -79,7 +87,12 @@ function toText(value: unknown): string {
   return String(value);
 }
 
-function describe(argv: readonly string[], exitCode: number | null, stderr: string, result: { timedOut?: boolean | undefined; code?: string | undefined; signal?: string | undefined }): string {
+function describe(
+  argv: readonly string[],
+  exitCode: number | null,
+  stderr: string,
+  result: { timedOut?: boolean | undefined; code?: string | undefined; signal?: string | undefined },
+): string {
   const cmd = argv.join(' ');
   if (result.code === 'ENOENT') return `Command not found: ${argv[0] ?? ''}`;
   if (result.timedOut === true) return `Command timed out: ${cmd}`;

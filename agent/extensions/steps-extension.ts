@@ -44,7 +44,9 @@ export function createStepsExtension(kind: StepKind, deps: StepsExtensionDeps): 
     },
     [`execute_${kind}_step`]: {
       mode: 'async',
-      validate: (params) => { validateStepParams(kind, params); },
+      validate: (params) => {
+        validateStepParams(kind, params);
+      },
       run: (params, context) => executeStep(kind, deps, params, context.progress),
     },
   };
@@ -76,12 +78,21 @@ async function executeStep(
  * direct caller must not reach e.g. erase_devices_metadata through
  * service.execute_service_step on an active node.
  */
-async function runFirstCompatible(kind: StepKind, deps: StepsExtensionDeps, name: string, context: StepContext): Promise<unknown> {
+async function runFirstCompatible(
+  kind: StepKind,
+  deps: StepsExtensionDeps,
+  name: string,
+  context: StepContext,
+): Promise<unknown> {
   const found = deps.dispatcher.findSteps(name);
   const offered = found.filter(({ spec }) => spec.priority[kind] !== undefined);
   if (found.length > 0 && offered.length === 0) {
-    const names = Object.values(deps.dispatcher.steps(kind)).flat().map((s) => s.step);
-    throw new HardwareManagerMethodNotFound(`${name} (not offered as a ${kind} step; ${kind} steps: ${names.length === 0 ? 'none' : names.join(', ')})`);
+    const names = Object.values(deps.dispatcher.steps(kind))
+      .flat()
+      .map((s) => s.step);
+    throw new HardwareManagerMethodNotFound(
+      `${name} (not offered as a ${kind} step; ${kind} steps: ${names.length === 0 ? 'none' : names.join(', ')})`,
+    );
   }
   for (const { manager, spec } of offered) {
     deps.logger.info('Executing step', { kind, step: name, manager: manager.className });
@@ -94,7 +105,10 @@ async function runFirstCompatible(kind: StepKind, deps: StepsExtensionDeps, name
       }
       if (error instanceof RestError) throw error;
       const ErrorClass = STEP_ERRORS[kind];
-      throw new ErrorClass(`Error performing ${kind} step ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ErrorClass(
+        `Error performing ${kind} step ${name}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
   throw new HardwareManagerMethodNotFound(name);
@@ -129,7 +143,8 @@ function validateStepParams(kind: StepKind, params: Record<string, unknown>): vo
   if (args !== undefined && args !== null && (typeof args !== 'object' || Array.isArray(args))) {
     throw new InvalidCommandParamsError(`${kind} step "args" must be an object`);
   }
-  if (!isNode(params['node'])) throw new InvalidCommandParamsError(`execute_${kind}_step requires a "node" object with a uuid`);
+  if (!isNode(params['node']))
+    throw new InvalidCommandParamsError(`execute_${kind}_step requires a "node" object with a uuid`);
 }
 
 /** Keyword arguments other than the known ones are passed to the step like IPA's **kwargs. */

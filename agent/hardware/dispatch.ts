@@ -2,11 +2,7 @@
  * The active hardware managers and dispatch over them, with IPA's semantics
  * (port of hardware.get_managers, dispatch_to_managers, dispatch_to_all_managers).
  */
-import {
-  HardwareManagerMethodNotFound,
-  HardwareManagerNotFound,
-  IncompatibleHardwareMethodError,
-} from '../errors.js';
+import { HardwareManagerMethodNotFound, HardwareManagerNotFound, IncompatibleHardwareMethodError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { deduplicateSteps, toStepDefinition } from './steps.js';
 import type { HardwareManager, ManagerMethods, StepDefinition, StepKind, StepSpec } from './types.js';
@@ -22,7 +18,10 @@ type MethodResult<K extends keyof ManagerMethods> = Awaited<ReturnType<ManagerMe
 
 /** Holds the managers in priority order. */
 export class HardwareDispatcher {
-  private constructor(readonly active: readonly ActiveManager[], private readonly logger: Logger) {}
+  private constructor(
+    readonly active: readonly ActiveManager[],
+    private readonly logger: Logger,
+  ) {}
 
   /**
    * Probe every manager, keep those above NONE sorted by support (stable), then
@@ -37,7 +36,10 @@ export class HardwareDispatcher {
       if (support > 0) probed.push({ manager, support });
     }
     if (probed.length === 0) throw new HardwareManagerNotFound();
-    const sorted = probed.map((m, i) => ({ m, i })).sort((a, b) => b.m.support - a.m.support || a.i - b.i).map((x) => x.m);
+    const sorted = probed
+      .map((m, i) => ({ m, i }))
+      .sort((a, b) => b.m.support - a.m.support || a.i - b.i)
+      .map((x) => x.m);
     for (const { manager } of sorted) await manager.initialize?.();
     return new HardwareDispatcher(sorted, logger);
   }
@@ -68,7 +70,10 @@ export class HardwareDispatcher {
    * Call `method` on every manager that has it: `{ClassName: result}`.
    * @throws HardwareManagerMethodNotFound when none handled it
    */
-  async dispatchAll<K extends keyof ManagerMethods>(method: K, ...args: MethodArgs<K>): Promise<Record<string, MethodResult<K>>> {
+  async dispatchAll<K extends keyof ManagerMethods>(
+    method: K,
+    ...args: MethodArgs<K>
+  ): Promise<Record<string, MethodResult<K>>> {
     const results: Record<string, MethodResult<K>> = {};
     for (const { manager } of this.active) {
       const fn = manager.methods[method] as ((...a: MethodArgs<K>) => Promise<MethodResult<K>>) | undefined;
@@ -90,11 +95,13 @@ export class HardwareDispatcher {
 
   /** `{ClassName: [steps]}` for `kind`, deduplicated across managers. */
   steps(kind: StepKind): Record<string, StepDefinition[]> {
-    return deduplicateSteps(this.active.map(({ manager, support }) => ({
-      className: manager.className,
-      support,
-      steps: manager.steps.map((s) => toStepDefinition(s, kind)).filter((s): s is StepDefinition => s !== null),
-    })));
+    return deduplicateSteps(
+      this.active.map(({ manager, support }) => ({
+        className: manager.className,
+        support,
+        steps: manager.steps.map((s) => toStepDefinition(s, kind)).filter((s): s is StepDefinition => s !== null),
+      })),
+    );
   }
 
   /**

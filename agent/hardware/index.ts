@@ -31,7 +31,13 @@ export function builtinManagers(inputs: ManagerInputs): HardwareManager[] {
     disk: new NodeDiskReader(),
     enabled: inputs.config.guardSpecialFilesystems,
   });
-  const generic = createGenericManager({ runner: inputs.runner, fs, logger: inputs.logger, guard, config: inputs.config });
+  const generic = createGenericManager({
+    runner: inputs.runner,
+    fs,
+    logger: inputs.logger,
+    guard,
+    config: inputs.config,
+  });
   const coreos = createCoreOSManager({
     runner: inputs.runner,
     guard,

@@ -56,13 +56,17 @@ export async function findAdvertiseAddress(options: AdvertiseOptions): Promise<A
   if (options.networkInterface !== undefined && options.networkInterface !== null && options.networkInterface !== '') {
     const host = await interfaceIpv4(options.runner, options.networkInterface, options.logger);
     if (host === null) {
-      throw new LookupAgentIPError(`Agent could not find a valid IP address: interface ${options.networkInterface} (network_interface) has no IPv4 address; fix network_interface or set advertise_host`);
+      throw new LookupAgentIPError(
+        `Agent could not find a valid IP address: interface ${options.networkInterface} (network_interface) has no IPv4 address; fix network_interface or set advertise_host`,
+      );
     }
     return { host, source: 'interface', reachableApiUrls: all };
   }
   const { reachable, ips } = await routeTargets(options);
   if (ips.length === 0) {
-    throw new LookupAgentIPError(`Agent could not find a valid IP address: no API URL to route towards (${all.join(', ')}); check api_url, or set advertise_host`);
+    throw new LookupAgentIPError(
+      `Agent could not find a valid IP address: no API URL to route towards (${all.join(', ')}); check api_url, or set advertise_host`,
+    );
   }
   for (let round = 1; round <= options.attempts; round++) {
     for (const ip of ips) {
@@ -73,7 +77,7 @@ export async function findAdvertiseAddress(options: AdvertiseOptions): Promise<A
   }
   throw new LookupAgentIPError(
     `Agent could not find a valid IP address: no usable route source towards ${ips.join(', ')} after ${options.attempts} attempt(s); ` +
-    'check the network, or set advertise_host (ipa-advertise-host) or network_interface',
+      'check the network, or set advertise_host (ipa-advertise-host) or network_interface',
   );
 }
 
@@ -87,7 +91,8 @@ async function routeTargets(options: AdvertiseOptions): Promise<{ reachable: str
     else options.logger.debug('API URL is not reachable, skipping', { url });
   }
   // `ip route get` needs no answer from Ironic: when none answered (Ironic still starting), route towards all of them.
-  if (reachable.length === 0) options.logger.warn('No reachable Ironic API URL found, keeping all URLs', { urls: options.apiUrls });
+  if (reachable.length === 0)
+    options.logger.warn('No reachable Ironic API URL found, keeping all URLs', { urls: options.apiUrls });
   const targets = reachable.length === 0 ? [...options.apiUrls] : reachable;
   const ips = new Set<string>();
   for (const url of targets) {
@@ -134,7 +139,9 @@ async function interfaceIpv4(runner: Runner, nic: string, logger: Logger): Promi
   }
   return firstField(stdout, (link) => {
     const infos = Array.isArray(link['addr_info']) ? (link['addr_info'] as unknown[]) : [];
-    const inet = infos.find((i): i is Record<string, unknown> => isRecord(i) && i['family'] === 'inet' && typeof i['local'] === 'string');
+    const inet = infos.find(
+      (i): i is Record<string, unknown> => isRecord(i) && i['family'] === 'inet' && typeof i['local'] === 'string',
+    );
     return inet?.['local'];
   });
 }
@@ -176,11 +183,22 @@ export function callbackUrl(protocol: 'http' | 'https', host: string, port: numb
  * A reachability probe as IPA does it: a plain GET, any HTTP status counts,
  * TLS certificates are not verified (only reachability is tested).
  */
-export function createReachabilityProbe(http: AxiosInstance, timeoutMs: number, logger: Logger): (url: string) => Promise<boolean> {
+export function createReachabilityProbe(
+  http: AxiosInstance,
+  timeoutMs: number,
+  logger: Logger,
+): (url: string) => Promise<boolean> {
   const agent = new HttpsAgent({ rejectUnauthorized: false });
   return async (url) => {
     try {
-      const response = await http.request({ method: 'GET', url, timeout: timeoutMs, httpsAgent: agent, validateStatus: () => true, responseType: 'text' });
+      const response = await http.request({
+        method: 'GET',
+        url,
+        timeout: timeoutMs,
+        httpsAgent: agent,
+        validateStatus: () => true,
+        responseType: 'text',
+      });
       logger.debug('API URL is reachable', { url, status: response.status });
       return true;
     } catch (error) {

@@ -11,8 +11,15 @@ import type { Logger } from '../logger.js';
 import { parseLookupBody, type LookupData } from './lookup-data.js';
 import { describeError, isConnectionError, isRecord, responseError, type IronicResponseError } from './response.js';
 import {
-  AGENT_TOKEN_VERSION, AGENT_VERIFY_CA_VERSION, AGENT_VERSION_VERSION, FALLBACK_VERSION,
-  atLeast, formatVersion, minVersion, parseApiVersion, type ApiVersion,
+  AGENT_TOKEN_VERSION,
+  AGENT_VERIFY_CA_VERSION,
+  AGENT_VERSION_VERSION,
+  FALLBACK_VERSION,
+  atLeast,
+  formatVersion,
+  minVersion,
+  parseApiVersion,
+  type ApiVersion,
 } from './version.js';
 
 /** Constructor options of {@link IronicClient}. */
@@ -82,7 +89,9 @@ export class IronicClient {
     if (options.pinnedVersion !== undefined && options.pinnedVersion !== null && options.pinnedVersion.trim() !== '') {
       this.pinned = parseApiVersion(options.pinnedVersion);
       if (this.pinned === null) {
-        throw new ConfigError(`ironic_api_version "${options.pinnedVersion}" is not a version like 1.68; fix it or remove it to let the agent ask Ironic`);
+        throw new ConfigError(
+          `ironic_api_version "${options.pinnedVersion}" is not a version like 1.68; fix it or remove it to let the agent ask Ironic`,
+        );
       }
     }
   }
@@ -112,7 +121,8 @@ export class IronicClient {
       return version;
     } catch (error) {
       this.logger.warn('Could not discover the Ironic API version, assuming the minimum', {
-        assumed: formatVersion(FALLBACK_VERSION), error: describeError(error),
+        assumed: formatVersion(FALLBACK_VERSION),
+        error: describeError(error),
       });
       return FALLBACK_VERSION;
     }
@@ -129,9 +139,14 @@ export class IronicClient {
    */
   async lookup(request: LookupRequest): Promise<LookupResult> {
     const query = new URLSearchParams({ addresses: request.macs.filter((m) => m !== '').join(',') });
-    if (request.nodeUuid !== undefined && request.nodeUuid !== null && request.nodeUuid !== '') query.set('node_uuid', request.nodeUuid);
+    if (request.nodeUuid !== undefined && request.nodeUuid !== null && request.nodeUuid !== '')
+      query.set('node_uuid', request.nodeUuid);
     const version = minVersion(await this.discoverVersion(), AGENT_TOKEN_VERSION);
-    this.logger.debug('Looking up node', { addresses: query.get('addresses'), nodeUuid: request.nodeUuid ?? null, urls: this.urls });
+    this.logger.debug('Looking up node', {
+      addresses: query.get('addresses'),
+      nodeUuid: request.nodeUuid ?? null,
+      urls: this.urls,
+    });
     let response: AxiosResponse<string>;
     try {
       response = await this.request('GET', `/v1/lookup?${query.toString()}`, { version });
@@ -140,7 +155,8 @@ export class IronicClient {
     }
     if (response.status === 409) return { kind: 'conflict', message: responseError(409, response.data).message };
     if (response.status === 404) return { kind: 'notFound', message: responseError(404, response.data).message };
-    if (response.status !== 200) return { kind: 'error', status: response.status, message: responseError(response.status, response.data).message };
+    if (response.status !== 200)
+      return { kind: 'error', status: response.status, message: responseError(response.status, response.data).message };
     const parsed = parseLookupBody(response.data);
     if (!parsed.ok) return { kind: 'error', status: 200, message: `invalid lookup answer: ${parsed.reason}` };
     return { kind: 'found', data: parsed.data };
@@ -158,14 +174,25 @@ export class IronicClient {
     const body: Record<string, string | null> = { callback_url: request.callbackUrl };
     if (atLeast(server, AGENT_TOKEN_VERSION)) body['agent_token'] = request.token;
     if (atLeast(server, AGENT_VERSION_VERSION)) body['agent_version'] = request.agentVersion;
-    if (atLeast(server, AGENT_VERIFY_CA_VERSION) && request.verifyCa !== undefined && request.verifyCa !== null && request.verifyCa !== '') {
+    if (
+      atLeast(server, AGENT_VERIFY_CA_VERSION) &&
+      request.verifyCa !== undefined &&
+      request.verifyCa !== null &&
+      request.verifyCa !== ''
+    ) {
       body['agent_verify_ca'] = request.verifyCa;
     }
     const version = minVersion(server, AGENT_VERIFY_CA_VERSION);
-    this.logger.debug('Heartbeat: announcing callback URL', { callbackUrl: request.callbackUrl, version: formatVersion(version) });
+    this.logger.debug('Heartbeat: announcing callback URL', {
+      callbackUrl: request.callbackUrl,
+      version: formatVersion(version),
+    });
     let response: AxiosResponse<string>;
     try {
-      response = await this.request('POST', `/v1/heartbeat/${encodeURIComponent(request.nodeUuid)}`, { version, data: JSON.stringify(body) });
+      response = await this.request('POST', `/v1/heartbeat/${encodeURIComponent(request.nodeUuid)}`, {
+        version,
+        data: JSON.stringify(body),
+      });
     } catch (error) {
       if (isConnectionError(error)) throw new HeartbeatConnectionError(describeError(error), { cause: error });
       throw new HeartbeatError(describeError(error), { cause: error });
@@ -181,21 +208,34 @@ export class IronicClient {
    * the URL that answered to the front. Any HTTP status is an answer.
    * @throws the last connection error when no URL answers
    */
-  private async request(method: 'GET' | 'POST', path: string, options: { version?: ApiVersion; data?: string } = {}): Promise<AxiosResponse<string>> {
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { version?: ApiVersion; data?: string } = {},
+  ): Promise<AxiosResponse<string>> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
     if (options.version !== undefined) headers['X-OpenStack-Ironic-API-Version'] = formatVersion(options.version);
     if (this.requestId !== null) headers['X-OpenStack-Request-ID'] = this.requestId;
     for (const [index, base] of this.urls.entries()) {
       try {
         const response = await this.http.request<string>({
-          method, url: `${base}${path}`, headers, data: options.data, timeout: this.timeoutMs,
-          responseType: 'text', transformResponse: [(data: unknown) => data], validateStatus: () => true,
+          method,
+          url: `${base}${path}`,
+          headers,
+          data: options.data,
+          timeout: this.timeoutMs,
+          responseType: 'text',
+          transformResponse: [(data: unknown) => data],
+          validateStatus: () => true,
         });
         this.urls = [...this.urls.slice(index), ...this.urls.slice(0, index)];
         return { ...response, data: typeof response.data === 'string' ? response.data : String(response.data ?? '') };
       } catch (error) {
         if (!isConnectionError(error) || index === this.urls.length - 1) throw error;
-        this.logger.warn('Connection error when accessing Ironic, trying the next URL', { url: `${base}${path}`, error: describeError(error) });
+        this.logger.warn('Connection error when accessing Ironic, trying the next URL', {
+          url: `${base}${path}`,
+          error: describeError(error),
+        });
       }
     }
     throw new Error('no Ironic API URL configured');
@@ -204,8 +244,12 @@ export class IronicClient {
 
 /** Strip trailing slashes; refuse an empty list or a non-http(s) URL. */
 function validateUrls(urls: readonly string[]): string[] {
-  const cleaned = urls.map((u) => u.trim()).filter((u) => u !== '').map((u) => u.replace(/\/+$/, ''));
-  if (cleaned.length === 0) throw new ConfigError('No Ironic API URL: set api_url (kernel ipa-api-url) to e.g. http://192.0.2.1:6385');
+  const cleaned = urls
+    .map((u) => u.trim())
+    .filter((u) => u !== '')
+    .map((u) => u.replace(/\/+$/, ''));
+  if (cleaned.length === 0)
+    throw new ConfigError('No Ironic API URL: set api_url (kernel ipa-api-url) to e.g. http://192.0.2.1:6385');
   for (const url of cleaned) {
     let parsed: URL;
     try {

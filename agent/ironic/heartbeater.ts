@@ -118,7 +118,9 @@ export class Heartbeater {
         this.forced = false;
         await this.beat(forced);
       } catch (error) {
-        logger.error('Unexpected error in the heartbeat loop', { error: error instanceof Error ? error.message : String(error) });
+        logger.error('Unexpected error in the heartbeat loop', {
+          error: error instanceof Error ? error.message : String(error),
+        });
         this.nextAt = clock.now() + heartbeatDelayAfterError(this.options.random) * 1000;
       }
     }
@@ -156,18 +158,25 @@ export class Heartbeater {
   private async pauseFor(hook: Promise<void>): Promise<void> {
     const wake = new AbortController();
     this.wake = wake;
-    await Promise.race([hook, new Promise<void>((resolve) => wake.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+    await Promise.race([
+      hook,
+      new Promise<void>((resolve) => wake.signal.addEventListener('abort', () => resolve(), { once: true })),
+    ]);
   }
 
   /** Run the hook once at a time, detached from the loop so it may call stop(). */
   private tokenRejected(): void {
     const hook = this.options.onTokenRejected;
     if (hook === undefined || this.tokenHook !== null) return;
-    this.options.logger.warn('Ironic rejected the agent token; no heartbeats until the agent has looked the node up again');
+    this.options.logger.warn(
+      'Ironic rejected the agent token; no heartbeats until the agent has looked the node up again',
+    );
     this.tokenHook = Promise.resolve()
       .then(hook)
       .catch((error: unknown) => {
-        this.options.logger.error('The token-rejected handler failed', { error: error instanceof Error ? error.message : String(error) });
+        this.options.logger.error('The token-rejected handler failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       })
       .finally(() => {
         this.tokenHook = null;

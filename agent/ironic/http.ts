@@ -53,7 +53,9 @@ export function createIronicHttp(options: IronicHttpOptions): AxiosInstance {
   const hasCert = isSet(options.certfile);
   const hasKey = isSet(options.keyfile);
   if (hasCert !== hasKey) {
-    throw new ConfigError(`${hasCert ? 'certfile' : 'keyfile'} is set but ${hasCert ? 'keyfile' : 'certfile'} is not: set both for a client certificate, or neither`);
+    throw new ConfigError(
+      `${hasCert ? 'certfile' : 'keyfile'} is set but ${hasCert ? 'keyfile' : 'certfile'} is not: set both for a client certificate, or neither`,
+    );
   }
   if (isSet(options.certfile) && isSet(options.keyfile)) {
     tls.cert = readOption(read, 'certfile', options.certfile);

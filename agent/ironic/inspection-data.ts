@@ -47,7 +47,11 @@ export function createInspectionCollector(options: CollectorContextOptions): () 
         await (await COLLECTORS[name]()).collect(data, context);
       } catch (error) {
         if (name === 'default') failures.push(`collector ${name} failed: ${errorText(error)}`);
-        else logger.warn('Inspection collector failed; its data is left out', { collector: name, error: errorText(error) });
+        else
+          logger.warn('Inspection collector failed; its data is left out', {
+            collector: name,
+            error: errorText(error),
+          });
       }
     }
     for (const failure of failures) logger.error('Inspection collector failure', { failure });

@@ -38,7 +38,11 @@ type Delivery = { kind: 'answer'; status: number; text: string } | { kind: 'fail
  * plus `/v1/continue_inspection`. Empty when inspection has nowhere to go.
  */
 export function inspectionUrls(callbackUrl: string | null | undefined, apiUrls: readonly string[] = []): string[] {
-  const split = (text: string): string[] => text.split(',').map((u) => u.trim()).filter((u) => u !== '');
+  const split = (text: string): string[] =>
+    text
+      .split(',')
+      .map((u) => u.trim())
+      .filter((u) => u !== '');
   if (callbackUrl !== undefined && callbackUrl !== null && callbackUrl.trim() !== '') return split(callbackUrl);
   return apiUrls.flatMap(split).map((u) => `${u.replace(/\/+$/, '')}/v1/continue_inspection`);
 }
@@ -51,7 +55,9 @@ export function inspectionUrls(callbackUrl: string | null | undefined, apiUrls: 
 export async function inspect(options: InspectOptions): Promise<string | null> {
   const { logger } = options;
   if (options.callbackUrl === 'mdns') {
-    logger.error('inspection_callback_url=mdns is not supported by this agent; set it to the inspection URL. Skipping inspection');
+    logger.error(
+      'inspection_callback_url=mdns is not supported by this agent; set it to the inspection URL. Skipping inspection',
+    );
     return null;
   }
   const urls = inspectionUrls(options.callbackUrl, options.apiUrls);
@@ -63,17 +69,28 @@ export async function inspect(options: InspectOptions): Promise<string | null> {
   try {
     data = await options.collectData();
   } catch (error) {
-    data = { error: `The following errors were encountered:\n* collecting inspection data failed: ${describeError(error)}` };
+    data = {
+      error: `The following errors were encountered:\n* collecting inspection data failed: ${describeError(error)}`,
+    };
   }
   logger.debug('Collected inspection data', { keys: Object.keys(data) });
   const delivery = await deliver(options, urls, JSON.stringify(data));
   if (delivery.kind === 'failed' || isRetryable(delivery)) {
-    const error = delivery.kind === 'failed' ? delivery.reason : `HTTP ${delivery.status}: ${decodeFault(delivery.text)}`;
-    logger.error('Could not deliver inspection data, proceeding with lookup', { urls, attempts: INSPECTION_ATTEMPTS, error });
+    const error =
+      delivery.kind === 'failed' ? delivery.reason : `HTTP ${delivery.status}: ${decodeFault(delivery.text)}`;
+    logger.error('Could not deliver inspection data, proceeding with lookup', {
+      urls,
+      attempts: INSPECTION_ATTEMPTS,
+      error,
+    });
     return null;
   }
   if (delivery.status >= 400) {
-    logger.error('Inspection data refused, proceeding with lookup', { urls, status: delivery.status, error: decodeFault(delivery.text) });
+    logger.error('Inspection data refused, proceeding with lookup', {
+      urls,
+      status: delivery.status,
+      error: decodeFault(delivery.text),
+    });
     return null;
   }
   const uuid = uuidFrom(delivery.text);
@@ -87,7 +104,8 @@ async function deliver(options: InspectOptions, urls: readonly string[], body: s
     const delivery = await postOnce(options, urls, body);
     if (!isRetryable(delivery) || attempt >= INSPECTION_ATTEMPTS) return delivery;
     const waitSec = inspectionBackoff(attempt);
-    const reason = delivery.kind === 'failed' ? delivery.reason : `HTTP ${delivery.status}: ${decodeFault(delivery.text)}`;
+    const reason =
+      delivery.kind === 'failed' ? delivery.reason : `HTTP ${delivery.status}: ${decodeFault(delivery.text)}`;
     options.logger.warn('Posting inspection data failed, retrying', { attempt, waitSec, error: reason });
     await options.clock.sleep(waitSec * 1000);
   }
@@ -101,20 +119,31 @@ function isRetryable(delivery: Delivery): boolean {
 /** Try each URL until one answers (any status). */
 async function postOnce(options: InspectOptions, urls: readonly string[], body: string): Promise<Delivery> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
-  if (options.requestId !== undefined && options.requestId !== null) headers['X-OpenStack-Request-ID'] = options.requestId;
+  if (options.requestId !== undefined && options.requestId !== null)
+    headers['X-OpenStack-Request-ID'] = options.requestId;
   let reason = 'no URL';
   for (const [index, url] of urls.entries()) {
     options.logger.info('Posting collected data', { url });
     try {
       const response = await options.http.request<string>({
-        method: 'POST', url, data: body, headers, timeout: options.timeoutMs,
-        responseType: 'text', transformResponse: [(d: unknown) => d], validateStatus: () => true,
+        method: 'POST',
+        url,
+        data: body,
+        headers,
+        timeout: options.timeoutMs,
+        responseType: 'text',
+        transformResponse: [(d: unknown) => d],
+        validateStatus: () => true,
       });
       return { kind: 'answer', status: response.status, text: typeof response.data === 'string' ? response.data : '' };
     } catch (error) {
       reason = describeError(error);
       if (index < urls.length - 1) {
-        options.logger.warn('Connection error when posting inspection data, trying the next URL', { url, error: reason, connection: isConnectionError(error) });
+        options.logger.warn('Connection error when posting inspection data, trying the next URL', {
+          url,
+          error: reason,
+          connection: isConnectionError(error),
+        });
       }
     }
   }

@@ -46,7 +46,12 @@ export function heartbeatDelayAfterError(random: RandomSource): number {
  * `wait_random_exponential(min=interval, max=60)`, i.e.
  * `U(interval, clamp(2^(attempt-1), interval, 60))`.
  */
-export function lookupBackoff(attempt: number, intervalSec: number, random: RandomSource, maxSec = LOOKUP_MAX_INTERVAL_SEC): number {
+export function lookupBackoff(
+  attempt: number,
+  intervalSec: number,
+  random: RandomSource,
+  maxSec = LOOKUP_MAX_INTERVAL_SEC,
+): number {
   const exponential = 2 ** Math.max(0, attempt - 1);
   const high = Math.max(intervalSec, Math.min(exponential, maxSec));
   return uniform(intervalSec, high, random);

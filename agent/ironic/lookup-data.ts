@@ -47,7 +47,8 @@ export function parseLookupBody(text: string): ParsedLookup {
   }
   let config = body['config'];
   if (config === undefined) {
-    if (!('heartbeat_timeout' in body)) return { ok: false, reason: 'the answer has neither config nor heartbeat_timeout' };
+    if (!('heartbeat_timeout' in body))
+      return { ok: false, reason: 'the answer has neither config nor heartbeat_timeout' };
     config = { heartbeat_timeout: body['heartbeat_timeout'] };
   }
   if (!isRecord(config)) return { ok: false, reason: 'config in the answer is not an object' };

@@ -70,7 +70,9 @@ export async function lookupNode(client: LookupClient, options: LookupNodeOption
   const macs = options.macs.filter((m) => m !== '');
   const nodeUuid = options.nodeUuid ?? null;
   if (macs.length === 0 && (nodeUuid === null || nodeUuid === '')) {
-    throw new LookupNodeError('No MAC address and no node UUID to look up with: check that the network interfaces are visible to the agent, or pass the node UUID');
+    throw new LookupNodeError(
+      'No MAC address and no node UUID to look up with: check that the network interfaces are visible to the agent, or pass the node UUID',
+    );
   }
   const start = clock.now();
   let pauseSec = 0;
@@ -80,21 +82,35 @@ export async function lookupNode(client: LookupClient, options: LookupNodeOption
     if (result.kind === 'found') return outcome(result.data.node, result.data.config, attempt, logger);
     if (result.kind === 'conflict') {
       pauseSec = nextConflictPause(pauseSec);
-      logger.warn('Ironic answered a conflict: the node is locked, pausing before the next lookup', { pauseSec, error: result.message });
+      logger.warn('Ironic answered a conflict: the node is locked, pausing before the next lookup', {
+        pauseSec,
+        error: result.message,
+      });
       await clock.sleep(pauseSec * 1000, options.signal);
     } else if (result.kind === 'notFound') {
-      logger.warn('Failed looking up node. Check if inspection has completed?', { addresses: macs.join(','), url: client.apiUrls[0], error: result.message });
+      logger.warn('Failed looking up node. Check if inspection has completed?', {
+        addresses: macs.join(','),
+        url: client.apiUrls[0],
+        error: result.message,
+      });
     } else {
-      logger.warn('Lookup failed, retrying', { url: client.apiUrls[0], status: result.status ?? null, error: result.message });
+      logger.warn('Lookup failed, retrying', {
+        url: client.apiUrls[0],
+        status: result.status ?? null,
+        error: result.message,
+      });
     }
     const elapsedSec = (clock.now() - start) / 1000;
     if (elapsedSec >= options.timeoutSec) {
       throw new LookupNodeError(
         `Could not look up node info within ${options.timeoutSec} s (${attempt} attempts, last: ${result.message}). ` +
-        'Check that Ironic is reachable, that a port with one of these MACs exists, and that the node is in a state that allows lookup',
+          'Check that Ironic is reachable, that a port with one of these MACs exists, and that the node is in a state that allows lookup',
       );
     }
-    const waitSec = Math.min(lookupBackoff(attempt, options.intervalSec, options.random), options.timeoutSec - elapsedSec);
+    const waitSec = Math.min(
+      lookupBackoff(attempt, options.intervalSec, options.random),
+      options.timeoutSec - elapsedSec,
+    );
     await clock.sleep(waitSec * 1000, options.signal);
   }
 }
@@ -116,12 +132,18 @@ function outcome(node: Node, config: Record<string, unknown>, attempts: number, 
   const token = decideToken(config);
   if (token.kind === 'received') logger.debug('Agent token received from Ironic');
   if (token.kind === 'alreadyIssued') {
-    logger.warn('The agent token has already been retrieved from Ironic; only a persisted or pre-shared token can be used now', { nodeUuid: node.uuid });
+    logger.warn(
+      'The agent token has already been retrieved from Ironic; only a persisted or pre-shared token can be used now',
+      { nodeUuid: node.uuid },
+    );
   }
-  if (token.kind === 'none' && token.invalid) logger.warn('Ironic sent an invalid agent token; ignoring it', { nodeUuid: node.uuid });
+  if (token.kind === 'none' && token.invalid)
+    logger.warn('Ironic sent an invalid agent token; ignoring it', { nodeUuid: node.uuid });
   let heartbeatTimeoutSec = heartbeatTimeoutOf(config);
   if (heartbeatTimeoutSec === null) {
-    logger.warn('The lookup answer has no usable heartbeat_timeout; using the default', { defaultSec: DEFAULT_HEARTBEAT_TIMEOUT_SEC });
+    logger.warn('The lookup answer has no usable heartbeat_timeout; using the default', {
+      defaultSec: DEFAULT_HEARTBEAT_TIMEOUT_SEC,
+    });
     heartbeatTimeoutSec = DEFAULT_HEARTBEAT_TIMEOUT_SEC;
   }
   return { node, config, heartbeatTimeoutSec, token, attempts };

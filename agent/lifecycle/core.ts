@@ -57,12 +57,20 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
   const state = new AgentState(inputs.version, logger, { token: config.agentToken });
   const journal = new CommandJournal(config.stateDir, inputs.bootId, logger.child({ module: 'journal' }));
   const logDeps: LogDeps = {
-    runner, dispatcher, logger, rootMount: config.rootMount,
+    runner,
+    dispatcher,
+    logger,
+    rootMount: config.rootMount,
     agentLog: () => inputs.agentLog.text(),
     secrets: () => [state.currentToken()].filter((t): t is string => t !== null),
   };
   const core: AgentCore = {
-    config, logger, runner, dispatcher, state, logDeps,
+    config,
+    logger,
+    runner,
+    dispatcher,
+    state,
+    logDeps,
     executor: undefined as unknown as CommandExecutor,
     restored: { finished: [], resume: null },
     onAsyncComplete: () => undefined,
@@ -73,7 +81,13 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
   const extensions = builtinExtensions({
     steps: { dispatcher, logger: logger.child({ module: 'steps' }), cacheNode: (node) => state.cacheNode(node) },
     standby: { runner, dispatcher, logger, rootMount: config.rootMount, onPowerAction: (a) => core.onPowerAction(a) },
-    poll: { dispatcher, standalone: config.standalone, processLookupData: (data) => { applyNodeInfo(state, data); } },
+    poll: {
+      dispatcher,
+      standalone: config.standalone,
+      processLookupData: (data) => {
+        applyNodeInfo(state, data);
+      },
+    },
     log: logDeps,
     system: { lockdown: () => core.lockdown() },
     flowRunner: () => core.executor,
@@ -102,12 +116,18 @@ export function apiAgent(core: AgentCore): ApiAgent {
 export async function resumeInterrupted(core: AgentCore): Promise<void> {
   const pending = core.restored.resume;
   if (pending === null) return;
-  core.logger.warn('Resuming the step that was running when the agent process stopped', { command: pending.name, id: pending.id });
+  core.logger.warn('Resuming the step that was running when the agent process stopped', {
+    command: pending.name,
+    id: pending.id,
+  });
   try {
     await core.executor.execute(pending.name, pending.params, { id: pending.id });
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    core.logger.error('Could not resume the interrupted step; recording it as failed', { command: pending.name, error: text });
+    core.logger.error('Could not resume the interrupted step; recording it as failed', {
+      command: pending.name,
+      error: text,
+    });
     // Left out of the history, Ironic would take the agent as freshly booted and skip the step.
     const failed = new CommandResult(pending.name.slice(pending.name.indexOf('.') + 1), 'async', { id: pending.id });
     failed.fail(new CommandExecutionError(`The agent restarted during this step and could not resume it: ${text}`));
@@ -126,5 +146,8 @@ function applyNodeInfo(state: AgentState, data: Record<string, unknown>): void {
   if (typeof node !== 'object' || node === null || typeof (node as { uuid?: unknown }).uuid !== 'string') {
     throw new InvalidCommandParamsError('node_info.node must be an object with a uuid');
   }
-  state.applyLookup({ node: node as never, config: typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : {} });
+  state.applyLookup({
+    node: node as never,
+    config: typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : {},
+  });
 }

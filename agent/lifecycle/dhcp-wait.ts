@@ -29,7 +29,9 @@ export async function waitForDhcp(options: DhcpWaitOptions): Promise<boolean> {
   const { clock, logger } = options;
   if (options.timeoutSec <= 0) return true;
   if (!options.allInterfaces && options.pxeMac === null) {
-    logger.info('No PXE boot interface known (no BOOTIF) and inspection_dhcp_all_interfaces is off: not waiting for DHCP');
+    logger.info(
+      'No PXE boot interface known (no BOOTIF) and inspection_dhcp_all_interfaces is off: not waiting for DHCP',
+    );
     return true;
   }
   const deadline = clock.now() + options.timeoutSec * 1000;
@@ -37,7 +39,10 @@ export async function waitForDhcp(options: DhcpWaitOptions): Promise<boolean> {
     const missing = await interfacesWithoutIpv4(options);
     if (missing.length === 0) return true;
     if (clock.now() >= deadline) {
-      logger.warn('Interfaces still have no IPv4 address after the DHCP wait; inspecting anyway', { interfaces: missing, timeoutSec: options.timeoutSec });
+      logger.warn('Interfaces still have no IPv4 address after the DHCP wait; inspecting anyway', {
+        interfaces: missing,
+        timeoutSec: options.timeoutSec,
+      });
       return false;
     }
     await clock.sleep(options.intervalMs ?? 1000);
@@ -52,6 +57,7 @@ async function interfacesWithoutIpv4(options: DhcpWaitOptions): Promise<string[]
     const relevant = options.allInterfaces || link.mac.toLowerCase() === options.pxeMac;
     if (relevant && link.ipv4 === null) missing.push(name);
   }
-  if (!options.allInterfaces && ![...links.values()].some((l) => l.mac?.toLowerCase() === options.pxeMac)) missing.push(`(no interface with MAC ${options.pxeMac ?? ''})`);
+  if (!options.allInterfaces && ![...links.values()].some((l) => l.mac?.toLowerCase() === options.pxeMac))
+    missing.push(`(no interface with MAC ${options.pxeMac ?? ''})`);
   return missing;
 }

@@ -30,12 +30,32 @@ export async function startInspectionOnly(core: AgentCore, http: AxiosInstance, 
   });
   const plain: TlsSetup = { protocol: 'http', server: null, verifyCa: null };
   const tls = config.listenTls
-    ? await setupTls(config, config.listenHost, false, new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) }), logger)
+    ? await setupTls(
+        config,
+        config.listenHost,
+        false,
+        new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) }),
+        logger,
+      )
     : plain;
-  const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), { host: config.listenHost, port: config.listenPort, tls: tls.server });
+  const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), {
+    host: config.listenHost,
+    port: config.listenPort,
+    tls: tls.server,
+  });
   logger.info('Agent API listening', { listen: `${config.listenHost}:${server.port}`, protocol: tls.protocol });
   let done: (code: number) => void = () => undefined;
-  const exited = new Promise<number>((resolve) => { done = resolve; });
-  core.lockdown = () => { void server.close(); };
-  return { exited, stop: async () => { await server.close(); done(0); } };
+  const exited = new Promise<number>((resolve) => {
+    done = resolve;
+  });
+  core.lockdown = () => {
+    void server.close();
+  };
+  return {
+    exited,
+    stop: async () => {
+      await server.close();
+      done(0);
+    },
+  };
 }

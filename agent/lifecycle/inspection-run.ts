@@ -28,16 +28,25 @@ export function inspectionConfigured(core: AgentCore): boolean {
 export async function runInspection(core: AgentCore, http: AxiosInstance, clock: Clock): Promise<string | null> {
   const { config, logger } = core;
   if (!inspectionConfigured(core)) return null;
-  if (config.collectLldp) logger.info('collect_lldp is set, but this agent does not listen for LLDP: inventory interfaces report lldp as null');
+  if (config.collectLldp)
+    logger.info(
+      'collect_lldp is set, but this agent does not listen for LLDP: inventory interfaces report lldp as null',
+    );
   const collectData = createInspectionCollector({
-    runner: core.runner, fs: new NodeFsReader(), logger: logger.child({ module: 'inspection' }),
+    runner: core.runner,
+    fs: new NodeFsReader(),
+    logger: logger.child({ module: 'inspection' }),
     collectorNames: config.inspectionCollectors,
     paths: { cmdline: config.cmdlinePath, hostRoot: config.rootMount },
     sources: {
       waitForDhcp: async () => {
         await waitForDhcp({
-          runner: core.runner, clock, logger, timeoutSec: config.inspectionDhcpWaitTimeout,
-          allInterfaces: config.inspectionDhcpAllInterfaces, pxeMac: config.bootif === null ? null : bootifToMac(config.bootif),
+          runner: core.runner,
+          clock,
+          logger,
+          timeoutSec: config.inspectionDhcpWaitTimeout,
+          allInterfaces: config.inspectionDhcpAllInterfaces,
+          pxeMac: config.bootif === null ? null : bootifToMac(config.bootif),
         });
       },
       inventory: () => core.dispatcher.dispatch('listHardwareInfo'),
@@ -48,7 +57,13 @@ export async function runInspection(core: AgentCore, http: AxiosInstance, clock:
   });
   logger.info('Starting inspection', { hostname: hostname() });
   return inspect({
-    http, callbackUrl: config.inspectionCallbackUrl, apiUrls: config.apiUrls, collectData, clock,
-    logger: logger.child({ module: 'inspection' }), requestId: config.globalRequestId, timeoutMs: config.httpRequestTimeout * 1000,
+    http,
+    callbackUrl: config.inspectionCallbackUrl,
+    apiUrls: config.apiUrls,
+    collectData,
+    clock,
+    logger: logger.child({ module: 'inspection' }),
+    requestId: config.globalRequestId,
+    timeoutMs: config.httpRequestTimeout * 1000,
   });
 }

@@ -24,7 +24,8 @@ import { Heartbeater, type HeartbeatClient } from '../ironic/heartbeater.js';
 import { LOOKUP_STOPPED, lookupNode, type LookupClient, type LookupOutcome } from '../ironic/lookup.js';
 
 /** Why lookup gave up when Ironic kept answering `******`. */
-const TOKEN_WITHHELD = 'Ironic has already handed out the agent token for this boot and the agent has no persisted or pre-shared copy. ' +
+const TOKEN_WITHHELD =
+  'Ironic has already handed out the agent token for this boot and the agent has no persisted or pre-shared copy. ' +
   'Power-cycle the node through Ironic (or abort and retry the operation) so that Ironic issues a new token';
 
 /** What survives an agent process restart within one boot (see state/token-store.ts). */
@@ -125,7 +126,9 @@ export class IronicSession {
           signal: this.stopping.signal,
         });
       } catch (error) {
-        throw tokenWithheld && error instanceof LookupNodeError ? new LookupNodeError(TOKEN_WITHHELD, { cause: error }) : error;
+        throw tokenWithheld && error instanceof LookupNodeError
+          ? new LookupNodeError(TOKEN_WITHHELD, { cause: error })
+          : error;
       }
       if (this.adopt(outcome, persisted)) return;
       tokenWithheld = true;
@@ -169,7 +172,9 @@ export class IronicSession {
       const previous = deps.state.currentToken() ?? persisted?.token ?? null;
       if (previous !== token) {
         if (previous !== null || deps.executor.list().length > 0) {
-          deps.logger.info('Ironic issued a new agent token: starting a new command history for this boot', { nodeUuid });
+          deps.logger.info('Ironic issued a new agent token: starting a new command history for this boot', {
+            nodeUuid,
+          });
         }
         deps.executor.reset();
         deps.onNewToken?.();
@@ -177,10 +182,16 @@ export class IronicSession {
     } else if (outcome.token.kind === 'alreadyIssued') {
       token = persisted !== null && persisted.nodeUuid === nodeUuid ? persisted.token : deps.presharedToken;
       if (token === null) {
-        deps.logger.error('The agent token was already handed out and this agent has no copy; it cannot heartbeat until Ironic power-cycles the node. Retrying lookup', { nodeUuid });
+        deps.logger.error(
+          'The agent token was already handed out and this agent has no copy; it cannot heartbeat until Ironic power-cycles the node. Retrying lookup',
+          { nodeUuid },
+        );
         return false;
       }
-      deps.logger.info('Using the agent token persisted earlier in this boot', { nodeUuid, source: persisted?.nodeUuid === nodeUuid ? 'state-dir' : 'pre-shared' });
+      deps.logger.info('Using the agent token persisted earlier in this boot', {
+        nodeUuid,
+        source: persisted?.nodeUuid === nodeUuid ? 'state-dir' : 'pre-shared',
+      });
     } else {
       token = deps.presharedToken;
     }
@@ -206,18 +217,24 @@ export class IronicSession {
     const token = this.deps.state.currentToken();
     if (token !== null) this.refused.add(token);
     this.deps.store.forgetToken();
-    this.deps.logger.warn('Ironic refused the agent token (it ended the operation or power-cycled the node): looking the node up again');
+    this.deps.logger.warn(
+      'Ironic refused the agent token (it ended the operation or power-cycled the node): looking the node up again',
+    );
     this.relooking = this.connect()
       .catch(async (error: unknown) => {
         if (this.stopping.signal.aborted) {
           this.deps.logger.info('Lookup ended: the agent was stopped');
           return;
         }
-        this.deps.logger.error('Lookup after a refused token failed', { error: error instanceof Error ? error.message : String(error) });
+        this.deps.logger.error('Lookup after a refused token failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
         await this.heartbeater.stop();
         this.deps.onFatal(error);
       })
-      .finally(() => { this.relooking = null; });
+      .finally(() => {
+        this.relooking = null;
+      });
     return this.relooking;
   }
 }

@@ -14,15 +14,34 @@ import type { RunningAgent } from './ironic-mode.js';
 export async function startStandaloneMode(core: AgentCore): Promise<RunningAgent> {
   const { config, logger } = core;
   if (config.agentToken === null) {
-    logger.warn('Standalone mode without agent_token: every POST /v1/commands/ will be refused (401). Set --agent-token');
+    logger.warn(
+      'Standalone mode without agent_token: every POST /v1/commands/ will be refused (401). Set --agent-token',
+    );
   }
   const store = new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) });
   const tls = await setupTls(config, config.advertiseHost ?? config.listenHost, false, store, logger);
-  const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), { host: config.listenHost, port: config.listenPort, tls: tls.server });
-  logger.info('Agent API listening in standalone mode', { listen: `${config.listenHost}:${server.port}`, protocol: tls.protocol });
+  const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), {
+    host: config.listenHost,
+    port: config.listenPort,
+    tls: tls.server,
+  });
+  logger.info('Agent API listening in standalone mode', {
+    listen: `${config.listenHost}:${server.port}`,
+    protocol: tls.protocol,
+  });
   let done: (code: number) => void = () => undefined;
-  const exited = new Promise<number>((resolve) => { done = resolve; });
-  core.lockdown = () => { void server.close(); };
+  const exited = new Promise<number>((resolve) => {
+    done = resolve;
+  });
+  core.lockdown = () => {
+    void server.close();
+  };
   await resumeInterrupted(core);
-  return { exited, stop: async () => { await server.close(); done(0); } };
+  return {
+    exited,
+    stop: async () => {
+      await server.close();
+      done(0);
+    },
+  };
 }

@@ -25,28 +25,42 @@ export const AUTO_TLS_MIN_VERSION = '1.68';
 /**
  * @param ironicSupportsAutoTls - Ironic's maximum version is at least 1.68
  */
-export async function setupTls(config: AgentConfig, advertiseHost: string, ironicSupportsAutoTls: boolean, store: TokenStore, logger: Logger): Promise<TlsSetup> {
+export async function setupTls(
+  config: AgentConfig,
+  advertiseHost: string,
+  ironicSupportsAutoTls: boolean,
+  store: TokenStore,
+  logger: Logger,
+): Promise<TlsSetup> {
   const server = (material: { certPem: string; keyPem: string }): ServerOptions =>
     tlsServerOptions({ ...material, minVersion: config.tlsMinVersion, cipherSuites: config.tlsCipherSuites });
   if (config.listenTls) {
-    const material = await loadStaticTls(requirePath(config.tlsCertFile, 'tls_cert_file'), requirePath(config.tlsKeyFile, 'tls_key_file'));
+    const material = await loadStaticTls(
+      requirePath(config.tlsCertFile, 'tls_cert_file'),
+      requirePath(config.tlsKeyFile, 'tls_key_file'),
+    );
     logger.info('Serving the API with static TLS', { certFile: config.tlsCertFile });
     return { protocol: 'https', server: server(material), verifyCa: null };
   }
-  if (!config.enableAutoTls || config.standalone) return { protocol: config.advertiseProtocol, server: null, verifyCa: null };
+  if (!config.enableAutoTls || config.standalone)
+    return { protocol: config.advertiseProtocol, server: null, verifyCa: null };
   if (!ironicSupportsAutoTls) {
-    logger.warn('Ironic is older than API 1.68 and cannot verify the agent: serving plain HTTP', { required: AUTO_TLS_MIN_VERSION });
+    logger.warn('Ironic is older than API 1.68 and cannot verify the agent: serving plain HTTP', {
+      required: AUTO_TLS_MIN_VERSION,
+    });
     return { protocol: config.advertiseProtocol, server: null, verifyCa: null };
   }
   const reused = store.loadTls(advertiseHost);
   // Loaded only here: the X.509 generator is the heaviest module of the agent's start.
   const { generateSelfSignedCertificate } = await import('../tls/auto-tls.js');
-  const material = reused ?? await generateSelfSignedCertificate({
-    advertiseIp: advertiseHost,
-    hostname: hostname(),
-    curve: config.tlsCertificateCurve,
-    clockSkewSec: config.autoTlsAllowedClockSkew,
-  });
+  const material =
+    reused ??
+    (await generateSelfSignedCertificate({
+      advertiseIp: advertiseHost,
+      hostname: hostname(),
+      curve: config.tlsCertificateCurve,
+      clockSkewSec: config.autoTlsAllowedClockSkew,
+    }));
   if (reused === null) store.saveTls(material);
   logger.info('Serving the API with auto-TLS', { reused: reused !== null, curve: config.tlsCertificateCurve });
   return { protocol: 'https', server: server(material), verifyCa: material.certPem };

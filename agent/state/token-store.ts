@@ -15,7 +15,13 @@ import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 import { DEFAULT_BOOT_ID_PATH, readBootId } from './boot-id.js';
 import { ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
-import { certificateFingerprint, keyMatchesCertificate, writeTlsFiles, type TlsFiles, type TlsMaterial } from '../tls/certificate-files.js';
+import {
+  certificateFingerprint,
+  keyMatchesCertificate,
+  writeTlsFiles,
+  type TlsFiles,
+  type TlsMaterial,
+} from '../tls/certificate-files.js';
 import { checkState, type AgentSession } from './session.js';
 
 export type { AgentSession } from './session.js';
@@ -56,7 +62,11 @@ export class TokenStore {
   load(): AgentSession | null {
     const session = this.read();
     if (session !== null) {
-      this.logger.debug('Read the agent state of this boot', { nodeUuid: session.nodeUuid, callbackUrl: session.callbackUrl, hasToken: session.agentToken !== null });
+      this.logger.debug('Read the agent state of this boot', {
+        nodeUuid: session.nodeUuid,
+        callbackUrl: session.callbackUrl,
+        hasToken: session.agentToken !== null,
+      });
     }
     return session;
   }
@@ -75,7 +85,10 @@ export class TokenStore {
       ensurePrivateDir(this.options.dir);
       writeFileAtomic(this.file, `${JSON.stringify(next)}\n`, 0o600);
     } catch (error) {
-      this.logger.warn('Could not save the agent state', { file: this.file, error: (error as NodeJS.ErrnoException).code ?? String(error) });
+      this.logger.warn('Could not save the agent state', {
+        file: this.file,
+        error: (error as NodeJS.ErrnoException).code ?? String(error),
+      });
     }
   }
 
@@ -104,11 +117,16 @@ export class TokenStore {
       this.logger.warn('Saved TLS certificate is unreadable; generating a new one', { dir: this.options.dir });
       return null;
     }
-    const reason = cert.fingerprint256 !== fingerprint ? 'fingerprint differs'
-      : !keyMatchesCertificate(material) ? 'key does not match'
-      : !cert.checkIP(advertiseIp.replace(/^\[(.*)\]$/, '$1')) ? 'advertised IP changed'
-      : new Date(cert.validTo).getTime() - now.getTime() < 86_400_000 ? 'expires within a day'
-      : null;
+    const reason =
+      cert.fingerprint256 !== fingerprint
+        ? 'fingerprint differs'
+        : !keyMatchesCertificate(material)
+          ? 'key does not match'
+          : !cert.checkIP(advertiseIp.replace(/^\[(.*)\]$/, '$1'))
+            ? 'advertised IP changed'
+            : new Date(cert.validTo).getTime() - now.getTime() < 86_400_000
+              ? 'expires within a day'
+              : null;
     if (reason !== null) {
       this.logger.info('Not reusing the saved TLS certificate', { reason });
       return null;
@@ -129,7 +147,8 @@ export class TokenStore {
     try {
       text = readFileSync(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn('Cannot read the saved agent state; starting afresh', { file: this.file });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.logger.warn('Cannot read the saved agent state; starting afresh', { file: this.file });
       return null;
     }
     let data: unknown;
@@ -150,7 +169,12 @@ export class TokenStore {
       this.logger.warn('Ignoring agent state saved during another boot', { file: this.file });
       return null;
     }
-    return { nodeUuid: state.nodeUuid, agentToken: state.agentToken, callbackUrl: state.callbackUrl, tlsFingerprint: state.tlsFingerprint };
+    return {
+      nodeUuid: state.nodeUuid,
+      agentToken: state.agentToken,
+      callbackUrl: state.callbackUrl,
+      tlsFingerprint: state.tlsFingerprint,
+    };
   }
 
   private currentBootId(): string | null {

@@ -17,8 +17,6 @@ import type { TlsMaterial } from './certificate-files.js';
 export type { TlsFiles, TlsMaterial } from './certificate-files.js';
 export { certificateFingerprint, keyMatchesCertificate, writeTlsFiles } from './certificate-files.js';
 
-
-
 /** IPA's `tls_certificate_curve` values. */
 export type CurveName = 'p256' | 'p384' | 'p521';
 
@@ -53,27 +51,32 @@ export async function generateSelfSignedCertificate(request: SelfSignedRequest):
   const algorithm = { name: 'ECDSA', namedCurve: CURVES[request.curve ?? 'p384'] };
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const commonName = (request.hostname.trim() === '' ? ip : request.hostname.trim()).slice(0, 64);
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: [{ CN: [commonName] }],
-    notBefore: new Date(now.getTime() - (request.clockSkewSec ?? 3600) * 1000),
-    notAfter: new Date(now.getTime() + (request.validDays ?? 30) * DAY_MS),
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-512' },
-    keys: keys as unknown as SelfSignedParams[0]['keys'],
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: ip }], true)],
-  }, webcrypto as unknown as SelfSignedParams[1]);
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned(
+    {
+      serialNumber: randomSerial(),
+      name: [{ CN: [commonName] }],
+      notBefore: new Date(now.getTime() - (request.clockSkewSec ?? 3600) * 1000),
+      notAfter: new Date(now.getTime() + (request.validDays ?? 30) * DAY_MS),
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-512' },
+      keys: keys as unknown as SelfSignedParams[0]['keys'],
+      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: ip }], true)],
+    },
+    webcrypto as unknown as SelfSignedParams[1],
+  );
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return { certPem: `${certificate.toString('pem')}\n`, keyPem: `${x509.PemConverter.encode(pkcs8, 'PRIVATE KEY')}\n` };
 }
 
-
-
-
 function normaliseIp(value: string): string {
-  const ip = value.trim().replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');
+  const ip = value
+    .trim()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/%.*$/, '');
   if (isIP(ip) === 0) {
-    throw new ConfigError(`auto-TLS needs an IP address for the certificate, got ${JSON.stringify(value)}: `
-      + 'set advertise_host to an IP address, or disable enable_auto_tls and use listen_tls');
+    throw new ConfigError(
+      `auto-TLS needs an IP address for the certificate, got ${JSON.stringify(value)}: ` +
+        'set advertise_host to an IP address, or disable enable_auto_tls and use listen_tls',
+    );
   }
   return ip;
 }

@@ -21,20 +21,28 @@ export async function loadStaticTls(certFile: string, keyFile: string, now: Date
   try {
     cert = new X509Certificate(certPem);
   } catch {
-    throw new ConfigError(`tls_cert_file ${certFile} does not hold a PEM certificate: point it at a "BEGIN CERTIFICATE" file`);
+    throw new ConfigError(
+      `tls_cert_file ${certFile} does not hold a PEM certificate: point it at a "BEGIN CERTIFICATE" file`,
+    );
   }
   let key: ReturnType<typeof createPrivateKey>;
   try {
     key = createPrivateKey(keyPem);
   } catch {
-    throw new ConfigError(`tls_key_file ${keyFile} does not hold an unencrypted PEM private key: `
-      + 'point it at a "BEGIN PRIVATE KEY" file (encrypted keys are not supported)');
+    throw new ConfigError(
+      `tls_key_file ${keyFile} does not hold an unencrypted PEM private key: ` +
+        'point it at a "BEGIN PRIVATE KEY" file (encrypted keys are not supported)',
+    );
   }
   if (!cert.checkPrivateKey(key)) {
-    throw new ConfigError(`tls_key_file ${keyFile} is not the key of the certificate in tls_cert_file ${certFile}: use the matching pair`);
+    throw new ConfigError(
+      `tls_key_file ${keyFile} is not the key of the certificate in tls_cert_file ${certFile}: use the matching pair`,
+    );
   }
   if (new Date(cert.validTo).getTime() < now.getTime()) {
-    throw new ConfigError(`the certificate in tls_cert_file ${certFile} expired on ${new Date(cert.validTo).toISOString()}: renew it`);
+    throw new ConfigError(
+      `the certificate in tls_cert_file ${certFile} expired on ${new Date(cert.validTo).toISOString()}: renew it`,
+    );
   }
   return { certPem, keyPem };
 }

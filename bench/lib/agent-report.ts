@@ -58,10 +58,23 @@ export interface AgentBenchReport {
 }
 
 /** Build one comparison from per-run values. */
-function comparison(metric: string, unit: Comparison['unit'], agent: number[], baseline: string, base: number[]): Comparison {
+function comparison(
+  metric: string,
+  unit: Comparison['unit'],
+  agent: number[],
+  baseline: string,
+  base: number[],
+): Comparison {
   const agentSummary = summarize(agent);
   const baseSummary = summarize(base);
-  return { metric, unit, agent: agentSummary, baseline, baselineValue: baseSummary, ratio: agentSummary.median / baseSummary.median };
+  return {
+    metric,
+    unit,
+    agent: agentSummary,
+    baseline,
+    baselineValue: baseSummary,
+    ratio: agentSummary.median / baseSummary.median,
+  };
 }
 
 /** The flood, as the report names it. */
@@ -76,17 +89,66 @@ export const FLOOD_LABEL = `${FLOOD.parallel} parallel ${FLOOD.bodyBytes / 1024 
  */
 export function compare(samples: AgentBenchSamples): Comparison[] {
   const of = (list: ServerSample[], key: keyof ServerSample): number[] => list.map((sample) => sample[key]);
-  const flood = (list: FloodSample[], key: Exclude<keyof FloodSample, 'statuses'>): number[] => list.map((sample) => sample[key]);
+  const flood = (list: FloodSample[], key: Exclude<keyof FloodSample, 'statuses'>): number[] =>
+    list.map((sample) => sample[key]);
   const { agent, bare, floodAgent, floodBare } = samples;
   return [
-    comparison('cold start to GET /v1/status 200', 'ms', of(agent, 'startMs'), "node -e '' (start to exit)", samples.nodeExitMs),
-    comparison('cold start to GET /v1/status 200', 'ms', of(agent, 'startMs'), 'node:http server (start to first 200)', of(bare, 'startMs')),
-    comparison('idle RSS (VmRSS after settle)', 'bytes', of(agent, 'rssBytes'), 'node:http server', of(bare, 'rssBytes')),
-    comparison('GET /v1/commands/ median latency', 'ms', of(agent, 'latencyMedianMs'), 'node:http server', of(bare, 'latencyMedianMs')),
-    comparison('GET /v1/commands/ p95 latency', 'ms', of(agent, 'latencyP95Ms'), 'node:http server', of(bare, 'latencyP95Ms')),
-    comparison(`peak RSS (VmHWM) under ${FLOOD_LABEL}`, 'bytes', flood(floodAgent, 'hwmBytes'), 'node:http server, same POSTs', flood(floodBare, 'hwmBytes')),
-    comparison(`peak RSS (VmHWM) under ${FLOOD_LABEL}`, 'bytes', flood(floodAgent, 'hwmBytes'), 'the same agent idle (VmHWM before)', flood(floodAgent, 'idleHwmBytes')),
-    comparison('RSS after the flood (VmRSS after settle)', 'bytes', flood(floodAgent, 'rssAfterBytes'), 'node:http server, same POSTs', flood(floodBare, 'rssAfterBytes')),
+    comparison(
+      'cold start to GET /v1/status 200',
+      'ms',
+      of(agent, 'startMs'),
+      "node -e '' (start to exit)",
+      samples.nodeExitMs,
+    ),
+    comparison(
+      'cold start to GET /v1/status 200',
+      'ms',
+      of(agent, 'startMs'),
+      'node:http server (start to first 200)',
+      of(bare, 'startMs'),
+    ),
+    comparison(
+      'idle RSS (VmRSS after settle)',
+      'bytes',
+      of(agent, 'rssBytes'),
+      'node:http server',
+      of(bare, 'rssBytes'),
+    ),
+    comparison(
+      'GET /v1/commands/ median latency',
+      'ms',
+      of(agent, 'latencyMedianMs'),
+      'node:http server',
+      of(bare, 'latencyMedianMs'),
+    ),
+    comparison(
+      'GET /v1/commands/ p95 latency',
+      'ms',
+      of(agent, 'latencyP95Ms'),
+      'node:http server',
+      of(bare, 'latencyP95Ms'),
+    ),
+    comparison(
+      `peak RSS (VmHWM) under ${FLOOD_LABEL}`,
+      'bytes',
+      flood(floodAgent, 'hwmBytes'),
+      'node:http server, same POSTs',
+      flood(floodBare, 'hwmBytes'),
+    ),
+    comparison(
+      `peak RSS (VmHWM) under ${FLOOD_LABEL}`,
+      'bytes',
+      flood(floodAgent, 'hwmBytes'),
+      'the same agent idle (VmHWM before)',
+      flood(floodAgent, 'idleHwmBytes'),
+    ),
+    comparison(
+      'RSS after the flood (VmRSS after settle)',
+      'bytes',
+      flood(floodAgent, 'rssAfterBytes'),
+      'node:http server, same POSTs',
+      flood(floodBare, 'rssAfterBytes'),
+    ),
   ];
 }
 
@@ -94,7 +156,10 @@ export function compare(samples: AgentBenchSamples): Comparison[] {
 export function countStatuses(list: readonly FloodSample[]): string {
   const counts = new Map<number, number>();
   for (const status of list.flatMap((sample) => sample.statuses)) counts.set(status, (counts.get(status) ?? 0) + 1);
-  return [...counts].sort((a, b) => a[0] - b[0]).map(([status, n]) => `${status} x${n}`).join(', ');
+  return [...counts]
+    .sort((a, b) => a[0] - b[0])
+    .map(([status, n]) => `${status} x${n}`)
+    .join(', ');
 }
 
 /** `median unit (min-max)`, the range with the median's precision. */
@@ -109,12 +174,24 @@ function cell(summary: Summary, unit: Comparison['unit']): string {
 /** The human-readable report: settings line, table, and how to read it. */
 export function renderReport(report: AgentBenchReport): string {
   const { context } = report;
-  const rows = report.comparisons.map((c) => [c.metric, cell(c.agent, c.unit), c.baseline, cell(c.baselineValue, c.unit), formatRatio(c.ratio)]);
+  const rows = report.comparisons.map((c) => [
+    c.metric,
+    cell(c.agent, c.unit),
+    c.baseline,
+    cell(c.baselineValue, c.unit),
+    formatRatio(c.ratio),
+  ]);
   return [
     `agent benchmark: ${context.runs} runs, ${context.requests} timed requests after ${context.warmup} warm-up per run, ${context.settleMs} ms settle`,
     `node ${context.node}, ${context.cpus} CPUs, load average ${context.loadBefore.toFixed(2)} before / ${context.loadAfter.toFixed(2)} after`,
     '',
-    formatTable(['metric', 'agent', 'baseline', 'baseline value', 'ratio'], rows, ['left', 'left', 'left', 'left', 'right']),
+    formatTable(['metric', 'agent', 'baseline', 'baseline value', 'ratio'], rows, [
+      'left',
+      'left',
+      'left',
+      'left',
+      'right',
+    ]),
     '',
     `answers to the ${FLOOD_LABEL}: agent ${countStatuses(report.samples.floodAgent)}; node:http server ${countStatuses(report.samples.floodBare)}`,
     'values: median over the runs (min-max); ratio = agent median / baseline median (lower is better).',

@@ -48,14 +48,18 @@ export function postWithoutToken(port: number, body: Buffer, timeoutMs: number):
     const socket = connect(port, '127.0.0.1');
     let head = '';
     const timer = setTimeout(() => socket.destroy(), timeoutMs);
-    socket.on('data', (chunk: Buffer) => { if (head.length < 64) head += chunk.toString('latin1'); });
+    socket.on('data', (chunk: Buffer) => {
+      if (head.length < 64) head += chunk.toString('latin1');
+    });
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
       resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0));
     });
     socket.on('connect', () => {
-      socket.write(`POST /v1/commands/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(
+        `POST /v1/commands/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
       socket.end(body);
     });
   });
@@ -66,12 +70,20 @@ export function postWithoutToken(port: number, body: Buffer, timeoutMs: number):
  * VmHWM then and the VmRSS `settleMs` later, stop it.
  * @throws Error (with the server's last output) when it does not come up
  */
-export async function measureFlood(target: ServerTarget, group: ProcessGroup, scratch: string, options: RoundOptions, body: Buffer): Promise<FloodSample> {
+export async function measureFlood(
+  target: ServerTarget,
+  group: ProcessGroup,
+  scratch: string,
+  options: RoundOptions,
+  body: Buffer,
+): Promise<FloodSample> {
   const { child, port } = await startServer(target, group, scratch, options.startTimeoutMs);
   try {
     await sleep(options.settleMs);
     const idleHwmBytes = await readVmHwm(child.pid);
-    const statuses = await Promise.all(Array.from({ length: FLOOD.parallel }, () => postWithoutToken(port, body, FLOOD.timeoutMs)));
+    const statuses = await Promise.all(
+      Array.from({ length: FLOOD.parallel }, () => postWithoutToken(port, body, FLOOD.timeoutMs)),
+    );
     const hwmBytes = await readVmHwm(child.pid);
     await sleep(options.settleMs);
     return { idleHwmBytes, hwmBytes, rssAfterBytes: await readVmRss(child.pid), statuses };

@@ -55,7 +55,8 @@ export async function waitFor200(url: string, options: WaitOptions): Promise<num
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    if (performance.now() > deadline) throw new Error(`${url} did not answer 200 within ${options.timeoutMs} ms (last: ${last})`);
+    if (performance.now() > deadline)
+      throw new Error(`${url} did not answer 200 within ${options.timeoutMs} ms (last: ${last})`);
     await sleep(options.intervalMs ?? 2);
   }
 }
@@ -67,7 +68,12 @@ export async function waitFor200(url: string, options: WaitOptions): Promise<num
  * @returns the latency of each timed request in milliseconds
  * @throws Error on the first unexpected answer
  */
-export async function timeSequentialGets(url: string, count: number, warmup: number, expectBody: string): Promise<number[]> {
+export async function timeSequentialGets(
+  url: string,
+  count: number,
+  warmup: number,
+  expectBody: string,
+): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies: number[] = [];
   try {
@@ -76,7 +82,9 @@ export async function timeSequentialGets(url: string, count: number, warmup: num
       const answer = await get(url, agent);
       const elapsed = performance.now() - start;
       if (answer.status !== 200 || answer.body !== expectBody) {
-        throw new Error(`GET ${url} answered HTTP ${answer.status} ${JSON.stringify(answer.body.slice(0, 200))}, expected 200 ${expectBody}`);
+        throw new Error(
+          `GET ${url} answered HTTP ${answer.status} ${JSON.stringify(answer.body.slice(0, 200))}, expected 200 ${expectBody}`,
+        );
       }
       if (i >= warmup) latencies.push(elapsed);
     }

@@ -38,7 +38,12 @@ export interface RoundOptions {
 const PORT_ATTEMPTS = 3;
 
 /** Start `target` and wait for its first 200; retries on a lost port race (the caller stops the child). */
-export async function startServer(target: ServerTarget, group: ProcessGroup, scratch: string, timeoutMs: number): Promise<{ child: BenchProcess; port: number; readyAt: number }> {
+export async function startServer(
+  target: ServerTarget,
+  group: ProcessGroup,
+  scratch: string,
+  timeoutMs: number,
+): Promise<{ child: BenchProcess; port: number; readyAt: number }> {
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
     const child = group.start(target.argv(port, scratch));
@@ -64,13 +69,28 @@ export async function startServer(target: ServerTarget, group: ProcessGroup, scr
  * @param scratch - a fresh empty directory for this start
  * @throws Error (with the server's last output) when it does not come up or answers wrongly
  */
-export async function measureServer(target: ServerTarget, group: ProcessGroup, scratch: string, options: RoundOptions): Promise<ServerSample> {
+export async function measureServer(
+  target: ServerTarget,
+  group: ProcessGroup,
+  scratch: string,
+  options: RoundOptions,
+): Promise<ServerSample> {
   const { child, port, readyAt } = await startServer(target, group, scratch, options.startTimeoutMs);
   try {
     await sleep(options.settleMs);
     const rssBytes = await readVmRss(child.pid);
-    const latencies = await timeSequentialGets(`http://127.0.0.1:${port}/v1/commands/`, options.requests, options.warmup, COMMANDS_BODY);
-    return { startMs: readyAt - child.spawnedAt, rssBytes, latencyMedianMs: median(latencies), latencyP95Ms: percentile(latencies, 95) };
+    const latencies = await timeSequentialGets(
+      `http://127.0.0.1:${port}/v1/commands/`,
+      options.requests,
+      options.warmup,
+      COMMANDS_BODY,
+    );
+    return {
+      startMs: readyAt - child.spawnedAt,
+      rssBytes,
+      latencyMedianMs: median(latencies),
+      latencyP95Ms: percentile(latencies, 95),
+    };
   } finally {
     await child.stop();
   }

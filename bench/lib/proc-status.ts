@@ -11,7 +11,8 @@ export type MemoryField = 'VmRSS' | 'VmHWM';
  */
 export function parseStatusField(status: string, field: MemoryField): number {
   const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
-  if (match === null) throw new Error(`no ${field} line in /proc/<pid>/status: the process has exited or is not a user process`);
+  if (match === null)
+    throw new Error(`no ${field} line in /proc/<pid>/status: the process has exited or is not a user process`);
   return Number(match[1]) * 1024;
 }
 

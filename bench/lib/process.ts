@@ -47,12 +47,20 @@ class SpawnedChild implements BenchProcess {
     this.spawnedAt = performance.now();
     this.child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise<Exit>((resolve) => {
-      this.child.once('error', (error) => { this.ended ??= { code: null, signal: null, error }; resolve(this.ended); });
-      this.child.once('exit', (code, signal) => { this.ended ??= { code, signal }; resolve(this.ended); });
+      this.child.once('error', (error) => {
+        this.ended ??= { code: null, signal: null, error };
+        resolve(this.ended);
+      });
+      this.child.once('exit', (code, signal) => {
+        this.ended ??= { code, signal };
+        resolve(this.ended);
+      });
     });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => { this.tail = (this.tail + chunk).slice(-TAIL_BYTES); });
+      stream?.on('data', (chunk: string) => {
+        this.tail = (this.tail + chunk).slice(-TAIL_BYTES);
+      });
     }
   }
 

@@ -58,5 +58,10 @@ export function percentile(samples: readonly number[], p: number): number {
 export function summarize(samples: readonly number[]): Summary {
   requireSamples(samples, 'summary');
   const values = sorted(samples);
-  return { median: median(values), min: values[0] as number, max: values[values.length - 1] as number, count: values.length };
+  return {
+    median: median(values),
+    min: values[0] as number,
+    max: values[values.length - 1] as number,
+    count: values.length,
+  };
 }

@@ -9,23 +9,59 @@ const TABLE: Array<[errors.RestError, string, number, string, 'Client' | 'Server
   [new errors.CommandExecutionError('x'), 'CommandExecutionError', 500, 'Command execution failed', 'Server'],
   [new errors.InvalidCommandError('x'), 'InvalidCommandError', 400, 'Invalid command', 'Client'],
   [new errors.InvalidCommandParamsError('x'), 'InvalidCommandParamsError', 400, 'Invalid command parameters', 'Client'],
-  [new errors.RequestedObjectNotFoundError('Extension', 'foo'), 'RequestedObjectNotFoundError', 404, 'Not found', 'Client'],
+  [
+    new errors.RequestedObjectNotFoundError('Extension', 'foo'),
+    'RequestedObjectNotFoundError',
+    404,
+    'Not found',
+    'Client',
+  ],
   [new errors.AgentIsBusy('execute_deploy_step'), 'AgentIsBusy', 409, 'Agent is busy', 'Client'],
   [new errors.IronicAPIError('x'), 'IronicAPIError', 500, 'Error in call to ironic-api', 'Server'],
   [new errors.HeartbeatError('x'), 'HeartbeatError', 500, 'Error heartbeating to agent API', 'Server'],
-  [new errors.HeartbeatConflictError('x'), 'HeartbeatConflictError', 500, 'ConflictError heartbeating to agent API', 'Server'],
+  [
+    new errors.HeartbeatConflictError('x'),
+    'HeartbeatConflictError',
+    500,
+    'ConflictError heartbeating to agent API',
+    'Server',
+  ],
   [new errors.LookupNodeError('x'), 'LookupNodeError', 500, 'Error getting configuration from Ironic', 'Server'],
   [new errors.LookupAgentIPError('x'), 'LookupAgentIPError', 500, 'Error finding IP for Ironic Agent', 'Server'],
   [new errors.SystemRebootError('x'), 'SystemRebootError', 500, 'Error rebooting system', 'Server'],
   [new errors.BlockDeviceEraseError('x'), 'BlockDeviceEraseError', 500, 'Error erasing block device', 'Server'],
   [new errors.HardwareManagerNotFound(), 'HardwareManagerNotFound', 500, 'No valid HardwareManager found', 'Server'],
-  [new errors.HardwareManagerMethodNotFound('m'), 'HardwareManagerMethodNotFound', 500, 'No HardwareManager found to handle method', 'Server'],
-  [new errors.IncompatibleHardwareMethodError(), 'IncompatibleHardwareMethodError', 500, 'HardwareManager method is not compatible with hardware', 'Server'],
-  [new errors.VersionMismatch({ a: '1' }, { a: '2' }), 'VersionMismatch', 409, 'Hardware managers version mismatch, reload agent with correct version', 'Client'],
+  [
+    new errors.HardwareManagerMethodNotFound('m'),
+    'HardwareManagerMethodNotFound',
+    500,
+    'No HardwareManager found to handle method',
+    'Server',
+  ],
+  [
+    new errors.IncompatibleHardwareMethodError(),
+    'IncompatibleHardwareMethodError',
+    500,
+    'HardwareManager method is not compatible with hardware',
+    'Server',
+  ],
+  [
+    new errors.VersionMismatch({ a: '1' }, { a: '2' }),
+    'VersionMismatch',
+    409,
+    'Hardware managers version mismatch, reload agent with correct version',
+    'Client',
+  ],
   [new errors.CleaningError('x'), 'CleaningError', 500, 'Clean step failed', 'Server'],
   [new errors.DeploymentError('x'), 'DeploymentError', 500, 'Deploy step failed', 'Server'],
   [new errors.ServicingError('x'), 'ServicingError', 500, 'Service step failed', 'Server'],
-  [new errors.DeviceNotFound('x'), 'DeviceNotFound', 404, 'Error finding the disk or partition device to deploy the image onto', 'Client'],
+  [
+    new errors.DeviceNotFound('x'),
+    'DeviceNotFound',
+    404,
+    'Error finding the disk or partition device to deploy the image onto',
+    'Client',
+  ],
 ];
 
 describe('errors', () => {
@@ -46,11 +82,18 @@ describe('errors', () => {
   });
 
   it('formats the texts Ironic shows in last_error', () => {
-    expect(new errors.AgentIsBusy('get_clean_steps').toFault().faultstring).to.equal('Agent is busy: executing command get_clean_steps');
-    expect(new errors.RequestedObjectNotFoundError('Extension', 'foo').toFault().faultstring).to.equal('Not found: Extension with id foo not found.');
-    expect(new errors.VersionMismatch({ generic: '1.2' }, { generic: '1.1' }).details)
-      .to.equal("Current versions: {'generic': '1.2'}, versions used by ironic: {'generic': '1.1'}");
-    expect(new errors.HardwareManagerMethodNotFound('install_coreos').details).to.equal('Could not find method: install_coreos');
+    expect(new errors.AgentIsBusy('get_clean_steps').toFault().faultstring).to.equal(
+      'Agent is busy: executing command get_clean_steps',
+    );
+    expect(new errors.RequestedObjectNotFoundError('Extension', 'foo').toFault().faultstring).to.equal(
+      'Not found: Extension with id foo not found.',
+    );
+    expect(new errors.VersionMismatch({ generic: '1.2' }, { generic: '1.1' }).details).to.equal(
+      "Current versions: {'generic': '1.2'}, versions used by ironic: {'generic': '1.1'}",
+    );
+    expect(new errors.HardwareManagerMethodNotFound('install_coreos').details).to.equal(
+      'Could not find method: install_coreos',
+    );
   });
 
   it('ProtectedDeviceError uses its details as message, like IPA', () => {
@@ -67,7 +110,12 @@ describe('errors', () => {
     const fromString = errors.toRestError('plain');
 
     expect(errors.toRestError(kept)).to.equal(kept);
-    expect(wrapped.toJSON()).to.deep.equal({ type: 'CommandExecutionError', code: 500, message: 'Command execution failed', details: 'bad' });
+    expect(wrapped.toJSON()).to.deep.equal({
+      type: 'CommandExecutionError',
+      code: 500,
+      message: 'Command execution failed',
+      details: 'bad',
+    });
     expect(wrapped.cause).to.be.instanceOf(TypeError);
     expect(fromString.details).to.equal('plain');
   });

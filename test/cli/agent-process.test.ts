@@ -24,7 +24,10 @@ describe('cli: the agent process', function () {
     dir = mkdtempSync(join(tmpdir(), 'agent-process-'));
     writeFileSync(join(dir, 'cmdline'), 'quiet\n');
     ironic = await FakeIronic.start();
-    ironic.handler = (request) => (request.url.startsWith('/v1/lookup') ? { status: 404, body: ironicError(FAULTS.notFound) } : ironic.happyPath(request));
+    ironic.handler = (request) =>
+      request.url.startsWith('/v1/lookup')
+        ? { status: 404, body: ironicError(FAULTS.notFound) }
+        : ironic.happyPath(request);
   });
 
   afterEach(async () => {
@@ -34,12 +37,32 @@ describe('cli: the agent process', function () {
 
   /** Run `agent` with flags that keep it off this machine's disks and state, plus `extra`. */
   function runAgent(extra: readonly string[]): Promise<{ exitCode: number; stderr: string }> {
-    return execa(process.execPath, [
-      '--import', 'tsx', join(ROOT, 'cli', 'index.ts'), 'agent',
-      '--api-url', ironic.url, '--config-dir', dir, '--cmdline-path', join(dir, 'cmdline'), '--state-dir', join(dir, 'state'),
-      '--device-allowlist', '/dev/nonexistent*', '--disk-wait-attempts', '0', '--lookup-timeout', '1', '--no-enable-auto-tls',
-      ...extra,
-    ], { cwd: ROOT, reject: false, timeout: 45_000 }).then((r) => ({ exitCode: r.exitCode ?? -1, stderr: String(r.stderr) }));
+    return execa(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'cli', 'index.ts'),
+        'agent',
+        '--api-url',
+        ironic.url,
+        '--config-dir',
+        dir,
+        '--cmdline-path',
+        join(dir, 'cmdline'),
+        '--state-dir',
+        join(dir, 'state'),
+        '--device-allowlist',
+        '/dev/nonexistent*',
+        '--disk-wait-attempts',
+        '0',
+        '--lookup-timeout',
+        '1',
+        '--no-enable-auto-tls',
+        ...extra,
+      ],
+      { cwd: ROOT, reject: false, timeout: 45_000 },
+    ).then((r) => ({ exitCode: r.exitCode ?? -1, stderr: String(r.stderr) }));
   }
 
   it('names itself and its version in the User-Agent, and sends the request id from the first GET / on', async () => {
@@ -48,7 +71,9 @@ describe('cli: the agent process', function () {
     expect(result.exitCode, result.stderr).to.equal(1);
     expect(ironic.requests.length).to.be.greaterThan(2);
     expect(ironic.requests[0]).to.deep.include({ method: 'GET', url: '/' });
-    const headers = new Set(ironic.requests.map((r) => `${String(r.headers['user-agent'])} ${String(r.headers['x-openstack-request-id'])}`));
+    const headers = new Set(
+      ironic.requests.map((r) => `${String(r.headers['user-agent'])} ${String(r.headers['x-openstack-request-id'])}`),
+    );
     expect([...headers]).to.deep.equal([`ironic-coreos-agent/${await packageVersion()} ${REQUEST_ID}`]);
   });
 

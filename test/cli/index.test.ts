@@ -48,8 +48,10 @@ describe('cli: exit codes (0 success, 1 runtime error, 2 usage error or invalid 
     const fromEnv = await agent([], { IPA_COREOS_COPY_NETWORK: 'sure' });
 
     expect([fromFlag, fromFile, fromKernel, fromEnv].map((r) => r.code)).to.deep.equal([2, 2, 2, 2]);
-    expect(fromFlag.stderr).to.equal('ironic-coreos-agent agent: invalid value "abc" for listen_port (from --listen-port): expected an integer 1-65535\n'
-      + 'Run "ironic-coreos-agent agent --help" for usage.\n');
+    expect(fromFlag.stderr).to.equal(
+      'ironic-coreos-agent agent: invalid value "abc" for listen_port (from --listen-port): expected an integer 1-65535\n' +
+        'Run "ironic-coreos-agent agent --help" for usage.\n',
+    );
     expect(fromFile.stderr).to.contain(`invalid value "abc" for listen_port (from ${join(dir, 'a.conf')} line 2)`);
     expect(fromKernel.stderr).to.contain(`(from kernel parameter ipa-listen-port in ${cmdline})`);
     expect(fromEnv.stderr).to.contain('(from environment variable IPA_COREOS_COPY_NETWORK)');

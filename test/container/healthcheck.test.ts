@@ -38,7 +38,9 @@ describe('container/healthcheck', () => {
   describe('probe', () => {
     const servers: Server[] = [];
     let dir: string;
-    before(async () => { dir = await mkdtemp(join(tmpdir(), 'ign-hc-')); });
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'ign-hc-'));
+    });
     after(async () => {
       for (const s of servers) s.close();
       await rm(dir, { recursive: true, force: true });
@@ -54,7 +56,24 @@ describe('container/healthcheck', () => {
     it('succeeds on HTTPS with a self-signed certificate', async () => {
       const key = join(dir, 'key.pem');
       const cert = join(dir, 'cert.pem');
-      await new ExecaRunner().run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=agent']);
+      await new ExecaRunner().run([
+        'openssl',
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=agent',
+      ]);
       const server = createHttpsServer({ key: await readFile(key), cert: await readFile(cert) }, status);
       servers.push(server);
 
@@ -62,7 +81,10 @@ describe('container/healthcheck', () => {
     });
 
     it('fails on a non-200 answer and when nothing listens', async () => {
-      const server = createHttpServer((_req, res) => { res.statusCode = 503; res.end(); });
+      const server = createHttpServer((_req, res) => {
+        res.statusCode = 503;
+        res.end();
+      });
       servers.push(server);
       const closed = createHttpServer();
       const freePort = await listen(closed);

@@ -17,7 +17,6 @@ import { debianBaseUnavailableReason } from '../helpers/debian-base-image.js';
 import { readmeShippedPackages } from '../helpers/container-tools.js';
 import { createPodman, podmanUnavailableReason, type Podman } from '../helpers/podman.js';
 
-
 /** A TCP port nobody listens on right now (the agent uses the host network). */
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -28,7 +27,12 @@ async function freePort(): Promise<number> {
 }
 
 /** Poll GET /v1/status until it answers, the container stops, or the deadline passes. */
-async function waitForStatus(podman: Podman, name: string, port: number, deadlineMs: number): Promise<{ status: number; body: unknown }> {
+async function waitForStatus(
+  podman: Podman,
+  name: string,
+  port: number,
+  deadlineMs: number,
+): Promise<{ status: number; body: unknown }> {
   const end = Date.now() + deadlineMs;
   let lastError = 'no attempt';
   while (Date.now() < end) {
@@ -58,7 +62,8 @@ describe('container image', function () {
   let built = false;
 
   before(async function () {
-    const reason = process.env['SKIP_CONTAINER_TESTS'] === '1' ? 'SKIP_CONTAINER_TESTS=1' : await podmanUnavailableReason();
+    const reason =
+      process.env['SKIP_CONTAINER_TESTS'] === '1' ? 'SKIP_CONTAINER_TESTS=1' : await podmanUnavailableReason();
     if (reason !== null) {
       console.log(`      skipped: ${reason}`);
       this.skip();
@@ -83,7 +88,15 @@ describe('container image', function () {
 
   it('runs a supported Node and only production dependencies', async () => {
     const node = await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, '--version']);
-    const dev = await podman.run(['run', '--rm', '--entrypoint', 'sh', image, '-c', 'ls /opt/ironic-coreos-agent/node_modules | grep -x -e mocha -e typescript -e tsx || true']);
+    const dev = await podman.run([
+      'run',
+      '--rm',
+      '--entrypoint',
+      'sh',
+      image,
+      '-c',
+      'ls /opt/ironic-coreos-agent/node_modules | grep -x -e mocha -e typescript -e tsx || true',
+    ]);
 
     expect(node.stdout.trim()).to.match(/^v22\./);
     expect(dev.stdout.trim()).to.equal('');
@@ -98,24 +111,41 @@ describe('container image', function () {
     expect(result.stdout.trim()).to.equal('');
   });
 
-  it('ships openshift/ironic-agent-image\'s defaults as /etc/ironic-python-agent/00-defaults.conf', async () => {
+  it("ships openshift/ironic-agent-image's defaults as /etc/ironic-python-agent/00-defaults.conf", async () => {
     const shipped = await readFile(new URL('../../container/ironic-python-agent.conf', import.meta.url), 'utf8');
 
-    const result = await podman.run(['run', '--rm', '--entrypoint', 'cat', image, '/etc/ironic-python-agent/00-defaults.conf']);
+    const result = await podman.run([
+      'run',
+      '--rm',
+      '--entrypoint',
+      'cat',
+      image,
+      '/etc/ironic-python-agent/00-defaults.conf',
+    ]);
 
     expect(result.stdout).to.equal(shipped);
   });
 
   it('carries the OCI labels, healthcheck, the CLI as entrypoint and agent as the default command', async () => {
     const result = await podman.run(['image', 'inspect', image]);
-    const [inspected] = JSON.parse(result.stdout) as { Config: { Labels: Record<string, string>; Entrypoint: string[]; Cmd: string[] }; Healthcheck?: { Test: string[] } }[];
+    const [inspected] = JSON.parse(result.stdout) as {
+      Config: { Labels: Record<string, string>; Entrypoint: string[]; Cmd: string[] };
+      Healthcheck?: { Test: string[] };
+    }[];
     const config = { ...inspected?.Config, Healthcheck: inspected?.Healthcheck };
     const version = await projectVersion();
 
-    expect(config.Labels).to.include({ 'org.opencontainers.image.title': 'ironic-coreos-agent', 'org.opencontainers.image.version': version });
+    expect(config.Labels).to.include({
+      'org.opencontainers.image.title': 'ironic-coreos-agent',
+      'org.opencontainers.image.version': version,
+    });
     expect(config.Entrypoint).to.deep.equal(['/usr/local/bin/node', '/opt/ironic-coreos-agent/dist/cli/index.js']);
     expect(config.Cmd).to.deep.equal(['agent']);
-    expect(config.Healthcheck?.Test).to.deep.equal(['CMD', '/usr/local/bin/node', '/opt/ironic-coreos-agent/dist/container/healthcheck.js']);
+    expect(config.Healthcheck?.Test).to.deep.equal([
+      'CMD',
+      '/usr/local/bin/node',
+      '/opt/ironic-coreos-agent/dist/container/healthcheck.js',
+    ]);
   });
 
   it('serves GET /v1/status in standalone mode, privileged on the host network', async () => {
@@ -127,9 +157,31 @@ describe('container image', function () {
     await mkdir(confDir);
     const port = await freePort();
     await podman.run([
-      'run', '-d', '--name', container, '--privileged', '--network', 'host',
-      '-v', '/dev:/dev', '-v', '/sys:/sys', '-v', `${hostRoot}:/mnt/coreos`, '-v', `${confDir}:/etc/ironic-python-agent:ro`,
-      image, 'agent', '--standalone', '--agent-token', `token-${suffix}`, '--listen-port', String(port), '--listen-host', '127.0.0.1', '--no-enable-auto-tls',
+      'run',
+      '-d',
+      '--name',
+      container,
+      '--privileged',
+      '--network',
+      'host',
+      '-v',
+      '/dev:/dev',
+      '-v',
+      '/sys:/sys',
+      '-v',
+      `${hostRoot}:/mnt/coreos`,
+      '-v',
+      `${confDir}:/etc/ironic-python-agent:ro`,
+      image,
+      'agent',
+      '--standalone',
+      '--agent-token',
+      `token-${suffix}`,
+      '--listen-port',
+      String(port),
+      '--listen-host',
+      '127.0.0.1',
+      '--no-enable-auto-tls',
     ]);
 
     const { status, body } = await waitForStatus(podman, container, port, 90_000);

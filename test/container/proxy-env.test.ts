@@ -8,16 +8,28 @@ describe('container/proxy-env', () => {
   });
 
   it('keeps proxies without credentials inline', () => {
-    const env = proxyEnvironment({ httpProxy: 'http://proxy:3128', httpsProxy: 'socks5://proxy:1080', noProxy: '10.0.0.0/8,.cluster.local,[fd00::1]' });
+    const env = proxyEnvironment({
+      httpProxy: 'http://proxy:3128',
+      httpsProxy: 'socks5://proxy:1080',
+      noProxy: '10.0.0.0/8,.cluster.local,[fd00::1]',
+    });
 
     expect(env).to.deep.equal({
-      inline: [['HTTP_PROXY', 'http://proxy:3128'], ['HTTPS_PROXY', 'socks5://proxy:1080'], ['NO_PROXY', '10.0.0.0/8,.cluster.local,[fd00::1]']],
+      inline: [
+        ['HTTP_PROXY', 'http://proxy:3128'],
+        ['HTTPS_PROXY', 'socks5://proxy:1080'],
+        ['NO_PROXY', '10.0.0.0/8,.cluster.local,[fd00::1]'],
+      ],
       secret: [],
     });
   });
 
   it('moves proxies with credentials to the secret file', () => {
-    const env = proxyEnvironment({ httpProxy: 'http://proxy:3128', httpsProxy: 'http://user:s3cr%40t@proxy:3128', noProxy: null });
+    const env = proxyEnvironment({
+      httpProxy: 'http://proxy:3128',
+      httpsProxy: 'http://user:s3cr%40t@proxy:3128',
+      noProxy: null,
+    });
 
     expect(env.inline).to.deep.equal([['HTTP_PROXY', 'http://proxy:3128']]);
     expect(env.secret).to.deep.equal([['HTTPS_PROXY', 'http://user:s3cr%40t@proxy:3128']]);

@@ -2,8 +2,13 @@ import { expect } from 'chai';
 import { renderAgentUnit, type AgentUnitSpec } from '../../container/systemd-unit.js';
 
 const spec: AgentUnitSpec = {
-  image: 'quay.io/example/ironic-coreos-agent:latest', tlsVerify: true, authfile: false, caFile: false, rootMount: '/mnt/coreos',
-  environment: [], environmentFile: false,
+  image: 'quay.io/example/ironic-coreos-agent:latest',
+  tlsVerify: true,
+  authfile: false,
+  caFile: false,
+  rootMount: '/mnt/coreos',
+  environment: [],
+  environmentFile: false,
 };
 
 /** `Key=value` lines of one section. */
@@ -40,7 +45,14 @@ describe('container/systemd-unit', () => {
   });
 
   it('adds proxy Environment= lines and the credentials EnvironmentFile before the commands', () => {
-    const text = renderAgentUnit({ ...spec, environment: [['HTTP_PROXY', 'http://p:3128'], ['NO_PROXY', '.local']], environmentFile: true });
+    const text = renderAgentUnit({
+      ...spec,
+      environment: [
+        ['HTTP_PROXY', 'http://p:3128'],
+        ['NO_PROXY', '.local'],
+      ],
+      environmentFile: true,
+    });
 
     expect(section(text, 'Service').slice(0, 4)).to.deep.equal([
       'Environment="HTTP_PROXY=http://p:3128"',

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
-import { commandsInCode, dockerfileRuntimePackages, readmeNotShipped, readmeShippedPackages } from '../helpers/container-tools.js';
+import {
+  commandsInCode,
+  dockerfileRuntimePackages,
+  readmeNotShipped,
+  readmeShippedPackages,
+} from '../helpers/container-tools.js';
 
 /** Packages the agent needs without running a command of theirs, and the evidence in the code. */
 const WITHOUT_COMMANDS: Readonly<Record<string, { why: RegExp; code?: { file: string; text: string } }>> = {
@@ -17,7 +22,9 @@ describe('container tools: the Dockerfile, container/README.md and the code agre
 
   it('ships only commands the code runs', async () => {
     const inCode = await commandsInCode();
-    const unused = (await readmeShippedPackages()).flatMap((p) => p.commands.filter((c) => !inCode.has(c)).map((c) => `${p.name}: ${c}`));
+    const unused = (await readmeShippedPackages()).flatMap((p) =>
+      p.commands.filter((c) => !inCode.has(c)).map((c) => `${p.name}: ${c}`),
+    );
 
     expect(unused).to.deep.equal([]);
   });
@@ -25,7 +32,9 @@ describe('container tools: the Dockerfile, container/README.md and the code agre
   it('ships every command the code runs, or says why not', async () => {
     const shipped = new Set((await readmeShippedPackages()).flatMap((p) => p.commands));
     const notShipped = new Set(await readmeNotShipped());
-    const missing = [...(await commandsInCode()).entries()].filter(([c]) => !shipped.has(c) && !notShipped.has(c)).map(([c, files]) => `${c} (${files.join(', ')})`);
+    const missing = [...(await commandsInCode()).entries()]
+      .filter(([c]) => !shipped.has(c) && !notShipped.has(c))
+      .map(([c, files]) => `${c} (${files.join(', ')})`);
 
     expect(missing).to.deep.equal([]);
   });

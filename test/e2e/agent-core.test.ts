@@ -16,7 +16,15 @@ import { IronicTestbed } from '../../testbed/ironic.js';
 import { layout } from '../../testbed/ironic-config.js';
 import { TestNode } from '../../testbed/node.js';
 import { agentGet, startAgent, waitFor, type RunningTestAgent } from '../../testbed/agent.js';
-import { dropPartitions, hasPartitionTable, headAndTailZero, headChecksum, partitionAsVmfs, partitionWithFilesystems, signatures } from './disks.js';
+import {
+  dropPartitions,
+  hasPartitionTable,
+  headAndTailZero,
+  headChecksum,
+  partitionAsVmfs,
+  partitionWithFilesystems,
+  signatures,
+} from './disks.js';
 
 const FLOW_TIMEOUT = 180_000;
 
@@ -32,7 +40,13 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
     dir = mkdtempSync(join(tmpdir(), 'e2e-core-'));
     const addresses = testbedAddresses('core', 0, process.pid);
     testbed = new IronicTestbed({ tag: 'core', suite: ironic.suite });
-    await testbed.start({ dir: join(dir, 'ironic'), hostIp: addresses.hostIp, automatedClean: true, checkProvisionInterval: 5, heartbeatTimeout: 60 });
+    await testbed.start({
+      dir: join(dir, 'ironic'),
+      hostIp: addresses.hostIp,
+      automatedClean: true,
+      checkProvisionInterval: 5,
+      heartbeatTimeout: 60,
+    });
     node = await TestNode.create({ tag: 'core', ...addresses, disksGiB: [2, 5, 8] });
     uuid = await enrolManageable(testbed, { name: 'core-node', mac: node.mac });
   });
@@ -62,16 +76,26 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
     const agent = await boot('clean-auto');
 
     await testbed.setProvisionState(uuid, 'provide');
-    const agentUrl = await waitFor('the agent URL Ironic records from the heartbeat', async () => {
-      const info = (await testbed.nodeShow(uuid)).driver_internal_info;
-      return typeof info['agent_url'] === 'string' ? info['agent_url'] : undefined;
-    }, FLOW_TIMEOUT);
+    const agentUrl = await waitFor(
+      'the agent URL Ironic records from the heartbeat',
+      async () => {
+        const info = (await testbed.nodeShow(uuid)).driver_internal_info;
+        return typeof info['agent_url'] === 'string' ? info['agent_url'] : undefined;
+      },
+      FLOW_TIMEOUT,
+    );
     const storedCert = join(layout(join(dir, 'ironic')).state, 'certificates', `${uuid}.crt`);
-    await waitFor('Ironic to store the agent certificate', async () => (existsSync(storedCert) ? true : undefined), 30_000);
+    await waitFor(
+      'Ironic to store the agent certificate',
+      async () => (existsSync(storedCert) ? true : undefined),
+      30_000,
+    );
     const final = await testbed.waitForProvisionState(uuid, ['available'], FLOW_TIMEOUT);
 
     expect(agentUrl).to.equal(`https://${node.nodeIp}:9999`);
-    expect(readFileSync(storedCert, 'utf8').trim()).to.equal(readFileSync(join(agent.stateDir, 'agent.crt'), 'utf8').trim());
+    expect(readFileSync(storedCert, 'utf8').trim()).to.equal(
+      readFileSync(join(agent.stateDir, 'agent.crt'), 'utf8').trim(),
+    );
     expect(final.last_error).to.equal(null);
     for (const disk of [d2, d5]) {
       await dropPartitions(disk!.device);
@@ -86,7 +110,7 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
     expect(log).not.to.contain(token);
   });
 
-  it('(b) a failing manual clean step ends in clean failed with the agent\'s error in last_error, and the disk is untouched', async () => {
+  it("(b) a failing manual clean step ends in clean failed with the agent's error in last_error, and the disk is untouched", async () => {
     const protectedDisk = node.disks[2]!;
     await partitionAsVmfs(protectedDisk.device);
     const before = headChecksum(protectedDisk.device);
@@ -94,13 +118,21 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
     await testbed.waitForProvisionState(uuid, ['manageable'], 60_000);
     await boot('clean-fail');
 
-    const cli = await testbed.baremetal(['node', 'clean', uuid, '--clean-steps', JSON.stringify([{ interface: 'deploy', step: 'erase_devices_metadata' }])]);
+    const cli = await testbed.baremetal([
+      'node',
+      'clean',
+      uuid,
+      '--clean-steps',
+      JSON.stringify([{ interface: 'deploy', step: 'erase_devices_metadata' }]),
+    ]);
     const failed = await testbed.waitForProvisionState(uuid, ['clean failed'], FLOW_TIMEOUT);
 
     expect(cli.exitCode, cli.stderr).to.equal(0);
     expect(failed.provision_state).to.equal('clean failed');
     expect(failed.last_error).to.contain('Clean step deploy.erase_devices_metadata failed');
-    expect(failed.last_error).to.match(new RegExp(`Protected VMware VMFS Partition \\(GPT\\) located on device ${protectedDisk.device}p1`));
+    expect(failed.last_error).to.match(
+      new RegExp(`Protected VMware VMFS Partition \\(GPT\\) located on device ${protectedDisk.device}p1`),
+    );
     expect(headChecksum(protectedDisk.device)).to.equal(before);
   });
 
@@ -111,7 +143,9 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
    */
   function commandsPath(stateDir: string): string {
     const stateFile = join(stateDir, 'agent-state.json');
-    const token = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { agentToken?: string }).agentToken : undefined;
+    const token = existsSync(stateFile)
+      ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { agentToken?: string }).agentToken
+      : undefined;
     return token === undefined ? '/v1/commands/' : `/v1/commands/?agent_token=${encodeURIComponent(token)}`;
   }
 
@@ -122,16 +156,33 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
     await testbed.waitForProvisionState(uuid, ['manageable'], 60_000);
     // skip_block_devices is set at enrolment: a PATCH would break the node on trixie and forky
     await testbed.deleteNode(uuid);
-    uuid = await enrolManageable(testbed, { name: 'core-node', mac: node.mac, properties: { skip_block_devices: [{ name: mid!.device }, { name: big!.device }] } });
+    uuid = await enrolManageable(testbed, {
+      name: 'core-node',
+      mac: node.mac,
+      properties: { skip_block_devices: [{ name: mid!.device }, { name: big!.device }] },
+    });
     const first = await boot('restart');
 
-    const cli = await testbed.baremetal(['node', 'clean', uuid, '--clean-steps', JSON.stringify([{ interface: 'deploy', step: 'erase_devices' }])]);
+    const cli = await testbed.baremetal([
+      'node',
+      'clean',
+      uuid,
+      '--clean-steps',
+      JSON.stringify([{ interface: 'deploy', step: 'erase_devices' }]),
+    ]);
     expect(cli.exitCode, cli.stderr).to.equal(0);
-    const running = await waitFor('erase_devices to be running on the agent', async () => {
-      const reply = await agentGet(`https://${first.address}`, commandsPath(first.stateDir));
-      const commands = (reply.body as { commands?: Array<{ id: string; command_name: string; command_status: string }> }).commands ?? [];
-      return commands.find((c) => c.command_name === 'execute_clean_step' && c.command_status === 'RUNNING');
-    }, FLOW_TIMEOUT, 100);
+    const running = await waitFor(
+      'erase_devices to be running on the agent',
+      async () => {
+        const reply = await agentGet(`https://${first.address}`, commandsPath(first.stateDir));
+        const commands =
+          (reply.body as { commands?: Array<{ id: string; command_name: string; command_status: string }> }).commands ??
+          [];
+        return commands.find((c) => c.command_name === 'execute_clean_step' && c.command_status === 'RUNNING');
+      },
+      FLOW_TIMEOUT,
+      100,
+    );
     const stateFile = join(first.stateDir, 'agent-state.json');
     const tokenBefore = JSON.parse(readFileSync(stateFile, 'utf8')).agentToken as string;
     first.process.kill('SIGKILL', true);
@@ -144,7 +195,9 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
 
     expect(done.last_error).to.equal(null);
     expect(JSON.parse(readFileSync(stateFile, 'utf8')).agentToken).to.equal(tokenBefore);
-    const resumed = (after.body as { commands: Array<{ id: string; command_name: string; command_status: string }> }).commands.find((c) => c.id === running.id);
+    const resumed = (
+      after.body as { commands: Array<{ id: string; command_name: string; command_status: string }> }
+    ).commands.find((c) => c.id === running.id);
     expect(resumed?.command_status).to.equal('SUCCEEDED');
     expect(second.process.readLog()).to.contain('Resuming the step that was running');
     expect(headAndTailZero(small!.device)).to.equal(true);

@@ -21,7 +21,12 @@ import { join } from 'node:path';
 import { ExecaRunner } from '../../agent/exec/execa-runner.js';
 import { testbedAddresses } from '../../testbed/addresses.js';
 import { readBootFile } from '../../testbed/boot-partition.js';
-import { podmanInNode, startContainerAgent, stopContainerAgent, type RunningContainerAgent } from '../../testbed/container-agent.js';
+import {
+  podmanInNode,
+  startContainerAgent,
+  stopContainerAgent,
+  type RunningContainerAgent,
+} from '../../testbed/container-agent.js';
 import { createHostRoot, type HostRoot } from '../../testbed/host-root.js';
 import { testbedUnavailableReason } from '../../testbed/host.js';
 import { layout } from '../../testbed/ironic-config.js';
@@ -34,7 +39,13 @@ import { createPodman, podmanUnavailableReason, type Podman } from '../helpers/p
 import { diskDigests } from './disk-digest.js';
 import { partitionWithFilesystems } from './disks.js';
 import { enrolManageable } from './support.js';
-import { expectedIgnition, INSTALL_COREOS_STEPS, jsonConfigDrive, PASSWORD_HASH, USER_IGNITION } from './deploy-fixtures.js';
+import {
+  expectedIgnition,
+  INSTALL_COREOS_STEPS,
+  jsonConfigDrive,
+  PASSWORD_HASH,
+  USER_IGNITION,
+} from './deploy-fixtures.js';
 
 const TAG = 'ctr';
 /** Lookup, TLS, the install and the forced heartbeat, with the container's start-up; generous for a shared machine. */
@@ -97,7 +108,10 @@ describe('e2e: the agent container deploys install_coreos through a real Ironic'
 
   after(async function () {
     this.timeout(180_000);
-    if (image !== undefined) await podman.run(['rmi', '--force', image], { okExitCodes: [0, 1, 125] }).catch((e: unknown) => console.log(`image cleanup: ${String(e)}`));
+    if (image !== undefined)
+      await podman
+        .run(['rmi', '--force', image], { okExitCodes: [0, 1, 125] })
+        .catch((e: unknown) => console.log(`image cleanup: ${String(e)}`));
     if (dir === undefined) return;
     if (failed) console.log(`      kept ${dir} (Ironic's logs are in <suite>/ironic/log)`);
     else rmSync(dir, { recursive: true, force: true });
@@ -115,14 +129,23 @@ describe('e2e: the agent container deploys install_coreos through a real Ironic'
       suiteDir = join(dir!, release.suite);
       const addresses = testbedAddresses(TAG, 0, process.pid);
       testbed = new IronicTestbed({ tag: TAG, suite: release.suite });
-      await testbed.start({ dir: join(suiteDir, 'ironic'), hostIp: addresses.hostIp, automatedClean: false, heartbeatTimeout: 300 });
+      await testbed.start({
+        dir: join(suiteDir, 'ironic'),
+        hostIp: addresses.hostIp,
+        automatedClean: false,
+        heartbeatTimeout: 300,
+      });
       node = await TestNode.create({ tag: TAG, ...addresses, disksGiB: [5, 8, 12] });
       host = await createHostRoot({ dir: join(suiteDir, 'hostroot') });
       host.addOsmet();
       // A previous life on every disk, so that an unwanted write or wipe changes real content.
       for (const disk of node.disks) await partitionWithFilesystems(disk.device);
       // The hints are set at enrolment: trixie's and forky's Ironic break a PATCHed node (testbed/README.md).
-      uuid = await enrolManageable(testbed, { name: `${TAG}-node`, mac: node.mac, instanceInfo: { root_device: { size: 12 } } });
+      uuid = await enrolManageable(testbed, {
+        name: `${TAG}-node`,
+        mac: node.mac,
+        instanceInfo: { root_device: { size: 12 } },
+      });
       await testbed.setProvisionState(uuid, 'provide');
       await testbed.waitForProvisionState(uuid, ['available'], 60_000);
     });
@@ -135,7 +158,10 @@ describe('e2e: the agent container deploys install_coreos through a real Ironic'
 
     after(async function () {
       this.timeout(180_000);
-      const report = (what: string) => (e: unknown): void => console.log(`${what} cleanup: ${String(e)}`);
+      const report =
+        (what: string) =>
+        (e: unknown): void =>
+          console.log(`${what} cleanup: ${String(e)}`);
       if (agent !== undefined) await stopContainerAgent(agent, runner, podman.env).catch(report('container'));
       await node?.destroy().catch(report('node'));
       await host?.destroy().catch(report('host root'));
@@ -149,18 +175,33 @@ describe('e2e: the agent container deploys install_coreos through a real Ironic'
       const before = await diskDigests(testNode.disks);
       expect((await ironic.nodeShow(uuid)).instance_info['root_device']).to.deep.equal({ size: 12 });
 
-      const cli = await ironic.baremetal(['node', 'deploy', uuid, '--deploy-steps', INSTALL_COREOS_STEPS,
-        '--config-drive', jsonConfigDrive(USER_IGNITION, { 'local-hostname': 'ctr-worker-1' })]);
+      const cli = await ironic.baremetal([
+        'node',
+        'deploy',
+        uuid,
+        '--deploy-steps',
+        INSTALL_COREOS_STEPS,
+        '--config-drive',
+        jsonConfigDrive(USER_IGNITION, { 'local-hostname': 'ctr-worker-1' }),
+      ]);
       expect(cli.exitCode, cli.stderr).to.equal(0);
       const started = Date.now();
       agent = await startContainerAgent(testNode, {
-        image: image!, name: `${TAG}-agent-${testNode.names.namespace.slice(-8)}`, apiUrl: ironic.url, dir: join(suiteDir, 'boot-1'), hostRoot: host!.root, podmanEnv: podman.env,
+        image: image!,
+        name: `${TAG}-agent-${testNode.names.namespace.slice(-8)}`,
+        apiUrl: ironic.url,
+        dir: join(suiteDir, 'boot-1'),
+        hostRoot: host!.root,
+        podmanEnv: podman.env,
       });
       const outcome = await Promise.race([
         ironic.waitForProvisionState(uuid, ['active'], DEPLOY_TIMEOUT),
         agent.process.waitExit().then((status) => ({ exited: status })),
       ]);
-      if ('exited' in outcome) throw new Error(`podman run ended (${JSON.stringify(outcome.exited)}) before the deploy did; its log is printed below`);
+      if ('exited' in outcome)
+        throw new Error(
+          `podman run ended (${JSON.stringify(outcome.exited)}) before the deploy did; its log is printed below`,
+        );
       const final = outcome;
       console.log(`      container start → active in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -169,39 +210,70 @@ describe('e2e: the agent container deploys install_coreos through a real Ironic'
       expect(JSON.parse(ignition.text)).to.deep.equal(expectedIgnition('ctr-worker-1'));
       expect(ignition.mode).to.equal(0o600);
       const after = await diskDigests(testNode.disks);
-      for (const disk of testNode.disks.filter((d) => d.device !== chosen)) expect(after[disk.device], `${disk.device} untouched`).to.equal(before[disk.device]);
+      for (const disk of testNode.disks.filter((d) => d.device !== chosen))
+        expect(after[disk.device], `${disk.device} untouched`).to.equal(before[disk.device]);
       expect(after[chosen]).not.to.equal(before[chosen]);
-      expect(host!.calls()).to.deep.equal([`install --preserve-on-error --ignition-file /tmp/ironic.ign --offline ${chosen} `]);
+      expect(host!.calls()).to.deep.equal([
+        `install --preserve-on-error --ignition-file /tmp/ironic.ign --offline ${chosen} `,
+      ]);
       expect(host!.powerRequests()).to.deep.equal(['poweroff --no-block']);
 
       // Auto-TLS: Ironic stored the certificate the agent sent with its heartbeats (agent_verify_ca) and
       // drove the deploy through it; the API answers only over TLS, verified against exactly that
       // certificate (its IP SAN is the node's address).
-      const storedCert = readFileSync(join(layout(join(suiteDir, 'ironic')).state, 'certificates', `${uuid}.crt`), 'utf8');
+      const storedCert = readFileSync(
+        join(layout(join(suiteDir, 'ironic')).state, 'certificates', `${uuid}.crt`),
+        'utf8',
+      );
       expect(storedCert.trim()).to.equal(readFileSync(join(agent.stateDir, 'agent.crt'), 'utf8').trim());
-      expect(readFileSync(ironic.logFile, 'utf8')).to.match(new RegExp(`Agent command deploy.execute_deploy_step for node ${uuid} returned [^\\n]*HTTP status code 200`));
+      expect(readFileSync(ironic.logFile, 'utf8')).to.match(
+        new RegExp(`Agent command deploy.execute_deploy_step for node ${uuid} returned [^\\n]*HTTP status code 200`),
+      );
       const status = await verifiedGet(`https://${agent.address}/v1/status`, storedCert);
       expect(status.status).to.equal(200);
       expect(status.body).to.have.property('version').that.is.a('string');
-      const plain = await fetch(`http://${agent.address}/v1/status`, { signal: AbortSignal.timeout(5000) }).then((r) => `HTTP ${r.status}`, (e: unknown) => String(e));
+      const plain = await fetch(`http://${agent.address}/v1/status`, { signal: AbortSignal.timeout(5000) }).then(
+        (r) => `HTTP ${r.status}`,
+        (e: unknown) => String(e),
+      );
       expect(plain, 'plain HTTP is refused').not.to.match(/^HTTP /);
 
       const health = await podmanInNode(testNode, ['healthcheck', 'run', agent.name], podman.env);
       expect(health.exitCode, `podman healthcheck run: ${health.stdout}${health.stderr}`).to.equal(0);
 
       // What the container saw: the node's NIC and only the node's disks.
-      const view = await podmanInNode(testNode, ['exec', agent.name, 'sh', '-c', 'ls /sys/class/net; ls /sys/block; ls /dev | grep -Ex "loop[0-9]+|[sv]d[a-z]+|nvme[0-9]+n[0-9]+"; ip -o link | cut -d: -f2 | cut -d@ -f1'], podman.env);
+      const view = await podmanInNode(
+        testNode,
+        [
+          'exec',
+          agent.name,
+          'sh',
+          '-c',
+          'ls /sys/class/net; ls /sys/block; ls /dev | grep -Ex "loop[0-9]+|[sv]d[a-z]+|nvme[0-9]+n[0-9]+"; ip -o link | cut -d: -f2 | cut -d@ -f1',
+        ],
+        podman.env,
+      );
       const [nets, disks] = [['eth0', 'lo'], testNode.disks.map((d) => d.name)];
       expect(view.exitCode, view.stderr).to.equal(0);
-      expect(view.stdout.trim().split('\n').map((line) => line.trim()).sort()).to.deep.equal([...nets, ...nets, ...disks, ...disks].sort());
+      expect(
+        view.stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.trim())
+          .sort(),
+      ).to.deep.equal([...nets, ...nets, ...disks, ...disks].sort());
 
-      const token = (JSON.parse(readFileSync(join(agent.stateDir, 'agent-state.json'), 'utf8')) as { agentToken: string }).agentToken;
+      const token = (
+        JSON.parse(readFileSync(join(agent.stateDir, 'agent-state.json'), 'utf8')) as { agentToken: string }
+      ).agentToken;
       const log = agent.process.readLog();
       expect(token).to.have.length.greaterThanOrEqual(32);
       expect(log).to.contain('Installed CoreOS');
       expect(log).not.to.contain(token);
       expect(log).not.to.contain(PASSWORD_HASH);
-      expect(existsSync(join(host!.root, 'tmp/ironic.ign')), 'the Ignition file in the host root is removed').to.equal(false);
+      expect(existsSync(join(host!.root, 'tmp/ironic.ign')), 'the Ignition file in the host root is removed').to.equal(
+        false,
+      );
     });
   });
 });

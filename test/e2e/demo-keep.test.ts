@@ -30,15 +30,21 @@ describe('e2e: demo --keep', function () {
   async function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(output)) {
-      if (Date.now() > deadline) throw new Error(`the demo did not print ${String(pattern)} in ${timeoutMs} ms:\n${output.slice(-4000)}`);
-      if (demo?.exitCode !== undefined && demo.exitCode !== null) throw new Error(`the demo exited (${demo.exitCode}):\n${output.slice(-4000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the demo did not print ${String(pattern)} in ${timeoutMs} ms:\n${output.slice(-4000)}`);
+      if (demo?.exitCode !== undefined && demo.exitCode !== null)
+        throw new Error(`the demo exited (${demo.exitCode}):\n${output.slice(-4000)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }
 
   /** Run `command` in bash with the printed env.sh sourced. */
   function baremetal(command: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    return runner.run(['bash', '-euo', 'pipefail', '-c', `. ${envSh}\n${command}`], { okExitCodes: Array.from({ length: 256 }, (_, i) => i), timeoutMs: 120_000 })
+    return runner
+      .run(['bash', '-euo', 'pipefail', '-c', `. ${envSh}\n${command}`], {
+        okExitCodes: Array.from({ length: 256 }, (_, i) => i),
+        timeoutMs: 120_000,
+      })
       .then((r) => ({ exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr }));
   }
 
@@ -62,13 +68,19 @@ describe('e2e: demo --keep', function () {
       console.log(`      (skipping: ${reason})`);
       this.skip();
     }
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'index.js'))) await runner.run(['npm', 'run', 'build'], { cwd: ROOT, timeoutMs: 300_000 });
+    if (!existsSync(join(ROOT, 'dist', 'cli', 'index.js')))
+      await runner.run(['npm', 'run', 'build'], { cwd: ROOT, timeoutMs: 300_000 });
     demo = execa(process.execPath, ['--import', 'tsx', join(ROOT, 'testbed', 'demo.ts'), '--keep'], DEMO_OPTIONS);
-    demo.all.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
+    demo.all.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
     await waitForOutput(/Drive it from another shell/, 10 * 60_000);
     await waitForOutput(/tail -f \S+ironic\.log/, 10_000);
     envSh = /^\s*\. (\S+env\.sh) /m.exec(lines().join('\n'))?.[1] ?? '';
-    deployCommand = lines().find((l) => l.trim().startsWith('baremetal node deploy demo-node'))?.trim() ?? '';
+    deployCommand =
+      lines()
+        .find((l) => l.trim().startsWith('baremetal node deploy demo-node'))
+        ?.trim() ?? '';
   });
 
   after(async function () {
@@ -81,7 +93,9 @@ describe('e2e: demo --keep', function () {
   it('prints how to drive it: env.sh, undeploy and a deploy command', () => {
     expect(envSh).to.match(/env\.sh$/);
     expect(existsSync(envSh)).to.equal(true);
-    expect(deployCommand).to.match(/^baremetal node deploy demo-node --deploy-steps '.*install_coreos.*' --config-drive '.*'$/);
+    expect(deployCommand).to.match(
+      /^baremetal node deploy demo-node --deploy-steps '.*install_coreos.*' --config-drive '.*'$/,
+    );
   });
 
   it('undeploys: Ironic cleans the node through a new agent boot and makes it available', async () => {

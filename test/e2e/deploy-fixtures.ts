@@ -7,7 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The deploy steps of the Metal3 customDeploy path (ironic-testbed.md §2.5). */
-export const INSTALL_COREOS_STEPS = JSON.stringify([{ interface: 'deploy', step: 'install_coreos', args: {}, priority: 80 }]);
+export const INSTALL_COREOS_STEPS = JSON.stringify([
+  { interface: 'deploy', step: 'install_coreos', args: {}, priority: 80 },
+]);
 
 /** A secret inside the user's Ignition: it must never reach a log. */
 export const PASSWORD_HASH = '$6$depsalt$ZEROmEEtCH5v8uQx0kL2r1ExampleHashForTheDeployTestOnly/';
@@ -16,13 +18,19 @@ export const PASSWORD_HASH = '$6$depsalt$ZEROmEEtCH5v8uQx0kL2r1ExampleHashForThe
 export const USER_IGNITION = {
   ignition: { version: '3.4.0' },
   passwd: {
-    users: [{
-      name: 'core',
-      passwordHash: PASSWORD_HASH,
-      sshAuthorizedKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIALaBEwuvYD4Ddxb72F9eEBwivlIJ5SmgOK4k6nDoF+u core@dep'],
-    }],
+    users: [
+      {
+        name: 'core',
+        passwordHash: PASSWORD_HASH,
+        sshAuthorizedKeys: [
+          'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIALaBEwuvYD4Ddxb72F9eEBwivlIJ5SmgOK4k6nDoF+u core@dep',
+        ],
+      },
+    ],
   },
-  storage: { files: [{ path: '/etc/motd', mode: 420, contents: { source: 'data:,installed%20by%20ironic-coreos-agent%0A' } }] },
+  storage: {
+    files: [{ path: '/etc/motd', mode: 420, contents: { source: 'data:,installed%20by%20ironic-coreos-agent%0A' } }],
+  },
 };
 
 /** USER_IGNITION plus the first-boot `/etc/hostname` file the agent adds (mode 0644, overwrite). */

@@ -33,7 +33,12 @@ import { TestNode } from '../../testbed/node.js';
 import { diskDigests } from './disk-digest.js';
 import { partitionWithFilesystems } from './disks.js';
 import {
-  expectedIgnition, INSTALL_COREOS_STEPS, jsonConfigDrive, PASSWORD_HASH, preRenderedConfigDriveDir, USER_IGNITION,
+  expectedIgnition,
+  INSTALL_COREOS_STEPS,
+  jsonConfigDrive,
+  PASSWORD_HASH,
+  preRenderedConfigDriveDir,
+  USER_IGNITION,
 } from './deploy-fixtures.js';
 
 /** Below the agent's first periodic heartbeat (0.3 × 300 s): see the file comment. */
@@ -54,7 +59,12 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
     dir = mkdtempSync(join(tmpdir(), 'e2e-dep-'));
     const addresses = testbedAddresses('dep', 0, process.pid);
     testbed = new IronicTestbed({ tag: 'dep', suite: ironic.suite });
-    await testbed.start({ dir: join(dir, 'ironic'), hostIp: addresses.hostIp, automatedClean: false, heartbeatTimeout: 300 });
+    await testbed.start({
+      dir: join(dir, 'ironic'),
+      hostIp: addresses.hostIp,
+      automatedClean: false,
+      heartbeatTimeout: 300,
+    });
     node = await TestNode.create({ tag: 'dep', ...addresses, disksGiB: [5, 8, 12] });
     host = await createHostRoot({ dir: join(dir, 'hostroot') });
     host.addOsmet();
@@ -68,7 +78,8 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
       await agent.process.stop();
     }
     if (host !== undefined) {
-      for (const run of ['run/coreos-installer-double', 'run/systemctl-double']) rmSync(join(host.root, run), { recursive: true, force: true });
+      for (const run of ['run/coreos-installer-double', 'run/systemctl-double'])
+        rmSync(join(host.root, run), { recursive: true, force: true });
     }
     if (testbed !== undefined && uuid !== undefined && (await testbed.nodeShow(uuid)).provision_state !== 'available') {
       await testbed.setProvisionState(uuid, 'deleted');
@@ -92,7 +103,11 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
   async function enrolWithHints(rootDevice: Record<string, unknown>): Promise<string> {
     if (uuid !== undefined) await testbed.deleteNode(uuid);
     uuid = undefined;
-    const enrolled = await enrolManageable(testbed, { name: NODE_NAME, mac: node.mac, instanceInfo: { root_device: rootDevice } });
+    const enrolled = await enrolManageable(testbed, {
+      name: NODE_NAME,
+      mac: node.mac,
+      instanceInfo: { root_device: rootDevice },
+    });
     uuid = enrolled;
     await testbed.setProvisionState(enrolled, 'provide');
     await testbed.waitForProvisionState(enrolled, ['available'], 60_000);
@@ -105,20 +120,39 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
    * agent (Ironic has powered the node on) and wait for `expected`.
    */
   async function deploy(
-    configDrive: string | Record<string, unknown>, rootDevice: Record<string, unknown>, expected: 'active' | 'deploy failed', timeoutMs = DEPLOY_TIMEOUT,
+    configDrive: string | Record<string, unknown>,
+    rootDevice: Record<string, unknown>,
+    expected: 'active' | 'deploy failed',
+    timeoutMs = DEPLOY_TIMEOUT,
   ): Promise<DeployOutcome> {
     const uuid = await enrolWithHints(rootDevice);
     expect((await testbed.nodeShow(uuid)).instance_info['root_device']).to.deep.equal(rootDevice);
     if (typeof configDrive === 'string') {
-      const cli = await testbed.baremetal(['node', 'deploy', uuid, '--deploy-steps', INSTALL_COREOS_STEPS, '--config-drive', configDrive]);
+      const cli = await testbed.baremetal([
+        'node',
+        'deploy',
+        uuid,
+        '--deploy-steps',
+        INSTALL_COREOS_STEPS,
+        '--config-drive',
+        configDrive,
+      ]);
       expect(cli.exitCode, cli.stderr).to.equal(0);
     } else {
       // What `baremetal node deploy` sends; a configdrive of many MiB cannot be
       // one argv string (Linux caps each at 128 KiB, MAX_ARG_STRLEN).
-      await testbed.setProvisionState(uuid, 'active', { configdrive: configDrive, deploy_steps: JSON.parse(INSTALL_COREOS_STEPS) as unknown });
+      await testbed.setProvisionState(uuid, 'active', {
+        configdrive: configDrive,
+        deploy_steps: JSON.parse(INSTALL_COREOS_STEPS) as unknown,
+      });
     }
     boots += 1;
-    const agent = await startAgent(node, { apiUrl: testbed.url, dir: join(dir, `boot-${boots}`), rootMount: host.root, logName: `boot-${boots}` });
+    const agent = await startAgent(node, {
+      apiUrl: testbed.url,
+      dir: join(dir, `boot-${boots}`),
+      rootMount: host.root,
+      logName: `boot-${boots}`,
+    });
     agents.push(agent);
     // No periodic heartbeat comes within DEPLOY_TIMEOUT: only the forced ones can finish the deploy in time.
     const final = await testbed.waitForProvisionState(uuid, [expected], timeoutMs);
@@ -133,7 +167,11 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
     const chosen = diskOf(1); // 8 GiB; IPA's own guess would be the smallest disk of at least 4 GiB, the 5 GiB one
     const before = await diskDigests(node.disks);
 
-    const { node: final, agent } = await deploy(jsonConfigDrive(USER_IGNITION, { 'local-hostname': 'dep-worker-1' }), { size: 8 }, 'active');
+    const { node: final, agent } = await deploy(
+      jsonConfigDrive(USER_IGNITION, { 'local-hostname': 'dep-worker-1' }),
+      { size: 8 },
+      'active',
+    );
 
     expect(final.last_error).to.equal(null);
     const ignition = await readBootFile(chosen, '/ignition/config.ign');
@@ -141,10 +179,16 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
     expect(ignition.mode).to.equal(0o600);
     expect(ignition.dirMode).to.equal(0o700);
     expect(withoutDisk(await diskDigests(node.disks), chosen)).to.deep.equal(withoutDisk(before, chosen));
-    expect(host.calls()).to.deep.equal([`install --preserve-on-error --ignition-file /tmp/ironic.ign --offline ${chosen} `]);
-    expect(readFileSync(testbed.logFile, 'utf8')).to.contain(`Executing agent command standby.power_off for node ${uuid}`);
+    expect(host.calls()).to.deep.equal([
+      `install --preserve-on-error --ignition-file /tmp/ironic.ign --offline ${chosen} `,
+    ]);
+    expect(readFileSync(testbed.logFile, 'utf8')).to.contain(
+      `Executing agent command standby.power_off for node ${uuid}`,
+    );
     expect(host.powerRequests()).to.deep.equal(['poweroff --no-block']);
-    expect(existsSync(join(host.root, 'tmp/ironic.ign')), 'the Ignition file in the host root is removed').to.equal(false);
+    expect(existsSync(join(host.root, 'tmp/ironic.ign')), 'the Ignition file in the host root is removed').to.equal(
+      false,
+    );
     const log = agent.process.readLog();
     expect(log).to.contain('Installed CoreOS');
     expect(log).not.to.contain(PASSWORD_HASH);
@@ -160,14 +204,20 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
     expect(final.last_error).to.equal(null);
     expect(host.calls()).to.have.length(3);
     expect(agent.process.readLog().match(/coreos-installer attempt failed/g)).to.have.length(2);
-    expect(JSON.parse((await readBootFile(chosen, '/ignition/config.ign')).text)).to.deep.equal(expectedIgnition(NODE_NAME));
+    expect(JSON.parse((await readBootFile(chosen, '/ignition/config.ign')).text)).to.deep.equal(
+      expectedIgnition(NODE_NAME),
+    );
     expect(withoutDisk(await diskDigests(node.disks), chosen)).to.deep.equal(withoutDisk(before, chosen));
     expect(host.powerRequests()).to.deep.equal(['poweroff --no-block']);
   });
 
-  it('ends deploy failed with the installer\'s cause chain in last_error when the installer always fails', async () => {
+  it("ends deploy failed with the installer's cause chain in last_error when the installer always fails", async () => {
     const chosen = diskOf(0);
-    host.setControl({ fail_always: 1, fail_message: 'decoding and writing image', fail_cause: ['Input/output error (os error 5)'] });
+    host.setControl({
+      fail_always: 1,
+      fail_message: 'decoding and writing image',
+      fail_cause: ['Input/output error (os error 5)'],
+    });
     const before = await diskDigests(node.disks);
 
     const { node: final, agent } = await deploy(jsonConfigDrive(USER_IGNITION), { size: 5 }, 'deploy failed');
@@ -177,10 +227,13 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
         'install failed: decoding and writing image: Input/output error (os error 5)',
     );
     expect(host.calls()).to.have.length(3);
-    expect(agent.process.readLog()).to.match(/ INFO( \[[\w-]+\])? coreos-installer output .*"line":" {4}Input\/output error \(os error 5\)"/);
+    expect(agent.process.readLog()).to.match(
+      / INFO( \[[\w-]+\])? coreos-installer output .*"line":" {4}Input\/output error \(os error 5\)"/,
+    );
     // Ironic wiped the token with the failed deploy: one heartbeat is refused, none follows while the agent looks the node up.
     const refusal = 'Ironic rejected the agent token';
-    for (let waited = 0; waited < 30_000 && !agent.process.readLog().includes(refusal); waited += 500) await new Promise((r) => setTimeout(r, 500));
+    for (let waited = 0; waited < 30_000 && !agent.process.readLog().includes(refusal); waited += 500)
+      await new Promise((r) => setTimeout(r, 500));
     await new Promise((r) => setTimeout(r, 12_000));
     const [, afterRefusal] = agent.process.readLog().split(refusal);
     expect(afterRefusal, 'the token was refused').to.be.a('string');
@@ -192,7 +245,11 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
   it('deploys a 20 MiB configdrive (Ignition carrying a 15 MiB file as base64) to active, the installed Ignition intact (sha256)', async () => {
     const chosen = diskOf(1);
     host.setControl({ boot_mib: 40 }); // the double's boot filesystem is 16 MiB by default; FCOS has 384 MiB
-    const big = { path: '/var/lib/big.bin', mode: 420, contents: { source: `data:;base64,${randomBytes(15 * 1024 * 1024).toString('base64')}` } };
+    const big = {
+      path: '/var/lib/big.bin',
+      mode: 420,
+      contents: { source: `data:;base64,${randomBytes(15 * 1024 * 1024).toString('base64')}` },
+    };
     const ignition = { ...USER_IGNITION, storage: { files: [...USER_IGNITION.storage.files, big] } };
     const configDrive = { user_data: ignition, meta_data: { 'local-hostname': 'dep-big' } };
     expect(JSON.stringify(configDrive).length).to.be.within(20 * 1024 * 1024, 21 * 1024 * 1024);
@@ -215,17 +272,20 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
     {
       what: 'a pre-rendered configdrive (the CLI builds a gzipped ISO string from a directory)',
       configDrive: () => preRenderedConfigDriveDir(join(dir, 'configdrive')),
-      message: 'Cannot use a pre-rendered configdrive, please pass it as JSON data (a JSON object with user_data / meta_data)',
+      message:
+        'Cannot use a pre-rendered configdrive, please pass it as JSON data (a JSON object with user_data / meta_data)',
     },
     {
       what: 'user_data that is not valid JSON',
       configDrive: () => jsonConfigDrive('{"ignition": {"version": "3.4.0"}, passwd: {}}'),
-      message: /^configdrive user_data is not valid JSON \(syntax error at position \d+\); pass an Ignition 3\.x config as a JSON object or a JSON string$/,
+      message:
+        /^configdrive user_data is not valid JSON \(syntax error at position \d+\); pass an Ignition 3\.x config as a JSON object or a JSON string$/,
     },
     {
       what: 'an Ignition 2.2.0 config',
       configDrive: () => jsonConfigDrive({ ignition: { version: '2.2.0' }, passwd: USER_IGNITION.passwd }),
-      message: 'Ignition config version "2.2.0" is not supported: CoreOS needs spec 3.x (for example 3.4.0); translate older configs with Butane or ignition-config-translator',
+      message:
+        'Ignition config version "2.2.0" is not supported: CoreOS needs spec 3.x (for example 3.4.0); translate older configs with Butane or ignition-config-translator',
     },
   ];
   for (const { what, configDrive, message } of refused) {

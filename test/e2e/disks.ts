@@ -9,7 +9,22 @@ const ANY_EXIT = Array.from({ length: 256 }, (_, i) => i);
 /** GPT with two partitions, ext4 and vfat on them (partx -a: this kernel has no partition-table support). */
 export async function partitionWithFilesystems(device: string): Promise<void> {
   await runner.run(['sgdisk', '-Z', device], { okExitCodes: [0, 2] });
-  await runner.run(['sgdisk', '-n', '1:0:+64M', '-t', '1:8300', '-c', '1:data', '-n', '2:0:+32M', '-t', '2:EF00', '-c', '2:esp', device]);
+  await runner.run([
+    'sgdisk',
+    '-n',
+    '1:0:+64M',
+    '-t',
+    '1:8300',
+    '-c',
+    '1:data',
+    '-n',
+    '2:0:+32M',
+    '-t',
+    '2:EF00',
+    '-c',
+    '2:esp',
+    device,
+  ]);
   await runner.run(['partx', '-a', device], { okExitCodes: [0, 1] });
   await runner.run(['mkfs.ext4', '-q', '-F', '-L', 'data', `${device}p1`]);
   await runner.run(['mkfs.vfat', '-n', 'ESP', `${device}p2`]);
@@ -18,7 +33,16 @@ export async function partitionWithFilesystems(device: string): Promise<void> {
 /** A GPT partition typed as VMFS: IPA's guard must refuse to wipe this disk. */
 export async function partitionAsVmfs(device: string): Promise<void> {
   await runner.run(['sgdisk', '-Z', device], { okExitCodes: [0, 2] });
-  await runner.run(['sgdisk', '-n', '1:0:+64M', '-t', '1:AA31E02A-400F-11DB-9590-000C2911D1B8', '-c', '1:vmfs', device]);
+  await runner.run([
+    'sgdisk',
+    '-n',
+    '1:0:+64M',
+    '-t',
+    '1:AA31E02A-400F-11DB-9590-000C2911D1B8',
+    '-c',
+    '1:vmfs',
+    device,
+  ]);
   await runner.run(['partx', '-a', device], { okExitCodes: [0, 1] });
 }
 
@@ -35,7 +59,10 @@ export async function signatures(device: string): Promise<string> {
 /** True when sgdisk finds a GPT or MBR partition table. */
 export async function hasPartitionTable(device: string): Promise<boolean> {
   const result = await runner.run(['sgdisk', '-p', device], { okExitCodes: ANY_EXIT });
-  return !/Creating new GPT entries|does not exist|Found invalid GPT and valid MBR/i.test(result.stdout + result.stderr) && /Number\s+Start/.test(result.stdout);
+  return (
+    !/Creating new GPT entries|does not exist|Found invalid GPT and valid MBR/i.test(result.stdout + result.stderr) &&
+    /Number\s+Start/.test(result.stdout)
+  );
 }
 
 /** True when the first and last `bytes` of the device are all zero (primary and backup GPT areas). */

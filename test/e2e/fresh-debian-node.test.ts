@@ -33,7 +33,8 @@ describe('e2e: a supported Node on a fresh Debian 12', function () {
   let podman: Podman;
 
   before(async function () {
-    const reason = process.env['SKIP_CONTAINER_TESTS'] === '1' ? 'SKIP_CONTAINER_TESTS=1' : await podmanUnavailableReason();
+    const reason =
+      process.env['SKIP_CONTAINER_TESTS'] === '1' ? 'SKIP_CONTAINER_TESTS=1' : await podmanUnavailableReason();
     if (reason !== null) {
       console.log(`      skipped: ${reason}`);
       this.skip();
@@ -51,15 +52,30 @@ describe('e2e: a supported Node on a fresh Debian 12', function () {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it('fetches Node from the npm registry with Debian\'s npm 9 on Node 18, then npm ci, build and the CLI run', async () => {
+  it("fetches Node from the npm registry with Debian's npm 9 on Node 18, then npm ci, build and the CLI run", async () => {
     const base = await ensureDebianBase(podman, dir ?? '/var/tmp');
     const src = await copyCheckout(join(dir ?? '', 'src'));
     await unlink(join(src, 'node_modules'));
     const ca = await buildCaBundle();
 
-    const result = await podman.run(['run', '--rm', '--network', 'host', '-v', `${src}:/src`,
-      ...(ca === null ? [] : ['-v', `${ca}:/host-ca.pem:ro`, '-e', 'NODE_EXTRA_CA_CERTS=/host-ca.pem']),
-      base, 'bash', '-euo', 'pipefail', '-c', SCRIPT], { timeoutMs: 25 * 60_000, okExitCodes: Array.from({ length: 256 }, (_, i) => i) });
+    const result = await podman.run(
+      [
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '-v',
+        `${src}:/src`,
+        ...(ca === null ? [] : ['-v', `${ca}:/host-ca.pem:ro`, '-e', 'NODE_EXTRA_CA_CERTS=/host-ca.pem']),
+        base,
+        'bash',
+        '-euo',
+        'pipefail',
+        '-c',
+        SCRIPT,
+      ],
+      { timeoutMs: 25 * 60_000, okExitCodes: Array.from({ length: 256 }, (_, i) => i) },
+    );
 
     expect(result.exitCode, `${result.stdout}\n${result.stderr}`.slice(-4000)).to.equal(0);
     expect(result.stdout).to.match(/^debian node v18\.\d+\.\d+, npm 9\.\d+\.\d+$/m);

@@ -18,7 +18,8 @@ import { TestNode, type ExecResult } from '../../testbed/node.js';
 import { partitionWithFilesystems } from './disks.js';
 
 const GiB = 2 ** 30;
-const VALID_HINTS = '"size, model, wwn, serial, vendor, wwn_with_extension, wwn_vendor_extension, name, rotational, hctl, by_path, tran"';
+const VALID_HINTS =
+  '"size, model, wwn, serial, vendor, wwn_with_extension, wwn_vendor_extension, name, rotational, hctl, by_path, tran"';
 
 /** The parts of `hints --json` the tests read. */
 interface HintsReport {
@@ -54,7 +55,10 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
 
   /** Run `hints` in the confinement with one --device-allowlist value per entry. */
   function hints(allowlist: readonly string[], ...args: string[]): Promise<ExecResult> {
-    return node.exec([process.execPath, AGENT_BIN, 'hints', ...allowlist.flatMap((glob) => ['--device-allowlist', glob]), ...args], { timeoutMs: 60_000 });
+    return node.exec(
+      [process.execPath, AGENT_BIN, 'hints', ...allowlist.flatMap((glob) => ['--device-allowlist', glob]), ...args],
+      { timeoutMs: 60_000 },
+    );
   }
 
   function report(result: ExecResult): HintsReport {
@@ -96,7 +100,9 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
 
         expect(result.exitCode, result.stderr).to.equal(0);
         expect(result.stdout).to.match(new RegExp(`^Chosen disk: ${disk[5].device}\\n`));
-        expect(result.stdout).to.include('no root device hints were given, so the smallest disk of at least 4 GiB was chosen');
+        expect(result.stdout).to.include(
+          'no root device hints were given, so the smallest disk of at least 4 GiB was chosen',
+        );
       });
 
       it('{size: 100} exits 1 with a clear error listing the three candidates', async () => {
@@ -117,32 +123,46 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
         const result = await hints(allowlist(), '--hints', '{"foo": 1}');
 
         expect(result.exitCode).to.equal(1);
-        expect(result.stderr).to.include(`because they failed to validate: The hints "foo" are invalid. Valid hints are: ${VALID_HINTS}`);
+        expect(result.stderr).to.include(
+          `because they failed to validate: The hints "foo" are invalid. Valid hints are: ${VALID_HINTS}`,
+        );
       });
     });
   }
 
-  it('--json: the choice, the normalised hints and a verdict for exactly the node\'s disks', async () => {
+  it("--json: the choice, the normalised hints and a verdict for exactly the node's disks", async () => {
     const result = await hints(['/dev/loop*'], '--hints', '{"size": ">= 7"}', '--json');
 
     const parsed = report(result);
     expect(result.exitCode).to.equal(0);
-    expect(parsed).to.deep.include({ method: 'hints', source: '--hints', normalized_hints: { size: '>= 7' }, allowlist: ['/dev/loop*'], error: null });
+    expect(parsed).to.deep.include({
+      method: 'hints',
+      source: '--hints',
+      normalized_hints: { size: '>= 7' },
+      allowlist: ['/dev/loop*'],
+      error: null,
+    });
     expect(parsed.chosen).to.deep.include({ name: disk[8].device, size: 8 * GiB });
     expect(parsed.candidates.map((c) => [c.device.name, c.device.size, c.matches])).to.deep.equal([
-      [disk[5].device, 5 * GiB, false], [disk[8].device, 8 * GiB, true], [disk[12].device, 12 * GiB, true],
+      [disk[5].device, 5 * GiB, false],
+      [disk[8].device, 8 * GiB, true],
+      [disk[12].device, 12 * GiB, true],
     ]);
-    expect(result.stderr).to.include(`WARN Several block devices match the root device hints; using the first in lsblk order {"devices":["${disk[8].device}","${disk[12].device}"]}`);
+    expect(result.stderr).to.include(
+      `WARN Several block devices match the root device hints; using the first in lsblk order {"devices":["${disk[8].device}","${disk[12].device}"]}`,
+    );
   });
 
-  it('--json failure: chosen null, every candidate failing on size, the error in IPA\'s shape', async () => {
+  it("--json failure: chosen null, every candidate failing on size, the error in IPA's shape", async () => {
     const result = await hints(['/dev/loop*'], '--hints', '{"size": 100}', '--json');
 
     const parsed = report(result);
     expect(result.exitCode).to.equal(1);
     expect(parsed.chosen).to.equal(null);
     expect(parsed.candidates.map((c) => [c.device.name, c.matches, c.failed_hint])).to.deep.equal([
-      [disk[5].device, false, 'size'], [disk[8].device, false, 'size'], [disk[12].device, false, 'size'],
+      [disk[5].device, false, 'size'],
+      [disk[8].device, false, 'size'],
+      [disk[12].device, false, 'size'],
     ]);
     expect(parsed.error?.type).to.equal('DeviceNotFound');
   });
@@ -153,19 +173,27 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
     const parsed = report(result);
     expect(result.exitCode).to.equal(1);
     expect(parsed.candidates).to.deep.equal([]);
-    expect(parsed.excluded).to.deep.equal(node.disks.map((d) => ({ name: d.device, reason: 'type loop is not a disk' })));
+    expect(parsed.excluded).to.deep.equal(
+      node.disks.map((d) => ({ name: d.device, reason: 'type loop is not a disk' })),
+    );
   });
 
   describe('--node FILE (a node as `baremetal node show -f json` prints it)', () => {
     function nodeFile(name: string, node: Record<string, unknown>): string {
       const path = join(dir, name);
-      writeFileSync(path, JSON.stringify({ uuid: '0d9fdd6c-5a1c-4ef9-9f3c-6d1d2a0c1e11', name: 'insph-node', ...node }));
+      writeFileSync(
+        path,
+        JSON.stringify({ uuid: '0d9fdd6c-5a1c-4ef9-9f3c-6d1d2a0c1e11', name: 'insph-node', ...node }),
+      );
       chmodSync(path, 0o600);
       return path;
     }
 
     it('instance_info.root_device wins over properties.root_device', async () => {
-      const file = nodeFile('both.json', { instance_info: { root_device: { size: '>= 10' } }, properties: { root_device: { size: 8 } } });
+      const file = nodeFile('both.json', {
+        instance_info: { root_device: { size: '>= 10' } },
+        properties: { root_device: { size: 8 } },
+      });
 
       const result = await hints(['/dev/loop*'], '--node', file);
 
@@ -184,7 +212,10 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
     });
 
     it('properties.skip_block_devices hides a disk from the default choice', async () => {
-      const file = nodeFile('skip.json', { instance_info: {}, properties: { skip_block_devices: [{ name: disk[5].device }] } });
+      const file = nodeFile('skip.json', {
+        instance_info: {},
+        properties: { skip_block_devices: [{ name: disk[5].device }] },
+      });
 
       const parsed = report(await hints(['/dev/loop*'], '--node', file, '--json'));
 
@@ -224,14 +255,34 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
 
     /** Run `hints` in the second node, with the ext4 partition mounted read-only in the confinement's own mount namespace. */
     function hintsWithMount(allowlist: readonly string[], ...args: string[]): Promise<ExecResult> {
-      const argv = [process.execPath, AGENT_BIN, 'hints', ...allowlist.flatMap((glob) => ['--device-allowlist', glob]), ...args];
-      return other.exec(['/bin/sh', '-c', 'mount -o ro "$1" "$2" && shift 2 && exec "$@"', 'sh', partition(), mountDir, ...argv], { timeoutMs: 60_000 });
+      const argv = [
+        process.execPath,
+        AGENT_BIN,
+        'hints',
+        ...allowlist.flatMap((glob) => ['--device-allowlist', glob]),
+        ...args,
+      ];
+      return other.exec(
+        ['/bin/sh', '-c', 'mount -o ro "$1" "$2" && shift 2 && exec "$@"', 'sh', partition(), mountDir, ...argv],
+        { timeoutMs: 60_000 },
+      );
     }
 
     const reason = (): string => `has a mounted filesystem (${partition()} on ${mountDir})`;
 
     it('unmounted, the disk is a candidate like any other (the control)', async () => {
-      const result = await other.exec([process.execPath, AGENT_BIN, 'hints', '--device-allowlist', '/dev/loop*', '--hints', JSON.stringify({ name: mounted.device })], { timeoutMs: 60_000 });
+      const result = await other.exec(
+        [
+          process.execPath,
+          AGENT_BIN,
+          'hints',
+          '--device-allowlist',
+          '/dev/loop*',
+          '--hints',
+          JSON.stringify({ name: mounted.device }),
+        ],
+        { timeoutMs: 60_000 },
+      );
 
       expect(result.exitCode, result.stderr).to.equal(0);
       expect(result.stdout).to.match(new RegExp(`^Chosen disk: ${mounted.device}\\n`));
@@ -249,7 +300,9 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
       const result = await hintsWithMount(['/dev/loop*'], '--hints', JSON.stringify({ name: mounted.device }));
 
       expect(result.exitCode).to.equal(1);
-      expect(result.stderr).to.include(`These hints match ${mounted.device}, but ${mounted.device} is excluded: it ${reason()}.`);
+      expect(result.stderr).to.include(
+        `These hints match ${mounted.device}, but ${mounted.device} is excluded: it ${reason()}.`,
+      );
       expect(result.stderr).to.include('None of the 1 candidate device(s) matches');
       expect(result.stderr).to.include('A disk with a mounted filesystem is never installed onto or cleaned');
     });
@@ -261,14 +314,18 @@ describe('e2e: root device hints on a confined node (bin/ironic-coreos-agent hin
       expect(result.exitCode, result.stderr).to.equal(0);
       expect(parsed.chosen?.name).to.equal(free.device);
       expect(parsed.candidates.map((c) => c.device.name)).to.deep.equal([free.device]);
-      expect(parsed.excluded).to.deep.equal([{ name: mounted.device, reason: reason(), rule: 'mounted', matches_hints: true }]);
+      expect(parsed.excluded).to.deep.equal([
+        { name: mounted.device, reason: reason(), rule: 'mounted', matches_hints: true },
+      ]);
     });
 
     it('when it is the only disk, the error says every disk is mounted, not something about size', async () => {
       const result = await hintsWithMount([mounted.device]);
 
       expect(result.exitCode).to.equal(1);
-      expect(result.stderr).to.include(`root device hints were not provided and every disk is excluded because it has a mounted filesystem: ${mounted.device} (${partition()} on ${mountDir}).`);
+      expect(result.stderr).to.include(
+        `root device hints were not provided and every disk is excluded because it has a mounted filesystem: ${mounted.device} (${partition()} on ${mountDir}).`,
+      );
       expect(result.stderr).not.to.include('smaller than');
     });
   });

@@ -24,7 +24,14 @@ import { agentGet, startAgent, waitFor, writeAgentConf, type RunningTestAgent } 
 import { layout } from '../../testbed/ironic-config.js';
 import type { IronicTestbed } from '../../testbed/ironic.js';
 import { TestNode } from '../../testbed/node.js';
-import { atLeast, CONTINUE_INSPECTION, describeIronic, ironicSuites, maxApiVersion, suiteTestbed } from './ironic-suites.js';
+import {
+  atLeast,
+  CONTINUE_INSPECTION,
+  describeIronic,
+  ironicSuites,
+  maxApiVersion,
+  suiteTestbed,
+} from './ironic-suites.js';
 import { requireTestbed, stopAgents } from './support.js';
 
 const FLOW_TIMEOUT = 120_000;
@@ -38,7 +45,12 @@ interface StoredInventory {
 function kernelParams(config: string): string {
   const line = config.split('\n').find((l) => /^\s*(linux|linuxefi|append)\s/.test(l) && l.includes('ipa-'));
   if (line === undefined) throw new Error(`no kernel line with ipa-* parameters in the PXE config:\n${config}`);
-  return line.trim().split(/\s+/).slice(1).filter((t) => t.includes('=') && !t.startsWith('initrd=')).join(' ');
+  return line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .filter((t) => t.includes('=') && !t.startsWith('initrd='))
+    .join(' ');
 }
 
 for (const suite of ironicSuites()) {
@@ -78,8 +90,14 @@ for (const suite of ironicSuites()) {
       // pxe: Ironic renders the ramdisk's kernel command line, which the agent is then booted with.
       // Set at enrolment: a PATCH breaks the node on trixie and forky (testbed/README.md).
       uuid = await testbed.createNode({
-        name: 'ibt-node', mac: node.mac, bootInterface: 'pxe', inspectInterface: builtIn ? 'agent' : 'inspector',
-        driverInfo: { deploy_kernel: `file://${join(images, 'deploy.kernel')}`, deploy_ramdisk: `file://${join(images, 'deploy.initramfs')}` },
+        name: 'ibt-node',
+        mac: node.mac,
+        bootInterface: 'pxe',
+        inspectInterface: builtIn ? 'agent' : 'inspector',
+        driverInfo: {
+          deploy_kernel: `file://${join(images, 'deploy.kernel')}`,
+          deploy_ramdisk: `file://${join(images, 'deploy.initramfs')}`,
+        },
       });
       await testbed.setProvisionState(uuid, 'manage');
       await testbed.waitForProvisionState(uuid, ['manageable'], 60_000);
@@ -107,18 +125,32 @@ for (const suite of ironicSuites()) {
 
     /** `baremetal node inventory save`; Ironic 21.4 stores it just after the node turns manageable, hence the wait. */
     async function storedInventory(): Promise<StoredInventory> {
-      return waitFor('the stored inventory', async () => (await testbed.api.get<StoredInventory>(`/v1/nodes/${uuid}/inventory`)).data, 15_000, 500);
+      return waitFor(
+        'the stored inventory',
+        async () => (await testbed.api.get<StoredInventory>(`/v1/nodes/${uuid}/inventory`)).data,
+        15_000,
+        500,
+      );
     }
 
     it('the agent inspects, skips lookup and heartbeat, keeps serving; the node ends manageable with the inventory stored', async () => {
       const params = await startInspection();
       const callback = builtIn ? `${testbed.url}/v1/continue_inspection` : `${testbed.inspectorUrl}/v1/continue`;
 
-      const agent = await startAgent(node, { apiUrl: null, cmdline: params, dir: join(dir, 'inspect'), logName: 'inspect' });
+      const agent = await startAgent(node, {
+        apiUrl: null,
+        cmdline: params,
+        dir: join(dir, 'inspect'),
+        logName: 'inspect',
+      });
       agents.push(agent);
       const final = await testbed.waitForProvisionState(uuid, ['manageable'], FLOW_TIMEOUT);
       const stored = await storedInventory();
-      const status = await waitFor('the agent API', async () => (await agentGet(`http://${agent.address}`, '/v1/status')).status, 30_000);
+      const status = await waitFor(
+        'the agent API',
+        async () => (await agentGet(`http://${agent.address}`, '/v1/status')).status,
+        30_000,
+      );
       const log = agent.process.readLog();
 
       expect(params.split(' ')).to.include(`ipa-inspection-callback-url=${callback}`);
@@ -134,7 +166,9 @@ for (const suite of ironicSuites()) {
     });
 
     it('with the conf `ignition build --host` writes, the node inspects successfully', async () => {
-      const conf = await ignitionConf(builtIn ? [] : ['--inspection', 'inspector', '--inspector-port', String(testbed.settings.inspectorPort)]);
+      const conf = await ignitionConf(
+        builtIn ? [] : ['--inspection', 'inspector', '--inspector-port', String(testbed.settings.inspectorPort)],
+      );
       writeAgentConf(join(dir, 'ignition'), 'ignition.conf', conf);
       await startInspection();
 
@@ -143,10 +177,16 @@ for (const suite of ironicSuites()) {
       const final = await testbed.waitForProvisionState(uuid, ['manageable'], FLOW_TIMEOUT);
       const stored = await storedInventory();
 
-      expect(conf).to.contain(builtIn ? `inspection_callback_url = ${testbed.url}/v1/continue_inspection` : `${testbed.inspectorUrl}/v1/continue`);
+      expect(conf).to.contain(
+        builtIn
+          ? `inspection_callback_url = ${testbed.url}/v1/continue_inspection`
+          : `${testbed.inspectorUrl}/v1/continue`,
+      );
       expect(final.last_error).to.equal(null);
       expect(stored.inventory.interfaces.map((i) => i.mac_address)).to.deep.equal([node.mac]);
-      expect(agent.process.readLog()).to.match(new RegExp(`Inspection finished successfully \\{"nodeUuid":"${uuid}"\\}`));
+      expect(agent.process.readLog()).to.match(
+        new RegExp(`Inspection finished successfully \\{"nodeUuid":"${uuid}"\\}`),
+      );
     });
 
     /** The agent conf inside the Ignition that `ignition build --host <Ironic host>` prints. */
@@ -157,9 +197,22 @@ for (const suite of ironicSuites()) {
       const chunks: Buffer[] = [];
       stdout.on('data', (c: Buffer) => chunks.push(c));
       const io = { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: {}, cwd: dir };
-      const args = ['ignition', 'build', '--host', hostIp, ...(port === 6385 ? [] : ['--api-port', String(port)]), ...extra, '--registry', 'quay.io/example', '--ssh-key', 'key.pub'];
+      const args = [
+        'ignition',
+        'build',
+        '--host',
+        hostIp,
+        ...(port === 6385 ? [] : ['--api-port', String(port)]),
+        ...extra,
+        '--registry',
+        'quay.io/example',
+        '--ssh-key',
+        'key.pub',
+      ];
       expect(await main(args, io), args.join(' ')).to.equal(0);
-      const ignition = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { storage: { files: Array<{ path: string; contents: { source: string } }> } };
+      const ignition = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        storage: { files: Array<{ path: string; contents: { source: string } }> };
+      };
       const file = ignition.storage.files.find((f) => f.path === HOST_CONF_PATH);
       if (file === undefined) throw new Error(`no ${HOST_CONF_PATH} in the Ignition config`);
       return fromDataUrl(file.contents.source).toString('utf8');

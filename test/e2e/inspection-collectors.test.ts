@@ -26,9 +26,11 @@ const METAL3_INSPECTOR_HOOKS = '$default_processing_hooks,extra_hardware,lldp_ba
 
 /** Metal3's inspector.ipxe kernel arguments (IRONIC_INSPECTOR_VLAN_INTERFACES=all, INSPECTOR_EXTRA_ARGS = the callback URL). */
 function metal3Cmdline(inspectorUrl: string, mac: string, collectors = 'default,extra-hardware,logs'): string {
-  return `ipa-insecure=1 ipa-inspection-collectors=${collectors} systemd.journald.forward_to_console=yes BOOTIF=${mac} ipa-debug=1 `
-    + `ipa-enable-vlan-interfaces=all ipa-inspection-dhcp-all-interfaces=1 ipa-collect-lldp=1  ipa-inspection-callback-url=${inspectorUrl}/v1/continue `
-    + 'initrd=ironic-python-agent.initramfs';
+  return (
+    `ipa-insecure=1 ipa-inspection-collectors=${collectors} systemd.journald.forward_to_console=yes BOOTIF=${mac} ipa-debug=1 ` +
+    `ipa-enable-vlan-interfaces=all ipa-inspection-dhcp-all-interfaces=1 ipa-collect-lldp=1  ipa-inspection-callback-url=${inspectorUrl}/v1/continue ` +
+    'initrd=ironic-python-agent.initramfs'
+  );
 }
 
 /** NUMA cpus as lscpu -p sees them: (node, core) → sorted thread ids. */
@@ -46,7 +48,8 @@ function lscpuNumaCpus(): Array<{ cpu: number; numa_node: number; thread_sibling
 }
 
 function sortCpus<T extends { numa_node: number; thread_siblings: number[] }>(list: T[]): T[] {
-  return list.map((c) => ({ ...c, thread_siblings: [...c.thread_siblings].sort((a, b) => a - b) }))
+  return list
+    .map((c) => ({ ...c, thread_siblings: [...c.thread_siblings].sort((a, b) => a - b) }))
     .sort((a, b) => a.numa_node - b.numa_node || (a.thread_siblings[0] ?? 0) - (b.thread_siblings[0] ?? 0));
 }
 
@@ -55,12 +58,16 @@ interface StoredData {
   plugin_data: {
     extra?: Record<string, Record<string, Record<string, unknown>>>;
     data?: unknown;
-    numa_topology?: { ram: Array<{ numa_node: number; size_kb: number }>; cpus: Array<{ cpu: number; numa_node: number; thread_siblings: number[] }>; nics: unknown[] };
+    numa_topology?: {
+      ram: Array<{ numa_node: number; size_kb: number }>;
+      cpus: Array<{ cpu: number; numa_node: number; thread_siblings: number[] }>;
+      nics: unknown[];
+    };
     error?: unknown;
   };
 }
 
-describe('e2e: inspection with Metal3\'s kernel arguments through a real ironic-inspector', function () {
+describe("e2e: inspection with Metal3's kernel arguments through a real ironic-inspector", function () {
   this.timeout(900_000);
   let dir: string;
   let testbed: IronicTestbed;
@@ -68,14 +75,23 @@ describe('e2e: inspection with Metal3\'s kernel arguments through a real ironic-
   let uuid: string;
   let failed = false;
   const agents: RunningTestAgent[] = [];
-  const numaNodes = readdirSync('/sys/devices/system/node').filter((n) => /^node\d+$/.test(n)).map((n) => Number.parseInt(n.slice(4), 10)).sort((a, b) => a - b);
+  const numaNodes = readdirSync('/sys/devices/system/node')
+    .filter((n) => /^node\d+$/.test(n))
+    .map((n) => Number.parseInt(n.slice(4), 10))
+    .sort((a, b) => a - b);
 
   before(async function () {
     requireTestbed(this, { inspector: true });
     dir = mkdtempSync(join(tmpdir(), 'inspc-'));
     const addresses = testbedAddresses('inspc', 0, process.pid);
     testbed = new IronicTestbed({ tag: 'inspc' });
-    await testbed.start({ dir: join(dir, 'ironic'), hostIp: addresses.hostIp, inspector: true, port: 0, inspectorProcessingHooks: METAL3_INSPECTOR_HOOKS });
+    await testbed.start({
+      dir: join(dir, 'ironic'),
+      hostIp: addresses.hostIp,
+      inspector: true,
+      port: 0,
+      inspectorProcessingHooks: METAL3_INSPECTOR_HOOKS,
+    });
     node = await TestNode.create({ tag: 'inspc', ...addresses, disksGiB: [9, 6] });
     uuid = await testbed.createNode({ name: 'inspc-node', mac: node.mac, inspectInterface: 'inspector' });
   });
@@ -98,7 +114,11 @@ describe('e2e: inspection with Metal3\'s kernel arguments through a real ironic-
    * `from`: Ironic's node inventory API, or ironic-inspector's own data API (Ironic 21.4 keeps one inventory row per
    * inspection and then answers 500 "Multiple rows were found" for a re-inspected node).
    */
-  async function inspectWith(name: string, cmdline: string, from: 'ironic' | 'inspector'): Promise<{ stored: StoredData; log: string; lastError: unknown }> {
+  async function inspectWith(
+    name: string,
+    cmdline: string,
+    from: 'ironic' | 'inspector',
+  ): Promise<{ stored: StoredData; log: string; lastError: unknown }> {
     const state = (await testbed.nodeShow(uuid)).provision_state;
     if (state !== 'manageable') {
       await testbed.setProvisionState(uuid, 'manage');
@@ -112,15 +132,25 @@ describe('e2e: inspection with Metal3\'s kernel arguments through a real ironic-
     agents.push(agent);
     const inspected = await testbed.waitForProvisionState(uuid, ['manageable'], FLOW_TIMEOUT);
     // Ironic 21.4 moves the node to manageable a few ms before it stores the inventory (404 until then)
-    const stored = from === 'ironic'
-      ? await waitFor('the node inventory', async () => (await testbed.api.get<StoredData>(`/v1/nodes/${uuid}/inventory`)).data, 30_000, 250)
-      : await inspectorData();
+    const stored =
+      from === 'ironic'
+        ? await waitFor(
+            'the node inventory',
+            async () => (await testbed.api.get<StoredData>(`/v1/nodes/${uuid}/inventory`)).data,
+            30_000,
+            250,
+          )
+        : await inspectorData();
     return { stored, log: agent.process.readLog(), lastError: inspected.last_error };
   }
 
   /** ironic-inspector's processed data (`store_data = database`), split as Ironic's inventory API splits it. */
   async function inspectorData(): Promise<StoredData> {
-    const data = (await axios.get<Record<string, unknown>>(`${testbed.inspectorUrl}/v1/introspection/${uuid}/data`, { timeout: 30_000 })).data;
+    const data = (
+      await axios.get<Record<string, unknown>>(`${testbed.inspectorUrl}/v1/introspection/${uuid}/data`, {
+        timeout: 30_000,
+      })
+    ).data;
     return { inventory: data['inventory'] as StoredData['inventory'], plugin_data: data as StoredData['plugin_data'] };
   }
 
@@ -140,14 +170,19 @@ describe('e2e: inspection with Metal3\'s kernel arguments through a real ironic-
     expect(extra['disk']?.['logical']?.['count']).to.equal(2);
     expect(extra['disk']?.[basename(d9?.device ?? '')]?.['size']).to.equal(9);
     expect(extra['disk']?.[basename(d6?.device ?? '')]?.['size']).to.equal(6);
-    expect(extra['network']?.['eth0']).to.deep.include({ serial: node.mac, ipv4: node.nodeIp, 'ipv4-cidr': 32, link: 'yes' });
+    expect(extra['network']?.['eth0']).to.deep.include({
+      serial: node.mac,
+      ipv4: node.nodeIp,
+      'ipv4-cidr': 32,
+      link: 'yes',
+    });
     expect(stored.inventory.interfaces.map((i) => i.mac_address)).to.deep.equal([node.mac]);
     expect(log).to.contain('Extra hardware facts collected');
     expect(log).to.not.contain('Unknown inspection collector');
     expect(log).to.contain(`Inspection finished successfully {"nodeUuid":"${uuid}"}`);
   });
 
-  it('with numa-topology added (as Bifrost does): inspector also stores IPA\'s numa_topology', async () => {
+  it("with numa-topology added (as Bifrost does): inspector also stores IPA's numa_topology", async () => {
     const cmdline = metal3Cmdline(testbed.inspectorUrl, node.mac, 'default,extra-hardware,numa-topology,logs');
 
     const { stored, log, lastError } = await inspectWith('bifrost', cmdline, 'inspector');

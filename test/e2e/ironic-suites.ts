@@ -39,7 +39,8 @@ export function suiteTestbed(tag: string, suite: IronicSuite): IronicTestbed {
 export async function maxApiVersion(testbed: IronicTestbed): Promise<ApiVersion> {
   const { data } = await testbed.api.get<{ default_version?: { version?: string } }>('/');
   const version = parseApiVersion(data.default_version?.version ?? '');
-  if (version === null) throw new Error(`Ironic at ${testbed.url} reported no default_version.version: ${JSON.stringify(data)}`);
+  if (version === null)
+    throw new Error(`Ironic at ${testbed.url} reported no default_version.version: ${JSON.stringify(data)}`);
   return version;
 }
 

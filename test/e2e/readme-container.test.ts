@@ -29,7 +29,7 @@ export async function literalBlock(name: string): Promise<string> {
   return match[1];
 }
 
-describe('e2e: the README\'s container path, as written', function () {
+describe("e2e: the README's container path, as written", function () {
   this.timeout(40 * 60_000);
   const runner = new ExecaRunner();
   const env = { CONTAINERS_CONF: CONTAINERS_CONF_FILE };
@@ -38,14 +38,25 @@ describe('e2e: the README\'s container path, as written', function () {
   let madeUdevDir = false;
 
   before(async function () {
-    const reason = process.env['SKIP_CONTAINER_TESTS'] === '1' ? 'SKIP_CONTAINER_TESTS=1'
-      : process.getuid?.() !== 0 ? 'needs root'
-        : (await podmanUnavailableReason()) ?? (existsSync('/usr/sbin/debootstrap') ? null : 'debootstrap is not installed');
+    const reason =
+      process.env['SKIP_CONTAINER_TESTS'] === '1'
+        ? 'SKIP_CONTAINER_TESTS=1'
+        : process.getuid?.() !== 0
+          ? 'needs root'
+          : ((await podmanUnavailableReason()) ??
+            (existsSync('/usr/sbin/debootstrap') ? null : 'debootstrap is not installed'));
     if (reason !== null) {
       console.log(`      skipped: ${reason}`);
       this.skip();
     }
-    images = async () => (await runner.run(['podman', 'images', '-a', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'], { env })).stdout.split('\n').filter((l) => l !== '');
+    images = async () =>
+      (
+        await runner.run(['podman', 'images', '-a', '--no-trunc', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'], {
+          env,
+        })
+      ).stdout
+        .split('\n')
+        .filter((l) => l !== '');
     existed = (await images()).map((l) => l.split(' ')[1] ?? '').filter((ref) => ref === IMAGE || ref === BASE);
   });
 
@@ -59,8 +70,11 @@ describe('e2e: the README\'s container path, as written', function () {
   it('builds the base and the image, leaving exactly those two and no dangling build stage', async () => {
     const before = new Set(await images());
 
-    const result = await runner.run(['bash', '-euo', 'pipefail', '-c', await literalBlock('container-build')],
-      { cwd: ROOT, timeoutMs: 35 * 60_000, okExitCodes: Array.from({ length: 256 }, (_, i) => i) });
+    const result = await runner.run(['bash', '-euo', 'pipefail', '-c', await literalBlock('container-build')], {
+      cwd: ROOT,
+      timeoutMs: 35 * 60_000,
+      okExitCodes: Array.from({ length: 256 }, (_, i) => i),
+    });
 
     expect(result.exitCode, result.stderr.split('\n').slice(-30).join('\n')).to.equal(0);
     const added = (await images()).filter((line) => !before.has(line)).map((line) => line.split(' ')[1]);
@@ -75,13 +89,21 @@ describe('e2e: the README\'s container path, as written', function () {
       madeUdevDir = true;
     }
 
-    const result = await runner.run(['bash', '-euo', 'pipefail', '-c', block], { env, okExitCodes: [0, 1], timeoutMs: 120_000 });
+    const result = await runner.run(['bash', '-euo', 'pipefail', '-c', block], {
+      env,
+      okExitCodes: [0, 1],
+      timeoutMs: 120_000,
+    });
     const version = await runner.run(['podman', 'run', '--rm', IMAGE, '--version'], { env });
 
     const report = `${result.stdout}${result.stderr}`;
     expect(report).to.match(/Nothing was written\./);
     // The disk holding this machine's root (the live ISO's media, there) is never offered.
-    expect(report).to.match(/Not considered:\n(?: {4}.*\n)* {4}\/dev\/\S+: has a mounted filesystem \([^)]*on \/mnt\/coreos[,)]/);
-    expect(version.stdout.trim()).to.equal((JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(report).to.match(
+      /Not considered:\n(?: {4}.*\n)* {4}\/dev\/\S+: has a mounted filesystem \([^)]*on \/mnt\/coreos[,)]/,
+    );
+    expect(version.stdout.trim()).to.equal(
+      (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    );
   });
 });

@@ -32,7 +32,14 @@ import { TestNode } from '../../testbed/node.js';
 import { diskDigests } from './disk-digest.js';
 import { partitionWithFilesystems } from './disks.js';
 import {
-  atLeast, describeIronic, formatVersion, ironicSuites, LOOKUP_IN_SERVICE_WAIT, maxApiVersion, SERVICING, suiteTestbed,
+  atLeast,
+  describeIronic,
+  formatVersion,
+  ironicSuites,
+  LOOKUP_IN_SERVICE_WAIT,
+  maxApiVersion,
+  SERVICING,
+  suiteTestbed,
 } from './ironic-suites.js';
 import { requireTestbed, stopAgents } from './support.js';
 
@@ -40,8 +47,11 @@ import { requireTestbed, stopAgents } from './support.js';
 const SERVICE_TIMEOUT = 80_000;
 /** IPA's burn-in keys (ironic_python_agent/burnin.py): short runs, one worker, little memory. */
 const BURNIN_DRIVER_INFO = {
-  agent_burnin_cpu_cpu: 1, agent_burnin_cpu_timeout: 2,
-  agent_burnin_vm_vm: 1, 'agent_burnin_vm_vm-bytes': '64M', agent_burnin_vm_timeout: 2,
+  agent_burnin_cpu_cpu: 1,
+  agent_burnin_cpu_timeout: 2,
+  agent_burnin_vm_vm: 1,
+  'agent_burnin_vm_vm-bytes': '64M',
+  agent_burnin_vm_timeout: 2,
 };
 const BURNIN_STEPS = [
   { interface: 'deploy', step: 'burnin_cpu', args: {} },
@@ -73,17 +83,26 @@ for (const suite of ironicSuites()) {
     before(async function () {
       requireTestbed(this);
       if (stressNgMissing()) {
-        console.log('      (skipping: stress-ng is not installed; apt-get install stress-ng, see .ci/install-debian-deps)');
+        console.log(
+          '      (skipping: stress-ng is not installed; apt-get install stress-ng, see .ci/install-debian-deps)',
+        );
         this.skip();
       }
       dir = mkdtempSync(join(tmpdir(), 'e2e-svc-'));
       const addresses = testbedAddresses('svc', 0, process.pid);
       testbed = suiteTestbed('svc', suite);
-      await testbed.start({ dir: join(dir, 'ironic'), hostIp: addresses.hostIp, automatedClean: false, heartbeatTimeout: 300 });
+      await testbed.start({
+        dir: join(dir, 'ironic'),
+        hostIp: addresses.hostIp,
+        automatedClean: false,
+        heartbeatTimeout: 300,
+      });
       const version = await maxApiVersion(testbed);
       servicing = atLeast(version, SERVICING);
       fastTrack = servicing && !atLeast(version, LOOKUP_IN_SERVICE_WAIT);
-      const mode = !servicing ? `no servicing (needs API ${formatVersion(SERVICING)})` : `fast_track ${String(fastTrack)}${fastTrack ? ' (no lookup in service wait before API 1.111)' : ''}`;
+      const mode = !servicing
+        ? `no servicing (needs API ${formatVersion(SERVICING)})`
+        : `fast_track ${String(fastTrack)}${fastTrack ? ' (no lookup in service wait before API 1.111)' : ''}`;
       console.log(`      ${describeIronic(version, suite)}: ${mode}`);
       if (fastTrack) await testbed.restart({ fastTrack: true });
       node = await TestNode.create({ tag: 'svc', ...addresses, disksGiB: [5] });
@@ -122,7 +141,12 @@ for (const suite of ironicSuites()) {
     }
 
     async function boot(name: string): Promise<RunningTestAgent> {
-      const agent = await startAgent(node!, { apiUrl: bed().url, dir: join(dir, 'agent'), rootMount: host!.root, logName: name });
+      const agent = await startAgent(node!, {
+        apiUrl: bed().url,
+        dir: join(dir, 'agent'),
+        rootMount: host!.root,
+        logName: name,
+      });
       agents.push(agent);
       return agent;
     }
@@ -135,7 +159,11 @@ for (const suite of ironicSuites()) {
 
     /** Request servicing with `steps` at API 1.87 (the test bed's client speaks 1.82). */
     async function service(steps: unknown[]): Promise<void> {
-      await bed().api.put(`/v1/nodes/${uuid}/states/provision`, { target: 'service', service_steps: steps }, { headers: { 'X-OpenStack-Ironic-API-Version': '1.87' } });
+      await bed().api.put(
+        `/v1/nodes/${uuid}/states/provision`,
+        { target: 'service', service_steps: steps },
+        { headers: { 'X-OpenStack-Ironic-API-Version': '1.87' } },
+      );
     }
 
     /** Deploy with the custom-agent interface (no in-band steps) through an agent booted on the shared state dir. */
@@ -161,7 +189,7 @@ for (const suite of ironicSuites()) {
       expect(agent.process.running).to.equal(true);
     });
 
-    it('a node re-enrolled under a new UUID is found by a fresh agent on the previous agent\'s state dir at its first lookup, and deploys', async () => {
+    it("a node re-enrolled under a new UUID is found by a fresh agent on the previous agent's state dir at its first lookup, and deploys", async () => {
       const previous = uuid;
       await bed().setProvisionState(uuid, 'deleted');
       await bed().waitForProvisionState(uuid, ['available'], 60_000);

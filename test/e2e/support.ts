@@ -12,13 +12,17 @@ import type { IronicSuite } from '../../testbed/ironic-suites.js';
  * asked, with the Ironic of `suite`) cannot run here, and fail
  * clearly when the agent was not built.
  */
-export function requireTestbed(context: Mocha.Context, options: { inspector?: boolean; suite?: IronicSuite } = {}): void {
+export function requireTestbed(
+  context: Mocha.Context,
+  options: { inspector?: boolean; suite?: IronicSuite } = {},
+): void {
   const unavailable = testbedUnavailableReason(options.inspector === true, options.suite);
   if (unavailable !== undefined) {
     console.log(`      (skipping: ${unavailable})`);
     context.skip();
   }
-  if (!existsSync(join(AGENT_BIN, '..', '..', 'dist', 'cli', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(join(AGENT_BIN, '..', '..', 'dist', 'cli', 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
 }
 
 /** Stop every agent of the test; print the end of their logs when it failed. */

@@ -55,11 +55,26 @@ export async function buildAgentImage(podman: Podman, tag: string, workDir: stri
   const base = await ensureDebianBase(podman, workDir);
   const ca = await buildCaBundle();
   const context = buildContext();
-  await podman.run([
-    'build', '--layers=false', '--format', 'docker', '--network', 'host',
-    '--build-arg', `BASE_IMAGE=${base}`, '--build-arg', `VERSION=${await projectVersion()}`,
-    ...(ca === null ? [] : ['--secret', `id=extra_ca,src=${ca}`]),
-    '-t', tag, '-f', join(context, 'Dockerfile'), context,
-  ], { timeoutMs: 25 * 60_000 });
+  await podman.run(
+    [
+      'build',
+      '--layers=false',
+      '--format',
+      'docker',
+      '--network',
+      'host',
+      '--build-arg',
+      `BASE_IMAGE=${base}`,
+      '--build-arg',
+      `VERSION=${await projectVersion()}`,
+      ...(ca === null ? [] : ['--secret', `id=extra_ca,src=${ca}`]),
+      '-t',
+      tag,
+      '-f',
+      join(context, 'Dockerfile'),
+      context,
+    ],
+    { timeoutMs: 25 * 60_000 },
+  );
   return base;
 }

@@ -7,9 +7,22 @@ export const GiB = 2 ** 30;
 /** A disk named `name` of `size` bytes; other fields from `extra`, else null/false. */
 export function makeDevice(name: string, size: number, extra: Partial<BlockDevice> = {}): BlockDevice {
   return {
-    name, model: null, size, rotational: false, wwn: null, serial: null, vendor: null,
-    wwn_with_extension: null, wwn_vendor_extension: null, hctl: null, by_path: null,
-    logical_sectors: 512, physical_sectors: 512, tran: null, type: 'disk', ...extra,
+    name,
+    model: null,
+    size,
+    rotational: false,
+    wwn: null,
+    serial: null,
+    vendor: null,
+    wwn_with_extension: null,
+    wwn_vendor_extension: null,
+    hctl: null,
+    by_path: null,
+    logical_sectors: 512,
+    physical_sectors: 512,
+    tran: null,
+    type: 'disk',
+    ...extra,
   };
 }
 
@@ -20,16 +33,31 @@ export function makeDevice(name: string, size: number, extra: Partial<BlockDevic
 export function referenceDevices(): BlockDevice[] {
   return [
     makeDevice('/dev/sda', 500107862016, {
-      model: 'Samsung SSD 860 EVO 500GB', vendor: 'ATA', serial: 'S3Z9NB0K123456A', wwn: '0x5002538e40a1b2c3',
-      hctl: '0:0:0:0', by_path: '/dev/disk/by-path/pci-0000:00:1f.2-ata-1', tran: 'sata', rotational: false,
+      model: 'Samsung SSD 860 EVO 500GB',
+      vendor: 'ATA',
+      serial: 'S3Z9NB0K123456A',
+      wwn: '0x5002538e40a1b2c3',
+      hctl: '0:0:0:0',
+      by_path: '/dev/disk/by-path/pci-0000:00:1f.2-ata-1',
+      tran: 'sata',
+      rotational: false,
     }),
     makeDevice('/dev/sdb', 64 * GiB, {
-      model: 'QEMU HARDDISK', vendor: 'QEMU', serial: 'QM00002', hctl: '1:0:0:0',
-      by_path: '/dev/disk/by-path/pci-0000:00:05.0-scsi-0:0:0:0', tran: null, rotational: true,
+      model: 'QEMU HARDDISK',
+      vendor: 'QEMU',
+      serial: 'QM00002',
+      hctl: '1:0:0:0',
+      by_path: '/dev/disk/by-path/pci-0000:00:05.0-scsi-0:0:0:0',
+      tran: null,
+      rotational: true,
     }),
     makeDevice('/dev/nvme0n1', 1000204886016, {
-      model: 'WDC WDS100T2B0C-00PXH0', serial: '2023ABCD1234', wwn: 'eui.e8238fa6bf530001001b448b45b2c3d4',
-      by_path: '/dev/disk/by-path/pci-0000:01:00.0-nvme-1', tran: 'nvme', rotational: false,
+      model: 'WDC WDS100T2B0C-00PXH0',
+      serial: '2023ABCD1234',
+      wwn: 'eui.e8238fa6bf530001001b448b45b2c3d4',
+      by_path: '/dev/disk/by-path/pci-0000:01:00.0-nvme-1',
+      tran: 'nvme',
+      rotational: false,
     }),
   ];
 }

@@ -17,15 +17,26 @@ export const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
  * @returns `dest`
  */
 export async function copyCheckout(dest: string): Promise<string> {
-  const listed = await new ExecaRunner().run(['git', '-C', CHECKOUT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+  const listed = await new ExecaRunner().run([
+    'git',
+    '-C',
+    CHECKOUT,
+    'ls-files',
+    '-z',
+    '--cached',
+    '--others',
+    '--exclude-standard',
+  ]);
   const files = listed.stdout.split('\0').filter((f) => f !== '' && !f.startsWith('node_modules/'));
   await mkdir(dest, { recursive: true });
   for (const file of files) {
     await mkdir(dirname(join(dest, file)), { recursive: true });
-    await cp(join(CHECKOUT, file), join(dest, file), { preserveTimestamps: true, verbatimSymlinks: true }).catch((error: unknown) => {
-      // a file deleted in the working tree but still in the index
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    });
+    await cp(join(CHECKOUT, file), join(dest, file), { preserveTimestamps: true, verbatimSymlinks: true }).catch(
+      (error: unknown) => {
+        // a file deleted in the working tree but still in the index
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      },
+    );
   }
   await symlink(join(CHECKOUT, 'node_modules'), join(dest, 'node_modules'));
   return dest;

@@ -26,7 +26,12 @@ export async function dockerfileRuntimePackages(): Promise<string[]> {
     const trimmed = line.trim();
     if (trimmed.startsWith('#')) continue;
     if (trimmed.startsWith('&&')) break;
-    packages.push(...trimmed.replace(/\\$/, '').split(/\s+/).filter((p) => p !== ''));
+    packages.push(
+      ...trimmed
+        .replace(/\\$/, '')
+        .split(/\s+/)
+        .filter((p) => p !== ''),
+    );
   }
   return packages;
 }
@@ -44,7 +49,12 @@ function tableAfter(text: string, heading: string): string[][] {
       continue;
     }
     inTable = true;
-    rows.push(line.slice(1, -1).split('|').map((c) => c.trim()));
+    rows.push(
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim()),
+    );
   }
   return rows.slice(2);
 }
@@ -58,7 +68,9 @@ function codeWords(cell: string): string[] {
 export async function readmeShippedPackages(): Promise<ShippedPackage[]> {
   const text = await readFile(join(ROOT, 'container', 'README.md'), 'utf8');
   return tableAfter(text, '| package | commands the agent runs |').map(([name = '', commands = '', why = '']) => ({
-    name: codeWords(name)[0] ?? name, commands: codeWords(commands), why,
+    name: codeWords(name)[0] ?? name,
+    commands: codeWords(commands),
+    why,
   }));
 }
 
@@ -75,7 +87,8 @@ export async function readmeNotShipped(): Promise<string[]> {
  * `chroot <root> cmd` count as `chroot`.
  */
 export async function commandsInCode(): Promise<Map<string, string[]>> {
-  const argvLiteral = /(?:\.run\w*\(\s*|readNumber\(\s*\w+\s*,\s*|argv:\s*|argv\s*=\s*|push\(\s*|(?<!Map\(\s*)\[\s*)\[\s*'([a-z][a-z0-9_.+-]*)'\s*[,\]]/g;
+  const argvLiteral =
+    /(?:\.run\w*\(\s*|readNumber\(\s*\w+\s*,\s*|argv:\s*|argv\s*=\s*|push\(\s*|(?<!Map\(\s*)\[\s*)\[\s*'([a-z][a-z0-9_.+-]*)'\s*[,\]]/g;
   const found = new Map<string, string[]>();
   for (const file of await tsFiles(join(ROOT, 'agent'))) {
     // extra-hardware builds [category, item, key, value] fact tuples, which look like argv literals but are data.

@@ -24,7 +24,8 @@ export async function debianBaseUnavailableReason(podman: Podman, tag = DEBIAN_B
   } catch {
     return 'debootstrap is not installed (apt-get install -y debootstrap) and the base image is not cached';
   }
-  if (findMirror(await readAptSources(), 'bookworm') === null) return 'no Debian bookworm mirror in /etc/apt/sources.list(.d)';
+  if (findMirror(await readAptSources(), 'bookworm') === null)
+    return 'no Debian bookworm mirror in /etc/apt/sources.list(.d)';
   return null;
 }
 
@@ -44,7 +45,13 @@ export async function ensureDebianBase(podman: Podman, tmpRoot: string, tag = DE
   try {
     const rootfs = join(work, 'rootfs');
     await runner.run(['debootstrap', '--variant=minbase', 'bookworm', rootfs, mirror], { timeoutMs: 15 * 60_000 });
-    await runner.run(['sh', '-c', 'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/*', 'sh', rootfs]);
+    await runner.run([
+      'sh',
+      '-c',
+      'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/*',
+      'sh',
+      rootfs,
+    ]);
     const tarball = join(work, 'rootfs.tar');
     await runner.run(['tar', '-C', rootfs, '--numeric-owner', '-cf', tarball, '.']);
     await podman.run(['import', ...IMAGE_CHANGES.flatMap((c) => ['--change', c]), tarball, tag]);

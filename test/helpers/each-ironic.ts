@@ -5,7 +5,14 @@
  */
 import { testbedUnavailableReason } from '../../testbed/host.js';
 import { ensureIronicRoot, isRootReady, rootPath, rootUnavailableReason } from '../../testbed/ironic-roots.js';
-import { ironicVersionIn, parseSuites, SUITE_PROFILES, SUITES_ENV, type IronicSuite, type SuiteProfile } from '../../testbed/ironic-suites.js';
+import {
+  ironicVersionIn,
+  parseSuites,
+  SUITE_PROFILES,
+  SUITES_ENV,
+  type IronicSuite,
+  type SuiteProfile,
+} from '../../testbed/ironic-suites.js';
 
 /** Building a root (debootstrap + apt-get from the mirror) when it is not cached yet. */
 const ROOT_BUILD_TIMEOUT = 30 * 60_000;
@@ -40,13 +47,21 @@ function describeIronic(suite: IronicSuite): IronicUnderTest {
  * `inspector: true`: the suite inspects, so it needs ironic-inspector where that
  * is the release's inspection path (see SuiteProfile.inspection).
  */
-export function describeEachIronic(title: string, body: (this: Mocha.Suite, ironic: IronicUnderTest) => void, options: { inspector?: boolean } = {}): void {
+export function describeEachIronic(
+  title: string,
+  body: (this: Mocha.Suite, ironic: IronicUnderTest) => void,
+  options: { inspector?: boolean } = {},
+): void {
   let suites: IronicSuite[];
   try {
     suites = configuredSuites();
   } catch (error) {
     // thrown while mocha loads the file, the error would hide behind a confusing module-loading one
-    describe(title, () => it(`${SUITES_ENV} names the Ironic releases to run against`, () => { throw error; }));
+    describe(title, () =>
+      it(`${SUITES_ENV} names the Ironic releases to run against`, () => {
+        throw error;
+      }),
+    );
     return;
   }
   for (const suite of suites) {
@@ -55,7 +70,10 @@ export function describeEachIronic(title: string, body: (this: Mocha.Suite, iron
       let started = 0;
       before(async function () {
         this.timeout(ROOT_BUILD_TIMEOUT);
-        const unavailable = testbedUnavailableReason(options.inspector === true && ironic.profile.inspection === 'inspector', suite);
+        const unavailable = testbedUnavailableReason(
+          options.inspector === true && ironic.profile.inspection === 'inspector',
+          suite,
+        );
         if (unavailable !== undefined) {
           console.log(`      (skipping: ${unavailable})`);
           this.skip();
@@ -72,7 +90,9 @@ export function describeEachIronic(title: string, body: (this: Mocha.Suite, iron
           console.log(`      built in ${((Date.now() - building) / 1000).toFixed(0)} s`);
         }
         started = Date.now();
-        console.log(`      (Ironic ${ironicVersionIn(ironic.profile.fromHost ? '/' : rootPath(suite)) ?? '?'} from ${suite})`);
+        console.log(
+          `      (Ironic ${ironicVersionIn(ironic.profile.fromHost ? '/' : rootPath(suite)) ?? '?'} from ${suite})`,
+        );
       });
       body.call(this, ironic);
       // after the body's own after hooks: the time includes starting and stopping Ironic (not a root build)

@@ -3,7 +3,13 @@
  * of ironic-testbed.md §3 (bodies, status codes, version headers), records
  * every request, and lets each test decide the answers.
  */
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -29,7 +35,9 @@ export interface Answer {
 export function pyJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pyJson).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pyJson(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pyJson(v)}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -41,7 +49,13 @@ export function ironicError(faultstring: string, faultcode: 'Client' | 'Server' 
 
 /** `GET /` as captured (default_version.version = max). */
 export function rootBody(baseUrl: string, max = '1.82'): string {
-  const version = { id: 'v1', links: [{ href: `${baseUrl}/v1/`, rel: 'self' }], status: 'CURRENT', min_version: '1.1', version: max };
+  const version = {
+    id: 'v1',
+    links: [{ href: `${baseUrl}/v1/`, rel: 'self' }],
+    status: 'CURRENT',
+    min_version: '1.1',
+    version: max,
+  };
   return pyJson({
     name: 'OpenStack Ironic API',
     description: 'Ironic is an OpenStack project which enables the provision and management of baremetal machines.',
@@ -81,7 +95,13 @@ export function lookupBody(baseUrl: string, config: Record<string, unknown> = {}
       ],
     },
     config: {
-      metrics: { backend: 'noop', prepend_host: false, prepend_uuid: false, prepend_host_reverse: true, global_prefix: null },
+      metrics: {
+        backend: 'noop',
+        prepend_host: false,
+        prepend_uuid: false,
+        prepend_host_reverse: true,
+        global_prefix: null,
+      },
       metrics_statsd: { statsd_host: 'localhost', statsd_port: 8125 },
       heartbeat_timeout: 300,
       agent_token: TOKEN,
@@ -131,8 +151,10 @@ export class FakeIronic {
 
   /** The captured happy path: `GET /`, lookup 200, heartbeat 202. */
   happyPath(request: RecordedRequest): Answer {
-    if (request.method === 'GET' && request.url === '/') return { status: 200, body: rootBody(this.url, this.maxVersion) };
-    if (request.method === 'GET' && request.url.startsWith('/v1/lookup')) return { status: 200, body: lookupBody(this.url) };
+    if (request.method === 'GET' && request.url === '/')
+      return { status: 200, body: rootBody(this.url, this.maxVersion) };
+    if (request.method === 'GET' && request.url.startsWith('/v1/lookup'))
+      return { status: 200, body: lookupBody(this.url) };
     if (request.method === 'POST' && request.url.startsWith('/v1/heartbeat/')) return { status: 202 };
     return { status: 404, body: ironicError(FAULTS.notFound) };
   }
@@ -154,7 +176,12 @@ export class FakeIronic {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       this.requests.push(request);
       const answer = this.handler(request);
       if (answer.hangUp === true) {

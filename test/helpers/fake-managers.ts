@@ -26,7 +26,12 @@ export function fakeManager(options: FakeManagerOptions = {}): HardwareManager {
   };
   if (options.onInitialize !== undefined) {
     const init = options.onInitialize;
-    return { ...manager, initialize: async () => { init(); } };
+    return {
+      ...manager,
+      initialize: async () => {
+        init();
+      },
+    };
   }
   return manager;
 }
@@ -37,6 +42,19 @@ export function incompatible(): never {
 }
 
 /** A step that records its context and returns `value`. */
-export function recordingStep(step: string, priority: StepSpec['priority'], value: unknown = null, calls: unknown[] = []): StepSpec {
-  return { step, interface: 'deploy', priority, run: async (context) => { calls.push(context); return value; } };
+export function recordingStep(
+  step: string,
+  priority: StepSpec['priority'],
+  value: unknown = null,
+  calls: unknown[] = [],
+): StepSpec {
+  return {
+    step,
+    interface: 'deploy',
+    priority,
+    run: async (context) => {
+      calls.push(context);
+      return value;
+    },
+  };
 }

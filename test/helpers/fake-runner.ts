@@ -56,9 +56,17 @@ export class FakeRunner implements Runner {
     const exitCode = entry.exitCode ?? 0;
     const stdout = entry.stdout ?? '';
     const stderr = entry.stderr ?? '';
-    if (entry.notFound === true) throw new ProcessError(`Command not found: ${argv[0] ?? ''}`, argv, null, '', '', true);
+    if (entry.notFound === true)
+      throw new ProcessError(`Command not found: ${argv[0] ?? ''}`, argv, null, '', '', true);
     if (!(options.okExitCodes ?? [0]).includes(exitCode)) {
-      throw new ProcessError(`Command ${argv.join(' ')} exited with code ${exitCode}: ${stderr.trim()}`, argv, exitCode, stdout, stderr, false);
+      throw new ProcessError(
+        `Command ${argv.join(' ')} exited with code ${exitCode}: ${stderr.trim()}`,
+        argv,
+        exitCode,
+        stdout,
+        stderr,
+        false,
+      );
     }
     const result: RunResult = { exitCode, stdout, stderr };
     if (options.binary === true) result.stdoutBuffer = Buffer.from(stdout);

@@ -54,11 +54,29 @@ export interface FuzzCase {
 }
 
 const METHODS = ['GET', 'GET', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'PROPFIND', 'G@T'];
-const PATHS = ['/', '/v1', '/v1/', '/v1/status', '/status', '/v1/status/', '/v1/commands', '/v1/commands/', '/commands/', '/v1/commands/abc'];
+const PATHS = [
+  '/',
+  '/v1',
+  '/v1/',
+  '/v1/status',
+  '/status',
+  '/v1/status/',
+  '/v1/commands',
+  '/v1/commands/',
+  '/commands/',
+  '/v1/commands/abc',
+];
 const ESCAPES = ['%', '%z', '%zz', '%E0%A4%A', '%C3%A9', '%00', '%2F..%2F', '%FF%FE', '%%41'];
 const ENCODINGS = ['gzip', 'deflate', 'br', 'bogus', 'gzip, deflate', 'identity', 'x-gzip', ''];
 const CHARSETS = ['utf-8', 'latin1', 'utf-16le', 'bogus', 'x-user-defined', '"utf-8"', ''];
-const TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '*/*', ''];
+const TYPES = [
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  '*/*',
+  '',
+];
 const COMMANDS = ['test.echo', 'test.echo', 'test.async', 'test.fail', 'nope.run', 'test.nope', 'nodot', ''];
 
 /** A path with the random extras. */
@@ -83,13 +101,21 @@ function nested(depth: number): string {
 
 /** The body before any content encoding. */
 function plainBody(r: Random): Buffer {
-  const command = JSON.stringify({ name: r.pick(COMMANDS), params: r.int(4) === 0 ? [] : { text: 'hi', n: r.int(1000) } });
+  const command = JSON.stringify({
+    name: r.pick(COMMANDS),
+    params: r.int(4) === 0 ? [] : { text: 'hi', n: r.int(1000) },
+  });
   switch (r.int(8)) {
-    case 0: return r.bytes(r.int(2048));
-    case 1: return Buffer.from(command.slice(0, r.int(command.length)));
-    case 2: return Buffer.from(`{"name": "test.echo", "params": {"v": ${nested(r.pick([50, 99, 101, 5000]))}}}`);
-    case 3: return Buffer.from(r.pick(['', 'null', '[]', '"x"', '{"name": 1, "params": {}}', '{"params": {}}']));
-    default: return Buffer.from(command);
+    case 0:
+      return r.bytes(r.int(2048));
+    case 1:
+      return Buffer.from(command.slice(0, r.int(command.length)));
+    case 2:
+      return Buffer.from(`{"name": "test.echo", "params": {"v": ${nested(r.pick([50, 99, 101, 5000]))}}}`);
+    case 3:
+      return Buffer.from(r.pick(['', 'null', '[]', '"x"', '{"name": 1, "params": {}}', '{"params": {}}']));
+    default:
+      return Buffer.from(command);
   }
 }
 
@@ -115,13 +141,19 @@ function withBody(r: Random): { headers: string[]; body: Buffer; ending: Ending 
   if (encoding !== '') headers.push(`Content-Encoding: ${encoding}`);
   const body = encode(r, plainBody(r), encoding);
   const shape = r.int(10);
-  if (shape === 0) return { headers: [...headers, `Content-Length: ${63 * 1024 * 1024}`], body: body.subarray(0, 64), ending: r.pick(['half-close', 'vanish'] as const) };
+  if (shape === 0)
+    return {
+      headers: [...headers, `Content-Length: ${63 * 1024 * 1024}`],
+      body: body.subarray(0, 64),
+      ending: r.pick(['half-close', 'vanish'] as const),
+    };
   if (shape === 1) return { headers: [...headers, `Content-Length: ${body.length + 100}`], body, ending: 'vanish' };
   if (shape === 2) {
     const chunked = Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]);
     return { headers: [...headers, 'Transfer-Encoding: chunked'], body: chunked, ending: 'wait' };
   }
-  if (shape === 3) return { headers: [...headers, `Content-Length: ${r.pick(['-1', 'abc', '1, 2'])}`], body, ending: 'wait' };
+  if (shape === 3)
+    return { headers: [...headers, `Content-Length: ${r.pick(['-1', 'abc', '1, 2'])}`], body, ending: 'wait' };
   return { headers: [...headers, `Content-Length: ${body.length}`], body, ending: 'wait' };
 }
 
@@ -131,7 +163,12 @@ function withBody(r: Random): { headers: string[]; body: Buffer; ending: Ending 
  * code behind the token check.
  */
 function nearValidPost(r: Random, token: string): FuzzCase {
-  const command = Buffer.from(JSON.stringify({ name: r.pick(['test.echo', 'test.async', 'test.fail']), params: { text: 'hi', list: [1, { a: null }] } }));
+  const command = Buffer.from(
+    JSON.stringify({
+      name: r.pick(['test.echo', 'test.async', 'test.fail']),
+      params: { text: 'hi', list: [1, { a: null }] },
+    }),
+  );
   const headers = ['Host: 127.0.0.1', 'Content-Type: application/json'];
   let target = `/v1/commands/?agent_token=${token}${r.int(4) === 0 ? '&wait=true' : ''}`;
   let body: Buffer = command;
@@ -155,7 +192,11 @@ function nearValidPost(r: Random, token: string): FuzzCase {
   }
   if (ending === 'wait') headers.push(`Content-Length: ${body.length}`);
   const head = Buffer.from(`POST ${target} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`, 'utf8');
-  return { bytes: Buffer.concat([head, body]), ending, label: `near-valid POST #${mutation} ${target.replace(token, '<token>')} [${headers.slice(1).join('; ')}] body ${body.length} B, ${ending}` };
+  return {
+    bytes: Buffer.concat([head, body]),
+    ending,
+    label: `near-valid POST #${mutation} ${target.replace(token, '<token>')} [${headers.slice(1).join('; ')}] body ${body.length} B, ${ending}`,
+  };
 }
 
 /** One random request for the agent API. */
@@ -174,5 +215,9 @@ export function randomRequest(r: Random, token: string): FuzzCase {
     ending = part.ending;
   }
   const head = Buffer.from(`${method} ${target} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`, 'utf8');
-  return { bytes: Buffer.concat([head, body]), ending, label: `${method} ${target.slice(0, 120).replace(token, '<token>')} [${headers.slice(1).join('; ').slice(0, 200)}] body ${body.length} B, ${ending}` };
+  return {
+    bytes: Buffer.concat([head, body]),
+    ending,
+    label: `${method} ${target.slice(0, 120).replace(token, '<token>')} [${headers.slice(1).join('; ').slice(0, 200)}] body ${body.length} B, ${ending}`,
+  };
 }

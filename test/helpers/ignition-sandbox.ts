@@ -18,7 +18,13 @@ export const IGNITION_VALIDATE = '/usr/bin/ignition-validate';
 
 /** Why real Ignition cannot run here, or null when it can. */
 export async function ignitionUnavailableReason(): Promise<string | null> {
-  for (const tool of [IGNITION_BIN, IGNITION_VALIDATE, '/usr/sbin/useradd', '/usr/bin/systemctl', '/usr/bin/systemd-analyze']) {
+  for (const tool of [
+    IGNITION_BIN,
+    IGNITION_VALIDATE,
+    '/usr/sbin/useradd',
+    '/usr/bin/systemctl',
+    '/usr/bin/systemd-analyze',
+  ]) {
     try {
       await access(tool, constants.X_OK);
     } catch {
@@ -60,13 +66,29 @@ export async function createIgnitionSandbox(dir: string): Promise<IgnitionSandbo
   await writeFile(join(shim, 'setfiles'), '#!/bin/sh\ncat > "${IGN_SETFILES_LOG:-/dev/null}"\nexit 0\n');
   await chmod(join(shim, 'setfiles'), 0o755);
   const runner = new ExecaRunner();
-  const common = ['--platform', 'metal', '--root', root, '--config-cache', join(run, 'ignition.json'), '--state-file', join(run, 'state'), '--log-to-stdout'];
-  const env = { IGNITION_SYSTEM_CONFIG_DIR: sys, PATH: `${shim}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
+  const common = [
+    '--platform',
+    'metal',
+    '--root',
+    root,
+    '--config-cache',
+    join(run, 'ignition.json'),
+    '--state-file',
+    join(run, 'state'),
+    '--log-to-stdout',
+  ];
+  const env = {
+    IGNITION_SYSTEM_CONFIG_DIR: sys,
+    PATH: `${shim}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`,
+  };
   return {
     root,
     async apply(config: string) {
       await writeFile(join(sys, 'user.ign'), config, { mode: 0o600 });
-      const fetch = await runner.run([IGNITION_BIN, '--stage', 'fetch-offline', '--neednet', join(run, 'neednet'), ...common], { env });
+      const fetch = await runner.run(
+        [IGNITION_BIN, '--stage', 'fetch-offline', '--neednet', join(run, 'neednet'), ...common],
+        { env },
+      );
       const files = await runner.run([IGNITION_BIN, '--stage', 'files', ...common], { env });
       return { fetch, files };
     },

@@ -30,16 +30,34 @@ export const NET_TREE: TreeSpec = {
 /** `ip -j addr` for {@link NET_TREE}. */
 export const IP_ADDR = JSON.stringify([
   { ifname: 'lo', address: '00:00:00:00:00:00', addr_info: [{ family: 'inet', local: '127.0.0.1', scope: 'host' }] },
-  { ifname: 'eno1', address: '3C:FD:FE:00:00:01', addr_info: [
-    { family: 'inet', local: '192.0.2.10', scope: 'global' }, { family: 'inet', local: '192.0.2.11', scope: 'global' },
-    { family: 'inet6', local: 'fe80::3efd:feff:fe00:1', scope: 'link' },
-  ] },
-  { ifname: 'eno2', address: '3c:fd:fe:00:00:99', permaddr: '3c:fd:fe:00:00:02', addr_info: [{ family: 'inet6', local: '2001:db8::2', scope: 'global' }] },
+  {
+    ifname: 'eno1',
+    address: '3C:FD:FE:00:00:01',
+    addr_info: [
+      { family: 'inet', local: '192.0.2.10', scope: 'global' },
+      { family: 'inet', local: '192.0.2.11', scope: 'global' },
+      { family: 'inet6', local: 'fe80::3efd:feff:fe00:1', scope: 'link' },
+    ],
+  },
+  {
+    ifname: 'eno2',
+    address: '3c:fd:fe:00:00:99',
+    permaddr: '3c:fd:fe:00:00:02',
+    addr_info: [{ family: 'inet6', local: '2001:db8::2', scope: 'global' }],
+  },
   { ifname: 'eno4', address: '3c:fd:fe:00:00:04', addr_info: [] },
-  { ifname: 'usb0', address: '0a:94:ef:00:00:01', addr_info: [{ family: 'inet', local: '169.254.0.17', scope: 'global' }] },
+  {
+    ifname: 'usb0',
+    address: '0a:94:ef:00:00:01',
+    addr_info: [{ family: 'inet', local: '169.254.0.17', scope: 'global' }],
+  },
   { ifname: 'usb1', address: '0a:94:ef:00:00:02', addr_info: [] },
   { ifname: 'nomac', address: '00:00:00:00:00:00', addr_info: [] },
   { ifname: 'fa0', address: 'fa:16:3e:00:00:01', addr_info: [] },
   { ifname: 'bond0', address: '3c:fd:fe:00:00:01', addr_info: [] },
-  { ifname: 'eno1.100', address: '3c:fd:fe:00:00:01', addr_info: [{ family: 'inet', local: '198.51.100.5', scope: 'global' }] },
+  {
+    ifname: 'eno1.100',
+    address: '3c:fd:fe:00:00:01',
+    addr_info: [{ family: 'inet', local: '198.51.100.5', scope: 'global' }],
+  },
 ]);

@@ -67,7 +67,12 @@ export const S390X_OFFSET = 132096;
  * non-zero so that misplaced writes are visible; `extra` adds or replaces
  * files. Returns the ISO's path.
  */
-export async function buildIso(dir: string, layout: IsoLayout, name = `${layout}.iso`, extra: Record<string, Buffer> = {}): Promise<string> {
+export async function buildIso(
+  dir: string,
+  layout: IsoLayout,
+  name = `${layout}.iso`,
+  extra: Record<string, Buffer> = {},
+): Promise<string> {
   const root = join(dir, `${name}.root`);
   await writeTree(root, { ...treeFor(layout), ...extra });
   const iso = join(dir, name);
@@ -82,8 +87,14 @@ function treeFor(layout: IsoLayout): Record<string, Buffer> {
   if (layout === 'igninfo' || layout === 'legacy') tree['images/ignition.img'] = Buffer.alloc(AREA_SIZE);
   if (layout === 'igninfo') tree['coreos/igninfo.json'] = Buffer.from('{"file": "images/ignition.img"}\n');
   if (layout === 's390x') {
-    tree['images/cdboot.img'] = Buffer.concat([Buffer.alloc(S390X_OFFSET, 0x5a), Buffer.alloc(AREA_SIZE), Buffer.alloc(4096, 0x5a)]);
-    tree['coreos/igninfo.json'] = Buffer.from(`{"file":"images/cdboot.img","offset":${S390X_OFFSET},"length":${AREA_SIZE}}`);
+    tree['images/cdboot.img'] = Buffer.concat([
+      Buffer.alloc(S390X_OFFSET, 0x5a),
+      Buffer.alloc(AREA_SIZE),
+      Buffer.alloc(4096, 0x5a),
+    ]);
+    tree['coreos/igninfo.json'] = Buffer.from(
+      `{"file":"images/cdboot.img","offset":${S390X_OFFSET},"length":${AREA_SIZE}}`,
+    );
   }
   return tree;
 }
@@ -126,12 +137,13 @@ export interface CapturedIO extends CliIO {
 export function captureIO(options: { stdin?: Buffer | string; cwd?: string; stdoutIsTty?: boolean } = {}): CapturedIO {
   const outChunks: Buffer[] = [];
   const errChunks: Buffer[] = [];
-  const sink = (chunks: Buffer[]): Writable => new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(Buffer.from(chunk));
-      callback();
-    },
-  });
+  const sink = (chunks: Buffer[]): Writable =>
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(Buffer.from(chunk));
+        callback();
+      },
+    });
   const stdout = sink(outChunks);
   if (options.stdoutIsTty === true) Object.assign(stdout, { isTTY: true });
   const stdin = options.stdin === undefined ? endedStream() : Readable.from([Buffer.from(options.stdin)]);
@@ -153,7 +165,11 @@ function endedStream(): Readable {
 }
 
 /** Assert that a promise rejects with an error of `type` whose message includes `text`. */
-export async function expectRejection(promise: Promise<unknown>, type: new (...args: never[]) => Error, text: string): Promise<Error> {
+export async function expectRejection(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => Error,
+  text: string,
+): Promise<Error> {
   try {
     await promise;
   } catch (error) {

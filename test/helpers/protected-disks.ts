@@ -22,7 +22,9 @@ async function sfdisk(device: string, script: string): Promise<void> {
 
 /** mkfs.gfs2 at a byte offset of `device`, through a temporary loop device over that region. */
 async function gfs2At(device: string, offset: number, size: number): Promise<void> {
-  const region = (await sh('losetup', '--find', '--show', '--offset', String(offset), '--sizelimit', String(size), device)).trim();
+  const region = (
+    await sh('losetup', '--find', '--show', '--offset', String(offset), '--sizelimit', String(size), device)
+  ).trim();
   try {
     await sh('mkfs.gfs2', '-O', '-q', '-o', 'format=1801', '-p', 'lock_nolock', '-J', '8', region);
   } finally {
@@ -43,13 +45,32 @@ export interface ProtectedCase {
 
 /** Every protected kind the guard must find on an unregistered table. */
 export const PROTECTED_CASES: ProtectedCase[] = [
-  { title: 'a VMFS-typed GPT partition', sizeMiB: 64, build: (d) => sh('sgdisk', '-n1:2048:+16M', `-t1:${VMFS_GUID}`, d).then(() => undefined), what: /VMware VMFS Partition \(GPT\) located on device \/dev\/loop\d+ \(partition 1 of its primary GPT at byte 1048576/ },
-  { title: 'a GPFS-typed GPT partition', sizeMiB: 64, build: (d) => sh('sgdisk', '-n1:2048:+8M', '-t1:8300', '-n2:0:+8M', `-t2:${GPFS_GUID}`, d).then(() => undefined), what: /IBM GPFS Partition located on device \/dev\/loop\d+ \(partition 2 of its primary GPT/ },
-  { title: 'an MBR partition of type 0xfb', sizeMiB: 64, build: (d) => sfdisk(d, 'label: dos\nstart=2048, size=16384, type=fb\n'), what: /VMware VMFS Partition \(MBR\) located on device \/dev\/loop\d+ \(partition 1 of its MBR/ },
+  {
+    title: 'a VMFS-typed GPT partition',
+    sizeMiB: 64,
+    build: (d) => sh('sgdisk', '-n1:2048:+16M', `-t1:${VMFS_GUID}`, d).then(() => undefined),
+    what: /VMware VMFS Partition \(GPT\) located on device \/dev\/loop\d+ \(partition 1 of its primary GPT at byte 1048576/,
+  },
+  {
+    title: 'a GPFS-typed GPT partition',
+    sizeMiB: 64,
+    build: (d) => sh('sgdisk', '-n1:2048:+8M', '-t1:8300', '-n2:0:+8M', `-t2:${GPFS_GUID}`, d).then(() => undefined),
+    what: /IBM GPFS Partition located on device \/dev\/loop\d+ \(partition 2 of its primary GPT/,
+  },
+  {
+    title: 'an MBR partition of type 0xfb',
+    sizeMiB: 64,
+    build: (d) => sfdisk(d, 'label: dos\nstart=2048, size=16384, type=fb\n'),
+    what: /VMware VMFS Partition \(MBR\) located on device \/dev\/loop\d+ \(partition 1 of its MBR/,
+  },
   {
     title: 'a logical 0xfb partition inside an extended partition',
     sizeMiB: 64,
-    build: (d) => sfdisk(d, 'label: dos\nstart=2048, size=8192, type=83\nstart=12288, size=40960, type=5\nstart=14336, size=8192, type=83\nstart=24576, size=8192, type=fb\n'),
+    build: (d) =>
+      sfdisk(
+        d,
+        'label: dos\nstart=2048, size=8192, type=83\nstart=12288, size=40960, type=5\nstart=14336, size=8192, type=83\nstart=24576, size=8192, type=fb\n',
+      ),
     what: /VMware VMFS Partition \(MBR\) located on device \/dev\/loop\d+ \(partition 6 of its extended \(EBR\)/,
   },
   {
@@ -61,7 +82,12 @@ export const PROTECTED_CASES: ProtectedCase[] = [
     },
     what: /VMware VMFS Partition \(GPT\) located on device \/dev\/loop\d+ \(partition 1 of its backup GPT/,
   },
-  { title: 'a GPT partition named as a GPFS disk', sizeMiB: 64, build: (d) => sh('sgdisk', '-n1:2048:+16M', '-t1:8300', '-c1:GPFS NSD', d).then(() => undefined), what: /IBM GPFS Partition \(by name\) located on device/ },
+  {
+    title: 'a GPT partition named as a GPFS disk',
+    sizeMiB: 64,
+    build: (d) => sh('sgdisk', '-n1:2048:+16M', '-t1:8300', '-c1:GPFS NSD', d).then(() => undefined),
+    what: /IBM GPFS Partition \(by name\) located on device/,
+  },
   {
     title: 'a gfs2 filesystem in a Linux-typed partition',
     sizeMiB: 96,
@@ -73,4 +99,3 @@ export const PROTECTED_CASES: ProtectedCase[] = [
     what: /Red Hat Global File System 2 located on device \/dev\/loop\d+ \(partition 1 of its primary GPT/,
   },
 ];
-

@@ -24,7 +24,11 @@ export interface RawOptions {
 }
 
 /** Write `chunks` to 127.0.0.1:`port` and collect the answer until the server closes or the time is up. */
-export function rawExchange(port: number, chunks: readonly (string | Buffer)[], options: RawOptions): Promise<RawReply> {
+export function rawExchange(
+  port: number,
+  chunks: readonly (string | Buffer)[],
+  options: RawOptions,
+): Promise<RawReply> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const received: Buffer[] = [];

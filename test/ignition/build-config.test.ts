@@ -6,7 +6,13 @@ import type { IgnitionFile } from '../../ignition/types.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 me';
 const input: IgnitionBuildInput = {
-  spec: '3.2.0', sshKeys: [KEY], conf: '[DEFAULT]\napi_url = http://h:6385\n', unit: '[Unit]\n', caPem: null, pullSecret: null, proxyEnv: null,
+  spec: '3.2.0',
+  sshKeys: [KEY],
+  conf: '[DEFAULT]\napi_url = http://h:6385\n',
+  unit: '[Unit]\n',
+  caPem: null,
+  pullSecret: null,
+  proxyEnv: null,
 };
 
 function files(config: ReturnType<typeof buildIgnitionConfig>): IgnitionFile[] {
@@ -19,13 +25,20 @@ describe('ignition/build-config', () => {
 
     expect(config.ignition).to.deep.equal({ version: '3.2.0' });
     expect(config.passwd?.users).to.deep.equal([{ name: 'core', sshAuthorizedKeys: [KEY] }]);
-    expect(files(config).map((f) => [f.path, f.mode, f.overwrite])).to.deep.equal([['/etc/ironic-python-agent.conf', 0o600, true]]);
+    expect(files(config).map((f) => [f.path, f.mode, f.overwrite])).to.deep.equal([
+      ['/etc/ironic-python-agent.conf', 0o600, true],
+    ]);
     expect(fromDataUrl(files(config)[0]?.contents.source ?? '').toString()).to.equal(input.conf);
     expect(config.systemd.units).to.deep.equal([{ name: 'ironic-agent.service', enabled: true, contents: '[Unit]\n' }]);
   });
 
   it('adds the CA (0644), pull secret (0600) and proxy credentials (0600)', () => {
-    const config = buildIgnitionConfig({ ...input, caPem: 'PEM', pullSecret: '{"auths":{}}', proxyEnv: "HTTP_PROXY='http://u:p@x'\n" });
+    const config = buildIgnitionConfig({
+      ...input,
+      caPem: 'PEM',
+      pullSecret: '{"auths":{}}',
+      proxyEnv: "HTTP_PROXY='http://u:p@x'\n",
+    });
 
     expect(files(config).map((f) => [f.path, f.mode])).to.deep.equal([
       ['/etc/ironic-python-agent.conf', 0o600],
@@ -33,7 +46,11 @@ describe('ignition/build-config', () => {
       ['/etc/ironic-coreos-agent/auth.json', 0o600],
       ['/etc/ironic-coreos-agent/proxy.env', 0o600],
     ]);
-    expect(files(config).map((f) => fromDataUrl(f.contents.source).toString()).slice(1)).to.deep.equal(['PEM', '{"auths":{}}', "HTTP_PROXY='http://u:p@x'\n"]);
+    expect(
+      files(config)
+        .map((f) => fromDataUrl(f.contents.source).toString())
+        .slice(1),
+    ).to.deep.equal(['PEM', '{"auths":{}}', "HTTP_PROXY='http://u:p@x'\n"]);
   });
 
   for (const spec of ['3.0.0', '3.1.0', '3.3.0', '3.4.0'] as const) {

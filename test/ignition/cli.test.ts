@@ -10,7 +10,11 @@ import { NO_SSH_KEY_MESSAGE } from '../../ignition/ssh-key.js';
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtest home@test';
 const REG = ['--registry', 'quay.io/example'];
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 describe('ignition/cli', () => {
   let dir: string;
@@ -33,7 +37,9 @@ describe('ignition/cli', () => {
     home = join(dir, 'home');
     await mkdir(join(home, '.ssh'), { recursive: true });
   });
-  afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('prints help at each level', async () => {
     const top = await run(['ignition', '--help']);
@@ -86,23 +92,54 @@ describe('ignition/cli', () => {
     await writeFile(join(dir, 'auth.json'), '{"auths":{"quay.io":{"auth":"c2VjcmV0"}}}');
     await writeFile(join(dir, 'out.ign'), 'old', { mode: 0o644 });
 
-    const result = await run(['ignition', 'build', '--host', 'h', ...REG, '--ssh-key', 'k.pub', '--pull-secret', 'auth.json', '-o', 'out.ign']);
+    const result = await run([
+      'ignition',
+      'build',
+      '--host',
+      'h',
+      ...REG,
+      '--ssh-key',
+      'k.pub',
+      '--pull-secret',
+      'auth.json',
+      '-o',
+      'out.ign',
+    ]);
 
     expect(result.code).to.equal(0);
     expect(result.stdout).to.equal('');
     expect(result.stderr).to.equal('Wrote out.ign (Ignition 3.2.0, mode 0600)\n');
     expect((await stat(join(dir, 'out.ign'))).mode & 0o777).to.equal(0o600);
-    expect(JSON.parse(await readFile(join(dir, 'out.ign'), 'utf8'))).to.have.nested.property('ignition.version', '3.2.0');
+    expect(JSON.parse(await readFile(join(dir, 'out.ign'), 'utf8'))).to.have.nested.property(
+      'ignition.version',
+      '3.2.0',
+    );
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).to.deep.equal([]);
   });
 
   const failures: { name: string; argv: string[]; message: RegExp }[] = [
-    { name: 'a missing --ca-file', argv: ['--insecure-registry', '--ca-file', 'nope.pem'], message: /cannot read --ca-file nope\.pem: ENOENT/ },
-    { name: 'a --merge file that is not JSON', argv: ['--merge', 'bad.ign'], message: /--merge bad\.ign is not valid JSON/ },
+    {
+      name: 'a missing --ca-file',
+      argv: ['--insecure-registry', '--ca-file', 'nope.pem'],
+      message: /cannot read --ca-file nope\.pem: ENOENT/,
+    },
+    {
+      name: 'a --merge file that is not JSON',
+      argv: ['--merge', 'bad.ign'],
+      message: /--merge bad\.ign is not valid JSON/,
+    },
     { name: 'a private key as --ssh-key', argv: ['--ssh-key', 'id_x'], message: /id_x is a private key/ },
-    { name: 'an injected passthrough value', argv: ['--agent-config', 'debug=True\n[x]'], message: /newline or control character/ },
+    {
+      name: 'an injected passthrough value',
+      argv: ['--agent-config', 'debug=True\n[x]'],
+      message: /newline or control character/,
+    },
     { name: 'a bad option', argv: ['--spec', '9'], message: /--spec must be one of/ },
-    { name: 'a misspelt agent option', argv: ['--agent-config', 'lookup_timout=60'], message: /unknown agent option "lookup_timout"/ },
+    {
+      name: 'a misspelt agent option',
+      argv: ['--agent-config', 'lookup_timout=60'],
+      message: /unknown agent option "lookup_timout"/,
+    },
   ];
   for (const c of failures) {
     it(`exits 2 for ${c.name} and leaves the output file alone`, async () => {

@@ -6,8 +6,16 @@ describe('ignition/data-url', () => {
     { name: 'plain text is percent-encoded', input: 'node1\n', expected: 'data:,node1%0A' },
     { name: 'empty text', input: '', expected: 'data:,' },
     { name: 'reserved characters are escaped', input: 'a b/c?d#e%f,g', expected: 'data:,a%20b%2Fc%3Fd%23e%25f%2Cg' },
-    { name: 'non-ASCII text that grows past base64 uses base64', input: 'ééééééééé', expected: `data:;base64,${Buffer.from('ééééééééé').toString('base64')}` },
-    { name: 'binary data always uses base64', input: new Uint8Array([0xff, 0xfe, 0x00, 0x41]), expected: 'data:;base64,//4AQQ==' },
+    {
+      name: 'non-ASCII text that grows past base64 uses base64',
+      input: 'ééééééééé',
+      expected: `data:;base64,${Buffer.from('ééééééééé').toString('base64')}`,
+    },
+    {
+      name: 'binary data always uses base64',
+      input: new Uint8Array([0xff, 0xfe, 0x00, 0x41]),
+      expected: 'data:;base64,//4AQQ==',
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -14,7 +14,9 @@ interface Doc {
 }
 
 function generate(argv: string[], extra: Partial<BuildInputs> = {}): Doc {
-  return JSON.parse(generateIgnition(parseBuildOptions([...argv, '--registry', 'quay.io/example']), { ...inputs, ...extra })) as Doc;
+  return JSON.parse(
+    generateIgnition(parseBuildOptions([...argv, '--registry', 'quay.io/example']), { ...inputs, ...extra }),
+  ) as Doc;
 }
 
 function fileText(doc: Doc, path: string): string {
@@ -27,16 +29,24 @@ describe('ignition/generate', () => {
   it('wires the CA into the conf, the unit mounts and the trust anchors', () => {
     const doc = generate(['--host', 'h', '--ca-file', 'ca.pem'], { caPem: PEM });
 
-    expect(fileText(doc, '/etc/ironic-python-agent.conf')).to.contain('api_url = https://h:6385\n').and.contain('cafile = /etc/ironic-coreos-agent/ca.crt\n');
+    expect(fileText(doc, '/etc/ironic-python-agent.conf'))
+      .to.contain('api_url = https://h:6385\n')
+      .and.contain('cafile = /etc/ironic-coreos-agent/ca.crt\n');
     expect(fileText(doc, '/etc/pki/ca-trust/source/anchors/ironic-coreos-agent-ca.crt')).to.equal(PEM);
-    expect(doc.systemd.units[0]?.contents).to.contain('-v /etc/pki/ca-trust/source/anchors/ironic-coreos-agent-ca.crt:/etc/ironic-coreos-agent/ca.crt:ro');
+    expect(doc.systemd.units[0]?.contents).to.contain(
+      '-v /etc/pki/ca-trust/source/anchors/ironic-coreos-agent-ca.crt:/etc/ironic-coreos-agent/ca.crt:ro',
+    );
   });
 
   it('wires the pull secret into the pull command', () => {
-    const doc = generate(['--host', 'h', '--pull-secret', 'auth.json'], { pullSecret: '{"auths":{"quay.io":{"auth":"eDp5"}}}' });
+    const doc = generate(['--host', 'h', '--pull-secret', 'auth.json'], {
+      pullSecret: '{"auths":{"quay.io":{"auth":"eDp5"}}}',
+    });
 
     expect(fileText(doc, '/etc/ironic-coreos-agent/auth.json')).to.equal('{"auths":{"quay.io":{"auth":"eDp5"}}}');
-    expect(doc.systemd.units[0]?.contents).to.contain('pull --authfile=/etc/ironic-coreos-agent/auth.json quay.io/example/');
+    expect(doc.systemd.units[0]?.contents).to.contain(
+      'pull --authfile=/etc/ironic-coreos-agent/auth.json quay.io/example/',
+    );
   });
 
   it('keeps proxy credentials out of the unit and in a 0600 file', () => {
@@ -44,13 +54,21 @@ describe('ignition/generate', () => {
 
     const unit = doc.systemd.units[0]?.contents ?? '';
     expect(unit).not.to.contain('pw@');
-    expect(unit).to.contain('EnvironmentFile=/etc/ironic-coreos-agent/proxy.env').and.contain('Environment="NO_PROXY=h"');
+    expect(unit)
+      .to.contain('EnvironmentFile=/etc/ironic-coreos-agent/proxy.env')
+      .and.contain('Environment="NO_PROXY=h"');
     expect(doc.storage.files.find((f) => f.path === '/etc/ironic-coreos-agent/proxy.env')?.mode).to.equal(0o600);
     expect(fileText(doc, '/etc/ironic-coreos-agent/proxy.env')).to.equal("HTTPS_PROXY='http://u:pw@p:3128'\n");
   });
 
   it('merges extra configs and writes the requested spec', () => {
-    const merge = { name: 'm.ign', config: { ignition: { version: '3.0.0' }, storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,hi' } }] } } };
+    const merge = {
+      name: 'm.ign',
+      config: {
+        ignition: { version: '3.0.0' },
+        storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,hi' } }] },
+      },
+    };
 
     const doc = generate(['--host', 'h', '--spec', '3.0.0'], { merges: [merge] });
 
@@ -59,8 +77,14 @@ describe('ignition/generate', () => {
   });
 
   it('reports invalid content as ConfigError', () => {
-    expect(() => generate(['--host', 'h', '--agent-config', 'api_url=http://evil'])).to.throw(ConfigError, /set with --host or --api-url/);
-    expect(() => generate(['--host', 'h', '--http-proxy', 'proxy:3128'])).to.throw(ConfigError, /--http-proxy must use/);
+    expect(() => generate(['--host', 'h', '--agent-config', 'api_url=http://evil'])).to.throw(
+      ConfigError,
+      /set with --host or --api-url/,
+    );
+    expect(() => generate(['--host', 'h', '--http-proxy', 'proxy:3128'])).to.throw(
+      ConfigError,
+      /--http-proxy must use/,
+    );
   });
 
   const caCases: [string, RegExp | null][] = [

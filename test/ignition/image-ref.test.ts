@@ -30,9 +30,24 @@ describe('ignition/image-ref', () => {
     ['quay.io/x', undefined, 'bad tag', /--tag "bad tag" is not a valid tag/],
     [undefined, 'quay.io/x/agent@sha256:abc', undefined, /not a valid image reference/],
     // A full --image under --registry would become quay.io/x/quay.io/...
-    ['quay.io/x', 'quay.io/y/agent:1.0', undefined, /^--image "quay\.io\/y\/agent:1\.0" is already a full reference \(it names the registry quay\.io\), so --registry "quay\.io\/x" would be put in front of it: drop --registry, or give --image only the name/],
-    ['quay.io/x', `quay.io/y/agent@sha256:${'b'.repeat(64)}`, undefined, /already a full reference \(it names the registry quay\.io\)/],
-    ['registry.local:5000', 'registry.local:5000/agent', undefined, /already a full reference \(it names the registry registry\.local:5000\)/],
+    [
+      'quay.io/x',
+      'quay.io/y/agent:1.0',
+      undefined,
+      /^--image "quay\.io\/y\/agent:1\.0" is already a full reference \(it names the registry quay\.io\), so --registry "quay\.io\/x" would be put in front of it: drop --registry, or give --image only the name/,
+    ],
+    [
+      'quay.io/x',
+      `quay.io/y/agent@sha256:${'b'.repeat(64)}`,
+      undefined,
+      /already a full reference \(it names the registry quay\.io\)/,
+    ],
+    [
+      'registry.local:5000',
+      'registry.local:5000/agent',
+      undefined,
+      /already a full reference \(it names the registry registry\.local:5000\)/,
+    ],
     ['quay.io/x', 'localhost/agent', undefined, /already a full reference \(it names the registry localhost\)/],
   ];
   for (const [registry, image, tag, message] of bad) {

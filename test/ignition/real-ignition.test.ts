@@ -67,26 +67,89 @@ describe('ignition build with real Ignition and systemd', function () {
     await writeFile(join(dir, 'core.pub'), `${CORE_KEY}\n`);
     await writeFile(join(dir, 'auth.json'), PULL_SECRET);
     await writeFile(join(dir, 'merge.ign'), JSON.stringify(MERGE));
-    await new ExecaRunner().run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-      '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '1', '-subj', '/CN=ironic-ca']);
+    await new ExecaRunner().run([
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      join(dir, 'ca.key'),
+      '-out',
+      join(dir, 'ca.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=ironic-ca',
+    ]);
     caPem = await readFile(join(dir, 'ca.pem'), 'utf8');
     for (const spec of SPEC_VERSIONS) {
-      const io = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: { HOME: dir }, cwd: dir };
-      const code = await main(['ignition', 'build', '--host', '192.0.2.10', '--ca-file', 'ca.pem', '--registry', 'registry.example.com:5000/metal3',
-        '--insecure-registry', '--pull-secret', 'auth.json', '--ssh-key', 'core.pub', '--merge', 'merge.ign',
-        '--http-proxy', 'http://proxy.example.com:3128', '--https-proxy', 'http://agent:s3cret@proxy.example.com:3128', '--no-proxy', '192.0.2.10,.example.com',
-        '--agent-config', 'enable_vlan_interfaces=all', '--agent-config', 'inspection_collectors=default,logs', '--spec', spec, '-o', `${spec}.ign`], io);
+      const io = {
+        stdin: new PassThrough(),
+        stdout: new PassThrough(),
+        stderr: new PassThrough(),
+        env: { HOME: dir },
+        cwd: dir,
+      };
+      const code = await main(
+        [
+          'ignition',
+          'build',
+          '--host',
+          '192.0.2.10',
+          '--ca-file',
+          'ca.pem',
+          '--registry',
+          'registry.example.com:5000/metal3',
+          '--insecure-registry',
+          '--pull-secret',
+          'auth.json',
+          '--ssh-key',
+          'core.pub',
+          '--merge',
+          'merge.ign',
+          '--http-proxy',
+          'http://proxy.example.com:3128',
+          '--https-proxy',
+          'http://agent:s3cret@proxy.example.com:3128',
+          '--no-proxy',
+          '192.0.2.10,.example.com',
+          '--agent-config',
+          'enable_vlan_interfaces=all',
+          '--agent-config',
+          'inspection_collectors=default,logs',
+          '--spec',
+          spec,
+          '-o',
+          `${spec}.ign`,
+        ],
+        io,
+      );
       expect(code, `ignition build --spec ${spec}`).to.equal(0);
       configs.set(spec, await readFile(join(dir, `${spec}.ign`), 'utf8'));
     }
   });
-  after(async () => { if (dir !== undefined) await rm(dir, { recursive: true, force: true }); });
+  after(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
 
   it('--no-ssh-key: ignition-validate prints nothing for the config without passwd', async () => {
     const out: Buffer[] = [];
     const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
-    const io = { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: { HOME: join(dir, 'no-home') }, cwd: dir };
-    const code = await main(['ignition', 'build', '--host', '192.0.2.10', '--registry', 'registry.example.com:5000/metal3', '--no-ssh-key'], io);
+    const io = {
+      stdin: new PassThrough(),
+      stdout,
+      stderr: new PassThrough(),
+      env: { HOME: join(dir, 'no-home') },
+      cwd: dir,
+    };
+    const code = await main(
+      ['ignition', 'build', '--host', '192.0.2.10', '--registry', 'registry.example.com:5000/metal3', '--no-ssh-key'],
+      io,
+    );
 
     const result = await ignitionValidate(Buffer.concat(out).toString('utf8'));
 
@@ -117,20 +180,30 @@ describe('ignition build with real Ignition and systemd', function () {
       expect(await mode(conf)).to.equal(0o600);
       const unit = join(root, 'etc/systemd/system/ironic-agent.service');
       expect(await readFile(unit, 'utf8')).to.equal(unitText);
-      expect(unitText).to.contain('ExecStartPre=/usr/bin/podman pull --tls-verify=false --authfile=/etc/ironic-coreos-agent/auth.json registry.example.com:5000/metal3/ironic-coreos-agent:latest\n');
-      expect(unitText).to.contain('Environment="HTTP_PROXY=http://proxy.example.com:3128"\n').and.contain('EnvironmentFile=/etc/ironic-coreos-agent/proxy.env\n');
+      expect(unitText).to.contain(
+        'ExecStartPre=/usr/bin/podman pull --tls-verify=false --authfile=/etc/ironic-coreos-agent/auth.json registry.example.com:5000/metal3/ironic-coreos-agent:latest\n',
+      );
+      expect(unitText)
+        .to.contain('Environment="HTTP_PROXY=http://proxy.example.com:3128"\n')
+        .and.contain('EnvironmentFile=/etc/ironic-coreos-agent/proxy.env\n');
       expect(unitText).not.to.contain('s3cret');
-      expect(await readFile(join(root, 'etc/ironic-coreos-agent/proxy.env'), 'utf8')).to.equal("HTTPS_PROXY='http://agent:s3cret@proxy.example.com:3128'\n");
+      expect(await readFile(join(root, 'etc/ironic-coreos-agent/proxy.env'), 'utf8')).to.equal(
+        "HTTPS_PROXY='http://agent:s3cret@proxy.example.com:3128'\n",
+      );
       expect(await mode(join(root, 'etc/ironic-coreos-agent/proxy.env'))).to.equal(0o600);
       expect(await readFile(join(root, 'etc/ironic-coreos-agent/auth.json'), 'utf8')).to.equal(PULL_SECRET);
       expect(await mode(join(root, 'etc/ironic-coreos-agent/auth.json'))).to.equal(0o600);
-      expect(await readFile(join(root, 'etc/pki/ca-trust/source/anchors/ironic-coreos-agent-ca.crt'), 'utf8')).to.equal(caPem);
+      expect(await readFile(join(root, 'etc/pki/ca-trust/source/anchors/ironic-coreos-agent-ca.crt'), 'utf8')).to.equal(
+        caPem,
+      );
       expect(await readFile(join(root, 'home/core/.ssh/authorized_keys.d/ignition'), 'utf8')).to.contain(CORE_KEY);
       expect(await readFile(join(root, 'home/ops/.ssh/authorized_keys.d/ignition'), 'utf8')).to.contain(OPS_KEY);
       expect(await readFile(join(root, 'etc/passwd'), 'utf8')).to.match(/^core:x:\d+:\d+:/m);
       expect(await readFile(join(root, 'etc/motd.d/agent.motd'), 'utf8')).to.equal('Ironic agent host\n');
       expect((await stat(join(root, 'var/lib/ironic-extra'))).isDirectory()).to.equal(true);
-      expect(await readFile(join(root, 'etc/systemd/system-preset/20-ignition.preset'), 'utf8')).to.contain('enable ironic-agent.service');
+      expect(await readFile(join(root, 'etc/systemd/system-preset/20-ignition.preset'), 'utf8')).to.contain(
+        'enable ironic-agent.service',
+      );
 
       await systemdPresetAndVerify(root);
     });
@@ -160,7 +233,10 @@ async function systemdPresetAndVerify(root: string): Promise<void> {
     await writeFile(join(root, 'usr/bin', program), '#!/bin/sh\nexit 0\n');
     await chmod(join(root, 'usr/bin', program), 0o755);
   }
-  const verify = await runner.run(['systemd-analyze', 'verify', `--root=${root}`, '/etc/systemd/system/ironic-agent.service'], { okExitCodes: [0, 1] });
+  const verify = await runner.run(
+    ['systemd-analyze', 'verify', `--root=${root}`, '/etc/systemd/system/ironic-agent.service'],
+    { okExitCodes: [0, 1] },
+  );
   expect(`${verify.stdout}${verify.stderr}`).to.equal('');
   expect(verify.exitCode).to.equal(0);
 }

@@ -21,7 +21,11 @@ describe('ignition/ssh-key', () => {
   });
 
   const bad: [string, string, RegExp][] = [
-    ['a private key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n', /k\.pub is a private key: pass the matching \.pub file/],
+    [
+      'a private key',
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n',
+      /k\.pub is a private key: pass the matching \.pub file/,
+    ],
     ['an unknown type', 'ssh-foo AAAA x', /k\.pub line 1 is not an OpenSSH public key/],
     ['authorized_keys options', `command="rm -rf /" ${ED}`, /line 1 is not an OpenSSH/],
     ['an empty file', '\n# nothing\n', /contains no SSH public key/],
@@ -35,12 +39,17 @@ describe('ignition/ssh-key', () => {
 
   describe('findDefaultPublicKey', () => {
     let home: string;
-    beforeEach(async () => { home = await mkdtemp(join(tmpdir(), 'ign-home-')); });
-    afterEach(async () => { await rm(home, { recursive: true, force: true }); });
+    beforeEach(async () => {
+      home = await mkdtemp(join(tmpdir(), 'ign-home-'));
+    });
+    afterEach(async () => {
+      await rm(home, { recursive: true, force: true });
+    });
 
     it('returns the first id_*.pub in alphabetical order', async () => {
       await mkdir(join(home, '.ssh'));
-      for (const name of ['id_rsa.pub', 'id_ed25519.pub', 'id_ed25519', 'other.pub', 'known_hosts']) await writeFile(join(home, '.ssh', name), 'x');
+      for (const name of ['id_rsa.pub', 'id_ed25519.pub', 'id_ed25519', 'other.pub', 'known_hosts'])
+        await writeFile(join(home, '.ssh', name), 'x');
 
       expect(await findDefaultPublicKey(home, fs)).to.equal(join(home, '.ssh', 'id_ed25519.pub'));
     });

@@ -20,7 +20,10 @@ describe('iso/cli through main()', () => {
     return path;
   }
 
-  async function run(argv: string[], options: Parameters<typeof captureIO>[0] = {}): Promise<{ code: number; out: Buffer; err: string }> {
+  async function run(
+    argv: string[],
+    options: Parameters<typeof captureIO>[0] = {},
+  ): Promise<{ code: number; out: Buffer; err: string }> {
     const io = captureIO({ cwd: dir, ...options });
     const code = await main(argv, io);
     return { code, out: io.out(), err: io.err() };
@@ -59,7 +62,9 @@ describe('iso/cli through main()', () => {
     it('lists iso and pxe in the top-level help', async () => {
       const result = await run(['--help']);
 
-      expect(result.out.toString()).to.match(/\n {2}iso +Embed, show or remove/).and.to.match(/\n {2}pxe +Wrap an Ignition config/);
+      expect(result.out.toString())
+        .to.match(/\n {2}iso +Embed, show or remove/)
+        .and.to.match(/\n {2}pxe +Wrap an Ignition config/);
     });
   });
 
@@ -81,7 +86,9 @@ describe('iso/cli through main()', () => {
         const result = await run(argv);
 
         expect(result.code).to.equal(2);
-        expect(result.err).to.include(text).and.to.include(`Run "ironic-coreos-agent ${argv[0] ?? ''} --help" for usage.`);
+        expect(result.err)
+          .to.include(text)
+          .and.to.include(`Run "ironic-coreos-agent ${argv[0] ?? ''} --help" for usage.`);
       });
     }
   });
@@ -98,9 +105,13 @@ describe('iso/cli through main()', () => {
       const remove = await run(['iso', 'ignition', 'remove', iso]);
       const empty = await run(['iso', 'ignition', 'show', iso]);
 
-      expect([embed.code, show.code, again.code, forced.code, shown.code, remove.code, empty.code]).to.deep.equal([0, 0, 1, 0, 0, 0, 1]);
+      expect([embed.code, show.code, again.code, forced.code, shown.code, remove.code, empty.code]).to.deep.equal([
+        0, 0, 1, 0, 0, 0, 1,
+      ]);
       expect(show.out.toString()).to.equal(CONFIG);
-      expect(again.err).to.equal('ironic-coreos-agent iso ignition embed: error: This ISO image already has an embedded Ignition config; use -f to force.\n');
+      expect(again.err).to.equal(
+        'ironic-coreos-agent iso ignition embed: error: This ISO image already has an embedded Ignition config; use -f to force.\n',
+      );
       expect(shown.out.toString()).to.equal('{"replaced": true}');
       expect(empty.err).to.equal('ironic-coreos-agent iso ignition show: error: No embedded Ignition config.\n');
       expect(sha256(await read(iso))).to.equal(sha256(await read(pristine)));
@@ -110,13 +121,19 @@ describe('iso/cli through main()', () => {
       const result = await run(['iso', 'ignition', 'show', plain]);
 
       expect(result.code).to.equal(1);
-      expect(result.err).to.equal([
-        'ironic-coreos-agent iso ignition show: error: Unrecognized CoreOS ISO image.', '', 'Caused by:',
-        '    0: finding initrd embed area', '    1: intermediate directory IMAGES does not exist', '',
-      ].join('\n'));
+      expect(result.err).to.equal(
+        [
+          'ironic-coreos-agent iso ignition show: error: Unrecognized CoreOS ISO image.',
+          '',
+          'Caused by:',
+          '    0: finding initrd embed area',
+          '    1: intermediate directory IMAGES does not exist',
+          '',
+        ].join('\n'),
+      );
     });
 
-    it('reports a too-large config with upstream\'s message', async () => {
+    it("reports a too-large config with upstream's message", async () => {
       const iso = await freshIso();
       const big = JSON.stringify({ junk: randomBytes(300000).toString('base64') });
 

@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
-import { compressedLength, gzipMemberLength, sniffFormat, xzStreamLength, zstdFramesLength } from '../../iso/compressed-stream.js';
+import {
+  compressedLength,
+  gzipMemberLength,
+  sniffFormat,
+  xzStreamLength,
+  zstdFramesLength,
+} from '../../iso/compressed-stream.js';
 import { IsoError } from '../../iso/errors.js';
 import { runner } from '../helpers/iso-fixtures.js';
 
@@ -15,7 +21,13 @@ async function compressWith(argv: string[], data: Buffer): Promise<Buffer> {
 /** A gzip member with every optional header field (FEXTRA, FNAME, FCOMMENT, FHCRC). */
 function fullHeaderGzip(data: Buffer): Buffer {
   const fixed = Buffer.from([0x1f, 0x8b, 8, 0x1e, 0, 0, 0, 0, 0, 3]);
-  const header = Buffer.concat([fixed, Buffer.from([3, 0]), Buffer.from('abc'), Buffer.from('x.cpio\0'), Buffer.from('note\0')]);
+  const header = Buffer.concat([
+    fixed,
+    Buffer.from([3, 0]),
+    Buffer.from('abc'),
+    Buffer.from('x.cpio\0'),
+    Buffer.from('note\0'),
+  ]);
   const hcrc = Buffer.alloc(2);
   hcrc.writeUInt16LE(crc32(header) & 0xffff);
   const trailer = Buffer.alloc(8);
@@ -66,7 +78,10 @@ describe('iso/compressed-stream', () => {
     it('rejects a truncated member', () => {
       const member = gzipSync(randomBytes(2000));
 
-      expect(() => gzipMemberLength(member.subarray(0, member.length - 4), 0)).to.throw(IsoError, 'truncated gzip member at offset 0');
+      expect(() => gzipMemberLength(member.subarray(0, member.length - 4), 0)).to.throw(
+        IsoError,
+        'truncated gzip member at offset 0',
+      );
       expect(() => gzipMemberLength(member.subarray(0, 500), 0)).to.throw(IsoError, 'corrupt gzip member at offset 0');
     });
   });
@@ -90,7 +105,10 @@ describe('iso/compressed-stream', () => {
       const at = corrupted.length - 9;
       corrupted.writeUInt8((corrupted[at] ?? 0) ^ 0xff, at);
 
-      expect(() => xzStreamLength(stream.subarray(0, stream.length - 1), 0)).to.throw(IsoError, 'truncated or corrupt xz stream at offset 0');
+      expect(() => xzStreamLength(stream.subarray(0, stream.length - 1), 0)).to.throw(
+        IsoError,
+        'truncated or corrupt xz stream at offset 0',
+      );
       expect(() => xzStreamLength(corrupted, 0)).to.throw(IsoError, 'truncated or corrupt xz stream at offset 0');
     });
   });
@@ -98,7 +116,10 @@ describe('iso/compressed-stream', () => {
   describe('zstd', () => {
     it('measures consecutive frames, skippable ones included, up to the next non-frame byte', async () => {
       const small = await compressWith(['zstd', '-q', '-c'], Buffer.from('small'));
-      const large = await compressWith(['zstd', '-q', '-c', '--no-check', '-1'], Buffer.concat([randomBytes(200000), Buffer.alloc(200000)]));
+      const large = await compressWith(
+        ['zstd', '-q', '-c', '--no-check', '-1'],
+        Buffer.concat([randomBytes(200000), Buffer.alloc(200000)]),
+      );
       const frames = Buffer.concat([zstdSkippable(Buffer.from('meta')), small, large]);
 
       expect(zstdFramesLength(Buffer.concat([frames, TRAILING]), 0)).to.equal(frames.length);
@@ -114,7 +135,10 @@ describe('iso/compressed-stream', () => {
     it('rejects a truncated frame', async () => {
       const frame = await compressWith(['zstd', '-q', '-c'], randomBytes(3000));
 
-      expect(() => zstdFramesLength(frame.subarray(0, frame.length - 2), 0)).to.throw(IsoError, 'premature EOF reading zstd frame at offset 0');
+      expect(() => zstdFramesLength(frame.subarray(0, frame.length - 2), 0)).to.throw(
+        IsoError,
+        'premature EOF reading zstd frame at offset 0',
+      );
     });
   });
 });

@@ -2,7 +2,16 @@ import { expect } from 'chai';
 import { areaFromIgnInfo, locateEmbedArea, parseIgnInfo, UNRECOGNIZED_ISO } from '../../iso/embed-area.js';
 import { errorChain, IsoError } from '../../iso/errors.js';
 import { bufferByteSource, IsoFs, SECTOR_SIZE } from '../../iso/iso9660.js';
-import { AREA_SIZE, buildIso, expectRejection, makeTempDir, read, removeTempDir, runner, S390X_OFFSET } from '../helpers/iso-fixtures.js';
+import {
+  AREA_SIZE,
+  buildIso,
+  expectRejection,
+  makeTempDir,
+  read,
+  removeTempDir,
+  runner,
+  S390X_OFFSET,
+} from '../helpers/iso-fixtures.js';
 
 async function locate(path: string): Promise<{ offset: number; length: number; file: string }> {
   const bytes = await read(path);
@@ -22,9 +31,14 @@ async function isoinfoSector(iso: string, dirName: string, fileName: string): Pr
 describe('iso/embed-area', () => {
   describe('parseIgnInfo', () => {
     it('reads the file and optional offset/length', () => {
-      expect(parseIgnInfo(Buffer.from('{"file": "images/ignition.img"}'))).to.deep.equal({ file: 'images/ignition.img' });
-      expect(parseIgnInfo(Buffer.from('{"file":"images/cdboot.img","offset":132096,"length":262144}')))
-        .to.deep.equal({ file: 'images/cdboot.img', offset: 132096, length: 262144 });
+      expect(parseIgnInfo(Buffer.from('{"file": "images/ignition.img"}'))).to.deep.equal({
+        file: 'images/ignition.img',
+      });
+      expect(parseIgnInfo(Buffer.from('{"file":"images/cdboot.img","offset":132096,"length":262144}'))).to.deep.equal({
+        file: 'images/cdboot.img',
+        offset: 132096,
+        length: 262144,
+      });
     });
 
     const bad: Array<[string, string]> = [
@@ -51,10 +65,21 @@ describe('iso/embed-area', () => {
 
   describe('areaFromIgnInfo', () => {
     it('adds the in-file offset and defaults the length to the rest of the file', () => {
-      expect(areaFromIgnInfo({ file: 'images/cdboot.img', offset: 132096, length: 262144 }, 35, 394240))
-        .to.deep.equal({ offset: 35 * SECTOR_SIZE + 132096, length: 262144, file: 'IMAGES/CDBOOT.IMG' });
-      expect(areaFromIgnInfo({ file: 'images/ignition.img' }, 68, 262144)).to.deep.equal({ offset: 139264, length: 262144, file: 'IMAGES/IGNITION.IMG' });
-      expect(areaFromIgnInfo({ file: 'x', offset: 100 }, 1, 300)).to.deep.equal({ offset: 2148, length: 200, file: 'X' });
+      expect(areaFromIgnInfo({ file: 'images/cdboot.img', offset: 132096, length: 262144 }, 35, 394240)).to.deep.equal({
+        offset: 35 * SECTOR_SIZE + 132096,
+        length: 262144,
+        file: 'IMAGES/CDBOOT.IMG',
+      });
+      expect(areaFromIgnInfo({ file: 'images/ignition.img' }, 68, 262144)).to.deep.equal({
+        offset: 139264,
+        length: 262144,
+        file: 'IMAGES/IGNITION.IMG',
+      });
+      expect(areaFromIgnInfo({ file: 'x', offset: 100 }, 1, 300)).to.deep.equal({
+        offset: 2148,
+        length: 200,
+        file: 'X',
+      });
     });
 
     it('rejects an offset past the end of the file', () => {
@@ -76,7 +101,11 @@ describe('iso/embed-area', () => {
 
       const area = await locate(iso);
 
-      expect(area).to.deep.equal({ offset: (await isoinfoSector(iso, 'IMAGES', 'IGNITION.IMG')) * SECTOR_SIZE, length: AREA_SIZE, file: 'IMAGES/IGNITION.IMG' });
+      expect(area).to.deep.equal({
+        offset: (await isoinfoSector(iso, 'IMAGES', 'IGNITION.IMG')) * SECTOR_SIZE,
+        length: AREA_SIZE,
+        file: 'IMAGES/IGNITION.IMG',
+      });
     });
 
     it('falls back to IMAGES/IGNITION.IMG without IGNINFO.JSO (legacy layout)', async () => {
@@ -84,7 +113,11 @@ describe('iso/embed-area', () => {
 
       const area = await locate(iso);
 
-      expect(area).to.deep.equal({ offset: (await isoinfoSector(iso, 'IMAGES', 'IGNITION.IMG')) * SECTOR_SIZE, length: AREA_SIZE, file: 'IMAGES/IGNITION.IMG' });
+      expect(area).to.deep.equal({
+        offset: (await isoinfoSector(iso, 'IMAGES', 'IGNITION.IMG')) * SECTOR_SIZE,
+        length: AREA_SIZE,
+        file: 'IMAGES/IGNITION.IMG',
+      });
     });
 
     it('uses the IGNINFO offset and length inside cdboot.img (s390x layout)', async () => {
@@ -106,7 +139,11 @@ describe('iso/embed-area', () => {
       const error = await expectRejection(locate(iso), IsoError, UNRECOGNIZED_ISO);
 
       expect(error.message).to.equal('Unrecognized CoreOS ISO image.');
-      expect(errorChain(error)).to.deep.equal([UNRECOGNIZED_ISO, 'finding initrd embed area', 'intermediate directory IMAGES does not exist']);
+      expect(errorChain(error)).to.deep.equal([
+        UNRECOGNIZED_ISO,
+        'finding initrd embed area',
+        'intermediate directory IMAGES does not exist',
+      ]);
     });
 
     it('reports an area extending past the end of the image', async () => {
@@ -114,9 +151,17 @@ describe('iso/embed-area', () => {
       const bytes = await read(iso);
       const area = await locate(iso);
 
-      const error = await expectRejection(locateEmbedArea(await IsoFs.open(bufferByteSource(bytes)), area.offset + 100), IsoError, UNRECOGNIZED_ISO);
+      const error = await expectRejection(
+        locateEmbedArea(await IsoFs.open(bufferByteSource(bytes)), area.offset + 100),
+        IsoError,
+        UNRECOGNIZED_ISO,
+      );
 
-      expect(errorChain(error)).to.deep.equal([UNRECOGNIZED_ISO, 'reading initrd embed area', `reading ${AREA_SIZE} bytes at ${area.offset}: unexpected end of file`]);
+      expect(errorChain(error)).to.deep.equal([
+        UNRECOGNIZED_ISO,
+        'reading initrd embed area',
+        `reading ${AREA_SIZE} bytes at ${area.offset}: unexpected end of file`,
+      ]);
     });
 
     it('reports IGNINFO.JSO pointing to a missing file', async () => {
@@ -127,11 +172,16 @@ describe('iso/embed-area', () => {
 
       const error = await expectRejection(locate(iso), IsoError, UNRECOGNIZED_ISO);
 
-      expect(errorChain(error).slice(1)).to.deep.equal(['finding initrd embed area', 'no record for GONE.IMG in directory IMAGES']);
+      expect(errorChain(error).slice(1)).to.deep.equal([
+        'finding initrd embed area',
+        'no record for GONE.IMG in directory IMAGES',
+      ]);
     });
 
     it('reports an invalid IGNINFO.JSO', async () => {
-      const iso = await buildIso(dir ?? '', 'legacy', 'bad-igninfo.iso', { 'coreos/igninfo.json': Buffer.from('{"file": 7}') });
+      const iso = await buildIso(dir ?? '', 'legacy', 'bad-igninfo.iso', {
+        'coreos/igninfo.json': Buffer.from('{"file": 7}'),
+      });
 
       const error = await expectRejection(locate(iso), IsoError, UNRECOGNIZED_ISO);
 

@@ -9,7 +9,11 @@ describe('iso/errors', () => {
 
     expect(error).to.be.instanceOf(IsoError);
     expect((error as Error).cause).to.equal(inner);
-    expect(() => withContextSync('outer', () => { throw new Error('inner'); })).to.throw(IsoError, 'outer');
+    expect(() =>
+      withContextSync('outer', () => {
+        throw new Error('inner');
+      }),
+    ).to.throw(IsoError, 'outer');
   });
 
   it('formats a single error as its message and a chain as anyhow does', () => {

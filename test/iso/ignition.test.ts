@@ -3,24 +3,57 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorChain, IsoError } from '../../iso/errors.js';
-import { ALREADY_EMBEDDED, embedIgnition, NOT_EMBEDDED, removeIgnition, showIgnition, validateIgnitionJson, type EmbedOptions } from '../../iso/ignition.js';
+import {
+  ALREADY_EMBEDDED,
+  embedIgnition,
+  NOT_EMBEDDED,
+  removeIgnition,
+  showIgnition,
+  validateIgnitionJson,
+  type EmbedOptions,
+} from '../../iso/ignition.js';
 import { Initrd } from '../../iso/initrd.js';
 import { bufferByteSource } from '../../iso/iso9660.js';
 import { readLiveIso, renderArea } from '../../iso/live-iso.js';
-import { AREA_SIZE, buildIso, captureIO, expectRejection, makeTempDir, read, realCodecs, removeTempDir, runner, sha256, type IsoLayout } from '../helpers/iso-fixtures.js';
+import {
+  AREA_SIZE,
+  buildIso,
+  captureIO,
+  expectRejection,
+  makeTempDir,
+  read,
+  realCodecs,
+  removeTempDir,
+  runner,
+  sha256,
+  type IsoLayout,
+} from '../helpers/iso-fixtures.js';
 
 const codecs = realCodecs();
-const CONFIG = Buffer.from('{"ignition": {"version": "3.2.0"}, "passwd": {"users": [{"name": "core", "passwordHash": "$6$secret-hash"}]}}\n');
+const CONFIG = Buffer.from(
+  '{"ignition": {"version": "3.2.0"}, "passwd": {"users": [{"name": "core", "passwordHash": "$6$secret-hash"}]}}\n',
+);
 const OTHER = Buffer.from('{"ignition": {"version": "3.0.0"}}\n');
 const NETWORK_FILE = 'etc/coreos-firstboot-network/eth0.nmconnection';
 
-function deps(stdoutIsTty = false): { codecs: typeof codecs; stdout: NodeJS.WritableStream; io: ReturnType<typeof captureIO> } {
+function deps(stdoutIsTty = false): {
+  codecs: typeof codecs;
+  stdout: NodeJS.WritableStream;
+  io: ReturnType<typeof captureIO>;
+} {
   const io = captureIO({ stdoutIsTty });
   return { codecs, stdout: io.stdout, io };
 }
 
 function embedOptions(isoPath: string, overrides: Partial<EmbedOptions> = {}): EmbedOptions {
-  return { isoPath, ignition: CONFIG, ignitionSource: 'config.ign', force: false, output: { kind: 'in-place' }, ...overrides };
+  return {
+    isoPath,
+    ignition: CONFIG,
+    ignitionSource: 'config.ign',
+    force: false,
+    output: { kind: 'in-place' },
+    ...overrides,
+  };
 }
 
 async function area(isoPath: string): Promise<{ offset: number; length: number }> {
@@ -30,9 +63,10 @@ async function area(isoPath: string): Promise<{ offset: number; length: number }
 /** Extract config.ign with isoinfo/dd, xz and GNU cpio: a reader independent of ours. */
 async function extractIndependently(isoPath: string, layout: IsoLayout): Promise<string> {
   const { offset, length } = await area(isoPath);
-  const source = layout === 's390x'
-    ? `dd if="$1" bs=1 skip=${offset} count=${length} status=none`
-    : 'isoinfo -i "$1" -x "/IMAGES/IGNITION.IMG;1"';
+  const source =
+    layout === 's390x'
+      ? `dd if="$1" bs=1 skip=${offset} count=${length} status=none`
+      : 'isoinfo -i "$1" -x "/IMAGES/IGNITION.IMG;1"';
   const script = `${source} | xz -dc --single-stream | cpio -i --quiet --to-stdout config.ign`;
   return (await runner.run(['sh', '-c', script, 'extract', isoPath])).stdout;
 }
@@ -52,7 +86,8 @@ describe('iso/ignition', () => {
 
   before(async () => {
     dir = await makeTempDir();
-    for (const layout of ['igninfo', 'legacy', 's390x', 'plain'] as const) pristine[layout] = await buildIso(dir, layout);
+    for (const layout of ['igninfo', 'legacy', 's390x', 'plain'] as const)
+      pristine[layout] = await buildIso(dir, layout);
   });
 
   after(async () => removeTempDir(dir));
@@ -108,9 +143,15 @@ describe('iso/ignition', () => {
 
   it('rejects a config whose compressed initramfs exceeds the area, leaving the ISO untouched', async () => {
     const iso = await copyOf('legacy');
-    const big = Buffer.from(JSON.stringify({ ignition: { version: '3.0.0' }, junk: randomBytes(300000).toString('base64') }));
+    const big = Buffer.from(
+      JSON.stringify({ ignition: { version: '3.0.0' }, junk: randomBytes(300000).toString('base64') }),
+    );
 
-    const error = await expectRejection(embedIgnition(embedOptions(iso, { ignition: big }), deps()), IsoError, 'Compressed initramfs is too large: ');
+    const error = await expectRejection(
+      embedIgnition(embedOptions(iso, { ignition: big }), deps()),
+      IsoError,
+      'Compressed initramfs is too large: ',
+    );
 
     expect(error.message).to.match(new RegExp(`^Compressed initramfs is too large: \\d+ > ${AREA_SIZE}$`));
     expect(Number(/: (\d+) >/.exec(error.message)?.[1])).to.be.greaterThan(AREA_SIZE);
@@ -120,7 +161,11 @@ describe('iso/ignition', () => {
   it('reports a non-CoreOS ISO as "Unrecognized CoreOS ISO image."', async () => {
     const iso = await copyOf('plain');
 
-    const attempts = [() => embedIgnition(embedOptions(iso), deps()), () => showIgnition(iso, codecs), () => removeIgnition({ isoPath: iso, output: { kind: 'in-place' } }, deps())];
+    const attempts = [
+      () => embedIgnition(embedOptions(iso), deps()),
+      () => showIgnition(iso, codecs),
+      () => removeIgnition({ isoPath: iso, output: { kind: 'in-place' } }, deps()),
+    ];
     for (const attempt of attempts) {
       const error = await expectRejection(attempt(), IsoError, 'Unrecognized CoreOS ISO image.');
       expect(error.message).to.equal('Unrecognized CoreOS ISO image.');
@@ -133,15 +178,24 @@ describe('iso/ignition', () => {
     const secret = Buffer.from('{"passwd": "hunter2-secret"');
     const warnings: string[] = [];
 
-    await embedIgnition(embedOptions(iso, { ignition: secret, ignitionSource: 'my.ign', onWarning: (m) => warnings.push(m) }), deps());
+    await embedIgnition(
+      embedOptions(iso, { ignition: secret, ignitionSource: 'my.ign', onWarning: (m) => warnings.push(m) }),
+      deps(),
+    );
 
     expect(warnings).to.have.length(1);
     expect(warnings[0]).to.include('Ignition config from my.ign is not valid JSON');
     expect(warnings[0]).not.to.include('hunter2');
     expect(await showIgnition(iso, deps().codecs)).to.deep.equal(secret);
-    expect(() => validateIgnitionJson(Buffer.from('[1]'), 'stdin')).to.throw(IsoError, 'Ignition config from stdin must be a JSON object');
+    expect(() => validateIgnitionJson(Buffer.from('[1]'), 'stdin')).to.throw(
+      IsoError,
+      'Ignition config from stdin must be a JSON object',
+    );
     // tooling.md §3.3's 34-byte golden config lacks a closing brace
-    expect(() => validateIgnitionJson(Buffer.from('{"ignition": {"version": "3.0.0"}\n'), 'stdin')).to.throw(IsoError, 'not valid JSON');
+    expect(() => validateIgnitionJson(Buffer.from('{"ignition": {"version": "3.0.0"}\n'), 'stdin')).to.throw(
+      IsoError,
+      'not valid JSON',
+    );
   });
 
   it('writes a new 0600 file with -o, leaving the input untouched', async () => {
@@ -161,7 +215,11 @@ describe('iso/ignition', () => {
     const output = join(dir ?? '', 'existing.iso');
     await writeFile(output, 'keep me');
 
-    await expectRejection(embedIgnition(embedOptions(iso, { output: { kind: 'file', path: output } }), deps()), IsoError, `Output file ${output} already exists`);
+    await expectRejection(
+      embedIgnition(embedOptions(iso, { output: { kind: 'file', path: output } }), deps()),
+      IsoError,
+      `Output file ${output} already exists`,
+    );
 
     expect((await read(output)).toString()).to.equal('keep me');
     expect(sha256(await read(iso))).to.equal(sha256(await read(pristine.igninfo ?? '')));
@@ -183,7 +241,11 @@ describe('iso/ignition', () => {
     const iso = await copyOf('igninfo');
     const d = deps(true);
 
-    await expectRejection(removeIgnition({ isoPath: iso, output: { kind: 'stdout' } }, d), IsoError, 'Refusing to write binary data to terminal');
+    await expectRejection(
+      removeIgnition({ isoPath: iso, output: { kind: 'stdout' } }, d),
+      IsoError,
+      'Refusing to write binary data to terminal',
+    );
 
     expect(d.io.out().length).to.equal(0);
   });

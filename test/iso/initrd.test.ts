@@ -3,7 +3,16 @@ import { gzipSync } from 'node:zlib';
 import { errorChain, IsoError } from '../../iso/errors.js';
 import { comparePaths, Initrd, initrdEntries, initrdToBytes, initrdToCpio, readInitrd } from '../../iso/initrd.js';
 import { encodeNewc, S_IFDIR, S_IFMT, S_IFREG } from '../../iso/newc.js';
-import { expectRejection, makeTempDir, read, realCodecs, removeTempDir, runner, skipMissingFixtures, unxzFixture } from '../helpers/iso-fixtures.js';
+import {
+  expectRejection,
+  makeTempDir,
+  read,
+  realCodecs,
+  removeTempDir,
+  runner,
+  skipMissingFixtures,
+  unxzFixture,
+} from '../helpers/iso-fixtures.js';
 
 const codecs = realCodecs();
 
@@ -29,9 +38,22 @@ describe('iso/initrd', () => {
       const entries = initrdEntries(initrd).map((e) => [(e.mode & S_IFMT) === S_IFDIR, e.name]);
 
       expect(entries).to.deep.equal([
-        [true, 'a'], [true, 'a/b'], [true, 'a/b/c'], [true, 'a/b/c/d'], [true, 'a/b/c/d/e'], [false, 'a/b/c/d/e/f'],
-        [true, 'c'], [true, 'c/a'], [true, 'c/a/b'], [true, 'c/a/b/d'], [false, 'c/a/b/d/f'],
-        [true, 'c/a/c'], [false, 'c/a/c/f'], [false, 'c/f'], [false, 'c/g'], [false, 'd'],
+        [true, 'a'],
+        [true, 'a/b'],
+        [true, 'a/b/c'],
+        [true, 'a/b/c/d'],
+        [true, 'a/b/c/d/e'],
+        [false, 'a/b/c/d/e/f'],
+        [true, 'c'],
+        [true, 'c/a'],
+        [true, 'c/a/b'],
+        [true, 'c/a/b/d'],
+        [false, 'c/a/b/d/f'],
+        [true, 'c/a/c'],
+        [false, 'c/a/c/f'],
+        [false, 'c/f'],
+        [false, 'c/g'],
+        [false, 'd'],
       ]);
     });
 
@@ -45,16 +67,28 @@ describe('iso/initrd', () => {
       const paths = ['\u{1F600}', '\uFF21', 'Z', 'a'];
 
       expect([...paths].sort(comparePaths)).to.deep.equal(['Z', 'a', '\uFF21', '\u{1F600}']);
-      expect(initrdOf(Object.fromEntries(paths.map((p) => [p, p]))).paths()).to.deep.equal(['Z', 'a', '\uFF21', '\u{1F600}']);
+      expect(initrdOf(Object.fromEntries(paths.map((p) => [p, p]))).paths()).to.deep.equal([
+        'Z',
+        'a',
+        '\uFF21',
+        '\u{1F600}',
+      ]);
     });
 
     it('is extracted correctly by GNU cpio', async () => {
-      const cpio = initrdToCpio(initrdOf({ 'config.ign': '{}\n', 'etc/coreos-firstboot-network/eth0.nmconnection': '[connection]\n' }));
+      const cpio = initrdToCpio(
+        initrdOf({ 'config.ign': '{}\n', 'etc/coreos-firstboot-network/eth0.nmconnection': '[connection]\n' }),
+      );
 
       const listing = (await tool(['cpio', '-t', '--quiet'], cpio)).toString();
       const config = await tool(['cpio', '-i', '--quiet', '--to-stdout', 'config.ign'], cpio);
 
-      expect(listing.split('\n').filter(Boolean)).to.deep.equal(['config.ign', 'etc', 'etc/coreos-firstboot-network', 'etc/coreos-firstboot-network/eth0.nmconnection']);
+      expect(listing.split('\n').filter(Boolean)).to.deep.equal([
+        'config.ign',
+        'etc',
+        'etc/coreos-firstboot-network',
+        'etc/coreos-firstboot-network/eth0.nmconnection',
+      ]);
       expect(config.toString()).to.equal('{}\n');
     });
 
@@ -71,31 +105,47 @@ describe('iso/initrd', () => {
     it('round-trips what it writes', async () => {
       const initrd = initrdOf({ 'config.ign': '{}', 'etc/x/y': 'deep' });
 
-      const read = await readInitrd(Buffer.concat([await initrdToBytes(initrd, codecs.xz), Buffer.alloc(1000)]), codecs);
+      const read = await readInitrd(
+        Buffer.concat([await initrdToBytes(initrd, codecs.xz), Buffer.alloc(1000)]),
+        codecs,
+      );
 
       expect(contents(read)).to.deep.equal({ 'config.ign': '{}', 'etc/x/y': 'deep' });
     });
 
     it('reads plain, gzip, xz and zstd archives in sequence with zero padding between them', async () => {
-      const archive = (dir: string): Buffer => encodeNewc([
-        { name: dir, mode: S_IFDIR | 0o755, data: Buffer.alloc(0) },
-        { name: `${dir}/hello`, mode: S_IFREG | 0o644, data: Buffer.from('HELLO\n') },
-      ]);
+      const archive = (dir: string): Buffer =>
+        encodeNewc([
+          { name: dir, mode: S_IFDIR | 0o755, data: Buffer.alloc(0) },
+          { name: `${dir}/hello`, mode: S_IFREG | 0o644, data: Buffer.from('HELLO\n') },
+        ]);
       const data = Buffer.concat([
-        archive('plain'), Buffer.alloc(512),
-        gzipSync(archive('gzip')), Buffer.alloc(3),
+        archive('plain'),
+        Buffer.alloc(512),
+        gzipSync(archive('gzip')),
+        Buffer.alloc(3),
         await tool(['xz', '-c'], archive('xz')),
         await tool(['zstd', '-q', '-c'], archive('zstd')),
-        archive('plain-2'), Buffer.alloc(100),
+        archive('plain-2'),
+        Buffer.alloc(100),
       ]);
 
       const read = await readInitrd(data, codecs);
 
-      expect(contents(read)).to.deep.equal({ 'gzip/hello': 'HELLO\n', 'plain-2/hello': 'HELLO\n', 'plain/hello': 'HELLO\n', 'xz/hello': 'HELLO\n', 'zstd/hello': 'HELLO\n' });
+      expect(contents(read)).to.deep.equal({
+        'gzip/hello': 'HELLO\n',
+        'plain-2/hello': 'HELLO\n',
+        'plain/hello': 'HELLO\n',
+        'xz/hello': 'HELLO\n',
+        'zstd/hello': 'HELLO\n',
+      });
     });
 
     it('lets the last copy of a path win and keeps only regular files', async () => {
-      const first = encodeNewc([{ name: 'data/file', mode: S_IFREG | 0o644, data: Buffer.from('first\n') }, { name: 'link', mode: 0o120777, data: Buffer.from('target') }]);
+      const first = encodeNewc([
+        { name: 'data/file', mode: S_IFREG | 0o644, data: Buffer.from('first\n') },
+        { name: 'link', mode: 0o120777, data: Buffer.from('target') },
+      ]);
       const second = encodeNewc([{ name: 'data/file', mode: S_IFREG | 0o644, data: Buffer.from('second\n') }]);
 
       const read = await readInitrd(Buffer.concat([first, gzipSync(second)]), codecs);
@@ -113,14 +163,27 @@ describe('iso/initrd', () => {
       const cpio = initrdToCpio(initrdOf({ f: 'x' }));
 
       const padded = await readInitrd(gzipSync(Buffer.concat([cpio, Buffer.alloc(64)])), codecs);
-      const error = await expectRejection(readInitrd(gzipSync(Buffer.concat([cpio, Buffer.from('junk')])), codecs), IsoError, 'trailing garbage');
+      const error = await expectRejection(
+        readInitrd(gzipSync(Buffer.concat([cpio, Buffer.from('junk')])), codecs),
+        IsoError,
+        'trailing garbage',
+      );
 
       expect(padded.paths()).to.deep.equal(['f']);
       expect(error.message).to.equal('found trailing garbage inside compressed archive');
     });
 
     it('reports data that is not an archive', async () => {
-      const error = await expectRejection(readInitrd(Buffer.from('hello world, not a cpio archive at all, not even close to one..........................................................'), codecs), IsoError, 'reading CPIO entry');
+      const error = await expectRejection(
+        readInitrd(
+          Buffer.from(
+            'hello world, not a cpio archive at all, not even close to one..........................................................',
+          ),
+          codecs,
+        ),
+        IsoError,
+        'reading CPIO entry',
+      );
 
       expect(errorChain(error)[1]).to.equal('invalid newc magic at offset 0');
     });
@@ -131,7 +194,7 @@ describe('iso/initrd', () => {
 
     before(async function () {
       dir = await makeTempDir();
-      if (await unxzFixture('initrd/compressed.img.xz', dir) === undefined) skipMissingFixtures(this);
+      if ((await unxzFixture('initrd/compressed.img.xz', dir)) === undefined) skipMissingFixtures(this);
     });
 
     after(async () => removeTempDir(dir));
@@ -144,7 +207,8 @@ describe('iso/initrd', () => {
 
     it('compressed.img: uncompressed, gzip, xz and zstd archives give 10 files', async () => {
       const expected: Record<string, string> = {};
-      for (const d of ['uncompressed-1', 'uncompressed-2', 'gzip', 'xz', 'zstd']) Object.assign(expected, { [`${d}/hello`]: 'HELLO\n', [`${d}/world`]: 'WORLD\n' });
+      for (const d of ['uncompressed-1', 'uncompressed-2', 'gzip', 'xz', 'zstd'])
+        Object.assign(expected, { [`${d}/hello`]: 'HELLO\n', [`${d}/world`]: 'WORLD\n' });
 
       expect(contents(await fixture('compressed'))).to.deep.equal(expected);
     });
@@ -160,6 +224,5 @@ describe('iso/initrd', () => {
       expect(initrd.get('dir/hello')).to.deep.equal(Buffer.alloc(5000, 'z'));
       expect(initrd.get('dir/world')).to.deep.equal(Buffer.alloc(4500, 'q'));
     });
-
   });
 });

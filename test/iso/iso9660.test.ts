@@ -3,9 +3,23 @@ import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IsoError, IsoNotFoundError } from '../../iso/errors.js';
 import {
-  bufferByteSource, IsoFs, parseDirectoryRecords, parseFileName, parsePrimaryVolumeDescriptor, pathComponents, SECTOR_SIZE,
+  bufferByteSource,
+  IsoFs,
+  parseDirectoryRecords,
+  parseFileName,
+  parsePrimaryVolumeDescriptor,
+  pathComponents,
+  SECTOR_SIZE,
 } from '../../iso/iso9660.js';
-import { expectRejection, makeTempDir, read, removeTempDir, runner, skipMissingFixtures, unxzFixture } from '../helpers/iso-fixtures.js';
+import {
+  expectRejection,
+  makeTempDir,
+  read,
+  removeTempDir,
+  runner,
+  skipMissingFixtures,
+  unxzFixture,
+} from '../helpers/iso-fixtures.js';
 
 /** One directory record as ISO 9660 lays it out. */
 function record(name: string | Buffer, extent: number, length: number, isDirectory = false): Buffer {
@@ -53,8 +67,12 @@ describe('iso/iso9660', () => {
 
   describe('parseDirectoryRecords', () => {
     it('reads extent, length and the directory flag, skipping . and ..', () => {
-      const data = Buffer.concat([record(Buffer.from([0]), 20, 2048, true), record(Buffer.from([1]), 19, 2048, true),
-        record('IMAGES', 25, 2048, true), record('IGNITION.IMG;1', 27, 262144)]);
+      const data = Buffer.concat([
+        record(Buffer.from([0]), 20, 2048, true),
+        record(Buffer.from([1]), 19, 2048, true),
+        record('IMAGES', 25, 2048, true),
+        record('IGNITION.IMG;1', 27, 262144),
+      ]);
 
       const records = parseDirectoryRecords(data);
 
@@ -148,8 +166,16 @@ describe('iso/iso9660', () => {
       const iso = await openIso(isoPath);
 
       await expectRejection(iso.getPath('MISSING'), IsoNotFoundError, 'no record for MISSING in directory ');
-      await expectRejection(iso.getPath('MISSING/STUFF.TXT'), IsoNotFoundError, 'intermediate directory MISSING does not exist');
-      await expectRejection(iso.getPath('TOP.TXT/STUFF.TXT'), IsoNotFoundError, 'component "TOP.TXT" in path TOP.TXT/STUFF.TXT is not a directory');
+      await expectRejection(
+        iso.getPath('MISSING/STUFF.TXT'),
+        IsoNotFoundError,
+        'intermediate directory MISSING does not exist',
+      );
+      await expectRejection(
+        iso.getPath('TOP.TXT/STUFF.TXT'),
+        IsoNotFoundError,
+        'component "TOP.TXT" in path TOP.TXT/STUFF.TXT is not a directory',
+      );
     });
 
     it('refuses a truncated image with "ISO image is incomplete"', async () => {
@@ -162,7 +188,11 @@ describe('iso/iso9660', () => {
     });
 
     it('refuses a file that is not ISO 9660', async () => {
-      await expectRejection(IsoFs.open(bufferByteSource(Buffer.alloc(40000))), IsoError, 'getting volume descriptor #1');
+      await expectRejection(
+        IsoFs.open(bufferByteSource(Buffer.alloc(40000))),
+        IsoError,
+        'getting volume descriptor #1',
+      );
       await expectRejection(IsoFs.open(bufferByteSource(Buffer.alloc(100))), IsoError, 'getting volume descriptor #1');
     });
   });
@@ -184,9 +214,15 @@ describe('iso/iso9660', () => {
 
       expect(iso.primary.volumeSpaceSize).to.equal(338);
       expect((await iso.listDir(await iso.getPath('CONTENT'))).map((r) => r.name)).to.deep.equal(['DIR', 'FILE.TXT']);
-      expect((await iso.listDir(await iso.getPath('LARGEDIR')))).to.have.length(150);
-      expect((await iso.listDir(await iso.getPath('NAMES'))).map((r) => r.name)).to.include.members(['!"%&\'()*.+,-', ':<=>?', 'ABCDEFGH.IJK']);
-      expect((await iso.readFile(await iso.getPath('REALLY/VERY/DEEPLY/NESTED/FILE.TXT'))).toString()).to.equal('foo\n');
+      expect(await iso.listDir(await iso.getPath('LARGEDIR'))).to.have.length(150);
+      expect((await iso.listDir(await iso.getPath('NAMES'))).map((r) => r.name)).to.include.members([
+        '!"%&\'()*.+,-',
+        ':<=>?',
+        'ABCDEFGH.IJK',
+      ]);
+      expect((await iso.readFile(await iso.getPath('REALLY/VERY/DEEPLY/NESTED/FILE.TXT'))).toString()).to.equal(
+        'foo\n',
+      );
     });
   });
 });

@@ -3,7 +3,15 @@ import { errorChain, IsoError } from '../../iso/errors.js';
 import { Initrd } from '../../iso/initrd.js';
 import { bufferByteSource } from '../../iso/iso9660.js';
 import { readLiveIso, renderArea } from '../../iso/live-iso.js';
-import { AREA_SIZE, buildIso, expectRejection, makeTempDir, read, realCodecs, removeTempDir } from '../helpers/iso-fixtures.js';
+import {
+  AREA_SIZE,
+  buildIso,
+  expectRejection,
+  makeTempDir,
+  read,
+  realCodecs,
+  removeTempDir,
+} from '../helpers/iso-fixtures.js';
 
 const codecs = realCodecs();
 
@@ -35,11 +43,15 @@ describe('iso/live-iso', () => {
       expect(area.subarray(end).every((b) => b === 0)).to.equal(true);
     });
 
-    it('fails with upstream\'s message when the compressed initrd does not fit', async () => {
+    it("fails with upstream's message when the compressed initrd does not fit", async () => {
       const initrd = new Initrd();
       initrd.add('config.ign', Buffer.from('{}'));
 
-      const error = await expectRejection(renderArea(initrd, 100, codecs.xz), IsoError, 'Compressed initramfs is too large: ');
+      const error = await expectRejection(
+        renderArea(initrd, 100, codecs.xz),
+        IsoError,
+        'Compressed initramfs is too large: ',
+      );
 
       expect(error.message).to.match(/^Compressed initramfs is too large: 1\d\d > 100$/);
     });
@@ -52,14 +64,26 @@ describe('iso/live-iso', () => {
       const { area } = await readLiveIso(bufferByteSource(image), codecs);
       image.write('garbage, not an archive', area.offset, 'latin1');
 
-      const error = await expectRejection(readLiveIso(bufferByteSource(image), codecs), IsoError, 'Unrecognized CoreOS ISO image.');
+      const error = await expectRejection(
+        readLiveIso(bufferByteSource(image), codecs),
+        IsoError,
+        'Unrecognized CoreOS ISO image.',
+      );
 
-      expect(errorChain(error).slice(0, 3)).to.deep.equal(['Unrecognized CoreOS ISO image.', 'decoding initrd embed area', 'reading CPIO entry']);
+      expect(errorChain(error).slice(0, 3)).to.deep.equal([
+        'Unrecognized CoreOS ISO image.',
+        'decoding initrd embed area',
+        'reading CPIO entry',
+      ]);
       expect(area.length).to.equal(AREA_SIZE);
     });
 
     it('reports a file that is not an ISO as "parsing ISO9660 image"', async () => {
-      const error = await expectRejection(readLiveIso(bufferByteSource(Buffer.alloc(50000, 1)), codecs), IsoError, 'parsing ISO9660 image');
+      const error = await expectRejection(
+        readLiveIso(bufferByteSource(Buffer.alloc(50000, 1)), codecs),
+        IsoError,
+        'parsing ISO9660 image',
+      );
 
       expect(errorChain(error)[1]).to.equal('getting volume descriptor #1');
     });

@@ -68,7 +68,9 @@ describe('iso/newc', () => {
     });
 
     it('starts at an offset and ends names at the first NUL (dracut padding)', () => {
-      const padded = encodeNewc([{ name: `dir/world${'\0'.repeat(40)}`, mode: S_IFREG | 0o644, data: Buffer.from('q') }]);
+      const padded = encodeNewc([
+        { name: `dir/world${'\0'.repeat(40)}`, mode: S_IFREG | 0o644, data: Buffer.from('q') },
+      ]);
       const buffer = Buffer.concat([Buffer.from('xyz'), padded]);
 
       const decoded = decodeNewc(buffer, 3);
@@ -79,9 +81,17 @@ describe('iso/newc', () => {
 
     const bad: Array<[string, Buffer, string]> = [
       ['a bad magic', Buffer.from(`070707${'0'.repeat(200)}`), 'invalid newc magic at offset 0'],
-      ['a non-hex field', Buffer.from(`070701${'z'.repeat(104)}${'\0'.repeat(40)}`), 'invalid hex field "zzzzzzzz" at offset 0'],
+      [
+        'a non-hex field',
+        Buffer.from(`070701${'z'.repeat(104)}${'\0'.repeat(40)}`),
+        'invalid hex field "zzzzzzzz" at offset 0',
+      ],
       ['a truncated header', Buffer.from('070701000'), 'truncated header at offset 0'],
-      ['a truncated entry', encodeNewc([{ name: 'f', mode: S_IFREG, data: Buffer.alloc(100) }]).subarray(0, 150), 'truncated entry at offset 0'],
+      [
+        'a truncated entry',
+        encodeNewc([{ name: 'f', mode: S_IFREG, data: Buffer.alloc(100) }]).subarray(0, 150),
+        'truncated entry at offset 0',
+      ],
       ['a missing trailer', encodeNewc([]).subarray(0, 0), 'truncated header at offset 0'],
     ];
     for (const [what, input, cause] of bad) {

@@ -21,13 +21,19 @@ describe('iso/pxe', () => {
   it('produces an initrd that GNU xz and cpio unpack', async () => {
     const wrapped = await wrapIgnition(VALID_CONFIG, 'stdin', codecs.xz);
 
-    const { stdout } = await runner.run(['sh', '-c', 'xz -dc | cpio -i --quiet --to-stdout config.ign'], { input: wrapped });
+    const { stdout } = await runner.run(['sh', '-c', 'xz -dc | cpio -i --quiet --to-stdout config.ign'], {
+      input: wrapped,
+    });
 
     expect(stdout).to.equal(VALID_CONFIG.toString());
   });
 
   it('refuses input that is not JSON', async () => {
-    await expectRejection(wrapIgnition(Buffer.from('ignition: yes'), 'conf.yaml', codecs.xz), IsoError, 'Ignition config from conf.yaml is not valid JSON');
+    await expectRejection(
+      wrapIgnition(Buffer.from('ignition: yes'), 'conf.yaml', codecs.xz),
+      IsoError,
+      'Ignition config from conf.yaml is not valid JSON',
+    );
   });
 
   it('unwraps its own output and any initrd holding config.ign', async () => {
@@ -35,7 +41,9 @@ describe('iso/pxe', () => {
     other.add('config.ign', Buffer.from('{"from": "gzip"}'));
     other.add('etc/other', Buffer.from('x'));
 
-    expect(await unwrapIgnition(await wrapIgnition(VALID_CONFIG, 'stdin', codecs.xz), codecs)).to.deep.equal(VALID_CONFIG);
+    expect(await unwrapIgnition(await wrapIgnition(VALID_CONFIG, 'stdin', codecs.xz), codecs)).to.deep.equal(
+      VALID_CONFIG,
+    );
     expect((await unwrapIgnition(gzipSync(initrdToCpio(other)), codecs)).toString()).to.equal('{"from": "gzip"}');
   });
 
@@ -43,7 +51,15 @@ describe('iso/pxe', () => {
     const other = new Initrd();
     other.add('etc/other', Buffer.from('x'));
 
-    await expectRejection(unwrapIgnition(initrdToCpio(other), codecs), IsoError, "couldn't find Ignition config in archive");
-    await expectRejection(unwrapIgnition(Buffer.alloc(0), codecs), IsoError, "couldn't find Ignition config in archive");
+    await expectRejection(
+      unwrapIgnition(initrdToCpio(other), codecs),
+      IsoError,
+      "couldn't find Ignition config in archive",
+    );
+    await expectRejection(
+      unwrapIgnition(Buffer.alloc(0), codecs),
+      IsoError,
+      "couldn't find Ignition config in archive",
+    );
   });
 });

@@ -7,7 +7,19 @@ import { embedIgnition, removeIgnition, showIgnition } from '../../iso/ignition.
 import { INITRD_IGNITION_PATH } from '../../iso/initrd.js';
 import { bufferByteSource } from '../../iso/iso9660.js';
 import { readLiveIso, renderArea } from '../../iso/live-iso.js';
-import { AREA_SIZE, captureIO, makeTempDir, read, realCodecs, removeTempDir, runner, sha256, skipMissingFixtures, unxzFixture, upstreamFixtures } from '../helpers/iso-fixtures.js';
+import {
+  AREA_SIZE,
+  captureIO,
+  makeTempDir,
+  read,
+  realCodecs,
+  removeTempDir,
+  runner,
+  sha256,
+  skipMissingFixtures,
+  unxzFixture,
+  upstreamFixtures,
+} from '../helpers/iso-fixtures.js';
 
 const codecs = realCodecs();
 
@@ -32,7 +44,9 @@ const VALID_CONFIG = Buffer.from('{"ignition": {"version": "3.0.0"}}\n');
 const EMBEDDED_VALID_2023_07_X86_64 = '6bc328b92d4c35e68675239e45aa65c40bc6aeefeb0bb430a6cae38bb1f37d1a';
 
 const isoDir = join(upstreamFixtures, 'iso');
-const fixtureNames = existsSync(isoDir) ? (await readdir(isoDir)).filter((n) => /^embed-areas-.*\.iso\.xz$/.test(n)).sort() : [];
+const fixtureNames = existsSync(isoDir)
+  ? (await readdir(isoDir)).filter((n) => /^embed-areas-.*\.iso\.xz$/.test(n)).sort()
+  : [];
 
 /** Offset of the area according to isoinfo's directory listing (independent of our reader). */
 async function isoinfoOffset(iso: string, s390x: boolean): Promise<number> {
@@ -45,8 +59,18 @@ async function isoinfoOffset(iso: string, s390x: boolean): Promise<number> {
 
 /** config.ign extracted with isoinfo (or dd on s390x), xz and GNU cpio. */
 async function extract(iso: string, offset: number, s390x: boolean): Promise<string> {
-  const source = s390x ? `dd if="$1" bs=512 skip=${offset / 512} count=${AREA_SIZE / 512} status=none` : 'isoinfo -i "$1" -x "/IMAGES/IGNITION.IMG;1"';
-  return (await runner.run(['sh', '-c', `${source} | xz -dc --single-stream | cpio -i --quiet --to-stdout ${INITRD_IGNITION_PATH}`, 'extract', iso])).stdout;
+  const source = s390x
+    ? `dd if="$1" bs=512 skip=${offset / 512} count=${AREA_SIZE / 512} status=none`
+    : 'isoinfo -i "$1" -x "/IMAGES/IGNITION.IMG;1"';
+  return (
+    await runner.run([
+      'sh',
+      '-c',
+      `${source} | xz -dc --single-stream | cpio -i --quiet --to-stdout ${INITRD_IGNITION_PATH}`,
+      'extract',
+      iso,
+    ])
+  ).stdout;
 }
 
 describe(`iso: upstream coreos-installer fixture ISOs (${isoDir})`, () => {
@@ -68,12 +92,15 @@ describe(`iso: upstream coreos-installer fixture ISOs (${isoDir})`, () => {
     const s390x = iso.includes('s390x');
 
     it(`${iso}: area offset, embed, independent extraction, show, remove to pristine`, async () => {
-      const pristine = await unxzFixture(`iso/${name}`, dir ?? '') ?? '';
+      const pristine = (await unxzFixture(`iso/${name}`, dir ?? '')) ?? '';
       const work = join(dir ?? '', `work-${iso}`);
       await copyFile(pristine, work);
 
       const { area } = await readLiveIso(bufferByteSource(await read(work)), codecs);
-      await embedIgnition({ isoPath: work, ignition: VALID_CONFIG, ignitionSource: 'test', force: false, output: { kind: 'in-place' } }, { codecs, stdout: captureIO().stdout });
+      await embedIgnition(
+        { isoPath: work, ignition: VALID_CONFIG, ignitionSource: 'test', force: false, output: { kind: 'in-place' } },
+        { codecs, stdout: captureIO().stdout },
+      );
       const extracted = await extract(work, area.offset, s390x);
       const shown = await showIgnition(work, codecs);
       await removeIgnition({ isoPath: work, output: { kind: 'in-place' } }, { codecs, stdout: captureIO().stdout });
@@ -132,7 +159,10 @@ describe(`iso: upstream coreos-installer fixture ISOs (${isoDir})`, () => {
       const work = join(dir ?? '', 'golden-valid.iso');
       await writeFile(work, await read(pristine));
 
-      await embedIgnition({ isoPath: work, ignition: VALID_CONFIG, ignitionSource: 'test', force: false, output: { kind: 'in-place' } }, { codecs, stdout: captureIO().stdout });
+      await embedIgnition(
+        { isoPath: work, ignition: VALID_CONFIG, ignitionSource: 'test', force: false, output: { kind: 'in-place' } },
+        { codecs, stdout: captureIO().stdout },
+      );
 
       expect(sha256(await read(work))).to.equal(EMBEDDED_VALID_2023_07_X86_64);
     });

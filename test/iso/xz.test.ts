@@ -15,7 +15,9 @@ describe('iso/xz', () => {
     const codec = new SystemXzCodec(runner);
 
     it('produces the reference 148-byte stream for the reference cpio (liblzma preset 9, CRC32)', async () => {
-      const cpio = encodeNewc([{ name: 'config.ign', mode: S_IFREG | 0o600, data: Buffer.from('{"ignition": {"version": "3.0.0"}\n') }]);
+      const cpio = encodeNewc([
+        { name: 'config.ign', mode: S_IFREG | 0o600, data: Buffer.from('{"ignition": {"version": "3.0.0"}\n') },
+      ]);
 
       const xz = await codec.compress(cpio);
 
@@ -31,7 +33,11 @@ describe('iso/xz', () => {
     });
 
     it('reports data that is not xz', async () => {
-      const error = await expectRejection(codec.decompress(Buffer.from('not xz at all')), IsoError, 'decompressing xz archive');
+      const error = await expectRejection(
+        codec.decompress(Buffer.from('not xz at all')),
+        IsoError,
+        'decompressing xz archive',
+      );
 
       expect(errorChain(error)[1]).to.include('exited with code 1');
     });
@@ -41,7 +47,11 @@ describe('iso/xz', () => {
     it('tells which package to install for xz', async () => {
       const fake = new FakeRunner().expect({ match: [...XZ_COMPRESS_ARGV], notFound: true });
 
-      const error = await expectRejection(new SystemXzCodec(fake).compress(Buffer.from('x')), IsoError, 'compressing initrd with xz');
+      const error = await expectRejection(
+        new SystemXzCodec(fake).compress(Buffer.from('x')),
+        IsoError,
+        'compressing initrd with xz',
+      );
 
       expect(errorChain(error)[1]).to.equal('the `xz` program was not found; install the xz-utils package');
       expect(fake.calls[0]?.options).to.include({ binary: true });
@@ -50,7 +60,11 @@ describe('iso/xz', () => {
     it('tells which package to install for zstd', async () => {
       const fake = new FakeRunner().expect({ match: (argv) => argv[0] === 'zstd', notFound: true });
 
-      const error = await expectRejection(new SystemZstdDecoder(fake).decompress(Buffer.from('x')), IsoError, 'decompressing zstd archive');
+      const error = await expectRejection(
+        new SystemZstdDecoder(fake).decompress(Buffer.from('x')),
+        IsoError,
+        'decompressing zstd archive',
+      );
 
       expect(errorChain(error)[1]).to.equal('the `zstd` program was not found; install the zstd package');
     });

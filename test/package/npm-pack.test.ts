@@ -23,12 +23,21 @@ describe('npm pack', function () {
     dir = await mkdtemp(join(tmpdir(), 'npm-pack-'));
     const src = await copyCheckout(join(dir, 'src'));
     version = (JSON.parse(await readFile(join(src, 'package.json'), 'utf8')) as { version: string }).version;
-    const pack = await runner.run(['npm', 'pack', '--json', '--pack-destination', dir], { cwd: src, timeoutMs: 240_000 });
-    const [result] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
+    const pack = await runner.run(['npm', 'pack', '--json', '--pack-destination', dir], {
+      cwd: src,
+      timeoutMs: 240_000,
+    });
+    const [result] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     tarball = join(dir, result?.filename ?? '');
     packed = (result?.files ?? []).map((f) => f.path);
     const prefix = join(dir, 'prefix');
-    await runner.run(['npm', 'install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: dir, timeoutMs: 240_000 });
+    await runner.run(
+      ['npm', 'install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', tarball],
+      { cwd: dir, timeoutMs: 240_000 },
+    );
     bin = join(prefix, 'bin', 'ironic-coreos-agent');
   });
 
@@ -37,7 +46,14 @@ describe('npm pack', function () {
   });
 
   it('holds the built CLI (prepack builds), the LICENSE and no source maps', () => {
-    expect(packed).to.include.members(['LICENSE', 'README.md', 'package.json', 'bin/ironic-coreos-agent', 'dist/cli/index.js', 'dist/agent/main.js']);
+    expect(packed).to.include.members([
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'bin/ironic-coreos-agent',
+      'dist/cli/index.js',
+      'dist/agent/main.js',
+    ]);
     expect(packed.filter((p) => p.endsWith('.map') || p.endsWith('.ts'))).to.deep.equal([]);
   });
 

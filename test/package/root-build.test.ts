@@ -36,10 +36,28 @@ describe('a build as root in a checkout owned by a user', function () {
   it('leaves dist/ to the owner, whose own build then replaces it', async () => {
     const src = join(dir ?? '', 'src');
     await runner.run(['npm', 'run', 'build'], { cwd: src, timeoutMs: 120_000 });
-    const rootOwned = await runner.run(['find', src, '-path', join(src, 'node_modules'), '-prune', '-o', '!', '-uid', String(OWNER), '-print']);
+    const rootOwned = await runner.run([
+      'find',
+      src,
+      '-path',
+      join(src, 'node_modules'),
+      '-prune',
+      '-o',
+      '!',
+      '-uid',
+      String(OWNER),
+      '-print',
+    ]);
 
-    const asOwner = await runner.run(['setpriv', `--reuid=${OWNER}`, `--regid=${OWNER}`, '--clear-groups', 'npm', 'run', 'build'],
-      { cwd: src, timeoutMs: 120_000, okExitCodes: [0, 1, 2], env: { HOME: dir ?? '', npm_config_cache: join(dir ?? '', 'npm-cache') } });
+    const asOwner = await runner.run(
+      ['setpriv', `--reuid=${OWNER}`, `--regid=${OWNER}`, '--clear-groups', 'npm', 'run', 'build'],
+      {
+        cwd: src,
+        timeoutMs: 120_000,
+        okExitCodes: [0, 1, 2],
+        env: { HOME: dir ?? '', npm_config_cache: join(dir ?? '', 'npm-cache') },
+      },
+    );
 
     expect(rootOwned.stdout.trim()).to.equal('');
     expect(asOwner.exitCode, asOwner.stderr).to.equal(0);

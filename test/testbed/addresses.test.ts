@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import {
-  assertIpv4, assertMac, assertTag, fnv1a, nodeLinkNames, randomSuffix, testbedAddresses,
+  assertIpv4,
+  assertMac,
+  assertTag,
+  fnv1a,
+  nodeLinkNames,
+  randomSuffix,
+  testbedAddresses,
 } from '../../testbed/addresses.js';
 
 describe('testbed/addresses', () => {
@@ -45,12 +51,19 @@ describe('testbed/addresses', () => {
       it(`accepts "${good}"`, () => expect(() => assertTag(good)).to.not.throw());
     }
     for (const bad of ['', 'TB', '1tb', 'abcdefg', 'tb-1', 't b']) {
-      it(`rejects "${bad}" with the rule`, () => expect(() => assertTag(bad)).to.throw(/1-6 lower-case letters or digits/));
+      it(`rejects "${bad}" with the rule`, () =>
+        expect(() => assertTag(bad)).to.throw(/1-6 lower-case letters or digits/));
     }
   });
 
   describe('assertIpv4 / assertMac', () => {
-    const table: Array<[string, boolean]> = [['10.1.2.3', true], ['10.1.2', false], ['10.1.2.256', false], ['10.01.2.3', false], ['a.b.c.d', false]];
+    const table: Array<[string, boolean]> = [
+      ['10.1.2.3', true],
+      ['10.1.2', false],
+      ['10.1.2.256', false],
+      ['10.01.2.3', false],
+      ['a.b.c.d', false],
+    ];
     for (const [ip, ok] of table) {
       it(`${ok ? 'accepts' : 'rejects'} IPv4 "${ip}"`, () => {
         const check = (): void => assertIpv4(ip, 'hostIp');

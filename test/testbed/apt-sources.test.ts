@@ -35,7 +35,9 @@ describe('testbed/apt-sources', () => {
       'Enabled: no',
     ].join('\n');
 
-    expect(parseDeb822Sources(text)).to.deep.equal([{ uri: 'http://deb.debian.org/debian', suites: ['bookworm', 'bookworm-updates'] }]);
+    expect(parseDeb822Sources(text)).to.deep.equal([
+      { uri: 'http://deb.debian.org/debian', suites: ['bookworm', 'bookworm-updates'] },
+    ]);
   });
 
   it('finds the first http(s) mirror serving the suite itself', () => {
@@ -57,7 +59,9 @@ describe('testbed/apt-sources', () => {
     ];
 
     expect(findArchiveMirror(sources, 'forky')).to.equal('http://deb.example/debian');
-    expect(findArchiveMirror([...sources, { uri: 'http://trixie.example/debian', suites: ['trixie'] }], 'trixie')).to.equal('http://trixie.example/debian');
+    expect(
+      findArchiveMirror([...sources, { uri: 'http://trixie.example/debian', suites: ['trixie'] }], 'trixie'),
+    ).to.equal('http://trixie.example/debian');
     expect(findArchiveMirror(sources.slice(0, 2), 'forky')).to.equal(null);
   });
 });

@@ -28,9 +28,14 @@ describe('testbed/boot-partition (real loop disk)', function () {
   it('names the partitions it saw when none is labelled boot', async () => {
     const name = disk!.name;
 
-    const error = await findBootPartition(disk!.device).then(() => null, (e: unknown) => e as Error);
+    const error = await findBootPartition(disk!.device).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
 
-    expect(error?.message).to.equal(`${disk!.device} has no filesystem labelled "boot" among its partitions ${name}p1, ${name}p2`);
+    expect(error?.message).to.equal(
+      `${disk!.device} has no filesystem labelled "boot" among its partitions ${name}p1, ${name}p2`,
+    );
   });
 
   it('reads a file and the modes of the file and its directory from the boot filesystem', async () => {
@@ -42,17 +47,30 @@ describe('testbed/boot-partition (real loop disk)', function () {
     await runner.run(['mkfs.ext4', '-q', '-F', '-L', 'boot', '-d', tree, `${disk!.device}p2`]);
 
     const file = await readBootFile(disk!.device, '/ignition/config.ign');
-    const missing = await readBootFile(disk!.device, '/ignition/nope.ign').then(() => null, (e: unknown) => e as Error);
+    const missing = await readBootFile(disk!.device, '/ignition/nope.ign').then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
 
-    expect(file).to.deep.equal({ partition: `${disk!.device}p2`, text: '{"ignition":{"version":"3.4.0"}}\n', mode: 0o640, dirMode: 0o700 });
+    expect(file).to.deep.equal({
+      partition: `${disk!.device}p2`,
+      text: '{"ignition":{"version":"3.4.0"}}\n',
+      mode: 0o640,
+      dirMode: 0o700,
+    });
     expect(missing?.message).to.match(/nope\.ign: File not found by ext2_lookup/);
   });
 
   it('refuses a disk with two boot filesystems', async () => {
     await runner.run(['mkfs.ext4', '-q', '-F', '-L', 'boot', `${disk!.device}p1`]);
 
-    const error = await findBootPartition(disk!.device).then(() => null, (e: unknown) => e as Error);
+    const error = await findBootPartition(disk!.device).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
 
-    expect(error?.message).to.equal(`${disk!.device} has 2 filesystems (${disk!.device}p1, ${disk!.device}p2) labelled "boot" among its partitions ${disk!.name}p1, ${disk!.name}p2`);
+    expect(error?.message).to.equal(
+      `${disk!.device} has 2 filesystems (${disk!.device}p1, ${disk!.device}p2) labelled "boot" among its partitions ${disk!.name}p1, ${disk!.name}p2`,
+    );
   });
 });

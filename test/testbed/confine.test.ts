@@ -8,15 +8,38 @@ describe('testbed/confine (command construction)', () => {
     const argv = confinedArgv({ namespace: 'tb-node-1', disks: ['loop3', 'loop4'] }, ['lsblk', '-J']);
 
     expect(argv).to.deep.equal([
-      'ip', 'netns', 'exec', 'tb-node-1', 'unshare', '--mount', '--propagation', 'private', '--',
-      '/bin/bash', CONFINE_SCRIPT, '--disk', 'loop3', '--disk', 'loop4', '--', 'lsblk', '-J',
+      'ip',
+      'netns',
+      'exec',
+      'tb-node-1',
+      'unshare',
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      '/bin/bash',
+      CONFINE_SCRIPT,
+      '--disk',
+      'loop3',
+      '--disk',
+      'loop4',
+      '--',
+      'lsblk',
+      '-J',
     ]);
   });
 
   it('passes --host-root and --max-partitions before the command separator', () => {
     const argv = confinedArgv({ namespace: 'ns', disks: [], hostRoot: '/tmp/root', maxPartitions: 4 }, ['true']);
 
-    expect(argv.slice(argv.indexOf(CONFINE_SCRIPT) + 1)).to.deep.equal(['--host-root', '/tmp/root', '--max-partitions', '4', '--', 'true']);
+    expect(argv.slice(argv.indexOf(CONFINE_SCRIPT) + 1)).to.deep.equal([
+      '--host-root',
+      '/tmp/root',
+      '--max-partitions',
+      '4',
+      '--',
+      'true',
+    ]);
   });
 
   it('refuses an empty command', () => {
@@ -31,12 +54,29 @@ describe('testbed/confine (command construction)', () => {
 
 describe('testbed/host-net nodeLinkCommands', () => {
   const commands = nodeLinkCommands({
-    namespace: 'tb-node-x', hostIf: 'tbhx', nodeIf: 'eth0', hostIp: '10.1.2.1', nodeIp: '10.1.2.10', mac: '52:54:00:01:02:0a',
+    namespace: 'tb-node-x',
+    hostIf: 'tbhx',
+    nodeIf: 'eth0',
+    hostIp: '10.1.2.1',
+    nodeIp: '10.1.2.10',
+    mac: '52:54:00:01:02:0a',
   });
 
   it('creates the namespace first and the veth with its peer inside it', () => {
     expect(commands[0]).to.deep.equal(['ip', 'netns', 'add', 'tb-node-x']);
-    expect(commands[1]).to.deep.equal(['ip', 'link', 'add', 'tbhx', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', 'tb-node-x']);
+    expect(commands[1]).to.deep.equal([
+      'ip',
+      'link',
+      'add',
+      'tbhx',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'eth0',
+      'netns',
+      'tb-node-x',
+    ]);
   });
 
   it('gives the node NIC the port MAC and the node address, and routes to the host address', () => {

@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { CONTAINER_CONF_PATH, HOST_CONF_PATH } from '../../container/paths.js';
-import { containerAgentArgv, productionRunArgv, WITH_CGROUPS_SCRIPT, type ContainerAgentArgvOptions } from '../../testbed/container-agent.js';
+import {
+  containerAgentArgv,
+  productionRunArgv,
+  WITH_CGROUPS_SCRIPT,
+  type ContainerAgentArgvOptions,
+} from '../../testbed/container-agent.js';
 
 const IMAGE = 'localhost/test/agent:x';
 const OPTIONS: ContainerAgentArgvOptions = {
@@ -27,7 +32,8 @@ describe('testbed/container-agent containerAgentArgv', () => {
 
     const argv = containerAgentArgv(OPTIONS);
 
-    const strip = (list: readonly string[]): string[] => list.filter((arg, index) => list[index - 1] !== '-v' && list[index - 1] !== '--name' && arg !== '-v');
+    const strip = (list: readonly string[]): string[] =>
+      list.filter((arg, index) => list[index - 1] !== '-v' && list[index - 1] !== '--name' && arg !== '-v');
     const image = argv.indexOf(IMAGE);
     expect(strip(argv.slice(0, image + 2))).to.deep.equal(strip(production));
     expect(argv).to.include.members(['--privileged', '--network', 'host', '--rm']);
@@ -57,10 +63,26 @@ describe('testbed/container-agent containerAgentArgv', () => {
   });
 
   const changedUnits: { what: string; edit: (argv: string[]) => string[]; error: RegExp }[] = [
-    { what: 'mounts a new host path', edit: (a) => [...a.slice(0, -2), '-v', '/etc/pki:/etc/pki:ro', IMAGE, 'agent'], error: /mounts \/etc\/pki, which the test bed does not map/ },
-    { what: 'stops mounting the host root', edit: (a) => a.filter((arg, i) => arg !== '/:/mnt/coreos' && a[i + 1] !== '/:/mnt/coreos'), error: /no longer mounts \// },
-    { what: 'stops mounting the conf', edit: (a) => a.filter((arg, i) => !arg.startsWith(HOST_CONF_PATH) && !a[i + 1]?.startsWith(HOST_CONF_PATH)), error: new RegExp(`no longer mounts ${HOST_CONF_PATH}`) },
-    { what: 'no longer names the container', edit: (a) => a.filter((arg, i) => arg !== '--name' && a[i - 1] !== '--name'), error: /does not name the container ironic-agent/ },
+    {
+      what: 'mounts a new host path',
+      edit: (a) => [...a.slice(0, -2), '-v', '/etc/pki:/etc/pki:ro', IMAGE, 'agent'],
+      error: /mounts \/etc\/pki, which the test bed does not map/,
+    },
+    {
+      what: 'stops mounting the host root',
+      edit: (a) => a.filter((arg, i) => arg !== '/:/mnt/coreos' && a[i + 1] !== '/:/mnt/coreos'),
+      error: /no longer mounts \//,
+    },
+    {
+      what: 'stops mounting the conf',
+      edit: (a) => a.filter((arg, i) => !arg.startsWith(HOST_CONF_PATH) && !a[i + 1]?.startsWith(HOST_CONF_PATH)),
+      error: new RegExp(`no longer mounts ${HOST_CONF_PATH}`),
+    },
+    {
+      what: 'no longer names the container',
+      edit: (a) => a.filter((arg, i) => arg !== '--name' && a[i - 1] !== '--name'),
+      error: /does not name the container ironic-agent/,
+    },
   ];
   for (const { what, edit, error } of changedUnits) {
     it(`refuses a production argv that ${what}`, () => {
@@ -73,16 +95,21 @@ describe('testbed/container-agent containerAgentArgv', () => {
 
 describe('testbed/with-cgroups.sh', function () {
   const root = process.getuid?.() === 0;
-  const cgroupMounts = (mountinfo: string): string[] => mountinfo.split('\n')
-    .map((line) => line.split(' '))
-    .filter((fields) => fields[4] !== undefined && fields[4].startsWith('/sys/fs/cgroup/'))
-    .map((fields) => { const dash = fields.indexOf('-'); return `${fields[4]} ${fields[2]} ${fields[dash + 1]} ${fields[dash + 3]}`; });
+  const cgroupMounts = (mountinfo: string): string[] =>
+    mountinfo
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter((fields) => fields[4] !== undefined && fields[4].startsWith('/sys/fs/cgroup/'))
+      .map((fields) => {
+        const dash = fields.indexOf('-');
+        return `${fields[4]} ${fields[2]} ${fields[dash + 1]} ${fields[dash + 3]}`;
+      });
 
   it('ships next to the module, executable', () => {
     expect(statSync(WITH_CGROUPS_SCRIPT).mode & 0o111).to.not.equal(0);
   });
 
-  it('refuses to mount anything in its caller\'s mount namespace', function () {
+  it("refuses to mount anything in its caller's mount namespace", function () {
     if (!root) this.skip();
 
     const result = spawnSync('/bin/bash', [WITH_CGROUPS_SCRIPT, '--', 'true'], { encoding: 'utf8' });
@@ -91,13 +118,15 @@ describe('testbed/with-cgroups.sh', function () {
     expect(result.stderr).to.contain('not in a private mount namespace of my own');
   });
 
-  it('mounts the caller\'s cgroup hierarchies again over a hidden /sys/fs/cgroup (as after ip netns exec)', function () {
+  it("mounts the caller's cgroup hierarchies again over a hidden /sys/fs/cgroup (as after ip netns exec)", function () {
     const own = cgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8'));
     if (!root || own.length === 0) this.skip();
 
     // unshare and sh exec in place, so the script's caller is this process.
     const hide = `mount -t tmpfs ctr-hidden /sys/fs/cgroup && exec /bin/bash ${WITH_CGROUPS_SCRIPT} -- cat /proc/self/mountinfo`;
-    const result = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', hide], { encoding: 'utf8' });
+    const result = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', hide], {
+      encoding: 'utf8',
+    });
 
     expect(result.status, result.stderr).to.equal(0);
     const restored = cgroupMounts(result.stdout);

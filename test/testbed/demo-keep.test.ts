@@ -3,7 +3,18 @@ import { AGENT_STATES, keepAgentBooting, keepInstructions } from '../../testbed/
 
 describe('testbed/demo-keep', () => {
   it('boots an agent when Ironic waits for one and stops it when the node settles, until aborted', async () => {
-    const states = ['active', 'active', 'deleting', 'cleaning', 'clean wait', 'clean wait', 'available', 'deploying', 'wait call-back', 'active'];
+    const states = [
+      'active',
+      'active',
+      'deleting',
+      'cleaning',
+      'clean wait',
+      'clean wait',
+      'available',
+      'deploying',
+      'wait call-back',
+      'active',
+    ];
     const events: string[] = [];
     const controller = new AbortController();
     let polls = 0;
@@ -17,7 +28,11 @@ describe('testbed/demo-keep', () => {
       },
       boot: async (n) => {
         events.push(`boot ${n} in ${states[polls - 1] ?? '?'}`);
-        return { stop: async () => { events.push(`stop ${n}`); } };
+        return {
+          stop: async () => {
+            events.push(`stop ${n}`);
+          },
+        };
       },
       say: () => undefined,
       signal: controller.signal,
@@ -32,8 +47,18 @@ describe('testbed/demo-keep', () => {
     const events: string[] = [];
 
     await keepAgentBooting({
-      provisionState: async () => { if (events.length > 0) controller.abort(); return 'clean wait'; },
-      boot: async () => { events.push('boot'); return { stop: async () => { events.push('stop'); } }; },
+      provisionState: async () => {
+        if (events.length > 0) controller.abort();
+        return 'clean wait';
+      },
+      boot: async () => {
+        events.push('boot');
+        return {
+          stop: async () => {
+            events.push('stop');
+          },
+        };
+      },
       say: () => undefined,
       signal: controller.signal,
       intervalMs: 1,
@@ -45,29 +70,57 @@ describe('testbed/demo-keep', () => {
   it('keeps going when Ironic cannot answer for a moment', async () => {
     const controller = new AbortController();
     const said: string[] = [];
-    const answers: (string | Error)[] = [new Error('ECONNREFUSED'), new Error('ECONNREFUSED'), 'clean wait', 'available'];
+    const answers: (string | Error)[] = [
+      new Error('ECONNREFUSED'),
+      new Error('ECONNREFUSED'),
+      'clean wait',
+      'available',
+    ];
     const events: string[] = [];
 
     await keepAgentBooting({
       provisionState: async () => {
         const next = answers.shift();
-        if (next === undefined) { controller.abort(); return 'available'; }
+        if (next === undefined) {
+          controller.abort();
+          return 'available';
+        }
         if (next instanceof Error) throw next;
         return next;
       },
-      boot: async () => { events.push('boot'); return { stop: async () => { events.push('stop'); } }; },
+      boot: async () => {
+        events.push('boot');
+        return {
+          stop: async () => {
+            events.push('stop');
+          },
+        };
+      },
       say: (text) => said.push(text),
       signal: controller.signal,
       intervalMs: 1,
     });
 
     expect(events).to.deep.equal(['boot', 'stop']);
-    expect(said.filter((t) => t.startsWith('Cannot read the node\'s state'))).to.have.length(1);
+    expect(said.filter((t) => t.startsWith("Cannot read the node's state"))).to.have.length(1);
   });
 
-  it('waits for an agent in the states Ironic\'s lookup accepts for a booted ramdisk', () => {
-    expect(AGENT_STATES).to.include.members(['clean wait', 'wait call-back', 'rescue wait', 'service wait', 'inspect wait']);
-    expect(AGENT_STATES).not.to.include.members(['active', 'available', 'manageable', 'deleting', 'clean failed', 'deploy failed']);
+  it("waits for an agent in the states Ironic's lookup accepts for a booted ramdisk", () => {
+    expect(AGENT_STATES).to.include.members([
+      'clean wait',
+      'wait call-back',
+      'rescue wait',
+      'service wait',
+      'inspect wait',
+    ]);
+    expect(AGENT_STATES).not.to.include.members([
+      'active',
+      'available',
+      'manageable',
+      'deleting',
+      'clean failed',
+      'deploy failed',
+    ]);
   });
 
   it('prints runnable undeploy and deploy commands for the demo node', () => {
@@ -75,6 +128,8 @@ describe('testbed/demo-keep', () => {
 
     expect(lines[0]).to.match(/^\. \/tmp\/demo-ironic-x\/env\.sh /);
     expect(lines).to.satisfy((l: string[]) => l.some((x) => x.startsWith('baremetal node undeploy demo-node ')));
-    expect(lines.find((x) => x.startsWith('baremetal node deploy demo-node'))).to.match(/--deploy-steps '\[\{"interface":"deploy","step":"install_coreos".*\]' --config-drive '\{"user_data":/);
+    expect(lines.find((x) => x.startsWith('baremetal node deploy demo-node'))).to.match(
+      /--deploy-steps '\[\{"interface":"deploy","step":"install_coreos".*\]' --config-drive '\{"user_data":/,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import {
-  layout, renderEnvSh, renderIni, renderInspectorConf, renderIronicConf, resolveSettings, validateSettings, type ResolvedSettings,
+  layout,
+  renderEnvSh,
+  renderIni,
+  renderInspectorConf,
+  renderIronicConf,
+  resolveSettings,
+  validateSettings,
+  type ResolvedSettings,
 } from '../../testbed/ironic-config.js';
 import type { IronicSuite } from '../../testbed/ironic-suites.js';
 
@@ -38,38 +45,73 @@ describe('testbed/ironic-config', () => {
     it('keeps the §2.3 essentials: noauth, no RPC, sqlite in dir, an own empty policy dir', () => {
       const conf = parseIni(renderIronicConf(base));
 
-      expect(conf.DEFAULT).to.include({ auth_strategy: 'noauth', rpc_transport: 'none', log_file: '/srv/tb/log/ironic.log', graceful_shutdown_timeout: '15' });
+      expect(conf.DEFAULT).to.include({
+        auth_strategy: 'noauth',
+        rpc_transport: 'none',
+        log_file: '/srv/tb/log/ironic.log',
+        graceful_shutdown_timeout: '15',
+      });
       expect(conf.database?.connection).to.equal('sqlite:////srv/tb/ironic.sqlite');
       expect(conf.oslo_policy?.policy_dirs).to.equal('/srv/tb/etc/policy.d');
       expect(conf.conductor?.file_url_allowed_paths).to.equal('/srv/tb/images,/srv/tb/httpboot');
-      expect(conf.agent).to.include({ post_deploy_get_power_state_retries: '2', post_deploy_get_power_state_retry_interval: '1' });
+      expect(conf.agent).to.include({
+        post_deploy_get_power_state_retries: '2',
+        post_deploy_get_power_state_retry_interval: '1',
+      });
     });
 
     it('enables the inspector interface next to no-inspect and fake', () => {
-      expect(parseIni(renderIronicConf(base)).DEFAULT?.enabled_inspect_interfaces).to.equal('no-inspect,fake,inspector');
+      expect(parseIni(renderIronicConf(base)).DEFAULT?.enabled_inspect_interfaces).to.equal(
+        'no-inspect,fake,inspector',
+      );
     });
 
     it('writes the defaults of §2.3 when nothing else is asked for', () => {
       const conf = parseIni(renderIronicConf(base));
 
-      expect(conf.conductor).to.include({ automated_clean: 'false', deploy_callback_timeout: '120', clean_callback_timeout: '120', check_provision_state_interval: '10' });
+      expect(conf.conductor).to.include({
+        automated_clean: 'false',
+        deploy_callback_timeout: '120',
+        clean_callback_timeout: '120',
+        check_provision_state_interval: '10',
+      });
       expect(conf.deploy?.fast_track).to.equal('false');
       expect(conf.api?.ramdisk_heartbeat_timeout).to.equal('300');
       expect(conf.inspector).to.equal(undefined);
     });
 
     it('carries every flow setting into its option', () => {
-      const conf = parseIni(renderIronicConf({ ...base, automatedClean: true, fastTrack: true, callbackTimeout: 30, checkProvisionInterval: 5, heartbeatTimeout: 60 }));
+      const conf = parseIni(
+        renderIronicConf({
+          ...base,
+          automatedClean: true,
+          fastTrack: true,
+          callbackTimeout: 30,
+          checkProvisionInterval: 5,
+          heartbeatTimeout: 60,
+        }),
+      );
 
-      expect(conf.conductor).to.include({ automated_clean: 'true', deploy_callback_timeout: '30', clean_callback_timeout: '30', check_provision_state_interval: '5' });
+      expect(conf.conductor).to.include({
+        automated_clean: 'true',
+        deploy_callback_timeout: '30',
+        clean_callback_timeout: '30',
+        check_provision_state_interval: '5',
+      });
       expect(conf.deploy?.fast_track).to.equal('true');
       expect(conf.api?.ramdisk_heartbeat_timeout).to.equal('60');
     });
 
     it('points [inspector] at the local ironic-inspector when inspector is on', () => {
-      const conf = parseIni(renderIronicConf({ ...base, inspector: true, inspectorPort: 5055, inspectorStatusCheckPeriod: 3 }));
+      const conf = parseIni(
+        renderIronicConf({ ...base, inspector: true, inspectorPort: 5055, inspectorStatusCheckPeriod: 3 }),
+      );
 
-      expect(conf.inspector).to.deep.equal({ auth_type: 'none', endpoint_override: 'http://10.9.8.1:5055', status_check_period: '3' });
+      expect(conf.inspector).to.deep.equal({
+        auth_type: 'none',
+        endpoint_override: 'http://10.9.8.1:5055',
+        status_check_period: '3',
+      });
     });
   });
 
@@ -88,10 +130,10 @@ describe('testbed/ironic-config', () => {
       expect(c.inspector).to.equal(undefined);
     });
 
-    it('inspect interfaces: ironic-inspector\'s on bookworm, Ironic\'s own agent interface on trixie and forky', () => {
-      expect(['bookworm', 'trixie', 'forky'].map((suite) => conf(suite as IronicSuite).DEFAULT?.enabled_inspect_interfaces)).to.deep.equal([
-        'no-inspect,fake,inspector', 'no-inspect,fake,agent', 'no-inspect,fake,agent',
-      ]);
+    it("inspect interfaces: ironic-inspector's on bookworm, Ironic's own agent interface on trixie and forky", () => {
+      expect(
+        ['bookworm', 'trixie', 'forky'].map((suite) => conf(suite as IronicSuite).DEFAULT?.enabled_inspect_interfaces),
+      ).to.deep.equal(['no-inspect,fake,inspector', 'no-inspect,fake,agent', 'no-inspect,fake,agent']);
     });
 
     it('graceful_shutdown_timeout is in [DEFAULT] up to trixie and in [conductor] on forky (Ironic 35)', () => {
@@ -106,7 +148,11 @@ describe('testbed/ironic-config', () => {
         const c = conf(suite, { callbackTimeout: 45 });
 
         expect(c.DEFAULT?.enabled_firmware_interfaces).to.equal('no-firmware,fake');
-        expect(c.conductor).to.include({ deploy_callback_timeout: '45', clean_callback_timeout: '45', service_callback_timeout: '45' });
+        expect(c.conductor).to.include({
+          deploy_callback_timeout: '45',
+          clean_callback_timeout: '45',
+          service_callback_timeout: '45',
+        });
         expect(c.inspector?.require_managed_boot).to.equal('false');
       });
 
@@ -123,7 +169,8 @@ describe('testbed/ironic-config', () => {
     });
 
     it('never points [inspector] at an ironic-inspector on trixie and forky', () => {
-      for (const suite of ['trixie', 'forky'] as const) expect(conf(suite, { inspector: true }).inspector?.endpoint_override).to.equal(undefined);
+      for (const suite of ['trixie', 'forky'] as const)
+        expect(conf(suite, { inspector: true }).inspector?.endpoint_override).to.equal(undefined);
     });
   });
 
@@ -131,7 +178,14 @@ describe('testbed/ironic-config', () => {
     it('runs standalone with noauth, an in-memory transport, sqlite and the noop PXE filter', () => {
       const conf = parseIni(renderInspectorConf({ ...base, inspector: true }));
 
-      expect(conf.DEFAULT).to.include({ auth_strategy: 'noauth', standalone: 'true', transport_url: 'fake://', listen_address: '10.9.8.1', listen_port: '5050', introspection_delay: '0' });
+      expect(conf.DEFAULT).to.include({
+        auth_strategy: 'noauth',
+        standalone: 'true',
+        transport_url: 'fake://',
+        listen_address: '10.9.8.1',
+        listen_port: '5050',
+        introspection_delay: '0',
+      });
       expect(conf.database?.connection).to.equal('sqlite:////srv/tb/inspector.sqlite');
       expect(conf.pxe_filter?.driver).to.equal('noop');
     });
@@ -144,9 +198,15 @@ describe('testbed/ironic-config', () => {
       expect(conf.oslo_policy?.policy_dirs).to.equal('/srv/tb/etc/inspector-policy.d');
     });
 
-    it('keeps inspector\'s default processing hooks unless told, e.g. Metal3\'s extra_hardware and lldp_basic', () => {
+    it("keeps inspector's default processing hooks unless told, e.g. Metal3's extra_hardware and lldp_basic", () => {
       const plain = parseIni(renderInspectorConf({ ...base, inspector: true }));
-      const metal3 = parseIni(renderInspectorConf({ ...base, inspector: true, inspectorProcessingHooks: '$default_processing_hooks,extra_hardware,lldp_basic' }));
+      const metal3 = parseIni(
+        renderInspectorConf({
+          ...base,
+          inspector: true,
+          inspectorProcessingHooks: '$default_processing_hooks,extra_hardware,lldp_basic',
+        }),
+      );
 
       expect(plain.processing).to.not.have.property('processing_hooks');
       expect(metal3.processing?.processing_hooks).to.equal('$default_processing_hooks,extra_hardware,lldp_basic');
@@ -162,14 +222,19 @@ describe('testbed/ironic-config', () => {
   });
 
   it('renderEnvSh exports the noauth CLI environment for this Ironic', () => {
-    expect(renderEnvSh(base)).to.contain('export OS_ENDPOINT=http://10.9.8.1:6390\n').and.contain('export OS_AUTH_TYPE=none\n');
+    expect(renderEnvSh(base))
+      .to.contain('export OS_ENDPOINT=http://10.9.8.1:6390\n')
+      .and.contain('export OS_AUTH_TYPE=none\n');
   });
 
   it('layout places PID files under run/ and configs under etc/', () => {
     const p = layout('/srv/tb');
 
     expect([p.ironicPid, p.inspectorPid, p.ironicConf, p.inspectorConf]).to.deep.equal([
-      '/srv/tb/run/ironic.pid', '/srv/tb/run/inspector.pid', '/srv/tb/etc/ironic.conf', '/srv/tb/etc/inspector.conf',
+      '/srv/tb/run/ironic.pid',
+      '/srv/tb/run/inspector.pid',
+      '/srv/tb/etc/ironic.conf',
+      '/srv/tb/etc/inspector.conf',
     ]);
   });
 
@@ -178,7 +243,11 @@ describe('testbed/ironic-config', () => {
       ['a relative dir', { dir: 'tb' }, /must be an absolute path/],
       ['port 0', { port: 0 }, /port=0 must be a TCP port/],
       ['port 70000', { port: 70000 }, /port=70000 must be a TCP port/],
-      ['a fractional callback timeout', { callbackTimeout: 1.5 }, /callbackTimeout=1.5 must be a whole number of seconds/],
+      [
+        'a fractional callback timeout',
+        { callbackTimeout: 1.5 },
+        /callbackTimeout=1.5 must be a whole number of seconds/,
+      ],
       ['a zero check interval', { checkProvisionInterval: 0 }, /checkProvisionInterval=0/],
       ['inspector on the Ironic port', { inspector: true, inspectorPort: 6390 }, /cannot both use port 6390/],
     ];

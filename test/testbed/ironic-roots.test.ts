@@ -3,7 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ensureIronicRoot, IN_ROOT_SCRIPT, inRootArgv, isRootReady, READY_MARKER, recipeHash, rootPath, rootUnavailableReason,
+  ensureIronicRoot,
+  IN_ROOT_SCRIPT,
+  inRootArgv,
+  isRootReady,
+  READY_MARKER,
+  recipeHash,
+  rootPath,
+  rootUnavailableReason,
 } from '../../testbed/ironic-roots.js';
 
 describe('testbed/ironic-roots', () => {
@@ -34,15 +41,28 @@ describe('testbed/ironic-roots', () => {
     expect(await ensureIronicRoot('forky', { rootsDir: dir })).to.equal(path);
   });
 
-  it('bookworm has no root: the machine\'s own packages are used', async () => {
+  it("bookworm has no root: the machine's own packages are used", async () => {
     expect(await rootUnavailableReason('bookworm', dir)).to.equal(undefined);
-    const error = await ensureIronicRoot('bookworm', { rootsDir: dir }).then(() => undefined, (e: unknown) => e as Error);
+    const error = await ensureIronicRoot('bookworm', { rootsDir: dir }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error?.message).to.equal("Ironic from bookworm runs from the machine's own packages, not from a root");
   });
 
   it('inRootArgv binds the test bed directory unless /tmp or /var/tmp (always shared) holds it', () => {
-    expect(inRootArgv('/r', ['/srv/tb', '/tmp/x', '/var/tmp/y'], ['ironic', '--config-file', '/srv/tb/etc/ironic.conf'])).to.deep.equal([
-      '/bin/bash', IN_ROOT_SCRIPT, '/r', '--bind', '/srv/tb', '--', 'ironic', '--config-file', '/srv/tb/etc/ironic.conf',
+    expect(
+      inRootArgv('/r', ['/srv/tb', '/tmp/x', '/var/tmp/y'], ['ironic', '--config-file', '/srv/tb/etc/ironic.conf']),
+    ).to.deep.equal([
+      '/bin/bash',
+      IN_ROOT_SCRIPT,
+      '/r',
+      '--bind',
+      '/srv/tb',
+      '--',
+      'ironic',
+      '--config-file',
+      '/srv/tb/etc/ironic.conf',
     ]);
     expect(inRootArgv('/r', ['/tmpfoo'], ['true'])).to.include('/tmpfoo');
     expect(() => inRootArgv('/r', [], [])).to.throw('no command');

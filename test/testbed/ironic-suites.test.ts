@@ -3,13 +3,28 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  installedVersion, ironicVersionIn, IRONIC_SUITES, parseSuites, SUITE_PROFILES, upstreamVersion,
+  installedVersion,
+  ironicVersionIn,
+  IRONIC_SUITES,
+  parseSuites,
+  SUITE_PROFILES,
+  upstreamVersion,
 } from '../../testbed/ironic-suites.js';
 
 const STATUS = [
-  'Package: python3-ironicclient', 'Status: install ok installed', 'Version: 5.10.0-5', '',
-  'Package: python3-ironic', 'Status: install ok installed', 'Architecture: all', 'Version: 1:29.0.5-0+deb13u3', '',
-  'Package: ironic-inspector', 'Status: deinstall ok config-files', 'Version: 12.4.0-2', '',
+  'Package: python3-ironicclient',
+  'Status: install ok installed',
+  'Version: 5.10.0-5',
+  '',
+  'Package: python3-ironic',
+  'Status: install ok installed',
+  'Architecture: all',
+  'Version: 1:29.0.5-0+deb13u3',
+  '',
+  'Package: ironic-inspector',
+  'Status: deinstall ok config-files',
+  'Version: 12.4.0-2',
+  '',
 ].join('\n');
 
 describe('testbed/ironic-suites', () => {
@@ -24,12 +39,19 @@ describe('testbed/ironic-suites', () => {
     });
 
     it('refuses an unknown suite, naming the valid ones', () => {
-      expect(() => parseSuites('bookworm,sid')).to.throw('ICA_IRONIC_SUITES: unknown suite "sid"; valid suites are bookworm, trixie, forky');
+      expect(() => parseSuites('bookworm,sid')).to.throw(
+        'ICA_IRONIC_SUITES: unknown suite "sid"; valid suites are bookworm, trixie, forky',
+      );
     });
   });
 
   it('upstreamVersion drops the epoch and the Debian revision', () => {
-    expect(['1:29.0.5-0+deb13u3', '1:35.0.1-10', '21.4.4', '5.0.1-2'].map(upstreamVersion)).to.deep.equal(['29.0.5', '35.0.1', '21.4.4', '5.0.1']);
+    expect(['1:29.0.5-0+deb13u3', '1:35.0.1-10', '21.4.4', '5.0.1-2'].map(upstreamVersion)).to.deep.equal([
+      '29.0.5',
+      '35.0.1',
+      '21.4.4',
+      '5.0.1',
+    ]);
   });
 
   it('installedVersion reads an installed package from a dpkg status file, and not a removed one', () => {
@@ -52,8 +74,11 @@ describe('testbed/ironic-suites', () => {
 
   it('profiles: bookworm from the machine, the others from roots; inspection by ironic-inspector on bookworm only', () => {
     expect(IRONIC_SUITES.map((s) => [s, SUITE_PROFILES[s].fromHost, SUITE_PROFILES[s].inspection])).to.deep.equal([
-      ['bookworm', true, 'inspector'], ['trixie', false, 'agent'], ['forky', false, 'agent'],
+      ['bookworm', true, 'inspector'],
+      ['trixie', false, 'agent'],
+      ['forky', false, 'agent'],
     ]);
-    for (const s of IRONIC_SUITES) expect(SUITE_PROFILES[s].packages).to.include.members(['ironic-api', 'ironic-conductor', 'python3-ironicclient']);
+    for (const s of IRONIC_SUITES)
+      expect(SUITE_PROFILES[s].packages).to.include.members(['ironic-api', 'ironic-conductor', 'python3-ironicclient']);
   });
 });

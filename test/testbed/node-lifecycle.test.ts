@@ -36,7 +36,9 @@ describe('testbed/node lifecycle', function () {
     expect(agent.running).to.equal(false);
     expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).to.not.contain(node.namespace);
     expect(execFileSync('ip', ['-br', 'link'], { encoding: 'utf8' })).to.not.contain(node.names.hostIf);
-    expect(execFileSync('losetup', ['-l', '-n', '-O', 'BACK-FILE'], { encoding: 'utf8' })).to.not.contain(disk?.image ?? '<none>');
+    expect(execFileSync('losetup', ['-l', '-n', '-O', 'BACK-FILE'], { encoding: 'utf8' })).to.not.contain(
+      disk?.image ?? '<none>',
+    );
     await expectRejected(() => node.exec(['true']), /was destroyed/);
   });
 
@@ -44,8 +46,14 @@ describe('testbed/node lifecycle', function () {
     const addresses = testbedAddresses('tb', 3, process.pid);
     const before = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
 
-    await expectRejected(() => TestNode.create({ tag: 'tb', ...addresses, mac: '01:00:5e:00:00:01', disksGiB: [1] }), /multicast/);
-    await expectRejected(() => TestNode.create({ tag: 'tb', ...addresses, disksGiB: [0] }), /Invalid test disk size 0 GiB/);
+    await expectRejected(
+      () => TestNode.create({ tag: 'tb', ...addresses, mac: '01:00:5e:00:00:01', disksGiB: [1] }),
+      /multicast/,
+    );
+    await expectRejected(
+      () => TestNode.create({ tag: 'tb', ...addresses, disksGiB: [0] }),
+      /Invalid test disk size 0 GiB/,
+    );
     await expectRejected(() => TestNode.create({ tag: 'TB', ...addresses, disksGiB: [1] }), /Invalid test bed tag/);
 
     expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).to.equal(before);
@@ -55,7 +63,10 @@ describe('testbed/node lifecycle', function () {
     const addresses = testbedAddresses('tb', 4, process.pid);
     const first = await TestNode.create({ tag: 'tb', ...addresses, disksGiB: [] });
     try {
-      await expectRejected(() => TestNode.create({ tag: 'tb', ...addresses, disksGiB: [1] }), /already configured or routed on this host/);
+      await expectRejected(
+        () => TestNode.create({ tag: 'tb', ...addresses, disksGiB: [1] }),
+        /already configured or routed on this host/,
+      );
     } finally {
       await first.destroy();
     }
@@ -66,14 +77,23 @@ describe('testbed/node lifecycle', function () {
     const dir = mkdtempSync(join(tmpdir(), 'tb-halfway-'));
     const real = new ExecaRunner();
     const runner: Runner = {
-      run: (argv, options) => (argv[0] === 'losetup' && argv.includes('--find') ? Promise.reject(new Error('injected: no loop device')) : real.run(argv, options)),
+      run: (argv, options) =>
+        argv[0] === 'losetup' && argv.includes('--find')
+          ? Promise.reject(new Error('injected: no loop device'))
+          : real.run(argv, options),
     };
     // Only this suite's namespaces: other test beds on the machine may come and go meanwhile.
-    const ours = (): string[] => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('tb-'));
+    const ours = (): string[] =>
+      execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.startsWith('tb-'));
     const namespacesBefore = ours();
 
     try {
-      await expectRejected(() => TestNode.create({ tag: 'tb', ...addresses, disksGiB: [1], dir, runner }), /Cannot attach .*disk0\.img to a loop device/);
+      await expectRejected(
+        () => TestNode.create({ tag: 'tb', ...addresses, disksGiB: [1], dir, runner }),
+        /Cannot attach .*disk0\.img to a loop device/,
+      );
 
       expect(ours()).to.deep.equal(namespacesBefore);
       expect(execFileSync('ip', ['-br', 'addr'], { encoding: 'utf8' })).to.not.contain(`${addresses.hostIp}/32`);

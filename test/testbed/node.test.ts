@@ -15,7 +15,21 @@ import { CONFINE_SCRIPT } from '../../testbed/confine.js';
 import { testbedUnavailableReason } from '../../testbed/host.js';
 import { TestNode } from '../../testbed/node.js';
 
-const BASIC_DEV = ['fd', 'full', 'null', 'ptmx', 'pts', 'random', 'shm', 'stderr', 'stdin', 'stdout', 'tty', 'urandom', 'zero'];
+const BASIC_DEV = [
+  'fd',
+  'full',
+  'null',
+  'ptmx',
+  'pts',
+  'random',
+  'shm',
+  'stderr',
+  'stdin',
+  'stdout',
+  'tty',
+  'urandom',
+  'zero',
+];
 
 /** The machine's own root disk, e.g. "vda" (the parent of the device mounted on /). */
 function hostRootDisk(): string {
@@ -65,7 +79,9 @@ describe('testbed/node (real namespace, loop disks and confinement)', function (
     const result = await n.exec(['lsblk', '-J', '-o', 'NAME,SIZE,TYPE']);
 
     expect(result.exitCode, result.stderr).to.equal(0);
-    const tree = JSON.parse(result.stdout) as { blockdevices: Array<{ name: string; children?: Array<{ name: string }> }> };
+    const tree = JSON.parse(result.stdout) as {
+      blockdevices: Array<{ name: string; children?: Array<{ name: string }> }>;
+    };
     const [first, second] = n.disks;
     expect(tree.blockdevices.map((d) => d.name)).to.deep.equal([first?.name, second?.name]);
     expect(tree.blockdevices[0]?.children?.map((c) => c.name)).to.deep.equal([`${first?.name}p1`, `${first?.name}p2`]);
@@ -89,7 +105,9 @@ describe('testbed/node (real namespace, loop disks and confinement)', function (
 
     const result = await n.exec(sh('for d in /sys/block/*; do echo "${d##*/} $(readlink "$d")"; done'));
 
-    expect(result.stdout.trim().split('\n')).to.deep.equal(n.disks.map((d) => `${d.name} ../devices/virtual/block/${d.name}`));
+    expect(result.stdout.trim().split('\n')).to.deep.equal(
+      n.disks.map((d) => `${d.name} ../devices/virtual/block/${d.name}`),
+    );
   });
 
   it('device nodes carry the host major:minor, and the disks are readable and writable', async () => {
@@ -97,11 +115,17 @@ describe('testbed/node (real namespace, loop disks and confinement)', function (
     const disk = n.disks[1];
     const hostNumbers = readFileSync(`/sys/class/block/${disk?.name ?? ''}/dev`, 'utf8').trim();
 
-    const result = await n.exec(sh(`stat -c '%t:%T %F' /dev/${disk?.name ?? ''} && printf tb-mark | dd of=/dev/${disk?.name ?? ''} bs=512 seek=1 conv=notrunc status=none`));
+    const result = await n.exec(
+      sh(
+        `stat -c '%t:%T %F' /dev/${disk?.name ?? ''} && printf tb-mark | dd of=/dev/${disk?.name ?? ''} bs=512 seek=1 conv=notrunc status=none`,
+      ),
+    );
 
     const [major, minor] = hostNumbers.split(':').map((v) => Number(v).toString(16));
     expect(result.stdout.trim()).to.equal(`${major ?? ''}:${minor ?? ''} block special file`);
-    const written = execFileSync('dd', [`if=${disk?.device ?? ''}`, 'bs=512', 'skip=1', 'count=1', 'status=none']).subarray(0, 7).toString();
+    const written = execFileSync('dd', [`if=${disk?.device ?? ''}`, 'bs=512', 'skip=1', 'count=1', 'status=none'])
+      .subarray(0, 7)
+      .toString();
     expect(written).to.equal('tb-mark');
   });
 
@@ -109,13 +133,17 @@ describe('testbed/node (real namespace, loop disks and confinement)', function (
     const n = live();
     const name = n.disks[0]?.name ?? '';
 
-    const result = await n.exec(sh([
-      `sgdisk -n 3:0:+8M /dev/${name} >/dev/null 2>&1; partx -a -n 3 /dev/${name}`,
-      `test -e /dev/${name}p3 && echo node-before || echo no-node-before`,
-      `cat /sys/class/block/${name}p3/dev`,
-      `mknod /dev/${name}p3 b $(tr ':' ' ' < /sys/class/block/${name}p3/dev)`,
-      `blockdev --getsize64 /dev/${name}p3`,
-    ].join(' && ')));
+    const result = await n.exec(
+      sh(
+        [
+          `sgdisk -n 3:0:+8M /dev/${name} >/dev/null 2>&1; partx -a -n 3 /dev/${name}`,
+          `test -e /dev/${name}p3 && echo node-before || echo no-node-before`,
+          `cat /sys/class/block/${name}p3/dev`,
+          `mknod /dev/${name}p3 b $(tr ':' ' ' < /sys/class/block/${name}p3/dev)`,
+          `blockdev --getsize64 /dev/${name}p3`,
+        ].join(' && '),
+      ),
+    );
 
     expect(result.exitCode, result.stderr).to.equal(0);
     const [before, numbers, size] = result.stdout.trim().split('\n');
@@ -138,7 +166,11 @@ describe('testbed/node (real namespace, loop disks and confinement)', function (
 
     const result = await n.exec(['ip', '-j', 'addr', 'show']);
 
-    const links = JSON.parse(result.stdout) as Array<{ ifname: string; address: string; addr_info: Array<{ local: string }> }>;
+    const links = JSON.parse(result.stdout) as Array<{
+      ifname: string;
+      address: string;
+      addr_info: Array<{ local: string }>;
+    }>;
     expect(links.map((l) => l.ifname)).to.deep.equal(['lo', 'eth0']);
     expect(links[1]?.address).to.equal(n.mac);
     expect(links[1]?.addr_info.map((a) => a.local)).to.include(n.nodeIp);
@@ -163,13 +195,19 @@ describe('testbed/node (real namespace, loop disks and confinement)', function (
     const n = live();
     const served = mkdtempSync(join(tmpdir(), 'tb-served-'));
     execFileSync('sh', ['-c', `printf 'hello from the node' > ${served}/index.txt`]);
-    const server = await n.spawnAgent(['/usr/bin/python3', '-m', 'http.server', '9999', '--bind', n.nodeIp, '--directory', served], { logName: 'http-server' });
+    const server = await n.spawnAgent(
+      ['/usr/bin/python3', '-m', 'http.server', '9999', '--bind', n.nodeIp, '--directory', served],
+      { logName: 'http-server' },
+    );
 
     try {
       let body = '';
       for (let attempt = 0; attempt < 50 && body === ''; attempt += 1) {
         try {
-          body = execFileSync('curl', ['-sS', '-f', '-m', '2', `http://${n.nodeIp}:9999/index.txt`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+          body = execFileSync('curl', ['-sS', '-f', '-m', '2', `http://${n.nodeIp}:9999/index.txt`], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+          });
         } catch {
           await sleep(100);
         }
@@ -183,23 +221,28 @@ describe('testbed/node (real namespace, loop disks and confinement)', function (
     expect(server.readLog()).to.match(/GET \/index\.txt/);
   });
 
-  it('confine.sh called directly enters a private mount namespace itself and leaves the caller\'s mounts alone', () => {
+  it("confine.sh called directly enters a private mount namespace itself and leaves the caller's mounts alone", () => {
     const n = live();
     const disk = n.disks[1]?.name ?? '';
 
-    const listing = execFileSync('/bin/bash', [CONFINE_SCRIPT, '--disk', disk, '--', 'ls', '/dev'], { encoding: 'utf8' });
+    const listing = execFileSync('/bin/bash', [CONFINE_SCRIPT, '--disk', disk, '--', 'ls', '/dev'], {
+      encoding: 'utf8',
+    });
 
     expect(listing.trim().split('\n').sort()).to.deep.equal([...BASIC_DEV, disk].sort());
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).to.not.contain('confined-');
     expect(execFileSync('ls', ['/dev'], { encoding: 'utf8' })).to.contain('null');
   });
 
-  it('confine.sh refuses, before mounting anything, when its mount namespace is its caller\'s', () => {
+  it("confine.sh refuses, before mounting anything, when its mount namespace is its caller's", () => {
     // Simulates a broken invocation (the internal marker passed by hand). It runs inside a
     // throw-away private mount namespace, so even a regression could not touch the host.
     const script = `/bin/bash ${CONFINE_SCRIPT} --in-private-mount-ns -- true; echo "rc=$?"; grep -c confined- /proc/self/mountinfo || true`;
 
-    const output = execFileSync('unshare', ['--mount', '--propagation', 'private', '--', '/bin/bash', '-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync('unshare', ['--mount', '--propagation', 'private', '--', '/bin/bash', '-c', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
 
     expect(output.trim().split('\n')).to.deep.equal(['rc=2', '0']);
   });
@@ -208,8 +251,22 @@ describe('testbed/node (real namespace, loop disks and confinement)', function (
     const n = live();
     const part = `${n.disks[0]?.name ?? ''}p1`;
 
-    const bad = execFileSync('sh', ['-c', `ip netns exec ${n.namespace} unshare --mount --propagation private -- /bin/bash ${CONFINE_SCRIPT} --disk ${part} -- true 2>&1; echo "rc=$?"`], { encoding: 'utf8' });
-    const unknown = execFileSync('sh', ['-c', `ip netns exec ${n.namespace} unshare --mount --propagation private -- /bin/bash ${CONFINE_SCRIPT} --disk nosuchdisk9 -- true 2>&1; echo "rc=$?"`], { encoding: 'utf8' });
+    const bad = execFileSync(
+      'sh',
+      [
+        '-c',
+        `ip netns exec ${n.namespace} unshare --mount --propagation private -- /bin/bash ${CONFINE_SCRIPT} --disk ${part} -- true 2>&1; echo "rc=$?"`,
+      ],
+      { encoding: 'utf8' },
+    );
+    const unknown = execFileSync(
+      'sh',
+      [
+        '-c',
+        `ip netns exec ${n.namespace} unshare --mount --propagation private -- /bin/bash ${CONFINE_SCRIPT} --disk nosuchdisk9 -- true 2>&1; echo "rc=$?"`,
+      ],
+      { encoding: 'utf8' },
+    );
 
     expect(bad).to.contain(`'${part}' is a partition`).and.contain('rc=2');
     expect(unknown).to.contain("disk 'nosuchdisk9' does not exist").and.contain('rc=2');

@@ -15,10 +15,14 @@ describe('testbed/systemctl-double', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const systemctl = async (...args: string[]): Promise<{ code: number | null; stderr: string }> => {
-    const result = await runner.run([SYSTEMCTL_DOUBLE, ...args], { env: { SYSTEMCTL_DOUBLE_DIR: dir }, okExitCodes: [0, 1] });
+    const result = await runner.run([SYSTEMCTL_DOUBLE, ...args], {
+      env: { SYSTEMCTL_DOUBLE_DIR: dir },
+      okExitCodes: [0, 1],
+    });
     return { code: result.exitCode, stderr: result.stderr };
   };
-  const requests = (): string[] => (existsSync(join(dir, 'requests')) ? readFileSync(join(dir, 'requests'), 'utf8').split('\n').filter(Boolean) : []);
+  const requests = (): string[] =>
+    existsSync(join(dir, 'requests')) ? readFileSync(join(dir, 'requests'), 'utf8').split('\n').filter(Boolean) : [];
 
   it('records power requests in order, with their options, and succeeds', async () => {
     const first = await systemctl('poweroff', '--no-block');
@@ -29,7 +33,11 @@ describe('testbed/systemctl-double', () => {
   });
 
   it('refuses other verbs, extra arguments and no verb without recording anything', async () => {
-    const results = [await systemctl('start', 'sshd'), await systemctl('poweroff', 'now'), await systemctl('--no-block')];
+    const results = [
+      await systemctl('start', 'sshd'),
+      await systemctl('poweroff', 'now'),
+      await systemctl('--no-block'),
+    ];
 
     expect(results.map((r) => r.code)).to.deep.equal([1, 1, 1]);
     expect(results[0]?.stderr).to.contain("Unknown command verb 'start'");

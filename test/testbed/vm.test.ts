@@ -16,13 +16,19 @@ const DEP = [
 describe('testbed/vm', () => {
   it('orders modules after their dependencies, each once', () => {
     expect(resolveModules(DEP, ['9p', 'md-mod', 'raid1'])).to.deep.equal([
-      'kernel/net/9p/9pnet.ko', 'kernel/fs/netfs/netfs.ko', 'kernel/fs/fscache/fscache.ko', 'kernel/fs/9p/9p.ko',
-      'kernel/drivers/md/md-mod.ko', 'kernel/drivers/md/raid1.ko',
+      'kernel/net/9p/9pnet.ko',
+      'kernel/fs/netfs/netfs.ko',
+      'kernel/fs/fscache/fscache.ko',
+      'kernel/fs/9p/9p.ko',
+      'kernel/drivers/md/md-mod.ko',
+      'kernel/drivers/md/raid1.ko',
     ]);
   });
 
   it('names a module the kernel does not ship', () => {
-    expect(() => resolveModules(DEP, ['overlay'])).to.throw('Kernel module overlay (wanted by the VM) is not in modules.dep');
+    expect(() => resolveModules(DEP, ['overlay'])).to.throw(
+      'Kernel module overlay (wanted by the VM) is not in modules.dep',
+    );
   });
 
   it('treats - and _ alike and strips compression suffixes', () => {
@@ -30,7 +36,11 @@ describe('testbed/vm', () => {
   });
 
   it('boots with TCG only, no network, and disks with serials', () => {
-    const argv = qemuArgv({ kernel: '/boot/k', initramfs: '/c/i', disks: [{ file: '/d/a.img', serial: 'raid-a' }], script: '' }, '/s', '/s/console.log');
+    const argv = qemuArgv(
+      { kernel: '/boot/k', initramfs: '/c/i', disks: [{ file: '/d/a.img', serial: 'raid-a' }], script: '' },
+      '/s',
+      '/s/console.log',
+    );
 
     expect(argv.join(' ')).to.contain('-machine q35 -accel tcg');
     expect(argv.join(' ')).not.to.match(/kvm/);

@@ -38,7 +38,8 @@ function skipReason(): string | null {
   if (process.getuid?.() !== 0) return 'needs root (qemu shares / over 9p with security_model=none)';
   if (!onPath(QEMU)) return `${QEMU} is not installed (apt-get install qemu-system-x86)`;
   if (!existsSync(BUSYBOX)) return `${BUSYBOX} is missing (apt-get install busybox-static)`;
-  for (const tool of ['mdadm', 'sfdisk', 'mkfs.ext4']) if (!onPath(tool)) return `${tool} is not installed on the host (the guest runs the host's tools)`;
+  for (const tool of ['mdadm', 'sfdisk', 'mkfs.ext4'])
+    if (!onPath(tool)) return `${tool} is not installed on the host (the guest runs the host's tools)`;
   const kernel = findGuestKernel();
   if ('missing' in kernel) return kernel.missing;
   return null;
@@ -62,7 +63,8 @@ describe('vm: install_coreos software RAID removal on a real md driver', functio
       console.log(`      skipped: ${reason}`);
       this.skip();
     }
-    if (!existsSync(join(DIST, 'agent/hardware/coreos/raid/remove.js'))) throw new Error(`${DIST} is not built: run npm run build first`);
+    if (!existsSync(join(DIST, 'agent/hardware/coreos/raid/remove.js')))
+      throw new Error(`${DIST} is not built: run npm run build first`);
     const kernel = findGuestKernel();
     if ('missing' in kernel) throw new Error(kernel.missing);
     const initramfs = await buildInitramfs(new ExecaRunner(), kernel);
@@ -76,9 +78,19 @@ describe('vm: install_coreos software RAID removal on a real md driver', functio
     const share = join(dir, 'share');
     execFileSync('mkdir', ['-p', share]);
     writeFileSync(join(share, 'raid.mjs'), NODE_SCRIPT);
-    vm = await runVm({ kernel: kernel.image, initramfs, disks, script: guestScript(DIST), timeoutMs: HARD_TIMEOUT_MS, shareDir: share });
+    vm = await runVm({
+      kernel: kernel.image,
+      initramfs,
+      disks,
+      script: guestScript(DIST),
+      timeoutMs: HARD_TIMEOUT_MS,
+      shareDir: share,
+    });
     console.log(`      VM wall time ${(vm.wallMs / 1000).toFixed(1)} s`);
-    if (vm.exitCode !== 0) throw new Error(`guest script did not finish (exit ${String(vm.exitCode)}, timed out: ${vm.timedOut})${context()}`);
+    if (vm.exitCode !== 0)
+      throw new Error(
+        `guest script did not finish (exit ${String(vm.exitCode)}, timed out: ${vm.timedOut})${context()}`,
+      );
   });
   after(() => {
     if (dir !== undefined && process.env['ICA_VM_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
@@ -95,7 +107,9 @@ describe('vm: install_coreos software RAID removal on a real md driver', functio
 
   it('refuses while md0 is mounted and changes nothing', () => {
     expect(fact('refused.rc')).to.equal('3');
-    expect(fact('refused.out')).to.match(/ERROR .*Cannot install on \/dev\/vda: software RAID array \/dev\/md0 .* is mounted at \/mnt\/md0/);
+    expect(fact('refused.out')).to.match(
+      /ERROR .*Cannot install on \/dev\/vda: software RAID array \/dev\/md0 .* is mounted at \/mnt\/md0/,
+    );
     expect(fact('mdstat-refused')).to.equal(fact('mdstat-before'));
   });
 
@@ -128,7 +142,10 @@ describe('vm: install_coreos software RAID removal on a real md driver', functio
   });
 
   it('logs which members were left on other disks', () => {
-    const warning = fact('removed.log').split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e['level'] === 'warn');
+    const warning = fact('removed.log')
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((e) => e['level'] === 'warn');
 
     expect(warning).to.include({ array: '/dev/md0', disk: '/dev/vda' });
     expect(warning?.['leftOn']).to.deep.equal(['/dev/vdb1']);

@@ -6,7 +6,16 @@
  * `stage2.sh`. Cached by content hash, so it is built once per kernel.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Runner } from '../../agent/exec/runner.js';
@@ -53,7 +62,11 @@ export function defaultCacheDir(): string {
  * Build (or reuse) the initramfs for `kernel`.
  * @returns the path of the uncompressed newc cpio archive
  */
-export async function buildInitramfs(runner: Runner, kernel: GuestKernel, cacheDir = defaultCacheDir()): Promise<string> {
+export async function buildInitramfs(
+  runner: Runner,
+  kernel: GuestKernel,
+  cacheDir = defaultCacheDir(),
+): Promise<string> {
   const init = initScript(kernel.modules);
   const hash = createHash('sha256').update(init).update(readFileSync(BUSYBOX));
   for (const m of kernel.modules) hash.update(m).update(readFileSync(join(kernel.modulesDir, m)));
@@ -69,7 +82,14 @@ export async function buildInitramfs(runner: Runner, kernel: GuestKernel, cacheD
     copyFileSync(join(kernel.modulesDir, m), join(stage, 'modules', m));
   }
   writeFileSync(join(stage, 'init'), init, { mode: 0o755 });
-  await runner.run(['sh', '-c', `cd "$1" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 > "$2"`, 'sh', stage, `${out}.tmp-${process.pid}`]);
+  await runner.run([
+    'sh',
+    '-c',
+    `cd "$1" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 > "$2"`,
+    'sh',
+    stage,
+    `${out}.tmp-${process.pid}`,
+  ]);
   renameSync(`${out}.tmp-${process.pid}`, out);
   rmSync(stage, { recursive: true, force: true });
   return out;

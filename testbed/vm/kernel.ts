@@ -39,7 +39,11 @@ function compareVersions(a: string, b: string): number {
  * @param modulesRoot - default /lib/modules
  */
 export function findGuestKernel(boot = '/boot', modulesRoot = '/lib/modules'): GuestKernel | { missing: string } {
-  const versions = existsSync(boot) ? readdirSync(boot).filter((f) => f.startsWith('vmlinuz-')).map((f) => f.slice('vmlinuz-'.length)) : [];
+  const versions = existsSync(boot)
+    ? readdirSync(boot)
+        .filter((f) => f.startsWith('vmlinuz-'))
+        .map((f) => f.slice('vmlinuz-'.length))
+    : [];
   const problems: string[] = [];
   for (const version of versions.sort(compareVersions).reverse()) {
     const modulesDir = join(modulesRoot, version);
@@ -56,5 +60,7 @@ export function findGuestKernel(boot = '/boot', modulesRoot = '/lib/modules'): G
     }
   }
   const tried = problems.length > 0 ? ` (${problems.join('; ')})` : '';
-  return { missing: `no kernel in ${boot} with ${VM_MODULES.join(', ')} as modules${tried}; apt-get install linux-image-amd64 (INITRD=No)` };
+  return {
+    missing: `no kernel in ${boot} with ${VM_MODULES.join(', ')} as modules${tried}; apt-get install linux-image-amd64 (INITRD=No)`,
+  };
 }

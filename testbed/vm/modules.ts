@@ -25,12 +25,19 @@ export function resolveModules(dep: string, wanted: readonly string[]): string[]
   for (const line of dep.split('\n')) {
     const [path, rest] = line.split(':');
     if (path === undefined || rest === undefined) continue;
-    deps.set(moduleName(path), { path, needs: rest.trim().split(/\s+/).filter((p) => p !== '') });
+    deps.set(moduleName(path), {
+      path,
+      needs: rest
+        .trim()
+        .split(/\s+/)
+        .filter((p) => p !== ''),
+    });
   }
   const order: string[] = [];
   const visit = (name: string, from: string): void => {
     const entry = deps.get(canonical(name));
-    if (entry === undefined) throw new Error(`Kernel module ${name} (wanted by ${from}) is not in modules.dep; is it built in or missing?`);
+    if (entry === undefined)
+      throw new Error(`Kernel module ${name} (wanted by ${from}) is not in modules.dep; is it built in or missing?`);
     if (order.includes(entry.path)) return;
     for (const need of entry.needs) visit(moduleName(need), name);
     if (!order.includes(entry.path)) order.push(entry.path);

@@ -82,16 +82,43 @@ export function stage2Script(): string {
 /** qemu's argv (q35, TCG, no network, no display, serial to a file, no reboot). */
 export function qemuArgv(o: VmOptions, shareDir: string, consoleLog: string): string[] {
   const argv = [
-    QEMU, '-machine', 'q35', '-accel', 'tcg', '-smp', '2', '-m', String(o.memoryMiB ?? 1024),
-    '-nodefaults', '-display', 'none', '-no-reboot', '-nic', 'none',
-    '-serial', `file:${consoleLog}`,
-    '-kernel', o.kernel, '-initrd', o.initramfs,
-    '-append', 'console=ttyS0 panic=-1 loglevel=4 rdinit=/init',
-    '-virtfs', `local,path=/,mount_tag=${HOSTROOT_TAG},security_model=none,readonly=on,multidevs=remap`,
-    '-virtfs', `local,path=${shareDir},mount_tag=${SHARE_TAG},security_model=none,multidevs=remap`,
+    QEMU,
+    '-machine',
+    'q35',
+    '-accel',
+    'tcg',
+    '-smp',
+    '2',
+    '-m',
+    String(o.memoryMiB ?? 1024),
+    '-nodefaults',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-nic',
+    'none',
+    '-serial',
+    `file:${consoleLog}`,
+    '-kernel',
+    o.kernel,
+    '-initrd',
+    o.initramfs,
+    '-append',
+    'console=ttyS0 panic=-1 loglevel=4 rdinit=/init',
+    '-virtfs',
+    `local,path=/,mount_tag=${HOSTROOT_TAG},security_model=none,readonly=on,multidevs=remap`,
+    '-virtfs',
+    `local,path=${shareDir},mount_tag=${SHARE_TAG},security_model=none,multidevs=remap`,
   ];
   // qemu 7.2 takes the serial only on the device, not on -drive.
-  o.disks.forEach((d, i) => argv.push('-drive', `file=${d.file},if=none,id=disk${i},format=raw`, '-device', `virtio-blk-pci,drive=disk${i},serial=${d.serial}`));
+  o.disks.forEach((d, i) =>
+    argv.push(
+      '-drive',
+      `file=${d.file},if=none,id=disk${i},format=raw`,
+      '-device',
+      `virtio-blk-pci,drive=disk${i},serial=${d.serial}`,
+    ),
+  );
   return argv;
 }
 
@@ -109,12 +136,20 @@ export async function runVm(o: VmOptions): Promise<VmResult> {
   const [cmd = QEMU, ...args] = qemuArgv(o, shareDir, consoleLog);
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
   await new Promise<void>((resolve) => {
     child.on('close', () => resolve());
-    child.on('error', (e) => { stderr += String(e); resolve(); });
+    child.on('error', (e) => {
+      stderr += String(e);
+      resolve();
+    });
   });
   clearTimeout(timer);
   if (stderr.trim() !== '') writeFileSync(join(shareDir, 'qemu.stderr'), stderr);

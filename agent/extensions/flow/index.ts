@@ -16,7 +16,10 @@ export function createFlowExtension(runner: () => FlowRunner): Extension {
     commands: {
       start_flow: {
         mode: 'async',
-        validate: (params) => { for (const [name] of tasks(params['flow'])) if (!runner().has(name)) throw new InvalidCommandParamsError(`Unknown command in flow: ${name}`); },
+        validate: (params) => {
+          for (const [name] of tasks(params['flow']))
+            if (!runner().has(name)) throw new InvalidCommandParamsError(`Unknown command in flow: ${name}`);
+        },
         run: async (params) => {
           for (const [name, taskParams] of tasks(params['flow'])) {
             const result = await runner().executeNested(name, taskParams);
@@ -30,10 +33,12 @@ export function createFlowExtension(runner: () => FlowRunner): Extension {
 }
 
 function tasks(flow: unknown): Array<[string, Record<string, unknown>]> {
-  if (!Array.isArray(flow)) throw new InvalidCommandParamsError('start_flow requires "flow": a list of {"<extension>.<command>": params}');
+  if (!Array.isArray(flow))
+    throw new InvalidCommandParamsError('start_flow requires "flow": a list of {"<extension>.<command>": params}');
   const out: Array<[string, Record<string, unknown>]> = [];
   for (const task of flow) {
-    if (typeof task !== 'object' || task === null || Array.isArray(task)) throw new InvalidCommandParamsError('Each flow entry must be an object');
+    if (typeof task !== 'object' || task === null || Array.isArray(task))
+      throw new InvalidCommandParamsError('Each flow entry must be an object');
     for (const [name, params] of Object.entries(task as Record<string, unknown>)) {
       out.push([name, typeof params === 'object' && params !== null ? (params as Record<string, unknown>) : {}]);
     }

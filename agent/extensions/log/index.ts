@@ -40,7 +40,8 @@ export function createLogExtension(deps: LogDeps): Extension {
 /** Gather everything and return the tar.gz as base64. */
 export async function collectSystemLogs(deps: LogDeps): Promise<string> {
   const files = new Map<string, string | Buffer>();
-  for (const collector of deps.collectors ?? LOG_COLLECTORS) files.set(collector.file, await runCollector(deps, collector));
+  for (const collector of deps.collectors ?? LOG_COLLECTORS)
+    files.set(collector.file, await runCollector(deps, collector));
   files.set('ironic-coreos-agent.log', deps.agentLog());
   try {
     await deps.dispatcher.dispatchAll('collectSystemLogs', files);

@@ -28,7 +28,9 @@ export function createPollExtension(deps: PollDeps): Extension {
         },
         run: async (params) => {
           if (!deps.standalone) {
-            throw new InvalidCommandError('Node lookup data can only be set when the Ironic Python Agent is running in standalone mode.');
+            throw new InvalidCommandError(
+              'Node lookup data can only be set when the Ironic Python Agent is running in standalone mode.',
+            );
           }
           deps.processLookupData(params['node_info'] as Record<string, unknown>);
           return null;

@@ -26,9 +26,27 @@ export function createStandbyExtension(deps: StandbyDeps): Extension {
   return {
     name: 'standby',
     commands: {
-      power_off: { mode: 'async', run: async () => { await powerAction(deps, 'poweroff'); return null; } },
-      run_image: { mode: 'async', run: async () => { await powerAction(deps, 'reboot'); return null; } },
-      sync: { mode: 'sync', run: async () => { await fullSync(deps); return null; } },
+      power_off: {
+        mode: 'async',
+        run: async () => {
+          await powerAction(deps, 'poweroff');
+          return null;
+        },
+      },
+      run_image: {
+        mode: 'async',
+        run: async () => {
+          await powerAction(deps, 'reboot');
+          return null;
+        },
+      },
+      sync: {
+        mode: 'sync',
+        run: async () => {
+          await fullSync(deps);
+          return null;
+        },
+      },
       get_partition_uuids: { mode: 'sync', run: async () => ({}) },
     },
   };
@@ -57,7 +75,7 @@ async function powerAction(deps: StandbyDeps, action: 'poweroff' | 'reboot'): Pr
     const failure = error as ProcessError;
     throw new SystemRebootError(
       `${action} via "chroot ${deps.rootMount} systemctl ${action}" failed with exit code ${String(failure.exitCode)}. ` +
-      `stdout: ${failure.stdout ?? ''}. stderr: ${failure.stderr ?? ''}.`,
+        `stdout: ${failure.stdout ?? ''}. stderr: ${failure.stderr ?? ''}.`,
     );
   }
   deps.onPowerAction?.(action);

@@ -12,7 +12,13 @@ export function createSystemExtension(deps: SystemDeps): Extension {
   return {
     name: 'system',
     commands: {
-      lockdown: { mode: 'sync', run: async () => { deps.lockdown(); return null; } },
+      lockdown: {
+        mode: 'sync',
+        run: async () => {
+          deps.lockdown();
+          return null;
+        },
+      },
     },
   };
 }

@@ -35,7 +35,7 @@ export const INSTALL_COREOS_ARGSINFO: Record<InstallCoreosArg, ArgInfo> = {
   },
   delete_karg: {
     description:
-      'Kernel arguments to remove from the installed system\'s defaults; a list or a space-separated string. One --delete-karg each.',
+      "Kernel arguments to remove from the installed system's defaults; a list or a space-separated string. One --delete-karg each.",
     required: false,
   },
 };

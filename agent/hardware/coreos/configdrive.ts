@@ -41,11 +41,14 @@ export function parseConfigdrive(instanceInfo: Record<string, unknown> | undefin
   const drive = instanceInfo?.['configdrive'];
   if (drive === undefined || drive === null || drive === '') return { metaData: {}, ignition: null };
   if (typeof drive === 'string') {
-    const masked = drive === '******' ? ' (it arrived masked: Ironic only sends the configdrive with execute_deploy_step)' : '';
+    const masked =
+      drive === '******' ? ' (it arrived masked: Ironic only sends the configdrive with execute_deploy_step)' : '';
     throw new DeploymentError(`${PRE_RENDERED_MESSAGE}${masked}`);
   }
   if (!isPlainObject(drive)) {
-    throw new DeploymentError(`The configdrive must be a JSON object with user_data / meta_data, not ${jsonType(drive)}`);
+    throw new DeploymentError(
+      `The configdrive must be a JSON object with user_data / meta_data, not ${jsonType(drive)}`,
+    );
   }
   return { metaData: parseMetaData(drive['meta_data']), ignition: parseUserData(drive['user_data']) };
 }

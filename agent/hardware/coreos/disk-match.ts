@@ -30,7 +30,13 @@ function consistent(value: string | null, device: Set<string>): boolean {
 export function checkSelectedDisk(device: BlockDevice, disk: DiskIdentity): void {
   const serials = known([device.serial, ...(device.all_serials ?? [])]);
   const wwns = known([device.wwn, ...(device.all_wwns ?? [])]);
-  if (disk.path === device.name && disk.size === device.size && consistent(disk.serial, serials) && consistent(disk.wwn, wwns)) return;
+  if (
+    disk.path === device.name &&
+    disk.size === device.size &&
+    consistent(disk.serial, serials) &&
+    consistent(disk.wwn, wwns)
+  )
+    return;
   const selected = `${device.name} (${device.size} bytes, serial ${[...serials].join('/') || 'none'}, wwn ${[...wwns].join('/') || 'none'})`;
   throw new DeploymentError(
     `The target disk changed before installing: the root device hints selected ${selected}, but found ${describeDisk(disk)}; ` +

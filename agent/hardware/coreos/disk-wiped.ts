@@ -37,7 +37,8 @@ export function stampedDiskWiped(
   identity: (device: BlockDevice) => Promise<DiskIdentity>,
 ): (stamped: DiskIdentity) => Promise<boolean> {
   return async (stamped) => {
-    const there = stamped.path === device.name ? current : await identity({ ...device, name: stamped.path }).catch(() => null);
+    const there =
+      stamped.path === device.name ? current : await identity({ ...device, name: stamped.path }).catch(() => null);
     return there !== null && sameDisk(stamped, there) && diskIsBlank(runner, stamped.path);
   };
 }

@@ -53,7 +53,9 @@ export function hasHostnameEntry(config: Record<string, unknown> | null): boolea
     const list = (storage as Record<string, unknown>)[kind];
     return Array.isArray(list) ? (list as unknown[]) : [];
   });
-  return nodes.some((n) => typeof n === 'object' && n !== null && (n as Record<string, unknown>)['path'] === HOSTNAME_PATH);
+  return nodes.some(
+    (n) => typeof n === 'object' && n !== null && (n as Record<string, unknown>)['path'] === HOSTNAME_PATH,
+  );
 }
 
 /**
@@ -67,9 +69,15 @@ export function addHostnameFile(config: Record<string, unknown> | null, hostname
   if (hostname === null) return { config, action: 'no-hostname' };
   if (hasHostnameEntry(config)) return { config, action: 'kept-user-entry' };
   const base: Record<string, unknown> = config ?? { ignition: { version: MINIMAL_IGNITION_VERSION } };
-  const storage = typeof base['storage'] === 'object' && base['storage'] !== null ? (base['storage'] as Record<string, unknown>) : {};
+  const storage =
+    typeof base['storage'] === 'object' && base['storage'] !== null ? (base['storage'] as Record<string, unknown>) : {};
   const files = Array.isArray(storage['files']) ? (storage['files'] as unknown[]) : [];
-  const entry = { path: HOSTNAME_PATH, mode: 0o644, overwrite: true, contents: { source: `data:,${urlQuote(hostname)}` } };
+  const entry = {
+    path: HOSTNAME_PATH,
+    mode: 0o644,
+    overwrite: true,
+    contents: { source: `data:,${urlQuote(hostname)}` },
+  };
   return { config: { ...base, storage: { ...storage, files: [...files, entry] } }, action: 'added' };
 }
 
@@ -105,7 +113,10 @@ export function chooseHostname(
     return { hostname: value, source: `meta_data ${key}`, skipped: [] };
   }
   const skipped: HostnameSource[] = [];
-  const candidates: [HostnameSource, string | null | undefined][] = [['node name', nodeName], ['agent hostname', agentHostname]];
+  const candidates: [HostnameSource, string | null | undefined][] = [
+    ['node name', nodeName],
+    ['agent hostname', agentHostname],
+  ];
   for (const [source, value] of candidates) {
     if (value === undefined || value === null || value === '' || /^localhost(\.localdomain)?$/.test(value)) continue;
     if (isValidHostname(value)) return { hostname: value, source, skipped };

@@ -4,7 +4,16 @@
  * is absent/null.
  */
 import { checkSourceUrl, urlScheme } from './ignition-url.js';
-import { checkDropinName, checkHash, checkMode, checkPath, checkUnitName, cleanPath, joinPath, parseUnitSections } from './ignition-values.js';
+import {
+  checkDropinName,
+  checkHash,
+  checkMode,
+  checkPath,
+  checkUnitName,
+  cleanPath,
+  joinPath,
+  parseUnitSections,
+} from './ignition-values.js';
 import type { IgnitionIssue } from './ignition-validate.js';
 
 type Rec = Record<string, unknown>;
@@ -95,7 +104,8 @@ function checkProxy(c: Checker, proxy: Rec): void {
     const path = `$.ignition.proxy.${key}`;
     if (scheme.startsWith('!')) c.error(path, scheme.slice(1));
     else if (scheme !== 'http' && scheme !== 'https') c.error(path, 'proxies must be http(s)');
-    else if (scheme === 'http' && key === 'httpsProxy') c.warn(path, 'insecure plaintext HTTP proxy specified for HTTPS resources');
+    else if (scheme === 'http' && key === 'httpsProxy')
+      c.warn(path, 'insecure plaintext HTTP proxy specified for HTTPS resources');
   }
   duplicates(c, [['$.ignition.proxy.noProxy', strings(proxy['noProxy'])]]);
 }
@@ -109,7 +119,8 @@ function checkResource(c: Checker, res: Rec, path: string, file: boolean): void 
   }
   const hash = str(rec(res['verification'])['hash']);
   if (hash !== undefined) {
-    if ((file || c.minor >= 1) && source === undefined) c.error(`${path}.verification.hash`, 'source must be specified if verification is specified');
+    if ((file || c.minor >= 1) && source === undefined)
+      c.error(`${path}.verification.hash`, 'source must be specified if verification is specified');
     c.error(`${path}.verification.hash`, checkHash(hash, c.minor));
   }
   if (source !== undefined && source !== '') c.error(`${path}.source`, checkSourceUrl(source, c.minor));
@@ -117,7 +128,8 @@ function checkResource(c: Checker, res: Rec, path: string, file: boolean): void 
   if (c.minor < 1 || headers.length === 0) return;
   const scheme = source === undefined || source === '' ? '!' : urlScheme(source);
   if (scheme.startsWith('!')) c.error(`${path}.httpHeaders`, 'unable to parse url');
-  else if (scheme !== 'http' && scheme !== 'https') c.error(`${path}.httpHeaders`, 'cannot use HTTP headers with this source scheme');
+  else if (scheme !== 'http' && scheme !== 'https')
+    c.error(`${path}.httpHeaders`, 'cannot use HTTP headers with this source scheme');
   headers.forEach((header, i) => {
     if ((str(header['name']) ?? '') === '') c.error(`${path}.httpHeaders.${i}.name`, "HTTP header name can't be empty");
     if (header['value'] === '') c.error(`${path}.httpHeaders.${i}.value`, 'unable to parse HTTP header');
@@ -129,7 +141,8 @@ function checkNode(c: Checker, node: Rec, path: string): void {
   c.error(`${path}.path`, checkPath(str(node['path']) ?? ''));
   for (const owner of ['user', 'group'] as const) {
     const value = rec(node[owner]);
-    if (typeof value['id'] === 'number' && (str(value['name']) ?? '') !== '') c.error(`${path}.${owner}`, 'cannot set both id and name');
+    if (typeof value['id'] === 'number' && (str(value['name']) ?? '') !== '')
+      c.error(`${path}.${owner}`, 'cannot set both id and name');
   }
   if (typeof node['mode'] === 'number') {
     const { error, warning } = checkMode(node['mode'], c.minor);
@@ -154,7 +167,8 @@ function checkStorage(c: Checker, storage: Rec): void {
     const path = `$.storage.files.${i}`;
     checkNode(c, f, path);
     const contents = rec(f['contents']);
-    if (f['overwrite'] === true && str(contents['source']) === undefined) c.error(`${path}.overwrite`, 'overwrite must be false if source is unspecified');
+    if (f['overwrite'] === true && str(contents['source']) === undefined)
+      c.error(`${path}.overwrite`, 'overwrite must be false if source is unspecified');
     checkResource(c, contents, `${path}.contents`, true);
     items(f['append']).forEach((res, j) => checkResource(c, res, `${path}.append.${j}`, true));
   });
@@ -165,8 +179,15 @@ function checkStorage(c: Checker, storage: Rec): void {
 /** Nodes below a link, link targets, hard links to directories. */
 function checkLinks(c: Checker, dirs: Rec[], files: Rec[], links: Rec[]): void {
   const under = (p: string, link: Rec): boolean => p.startsWith(`${pathOf(link)}/`);
-  dirs.forEach((d, i) => links.some((l) => under(pathOf(d), l)) && c.error(`$.storage.directories.${i}`, 'directory path includes link in config'));
-  files.forEach((f, i) => links.some((l) => under(pathOf(f), l)) && c.error(`$.storage.files.${i}`, 'file path includes link in config'));
+  dirs.forEach(
+    (d, i) =>
+      links.some((l) => under(pathOf(d), l)) &&
+      c.error(`$.storage.directories.${i}`, 'directory path includes link in config'),
+  );
+  files.forEach(
+    (f, i) =>
+      links.some((l) => under(pathOf(f), l)) && c.error(`$.storage.files.${i}`, 'file path includes link in config'),
+  );
   links.forEach((link, i) => {
     const path = `$.storage.links.${i}`;
     checkNode(c, link, path);
@@ -203,8 +224,16 @@ function checkSystemd(c: Checker, systemd: Rec): void {
     const contents = str(unit['contents']);
     const parsed = contents === undefined ? { sections: [] } : parseUnitSections(contents);
     if ('error' in parsed) c.error(`${path}.contents`, `invalid unit content: ${parsed.error}`);
-    else if (unit['enabled'] === true && contents !== undefined && contents !== '' && !parsed.sections.includes('Install')) {
-      c.warn(`${path}.contents`, `unit ${JSON.stringify(name)} is enabled, but has no install section so enable does nothing`);
+    else if (
+      unit['enabled'] === true &&
+      contents !== undefined &&
+      contents !== '' &&
+      !parsed.sections.includes('Install')
+    ) {
+      c.warn(
+        `${path}.contents`,
+        `unit ${JSON.stringify(name)} is enabled, but has no install section so enable does nothing`,
+      );
     }
     const dropins = items(unit['dropins']);
     duplicates(c, [[`${path}.dropins`, dropins.map((d) => str(d['name']) ?? '')]]);

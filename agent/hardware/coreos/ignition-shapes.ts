@@ -20,7 +20,8 @@ const I: Shape = { kind: 'int' };
 const B: Shape = { kind: 'bool' };
 const list = (items: Shape): Shape => ({ kind: 'array', items });
 const obj = (fields: Record<string, Shape>, open = false): Shape => ({ kind: 'object', fields, open });
-const since = (minor: number, from: number, fields: Record<string, Shape>): Record<string, Shape> => (minor >= from ? fields : {});
+const since = (minor: number, from: number, fields: Record<string, Shape>): Record<string, Shape> =>
+  minor >= from ? fields : {};
 
 /** The config shape for spec 3.`minor`. */
 export function configShape(minor: number): Shape {
@@ -50,8 +51,19 @@ export function configShape(minor: number): Shape {
   });
   const unit = obj({ contents: S, dropins: list(obj({ contents: S, name: S })), enabled: B, mask: B, name: S });
   const user = obj({
-    gecos: S, groups: list(S), homeDir: S, name: S, noCreateHome: B, noLogInit: B, noUserGroup: B,
-    passwordHash: S, primaryGroup: S, sshAuthorizedKeys: list(S), shell: S, system: B, uid: I,
+    gecos: S,
+    groups: list(S),
+    homeDir: S,
+    name: S,
+    noCreateHome: B,
+    noLogInit: B,
+    noUserGroup: B,
+    passwordHash: S,
+    primaryGroup: S,
+    sshAuthorizedKeys: list(S),
+    shell: S,
+    system: B,
+    uid: I,
     ...since(minor, 2, { shouldExist: B }),
   });
   const group = obj({ gid: I, name: S, passwordHash: S, system: B, ...since(minor, 2, { shouldExist: B }) });
@@ -73,7 +85,8 @@ export function configShape(minor: number): Shape {
  */
 export function checkShape(value: unknown, shape: Shape, path: string, issues: IgnitionIssue[]): boolean {
   if (value === null) {
-    if (shape.kind === 'object') issues.push({ path, message: 'null instead of an object; the section is ignored', severity: 'warning' });
+    if (shape.kind === 'object')
+      issues.push({ path, message: 'null instead of an object; the section is ignored', severity: 'warning' });
     return true;
   }
   const problem = typeProblem(value, shape);
@@ -90,7 +103,8 @@ export function checkShape(value: unknown, shape: Shape, path: string, issues: I
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       const childShape = shape.fields[key];
       if (childShape !== undefined) ok = checkShape(child, childShape, `${path}.${key}`, issues) && ok;
-      else if (shape.open !== true) issues.push({ path: `${path}.${key}`, message: `Unused key ${key}`, severity: 'warning' });
+      else if (shape.open !== true)
+        issues.push({ path: `${path}.${key}`, message: `Unused key ${key}`, severity: 'warning' });
     }
   }
   return ok;
@@ -104,7 +118,9 @@ function typeProblem(value: unknown, shape: Shape): string | null {
     case 'bool':
       return typeof value === 'boolean' ? null : `expected true or false, found ${found}`;
     case 'int':
-      return Number.isSafeInteger(value) ? null : `expected an integer, found ${typeof value === 'number' ? String(value) : found}`;
+      return Number.isSafeInteger(value)
+        ? null
+        : `expected an integer, found ${typeof value === 'number' ? String(value) : found}`;
     case 'array':
       return Array.isArray(value) ? null : `expected a list, found ${found}`;
     case 'object':

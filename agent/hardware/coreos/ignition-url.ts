@@ -148,7 +148,8 @@ function findDataComma(raw: string, start: number): { index: number; base64: boo
       slash += 1;
     }
     if (slash >= raw.length) return 'missing media type slash';
-    if (!/^([xX]-|text|image|audio|video|application|message|multipart)/.test(raw.slice(i, slash))) return 'invalid media type';
+    if (!/^([xX]-|text|image|audio|video|application|message|multipart)/.test(raw.slice(i, slash)))
+      return 'invalid media type';
     i = slash + 1;
     while (i < raw.length && raw[i] !== ';' && raw[i] !== ',') {
       if (!isToken(raw[i] ?? '')) return 'invalid character for media subtype';
@@ -195,7 +196,8 @@ function readParameter(raw: string, start: number): { next: number; base64: bool
     if (i >= raw.length) return 'missing comma before data';
     if (!validEscapes(raw.slice(valueStart, i))) return 'invalid escape sequence in parameter value';
   }
-  if (raw[i] !== ';' && raw[i] !== ',') return i >= raw.length ? 'missing comma before data' : 'expected semicolon or comma';
+  if (raw[i] !== ';' && raw[i] !== ',')
+    return i >= raw.length ? 'missing comma before data' : 'expected semicolon or comma';
   return { next: i, base64: false };
 }
 

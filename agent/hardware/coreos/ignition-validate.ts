@@ -35,13 +35,20 @@ export const NEWEST_KNOWN_MINOR = 4;
  */
 export function specMinor(version: unknown): { minor: number; newer?: boolean } | IgnitionIssue {
   const path = '$.ignition.version';
-  const match = typeof version === 'string' ? /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(version) : null;
-  if (match === null) return { path, message: 'invalid config version (couldn\'t parse)', severity: 'error' };
+  const match =
+    typeof version === 'string'
+      ? /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(version)
+      : null;
+  if (match === null) return { path, message: "invalid config version (couldn't parse)", severity: 'error' };
   const [major, minor, patch] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const pre = match[4];
   const experimental44 = minor === 4 && pre === 'experimental';
   if (major !== 3 || patch !== 0 || match[5] !== undefined || (pre !== undefined && !experimental44)) {
-    return { path, message: `unsupported config version ${String(version)} (use 3.0.0 to 3.${NEWEST_KNOWN_MINOR}.0)`, severity: 'error' };
+    return {
+      path,
+      message: `unsupported config version ${String(version)} (use 3.0.0 to 3.${NEWEST_KNOWN_MINOR}.0)`,
+      severity: 'error',
+    };
   }
   return minor > NEWEST_KNOWN_MINOR ? { minor: NEWEST_KNOWN_MINOR, newer: true } : { minor };
 }
@@ -60,7 +67,8 @@ export function validateIgnition(config: unknown): IgnitionIssue[] {
   }
   const root = config as Record<string, unknown>;
   const section = root['ignition'];
-  const version = typeof section === 'object' && section !== null ? (section as Record<string, unknown>)['version'] : undefined;
+  const version =
+    typeof section === 'object' && section !== null ? (section as Record<string, unknown>)['version'] : undefined;
   if (version !== undefined && version !== null && typeof version !== 'string') {
     return [{ path: '$.ignition.version', message: 'expected a string', severity: 'error' }];
   }

@@ -49,7 +49,18 @@ export function checkHash(hash: string, minor: number): string | null {
 }
 
 const UNIT_EXTENSIONS = new Set([
-  '.service', '.socket', '.device', '.mount', '.automount', '.swap', '.target', '.path', '.timer', '.snapshot', '.slice', '.scope',
+  '.service',
+  '.socket',
+  '.device',
+  '.mount',
+  '.automount',
+  '.swap',
+  '.target',
+  '.path',
+  '.timer',
+  '.snapshot',
+  '.slice',
+  '.scope',
 ]);
 
 /** Go's path.Ext: the suffix from the last dot of the last element. */
@@ -94,7 +105,8 @@ export function parseUnitSections(text: string): { sections: string[] } | { erro
     }
   };
   while (i < text.length) {
-    if (text.length - i >= LINE_MAX && !/[\r\n]/.test(text.slice(i, i + LINE_MAX))) return { error: `line too long (max ${LINE_MAX} bytes)` };
+    if (text.length - i >= LINE_MAX && !/[\r\n]/.test(text.slice(i, i + LINE_MAX)))
+      return { error: `line too long (max ${LINE_MAX} bytes)` };
     const c = text[i] ?? '';
     i += 1;
     if (c === '[') {

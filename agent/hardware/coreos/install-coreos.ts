@@ -126,7 +126,8 @@ async function planInstall(context: StepContext, deps: CoreOSDeps): Promise<Inst
   if (ignition !== null) checkIgnition(ignition, logger);
   const settings = resolveInstallSettings({ instanceInfo, metaData, args: context.args, config: deps.config });
   const choice = chooseHostname(metaData, node.name, deps.hostname === undefined ? null : await deps.hostname());
-  if (choice.skipped.length > 0) logger.warn('Skipped hostname candidates that are not valid hostnames', { skipped: choice.skipped });
+  if (choice.skipped.length > 0)
+    logger.warn('Skipped hostname candidates that are not valid hostnames', { skipped: choice.skipped });
   const merge = addHostnameFile(ignition, choice.hostname);
   // The final config (user config + /etc/hostname) must be valid too, e.g. a user link at /etc would break /etc/hostname.
   if (merge.config !== null) checkIgnition(merge.config, logger, 'once the agent adds /etc/hostname');
@@ -135,7 +136,13 @@ async function planInstall(context: StepContext, deps: CoreOSDeps): Promise<Inst
 }
 
 /** Stamp, write the Ignition file, re-check the disk, run the installer, clean up. */
-async function stampAndInstall(context: StepContext, deps: CoreOSDeps, fs: CoreOSFs, plan: InstallPlan, device: BlockDevice): Promise<void> {
+async function stampAndInstall(
+  context: StepContext,
+  deps: CoreOSDeps,
+  fs: CoreOSFs,
+  plan: InstallPlan,
+  device: BlockDevice,
+): Promise<void> {
   const { logger, config } = deps;
   const { bytes } = plan;
   const identity = deps.diskIdentity ?? ((d: BlockDevice) => lsblkIdentity(deps.runner, d));
@@ -146,8 +153,18 @@ async function stampAndInstall(context: StepContext, deps: CoreOSDeps, fs: CoreO
   const stamps = new InstallStampStore(fs, config.stateDir, deps.now);
   const wiped = stampedDiskWiped(deps.runner, device, disk, identity);
   const kind = await stamps.begin({ ignitionSha256: ignitionDigest(bytes), disk, nodeUuid: context.node.uuid }, wiped);
-  logger.info('Install stamp recorded', { stamp: stamps.path, kind, device: device.name, ignitionSha256: ignitionDigest(bytes) });
-  const argv = buildInstallerArgv({ ...plan.settings, rootMount: config.rootMount, device: device.name, hasIgnition: bytes !== null });
+  logger.info('Install stamp recorded', {
+    stamp: stamps.path,
+    kind,
+    device: device.name,
+    ignitionSha256: ignitionDigest(bytes),
+  });
+  const argv = buildInstallerArgv({
+    ...plan.settings,
+    rootMount: config.rootMount,
+    device: device.name,
+    hasIgnition: bytes !== null,
+  });
   const ignitionFile = `${config.rootMount.replace(/\/+$/, '')}${IGNITION_PATH_IN_ROOT}`;
   try {
     if (bytes !== null) await writeIgnition(fs, ignitionFile, bytes);
@@ -163,7 +180,12 @@ async function stampAndInstall(context: StepContext, deps: CoreOSDeps, fs: CoreO
       now: () => (deps.now?.() ?? new Date()).getTime(),
     });
   } finally {
-    if (bytes !== null) await fs.remove(ignitionFile).catch((e: unknown) => logger.warn('Could not remove the Ignition file', { file: ignitionFile, error: String(e) }));
+    if (bytes !== null)
+      await fs
+        .remove(ignitionFile)
+        .catch((e: unknown) =>
+          logger.warn('Could not remove the Ignition file', { file: ignitionFile, error: String(e) }),
+        );
   }
   await stamps.complete();
   logger.info('Installed CoreOS', { device: device.name });
@@ -182,7 +204,9 @@ function checkIgnition(ignition: Record<string, unknown>, logger: Logger, after?
   const errors = ignitionErrors(issues);
   if (errors.length > 0) {
     const where = after === undefined ? '' : ` ${after}`;
-    throw new DeploymentError(`The Ignition config in user_data is invalid${where}: ${summarizeIssues(errors)}; nothing was written to disk`);
+    throw new DeploymentError(
+      `The Ignition config in user_data is invalid${where}: ${summarizeIssues(errors)}; nothing was written to disk`,
+    );
   }
 }
 
@@ -194,7 +218,7 @@ async function checkInstallerPresent(fs: CoreOSFs, rootMount: string): Promise<v
   }
   throw new DeploymentError(
     `coreos-installer not found in ${rootMount}: no executable ${INSTALLER_LOCATIONS.map((d) => `${d}/coreos-installer`).join(', ')}; ` +
-      'is the CoreOS live system\'s root mounted there (--root-mount)?',
+      "is the CoreOS live system's root mounted there (--root-mount)?",
   );
 }
 
@@ -218,14 +242,26 @@ async function writeIgnition(fs: CoreOSFs, path: string, bytes: string): Promise
     await fs.remove(path);
     await fs.writeNewFile(path, bytes, 0o600);
   } catch (error) {
-    throw new DeploymentError(`Cannot write the Ignition config to ${path}: ${(error as Error).message}`, { cause: error });
+    throw new DeploymentError(`Cannot write the Ignition config to ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
 /** Disk identity from `lsblk` (size in bytes, serial, wwn). */
 export async function lsblkIdentity(runner: Runner, device: BlockDevice): Promise<DiskIdentity> {
-  const { stdout } = await runner.run(['lsblk', '--json', '--bytes', '--nodeps', '--output', 'SIZE,SERIAL,WWN', device.name]);
-  const info = (JSON.parse(stdout) as { blockdevices?: { size?: number | string; serial?: string | null; wwn?: string | null }[] }).blockdevices?.[0];
+  const { stdout } = await runner.run([
+    'lsblk',
+    '--json',
+    '--bytes',
+    '--nodeps',
+    '--output',
+    'SIZE,SERIAL,WWN',
+    device.name,
+  ]);
+  const info = (
+    JSON.parse(stdout) as { blockdevices?: { size?: number | string; serial?: string | null; wwn?: string | null }[] }
+  ).blockdevices?.[0];
   if (info === undefined) throw new DeploymentError(`lsblk did not describe ${device.name}`);
   return { path: device.name, size: Number(info.size), serial: info.serial ?? null, wwn: info.wwn ?? null };
 }

@@ -35,7 +35,9 @@ export function resolveInstallSettings(inputs: InstallInputs): InstallSettings {
   const { instanceInfo, metaData, args, config } = inputs;
   const unknown = Object.keys(args).filter((k) => !(INSTALL_COREOS_ARGS as readonly string[]).includes(k));
   if (unknown.length > 0) {
-    throw new DeploymentError(`install_coreos does not accept argument(s) ${unknown.join(', ')}; accepted: ${INSTALL_COREOS_ARGS.join(', ')}`);
+    throw new DeploymentError(
+      `install_coreos does not accept argument(s) ${unknown.join(', ')}; accepted: ${INSTALL_COREOS_ARGS.join(', ')}`,
+    );
   }
   return {
     imageUrl: imageUrl(instanceInfo['image_source']),
@@ -45,9 +47,10 @@ export function resolveInstallSettings(inputs: InstallInputs): InstallSettings {
       ...kernelArgs(config.coreosIpOptions, 'the coreos_ip_options setting'),
     ],
     deleteKargs: kernelArgs(args['delete_karg'], 'step argument delete_karg'),
-    copyNetwork: metaData['coreos_copy_network'] === undefined || metaData['coreos_copy_network'] === null
-      ? config.coreosCopyNetwork
-      : flag(metaData['coreos_copy_network'], 'meta_data coreos_copy_network'),
+    copyNetwork:
+      metaData['coreos_copy_network'] === undefined || metaData['coreos_copy_network'] === null
+        ? config.coreosCopyNetwork
+        : flag(metaData['coreos_copy_network'], 'meta_data coreos_copy_network'),
     consoles: stringList(args['console'], 'step argument console').map(consoleSpec),
     platform: platform(args['platform']),
     savePartlabels: commaList(args['save_partlabel'], 'step argument save_partlabel').map(partlabelGlob),
@@ -89,14 +92,16 @@ function kernelArgs(value: unknown, source: string): string[] {
   const fail = (why: string): never => {
     throw new DeploymentError(`${source} ${why}; give a list such as ["console=ttyS0,115200n8", "rd.neednet=1"]`);
   };
-  const entries = typeof value === 'string' ? splitKernelArgs(value) ?? fail('has an unbalanced double quote') : value;
+  const entries =
+    typeof value === 'string' ? (splitKernelArgs(value) ?? fail('has an unbalanced double quote')) : value;
   if (!Array.isArray(entries)) return fail(`must be a list of kernel arguments or a string, not ${typeof value}`);
   return entries.map((karg: unknown) => {
     if (typeof karg !== 'string' || karg === '') return fail('must only hold non-empty strings');
     if (/[\u0000-\u001f\u007f]/.test(karg)) return fail('contains a control character (newline, tab, ...)');
     if (karg.startsWith('-')) return fail(`has an entry starting with "-" (${JSON.stringify(karg)})`);
     const parts = splitKernelArgs(karg);
-    if (parts === null || parts.length !== 1 || parts[0] !== karg) return fail(`has an entry that is not exactly one kernel argument (${JSON.stringify(karg)})`);
+    if (parts === null || parts.length !== 1 || parts[0] !== karg)
+      return fail(`has an entry that is not exactly one kernel argument (${JSON.stringify(karg)})`);
     return karg;
   });
 }
@@ -116,7 +121,9 @@ function stringList(value: unknown, source: string): string[] {
   return list.map((item) => {
     if (typeof item === 'number' && Number.isInteger(item)) return String(item);
     if (typeof item !== 'string' || item.trim() === '' || item !== item.trim() || /[\u0000-\u001f\u007f]/.test(item)) {
-      throw new DeploymentError(`${source} must be a non-empty string or a list of them, without leading/trailing spaces or control characters`);
+      throw new DeploymentError(
+        `${source} must be a non-empty string or a list of them, without leading/trailing spaces or control characters`,
+      );
     }
     return item;
   });
@@ -137,13 +144,24 @@ function consoleSpec(spec: string): string {
 function platform(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' && /^[a-z0-9][a-z0-9_-]*$/.test(value)) return value;
-  throw new DeploymentError('step argument platform must be an Ignition platform ID such as "metal", "qemu" or "vmware"');
+  throw new DeploymentError(
+    'step argument platform must be an Ignition platform ID such as "metal", "qemu" or "vmware"',
+  );
 }
 
 function partlabelGlob(glob: string): string {
-  const bad = glob === '' ? 'is empty' : glob.startsWith('-') ? 'starts with "-"' : glob.includes('***') || !balancedBrackets(glob) ? 'is not a valid glob' : null;
+  const bad =
+    glob === ''
+      ? 'is empty'
+      : glob.startsWith('-')
+        ? 'starts with "-"'
+        : glob.includes('***') || !balancedBrackets(glob)
+          ? 'is not a valid glob'
+          : null;
   if (bad === null) return glob;
-  throw new DeploymentError(`step argument save_partlabel ${JSON.stringify(glob)} ${bad}; give partition-label globs such as "data*"`);
+  throw new DeploymentError(
+    `step argument save_partlabel ${JSON.stringify(glob)} ${bad}; give partition-label globs such as "data*"`,
+  );
 }
 
 function balancedBrackets(glob: string): boolean {
@@ -154,8 +172,14 @@ function balancedBrackets(glob: string): boolean {
 function partindexRange(range: string): string {
   const match = /^(\d*)-?(\d*)$/.exec(range);
   const [start, end] = [match?.[1] ?? '', match?.[2] ?? ''];
-  const ok = match !== null && (start !== '' || end !== '') && start !== '0' && end !== '0' && !/^0\d/.test(start + end) &&
-    (range.includes('-') || end === '') && (start === '' || end === '' || Number(start) <= Number(end));
+  const ok =
+    match !== null &&
+    (start !== '' || end !== '') &&
+    start !== '0' &&
+    end !== '0' &&
+    !/^0\d/.test(start + end) &&
+    (range.includes('-') || end === '') &&
+    (start === '' || end === '' || Number(start) <= Number(end));
   if (ok) return range;
   throw new DeploymentError(
     `step argument save_partindex ${JSON.stringify(range)} is not a partition number or range; use "5", "5-7", "5-" or "-7" (numbers start at 1)`,

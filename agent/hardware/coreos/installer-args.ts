@@ -82,8 +82,10 @@ const HTTP_URL = /(https?:\/\/)(?:[^\s/?#"'<>]*@)?([^\s?#"'<>]*)([?#][^\s"'<>]*)
  * progress lines and error messages. Userinfo of other schemes is masked too.
  */
 export function redactUrls(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@').replace(HTTP_URL, (url: string, scheme: string, rest: string, query: string | undefined) => {
-    const userinfo = url.slice(scheme.length).split(/[/?#]/, 1)[0]?.includes('@') === true ? '***@' : '';
-    return `${scheme}${userinfo}${rest}${query === undefined ? '' : `${query[0] ?? '?'}***`}`;
-  });
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
+    .replace(HTTP_URL, (url: string, scheme: string, rest: string, query: string | undefined) => {
+      const userinfo = url.slice(scheme.length).split(/[/?#]/, 1)[0]?.includes('@') === true ? '***@' : '';
+      return `${scheme}${userinfo}${rest}${query === undefined ? '' : `${query[0] ?? '?'}***`}`;
+    });
 }

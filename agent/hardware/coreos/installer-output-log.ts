@@ -35,14 +35,19 @@ export class InstallerOutputLog {
   /** Log one output line (already redacted); `progress` is its {@link parseProgress} classification. */
   write(line: string, progress: InstallerProgress | null): void {
     const meta = { attempt: this.attempt, line };
-    if (progress?.phase === 'write' && !this.progressDue(progress.percent)) this.logger.debug('coreos-installer output', meta);
+    if (progress?.phase === 'write' && !this.progressDue(progress.percent))
+      this.logger.debug('coreos-installer output', meta);
     else this.logger.info('coreos-installer output', meta);
   }
 
   private progressDue(percent: number | null): boolean {
     const now = this.now();
     const last = this.lastPercent;
-    const due = last === null || percent === null || percent === 100 || percent >= last + PROGRESS_LOG_STEP ||
+    const due =
+      last === null ||
+      percent === null ||
+      percent === 100 ||
+      percent >= last + PROGRESS_LOG_STEP ||
       (percent !== last && now - this.lastAt >= PROGRESS_LOG_INTERVAL_MS);
     if (due) {
       this.lastPercent = percent;

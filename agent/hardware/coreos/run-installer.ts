@@ -48,9 +48,14 @@ const KEPT_LINES = 200;
 export function parseProgress(line: string): InstallerProgress | null {
   const read = /^>?\s*Read \S+ (.+?)\/(.+?) \((\d{1,3})%\)\s*$/.exec(line);
   if (read !== null) return { phase: 'write', line, percent: Number(read[3]) };
-  if (/^(Downloading|Copying|Installing|Reading signature|Signature not found)/.test(line)) return { phase: 'source', line, percent: null };
+  if (/^(Downloading|Copying|Installing|Reading signature|Signature not found)/.test(line))
+    return { phase: 'source', line, percent: null };
   if (line.startsWith('Writing Ignition config')) return { phase: 'ignition', line, percent: null };
-  if (/^(Modifying kernel arguments|Copying networking configuration|Setting platform|Configuring console|Writing first-boot)/.test(line)) {
+  if (
+    /^(Modifying kernel arguments|Copying networking configuration|Setting platform|Configuring console|Writing first-boot)/.test(
+      line,
+    )
+  ) {
     return { phase: 'postprocess', line, percent: null };
   }
   if (line === 'Install complete.') return { phase: 'complete', line, percent: 100 };
@@ -93,7 +98,11 @@ export async function runInstaller(options: RunInstallerOptions): Promise<void> 
       minTimeout: 0,
       maxTimeout: 0,
       onFailedAttempt: (error) => {
-        logger.warn('coreos-installer attempt failed', { attempt: error.attemptNumber, retriesLeft: error.retriesLeft, error: redactUrls(error.message) });
+        logger.warn('coreos-installer attempt failed', {
+          attempt: error.attemptNumber,
+          retriesLeft: error.retriesLeft,
+          error: redactUrls(error.message),
+        });
       },
     });
   } catch (error) {
@@ -120,16 +129,25 @@ function retryable(error: unknown): boolean {
 function toInstallError(error: unknown, streamed: readonly string[], rootMount: string, attempt: string): unknown {
   if (!(error instanceof RestError)) return error;
   const outcome = error as ProcessOutcome;
-  const lines = streamed.some((l) => l.trim() !== '') ? streamed : `${outcome.stdout ?? ''}\n${outcome.stderr ?? ''}`.split(/\r?\n|\r/);
+  const lines = streamed.some((l) => l.trim() !== '')
+    ? streamed
+    : `${outcome.stdout ?? ''}\n${outcome.stderr ?? ''}`.split(/\r?\n|\r/);
   const tail = lastNonEmptyLine(lines);
   if (cannotRun(outcome)) {
-    const what = outcome.exitCode === 125 ? `cannot chroot into ${rootMount}` : `coreos-installer not found in ${rootMount}`;
+    const what =
+      outcome.exitCode === 125 ? `cannot chroot into ${rootMount}` : `coreos-installer not found in ${rootMount}`;
     // error.details holds the whole argv, image URL included: redact it like everything else.
-    return new DeploymentError(redactUrls(`${what}: ${tail !== '' ? tail : error.details}; is the host root mounted there (--root-mount)?`), { cause: error });
+    return new DeploymentError(
+      redactUrls(`${what}: ${tail !== '' ? tail : error.details}; is the host root mounted there (--root-mount)?`),
+      { cause: error },
+    );
   }
   const chain = installerErrorChain(lines);
   const summary = chain.length > 0 ? formatErrorChain(chain) : tail;
-  return new DeploymentError(redactUrls(`coreos-installer failed with code ${String(outcome.exitCode)} (${attempt}): ${summary}`), { cause: error });
+  return new DeploymentError(
+    redactUrls(`coreos-installer failed with code ${String(outcome.exitCode)} (${attempt}): ${summary}`),
+    { cause: error },
+  );
 }
 
 function lastNonEmptyLine(lines: readonly string[]): string {

@@ -111,7 +111,9 @@ export class InstallStampStore {
     } catch {
       // reported below
     }
-    throw new DeploymentError(`The install stamp ${this.path} is unreadable; remove it only if the target disk was wiped or cleaned`);
+    throw new DeploymentError(
+      `The install stamp ${this.path} is unreadable; remove it only if the target disk was wiped or cleaned`,
+    );
   }
 
   /**
@@ -122,11 +124,15 @@ export class InstallStampStore {
    *   'replaced' when a stale stamp was replaced
    * @throws DeploymentError for a different config or disk on a disk not wiped
    */
-  async begin(plan: PlannedInstall, isWiped?: (stamped: DiskIdentity) => Promise<boolean>): Promise<'new' | 'rerun' | 'replaced'> {
+  async begin(
+    plan: PlannedInstall,
+    isWiped?: (stamped: DiskIdentity) => Promise<boolean>,
+  ): Promise<'new' | 'rerun' | 'replaced'> {
     let previous = await this.read();
     let kind: 'new' | 'rerun' | 'replaced' = previous === null ? 'new' : 'rerun';
     if (previous !== null && differs(previous, plan)) {
-      if (isWiped === undefined || !(await isWiped(previous.disk))) this.refuseIfDifferent(previous, plan, isWiped !== undefined);
+      if (isWiped === undefined || !(await isWiped(previous.disk)))
+        this.refuseIfDifferent(previous, plan, isWiped !== undefined);
       previous = null;
       kind = 'replaced';
     }
@@ -156,13 +162,17 @@ export class InstallStampStore {
   /** @param probed whether the stamped disk was probed (and found not wiped) */
   private refuseIfDifferent(previous: InstallStamp, plan: PlannedInstall, probed: boolean): never {
     const what = previous.state === 'complete' ? 'completed' : 'started (and possibly interrupted)';
-    const state = probed ? `${previous.disk.path} still carries a partition table or filesystem signature, or is no longer the stamped disk. ` : '';
+    const state = probed
+      ? `${previous.disk.path} still carries a partition table or filesystem signature, or is no longer the stamped disk. `
+      : '';
     const advice =
       `${state}Installing over it could leave the machine provisioned with a mix of two configurations. ` +
       'Clean the node (erasing the disk metadata) and deploy again, or reboot it into the agent, to start over; ' +
       `remove ${this.path} only if you know the disk has been wiped`;
     if (!sameDisk(previous.disk, plan.disk)) {
-      throw new DeploymentError(`An install was already ${what} on another disk, ${describeDisk(previous.disk)}, at ${previous.startedAt}. ${advice}`);
+      throw new DeploymentError(
+        `An install was already ${what} on another disk, ${describeDisk(previous.disk)}, at ${previous.startedAt}. ${advice}`,
+      );
     }
     throw new DeploymentError(
       `An install of a different Ignition config was already ${what} on ${previous.disk.path} at ${previous.startedAt}. ${advice}`,

@@ -51,7 +51,11 @@ export function parseExport(text: string): Record<string, string> {
  */
 export async function findEsp(runner: Runner, disk: string): Promise<EspPartition> {
   const { stdout } = await runner.run(['lsblk', '--json', '--paths', '--output', 'NAME,TYPE,PARTLABEL,PARTTYPE', disk]);
-  const tree = JSON.parse(stdout) as { blockdevices?: { children?: { name: string; type: string; partlabel?: string | null; parttype?: string | null }[] }[] };
+  const tree = JSON.parse(stdout) as {
+    blockdevices?: {
+      children?: { name: string; type: string; partlabel?: string | null; parttype?: string | null }[];
+    }[];
+  };
   const parts = (tree.blockdevices?.[0]?.children ?? []).filter((p) => p.type === 'part');
   for (const part of parts) {
     let label = part.partlabel ?? null;
@@ -64,14 +68,20 @@ export async function findEsp(runner: Runner, disk: string): Promise<EspPartitio
       type = info['PART_ENTRY_TYPE'] ?? type;
       if (info['PART_ENTRY_NUMBER'] !== undefined) number = Number(info['PART_ENTRY_NUMBER']);
     }
-    if ((label === 'EFI-SYSTEM' || type?.toLowerCase() === ESP_TYPE_GUID) && Number.isInteger(number)) return { device: part.name, number };
+    if ((label === 'EFI-SYSTEM' || type?.toLowerCase() === ESP_TYPE_GUID) && Number.isInteger(number))
+      return { device: part.name, number };
   }
-  throw new DeviceNotFound(`No EFI system partition (PARTLABEL EFI-SYSTEM or type ${ESP_TYPE_GUID}) on ${disk}; was the install complete?`);
+  throw new DeviceNotFound(
+    `No EFI system partition (PARTLABEL EFI-SYSTEM or type ${ESP_TYPE_GUID}) on ${disk}; was the install complete?`,
+  );
 }
 
 /** Parse a shim `BOOT<ARCH>.CSV` (UTF-16 with BOM, or UTF-8): first line `file,label,options,description` (pure). */
 export function parseBootCsv(bytes: Buffer): { file: string; label: string } | null {
-  const text = bytes[0] === 0xff && bytes[1] === 0xfe ? bytes.subarray(2).toString('utf16le') : bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const text =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? bytes.subarray(2).toString('utf16le')
+      : bytes.toString('utf8').replace(/^\uFEFF/, '');
   const line = text.split(/\r?\n/).find((l) => l.trim() !== '');
   const [file, label] = (line ?? '').split(',').map((f) => f.trim());
   return file !== undefined && file !== '' && label !== undefined && label !== '' ? { file, label } : null;
@@ -88,7 +98,11 @@ export function efiArch(arch: string): string {
  */
 export async function readCsvLoader(runner: Runner, esp: string, arch: string): Promise<UefiLoader | null> {
   const env = { MTOOLS_SKIP_CHECK: '1' };
-  const list = async (dir: string): Promise<string[]> => (await runner.run(['mdir', '-b', '-i', esp, dir], { env })).stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const list = async (dir: string): Promise<string[]> =>
+    (await runner.run(['mdir', '-b', '-i', esp, dir], { env })).stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
   let vendors: string[];
   try {
     vendors = (await list('::/EFI')).filter((p) => p.endsWith('/') && !/\/BOOT\/$/i.test(p));
@@ -112,8 +126,10 @@ export async function readCsvLoader(runner: Runner, esp: string, arch: string): 
 export function loaderFromOsRelease(osRelease: string | null, arch: string): UefiLoader {
   const id = /^ID="?([^"\n]*)"?$/m.exec(osRelease ?? '')?.[1] ?? '';
   const [vendor, label] =
-    id === 'rhcos' || id === 'rhel' ? ['redhat', 'Red Hat Enterprise Linux CoreOS']
-      : id === 'scos' || id === 'centos' ? ['centos', 'CentOS Stream CoreOS']
+    id === 'rhcos' || id === 'rhel'
+      ? ['redhat', 'Red Hat Enterprise Linux CoreOS']
+      : id === 'scos' || id === 'centos'
+        ? ['centos', 'CentOS Stream CoreOS']
         : ['fedora', 'Fedora CoreOS'];
   return { label, path: `\\EFI\\${vendor}\\shim${efiArch(arch)}.efi`, source: 'os-release' };
 }

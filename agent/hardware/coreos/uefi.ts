@@ -50,7 +50,8 @@ export function parseBootEntries(output: string): BootEntry[] {
   const entries: BootEntry[] = [];
   for (const line of output.split('\n')) {
     const match = /^Boot([0-9A-Fa-f]{4})\*?\s+(.*)$/.exec(line);
-    if (match?.[1] !== undefined && match[2] !== undefined) entries.push({ number: match[1], label: (match[2].split('\t')[0] ?? '').trim() });
+    if (match?.[1] !== undefined && match[2] !== undefined)
+      entries.push({ number: match[1], label: (match[2].split('\t')[0] ?? '').trim() });
   }
   return entries;
 }
@@ -60,7 +61,10 @@ export function parseBootEntries(output: string): BootEntry[] {
  * @returns the ESP and the loader that were registered
  * @throws DeviceNotFound when the disk has no ESP; the last CommandExecutionError after all attempts
  */
-export async function ensureUefiBootEntry(disk: string, deps: UefiDeps): Promise<{ esp: EspPartition; loader: UefiLoader }> {
+export async function ensureUefiBootEntry(
+  disk: string,
+  deps: UefiDeps,
+): Promise<{ esp: EspPartition; loader: UefiLoader }> {
   const { runner, logger } = deps;
   const delayMs = deps.delayMs ?? 5000;
   const attempt = async (): Promise<{ esp: EspPartition; loader: UefiLoader }> => {
@@ -76,8 +80,26 @@ export async function ensureUefiBootEntry(disk: string, deps: UefiDeps): Promise
       logger.info('Removing UEFI boot entry with the same label', { entry: entry.number, label: entry.label });
       await runner.run(['efibootmgr', '-b', entry.number, '-B']);
     }
-    await runner.run(['efibootmgr', '-c', '-d', disk, '-p', String(esp.number), '-w', '-L', loader.label, '-l', loader.path]);
-    logger.info('Created UEFI boot entry', { disk, partition: esp.number, label: loader.label, loader: loader.path, source: loader.source });
+    await runner.run([
+      'efibootmgr',
+      '-c',
+      '-d',
+      disk,
+      '-p',
+      String(esp.number),
+      '-w',
+      '-L',
+      loader.label,
+      '-l',
+      loader.path,
+    ]);
+    logger.info('Created UEFI boot entry', {
+      disk,
+      partition: esp.number,
+      label: loader.label,
+      loader: loader.path,
+      source: loader.source,
+    });
     return { esp, loader };
   };
   return pRetry(attempt, {
@@ -86,7 +108,11 @@ export async function ensureUefiBootEntry(disk: string, deps: UefiDeps): Promise
     maxTimeout: 0,
     shouldRetry: (error) => error instanceof CommandExecutionError,
     onFailedAttempt: async (error) => {
-      logger.warn('UEFI boot entry attempt failed', { attempt: error.attemptNumber, retriesLeft: error.retriesLeft, error: error.message });
+      logger.warn('UEFI boot entry attempt failed', {
+        attempt: error.attemptNumber,
+        retriesLeft: error.retriesLeft,
+        error: error.message,
+      });
       if (error.retriesLeft > 0 && error instanceof CommandExecutionError) await deps.sleep(delayMs);
     },
   });
@@ -95,7 +121,8 @@ export async function ensureUefiBootEntry(disk: string, deps: UefiDeps): Promise
 async function chooseLoader(esp: EspPartition, deps: UefiDeps): Promise<UefiLoader> {
   const arch = deps.arch ?? process.arch;
   const osRelease = async (): Promise<string | null> =>
-    (await deps.readFile(`${deps.rootMount}/usr/lib/os-release`)) ?? (await deps.readFile(`${deps.rootMount}/etc/os-release`));
+    (await deps.readFile(`${deps.rootMount}/usr/lib/os-release`)) ??
+    (await deps.readFile(`${deps.rootMount}/etc/os-release`));
   if (deps.loaderPath !== undefined && deps.loaderPath !== null && deps.loaderPath !== '') {
     const label = deps.label ?? loaderFromOsRelease(await osRelease(), arch).label;
     return { label, path: deps.loaderPath, source: 'config' };
@@ -104,7 +131,10 @@ async function chooseLoader(esp: EspPartition, deps: UefiDeps): Promise<UefiLoad
     const fromCsv = await readCsvLoader(deps.runner, esp.device, arch);
     if (fromCsv !== null) return fromCsv;
   } catch (error) {
-    deps.logger.warn('Could not read the boot loader hint from the ESP', { esp: esp.device, error: (error as Error).message });
+    deps.logger.warn('Could not read the boot loader hint from the ESP', {
+      esp: esp.device,
+      error: (error as Error).message,
+    });
   }
   return loaderFromOsRelease(await osRelease(), arch);
 }

@@ -78,9 +78,15 @@ export class BlockDeviceLister {
 
   /** @throws ConfigError when the allowlist is empty or a pattern is not a /dev/ glob */
   constructor(options: BlockDeviceListerOptions) {
-    if (options.allowlist.length === 0) throw new ConfigError('The device allowlist is empty, so no disk could ever be used; give at least one glob such as /dev/sd*');
+    if (options.allowlist.length === 0)
+      throw new ConfigError(
+        'The device allowlist is empty, so no disk could ever be used; give at least one glob such as /dev/sd*',
+      );
     this.allowlist = options.allowlist.map((pattern) => {
-      if (!pattern.startsWith('/dev/')) throw new ConfigError(`Device allowlist pattern "${pattern}" must be a glob of /dev/ paths, e.g. /dev/sd* or /dev/nvme0n1`);
+      if (!pattern.startsWith('/dev/'))
+        throw new ConfigError(
+          `Device allowlist pattern "${pattern}" must be a glob of /dev/ paths, e.g. /dev/sd* or /dev/nvme0n1`,
+        );
       try {
         return globToRegExp(pattern);
       } catch (error) {
@@ -132,7 +138,8 @@ export class BlockDeviceLister {
       if (reason === null) continue;
       excluded.push({ name: device.name, reason });
       for (const part of [device, ...(device.partitions ?? [])]) dropped.add(part);
-      for (const part of device.partitions ?? []) excluded.push({ name: part.name, reason: `partition of ${device.name} (${reason})` });
+      for (const part of device.partitions ?? [])
+        excluded.push({ name: part.name, reason: `partition of ${device.name} (${reason})` });
     }
     const kept = devices.filter((d) => !dropped.has(d));
     for (const device of kept) {
@@ -145,7 +152,9 @@ export class BlockDeviceLister {
   private allowed(path: string, row: LsblkRow): boolean {
     if (this.allowlist.some((re) => re.test(path))) return true;
     const parent = row['pkname'];
-    return row['type'] === 'part' && typeof parent === 'string' && this.allowlist.some((re) => re.test(`/dev/${parent}`));
+    return (
+      row['type'] === 'part' && typeof parent === 'string' && this.allowlist.some((re) => re.test(`/dev/${parent}`))
+    );
   }
 
   /** Map `/dev/<kname>` → the symlinks in `/dev/<dir>` pointing at it, sorted. */
@@ -157,7 +166,9 @@ export class BlockDeviceLister {
     for (const entry of entries) {
       try {
         const target = resolve(dirname(`${root}/${entry}`), await this.fs.readlink(`${root}/${entry}`));
-        const devName = target.startsWith(`${this.paths.dev}/`) ? `/dev/${target.slice(this.paths.dev.length + 1)}` : target;
+        const devName = target.startsWith(`${this.paths.dev}/`)
+          ? `/dev/${target.slice(this.paths.dev.length + 1)}`
+          : target;
         map.set(devName, [...(map.get(devName) ?? []), `/dev/${dir}/${entry}`]);
       } catch {
         // not a symlink or vanished: ignore
@@ -176,18 +187,24 @@ export class BlockDeviceLister {
     }
     if (!this.reportedFallback) {
       this.reportedFallback = true;
-      this.logger.debug('No udev database entry for block devices; using sysfs and blkid instead', { path: `${this.paths.run}/udev/data` });
+      this.logger.debug('No udev database entry for block devices; using sysfs and blkid instead', {
+        path: `${this.paths.run}/udev/data`,
+      });
     }
     return this.blkid(device.name);
   }
 
   private async blkid(path: string): Promise<DeviceFacts> {
     try {
-      const result = await this.runner.run(['blkid', '-p', '-o', 'export', path], { okExitCodes: [0, 2], timeoutMs: 30_000 });
+      const result = await this.runner.run(['blkid', '-p', '-o', 'export', path], {
+        okExitCodes: [0, 2],
+        timeoutMs: 30_000,
+      });
       return parseBlkidExport(result.stdout);
     } catch (error) {
       const notFound = (error as { notFound?: boolean }).notFound === true;
-      if (!notFound) this.logger.debug('blkid failed for a block device', { device: path, error: (error as Error).message });
+      if (!notFound)
+        this.logger.debug('blkid failed for a block device', { device: path, error: (error as Error).message });
       else if (!this.reportedNoBlkid) {
         this.reportedNoBlkid = true;
         this.logger.warn('blkid is not installed; virtual media and RAID members cannot be recognised without udev');
@@ -222,7 +239,12 @@ export class BlockDeviceLister {
   }
 }
 
-function exclusionReason(device: BlockDevice, facts: DeviceFacts, byLabel: Map<string, string[]>, options: ListBlockDevicesOptions): string | null {
+function exclusionReason(
+  device: BlockDevice,
+  facts: DeviceFacts,
+  byLabel: Map<string, string[]>,
+  options: ListBlockDevicesOptions,
+): string | null {
   if (options.excludeVirtualMedia === true) {
     const labels = [facts.properties['ID_FS_LABEL'], ...(byLabel.get(device.name) ?? []).map((l) => basename(l))];
     const label = labels.find((l) => l !== undefined && VIRTUAL_MEDIA_LABELS.includes(l.toLowerCase()));

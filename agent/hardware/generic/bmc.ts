@@ -77,8 +77,12 @@ export class BmcDetector {
 
   /** Whether /dev/ipmi*, /dev/ipmi/* or /dev/ipmidev/* exists (IPA any_ipmi_device_exists). */
   async ipmiDeviceExists(): Promise<boolean> {
-    if ((await readdirOrEmpty(this.fs, this.devRoot)).some((n) => n.startsWith('ipmi') && n !== 'ipmi' && n !== 'ipmidev')) return true;
-    for (const dir of ['ipmi', 'ipmidev']) if ((await readdirOrEmpty(this.fs, `${this.devRoot}/${dir}`)).length > 0) return true;
+    if (
+      (await readdirOrEmpty(this.fs, this.devRoot)).some((n) => n.startsWith('ipmi') && n !== 'ipmi' && n !== 'ipmidev')
+    )
+      return true;
+    for (const dir of ['ipmi', 'ipmidev'])
+      if ((await readdirOrEmpty(this.fs, `${this.devRoot}/${dir}`)).length > 0) return true;
     return false;
   }
 
@@ -107,8 +111,12 @@ export class BmcDetector {
       if (mac === null || !MAC_RE.test(mac) || mac === '00:00:00:00:00:00') continue;
       if (ip === '0.0.0.0' || ip === null) {
         const text = await this.ipmitool(['lan6', 'print', String(channel)]);
-        const usable = text !== null && text !== 'invalid-channel' &&
-          parseLan6Addresses(text).some((a) => a.address !== '' && !a.address.startsWith('::') && !a.address.toLowerCase().startsWith('fe80'));
+        const usable =
+          text !== null &&
+          text !== 'invalid-channel' &&
+          parseLan6Addresses(text).some(
+            (a) => a.address !== '' && !a.address.startsWith('::') && !a.address.toLowerCase().startsWith('fe80'),
+          );
         if (!usable) continue;
       }
       return mac.toLowerCase();
@@ -124,8 +132,12 @@ export class BmcDetector {
       if (mode !== 'ipv6' && mode !== 'both') continue;
       for (const kind of ['dynamic_addr', 'static_addr']) {
         const text = await this.ipmitool(['lan6', 'print', String(channel), kind]);
-        const found = text === null || text === 'invalid-channel' ? undefined : parseLan6Addresses(text)
-          .find((a) => a.status === 'active' && a.enabled && !/^::(\/\d{1,3})*$/.test(a.address));
+        const found =
+          text === null || text === 'invalid-channel'
+            ? undefined
+            : parseLan6Addresses(text).find(
+                (a) => a.status === 'active' && a.enabled && !/^::(\/\d{1,3})*$/.test(a.address),
+              );
         const ip = found?.address.split('/')[0];
         if (ip !== undefined && isIP(ip) === 6) return ip;
       }
@@ -139,8 +151,15 @@ export class BmcDetector {
       return (await this.runner.run(['ipmitool', ...args], { timeoutMs: 60_000 })).stdout;
     } catch (error) {
       const e = error as { stderr?: string; message?: string };
-      if ((e.stderr ?? '').includes('Invalid channel') || (e.stderr ?? '').startsWith('Failed to get IPv6/IPv4 Addressing Enables')) return 'invalid-channel';
-      this.logger.warn('Cannot get BMC information from ipmitool', { command: `ipmitool ${args.join(' ')}`, error: e.message ?? String(error) });
+      if (
+        (e.stderr ?? '').includes('Invalid channel') ||
+        (e.stderr ?? '').startsWith('Failed to get IPv6/IPv4 Addressing Enables')
+      )
+        return 'invalid-channel';
+      this.logger.warn('Cannot get BMC information from ipmitool', {
+        command: `ipmitool ${args.join(' ')}`,
+        error: e.message ?? String(error),
+      });
       return null;
     }
   }

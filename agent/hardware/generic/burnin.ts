@@ -45,7 +45,10 @@ export function createBurninSteps(deps: BurninDeps): StepSpec[] {
     priority: { clean: 0, service: 0 },
     abortable: true,
     rebootRequested: false,
-    run: async (context) => { await stressNg(deps, context, step, stressor); return null; },
+    run: async (context) => {
+      await stressNg(deps, context, step, stressor);
+      return null;
+    },
   });
   return [spec('burnin_cpu', 'cpu'), spec('burnin_memory', 'vm')];
 }
@@ -58,20 +61,29 @@ export function createBurninSteps(deps: BurninDeps): StepSpec[] {
  * @throws InvalidCommandParamsError for a value stress-ng would misread (e.g. an option)
  */
 export function stressNgArgv(node: Node, stressor: Stressor): string[] {
-  const info = (typeof node['driver_info'] === 'object' && node['driver_info'] !== null ? node['driver_info'] : {}) as Record<string, unknown>;
+  const info = (
+    typeof node['driver_info'] === 'object' && node['driver_info'] !== null ? node['driver_info'] : {}
+  ) as Record<string, unknown>;
   const key = (suffix: string): string => `agent_burnin_${stressor}_${suffix}`;
   const value = (suffix: string, fallback: string | null, pattern: RegExp | null, expected: string): string | null => {
     const raw = info[key(suffix)];
     if (raw === undefined || raw === null || raw === '') return fallback;
     const text = String(raw).trim();
     const ok = typeof raw !== 'object' && (pattern === null ? text.startsWith('/') : pattern.test(text));
-    if (!ok) throw new InvalidCommandParamsError(`driver_info ${key(suffix)} must be ${expected}, got ${JSON.stringify(raw)}`);
+    if (!ok)
+      throw new InvalidCommandParamsError(`driver_info ${key(suffix)} must be ${expected}, got ${JSON.stringify(raw)}`);
     return text;
   };
   const count = value(stressor, '0', COUNT, 'a whole number of workers (0: one per CPU)') ?? '0';
-  const timeout = value('timeout', String(DEFAULT_BURNIN_TIMEOUT_SEC), TIME, 'a run time in seconds or with an s/m/h/d/y suffix') ?? '';
+  const timeout =
+    value('timeout', String(DEFAULT_BURNIN_TIMEOUT_SEC), TIME, 'a run time in seconds or with an s/m/h/d/y suffix') ??
+    '';
   const argv = ['stress-ng', `--${stressor}`, count, '--timeout', timeout];
-  if (stressor === 'vm') argv.push('--vm-bytes', value('vm-bytes', DEFAULT_VM_BYTES, BYTES, 'a size such as 4G or a percentage such as 98%') ?? DEFAULT_VM_BYTES);
+  if (stressor === 'vm')
+    argv.push(
+      '--vm-bytes',
+      value('vm-bytes', DEFAULT_VM_BYTES, BYTES, 'a size such as 4G or a percentage such as 98%') ?? DEFAULT_VM_BYTES,
+    );
   argv.push('--metrics-brief');
   const outputfile = value('outputfile', null, null, 'an absolute path');
   if (outputfile !== null) argv.push('--log-file', outputfile);

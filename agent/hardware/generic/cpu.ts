@@ -34,7 +34,11 @@ export function parseKeyValueText(text: string): Record<string, string> {
 
 /** The per-processor blocks of /proc/cpuinfo (separated by blank lines). */
 export function cpuinfoSections(text: string): Array<Record<string, string>> {
-  return text.replace(/\t/g, '').split(/\n\s*\n/).filter((s) => s.trim() !== '').map(parseKeyValueText);
+  return text
+    .replace(/\t/g, '')
+    .split(/\n\s*\n/)
+    .filter((s) => s.trim() !== '')
+    .map(parseKeyValueText);
 }
 
 /**
@@ -52,7 +56,10 @@ export function cpuFromLscpu(lscpu: string, cpuinfo: string | null): CpuInventor
   }
   return {
     model_name: info['model name'] ?? '',
-    frequency: info['cpu max mhz'] ?? info['cpu mhz'] ?? (cpuinfo === null ? '' : cpuinfoSections(cpuinfo)[0]?.['cpu mhz'] ?? ''),
+    frequency:
+      info['cpu max mhz'] ??
+      info['cpu mhz'] ??
+      (cpuinfo === null ? '' : (cpuinfoSections(cpuinfo)[0]?.['cpu mhz'] ?? '')),
     count: toInt(info['cpu(s)']),
     architecture: info['architecture'] ?? '',
     flags: splitFlags(flags),

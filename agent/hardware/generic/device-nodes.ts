@@ -12,7 +12,10 @@ import type { Logger } from '../../logger.js';
 import type { BlockDevice } from '../types.js';
 
 /** Make sure every device (and partition) in `devices` has its node. */
-export async function ensureDeviceNodes(devices: readonly BlockDevice[], deps: { runner: Runner; fs: FsReader; logger: Logger; sys?: string }): Promise<void> {
+export async function ensureDeviceNodes(
+  devices: readonly BlockDevice[],
+  deps: { runner: Runner; fs: FsReader; logger: Logger; sys?: string },
+): Promise<void> {
   for (const device of devices) {
     for (const target of [device, ...(device.partitions ?? [])]) {
       if (await deps.fs.exists(target.name)) continue;

@@ -95,32 +95,64 @@ async function runHints(argv: string[], io: CliIO, deps: HintsCliDeps): Promise<
     throw error;
   }
   // The same inputs and the same decision as the install step (getOsInstallDevice).
-  const inputs = await readInstallInputs({ lister, fs, ...(deps.paths?.sys === undefined ? {} : { sys: deps.paths.sys }) });
-  const decision = decideInstallDevice({ devices: inputs.devices, mounted: inputs.mounted, node: options.node, strict: options.strict, logger, ...(options.hints === undefined ? {} : { hints: options.hints }) });
+  const inputs = await readInstallInputs({
+    lister,
+    fs,
+    ...(deps.paths?.sys === undefined ? {} : { sys: deps.paths.sys }),
+  });
+  const decision = decideInstallDevice({
+    devices: inputs.devices,
+    mounted: inputs.mounted,
+    node: options.node,
+    strict: options.strict,
+    logger,
+    ...(options.hints === undefined ? {} : { hints: options.hints }),
+  });
   if (decision.chosen) {
-    io.stdout.write(options.json ? `${JSON.stringify(successJson(decision.choice, inputs.notListed, options), null, 2)}\n` : successText(decision.choice, inputs.notListed));
+    io.stdout.write(
+      options.json
+        ? `${JSON.stringify(successJson(decision.choice, inputs.notListed, options), null, 2)}\n`
+        : successText(decision.choice, inputs.notListed),
+    );
     return 0;
   }
-  if (options.json) io.stdout.write(`${JSON.stringify(failureJson(decision.error, decision.report, inputs.notListed, options), null, 2)}\n`);
+  if (options.json)
+    io.stdout.write(
+      `${JSON.stringify(failureJson(decision.error, decision.report, inputs.notListed, options), null, 2)}\n`,
+    );
   else io.stderr.write(failureText(decision.error, decision.report, inputs.notListed));
   return 1;
 }
 
 async function parseOptions(argv: string[], io: CliIO): Promise<Options> {
-  let values: { hints?: string; node?: string; 'device-allowlist'?: string[]; strict?: boolean; json?: boolean; debug?: boolean };
+  let values: {
+    hints?: string;
+    node?: string;
+    'device-allowlist'?: string[];
+    strict?: boolean;
+    json?: boolean;
+    debug?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
       allowPositionals: false,
       options: {
-        hints: { type: 'string' }, node: { type: 'string' }, 'device-allowlist': { type: 'string', multiple: true },
-        strict: { type: 'boolean' }, json: { type: 'boolean' }, debug: { type: 'boolean' },
+        hints: { type: 'string' },
+        node: { type: 'string' },
+        'device-allowlist': { type: 'string', multiple: true },
+        strict: { type: 'boolean' },
+        json: { type: 'boolean' },
+        debug: { type: 'boolean' },
       },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const hints = values.hints === undefined ? undefined : { value: parseJson(values.hints, '--hints', `'{"size": ">= 100"}'`), source: '--hints' };
+  const hints =
+    values.hints === undefined
+      ? undefined
+      : { value: parseJson(values.hints, '--hints', `'{"size": ">= 100"}'`), source: '--hints' };
   return {
     hints,
     node: values.node === undefined ? null : await readNode(resolve(io.cwd, values.node)),
@@ -133,7 +165,10 @@ async function parseOptions(argv: string[], io: CliIO): Promise<Options> {
 
 /** `--device-allowlist` values as the agent reads them: repeated and/or comma-separated; default `/dev/*`. */
 function splitAllowlist(values: string[] | undefined): string[] {
-  const globs = (values ?? []).flatMap((v) => v.split(',')).map((g) => g.trim()).filter((g) => g !== '');
+  const globs = (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((g) => g.trim())
+    .filter((g) => g !== '');
   return values === undefined ? ['/dev/*'] : globs;
 }
 
@@ -153,10 +188,12 @@ async function readNode(path: string): Promise<Node> {
     throw new UsageError(`cannot read --node file ${path}: ${(error as Error).message}`);
   }
   const value = parseJson(text, '--node', 'node.json (a JSON object with properties / instance_info)');
-  const node = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  const node =
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   // Accept a lookup response ({node: {...}}) as well as a plain node.
   const inner = node?.['node'];
   const picked = node !== null && !('properties' in node) && typeof inner === 'object' && inner !== null ? inner : node;
-  if (picked === null) throw new UsageError(`--node file ${path} must hold a JSON object (a node with properties / instance_info)`);
+  if (picked === null)
+    throw new UsageError(`--node file ${path} must hold a JSON object (a node with properties / instance_info)`);
   return picked as Node;
 }

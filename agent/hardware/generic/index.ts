@@ -37,12 +37,27 @@ export interface GenericManagerDeps {
 /** Build the generic manager. */
 export function createGenericManager(deps: GenericManagerDeps): HardwareManager {
   const logger = deps.logger.child({ module: 'generic' });
-  const lister = new BlockDeviceLister({ runner: deps.runner, fs: deps.fs, logger, allowlist: deps.config.deviceAllowlist });
-  const inventory = new InventoryCollector({ runner: deps.runner, fs: deps.fs, logger, config: deps.config, blockDevices: lister });
+  const lister = new BlockDeviceLister({
+    runner: deps.runner,
+    fs: deps.fs,
+    logger,
+    allowlist: deps.config.deviceAllowlist,
+  });
+  const inventory = new InventoryCollector({
+    runner: deps.runner,
+    fs: deps.fs,
+    logger,
+    config: deps.config,
+    blockDevices: lister,
+  });
   /** Disks (with partitions) a cleaning step may touch: allowlisted, neither skipped nor mounted, nodes present. */
   const erasableDisks = async (node: Node): Promise<BlockDevice[]> => {
     const all = await lister.list({ includePartitions: true });
-    const { candidates: disks, excluded } = excludeDisks(all.filter((d) => d.type !== 'part'), node, await readMountedDisks({ fs: deps.fs }));
+    const { candidates: disks, excluded } = excludeDisks(
+      all.filter((d) => d.type !== 'part'),
+      node,
+      await readMountedDisks({ fs: deps.fs }),
+    );
     logExclusions(excluded, logger);
     await ensureDeviceNodes(disks, { runner: deps.runner, fs: deps.fs, logger });
     return disks;
@@ -60,14 +75,26 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
       listBlockDevices: (options) => lister.list(options),
       getOsInstallDevice: async (node) => {
         const { devices, mounted } = await readInstallInputs({ lister, fs: deps.fs });
-        const choice = selectInstallDevice({ devices, mounted, node: node ?? null, strict: deps.config.strictRootDeviceHints, logger });
-        logger.info('Install device chosen', { device: choice.device.name, method: choice.method, reason: choice.reason });
+        const choice = selectInstallDevice({
+          devices,
+          mounted,
+          node: node ?? null,
+          strict: deps.config.strictRootDeviceHints,
+          logger,
+        });
+        logger.info('Install device chosen', {
+          device: choice.device.name,
+          method: choice.method,
+          reason: choice.reason,
+        });
         await ensureDeviceNodes([choice.device], { runner: deps.runner, fs: deps.fs, logger });
         return choice.device;
       },
       listHardwareInfo: async () => (await inventory.collect()) as unknown as Record<string, unknown>,
       getBootInfo: () => inventory.bootInfo(),
-      fullSync: async () => { await deps.runner.run(['sync']); },
+      fullSync: async () => {
+        await deps.runner.run(['sync']);
+      },
     },
   };
 }

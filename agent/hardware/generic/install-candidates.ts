@@ -32,7 +32,11 @@ export interface DiskCandidates {
  * Split `devices` into candidates and excluded disks.
  * @throws HintError when `properties.skip_block_devices` is invalid
  */
-export function excludeDisks(devices: readonly BlockDevice[], node: Pick<Node, 'properties'> | null | undefined, mounted: MountedDisks): DiskCandidates {
+export function excludeDisks(
+  devices: readonly BlockDevice[],
+  node: Pick<Node, 'properties'> | null | undefined,
+  mounted: MountedDisks,
+): DiskCandidates {
   const skip = excludeSkippedDevices(devices, node);
   const skippedBy = new Map(skip.skipped.map((s) => [s.device.name, s.entry]));
   const candidates: BlockDevice[] = [];
@@ -41,7 +45,12 @@ export function excludeDisks(devices: readonly BlockDevice[], node: Pick<Node, '
     const entry = skippedBy.get(device.name);
     const mounts = mounted.get(device.name) ?? [];
     if (entry !== undefined) {
-      excluded.push({ device, rule: 'skip_block_devices', entry, reason: `is in properties.skip_block_devices (entry ${entry.index}: ${JSON.stringify(entry.hints)})` });
+      excluded.push({
+        device,
+        rule: 'skip_block_devices',
+        entry,
+        reason: `is in properties.skip_block_devices (entry ${entry.index}: ${JSON.stringify(entry.hints)})`,
+      });
     } else if (mounts.length > 0) {
       excluded.push({ device, rule: 'mounted', mounts, reason: `has a mounted filesystem (${mountList(mounts)})` });
     } else {
@@ -62,7 +71,8 @@ export function excludedSentence(excluded: ExcludedDisk): string {
  */
 export function everyDiskExcluded(excluded: readonly ExcludedDisk[]): string {
   const mounted = excluded.flatMap((e) => (e.rule === 'mounted' ? [`${e.device.name} (${mountList(e.mounts)})`] : []));
-  if (mounted.length === excluded.length) return `every disk is excluded because it has a mounted filesystem: ${mounted.join(', ')}`;
+  if (mounted.length === excluded.length)
+    return `every disk is excluded because it has a mounted filesystem: ${mounted.join(', ')}`;
   return `every disk is excluded: ${excluded.map((e) => `${e.device.name} ${e.reason}`).join('; ')}`;
 }
 
@@ -70,8 +80,10 @@ export function everyDiskExcluded(excluded: readonly ExcludedDisk[]): string {
 export function exclusionAdvice(excluded: readonly ExcludedDisk[]): string {
   const advice: string[] = [];
   if (excluded.some((e) => e.rule === 'mounted')) {
-    advice.push('A disk with a mounted filesystem is never installed onto or cleaned (on a live ISO it is the boot media); ' +
-      'if that disk really is the target, boot the agent from other media so that nothing on it is mounted.');
+    advice.push(
+      'A disk with a mounted filesystem is never installed onto or cleaned (on a live ISO it is the boot media); ' +
+        'if that disk really is the target, boot the agent from other media so that nothing on it is mounted.',
+    );
   }
   if (excluded.some((e) => e.rule === 'skip_block_devices')) {
     advice.push('Remove the entry from properties.skip_block_devices if that disk should be used.');
@@ -82,8 +94,16 @@ export function exclusionAdvice(excluded: readonly ExcludedDisk[]): string {
 /** Log every exclusion (a mounted disk is a warning: usually the boot media). */
 export function logExclusions(excluded: readonly ExcludedDisk[], logger: Logger): void {
   for (const e of excluded) {
-    if (e.rule === 'skip_block_devices') logger.info('Skipping block device listed in skip_block_devices', { device: e.device.name, entry: e.entry.hints });
-    else logger.warn('Leaving out a disk with a mounted filesystem (e.g. the live ISO media)', { disk: e.device.name, mounted: mountList(e.mounts) });
+    if (e.rule === 'skip_block_devices')
+      logger.info('Skipping block device listed in skip_block_devices', {
+        device: e.device.name,
+        entry: e.entry.hints,
+      });
+    else
+      logger.warn('Leaving out a disk with a mounted filesystem (e.g. the live ISO media)', {
+        disk: e.device.name,
+        mounted: mountList(e.mounts),
+      });
   }
 }
 

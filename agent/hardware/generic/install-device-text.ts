@@ -11,9 +11,11 @@ import { everyDiskExcluded, excludedSentence, exclusionAdvice, type ExcludedDisk
 export function describeDevice(device: BlockDevice): string {
   const gib = device.size / 2 ** 30;
   const show = (v: string | null): string => (v === null ? 'none' : JSON.stringify(v));
-  return `${device.name} (${Number.isInteger(gib) ? gib : gib.toFixed(2)} GiB, model ${show(device.model)}, serial ${show(device.serial)}, ` +
+  return (
+    `${device.name} (${Number.isInteger(gib) ? gib : gib.toFixed(2)} GiB, model ${show(device.model)}, serial ${show(device.serial)}, ` +
     `wwn ${show(device.wwn)}, vendor ${show(device.vendor)}, rotational ${String(device.rotational)}, hctl ${show(device.hctl)}, ` +
-    `by_path ${show(device.by_path)}, tran ${show(device.tran)})`;
+    `by_path ${show(device.by_path)}, tran ${show(device.tran)})`
+  );
 }
 
 /**
@@ -40,7 +42,8 @@ export function noMatchText(
   } else {
     parts.push('No other disk is left to match.');
   }
-  if (others.length > 0 && (candidates.length > 0 || matching.length > 0)) parts.push(`Also excluded: ${others.map((e) => `${e.device.name} ${e.reason}`).join('; ')}.`);
+  if (others.length > 0 && (candidates.length > 0 || matching.length > 0))
+    parts.push(`Also excluded: ${others.map((e) => `${e.device.name} ${e.reason}`).join('; ')}.`);
   parts.push(noMatchAdvice(candidates.length, excluded, matching));
   return parts.join(' ');
 }
@@ -51,25 +54,44 @@ export function noMatchText(
  * about disk sizes.
  * @param ipaText - IPA's own text ("... all found block devices are smaller than 4294967296B.")
  */
-export function guessFailureText(ipaText: string, candidates: readonly BlockDevice[], excluded: readonly ExcludedDisk[]): string {
+export function guessFailureText(
+  ipaText: string,
+  candidates: readonly BlockDevice[],
+  excluded: readonly ExcludedDisk[],
+): string {
   if (candidates.length === 0 && excluded.length > 0) {
-    return `No suitable device was found for deployment - root device hints were not provided and ${everyDiskExcluded(excluded)}. ` +
-      `${exclusionAdvice(excluded)} Otherwise attach a disk to install onto, or check the device allowlist if another disk should be used.`;
+    return (
+      `No suitable device was found for deployment - root device hints were not provided and ${everyDiskExcluded(excluded)}. ` +
+      `${exclusionAdvice(excluded)} Otherwise attach a disk to install onto, or check the device allowlist if another disk should be used.`
+    );
   }
-  const listing = candidates.length === 0 ? 'No block devices were found.' : `Candidates: ${candidates.map(describeDevice).join('; ')}.`;
-  const also = excluded.length === 0 ? '' : ` Excluded: ${excluded.map((e) => `${e.device.name} ${e.reason}`).join('; ')}.`;
-  return `${ipaText} ${listing}${also} Attach a disk of at least ${MIN_ROOT_DISK_SIZE / 2 ** 30} GiB, ` +
-    'or check the device allowlist and properties.skip_block_devices.';
+  const listing =
+    candidates.length === 0
+      ? 'No block devices were found.'
+      : `Candidates: ${candidates.map(describeDevice).join('; ')}.`;
+  const also =
+    excluded.length === 0 ? '' : ` Excluded: ${excluded.map((e) => `${e.device.name} ${e.reason}`).join('; ')}.`;
+  return (
+    `${ipaText} ${listing}${also} Attach a disk of at least ${MIN_ROOT_DISK_SIZE / 2 ** 30} GiB, ` +
+    'or check the device allowlist and properties.skip_block_devices.'
+  );
 }
 
-function noMatchAdvice(candidateCount: number, excluded: readonly ExcludedDisk[], matching: readonly ExcludedDisk[]): string {
+function noMatchAdvice(
+  candidateCount: number,
+  excluded: readonly ExcludedDisk[],
+  matching: readonly ExcludedDisk[],
+): string {
   if (matching.length > 0) {
     return `${exclusionAdvice(matching)} Otherwise correct the root device hints so that they describe a disk that is not excluded.`;
   }
   if (candidateCount > 0) {
-    return 'Correct the root device hints so that they describe one of these disks (serial or wwn are the most stable), ' +
-      'or check properties.skip_block_devices and the device allowlist.';
+    return (
+      'Correct the root device hints so that they describe one of these disks (serial or wwn are the most stable), ' +
+      'or check properties.skip_block_devices and the device allowlist.'
+    );
   }
-  if (excluded.length > 0) return `${exclusionAdvice(excluded)} Otherwise attach a disk to install onto, or check the device allowlist if another disk should be used.`;
+  if (excluded.length > 0)
+    return `${exclusionAdvice(excluded)} Otherwise attach a disk to install onto, or check the device allowlist if another disk should be used.`;
   return 'Check the device allowlist, properties.skip_block_devices and that the disks are attached.';
 }

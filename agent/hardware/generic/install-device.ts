@@ -14,7 +14,13 @@
 import { DeviceNotFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { HintError } from '../root-device-hints/hint-error.js';
-import { explainMismatch, findDevicesByHints, guessRootDisk, type HintMatch, type HintMismatch } from '../root-device-hints/match.js';
+import {
+  explainMismatch,
+  findDevicesByHints,
+  guessRootDisk,
+  type HintMatch,
+  type HintMismatch,
+} from '../root-device-hints/match.js';
 import { isEmptyHints, parseRootDeviceHints, type ParsedHints } from '../root-device-hints/parse.js';
 import type { SkippedDevice } from '../root-device-hints/skip-list.js';
 import type { BlockDevice, Node } from '../types.js';
@@ -88,11 +94,12 @@ export interface NoChoiceReport {
 
 /** The outcome of {@link decideInstallDevice}. */
 export type InstallDecision =
-  | { chosen: true; choice: InstallDeviceChoice }
-  | { chosen: false; error: DeviceNotFound; report: NoChoiceReport };
+  { chosen: true; choice: InstallDeviceChoice } | { chosen: false; error: DeviceNotFound; report: NoChoiceReport };
 
 /** The node's hints: `instance_info.root_device` if non-empty, else `properties.root_device`, else null. */
-export function rootDeviceHintsFromNode(node: Pick<Node, 'properties' | 'instance_info'> | null | undefined): HintsWithSource | null {
+export function rootDeviceHintsFromNode(
+  node: Pick<Node, 'properties' | 'instance_info'> | null | undefined,
+): HintsWithSource | null {
   const fromInstance = node?.instance_info?.['root_device'];
   if (!isEmptyHints(fromInstance)) return { value: fromInstance, source: 'instance_info.root_device' };
   const fromProperties = node?.properties?.['root_device'];
@@ -132,12 +139,22 @@ export function decideInstallDevice(options: SelectInstallDeviceOptions): Instal
   } catch (error) {
     if (!(error instanceof HintError)) throw error;
     const message = `Cannot apply properties.skip_block_devices because it failed to validate: ${error.message}`;
-    return refuse(new DeviceNotFound(message, { cause: error }), { given, candidates: judge(options.devices, parsed), compared: parsed !== null, excluded: [] });
+    return refuse(new DeviceNotFound(message, { cause: error }), {
+      given,
+      candidates: judge(options.devices, parsed),
+      compared: parsed !== null,
+      excluded: [],
+    });
   }
   logExclusions(pool.excluded, options.logger);
   if (given !== null && invalidHints !== null) {
     const message = `No devices could be found using the root device hints ${JSON.stringify(given.value)} (from ${given.source}) because they failed to validate: ${invalidHints.message}`;
-    return refuse(new DeviceNotFound(message, { cause: invalidHints }), { given, candidates: judge(pool.candidates, null), compared: false, excluded: judgeExcluded(pool.excluded, null) });
+    return refuse(new DeviceNotFound(message, { cause: invalidHints }), {
+      given,
+      candidates: judge(pool.candidates, null),
+      compared: false,
+      excluded: judgeExcluded(pool.excluded, null),
+    });
   }
   if (given === null || parsed === null) return guess(pool, given, options.logger);
   return byHints(pool, given, parsed, options);
@@ -148,29 +165,60 @@ export function explainCandidates(devices: readonly BlockDevice[], hints: Parsed
   return devices.map((device) => ({ device, mismatch: explainMismatch(device, hints) }));
 }
 
-function byHints(pool: DiskCandidates, given: HintsWithSource, parsed: ParsedHints, options: SelectInstallDeviceOptions): InstallDecision {
+function byHints(
+  pool: DiskCandidates,
+  given: HintsWithSource,
+  parsed: ParsedHints,
+  options: SelectInstallDeviceOptions,
+): InstallDecision {
   const { logger } = options;
   const matches = findDevicesByHints(pool.candidates, parsed);
-  for (const match of matches) logger.info('Block device matches the root device hints', { device: match.device.name, reason: match.reason });
+  for (const match of matches)
+    logger.info('Block device matches the root device hints', { device: match.device.name, reason: match.reason });
   const candidates = explainCandidates(pool.candidates, parsed);
   const excluded = judgeExcluded(pool.excluded, parsed);
-  for (const e of excluded.filter((x) => x.matchesHints === true)) logger.warn('A disk matching the root device hints is excluded and is never chosen', { device: e.device.name, reason: e.reason });
+  for (const e of excluded.filter((x) => x.matchesHints === true))
+    logger.warn('A disk matching the root device hints is excluded and is never chosen', {
+      device: e.device.name,
+      reason: e.reason,
+    });
   const hintText = `${JSON.stringify(given.value)} (from ${given.source})`;
   const first = matches[0];
-  if (first === undefined) return refuse(new DeviceNotFound(noMatchText(hintText, candidates, excluded)), { given, candidates, compared: true, excluded });
+  if (first === undefined)
+    return refuse(new DeviceNotFound(noMatchText(hintText, candidates, excluded)), {
+      given,
+      candidates,
+      compared: true,
+      excluded,
+    });
   if (matches.length > 1 && options.strict === true) {
-    const message = `Root device hints ${hintText} match ${matches.length} devices, and strict root device hints allow only one: ` +
+    const message =
+      `Root device hints ${hintText} match ${matches.length} devices, and strict root device hints allow only one: ` +
       `${matches.map((m) => describeDevice(m.device)).join('; ')}. Make the hints more specific (for example add "serial" or "wwn") so that exactly one disk matches.`;
     return refuse(new DeviceNotFound(message), { given, candidates, compared: true, excluded });
   }
-  if (matches.length > 1) logger.warn('Several block devices match the root device hints; using the first in lsblk order', { devices: matches.map((m) => m.device.name) });
-  logger.info('Picked root device by root device hints', { device: first.device.name, source: given.source, hints: parsed.normalized });
+  if (matches.length > 1)
+    logger.warn('Several block devices match the root device hints; using the first in lsblk order', {
+      devices: matches.map((m) => m.device.name),
+    });
+  logger.info('Picked root device by root device hints', {
+    device: first.device.name,
+    source: given.source,
+    hints: parsed.normalized,
+  });
   return {
     chosen: true,
     choice: {
-      device: first.device, method: 'hints', source: given.source, hints: given.value, normalizedHints: parsed.normalized, matches,
+      device: first.device,
+      method: 'hints',
+      source: given.source,
+      hints: given.value,
+      normalizedHints: parsed.normalized,
+      matches,
       reason: `it is the first of ${matches.length} device(s) matching the root device hints ${hintText}: ${first.reason}`,
-      candidates, skipped: skippedOf(pool.excluded), excluded,
+      candidates,
+      skipped: skippedOf(pool.excluded),
+      excluded,
     },
   };
 }
@@ -183,15 +231,26 @@ function guess(pool: DiskCandidates, given: HintsWithSource | null, logger: Logg
     device = guessRootDisk(pool.candidates);
   } catch (error) {
     if (!(error instanceof DeviceNotFound)) throw error;
-    return refuse(new DeviceNotFound(guessFailureText(error.details, pool.candidates, pool.excluded), { cause: error }), { given, candidates, compared: false, excluded });
+    return refuse(
+      new DeviceNotFound(guessFailureText(error.details, pool.candidates, pool.excluded), { cause: error }),
+      { given, candidates, compared: false, excluded },
+    );
   }
   logger.info('No root device hints; picked the smallest disk of at least 4 GiB', { device: device.name });
   return {
     chosen: true,
     choice: {
-      device, method: 'guess', source: null, hints: null, normalizedHints: null, matches: [],
-      reason: 'no root device hints were given, so the smallest disk of at least 4 GiB was chosen (ties broken by name)',
-      candidates, skipped: skippedOf(pool.excluded), excluded,
+      device,
+      method: 'guess',
+      source: null,
+      hints: null,
+      normalizedHints: null,
+      matches: [],
+      reason:
+        'no root device hints were given, so the smallest disk of at least 4 GiB was chosen (ties broken by name)',
+      candidates,
+      skipped: skippedOf(pool.excluded),
+      excluded,
     },
   };
 }
@@ -205,7 +264,10 @@ function judge(devices: readonly BlockDevice[], hints: ParsedHints | null): Cand
 }
 
 function judgeExcluded(excluded: readonly ExcludedDisk[], hints: ParsedHints | null): ExcludedReport[] {
-  return excluded.map((e) => ({ ...e, matchesHints: hints === null ? null : explainMismatch(e.device, hints) === null }));
+  return excluded.map((e) => ({
+    ...e,
+    matchesHints: hints === null ? null : explainMismatch(e.device, hints) === null,
+  }));
 }
 
 function skippedOf(excluded: readonly ExcludedDisk[]): SkippedDevice[] {

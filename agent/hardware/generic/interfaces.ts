@@ -133,12 +133,19 @@ export class InterfaceCollector {
     return isVlan(name) || (await this.fs.exists(`${net}/device`)) || this.fs.exists(`${net}/bonding`);
   }
 
-  private async describe(name: string, addrs: LinkAddresses | undefined, lshw: unknown): Promise<NetworkInterfaceInventory | null> {
+  private async describe(
+    name: string,
+    addrs: LinkAddresses | undefined,
+    lshw: unknown,
+  ): Promise<NetworkInterfaceInventory | null> {
     const net = `${this.sysRoot}/class/net/${name}`;
     const mac = (addrs?.mac ?? (await readTrimmed(this.fs, `${net}/address`)))?.toLowerCase() ?? null;
     if (mac === null || mac === '00:00:00:00:00:00') return null;
     if (mac.startsWith('fa:')) {
-      this.logger.warn('Ignoring an interface with a locally assigned MAC address starting fa:', { interface: name, mac });
+      this.logger.warn('Ignoring an interface with a locally assigned MAC address starting fa:', {
+        interface: name,
+        mac,
+      });
       return null;
     }
     const driver = await linkName(this.fs, `${net}/device/driver`);
@@ -148,12 +155,19 @@ export class InterfaceCollector {
     }
     const sysSpeed = Number.parseInt((await readTrimmed(this.fs, `${net}/speed`)) ?? '', 10);
     return {
-      name, mac_address: mac, ipv4_address: addrs?.ipv4 ?? null, ipv6_address: addrs?.ipv6 ?? null,
-      has_carrier: (await readTrimmed(this.fs, `${net}/carrier`)) === '1', lldp: null,
-      vendor: await readTrimmed(this.fs, `${net}/device/vendor`), product: await readTrimmed(this.fs, `${net}/device/device`),
-      client_id: null, biosdevname: await this.biosdevname(name),
+      name,
+      mac_address: mac,
+      ipv4_address: addrs?.ipv4 ?? null,
+      ipv6_address: addrs?.ipv6 ?? null,
+      has_carrier: (await readTrimmed(this.fs, `${net}/carrier`)) === '1',
+      lldp: null,
+      vendor: await readTrimmed(this.fs, `${net}/device/vendor`),
+      product: await readTrimmed(this.fs, `${net}/device/device`),
+      client_id: null,
+      biosdevname: await this.biosdevname(name),
       speed_mbps: speedFromLshw(lshw, name) ?? (sysSpeed > 0 ? sysSpeed : null),
-      pci_address: await linkName(this.fs, `${net}/device`), driver,
+      pci_address: await linkName(this.fs, `${net}/device`),
+      driver,
     };
   }
 

@@ -17,7 +17,13 @@ import { BmcDetector } from './bmc.js';
 import { cpuFromCpuinfo, cpuFromLscpu, type CpuInventory } from './cpu.js';
 import { serializeBlockDevice, type SerializedBlockDevice } from './disk-wire.js';
 import { InterfaceCollector, type NetworkInterfaceInventory } from './interfaces.js';
-import { memTotalFromMeminfo, physicalMbFromDmidecode, physicalMbFromLshw, physicalMbFromTotal, type MemoryInventory } from './memory.js';
+import {
+  memTotalFromMeminfo,
+  physicalMbFromDmidecode,
+  physicalMbFromLshw,
+  physicalMbFromTotal,
+  type MemoryInventory,
+} from './memory.js';
 import { readSystemVendor, type SystemVendorInventory } from './system-vendor.js';
 
 /** `inventory.boot`. */
@@ -72,7 +78,15 @@ export class InventoryCollector {
 
   constructor(private readonly options: InventoryCollectorOptions) {
     this.paths = { sys: '/sys', proc: '/proc', dev: '/dev', ...options.paths };
-    this.interfaces = new InterfaceCollector(options.runner, options.fs, options.logger, this.paths.sys, options.config.networkInterface === undefined || options.config.networkInterface === null ? [] : [options.config.networkInterface]);
+    this.interfaces = new InterfaceCollector(
+      options.runner,
+      options.fs,
+      options.logger,
+      this.paths.sys,
+      options.config.networkInterface === undefined || options.config.networkInterface === null
+        ? []
+        : [options.config.networkInterface],
+    );
     this.bmc = new BmcDetector(options.runner, options.fs, options.logger, this.paths.dev);
   }
 
@@ -89,8 +103,14 @@ export class InventoryCollector {
     const memory = await this.memory(lshw);
     const bmc = options.skipBmc === true ? { address: null, v6address: null, mac: null } : await this.bmc.detect();
     const inventory: Inventory = {
-      interfaces, cpu, disks, memory, bmc_address: bmc.address, bmc_v6address: bmc.v6address,
-      system_vendor: await readSystemVendor(this.options.fs, this.paths.sys), boot: await this.bootInfo(),
+      interfaces,
+      cpu,
+      disks,
+      memory,
+      bmc_address: bmc.address,
+      bmc_v6address: bmc.v6address,
+      system_vendor: await readSystemVendor(this.options.fs, this.paths.sys),
+      boot: await this.bootInfo(),
       hostname: (this.options.hostname ?? osHostname)(),
     };
     if (bmc.mac !== null) inventory.bmc_mac = bmc.mac;
@@ -111,7 +131,9 @@ export class InventoryCollector {
       const { stdout } = await this.options.runner.run(['lscpu'], { env: { LC_ALL: 'C' } });
       return cpuFromLscpu(stdout, cpuinfo);
     } catch (error) {
-      this.options.logger.warn('lscpu failed; reading CPU information from /proc/cpuinfo', { error: (error as Error).message });
+      this.options.logger.warn('lscpu failed; reading CPU information from /proc/cpuinfo', {
+        error: (error as Error).message,
+      });
       return cpuFromCpuinfo(cpuinfo ?? '', (this.options.architecture ?? machine)());
     }
   }
@@ -130,7 +152,10 @@ export class InventoryCollector {
       physical = physicalMbFromTotal(total);
       source = 'MemTotal rounded up to whole GiB';
     }
-    this.options.logger.debug('Physical memory size', { physical_mb: physical, source: physical === null ? 'unknown' : source });
+    this.options.logger.debug('Physical memory size', {
+      physical_mb: physical,
+      source: physical === null ? 'unknown' : source,
+    });
     return { total, physical_mb: physical };
   }
 
@@ -146,7 +171,9 @@ export class InventoryCollector {
   /** `lshw -quiet -json`, or null when lshw is missing or fails. */
   private async lshw(): Promise<unknown> {
     try {
-      return JSON.parse((await this.options.runner.run(['lshw', '-quiet', '-json'], { timeoutMs: 300_000 })).stdout) as unknown;
+      return JSON.parse(
+        (await this.options.runner.run(['lshw', '-quiet', '-json'], { timeoutMs: 300_000 })).stdout,
+      ) as unknown;
     } catch (error) {
       this.options.logger.debug('lshw gave no hardware information', { error: (error as Error).message });
       return null;

@@ -15,8 +15,23 @@ import type { BlockDevice } from '../types.js';
 
 /** Columns requested from lsblk (all supported by util-linux 2.38). */
 export const LSBLK_COLUMNS = [
-  'KNAME', 'MODEL', 'SIZE', 'ROTA', 'TYPE', 'UUID', 'PARTUUID', 'SERIAL', 'WWN', 'LOG-SEC', 'PHY-SEC', 'TRAN',
-  'RO', 'RM', 'PKNAME', 'HCTL', 'VENDOR',
+  'KNAME',
+  'MODEL',
+  'SIZE',
+  'ROTA',
+  'TYPE',
+  'UUID',
+  'PARTUUID',
+  'SERIAL',
+  'WWN',
+  'LOG-SEC',
+  'PHY-SEC',
+  'TRAN',
+  'RO',
+  'RM',
+  'PKNAME',
+  'HCTL',
+  'VENDOR',
 ] as const;
 
 /** Columns IPA requires; the rest are optional (older lsblk). */
@@ -53,7 +68,12 @@ export interface ParseLsblkOptions {
 export function parseLsblk(json: unknown, options: ParseLsblkOptions = {}): BlockDevice[] {
   const rows = lsblkRows(json);
   const allowed = rows.filter((row) => options.allow?.(`/dev/${String(row['kname'])}`, row) ?? true);
-  const mpathMembers = new Set(rows.filter((r) => r['type'] === 'mpath').map((r) => r['pkname']).filter((p): p is string => typeof p === 'string'));
+  const mpathMembers = new Set(
+    rows
+      .filter((r) => r['type'] === 'mpath')
+      .map((r) => r['pkname'])
+      .filter((p): p is string => typeof p === 'string'),
+  );
   const disks = select(allowed, 'disk', mpathMembers, options);
   if (options.includePartitions !== true) return disks;
   const partitions = select(allowed, 'part', mpathMembers, options);
@@ -92,7 +112,12 @@ export function lsblkRows(json: unknown): LsblkRow[] {
   return rows;
 }
 
-function select(rows: LsblkRow[], kind: 'disk' | 'part', mpathMembers: Set<string>, options: ParseLsblkOptions): BlockDevice[] {
+function select(
+  rows: LsblkRow[],
+  kind: 'disk' | 'part',
+  mpathMembers: Set<string>,
+  options: ParseLsblkOptions,
+): BlockDevice[] {
   const out: BlockDevice[] = [];
   const skip = (name: string, reason: string): void => options.onSkip?.(name, reason);
   for (const row of rows) {
@@ -104,15 +129,30 @@ function select(rows: LsblkRow[], kind: 'disk' | 'part', mpathMembers: Set<strin
       if (kind === 'disk' && type !== 'part') skip(name, `type ${type ?? 'unknown'} is not a disk`);
       continue;
     }
-    if (kname.startsWith('fd')) { skip(name, 'floppy disk'); continue; }
-    if (kind === 'disk' && mpathMembers.has(kname)) { skip(name, 'path of a multipath device (the mpath device is used instead)'); continue; }
+    if (kname.startsWith('fd')) {
+      skip(name, 'floppy disk');
+      continue;
+    }
+    if (kind === 'disk' && mpathMembers.has(kname)) {
+      skip(name, 'path of a multipath device (the mpath device is used instead)');
+      continue;
+    }
     const missing = REQUIRED_LSBLK_COLUMNS.map((c) => c.toLowerCase()).filter((c) => !(c in row));
     if (missing.length > 0) throw new BlockDeviceError(`${missing.sort().join(', ')} must be returned by lsblk.`);
-    if (kname.startsWith('ram') || kname.startsWith('zram')) { skip(name, 'RAM disk'); continue; }
+    if (kname.startsWith('ram') || kname.startsWith('zram')) {
+      skip(name, 'RAM disk');
+      continue;
+    }
     const size = toInt(row['size']) ?? 0;
-    if (size === 0) { skip(name, 'zero size'); continue; }
+    if (size === 0) {
+      skip(name, 'zero size');
+      continue;
+    }
     const readOnly = toBool(row['ro']);
-    if (options.excludeReadOnly === true && readOnly) { skip(name, 'read-only'); continue; }
+    if (options.excludeReadOnly === true && readOnly) {
+      skip(name, 'read-only');
+      continue;
+    }
     out.push(toDevice(row, name, size, type, readOnly));
   }
   return out;

@@ -52,7 +52,8 @@ export function physicalMbFromDmidecode(text: string): number | null {
   for (const section of text.split(/\n\s*\n/)) {
     if (!/^Memory Device\s*$/m.test(section)) continue;
     const match = /^\s*Size:\s*(\d+)\s*(kB|KB|MB|GB|TB)\s*$/m.exec(section);
-    if (match?.[1] !== undefined && match[2] !== undefined) total += Number.parseInt(match[1], 10) * (units[match[2]] ?? 0);
+    if (match?.[1] !== undefined && match[2] !== undefined)
+      total += Number.parseInt(match[1], 10) * (units[match[2]] ?? 0);
   }
   return total > 0 ? Math.round(total) : null;
 }

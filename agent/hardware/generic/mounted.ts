@@ -31,7 +31,8 @@ export function mountsByDeviceNumber(mountinfo: string): Map<string, string[]> {
     const fields = line.split(' ');
     const number = fields[2];
     const mountPoint = fields[4];
-    if (number === undefined || mountPoint === undefined || !/^\d+:\d+$/.test(number) || number.startsWith('0:')) continue;
+    if (number === undefined || mountPoint === undefined || !/^\d+:\d+$/.test(number) || number.startsWith('0:'))
+      continue;
     mounts.set(number, [...(mounts.get(number) ?? []), unescapeMountinfo(mountPoint)]);
   }
   return mounts;
@@ -54,7 +55,11 @@ export function diskOfSysfsPath(path: string, isPartition: boolean): string | nu
  * through `/sys/dev/block/<major:minor>`, without opening any device. An
  * unreadable mountinfo means no mounted disks.
  */
-export async function readMountedDisks(deps: { fs: FsReader; sys?: string; mountinfo?: string }): Promise<MountedDisks> {
+export async function readMountedDisks(deps: {
+  fs: FsReader;
+  sys?: string;
+  mountinfo?: string;
+}): Promise<MountedDisks> {
   const mounts = mountsByDeviceNumber(await deps.fs.readFile(deps.mountinfo ?? '/proc/self/mountinfo').catch(() => ''));
   const disks = new Map<string, DeviceMount[]>();
   for (const [number, mountPoints] of mounts) {

@@ -9,8 +9,18 @@
 
 /** Every hint the agent accepts, in IPA's order (the order of the "Valid hints are" message). */
 export const VALID_HINTS = [
-  'size', 'model', 'wwn', 'serial', 'vendor', 'wwn_with_extension', 'wwn_vendor_extension',
-  'name', 'rotational', 'hctl', 'by_path', 'tran',
+  'size',
+  'model',
+  'wwn',
+  'serial',
+  'vendor',
+  'wwn_with_extension',
+  'wwn_vendor_extension',
+  'name',
+  'rotational',
+  'hctl',
+  'by_path',
+  'tran',
 ] as const;
 
 /** A valid hint name. */
@@ -21,8 +31,18 @@ export const IRONIC_REJECTED_HINTS: readonly HintName[] = ['tran'];
 
 /** The value type of each hint: `int` (size in GiB), `str` or `bool`. */
 export const HINT_TYPES: Readonly<Record<HintName, 'int' | 'str' | 'bool'>> = {
-  size: 'int', model: 'str', wwn: 'str', serial: 'str', vendor: 'str', wwn_with_extension: 'str',
-  wwn_vendor_extension: 'str', name: 'str', rotational: 'bool', hctl: 'str', by_path: 'str', tran: 'str',
+  size: 'int',
+  model: 'str',
+  wwn: 'str',
+  serial: 'str',
+  vendor: 'str',
+  wwn_with_extension: 'str',
+  wwn_vendor_extension: 'str',
+  name: 'str',
+  rotational: 'bool',
+  hctl: 'str',
+  by_path: 'str',
+  tran: 'str',
 };
 
 /** The string-valued hints. */
@@ -50,8 +70,23 @@ export type Operator = NumericOperator | StringOperator | typeof RANGE_OPERATOR;
  * (`==` before `=`, `<=` before `<`, `s<=` before `s<`).
  */
 const DETECTION_ORDER: readonly Operator[] = [
-  '<or>', '<all-in>', '<range-in>', '==', '=', '!=', '<in>', '>=', '<=', '>', '<',
-  's==', 's!=', 's<=', 's<', 's>=', 's>',
+  '<or>',
+  '<all-in>',
+  '<range-in>',
+  '==',
+  '=',
+  '!=',
+  '<in>',
+  '>=',
+  '<=',
+  '>',
+  '<',
+  's==',
+  's!=',
+  's<=',
+  's<',
+  's>=',
+  's>',
 ];
 
 /** An expression split into its leading operator (null when none) and the rest, trimmed. */

@@ -59,7 +59,8 @@ interface Evaluation {
 export function explainMismatch(device: BlockDevice, hints: ParsedHints): HintMismatch | null {
   for (const hint of hints.hints) {
     const result = evaluate(device, hint);
-    if (!result.ok) return { hint: hint.name, expression: hint.expression, deviceValue: result.shown, reason: result.sentence };
+    if (!result.ok)
+      return { hint: hint.name, expression: hint.expression, deviceValue: result.shown, reason: result.sentence };
   }
   return null;
 }
@@ -69,7 +70,11 @@ export function explainMismatch(device: BlockDevice, hints: ParsedHints): HintMi
  * @param hints - raw hints (validated here) or the output of parseRootDeviceHints
  * @throws HintError when the hints are invalid or empty
  */
-export function findDevicesByHints(devices: readonly BlockDevice[], hints: unknown, options: MatchOptions = {}): HintMatch[] {
+export function findDevicesByHints(
+  devices: readonly BlockDevice[],
+  hints: unknown,
+  options: MatchOptions = {},
+): HintMatch[] {
   const parsed = toParsed(hints);
   const matches: HintMatch[] = [];
   for (const device of devices) {
@@ -112,7 +117,8 @@ export function formatSize(bytes: number): string {
 
 function toParsed(hints: unknown): ParsedHints {
   const parsed = isParsedHints(hints) ? hints : parseRootDeviceHints(hints);
-  if (parsed === null) throw new HintError('No root device hints were given; there is nothing to match devices against');
+  if (parsed === null)
+    throw new HintError('No root device hints were given; there is nothing to match devices against');
   return parsed;
 }
 
@@ -123,9 +129,11 @@ function evaluate(device: BlockDevice, hint: ParsedHint, nullAsNone = false): Ev
   }
   if (hint.kind === 'size' || hint.kind === 'size-range') {
     const gib = device.size / GIB;
-    const ok = hint.kind === 'size'
-      ? compareNumbers(hint.op, gib, hint.value)
-      : (hint.lowerInclusive ? gib >= hint.lower : gib > hint.lower) && (hint.upperInclusive ? gib <= hint.upper : gib < hint.upper);
+    const ok =
+      hint.kind === 'size'
+        ? compareNumbers(hint.op, gib, hint.value)
+        : (hint.lowerInclusive ? gib >= hint.lower : gib > hint.lower) &&
+          (hint.upperInclusive ? gib <= hint.upper : gib < hint.upper);
     return verdict(ok, formatSize(device.size), 'size', hint.expression);
   }
   const raw = deviceValues(device, hint.name);
@@ -133,10 +141,19 @@ function evaluate(device: BlockDevice, hint: ParsedHint, nullAsNone = false): Ev
   if (raw.length === 0 && nullAsNone) return verdict(matchString(hint, 'none'), 'none', hint.name, hint.expression);
   const normalized = raw.map(normalizeDeviceValue).filter((v): v is string => v !== null);
   if (normalized.length === 0) {
-    return { ok: false, shown: 'none', sentence: `${hint.name} is unknown for this device, so it cannot satisfy "${hint.expression}"` };
+    return {
+      ok: false,
+      shown: 'none',
+      sentence: `${hint.name} is unknown for this device, so it cannot satisfy "${hint.expression}"`,
+    };
   }
   const shown = raw.length === 1 ? JSON.stringify(raw[0]) : JSON.stringify(raw);
-  return verdict(normalized.some((v) => matchString(hint, v)), shown, hint.name, hint.expression);
+  return verdict(
+    normalized.some((v) => matchString(hint, v)),
+    shown,
+    hint.name,
+    hint.expression,
+  );
 }
 
 function verdict(ok: boolean, shown: string, name: string, expression: string): Evaluation {
@@ -153,26 +170,42 @@ function deviceValues(device: BlockDevice, name: StringHint['name']): string[] {
 function matchString(hint: StringHint, value: string): boolean {
   const first = hint.values[0] ?? '';
   switch (hint.op) {
-    case 's==': return value === first;
-    case 's!=': return value !== first;
-    case 's>=': return value >= first;
-    case 's>': return value > first;
-    case 's<=': return value <= first;
-    case 's<': return value < first;
-    case '<in>': return value.includes(first);
-    case '<or>': return hint.values.includes(value);
-    case '<all-in>': return hint.values.every((item) => value.includes(item));
+    case 's==':
+      return value === first;
+    case 's!=':
+      return value !== first;
+    case 's>=':
+      return value >= first;
+    case 's>':
+      return value > first;
+    case 's<=':
+      return value <= first;
+    case 's<':
+      return value < first;
+    case '<in>':
+      return value.includes(first);
+    case '<or>':
+      return hint.values.includes(value);
+    case '<all-in>':
+      return hint.values.every((item) => value.includes(item));
   }
 }
 
 function compareNumbers(op: NumericOperator, x: number, y: number): boolean {
   switch (op) {
-    case '=': return x >= y;
-    case '==': return x === y;
-    case '!=': return x !== y;
-    case '>=': return x >= y;
-    case '>': return x > y;
-    case '<=': return x <= y;
-    case '<': return x < y;
+    case '=':
+      return x >= y;
+    case '==':
+      return x === y;
+    case '!=':
+      return x !== y;
+    case '>=':
+      return x >= y;
+    case '>':
+      return x > y;
+    case '<=':
+      return x <= y;
+    case '<':
+      return x < y;
   }
 }

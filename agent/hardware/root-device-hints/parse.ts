@@ -13,8 +13,16 @@
  */
 import { HintError } from './hint-error.js';
 import {
-  HINT_TYPES, isNumericOperator, pyQuote, RANGE_OPERATOR, splitOperator, VALID_HINTS,
-  type HintName, type NumericOperator, type StringHintName, type StringOperator,
+  HINT_TYPES,
+  isNumericOperator,
+  pyQuote,
+  RANGE_OPERATOR,
+  splitOperator,
+  VALID_HINTS,
+  type HintName,
+  type NumericOperator,
+  type StringHintName,
+  type StringOperator,
 } from './grammar.js';
 
 /** `size` compared with a numeric operator, in GiB. */
@@ -81,7 +89,9 @@ export function isEmptyHints(hints: unknown): boolean {
 
 /** Whether `value` is already the output of {@link parseRootDeviceHints}. */
 export function isParsedHints(value: unknown): value is ParsedHints {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'parsed-root-device-hints';
+  return (
+    typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'parsed-root-device-hints'
+  );
 }
 
 /**
@@ -121,9 +131,12 @@ function parseString(name: StringHintName, raw: unknown): StringHint {
   const expression = raw.trim().toLowerCase();
   if (expression === '') throw new HintError(`Root device hint "${name}" expression is empty`);
   const { op, rest } = splitOperator(expression);
-  if (op === null) return { kind: 'string', name, op: 's==', values: [pyQuote(expression)], expression: `s== ${pyQuote(expression)}` };
+  if (op === null)
+    return { kind: 'string', name, op: 's==', values: [pyQuote(expression)], expression: `s== ${pyQuote(expression)}` };
   if (op === RANGE_OPERATOR) {
-    throw new HintError(`Root device hint "${name}" uses "<range-in>", which only works for "size"; for text use "s==", "<in>" or "<or>". Current value: ${raw}`);
+    throw new HintError(
+      `Root device hint "${name}" uses "<range-in>", which only works for "size"; for text use "s==", "<in>" or "<or>". Current value: ${raw}`,
+    );
   }
   if (isNumericOperator(op)) {
     throw new HintError(
@@ -131,10 +144,14 @@ function parseString(name: StringHintName, raw: unknown): StringHint {
         `use a string operator (s==, s!=, s>=, s>, s<=, s<, <in>, <or>, <all-in>), e.g. "s== ${rest}". Current value: ${raw}`,
     );
   }
-  if (rest === '') throw new HintError(`Root device hint "${name}" has the operator "${op}" but no value. Current value: ${raw}`);
-  const parts = op === '<or>' ? rest.split('<or>').map((p) => p.trim()) : op === '<all-in>' ? rest.split(/\s+/) : [rest];
+  if (rest === '')
+    throw new HintError(`Root device hint "${name}" has the operator "${op}" but no value. Current value: ${raw}`);
+  const parts =
+    op === '<or>' ? rest.split('<or>').map((p) => p.trim()) : op === '<all-in>' ? rest.split(/\s+/) : [rest];
   if (parts.some((p) => p === '')) {
-    throw new HintError(`Root device hint "${name}" has an empty alternative; write "<or> a <or> b". Current value: ${raw}`);
+    throw new HintError(
+      `Root device hint "${name}" has an empty alternative; write "<or> a <or> b". Current value: ${raw}`,
+    );
   }
   const values = parts.map(pyQuote);
   const text = op === '<or>' ? values.map((v) => `<or> ${v}`).join(' ') : `${op} ${values.join(' ')}`;
@@ -156,14 +173,17 @@ function parseSize(raw: unknown): SizeHint | SizeRangeHint {
         `use ==, !=, >=, >, <=, <, = (means >=) or "<range-in> ( low high )". Current value: ${String(raw)}`,
     );
   }
-  if (rest === '') throw new HintError(`Root device hint "size" has the operator "${op}" but no value. Current value: ${String(raw)}`);
+  if (rest === '')
+    throw new HintError(`Root device hint "size" has the operator "${op}" but no value. Current value: ${String(raw)}`);
   return sizeHint(op, rest, raw);
 }
 
 function sizeHint(op: NumericOperator, text: string, raw: unknown): SizeHint {
-  if (!/^[+-]?\d+$/.test(text)) throw new HintError(`Root device hint "size" is not an integer value. Current value: ${String(raw)}`);
+  if (!/^[+-]?\d+$/.test(text))
+    throw new HintError(`Root device hint "size" is not an integer value. Current value: ${String(raw)}`);
   const value = Number.parseInt(text, 10);
-  if (value <= 0) throw new HintError(`Root device hint "size" should be a positive integer. Current value: ${String(raw)}`);
+  if (value <= 0)
+    throw new HintError(`Root device hint "size" should be a positive integer. Current value: ${String(raw)}`);
   return { kind: 'size', name: 'size', op, value, expression: `${op} ${value}` };
 }
 
@@ -183,11 +203,18 @@ function parseRange(rest: string, raw: unknown): SizeRangeHint {
     throw new HintError(`Root device hint "size" range bounds must be numbers of GiB. Current value: ${String(raw)}`);
   }
   if (lower > upper) {
-    throw new HintError(`Root device hint "size" range lower bound must not exceed the upper bound. Current value: ${String(raw)}`);
+    throw new HintError(
+      `Root device hint "size" range lower bound must not exceed the upper bound. Current value: ${String(raw)}`,
+    );
   }
   return {
-    kind: 'size-range', name: 'size', op: RANGE_OPERATOR, lower, upper,
-    lowerInclusive: open === '[', upperInclusive: close === ']',
+    kind: 'size-range',
+    name: 'size',
+    op: RANGE_OPERATOR,
+    lower,
+    upper,
+    lowerInclusive: open === '[',
+    upperInclusive: close === ']',
     expression: `${RANGE_OPERATOR} ${open} ${low} ${high} ${close}`,
   };
 }
@@ -200,7 +227,8 @@ function parseRotational(raw: unknown): BoolHint {
     if (TRUE_STRINGS.includes(text)) value = true;
     else if (FALSE_STRINGS.includes(text)) value = false;
   }
-  if (value === null) throw new HintError(`Root device hint "rotational" is not a Boolean value. Current value: ${show(raw)}`);
+  if (value === null)
+    throw new HintError(`Root device hint "rotational" is not a Boolean value. Current value: ${show(raw)}`);
   return { kind: 'bool', name: 'rotational', value, expression: String(value) };
 }
 

@@ -84,7 +84,10 @@ export function skipListFromNode(node: Pick<Node, 'properties'> | null | undefin
  * Remove the devices the node's skip list selects.
  * @throws HintError when the skip list is invalid
  */
-export function excludeSkippedDevices(devices: readonly BlockDevice[], node: Pick<Node, 'properties'> | null | undefined): SkipResult {
+export function excludeSkippedDevices(
+  devices: readonly BlockDevice[],
+  node: Pick<Node, 'properties'> | null | undefined,
+): SkipResult {
   const list = skipListFromNode(node);
   const skipped: SkippedDevice[] = [];
   const skippedNames = new Set<string>();

@@ -42,5 +42,7 @@ function guessRootDisk(context: CollectorContext, inventory: Record<string, unkn
 /** `inventory.boot.pxe_interface`, or null (IPA's deprecated `boot_interface`). */
 function pxeInterface(inventory: Record<string, unknown>): unknown {
   const boot = inventory['boot'];
-  return boot !== null && typeof boot === 'object' ? ((boot as Record<string, unknown>)['pxe_interface'] ?? null) : null;
+  return boot !== null && typeof boot === 'object'
+    ? ((boot as Record<string, unknown>)['pxe_interface'] ?? null)
+    : null;
 }

@@ -12,13 +12,13 @@ export type CollectorLoader = () => Promise<InspectionCollector>;
 
 /** Every collector this agent knows, in IPA's entry-point order. */
 export const COLLECTORS = {
-  'default': async () => (await import('./default.js')).defaultCollector,
-  'logs': async () => (await import('./logs.js')).logsCollector,
+  default: async () => (await import('./default.js')).defaultCollector,
+  logs: async () => (await import('./logs.js')).logsCollector,
   'extra-hardware': async () => (await import('./extra-hardware/index.js')).extraHardwareCollector,
   'pci-devices': async () => (await import('./pci-devices.js')).pciDevicesCollector,
   'numa-topology': async () => (await import('./numa-topology.js')).numaTopologyCollector,
   'dmi-decode': async () => (await import('./dmi-decode.js')).dmiDecodeCollector,
-  'lldp': async () => (await import('./lldp.js')).lldpCollector,
+  lldp: async () => (await import('./lldp.js')).lldpCollector,
   'usb-devices': async () => (await import('./usb-devices.js')).usbDevicesCollector,
 } as const satisfies Record<string, CollectorLoader>;
 

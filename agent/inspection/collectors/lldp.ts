@@ -10,7 +10,8 @@
 import type { CollectorContext, InspectionCollector } from './types.js';
 
 /** Why LLDP is not collected; also logged for `collect_lldp`. */
-export const LLDP_UNSUPPORTED = 'LLDP is not collected by this agent (no raw packet sockets in Node.js); lldp_raw left out';
+export const LLDP_UNSUPPORTED =
+  'LLDP is not collected by this agent (no raw packet sockets in Node.js); lldp_raw left out';
 
 /** The `lldp` collector: a known limitation, logged. */
 export const lldpCollector: InspectionCollector = {

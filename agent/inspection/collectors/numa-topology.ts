@@ -42,7 +42,8 @@ export function memTotalKb(meminfo: string, node: string): number {
   if (line === undefined) throw new NumaFormatError(`Memory information is not available for ${node}`);
   const match = /:\s*(\d+)\s*(\S*)\s*$/.exec(line);
   const factor = match === null ? undefined : match[2] === '' ? 1 : UNIT_KB[match[2] ?? ''];
-  if (match?.[1] === undefined || factor === undefined) throw new NumaFormatError(`Failed to get memory information for ${node}: ${line.trim()}`);
+  if (match?.[1] === undefined || factor === undefined)
+    throw new NumaFormatError(`Failed to get memory information for ${node}: ${line.trim()}`);
   return Number.parseInt(match[1], 10) * factor;
 }
 
@@ -63,7 +64,9 @@ export function groupThreads(threads: readonly NumaThread[]): NumaTopology['cpus
 export async function readNumaTopology(fs: FsReader, sys: string): Promise<NumaTopology | null> {
   const nodeRoot = `${sys}/devices/system/node`;
   if (!(await fs.exists(nodeRoot))) return null;
-  const nodes = (await readdirOrEmpty(fs, nodeRoot)).filter((n) => /^node/.test(n)).sort((a, b) => numaNodeId(a) - numaNodeId(b));
+  const nodes = (await readdirOrEmpty(fs, nodeRoot))
+    .filter((n) => /^node/.test(n))
+    .sort((a, b) => numaNodeId(a) - numaNodeId(b));
   const ram: NumaTopology['ram'] = [];
   const threads: NumaThread[] = [];
   for (const node of nodes) {
@@ -73,7 +76,8 @@ export async function readNumaTopology(fs: FsReader, sys: string): Promise<NumaT
     ram.push({ numa_node: id, size_kb: memTotalKb(meminfo, node) });
     for (const entry of (await readdirOrEmpty(fs, `${nodeRoot}/${node}`)).filter((e) => /^cpu\d+$/.test(e))) {
       const coreId = await readTrimmed(fs, `${nodeRoot}/${node}/${entry}/topology/core_id`);
-      if (coreId === null || !/^-?\d+$/.test(coreId)) throw new NumaFormatError(`Failed to gather cpu_id for thread ${entry} NUMA node ${node}`);
+      if (coreId === null || !/^-?\d+$/.test(coreId))
+        throw new NumaFormatError(`Failed to gather cpu_id for thread ${entry} NUMA node ${node}`);
       threads.push({ numaNode: id, thread: Number.parseInt(entry.slice(3), 10), coreId: Number.parseInt(coreId, 10) });
     }
   }
@@ -82,13 +86,15 @@ export async function readNumaTopology(fs: FsReader, sys: string): Promise<NumaT
 
 /** NICs whose device has a `numa_node` attribute (virtual NICs have none). */
 async function readNics(fs: FsReader, netRoot: string): Promise<NumaTopology['nics']> {
-  if (!(await fs.exists(netRoot))) throw new NumaFormatError(`Failed to get list of NIC's, NIC device path does not exist: ${netRoot}`);
+  if (!(await fs.exists(netRoot)))
+    throw new NumaFormatError(`Failed to get list of NIC's, NIC device path does not exist: ${netRoot}`);
   const nics: NumaTopology['nics'] = [];
   for (const name of (await readdirOrEmpty(fs, netRoot)).sort()) {
     const path = `${netRoot}/${name}/device/numa_node`;
     if (!(await fs.exists(path))) continue;
     const value = await readTrimmed(fs, path);
-    if (value === null || !/^-?\d+$/.test(value)) throw new NumaFormatError(`Failed to gather NIC's for NUMA node ${name}`);
+    if (value === null || !/^-?\d+$/.test(value))
+      throw new NumaFormatError(`Failed to gather NIC's for NUMA node ${name}`);
     nics.push({ name, numa_node: Number.parseInt(value, 10) });
   }
   return nics;
@@ -100,7 +106,10 @@ export const numaTopologyCollector: InspectionCollector = {
   async collect(data: InspectionData, context: CollectorContext): Promise<void> {
     try {
       const topology = await readNumaTopology(context.fs, context.paths.sys);
-      if (topology === null) context.logger.warn('No NUMA node directory; numa_topology left out', { path: `${context.paths.sys}/devices/system/node` });
+      if (topology === null)
+        context.logger.warn('No NUMA node directory; numa_topology left out', {
+          path: `${context.paths.sys}/devices/system/node`,
+        });
       else data['numa_topology'] = topology;
     } catch (error) {
       if (!(error instanceof NumaFormatError)) throw error;

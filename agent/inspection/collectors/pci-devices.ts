@@ -36,9 +36,11 @@ function hexPart(text: string): string | undefined {
  * whose vendor, device or class cannot be read or has no `0x`).
  */
 export function pciDeviceFromSysfs(bus: string, files: PciSysfsFiles): PciDevice | { skip: string } {
-  if (files.vendor === null || files.device === null || files.class === null) return { skip: 'vendor, device or class unreadable' };
+  if (files.vendor === null || files.device === null || files.class === null)
+    return { skip: 'vendor, device or class unreadable' };
   const [vendor, product, pciClass] = [hexPart(files.vendor), hexPart(files.device), hexPart(files.class)];
-  if (vendor === undefined || product === undefined || pciClass === undefined) return { skip: 'vendor, device or class not in 0x form' };
+  if (vendor === undefined || product === undefined || pciClass === undefined)
+    return { skip: 'vendor, device or class not in 0x form' };
   return {
     vendor_id: vendor,
     product_id: product,
@@ -63,8 +65,11 @@ export const pciDevicesCollector: InspectionCollector = {
     for (const bus of (await readdirOrEmpty(fs, root)).sort()) {
       const read = (name: string): Promise<string | null> => readTrimmed(fs, `${root}/${bus}/${name}`);
       const entry = pciDeviceFromSysfs(bus, {
-        vendor: await read('vendor'), device: await read('device'), class: await read('class'),
-        revision: await read('revision'), numa_node: await read('numa_node'),
+        vendor: await read('vendor'),
+        device: await read('device'),
+        class: await read('class'),
+        revision: await read('revision'),
+        numa_node: await read('numa_node'),
       });
       if ('skip' in entry) logger.warn('Skipping a PCI device', { bus, reason: entry.skip });
       else devices.push(entry);

@@ -17,8 +17,11 @@ export interface UsbDevice {
 
 /** The USB devices in an lshw tree (missing fields are empty strings, as in IPA). */
 export function usbDevicesFromLshw(root: LshwNode): UsbDevice[] {
-  return findInLshw(root, { id: 'usb', class: 'generic', recursive: true })
-    .map((node) => ({ product: node.product ?? '', vendor: node.vendor ?? '', handle: node.handle ?? '' }));
+  return findInLshw(root, { id: 'usb', class: 'generic', recursive: true }).map((node) => ({
+    product: node.product ?? '',
+    vendor: node.vendor ?? '',
+    handle: node.handle ?? '',
+  }));
 }
 
 /** IPA's `usb-devices` collector. */

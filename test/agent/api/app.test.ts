@@ -11,14 +11,17 @@ const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 /** A release gate for the slow async command. */
 function gate(): { promise: Promise<void>; open: () => void } {
   let open = () => undefined as void;
-  const promise = new Promise<void>((resolve) => { open = resolve; });
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   return { promise, open };
 }
 
 describe('api/app (IPA v1 wire contract)', () => {
   let server: Started;
   let release: ReturnType<typeof gate>;
-  const post = (body: unknown, query = `?agent_token=${TOKEN}`) => call('POST', `${server.url}/v1/commands/${query}`, JSON.stringify(body));
+  const post = (body: unknown, query = `?agent_token=${TOKEN}`) =>
+    call('POST', `${server.url}/v1/commands/${query}`, JSON.stringify(body));
 
   beforeEach(async () => {
     release = gate();
@@ -26,10 +29,31 @@ describe('api/app (IPA v1 wire contract)', () => {
       name: 'test',
       commands: {
         echo: { mode: 'sync', run: async (p) => p['text'] ?? null },
-        slow: { mode: 'async', run: async () => { await release.promise; return 'done'; } },
-        explode: { mode: 'sync', run: async () => { throw new TypeError("Cannot read properties of undefined (reading 'x')"); } },
-        fail_async: { mode: 'async', run: async () => { throw new DeploymentError('coreos-installer failed with code 1: Error: install failed'); } },
-        mismatch: { mode: 'async', run: async () => { throw new VersionMismatch({ a: '2' }, { a: '1' }); } },
+        slow: {
+          mode: 'async',
+          run: async () => {
+            await release.promise;
+            return 'done';
+          },
+        },
+        explode: {
+          mode: 'sync',
+          run: async () => {
+            throw new TypeError("Cannot read properties of undefined (reading 'x')");
+          },
+        },
+        fail_async: {
+          mode: 'async',
+          run: async () => {
+            throw new DeploymentError('coreos-installer failed with code 1: Error: install failed');
+          },
+        },
+        mismatch: {
+          mode: 'async',
+          run: async () => {
+            throw new VersionMismatch({ a: '2' }, { a: '1' });
+          },
+        },
       },
     };
     const { logger } = createTestLogger();
@@ -42,14 +66,23 @@ describe('api/app (IPA v1 wire contract)', () => {
     server = await listen(createApp(agent, logger));
   });
 
-  afterEach(async () => { release.open(); await server.close(); });
+  afterEach(async () => {
+    release.open();
+    await server.close();
+  });
 
   it('GET / returns the root document with version links', async () => {
     const reply = await call('GET', `${server.url}/`);
 
     expect(reply.status).to.equal(200);
     expect(reply.headers['content-type']).to.match(/^application\/json/);
-    const v1 = { id: 'v1', links: [{ href: `${server.url}/v1`, rel: 'self' }, { href: 'https://docs.openstack.org/ironic-python-agent/', rel: 'describedby', type: 'text/html' }] };
+    const v1 = {
+      id: 'v1',
+      links: [
+        { href: `${server.url}/v1`, rel: 'self' },
+        { href: 'https://docs.openstack.org/ironic-python-agent/', rel: 'describedby', type: 'text/html' },
+      ],
+    };
     expect(reply.json).to.deep.equal({
       name: 'OpenStack Ironic Python Agent API',
       description: 'Ironic Python Agent is a provisioning agent for OpenStack Ironic',
@@ -63,8 +96,14 @@ describe('api/app (IPA v1 wire contract)', () => {
 
     expect(reply.json).to.deep.include({
       id: 'v1',
-      commands: [{ href: `${server.url}/v1/commands`, rel: 'self' }, { href: `${server.url}/commands`, rel: 'bookmark' }],
-      status: [{ href: `${server.url}/v1/status`, rel: 'self' }, { href: `${server.url}/status`, rel: 'bookmark' }],
+      commands: [
+        { href: `${server.url}/v1/commands`, rel: 'self' },
+        { href: `${server.url}/commands`, rel: 'bookmark' },
+      ],
+      status: [
+        { href: `${server.url}/v1/status`, rel: 'self' },
+        { href: `${server.url}/status`, rel: 'bookmark' },
+      ],
       media_types: [{ base: 'application/json', type: 'application/vnd.openstack.ironic-python-agent.v1+json' }],
     });
   });
@@ -85,14 +124,21 @@ describe('api/app (IPA v1 wire contract)', () => {
     expect(commands.headers['location']).to.equal('/v1/commands/?wait=true');
     expect(v1.headers['location']).to.equal('/v1/');
     expect(status.status).to.equal(404);
-    expect(status.json).to.deep.equal({ faultcode: 'Client', faultstring: '404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.' });
+    expect(status.json).to.deep.equal({
+      faultcode: 'Client',
+      faultstring:
+        '404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
+    });
   });
 
   it('answers 405 for a wrong method on a known route', async () => {
     const reply = await call('PUT', `${server.url}/v1/commands/`, '{}');
 
     expect(reply.status).to.equal(405);
-    expect(reply.json).to.deep.equal({ faultcode: 'Client', faultstring: '405 Method Not Allowed: The method is not allowed for the requested URL.' });
+    expect(reply.json).to.deep.equal({
+      faultcode: 'Client',
+      faultstring: '405 Method Not Allowed: The method is not allowed for the requested URL.',
+    });
   });
 
   it('POST without or with a wrong agent_token is 401 Token invalid', async () => {
@@ -109,10 +155,15 @@ describe('api/app (IPA v1 wire contract)', () => {
     const notJson = await call('POST', `${server.url}/v1/commands/?agent_token=${TOKEN}`, '{nope');
 
     expect(missing.status).to.equal(400);
-    expect(missing.json).to.deep.equal({ faultcode: 'Client', faultstring: '400 Bad Request: Missing or invalid name or params' });
+    expect(missing.json).to.deep.equal({
+      faultcode: 'Client',
+      faultstring: '400 Bad Request: Missing or invalid name or params',
+    });
     expect(badParams.json).to.deep.equal(missing.json);
     expect(notJson.status).to.equal(400);
-    expect((notJson.json as { faultstring: string }).faultstring).to.match(/^400 Bad Request: Failed to decode JSON object: /);
+    expect((notJson.json as { faultstring: string }).faultstring).to.match(
+      /^400 Bad Request: Failed to decode JSON object: /,
+    );
   });
 
   it('unknown extension is 404, unknown command and bad names are 400', async () => {
@@ -121,10 +172,16 @@ describe('api/app (IPA v1 wire contract)', () => {
     const form = await post({ name: 'nodot', params: {} });
 
     expect(ext.status).to.equal(404);
-    expect(ext.json).to.deep.equal({ faultcode: 'Client', faultstring: 'Not found: Extension with id nope not found.' });
+    expect(ext.json).to.deep.equal({
+      faultcode: 'Client',
+      faultstring: 'Not found: Extension with id nope not found.',
+    });
     expect(cmd.status).to.equal(400);
     expect(cmd.json).to.deep.equal({ faultcode: 'Client', faultstring: 'Invalid command: Unknown command: nope' });
-    expect(form.json).to.deep.equal({ faultcode: 'Client', faultstring: 'Invalid command: Command name must be of the form <extension>.<name>' });
+    expect(form.json).to.deep.equal({
+      faultcode: 'Client',
+      faultstring: 'Invalid command: Command name must be of the form <extension>.<name>',
+    });
   });
 
   it('a sync command returns the IPA result object with wrapped string result', async () => {
@@ -132,8 +189,19 @@ describe('api/app (IPA v1 wire contract)', () => {
 
     expect(reply.status).to.equal(200);
     const body = reply.json as Record<string, unknown>;
-    expect(Object.keys(body)).to.deep.equal(['id', 'command_name', 'command_status', 'command_error', 'command_result']);
-    expect(body).to.deep.include({ command_name: 'echo', command_status: 'SUCCEEDED', command_error: null, command_result: { result: 'hi' } });
+    expect(Object.keys(body)).to.deep.equal([
+      'id',
+      'command_name',
+      'command_status',
+      'command_error',
+      'command_result',
+    ]);
+    expect(body).to.deep.include({
+      command_name: 'echo',
+      command_status: 'SUCCEEDED',
+      command_error: null,
+      command_result: { result: 'hi' },
+    });
     expect(body['id']).to.match(/^[0-9a-f-]{36}$/);
   });
 
@@ -164,7 +232,12 @@ describe('api/app (IPA v1 wire contract)', () => {
 
     const [entry] = (list.json as { commands: Array<Record<string, unknown>> }).commands;
     expect(entry).to.deep.include({ command_status: 'FAILED', command_result: null });
-    expect(entry?.['command_error']).to.deep.equal({ type: 'DeploymentError', code: 500, message: 'Deploy step failed', details: 'coreos-installer failed with code 1: Error: install failed' });
+    expect(entry?.['command_error']).to.deep.equal({
+      type: 'DeploymentError',
+      code: 500,
+      message: 'Deploy step failed',
+      details: 'coreos-installer failed with code 1: Error: install failed',
+    });
   });
 
   it('a version mismatch ends as CLEAN_VERSION_MISMATCH', async () => {
@@ -180,7 +253,10 @@ describe('api/app (IPA v1 wire contract)', () => {
     expect(reply.status).to.equal(200);
     expect(reply.json).to.deep.include({ command_status: 'FAILED' });
     expect((reply.json as { command_error: unknown }).command_error).to.deep.equal({
-      type: 'CommandExecutionError', code: 500, message: 'Command execution failed', details: "Cannot read properties of undefined (reading 'x')",
+      type: 'CommandExecutionError',
+      code: 500,
+      message: 'Command execution failed',
+      details: "Cannot read properties of undefined (reading 'x')",
     });
     expect(list.status).to.equal(200);
   });
@@ -212,11 +288,18 @@ describe('api/app (IPA v1 wire contract)', () => {
     const reply = await call('GET', `${server.url}/v1/commands/abc`);
 
     expect(reply.status).to.equal(404);
-    expect(reply.json).to.deep.equal({ faultcode: 'Client', faultstring: 'Not found: Command Result with id abc not found.' });
+    expect(reply.json).to.deep.equal({
+      faultcode: 'Client',
+      faultstring: 'Not found: Command Result with id abc not found.',
+    });
   });
 
   it('serves the unversioned POST alias', async () => {
-    const reply = await call('POST', `${server.url}/commands/?agent_token=${TOKEN}`, JSON.stringify({ name: 'test.echo', params: {} }));
+    const reply = await call(
+      'POST',
+      `${server.url}/commands/?agent_token=${TOKEN}`,
+      JSON.stringify({ name: 'test.echo', params: {} }),
+    );
 
     expect(reply.status).to.equal(200);
   });

@@ -28,13 +28,19 @@ describe('api/command-body', () => {
 
   describe('parseCommandBody', () => {
     it('returns name and params', () => {
-      expect(parseCommandBody('{"name": "a.b", "params": {"x": [1]}}')).to.deep.equal({ name: 'a.b', params: { x: [1] } });
+      expect(parseCommandBody('{"name": "a.b", "params": {"x": [1]}}')).to.deep.equal({
+        name: 'a.b',
+        params: { x: [1] },
+      });
     });
 
     it('refuses nesting over the limit before parsing, naming the limit', () => {
       const text = `{"name": "a.b", "params": {"v": ${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}}`;
 
-      expect(() => parseCommandBody(text)).to.throw(HttpFault, `400 Bad Request: The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels`);
+      expect(() => parseCommandBody(text)).to.throw(
+        HttpFault,
+        `400 Bad Request: The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels`,
+      );
     });
   });
 });

@@ -17,17 +17,29 @@ describe('api/app: one unserialisable command result cannot break the command hi
       return value;
     };
     const executor = new CommandExecutor({
-      extensions: [{ name: 'test', commands: { ok: { mode: 'sync', run: async () => 'fine' }, deep: { mode: 'sync', run: async () => deep() } } }],
+      extensions: [
+        {
+          name: 'test',
+          commands: { ok: { mode: 'sync', run: async () => 'fine' }, deep: { mode: 'sync', run: async () => deep() } },
+        },
+      ],
       logger,
     });
-    const agent: ApiAgent = { executor, status: () => ({ started_at: 1, version: '0' }), validateToken: (t) => t === TOKEN };
+    const agent: ApiAgent = {
+      executor,
+      status: () => ({ started_at: 1, version: '0' }),
+      validateToken: (t) => t === TOKEN,
+    };
     server = await listen(createApp(agent, logger));
   });
 
-  afterEach(async () => { await server.close(); });
+  afterEach(async () => {
+    await server.close();
+  });
 
   it('answers the POST, the list and the entry with a FAILED placeholder for it and the others intact', async () => {
-    const post = (name: string): ReturnType<typeof call> => call('POST', `${server.url}/v1/commands/?agent_token=${TOKEN}`, JSON.stringify({ name, params: {} }));
+    const post = (name: string): ReturnType<typeof call> =>
+      call('POST', `${server.url}/v1/commands/?agent_token=${TOKEN}`, JSON.stringify({ name, params: {} }));
     await post('test.ok');
     const deep = await post('test.deep');
     await post('test.ok');
@@ -39,7 +51,11 @@ describe('api/app: one unserialisable command result cannot break the command hi
     expect(deep.json).to.deep.include({ command_name: 'deep', command_status: 'FAILED', command_result: null });
     expect(list.status).to.equal(200);
     const commands = (list.json as { commands: Array<Record<string, unknown>> }).commands;
-    expect(commands.map((c) => [c['command_name'], c['command_status']])).to.deep.equal([['ok', 'SUCCEEDED'], ['deep', 'FAILED'], ['ok', 'SUCCEEDED']]);
+    expect(commands.map((c) => [c['command_name'], c['command_status']])).to.deep.equal([
+      ['ok', 'SUCCEEDED'],
+      ['deep', 'FAILED'],
+      ['ok', 'SUCCEEDED'],
+    ]);
     expect(commands[0]?.['command_result']).to.deep.equal({ result: 'fine' });
     expect(one.json).to.deep.equal(deep.json);
   });

@@ -18,12 +18,21 @@ describe('api/faults (client errors are 4xx faults, never 500)', () => {
   beforeEach(async () => {
     const test = createTestLogger();
     memory = test.memory;
-    const executor = new CommandExecutor({ extensions: [{ name: 'test', commands: { echo: { mode: 'sync', run: async () => null } } }], logger: test.logger });
-    const agent: ApiAgent = { executor, status: () => ({ started_at: 1, version: '0' }), validateToken: (t) => t === TOKEN };
+    const executor = new CommandExecutor({
+      extensions: [{ name: 'test', commands: { echo: { mode: 'sync', run: async () => null } } }],
+      logger: test.logger,
+    });
+    const agent: ApiAgent = {
+      executor,
+      status: () => ({ started_at: 1, version: '0' }),
+      validateToken: (t) => t === TOKEN,
+    };
     server = await listen(createApp(agent, test.logger));
   });
 
-  afterEach(async () => { await server.close(); });
+  afterEach(async () => {
+    await server.close();
+  });
 
   const errors = (): unknown[] => memory.entries.filter((e) => e['level'] === 'error');
 
@@ -31,7 +40,10 @@ describe('api/faults (client errors are 4xx faults, never 500)', () => {
     const reply = await call('GET', `${server.url}/v1/commands/%zz`);
 
     expect(reply.status).to.equal(400);
-    expect(reply.json).to.deep.equal({ faultcode: 'Client', faultstring: "400 Bad Request: Failed to decode param '%zz'" });
+    expect(reply.json).to.deep.equal({
+      faultcode: 'Client',
+      faultstring: "400 Bad Request: Failed to decode param '%zz'",
+    });
     expect(errors()).to.deep.equal([]);
   });
 
@@ -39,14 +51,20 @@ describe('api/faults (client errors are 4xx faults, never 500)', () => {
     const reply = await call('POST', commands(), body, { 'content-encoding': 'bogus' });
 
     expect(reply.status).to.equal(415);
-    expect(reply.json).to.deep.equal({ faultcode: 'Client', faultstring: '415 Unsupported Media Type: Unsupported content encoding "bogus"' });
+    expect(reply.json).to.deep.equal({
+      faultcode: 'Client',
+      faultstring: '415 Unsupported Media Type: Unsupported content encoding "bogus"',
+    });
   });
 
   it('an unsupported charset is 415', async () => {
     const reply = await call('POST', commands(), body, { 'content-type': 'application/json; charset=bogus' });
 
     expect(reply.status).to.equal(415);
-    expect(reply.json).to.deep.equal({ faultcode: 'Client', faultstring: '415 Unsupported Media Type: Unsupported charset "BOGUS"' });
+    expect(reply.json).to.deep.equal({
+      faultcode: 'Client',
+      faultstring: '415 Unsupported Media Type: Unsupported charset "BOGUS"',
+    });
   });
 
   it('a broken gzip body is 400', async () => {
@@ -71,14 +89,18 @@ describe('api/faults (client errors are 4xx faults, never 500)', () => {
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', resolve));
 
-    socket.write(`POST /v1/commands/?agent_token=${TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":`);
+    socket.write(
+      `POST /v1/commands/?agent_token=${TOKEN} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.destroy();
     await new Promise((resolve) => setTimeout(resolve, 100));
     const status = await call('GET', `${server.url}/v1/status`);
 
     expect(errors()).to.deep.equal([]);
-    expect(memory.entries.some((e) => e['level'] === 'debug' && String(e['message']).includes('aborted'))).to.equal(true);
+    expect(memory.entries.some((e) => e['level'] === 'debug' && String(e['message']).includes('aborted'))).to.equal(
+      true,
+    );
     expect(status.status).to.equal(200);
   });
 });

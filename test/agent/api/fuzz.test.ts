@@ -39,11 +39,24 @@ describe('api fuzzing: no 5xx for any request, alive afterwards', function () {
       commands: {
         echo: { mode: 'sync', run: async (params) => params },
         async: { mode: 'async', run: async (params) => params },
-        fail: { mode: 'async', run: async () => { throw new DeploymentError('expected failure'); } },
+        fail: {
+          mode: 'async',
+          run: async () => {
+            throw new DeploymentError('expected failure');
+          },
+        },
       },
     };
-    const executor = new CommandExecutor({ extensions: [test], logger, observer: new CommandJournal(join(dir, 'state'), 'boot-1', logger) });
-    const agent: ApiAgent = { executor, status: () => ({ started_at: 1, version: '0' }), validateToken: (t) => t === TOKEN };
+    const executor = new CommandExecutor({
+      extensions: [test],
+      logger,
+      observer: new CommandJournal(join(dir, 'state'), 'boot-1', logger),
+    });
+    const agent: ApiAgent = {
+      executor,
+      status: () => ({ started_at: 1, version: '0' }),
+      validateToken: (t) => t === TOKEN,
+    };
     server = await listenApi(createApp(agent, logger), { host: '127.0.0.1', port: 0 });
   });
 
@@ -54,7 +67,10 @@ describe('api fuzzing: no 5xx for any request, alive afterwards', function () {
 
   async function send(c: FuzzCase): Promise<RawReply> {
     return rawExchange(server.port, [c.bytes], {
-      timeoutMs: 10_000, untilStatus: true, halfClose: c.ending === 'half-close', abort: c.ending === 'vanish',
+      timeoutMs: 10_000,
+      untilStatus: true,
+      halfClose: c.ending === 'half-close',
+      abort: c.ending === 'vanish',
     });
   }
 
@@ -79,12 +95,18 @@ describe('api fuzzing: no 5xx for any request, alive afterwards', function () {
       }
     };
     await Promise.all(Array.from({ length: PARALLEL }, worker));
-    console.log(`      ${next} requests sent; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+    console.log(
+      `      ${next} requests sent; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+    );
 
-    const first = (list: string[]): string => `seed ${seed}; the first of ${list.length}:\n${list.slice(0, 5).join('\n')}\n`;
+    const first = (list: string[]): string =>
+      `seed ${seed}; the first of ${list.length}:\n${list.slice(0, 5).join('\n')}\n`;
     expect(serverErrors.length, first(serverErrors)).to.equal(0);
     expect(unanswered.length, `complete requests without an answer, ${first(unanswered)}`).to.equal(0);
-    expect(memory.entries.filter((e) => e['message'] === 'Internal server error'), `seed ${seed}`).to.deep.equal([]);
+    expect(
+      memory.entries.filter((e) => e['message'] === 'Internal server error'),
+      `seed ${seed}`,
+    ).to.deep.equal([]);
   });
 
   it('answers /v1/status and GET /v1/commands/ afterwards', async () => {

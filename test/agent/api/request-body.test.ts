@@ -16,7 +16,10 @@ describe('api/request-body', () => {
   before(async () => {
     server = createServer((req, res) => {
       readBody(req, LIMITS).then(
-        (text) => { consumed.push(req.readableEnded); res.end(JSON.stringify({ text })); },
+        (text) => {
+          consumed.push(req.readableEnded);
+          res.end(JSON.stringify({ text }));
+        },
         (error: unknown) => {
           consumed.push(req.readableEnded);
           res.statusCode = error instanceof HttpFault ? error.status : 599;
@@ -29,9 +32,14 @@ describe('api/request-body', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   });
 
-  beforeEach(() => { consumed = []; });
+  beforeEach(() => {
+    consumed = [];
+  });
 
-  after(async () => { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)); });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
 
   const message = (json: unknown): string => (json as { message: string }).message;
 
@@ -50,7 +58,9 @@ describe('api/request-body', () => {
   });
 
   it('decodes the declared charset', async () => {
-    const reply = await call('POST', url, Buffer.from([0x22, 0xe9, 0x22]), { 'content-type': 'application/json; charset=latin1' });
+    const reply = await call('POST', url, Buffer.from([0x22, 0xe9, 0x22]), {
+      'content-type': 'application/json; charset=latin1',
+    });
 
     expect(reply.json).to.deep.equal({ text: '"é"' });
   });
@@ -71,9 +81,13 @@ describe('api/request-body', () => {
     const plain = await call('POST', url, 'x'.repeat(16385));
 
     expect(gzipped.status).to.equal(413);
-    expect(message(gzipped.json)).to.equal('413 Request Entity Too Large: The request body is larger than the limit of 65536 bytes');
+    expect(message(gzipped.json)).to.equal(
+      '413 Request Entity Too Large: The request body is larger than the limit of 65536 bytes',
+    );
     expect(plain.status, 'without an encoding the decoded limit applies on the wire').to.equal(413);
-    expect(message(plain.json)).to.equal('413 Request Entity Too Large: The request body is larger than the limit of 16384 bytes');
+    expect(message(plain.json)).to.equal(
+      '413 Request Entity Too Large: The request body is larger than the limit of 16384 bytes',
+    );
     expect(consumed).to.deep.equal([false, false]);
   });
 
@@ -90,7 +104,9 @@ describe('api/request-body', () => {
 
     expect(bomb.length).to.be.below(LIMITS.wireBytes);
     expect(reply.status).to.equal(413);
-    expect(message(reply.json)).to.equal('413 Request Entity Too Large: The decoded request body is larger than the limit of 16384 bytes');
+    expect(message(reply.json)).to.equal(
+      '413 Request Entity Too Large: The decoded request body is larger than the limit of 16384 bytes',
+    );
   });
 
   it('answers a broken gzip body with 400', async () => {

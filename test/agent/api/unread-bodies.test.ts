@@ -18,14 +18,24 @@ describe('api: bodies the agent never reads, and Expect: 100-continue', () => {
 
   beforeEach(async () => {
     const { logger } = createTestLogger();
-    const executor = new CommandExecutor({ extensions: [{ name: 'test', commands: { ping: { mode: 'sync', run: async () => 'pong' } } }], logger });
-    const agent: ApiAgent = { executor, status: () => ({ started_at: 1, version: '0' }), validateToken: (t) => t === TOKEN };
+    const executor = new CommandExecutor({
+      extensions: [{ name: 'test', commands: { ping: { mode: 'sync', run: async () => 'pong' } } }],
+      logger,
+    });
+    const agent: ApiAgent = {
+      executor,
+      status: () => ({ started_at: 1, version: '0' }),
+      validateToken: (t) => t === TOKEN,
+    };
     server = await listenApi(createApp(agent, logger), { host: '127.0.0.1', port: 0 });
   });
 
-  afterEach(async () => { await server.close(); });
+  afterEach(async () => {
+    await server.close();
+  });
 
-  const request = (line: string, headers: string[]): string => `${line} HTTP/1.1\r\nHost: agent\r\n${headers.join('\r\n')}\r\n\r\n`;
+  const request = (line: string, headers: string[]): string =>
+    `${line} HTTP/1.1\r\nHost: agent\r\n${headers.join('\r\n')}\r\n\r\n`;
 
   const unread: { title: string; line: string; status: number }[] = [
     { title: 'GET /v1/status', line: 'GET /v1/status', status: 200 },
@@ -34,7 +44,11 @@ describe('api: bodies the agent never reads, and Expect: 100-continue', () => {
   ];
   for (const row of unread) {
     it(`answers ${row.title} with a 63 MiB body announced with Connection: close and closes, without draining it`, async () => {
-      const reply = await rawExchange(server.port, [request(row.line, [`Content-Length: ${63 * MIB}`]), 'x'.repeat(1024)], { timeoutMs: 5000 });
+      const reply = await rawExchange(
+        server.port,
+        [request(row.line, [`Content-Length: ${63 * MIB}`]), 'x'.repeat(1024)],
+        { timeoutMs: 5000 },
+      );
 
       expect(reply.status).to.equal(row.status);
       expect(reply.text).to.match(/\r\nConnection: close\r\n/i);
@@ -43,14 +57,27 @@ describe('api: bodies the agent never reads, and Expect: 100-continue', () => {
   }
 
   it('keeps the connection of a body-less GET alive', async () => {
-    const reply = await rawExchange(server.port, [request('GET /v1/status', [])], { timeoutMs: 500, untilStatus: true });
+    const reply = await rawExchange(server.port, [request('GET /v1/status', [])], {
+      timeoutMs: 500,
+      untilStatus: true,
+    });
 
     expect(reply.status).to.equal(200);
     expect(reply.text).to.match(/\r\nConnection: keep-alive\r\n/i);
   });
 
   it('does not invite a tokenless client to send its body (no 100 Continue, 401 at once)', async () => {
-    const reply = await rawExchange(server.port, [request('POST /v1/commands/', [`Content-Length: ${63 * MIB}`, 'Content-Type: application/json', 'Expect: 100-continue'])], { timeoutMs: 5000 });
+    const reply = await rawExchange(
+      server.port,
+      [
+        request('POST /v1/commands/', [
+          `Content-Length: ${63 * MIB}`,
+          'Content-Type: application/json',
+          'Expect: 100-continue',
+        ]),
+      ],
+      { timeoutMs: 5000 },
+    );
 
     expect(reply.text.startsWith('HTTP/1.1 401 ')).to.equal(true);
     expect(reply.text).not.to.contain('100 Continue');
@@ -59,7 +86,11 @@ describe('api: bodies the agent never reads, and Expect: 100-continue', () => {
 
   it('sends 100 Continue to a token holder, then runs the command', async () => {
     const body = JSON.stringify({ name: 'test.ping', params: {} });
-    const head = request(`POST /v1/commands/?agent_token=${TOKEN}`, [`Content-Length: ${body.length}`, 'Content-Type: application/json', 'Expect: 100-continue']);
+    const head = request(`POST /v1/commands/?agent_token=${TOKEN}`, [
+      `Content-Length: ${body.length}`,
+      'Content-Type: application/json',
+      'Expect: 100-continue',
+    ]);
 
     const reply = await rawExchange(server.port, [head, body], { timeoutMs: 2000 });
 

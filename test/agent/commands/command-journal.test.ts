@@ -15,14 +15,33 @@ describe('commands/command-journal', () => {
     name: 'clean',
     commands: {
       get_clean_steps: { mode: 'sync', run: async () => ({ clean_steps: {} }) },
-      execute_clean_step: { mode: 'async', run: async () => { await new Promise<void>((r) => { hold = r; }); return { clean_result: null }; } },
-      fail: { mode: 'sync', run: async () => { throw new CleaningError('disk on fire'); } },
+      execute_clean_step: {
+        mode: 'async',
+        run: async () => {
+          await new Promise<void>((r) => {
+            hold = r;
+          });
+          return { clean_result: null };
+        },
+      },
+      fail: {
+        mode: 'sync',
+        run: async () => {
+          throw new CleaningError('disk on fire');
+        },
+      },
     },
   };
   const { logger } = createTestLogger();
 
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'journal-')); hold = () => undefined; });
-  afterEach(() => { hold(); rmSync(dir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'journal-'));
+    hold = () => undefined;
+  });
+  afterEach(() => {
+    hold();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('persists the history 0600 in a 0700 dir and restores it in the same boot', async () => {
     const state = join(dir, 'state');
@@ -37,7 +56,11 @@ describe('commands/command-journal', () => {
     expect(statSync(state).mode & 0o777).to.equal(0o700);
     expect(restored.finished.map((r) => r.toJSON())).to.deep.equal([
       steps.toJSON(),
-      { ...restored.finished[1]?.toJSON(), command_status: 'FAILED', command_error: { type: 'CleaningError', code: 500, message: 'Clean step failed', details: 'disk on fire' } },
+      {
+        ...restored.finished[1]?.toJSON(),
+        command_status: 'FAILED',
+        command_error: { type: 'CleaningError', code: 500, message: 'Clean step failed', details: 'disk on fire' },
+      },
     ]);
     expect(restored.resume).to.equal(null);
   });
@@ -49,12 +72,20 @@ describe('commands/command-journal', () => {
 
     const restored = new CommandJournal(dir, 'boot-1', logger).load((name) => name.endsWith('_step'));
 
-    expect(restored.resume).to.deep.equal({ id: running.id, name: 'clean.execute_clean_step', params: { step: { step: 'erase_devices_metadata' } } });
+    expect(restored.resume).to.deep.equal({
+      id: running.id,
+      name: 'clean.execute_clean_step',
+      params: { step: { step: 'erase_devices_metadata' } },
+    });
     expect(restored.finished).to.have.length(0);
   });
 
   it('marks a non-resumable interrupted command FAILED', async () => {
-    const executor = new CommandExecutor({ extensions: [ext], logger, observer: new CommandJournal(dir, 'boot-1', logger) });
+    const executor = new CommandExecutor({
+      extensions: [ext],
+      logger,
+      observer: new CommandJournal(dir, 'boot-1', logger),
+    });
     await executor.execute('clean.execute_clean_step', {});
 
     const restored = new CommandJournal(dir, 'boot-1', logger).load(() => false);
@@ -64,7 +95,11 @@ describe('commands/command-journal', () => {
   });
 
   it('ignores the history of another boot and a corrupt file', async () => {
-    const executor = new CommandExecutor({ extensions: [ext], logger, observer: new CommandJournal(dir, 'boot-1', logger) });
+    const executor = new CommandExecutor({
+      extensions: [ext],
+      logger,
+      observer: new CommandJournal(dir, 'boot-1', logger),
+    });
     await executor.execute('clean.get_clean_steps', {});
 
     expect(new CommandJournal(dir, 'boot-2', logger).load(() => true).finished).to.have.length(0);
@@ -76,8 +111,15 @@ describe('commands/command-journal', () => {
     const { logger: quiet, memory } = createTestLogger();
     let deep: unknown = null;
     for (let i = 0; i < 100_000; i += 1) deep = [deep];
-    const odd: Extension = { name: 'odd', commands: { deep: { mode: 'sync', run: async () => deep }, fine: { mode: 'sync', run: async () => 'ok' } } };
-    const executor = new CommandExecutor({ extensions: [odd], logger: quiet, observer: new CommandJournal(dir, 'boot-1', quiet) });
+    const odd: Extension = {
+      name: 'odd',
+      commands: { deep: { mode: 'sync', run: async () => deep }, fine: { mode: 'sync', run: async () => 'ok' } },
+    };
+    const executor = new CommandExecutor({
+      extensions: [odd],
+      logger: quiet,
+      observer: new CommandJournal(dir, 'boot-1', quiet),
+    });
     const bad = await executor.execute('odd.deep', {});
     await executor.execute('odd.fine', {});
     await executor.execute('odd.fine', {});
@@ -85,10 +127,14 @@ describe('commands/command-journal', () => {
     const restored = new CommandJournal(dir, 'boot-1', quiet).load(() => true);
 
     expect(restored.finished.map((r) => [r.id, r.commandName, r.status])).to.deep.equal([
-      [bad.id, 'deep', 'FAILED'], [executor.list()[1]?.id, 'fine', 'SUCCEEDED'], [executor.list()[2]?.id, 'fine', 'SUCCEEDED'],
+      [bad.id, 'deep', 'FAILED'],
+      [executor.list()[1]?.id, 'fine', 'SUCCEEDED'],
+      [executor.list()[2]?.id, 'fine', 'SUCCEEDED'],
     ]);
     expect(restored.finished[0]?.error?.details).to.match(/^The agent cannot serialise the result of this command: /);
     const warnings = memory.entries.filter((e) => e['level'] === 'warn');
-    expect(warnings.map((e) => [e['message'], e['id']])).to.deep.equal([['Could not persist one command of the history; it is kept as FAILED', bad.id]]);
+    expect(warnings.map((e) => [e['message'], e['id']])).to.deep.equal([
+      ['Could not persist one command of the history; it is kept as FAILED', bad.id],
+    ]);
   });
 });

@@ -26,9 +26,20 @@ describe('commands/command-result', () => {
 
     for (const result of [deep, cyclic]) {
       const json = JSON.parse(result.toJSONText()) as Record<string, unknown>;
-      expect(json).to.deep.include({ id: result.id, command_name: result.commandName, command_status: 'FAILED', command_result: null });
-      expect(json['command_error']).to.deep.include({ type: 'CommandExecutionError', code: 500, message: 'Command execution failed' });
-      expect((json['command_error'] as { details: string }).details).to.match(/^The agent cannot serialise the result of this command: /);
+      expect(json).to.deep.include({
+        id: result.id,
+        command_name: result.commandName,
+        command_status: 'FAILED',
+        command_result: null,
+      });
+      expect(json['command_error']).to.deep.include({
+        type: 'CommandExecutionError',
+        code: 500,
+        message: 'Command execution failed',
+      });
+      expect((json['command_error'] as { details: string }).details).to.match(
+        /^The agent cannot serialise the result of this command: /,
+      );
     }
   });
 });

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { CommandExecutor, splitCommandName } from '../../../agent/commands/executor.js';
 import type { Extension } from '../../../agent/commands/types.js';
-import { AgentIsBusy, InvalidCommandError, InvalidCommandParamsError, RequestedObjectNotFoundError } from '../../../agent/errors.js';
+import {
+  AgentIsBusy,
+  InvalidCommandError,
+  InvalidCommandParamsError,
+  RequestedObjectNotFoundError,
+} from '../../../agent/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 describe('commands/executor', () => {
@@ -15,8 +20,25 @@ describe('commands/executor', () => {
 
   it('calls onAsyncComplete when an async command ends, success or failure', async () => {
     let completions = 0;
-    const ext: Extension = { name: 'x', commands: { ok: { mode: 'async', run: async () => 1 }, bad: { mode: 'async', run: async () => { throw new Error('no'); } } } };
-    const executor = new CommandExecutor({ extensions: [ext], logger, onAsyncComplete: () => { completions += 1; } });
+    const ext: Extension = {
+      name: 'x',
+      commands: {
+        ok: { mode: 'async', run: async () => 1 },
+        bad: {
+          mode: 'async',
+          run: async () => {
+            throw new Error('no');
+          },
+        },
+      },
+    };
+    const executor = new CommandExecutor({
+      extensions: [ext],
+      logger,
+      onAsyncComplete: () => {
+        completions += 1;
+      },
+    });
 
     await (await executor.execute('x.ok', {})).wait();
     await new Promise((r) => setImmediate(r));
@@ -28,7 +50,19 @@ describe('commands/executor', () => {
 
   it('refuses a command while the last one runs, then accepts once it finished', async () => {
     let finish = () => undefined as void;
-    const ext: Extension = { name: 'x', commands: { slow: { mode: 'async', run: () => new Promise((r) => { finish = () => r(null); }) }, quick: { mode: 'sync', run: async () => 2 } } };
+    const ext: Extension = {
+      name: 'x',
+      commands: {
+        slow: {
+          mode: 'async',
+          run: () =>
+            new Promise((r) => {
+              finish = () => r(null);
+            }),
+        },
+        quick: { mode: 'sync', run: async () => 2 },
+      },
+    };
     const executor = new CommandExecutor({ extensions: [ext], logger });
     const slow = await executor.execute('x.slow', {});
 
@@ -43,7 +77,18 @@ describe('commands/executor', () => {
   });
 
   it('does not record commands rejected by validation or lookup', async () => {
-    const ext: Extension = { name: 'x', commands: { v: { mode: 'sync', validate: () => { throw new InvalidCommandParamsError('bad'); }, run: async () => null } } };
+    const ext: Extension = {
+      name: 'x',
+      commands: {
+        v: {
+          mode: 'sync',
+          validate: () => {
+            throw new InvalidCommandParamsError('bad');
+          },
+          run: async () => null,
+        },
+      },
+    };
     const executor = new CommandExecutor({ extensions: [ext], logger });
 
     const errors = await Promise.all([
@@ -76,7 +121,19 @@ describe('commands/executor (review fixes)', () => {
 
   it('reset() keeps a running command, so the busy check still protects its disks', async () => {
     let finish = () => undefined as void;
-    const ext: Extension = { name: 'x', commands: { slow: { mode: 'async', run: () => new Promise((r) => { finish = () => r(null); }) }, quick: { mode: 'sync', run: async () => 1 } } };
+    const ext: Extension = {
+      name: 'x',
+      commands: {
+        slow: {
+          mode: 'async',
+          run: () =>
+            new Promise((r) => {
+              finish = () => r(null);
+            }),
+        },
+        quick: { mode: 'sync', run: async () => 1 },
+      },
+    };
     const executor = new CommandExecutor({ extensions: [ext], logger });
     const slow = await executor.execute('x.slow', {});
 
@@ -90,10 +147,24 @@ describe('commands/executor (review fixes)', () => {
   });
 
   it('a nested command refused with 400 does not remove anything from the history', async () => {
-    const ext: Extension = { name: 'x', commands: {
-      outer: { mode: 'async', run: async () => { await executor.executeNested('x.bad', {}).catch(() => undefined); return null; } },
-      bad: { mode: 'sync', run: async () => { throw new InvalidCommandError('no'); } },
-    } };
+    const ext: Extension = {
+      name: 'x',
+      commands: {
+        outer: {
+          mode: 'async',
+          run: async () => {
+            await executor.executeNested('x.bad', {}).catch(() => undefined);
+            return null;
+          },
+        },
+        bad: {
+          mode: 'sync',
+          run: async () => {
+            throw new InvalidCommandError('no');
+          },
+        },
+      },
+    };
     const executor: CommandExecutor = new CommandExecutor({ extensions: [ext], logger });
 
     const outer = await executor.execute('x.outer', {});

@@ -4,13 +4,56 @@ import { bootifToMac, mapKernelParams, parseCmdline, type KernelParam } from '..
 describe('config/cmdline', () => {
   describe('parseCmdline', () => {
     const table: Array<[string, string, KernelParam[]]> = [
-      ['key=value pairs and flags', 'BOOT_IMAGE=/vmlinuz ro quiet ipa-debug=1\n',
-        [{ key: 'BOOT_IMAGE', value: '/vmlinuz' }, { key: 'ro', value: null }, { key: 'quiet', value: null }, { key: 'ipa-debug', value: '1' }]],
-      ['a quoted value with spaces', 'a="x y" b=1', [{ key: 'a', value: 'x y' }, { key: 'b', value: '1' }]],
-      ['a fully quoted parameter', '"ipa-api-url=http://h:6385" z', [{ key: 'ipa-api-url', value: 'http://h:6385' }, { key: 'z', value: null }]],
-      ['the value keeps everything after the first =', 'ip=::::eth0:dhcp coreos.inst=a=b', [{ key: 'ip', value: '::::eth0:dhcp' }, { key: 'coreos.inst', value: 'a=b' }]],
-      ['an empty value', 'x= y', [{ key: 'x', value: '' }, { key: 'y', value: null }]],
-      ['tabs and repeated whitespace', '  a=1\t\tb=2  ', [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]],
+      [
+        'key=value pairs and flags',
+        'BOOT_IMAGE=/vmlinuz ro quiet ipa-debug=1\n',
+        [
+          { key: 'BOOT_IMAGE', value: '/vmlinuz' },
+          { key: 'ro', value: null },
+          { key: 'quiet', value: null },
+          { key: 'ipa-debug', value: '1' },
+        ],
+      ],
+      [
+        'a quoted value with spaces',
+        'a="x y" b=1',
+        [
+          { key: 'a', value: 'x y' },
+          { key: 'b', value: '1' },
+        ],
+      ],
+      [
+        'a fully quoted parameter',
+        '"ipa-api-url=http://h:6385" z',
+        [
+          { key: 'ipa-api-url', value: 'http://h:6385' },
+          { key: 'z', value: null },
+        ],
+      ],
+      [
+        'the value keeps everything after the first =',
+        'ip=::::eth0:dhcp coreos.inst=a=b',
+        [
+          { key: 'ip', value: '::::eth0:dhcp' },
+          { key: 'coreos.inst', value: 'a=b' },
+        ],
+      ],
+      [
+        'an empty value',
+        'x= y',
+        [
+          { key: 'x', value: '' },
+          { key: 'y', value: null },
+        ],
+      ],
+      [
+        'tabs and repeated whitespace',
+        '  a=1\t\tb=2  ',
+        [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '2' },
+        ],
+      ],
       ['inner quotes stay (kernel only strips the outer ones)', 'a=x"y z"w', [{ key: 'a', value: 'x"y z"w' }]],
       ['an empty line', '\n', []],
     ];

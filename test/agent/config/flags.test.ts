@@ -18,8 +18,13 @@ describe('config/flags', () => {
     [['--standalone=false'], [['standalone', '--standalone', 'false']]],
     [['--standalone=maybe'], [['standalone', '--standalone', 'maybe']]],
     [['--agent-token='], [['agent_token', '--agent-token', '']]],
-    [['--device-allowlist', '/dev/sd*', '--device-allowlist=/dev/nvme*'],
-      [['device_allowlist', '--device-allowlist', '/dev/sd*'], ['device_allowlist', '--device-allowlist', '/dev/nvme*']]],
+    [
+      ['--device-allowlist', '/dev/sd*', '--device-allowlist=/dev/nvme*'],
+      [
+        ['device_allowlist', '--device-allowlist', '/dev/sd*'],
+        ['device_allowlist', '--device-allowlist', '/dev/nvme*'],
+      ],
+    ],
     [['--listen-host', '-1'], [['listen_host', '--listen-host', '-1']]],
     [[], []],
   ];
@@ -41,7 +46,9 @@ describe('config/flags', () => {
   ];
   for (const [argv, message] of bad) {
     it(`rejects ${JSON.stringify(argv)} as a usage error`, () => {
-      expect(() => parseFlags(argv)).to.throw(UsageError).with.property('message', message);
+      expect(() => parseFlags(argv))
+        .to.throw(UsageError)
+        .with.property('message', message);
     });
   }
 

@@ -21,12 +21,23 @@ describe('config/help', () => {
     expect(text).to.include('  --listen-port <1-65535>\n');
     expect(text).to.include('  --tls-certificate-curve <p256|p384|p521>\n');
     expect(text).to.include('  --standalone, --no-standalone\n');
-    expect(text).to.match(/--listen-port <1-65535>\n\s+Port the API listens on\. Default: 9999\. Kernel: ipa-listen-port\./);
+    expect(text).to.match(
+      /--listen-port <1-65535>\n\s+Port the API listens on\. Default: 9999\. Kernel: ipa-listen-port\./,
+    );
     expect(text.replace(/\s+/g, ' ')).to.match(/--device-allowlist <a,b,\.\.\.> Globs [^<]* Default: \/dev\/\*\./);
   });
 
   it('groups options in the documented order', () => {
-    const headings = ['Ironic:', 'API / listen:', 'TLS:', 'Startup, lookup and heartbeat:', 'Inspection:', 'Disks and CoreOS:', 'Logging:', 'Paths:'];
+    const headings = [
+      'Ironic:',
+      'API / listen:',
+      'TLS:',
+      'Startup, lookup and heartbeat:',
+      'Inspection:',
+      'Disks and CoreOS:',
+      'Logging:',
+      'Paths:',
+    ];
     const positions = headings.map((h) => text.indexOf(`\n${h}\n`));
 
     expect(positions.every((p) => p > 0)).to.equal(true);

@@ -17,8 +17,14 @@ describe('config/values', () => {
     ['lookup_timeout', '0', 0],
     ['lldp_timeout', '2.5', 2.5],
     ['lldp_timeout', '30', 30],
-    ['debug', 'TRUE', true], ['debug', 'yes', true], ['debug', '1', true], ['debug', 'On', true],
-    ['debug', 'false', false], ['debug', 'NO', false], ['debug', '0', false], ['debug', 'off', false],
+    ['debug', 'TRUE', true],
+    ['debug', 'yes', true],
+    ['debug', '1', true],
+    ['debug', 'On', true],
+    ['debug', 'false', false],
+    ['debug', 'NO', false],
+    ['debug', '0', false],
+    ['debug', 'off', false],
     ['tls_certificate_curve', 'P521', 'p521'],
     ['tls_min_version', '1.3', '1.3'],
     ['advertise_protocol', 'https', 'https'],
@@ -27,7 +33,11 @@ describe('config/values', () => {
     ['device_allowlist', '/dev/sd*,/dev/disk/by-path/pci-*', ['/dev/sd*', '/dev/disk/by-path/pci-*']],
     ['api_url', 'http://192.0.2.1:6385, https://[fd00::1]:6385', ['http://192.0.2.1:6385', 'https://[fd00::1]:6385']],
     ['api_url', '', []],
-    ['inspection_callback_url', 'http://a:5050/v1/continue,http://b:5050/v1/continue', 'http://a:5050/v1/continue,http://b:5050/v1/continue'],
+    [
+      'inspection_callback_url',
+      'http://a:5050/v1/continue,http://b:5050/v1/continue',
+      'http://a:5050/v1/continue,http://b:5050/v1/continue',
+    ],
     ['inspection_callback_url', '', null],
     ['advertise_host', '', null],
     ['agent_token', 'abc', 'abc'],
@@ -66,9 +76,21 @@ describe('config/values', () => {
     ['advertise_protocol', 'ftp', 'expected one of: http, https'],
     ['api_url', 'ironic.example.com:6385', 'expected comma-separated http:// or https:// URLs'],
     ['api_url', 'http://a:6385,ftp://b', 'expected comma-separated http:// or https:// URLs'],
-    ['api_url', 'mdns', 'expected http:// or https:// URLs; mDNS discovery ("mdns") is not supported by this agent, so give the URL itself, e.g. http://192.0.2.1:6385'],
-    ['inspection_callback_url', 'mdns', 'expected http:// or https:// URLs; mDNS discovery ("mdns") is not supported by this agent, so give the URL itself, e.g. http://192.0.2.1:6385'],
-    ['device_allowlist', '/dev/sd*,sdb', 'expected device path globs under /dev/, e.g. /dev/sd* or /dev/disk/by-path/*'],
+    [
+      'api_url',
+      'mdns',
+      'expected http:// or https:// URLs; mDNS discovery ("mdns") is not supported by this agent, so give the URL itself, e.g. http://192.0.2.1:6385',
+    ],
+    [
+      'inspection_callback_url',
+      'mdns',
+      'expected http:// or https:// URLs; mDNS discovery ("mdns") is not supported by this agent, so give the URL itself, e.g. http://192.0.2.1:6385',
+    ],
+    [
+      'device_allowlist',
+      '/dev/sd*,sdb',
+      'expected device path globs under /dev/, e.g. /dev/sd* or /dev/disk/by-path/*',
+    ],
     ['root_mount', 'mnt/coreos', 'expected an absolute path'],
     ['root_mount', '', 'expected an absolute path'],
     ['cafile', 'ca.pem', 'expected an absolute path'],
@@ -79,7 +101,9 @@ describe('config/values', () => {
   ];
   for (const [name, raw, message] of bad) {
     it(`${name} = ${JSON.stringify(raw)} is rejected: ${message}`, () => {
-      expect(() => convertValue(spec(name), raw)).to.throw(InvalidValueError).with.property('message', message);
+      expect(() => convertValue(spec(name), raw))
+        .to.throw(InvalidValueError)
+        .with.property('message', message);
     });
   }
 });

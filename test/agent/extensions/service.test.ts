@@ -9,7 +9,11 @@ import { FakeRunner } from '../../helpers/fake-runner.js';
 import { fakeManager, recordingStep } from '../../helpers/fake-managers.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
-const NODE: Node = { uuid: 'c712b7a5-9f27-4921-b70e-0f181671403b', instance_info: { configdrive: '******' }, driver_info: {} };
+const NODE: Node = {
+  uuid: 'c712b7a5-9f27-4921-b70e-0f181671403b',
+  instance_info: { configdrive: '******' },
+  driver_info: {},
+};
 const VERSIONS = { generic_hardware_manager: '1.2', CoreOSInstallHardwareManager: '1' };
 
 /**
@@ -23,17 +27,32 @@ describe('extensions/service', () => {
 
   async function setup() {
     const calls: StepContext[] = [];
-    const dispatcher = await HardwareDispatcher.create([
-      fakeManager({
-        name: 'generic_hardware_manager', className: 'GenericHardwareManager', version: '1.2', support: 1,
-        steps: [
-          recordingStep('erase_devices_metadata', { clean: 99, deploy: 0 }, null, calls),
-          { ...recordingStep('burnin_cpu', { clean: 0, service: 0 }, null, calls), abortable: true },
-        ],
-      }),
-      fakeManager({ name: 'CoreOSInstallHardwareManager', className: 'CoreOSInstallHardwareManager', version: '1', support: 3, steps: [recordingStep('install_coreos', { deploy: 0 }, null, calls)] }),
-    ], logger);
-    const executor = new CommandExecutor({ extensions: [createServiceExtension({ dispatcher, logger, cacheNode: () => undefined })], logger });
+    const dispatcher = await HardwareDispatcher.create(
+      [
+        fakeManager({
+          name: 'generic_hardware_manager',
+          className: 'GenericHardwareManager',
+          version: '1.2',
+          support: 1,
+          steps: [
+            recordingStep('erase_devices_metadata', { clean: 99, deploy: 0 }, null, calls),
+            { ...recordingStep('burnin_cpu', { clean: 0, service: 0 }, null, calls), abortable: true },
+          ],
+        }),
+        fakeManager({
+          name: 'CoreOSInstallHardwareManager',
+          className: 'CoreOSInstallHardwareManager',
+          version: '1',
+          support: 3,
+          steps: [recordingStep('install_coreos', { deploy: 0 }, null, calls)],
+        }),
+      ],
+      logger,
+    );
+    const executor = new CommandExecutor({
+      extensions: [createServiceExtension({ dispatcher, logger, cacheNode: () => undefined })],
+      logger,
+    });
     return { executor, calls };
   }
 
@@ -46,7 +65,9 @@ describe('extensions/service', () => {
     expect(result.toJSON().command_result).to.deep.equal({
       service_steps: {
         CoreOSInstallHardwareManager: [],
-        GenericHardwareManager: [{ step: 'burnin_cpu', priority: 0, interface: 'deploy', reboot_requested: false, abortable: true }],
+        GenericHardwareManager: [
+          { step: 'burnin_cpu', priority: 0, interface: 'deploy', reboot_requested: false, abortable: true },
+        ],
       },
       hardware_manager_version: VERSIONS,
     });
@@ -56,10 +77,19 @@ describe('extensions/service', () => {
     const { executor, calls } = await setup();
     const step = { interface: 'deploy', step: 'burnin_cpu', args: {}, priority: 0, abortable: true };
 
-    const result = await executor.execute('service.execute_service_step', { step, node: NODE, ports: [], service_version: VERSIONS });
+    const result = await executor.execute('service.execute_service_step', {
+      step,
+      node: NODE,
+      ports: [],
+      service_version: VERSIONS,
+    });
     await result.wait();
 
-    expect(result.toJSON()).to.deep.include({ command_name: 'execute_service_step', command_status: 'SUCCEEDED', command_error: null });
+    expect(result.toJSON()).to.deep.include({
+      command_name: 'execute_service_step',
+      command_status: 'SUCCEEDED',
+      command_error: null,
+    });
     expect(result.toJSON().command_result).to.deep.equal({ service_result: null, service_step: step });
     expect(calls.map((c) => [c.kind, c.node.uuid])).to.deep.equal([['service', NODE.uuid]]);
   });
@@ -67,19 +97,31 @@ describe('extensions/service', () => {
   it('refuses a step that is not offered for servicing, without running it (erase_devices_metadata would wipe the instance)', async () => {
     const { executor, calls } = await setup();
 
-    const result = await executor.execute('service.execute_service_step', { step: { interface: 'deploy', step: 'erase_devices_metadata' }, node: NODE, ports: [], service_version: VERSIONS });
+    const result = await executor.execute('service.execute_service_step', {
+      step: { interface: 'deploy', step: 'erase_devices_metadata' },
+      node: NODE,
+      ports: [],
+      service_version: VERSIONS,
+    });
     await result.wait();
 
     expect(result.toJSON()).to.deep.include({ command_status: 'FAILED' });
     expect(result.toJSON().command_error).to.include({ type: 'HardwareManagerMethodNotFound' });
-    expect(result.error?.details).to.equal('Could not find method: erase_devices_metadata (not offered as a service step; service steps: burnin_cpu)');
+    expect(result.error?.details).to.equal(
+      'Could not find method: erase_devices_metadata (not offered as a service step; service steps: burnin_cpu)',
+    );
     expect(calls).to.deep.equal([]);
   });
 
   it('a changed manager version ends CLEAN_VERSION_MISMATCH and runs nothing', async () => {
     const { executor, calls } = await setup();
 
-    const result = await executor.execute('service.execute_service_step', { step: { step: 'burnin_cpu' }, node: NODE, ports: [], service_version: { generic_hardware_manager: '1.1' } });
+    const result = await executor.execute('service.execute_service_step', {
+      step: { step: 'burnin_cpu' },
+      node: NODE,
+      ports: [],
+      service_version: { generic_hardware_manager: '1.1' },
+    });
     await result.wait();
 
     expect(result.toJSON()).to.deep.include({ command_status: 'CLEAN_VERSION_MISMATCH' });
@@ -88,7 +130,12 @@ describe('extensions/service', () => {
 
   it('the built-in managers offer exactly burnin_cpu and burnin_memory for servicing', async () => {
     let dispatcher: HardwareDispatcher | null = null;
-    const managers = builtinManagers({ config: defaultConfig(), runner: new FakeRunner(), logger, dispatcher: () => dispatcher as unknown as HardwareDispatcher });
+    const managers = builtinManagers({
+      config: defaultConfig(),
+      runner: new FakeRunner(),
+      logger,
+      dispatcher: () => dispatcher as unknown as HardwareDispatcher,
+    });
     dispatcher = await HardwareDispatcher.create(managers, logger);
 
     const steps = dispatcher.steps('service');
@@ -100,6 +147,8 @@ describe('extensions/service', () => {
         { step: 'burnin_memory', priority: 0, interface: 'deploy', reboot_requested: false, abortable: true },
       ],
     });
-    expect(dispatcher.steps('deploy')['GenericHardwareManager']?.map((s) => s.step)).to.deep.equal(['erase_devices_metadata']);
+    expect(dispatcher.steps('deploy')['GenericHardwareManager']?.map((s) => s.step)).to.deep.equal([
+      'erase_devices_metadata',
+    ]);
   });
 });

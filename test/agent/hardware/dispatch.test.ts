@@ -11,10 +11,16 @@ describe('hardware/dispatch', () => {
     const order: string[] = [];
     const probe = (name: string, support: number) => ({
       ...fakeManager({ className: name, support, onInitialize: () => order.push(`init ${name}`) }),
-      evaluateSupport: async () => { order.push(`probe ${name}`); return support; },
+      evaluateSupport: async () => {
+        order.push(`probe ${name}`);
+        return support;
+      },
     });
 
-    const dispatcher = await HardwareDispatcher.create([probe('Generic', 1), probe('None', 0), probe('CoreOS', 3)], logger);
+    const dispatcher = await HardwareDispatcher.create(
+      [probe('Generic', 1), probe('None', 0), probe('CoreOS', 3)],
+      logger,
+    );
 
     expect(dispatcher.active.map((m) => m.manager.className)).to.deep.equal(['CoreOS', 'Generic']);
     expect(order).to.deep.equal(['probe Generic', 'probe None', 'probe CoreOS', 'init CoreOS', 'init Generic']);
@@ -27,19 +33,37 @@ describe('hardware/dispatch', () => {
   });
 
   it('dispatch falls through IncompatibleHardwareMethodError to the next manager', async () => {
-    const dispatcher = await HardwareDispatcher.create([
-      fakeManager({ className: 'Generic', support: 1, methods: { fullSync: async () => undefined, listHardwareInfo: async () => ({ from: 'generic' }) } }),
-      fakeManager({ className: 'Vendor', support: 2, methods: { listHardwareInfo: async () => incompatible() } }),
-    ], logger);
+    const dispatcher = await HardwareDispatcher.create(
+      [
+        fakeManager({
+          className: 'Generic',
+          support: 1,
+          methods: { fullSync: async () => undefined, listHardwareInfo: async () => ({ from: 'generic' }) },
+        }),
+        fakeManager({ className: 'Vendor', support: 2, methods: { listHardwareInfo: async () => incompatible() } }),
+      ],
+      logger,
+    );
 
     expect(await dispatcher.dispatch('listHardwareInfo')).to.deep.equal({ from: 'generic' });
   });
 
   it('dispatch propagates other errors immediately', async () => {
-    const dispatcher = await HardwareDispatcher.create([
-      fakeManager({ className: 'Generic', support: 1, methods: { listHardwareInfo: async () => ({}) } }),
-      fakeManager({ className: 'Vendor', support: 2, methods: { listHardwareInfo: async () => { throw new DeviceNotFound('x'); } } }),
-    ], logger);
+    const dispatcher = await HardwareDispatcher.create(
+      [
+        fakeManager({ className: 'Generic', support: 1, methods: { listHardwareInfo: async () => ({}) } }),
+        fakeManager({
+          className: 'Vendor',
+          support: 2,
+          methods: {
+            listHardwareInfo: async () => {
+              throw new DeviceNotFound('x');
+            },
+          },
+        }),
+      ],
+      logger,
+    );
 
     const error = await dispatcher.dispatch('listHardwareInfo').catch((e: unknown) => e);
 
@@ -47,7 +71,10 @@ describe('hardware/dispatch', () => {
   });
 
   it('dispatch without any handler is HardwareManagerMethodNotFound', async () => {
-    const dispatcher = await HardwareDispatcher.create([fakeManager({ methods: { listHardwareInfo: async () => incompatible() } })], logger);
+    const dispatcher = await HardwareDispatcher.create(
+      [fakeManager({ methods: { listHardwareInfo: async () => incompatible() } })],
+      logger,
+    );
 
     const error = await dispatcher.dispatch('listHardwareInfo').catch((e: unknown) => e);
 
@@ -56,30 +83,56 @@ describe('hardware/dispatch', () => {
   });
 
   it('dispatchAll collects {ClassName: result}, skipping managers that defer', async () => {
-    const dispatcher = await HardwareDispatcher.create([
-      fakeManager({ className: 'A', support: 1, methods: { listHardwareInfo: async () => ({ a: 1 }) } }),
-      fakeManager({ className: 'B', support: 2, methods: { listHardwareInfo: async () => incompatible() } }),
-      fakeManager({ className: 'C', support: 3, methods: { listHardwareInfo: async () => ({ c: 1 }) } }),
-    ], logger);
+    const dispatcher = await HardwareDispatcher.create(
+      [
+        fakeManager({ className: 'A', support: 1, methods: { listHardwareInfo: async () => ({ a: 1 }) } }),
+        fakeManager({ className: 'B', support: 2, methods: { listHardwareInfo: async () => incompatible() } }),
+        fakeManager({ className: 'C', support: 3, methods: { listHardwareInfo: async () => ({ c: 1 }) } }),
+      ],
+      logger,
+    );
 
     expect(await dispatcher.dispatchAll('listHardwareInfo')).to.deep.equal({ C: { c: 1 }, A: { a: 1 } });
   });
 
   it('reports versions and deduplicated steps keyed by class name', async () => {
-    const dispatcher = await HardwareDispatcher.create([
-      fakeManager({ name: 'generic_hardware_manager', className: 'GenericHardwareManager', version: '1.2', support: 1, steps: [recordingStep('erase_devices_metadata', { clean: 99, deploy: 0 })] }),
-      fakeManager({ name: 'CoreOSInstallHardwareManager', className: 'CoreOSInstallHardwareManager', version: '1', support: 3, steps: [recordingStep('install_coreos', { deploy: 0 })] }),
-    ], logger);
+    const dispatcher = await HardwareDispatcher.create(
+      [
+        fakeManager({
+          name: 'generic_hardware_manager',
+          className: 'GenericHardwareManager',
+          version: '1.2',
+          support: 1,
+          steps: [recordingStep('erase_devices_metadata', { clean: 99, deploy: 0 })],
+        }),
+        fakeManager({
+          name: 'CoreOSInstallHardwareManager',
+          className: 'CoreOSInstallHardwareManager',
+          version: '1',
+          support: 3,
+          steps: [recordingStep('install_coreos', { deploy: 0 })],
+        }),
+      ],
+      logger,
+    );
 
     expect(dispatcher.versions()).to.deep.equal({ CoreOSInstallHardwareManager: '1', generic_hardware_manager: '1.2' });
     expect(dispatcher.steps('deploy')).to.deep.equal({
-      CoreOSInstallHardwareManager: [{ step: 'install_coreos', priority: 0, interface: 'deploy', reboot_requested: false }],
-      GenericHardwareManager: [{ step: 'erase_devices_metadata', priority: 0, interface: 'deploy', reboot_requested: false }],
+      CoreOSInstallHardwareManager: [
+        { step: 'install_coreos', priority: 0, interface: 'deploy', reboot_requested: false },
+      ],
+      GenericHardwareManager: [
+        { step: 'erase_devices_metadata', priority: 0, interface: 'deploy', reboot_requested: false },
+      ],
     });
     expect(dispatcher.steps('clean')).to.deep.equal({
       CoreOSInstallHardwareManager: [],
-      GenericHardwareManager: [{ step: 'erase_devices_metadata', priority: 99, interface: 'deploy', reboot_requested: false }],
+      GenericHardwareManager: [
+        { step: 'erase_devices_metadata', priority: 99, interface: 'deploy', reboot_requested: false },
+      ],
     });
-    expect(dispatcher.findSteps('install_coreos').map((s) => s.manager.className)).to.deep.equal(['CoreOSInstallHardwareManager']);
+    expect(dispatcher.findSteps('install_coreos').map((s) => s.manager.className)).to.deep.equal([
+      'CoreOSInstallHardwareManager',
+    ]);
   });
 });

@@ -2,25 +2,62 @@ import { expect } from 'chai';
 import axios from 'axios';
 import { LookupAgentIPError } from '../../../agent/errors.js';
 import { ExecaRunner } from '../../../agent/exec/execa-runner.js';
-import { callbackUrl, createReachabilityProbe, findAdvertiseAddress, isLinkLocal, type AdvertiseOptions } from '../../../agent/ironic/advertise.js';
+import {
+  callbackUrl,
+  createReachabilityProbe,
+  findAdvertiseAddress,
+  isLinkLocal,
+  type AdvertiseOptions,
+} from '../../../agent/ironic/advertise.js';
 import { FakeIronic, refusedUrl } from '../../helpers/fake-ironic.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 /** `ip -j route get` output as iproute2 prints it (captured on Debian 12). */
-function route(dst: string, prefsrc: string, extra: Record<string, unknown> = { gateway: '192.0.2.1', dev: 'eth0' }): string {
+function route(
+  dst: string,
+  prefsrc: string,
+  extra: Record<string, unknown> = { gateway: '192.0.2.1', dev: 'eth0' },
+): string {
   return JSON.stringify([{ dst, ...extra, prefsrc, flags: [], uid: 0, cache: [] }]);
 }
 
-const ADDR_SHOW_ETH1 = JSON.stringify([{
-  ifindex: 3, ifname: 'eth1', flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'fq_codel', operstate: 'UP',
-  group: 'default', txqlen: 1000, link_type: 'ether', address: '52:54:00:d4:61:b7', broadcast: 'ff:ff:ff:ff:ff:ff',
-  addr_info: [
-    { family: 'inet6', local: 'fe80::5054:ff:fed4:61b7', prefixlen: 64, scope: 'link', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
-    { family: 'inet', local: '198.51.100.7', prefixlen: 24, broadcast: '198.51.100.255', scope: 'global', label: 'eth1', valid_life_time: 3500, preferred_life_time: 3500 },
-  ],
-}]);
+const ADDR_SHOW_ETH1 = JSON.stringify([
+  {
+    ifindex: 3,
+    ifname: 'eth1',
+    flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'],
+    mtu: 1500,
+    qdisc: 'fq_codel',
+    operstate: 'UP',
+    group: 'default',
+    txqlen: 1000,
+    link_type: 'ether',
+    address: '52:54:00:d4:61:b7',
+    broadcast: 'ff:ff:ff:ff:ff:ff',
+    addr_info: [
+      {
+        family: 'inet6',
+        local: 'fe80::5054:ff:fed4:61b7',
+        prefixlen: 64,
+        scope: 'link',
+        valid_life_time: 4294967295,
+        preferred_life_time: 4294967295,
+      },
+      {
+        family: 'inet',
+        local: '198.51.100.7',
+        prefixlen: 24,
+        broadcast: '198.51.100.255',
+        scope: 'global',
+        label: 'eth1',
+        valid_life_time: 3500,
+        preferred_life_time: 3500,
+      },
+    ],
+  },
+]);
 
 describe('ironic/advertise', () => {
   let runner: FakeRunner;
@@ -34,13 +71,25 @@ describe('ironic/advertise', () => {
   });
 
   function find(overrides: Partial<AdvertiseOptions> = {}) {
-    return findAdvertiseAddress({ apiUrls: ['http://192.0.2.10:6385'], runner, clock, logger: log.logger, attempts: 6, sleepSec: 10, ...overrides });
+    return findAdvertiseAddress({
+      apiUrls: ['http://192.0.2.10:6385'],
+      runner,
+      clock,
+      logger: log.logger,
+      attempts: 6,
+      sleepSec: 10,
+      ...overrides,
+    });
   }
 
   it('uses advertise_host as is, running nothing', async () => {
     const result = await find({ advertiseHost: 'agent.example.com' });
 
-    expect(result).to.deep.equal({ host: 'agent.example.com', source: 'configured', reachableApiUrls: ['http://192.0.2.10:6385'] });
+    expect(result).to.deep.equal({
+      host: 'agent.example.com',
+      source: 'configured',
+      reachableApiUrls: ['http://192.0.2.10:6385'],
+    });
     expect(runner.calls).to.have.length(0);
   });
 
@@ -56,7 +105,11 @@ describe('ironic/advertise', () => {
   it('asks the real iproute2 for the route to a loopback Ironic', async () => {
     const ironic = await FakeIronic.start();
     try {
-      const result = await find({ apiUrls: [ironic.url], runner: new ExecaRunner(), probe: createReachabilityProbe(axios.create(), 2000, log.logger) });
+      const result = await find({
+        apiUrls: [ironic.url],
+        runner: new ExecaRunner(),
+        probe: createReachabilityProbe(axios.create(), 2000, log.logger),
+      });
 
       expect(result).to.deep.equal({ host: '127.0.0.1', source: 'route', reachableApiUrls: [ironic.url] });
     } finally {
@@ -67,7 +120,18 @@ describe('ironic/advertise', () => {
   it('handles IPv6 API URLs', async () => {
     runner.expect({
       match: ['ip', '-j', 'route', 'get', 'fd00::1'],
-      stdout: JSON.stringify([{ dst: 'fd00::1', from: '::', gateway: 'fd00::fe', dev: 'eth0', prefsrc: 'fd00::2', metric: 1024, flags: [], pref: 'medium' }]),
+      stdout: JSON.stringify([
+        {
+          dst: 'fd00::1',
+          from: '::',
+          gateway: 'fd00::fe',
+          dev: 'eth0',
+          prefsrc: 'fd00::2',
+          metric: 1024,
+          flags: [],
+          pref: 'medium',
+        },
+      ]),
     });
 
     const result = await find({ apiUrls: ['https://[fd00::1]:6385'] });
@@ -77,11 +141,18 @@ describe('ironic/advertise', () => {
 
   it('resolves host names and tries every address', async () => {
     runner.expect(
-      { match: ['ip', '-j', 'route', 'get', '192.0.2.11'], exitCode: 2, stderr: 'RTNETLINK answers: Network is unreachable' },
+      {
+        match: ['ip', '-j', 'route', 'get', '192.0.2.11'],
+        exitCode: 2,
+        stderr: 'RTNETLINK answers: Network is unreachable',
+      },
       { match: ['ip', '-j', 'route', 'get', '192.0.2.12'], stdout: route('192.0.2.12', '192.0.2.40') },
     );
 
-    const result = await find({ apiUrls: ['http://ironic.example.com:6385'], resolve: async (host) => (host === 'ironic.example.com' ? ['192.0.2.11', '192.0.2.12'] : []) });
+    const result = await find({
+      apiUrls: ['http://ironic.example.com:6385'],
+      resolve: async (host) => (host === 'ironic.example.com' ? ['192.0.2.11', '192.0.2.12'] : []),
+    });
 
     expect(result.host).to.equal('192.0.2.40');
   });
@@ -89,7 +160,12 @@ describe('ironic/advertise', () => {
   it('uses the host name itself when it cannot be resolved', async () => {
     runner.expect({ match: ['ip', '-j', 'route', 'get', 'ironic.invalid'], stdout: route('192.0.2.13', '192.0.2.41') });
 
-    const result = await find({ apiUrls: ['http://ironic.invalid:6385'], resolve: async () => { throw new Error('ENOTFOUND'); } });
+    const result = await find({
+      apiUrls: ['http://ironic.invalid:6385'],
+      resolve: async () => {
+        throw new Error('ENOTFOUND');
+      },
+    });
 
     expect(result.host).to.equal('192.0.2.41');
   });
@@ -108,24 +184,39 @@ describe('ironic/advertise', () => {
   });
 
   it('throws LookupAgentIPError after ip_lookup_attempts rounds', async () => {
-    runner.expect({ match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: route('192.0.2.10', 'fe80::1', { dev: 'eth0' }), repeat: true });
+    runner.expect({
+      match: ['ip', '-j', 'route', 'get', '192.0.2.10'],
+      stdout: route('192.0.2.10', 'fe80::1', { dev: 'eth0' }),
+      repeat: true,
+    });
 
-    const error = await find({ attempts: 3, sleepSec: 2 }).then(() => null, (e: unknown) => e);
+    const error = await find({ attempts: 3, sleepSec: 2 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(LookupAgentIPError);
-    expect((error as LookupAgentIPError).details).to.match(/no usable route source towards 192\.0\.2\.10 after 3 attempt\(s\); .*set advertise_host/);
+    expect((error as LookupAgentIPError).details).to.match(
+      /no usable route source towards 192\.0\.2\.10 after 3 attempt\(s\); .*set advertise_host/,
+    );
     expect(runner.calls).to.have.length(3);
     expect(clock.sleeps).to.deep.equal([2_000, 2_000]);
   });
 
   it('ignores output without prefsrc or with garbage', async () => {
     runner.expect(
-      { match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: JSON.stringify([{ dst: '192.0.2.10', dev: 'eth0' }]) },
+      {
+        match: ['ip', '-j', 'route', 'get', '192.0.2.10'],
+        stdout: JSON.stringify([{ dst: '192.0.2.10', dev: 'eth0' }]),
+      },
       { match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: 'not json' },
       { match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: route('192.0.2.10', 'src') },
     );
 
-    const error = await find({ attempts: 3 }).then(() => null, (e: unknown) => e);
+    const error = await find({ attempts: 3 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(LookupAgentIPError);
     expect(runner.pending()).to.have.length(0);
@@ -134,7 +225,10 @@ describe('ironic/advertise', () => {
   it('routes only towards reachable API URLs', async () => {
     runner.expect({ match: ['ip', '-j', 'route', 'get', '192.0.2.20'], stdout: route('192.0.2.20', '192.0.2.21') });
 
-    const result = await find({ apiUrls: ['http://192.0.2.10:6385', 'http://192.0.2.20:6385'], probe: async (url) => url.includes('192.0.2.20') });
+    const result = await find({
+      apiUrls: ['http://192.0.2.10:6385', 'http://192.0.2.20:6385'],
+      probe: async (url) => url.includes('192.0.2.20'),
+    });
 
     expect(result).to.deep.equal({ host: '192.0.2.21', source: 'route', reachableApiUrls: ['http://192.0.2.20:6385'] });
   });
@@ -158,12 +252,21 @@ describe('ironic/advertise', () => {
     });
 
     it('fails naming the interface when it has no IPv4 address', async () => {
-      runner.expect({ match: ['ip', '-j', 'addr', 'show', 'dev', 'eth9'], exitCode: 1, stderr: 'Device "eth9" does not exist.' });
+      runner.expect({
+        match: ['ip', '-j', 'addr', 'show', 'dev', 'eth9'],
+        exitCode: 1,
+        stderr: 'Device "eth9" does not exist.',
+      });
 
-      const error = await find({ networkInterface: 'eth9' }).then(() => null, (e: unknown) => e);
+      const error = await find({ networkInterface: 'eth9' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
 
       expect(error).to.be.instanceOf(LookupAgentIPError);
-      expect((error as LookupAgentIPError).details).to.match(/interface eth9 \(network_interface\) has no IPv4 address/);
+      expect((error as LookupAgentIPError).details).to.match(
+        /interface eth9 \(network_interface\) has no IPv4 address/,
+      );
     });
   });
 
@@ -184,8 +287,15 @@ describe('ironic/advertise', () => {
 
   describe('isLinkLocal', () => {
     const cases: [string, boolean][] = [
-      ['169.254.0.1', true], ['169.2.0.1', false], ['192.0.2.2', false], ['fe80::1', true], ['FEBF::1', true],
-      ['fec0::1', false], ['fd00::2', false], ['::1', false], ['hostname', false],
+      ['169.254.0.1', true],
+      ['169.2.0.1', false],
+      ['192.0.2.2', false],
+      ['fe80::1', true],
+      ['FEBF::1', true],
+      ['fec0::1', false],
+      ['fd00::2', false],
+      ['::1', false],
+      ['hostname', false],
     ];
     for (const [address, expected] of cases) {
       it(`${address} → ${expected}`, () => {
@@ -195,7 +305,7 @@ describe('ironic/advertise', () => {
   });
 
   describe('callbackUrl', () => {
-    const cases: [('http' | 'https'), string, number, string][] = [
+    const cases: ['http' | 'https', string, number, string][] = [
       ['http', '192.0.2.2', 9999, 'http://192.0.2.2:9999'],
       ['https', 'fd00::2', 9999, 'https://[fd00::2]:9999'],
       ['https', 'agent.example.com', 8443, 'https://agent.example.com:8443'],

@@ -1,11 +1,26 @@
 import { expect } from 'chai';
 import axios from 'axios';
-import { ConfigError, HeartbeatConflictError, HeartbeatConnectionError, HeartbeatError } from '../../../agent/errors.js';
+import {
+  ConfigError,
+  HeartbeatConflictError,
+  HeartbeatConnectionError,
+  HeartbeatError,
+} from '../../../agent/errors.js';
 import { IronicClient, type IronicClientOptions } from '../../../agent/ironic/client.js';
 import { isTokenRejection } from '../../../agent/ironic/heartbeater.js';
 import { IronicResponseError } from '../../../agent/ironic/response.js';
 import { formatVersion } from '../../../agent/ironic/version.js';
-import { FAULTS, FakeIronic, MAC, NODE_UUID, TOKEN, ironicError, pyJson, refusedUrl, rootBody } from '../../helpers/fake-ironic.js';
+import {
+  FAULTS,
+  FakeIronic,
+  MAC,
+  NODE_UUID,
+  TOKEN,
+  ironicError,
+  pyJson,
+  refusedUrl,
+  rootBody,
+} from '../../helpers/fake-ironic.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 const HEARTBEAT = { nodeUuid: NODE_UUID, callbackUrl: 'http://127.0.0.1:9999', token: TOKEN, agentVersion: '9.4.1' };
@@ -15,7 +30,13 @@ describe('ironic/client IronicClient', () => {
   let log: ReturnType<typeof createTestLogger>;
 
   function client(overrides: Partial<IronicClientOptions> = {}): IronicClient {
-    return new IronicClient({ http: axios.create(), urls: [ironic.url], logger: log.logger, timeoutMs: 5000, ...overrides });
+    return new IronicClient({
+      http: axios.create(),
+      urls: [ironic.url],
+      logger: log.logger,
+      timeoutMs: 5000,
+      ...overrides,
+    });
   }
 
   beforeEach(async () => {
@@ -37,7 +58,10 @@ describe('ironic/client IronicClient', () => {
     ];
     for (const [name, options, message] of bad) {
       it(`refuses ${name} with a ConfigError`, () => {
-        expect(() => client(options)).to.throw(ConfigError).with.property('message').that.matches(message);
+        expect(() => client(options))
+          .to.throw(ConfigError)
+          .with.property('message')
+          .that.matches(message);
       });
     }
 
@@ -47,7 +71,10 @@ describe('ironic/client IronicClient', () => {
       await c.lookup({ macs: [MAC] });
 
       expect(c.apiUrls).to.deep.equal([ironic.url]);
-      expect(ironic.requests.map((r) => r.url)).to.deep.equal(['/', '/v1/lookup?addresses=52%3A54%3A00%3Ad4%3A61%3Ab7']);
+      expect(ironic.requests.map((r) => r.url)).to.deep.equal([
+        '/',
+        '/v1/lookup?addresses=52%3A54%3A00%3Ad4%3A61%3Ab7',
+      ]);
     });
   });
 
@@ -111,12 +138,16 @@ describe('ironic/client IronicClient', () => {
 
       const lookup = ironic.calls()[0];
       expect(lookup?.method).to.equal('GET');
-      expect(lookup?.url).to.equal(`/v1/lookup?addresses=52%3A54%3A00%3Ad4%3A61%3Ab7%2C52%3A54%3A00%3A00%3A00%3A02&node_uuid=${NODE_UUID}`);
+      expect(lookup?.url).to.equal(
+        `/v1/lookup?addresses=52%3A54%3A00%3Ad4%3A61%3Ab7%2C52%3A54%3A00%3A00%3A00%3A02&node_uuid=${NODE_UUID}`,
+      );
       expect(lookup?.headers['x-openstack-ironic-api-version']).to.equal('1.62');
       expect(lookup?.headers['content-type']).to.equal('application/json');
       expect(lookup?.headers['accept']).to.equal('application/json');
       expect(lookup?.headers['x-openstack-request-id']).to.equal('req-5e1d7a42-0000-4000-8000-000000000001');
-      expect(ironic.requests[0]?.headers['x-openstack-request-id']).to.equal('req-5e1d7a42-0000-4000-8000-000000000001');
+      expect(ironic.requests[0]?.headers['x-openstack-request-id']).to.equal(
+        'req-5e1d7a42-0000-4000-8000-000000000001',
+      );
       expect(result.kind).to.equal('found');
       if (result.kind !== 'found') return;
       expect(result.data.node.uuid).to.equal(NODE_UUID);
@@ -132,7 +163,11 @@ describe('ironic/client IronicClient', () => {
       expect(lookup?.headers).to.not.have.property('x-openstack-request-id');
     });
 
-    const versions: [string, string][] = [['1.82', '1.62'], ['1.62', '1.62'], ['1.46', '1.46']];
+    const versions: [string, string][] = [
+      ['1.82', '1.62'],
+      ['1.62', '1.62'],
+      ['1.46', '1.46'],
+    ];
     for (const [server, sent] of versions) {
       it(`sends version ${sent} to a server whose maximum is ${server}`, async () => {
         ironic.maxVersion = server;
@@ -147,7 +182,13 @@ describe('ironic/client IronicClient', () => {
       ['404', 404, ironicError(FAULTS.notFound), 'notFound', `Error 404: ${FAULTS.notFound}`],
       ['409', 409, ironicError(FAULTS.locked), 'conflict', `Error 409: ${FAULTS.locked}`],
       ['400', 400, ironicError(FAULTS.incompleteLookup), 'error', `Error 400: ${FAULTS.incompleteLookup}`],
-      ['503 with an HTML body', 503, '<html>Service Unavailable</html>', 'error', 'Error 503: <html>Service Unavailable</html>'],
+      [
+        '503 with an HTML body',
+        503,
+        '<html>Service Unavailable</html>',
+        'error',
+        'Error 503: <html>Service Unavailable</html>',
+      ],
     ];
     for (const [name, status, body, kind, message] of failures) {
       it(`maps ${name} to ${kind} with Ironic's faultstring`, async () => {
@@ -160,19 +201,30 @@ describe('ironic/client IronicClient', () => {
     }
 
     it('maps an answer without node.uuid to error', async () => {
-      ironic.handler = (r) => (r.url === '/' ? ironic.happyPath(r) : { status: 200, body: pyJson({ node: {}, config: {} }) });
+      ironic.handler = (r) =>
+        r.url === '/' ? ironic.happyPath(r) : { status: 200, body: pyJson({ node: {}, config: {} }) };
 
       const result = await client().lookup({ macs: [MAC] });
 
-      expect(result).to.deep.equal({ kind: 'error', status: 200, message: 'invalid lookup answer: the answer has no node.uuid' });
+      expect(result).to.deep.equal({
+        kind: 'error',
+        status: 200,
+        message: 'invalid lookup answer: the answer has no node.uuid',
+      });
     });
 
     it('normalises an old top-level heartbeat_timeout into config', async () => {
-      ironic.handler = (r) => (r.url === '/' ? ironic.happyPath(r) : { status: 200, body: pyJson({ node: { uuid: NODE_UUID }, heartbeat_timeout: 120 }) });
+      ironic.handler = (r) =>
+        r.url === '/'
+          ? ironic.happyPath(r)
+          : { status: 200, body: pyJson({ node: { uuid: NODE_UUID }, heartbeat_timeout: 120 }) };
 
       const result = await client().lookup({ macs: [MAC] });
 
-      expect(result).to.deep.equal({ kind: 'found', data: { node: { uuid: NODE_UUID }, config: { heartbeat_timeout: 120 } } });
+      expect(result).to.deep.equal({
+        kind: 'found',
+        data: { node: { uuid: NODE_UUID }, config: { heartbeat_timeout: 120 } },
+      });
     });
 
     it('maps a refused connection to error', async () => {
@@ -196,14 +248,22 @@ describe('ironic/client IronicClient', () => {
       expect(beat?.headers['content-type']).to.equal('application/json');
       expect(beat?.headers['accept']).to.equal('application/json');
       expect(beat?.headers['x-openstack-request-id']).to.equal('req-1');
-      expect(beat?.body).to.equal(JSON.stringify({ callback_url: 'http://127.0.0.1:9999', agent_token: TOKEN, agent_version: '9.4.1' }));
+      expect(beat?.body).to.equal(
+        JSON.stringify({ callback_url: 'http://127.0.0.1:9999', agent_token: TOKEN, agent_version: '9.4.1' }),
+      );
     });
 
     it('adds agent_verify_ca when a certificate is given and the server has 1.68', async () => {
-      await client().heartbeat({ ...HEARTBEAT, callbackUrl: 'https://127.0.0.1:9999', verifyCa: '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n' });
+      await client().heartbeat({
+        ...HEARTBEAT,
+        callbackUrl: 'https://127.0.0.1:9999',
+        verifyCa: '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n',
+      });
 
       expect(JSON.parse(ironic.calls()[0]?.body ?? '')).to.deep.equal({
-        callback_url: 'https://127.0.0.1:9999', agent_token: TOKEN, agent_version: '9.4.1',
+        callback_url: 'https://127.0.0.1:9999',
+        agent_token: TOKEN,
+        agent_version: '9.4.1',
         agent_verify_ca: '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n',
       });
     });
@@ -231,16 +291,27 @@ describe('ironic/client IronicClient', () => {
     it('throws HeartbeatConflictError on 409', async () => {
       ironic.handler = (r) => (r.url === '/' ? ironic.happyPath(r) : { status: 409, body: ironicError(FAULTS.locked) });
 
-      const error = await client().heartbeat(HEARTBEAT).then(() => null, (e: unknown) => e);
+      const error = await client()
+        .heartbeat(HEARTBEAT)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
 
       expect(error).to.be.instanceOf(HeartbeatConflictError);
       expect((error as HeartbeatConflictError).details).to.equal(`Error 409: ${FAULTS.locked}`);
     });
 
     it('throws HeartbeatError with the decoded faultstring on 400, chaining status and fault', async () => {
-      ironic.handler = (r) => (r.url === '/' ? ironic.happyPath(r) : { status: 400, body: ironicError(FAULTS.invalidToken) });
+      ironic.handler = (r) =>
+        r.url === '/' ? ironic.happyPath(r) : { status: 400, body: ironicError(FAULTS.invalidToken) };
 
-      const error = await client().heartbeat(HEARTBEAT).then(() => null, (e: unknown) => e);
+      const error = await client()
+        .heartbeat(HEARTBEAT)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
 
       expect(error).to.be.instanceOf(HeartbeatError);
       expect(error).to.not.be.instanceOf(HeartbeatConflictError);
@@ -254,9 +325,15 @@ describe('ironic/client IronicClient', () => {
 
     it('throws HeartbeatError for other statuses, including 200', async () => {
       for (const status of [200, 500]) {
-        ironic.handler = (r) => (r.url === '/' ? ironic.happyPath(r) : { status, body: status === 500 ? ironicError('boom', 'Server') : '{}' });
+        ironic.handler = (r) =>
+          r.url === '/' ? ironic.happyPath(r) : { status, body: status === 500 ? ironicError('boom', 'Server') : '{}' };
 
-        const error = await client().heartbeat(HEARTBEAT).then(() => null, (e: unknown) => e);
+        const error = await client()
+          .heartbeat(HEARTBEAT)
+          .then(
+            () => null,
+            (e: unknown) => e,
+          );
 
         expect(error, String(status)).to.be.instanceOf(HeartbeatError);
         expect(isTokenRejection(error)).to.equal(false);
@@ -264,7 +341,12 @@ describe('ironic/client IronicClient', () => {
     });
 
     it('throws HeartbeatConnectionError when Ironic refuses the connection', async () => {
-      const error = await client({ urls: [await refusedUrl()], pinnedVersion: '1.68' }).heartbeat(HEARTBEAT).then(() => null, (e: unknown) => e);
+      const error = await client({ urls: [await refusedUrl()], pinnedVersion: '1.68' })
+        .heartbeat(HEARTBEAT)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
 
       expect(error).to.be.instanceOf(HeartbeatConnectionError);
       expect((error as HeartbeatConnectionError).details).to.match(/ECONNREFUSED/);
@@ -273,7 +355,12 @@ describe('ironic/client IronicClient', () => {
     it('throws HeartbeatConnectionError when Ironic hangs up', async () => {
       ironic.handler = (r) => (r.url === '/' ? ironic.happyPath(r) : { status: 0, hangUp: true });
 
-      const error = await client().heartbeat(HEARTBEAT).then(() => null, (e: unknown) => e);
+      const error = await client()
+        .heartbeat(HEARTBEAT)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
 
       expect(error).to.be.instanceOf(HeartbeatConnectionError);
     });
@@ -285,15 +372,23 @@ describe('ironic/client IronicClient', () => {
       const c = client({ urls: [dead, ironic.url] });
 
       const result = await c.lookup({ macs: [MAC] });
-      const warningsAfterFirst = log.memory.entries.filter((e) => e['message'] === 'Connection error when accessing Ironic, trying the next URL').length;
+      const warningsAfterFirst = log.memory.entries.filter(
+        (e) => e['message'] === 'Connection error when accessing Ironic, trying the next URL',
+      ).length;
       await c.heartbeat(HEARTBEAT);
-      const warningsAfterSecond = log.memory.entries.filter((e) => e['message'] === 'Connection error when accessing Ironic, trying the next URL').length;
+      const warningsAfterSecond = log.memory.entries.filter(
+        (e) => e['message'] === 'Connection error when accessing Ironic, trying the next URL',
+      ).length;
 
       expect(result.kind).to.equal('found');
       expect(c.apiUrls).to.deep.equal([ironic.url, dead]);
       expect(warningsAfterFirst).to.equal(1); // GET / tried the dead URL first; the lookup then went straight to the working one
       expect(warningsAfterSecond).to.equal(1); // so did the heartbeat
-      expect(ironic.requests.map((r) => `${r.method} ${r.url.split('?')[0] ?? ''}`)).to.deep.equal(['GET /', 'GET /v1/lookup', `POST /v1/heartbeat/${NODE_UUID}`]);
+      expect(ironic.requests.map((r) => `${r.method} ${r.url.split('?')[0] ?? ''}`)).to.deep.equal([
+        'GET /',
+        'GET /v1/lookup',
+        `POST /v1/heartbeat/${NODE_UUID}`,
+      ]);
     });
 
     it('fails over per request when the first URL goes away later', async () => {
@@ -315,7 +410,10 @@ describe('ironic/client IronicClient', () => {
     it('throws the connection error when no URL answers', async () => {
       const c = client({ urls: [await refusedUrl(), await refusedUrl()], pinnedVersion: '1.68' });
 
-      const error = await c.heartbeat(HEARTBEAT).then(() => null, (e: unknown) => e);
+      const error = await c.heartbeat(HEARTBEAT).then(
+        () => null,
+        (e: unknown) => e,
+      );
 
       expect(error).to.be.instanceOf(HeartbeatConnectionError);
     });
@@ -323,7 +421,10 @@ describe('ironic/client IronicClient', () => {
     it('does not fail over on an HTTP error answer', async () => {
       const other = await FakeIronic.start();
       try {
-        ironic.handler = (r) => (r.url === '/' ? { status: 200, body: rootBody(ironic.url) } : { status: 503, body: ironicError('down', 'Server') });
+        ironic.handler = (r) =>
+          r.url === '/'
+            ? { status: 200, body: rootBody(ironic.url) }
+            : { status: 503, body: ironicError('down', 'Server') };
         const c = client({ urls: [ironic.url, other.url] });
 
         const result = await c.lookup({ macs: [MAC] });

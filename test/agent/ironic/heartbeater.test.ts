@@ -38,9 +38,28 @@ describe('ironic/heartbeater Heartbeater', () => {
   });
 
   function create(overrides: Partial<HeartbeaterOptions> = {}): Heartbeater {
-    const client = new IronicClient({ http: axios.create(), urls: [ironic.url], logger: log.logger, timeoutMs: 5000, pinnedVersion: '1.68' });
-    const request = (): HeartbeatRequest => ({ nodeUuid: NODE_UUID, callbackUrl: 'http://127.0.0.1:9999', token: TOKEN, agentVersion: '9.4.1' });
-    heartbeater = new Heartbeater({ client, request, heartbeatTimeoutSec: () => 300, clock, random: () => 0, logger: log.logger, ...overrides });
+    const client = new IronicClient({
+      http: axios.create(),
+      urls: [ironic.url],
+      logger: log.logger,
+      timeoutMs: 5000,
+      pinnedVersion: '1.68',
+    });
+    const request = (): HeartbeatRequest => ({
+      nodeUuid: NODE_UUID,
+      callbackUrl: 'http://127.0.0.1:9999',
+      token: TOKEN,
+      agentVersion: '9.4.1',
+    });
+    heartbeater = new Heartbeater({
+      client,
+      request,
+      heartbeatTimeoutSec: () => 300,
+      clock,
+      random: () => 0,
+      logger: log.logger,
+      ...overrides,
+    });
     return heartbeater;
   }
 
@@ -99,8 +118,14 @@ describe('ironic/heartbeater Heartbeater', () => {
     const retry = await clock.nextSleep();
 
     expect(retry).to.equal(7_500);
-    expect(hb.lastHeartbeat).to.deep.equal({ at: START, ok: false, error: 'Error heartbeating to agent API: Error 500: boom' });
-    expect(log.memory.entries.some((e) => e['message'] === 'Error sending heartbeat' && e['level'] === 'error')).to.equal(true);
+    expect(hb.lastHeartbeat).to.deep.equal({
+      at: START,
+      ok: false,
+      error: 'Error heartbeating to agent API: Error 500: boom',
+    });
+    expect(
+      log.memory.entries.some((e) => e['message'] === 'Error sending heartbeat' && e['level'] === 'error'),
+    ).to.equal(true);
 
     status = 202;
     clock.advance(retry);
@@ -118,7 +143,9 @@ describe('ironic/heartbeater Heartbeater', () => {
     const retry = await clock.nextSleep();
 
     expect(retry).to.be.at.least(5_000).and.below(10_000);
-    expect(log.memory.entries.some((e) => e['message'] === 'Conflict error sending heartbeat' && e['level'] === 'warn')).to.equal(true);
+    expect(
+      log.memory.entries.some((e) => e['message'] === 'Conflict error sending heartbeat' && e['level'] === 'warn'),
+    ).to.equal(true);
   });
 
   it('keeps going when Ironic is unreachable', async () => {
@@ -187,7 +214,9 @@ describe('ironic/heartbeater Heartbeater', () => {
     const hb = create({
       onTokenRejected: () => {
         calls += 1;
-        return new Promise<void>((resolve) => { release = resolve; });
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
       },
     });
 
@@ -209,7 +238,12 @@ describe('ironic/heartbeater Heartbeater', () => {
   it('stop() while onTokenRejected runs ends the loop at once; nothing is sent afterwards', async () => {
     answer({ status: 400, body: ironicError(FAULTS.invalidToken) });
     let release: () => void = () => undefined;
-    const hb = create({ onTokenRejected: () => new Promise<void>((resolve) => { release = resolve; }) });
+    const hb = create({
+      onTokenRejected: () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    });
     hb.start();
     await until(() => beats() === 1);
     await settle();
@@ -227,7 +261,11 @@ describe('ironic/heartbeater Heartbeater', () => {
     let body = ironicError(FAULTS.tokenRequired);
     answer(() => ({ status: 400, body }));
     let calls = 0;
-    const hb = create({ onTokenRejected: () => { calls += 1; } });
+    const hb = create({
+      onTokenRejected: () => {
+        calls += 1;
+      },
+    });
 
     hb.start();
     await clock.nextSleep();
@@ -243,7 +281,9 @@ describe('ironic/heartbeater Heartbeater', () => {
   it('lets onTokenRejected stop the heartbeater without deadlock', async () => {
     answer({ status: 400, body: ironicError(FAULTS.invalidToken) });
     let stopped: (value: Promise<void>) => void = () => undefined;
-    const stopping = new Promise<void>((resolve) => { stopped = resolve; }); // settles when the hook's stop() does
+    const stopping = new Promise<void>((resolve) => {
+      stopped = resolve;
+    }); // settles when the hook's stop() does
     const hb = create({
       onTokenRejected: async () => {
         const stop = hb.stop();
@@ -262,7 +302,11 @@ describe('ironic/heartbeater Heartbeater', () => {
   it('a heartbeat refused after stop() (the host is powering off) does not ask for a new lookup', async () => {
     let stopping: Promise<void> = Promise.resolve();
     let calls = 0;
-    const hb = create({ onTokenRejected: () => { calls += 1; } });
+    const hb = create({
+      onTokenRejected: () => {
+        calls += 1;
+      },
+    });
     // Ironic wipes the token when it powers the node off; a heartbeat in flight at that moment is refused.
     answer(() => {
       stopping = hb.stop();
@@ -294,7 +338,9 @@ describe('ironic/heartbeater Heartbeater', () => {
     await clock.nextSleep();
 
     expect(retry).to.equal(5_000);
-    expect(log.memory.entries.some((e) => e['message'] === 'Error sending heartbeat' && e['error'] === 'node not known yet')).to.equal(true);
+    expect(
+      log.memory.entries.some((e) => e['message'] === 'Error sending heartbeat' && e['error'] === 'node not known yet'),
+    ).to.equal(true);
     expect(beats()).to.equal(1);
     expect(hb.lastHeartbeat?.ok).to.equal(true);
   });

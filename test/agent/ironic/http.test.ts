@@ -16,10 +16,30 @@ import { createTestLogger } from '../../helpers/logger.js';
 function selfSigned(dir: string, name: string, subject: string, san: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-sha384', '-days', '1',
-    '-keyout', key, '-out', cert, '-subj', `/CN=${subject}`, '-addext', `subjectAltName=${san}`,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-384',
+      '-nodes',
+      '-sha384',
+      '-days',
+      '1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-subj',
+      `/CN=${subject}`,
+      '-addext',
+      `subjectAltName=${san}`,
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
@@ -38,11 +58,17 @@ describe('ironic/http createIronicHttp', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function versionThrough(options: IronicHttpOptions, ironic: FakeIronic): Promise<{ version: string; lookup: string }> {
+  async function versionThrough(
+    options: IronicHttpOptions,
+    ironic: FakeIronic,
+  ): Promise<{ version: string; lookup: string }> {
     return versionThroughInstance(createIronicHttp(options), ironic);
   }
 
-  async function versionThroughInstance(http: AxiosInstance, ironic: FakeIronic): Promise<{ version: string; lookup: string }> {
+  async function versionThroughInstance(
+    http: AxiosInstance,
+    ironic: FakeIronic,
+  ): Promise<{ version: string; lookup: string }> {
     const { logger } = createTestLogger();
     const client = new IronicClient({ http, urls: [ironic.url], logger, timeoutMs: 5000 });
     const version = formatVersion(await client.discoverVersion());
@@ -62,7 +88,10 @@ describe('ironic/http createIronicHttp', () => {
     });
 
     it('verifies the server with cafile', async () => {
-      expect(await versionThrough({ timeoutSec: 5, cafile: server.cert }, ironic)).to.deep.equal({ version: '1.82', lookup: 'found' });
+      expect(await versionThrough({ timeoutSec: 5, cafile: server.cert }, ironic)).to.deep.equal({
+        version: '1.82',
+        lookup: 'found',
+      });
     });
 
     it('refuses the unknown certificate by default (verification on)', async () => {
@@ -75,11 +104,17 @@ describe('ironic/http createIronicHttp', () => {
     });
 
     it('refuses it when cafile is another CA', async () => {
-      expect(await versionThrough({ timeoutSec: 5, cafile: clientCert.cert }, ironic)).to.deep.equal({ version: '1.31', lookup: 'error' });
+      expect(await versionThrough({ timeoutSec: 5, cafile: clientCert.cert }, ironic)).to.deep.equal({
+        version: '1.31',
+        lookup: 'error',
+      });
     });
 
     it('accepts it with insecure', async () => {
-      expect(await versionThrough({ timeoutSec: 5, insecure: true }, ironic)).to.deep.equal({ version: '1.82', lookup: 'found' });
+      expect(await versionThrough({ timeoutSec: 5, insecure: true }, ironic)).to.deep.equal({
+        version: '1.82',
+        lookup: 'found',
+      });
     });
   });
 
@@ -88,8 +123,11 @@ describe('ironic/http createIronicHttp', () => {
 
     before(async () => {
       ironic = await FakeIronic.start({
-        cert: readFileSync(server.cert), key: readFileSync(server.key),
-        requestCert: true, rejectUnauthorized: true, ca: readFileSync(clientCert.cert),
+        cert: readFileSync(server.cert),
+        key: readFileSync(server.key),
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: readFileSync(clientCert.cert),
       });
     });
 
@@ -104,7 +142,10 @@ describe('ironic/http createIronicHttp', () => {
     });
 
     it('is refused without them', async () => {
-      expect(await versionThrough({ timeoutSec: 5, cafile: server.cert }, ironic)).to.deep.equal({ version: '1.31', lookup: 'error' });
+      expect(await versionThrough({ timeoutSec: 5, cafile: server.cert }, ironic)).to.deep.equal({
+        version: '1.31',
+        lookup: 'error',
+      });
     });
   });
 
@@ -127,17 +168,28 @@ describe('ironic/http createIronicHttp', () => {
       await createReachabilityProbe(http, 5000, logger)(ironic.url);
       await versionThroughInstance(http, ironic);
 
-      expect(ironic.requests.map((r) => `${r.method} ${r.url}`)).to.deep.equal(['GET /', 'GET /', `GET /v1/lookup?addresses=${encodeURIComponent(MAC)}`]);
-      expect(ironic.requests.map((r) => [r.headers['user-agent'], r.headers['x-openstack-request-id']]))
-        .to.deep.equal(Array(3).fill(['ironic-coreos-agent/1.2.3', requestId]));
+      expect(ironic.requests.map((r) => `${r.method} ${r.url}`)).to.deep.equal([
+        'GET /',
+        'GET /',
+        `GET /v1/lookup?addresses=${encodeURIComponent(MAC)}`,
+      ]);
+      expect(ironic.requests.map((r) => [r.headers['user-agent'], r.headers['x-openstack-request-id']])).to.deep.equal(
+        Array(3).fill(['ironic-coreos-agent/1.2.3', requestId]),
+      );
     });
 
     it('sends no request id when none is configured', async () => {
       ironic.requests.length = 0;
 
-      await createReachabilityProbe(createIronicHttp({ timeoutSec: 5, requestId: null }), 5000, createTestLogger().logger)(ironic.url);
+      await createReachabilityProbe(
+        createIronicHttp({ timeoutSec: 5, requestId: null }),
+        5000,
+        createTestLogger().logger,
+      )(ironic.url);
 
-      expect(ironic.requests.map((r) => [r.headers['user-agent'], r.headers['x-openstack-request-id']])).to.deep.equal([['ironic-coreos-agent', undefined]]);
+      expect(ironic.requests.map((r) => [r.headers['user-agent'], r.headers['x-openstack-request-id']])).to.deep.equal([
+        ['ironic-coreos-agent', undefined],
+      ]);
     });
   });
 
@@ -147,15 +199,34 @@ describe('ironic/http createIronicHttp', () => {
 
   describe('refuses bad options before any request', () => {
     const cases: [string, () => IronicHttpOptions, RegExp][] = [
-      ['a missing cafile', () => ({ timeoutSec: 5, cafile: join(dir, 'nope.pem') }), /cafile .*nope\.pem cannot be read \(ENOENT\): fix the path or remove the cafile option/],
-      ['certfile without keyfile', () => ({ timeoutSec: 5, certfile: clientCert.cert }), /certfile is set but keyfile is not/],
-      ['keyfile without certfile', () => ({ timeoutSec: 5, keyfile: clientCert.key }), /keyfile is set but certfile is not/],
-      ['an unreadable keyfile', () => ({ timeoutSec: 5, certfile: clientCert.cert, keyfile: dir }), /keyfile .* cannot be read \(EISDIR\)/],
+      [
+        'a missing cafile',
+        () => ({ timeoutSec: 5, cafile: join(dir, 'nope.pem') }),
+        /cafile .*nope\.pem cannot be read \(ENOENT\): fix the path or remove the cafile option/,
+      ],
+      [
+        'certfile without keyfile',
+        () => ({ timeoutSec: 5, certfile: clientCert.cert }),
+        /certfile is set but keyfile is not/,
+      ],
+      [
+        'keyfile without certfile',
+        () => ({ timeoutSec: 5, keyfile: clientCert.key }),
+        /keyfile is set but certfile is not/,
+      ],
+      [
+        'an unreadable keyfile',
+        () => ({ timeoutSec: 5, certfile: clientCert.cert, keyfile: dir }),
+        /keyfile .* cannot be read \(EISDIR\)/,
+      ],
       ['a zero timeout', () => ({ timeoutSec: 0 }), /http_request_timeout must be a positive number/],
     ];
     for (const [name, options, message] of cases) {
       it(name, () => {
-        expect(() => createIronicHttp(options())).to.throw(ConfigError).with.property('message').that.matches(message);
+        expect(() => createIronicHttp(options()))
+          .to.throw(ConfigError)
+          .with.property('message')
+          .that.matches(message);
       });
     }
   });
@@ -164,7 +235,14 @@ describe('ironic/http createIronicHttp', () => {
     const read: string[] = [];
     const pem = readFileSync(server.cert);
 
-    createIronicHttp({ timeoutSec: 5, cafile: '/etc/ironic/ca.pem', readFile: (p) => { read.push(p); return pem; } });
+    createIronicHttp({
+      timeoutSec: 5,
+      cafile: '/etc/ironic/ca.pem',
+      readFile: (p) => {
+        read.push(p);
+        return pem;
+      },
+    });
 
     expect(read).to.deep.equal(['/etc/ironic/ca.pem']);
   });

@@ -18,22 +18,39 @@ describe('ironic/inspection-data', () => {
       return {
         inventory: async () => INVENTORY,
         rootDisk: (inventory) => (inventory['disks'] as unknown[])[0] ?? null,
-        managers: () => [{ name: 'generic_hardware_manager', version: '1.2' }, { name: 'CoreOSInstallHardwareManager', version: '1' }],
+        managers: () => [
+          { name: 'generic_hardware_manager', version: '1.2' },
+          { name: 'CoreOSInstallHardwareManager', version: '1' },
+        ],
         logs: async () => 'H4sIAAAAAAAAA+3BAQ0AAADCoPdPbQ8HFAAAAAAAAAAAAAAAAAAAAAA=',
         ...overrides,
       };
     }
 
-    function collector(names: string[], overrides: Partial<InspectionSources> = {}, runner = new FakeRunner()): { run: () => Promise<Record<string, unknown>>; memory: ReturnType<typeof createTestLogger>['memory'] } {
+    function collector(
+      names: string[],
+      overrides: Partial<InspectionSources> = {},
+      runner = new FakeRunner(),
+    ): { run: () => Promise<Record<string, unknown>>; memory: ReturnType<typeof createTestLogger>['memory'] } {
       const { logger, memory } = createTestLogger();
-      const options: CollectorContextOptions = { runner, fs: new NodeFsReader(), logger, sources: sources(overrides), collectorNames: names };
+      const options: CollectorContextOptions = {
+        runner,
+        fs: new NodeFsReader(),
+        logger,
+        sources: sources(overrides),
+        collectorNames: names,
+      };
       return { run: createInspectionCollector(options), memory };
     }
 
     it('builds the default + logs body of §2.6', async () => {
       let waited = false;
 
-      const data = await collector(['default', 'logs'], { waitForDhcp: async () => { waited = true; } }).run();
+      const data = await collector(['default', 'logs'], {
+        waitForDhcp: async () => {
+          waited = true;
+        },
+      }).run();
 
       expect(waited).to.equal(true);
       expect(data).to.deep.equal({
@@ -42,7 +59,10 @@ describe('ironic/inspection-data', () => {
         boot_interface: '52:54:00:d4:61:b7',
         configuration: {
           collectors: ['default', 'logs'],
-          managers: [{ name: 'generic_hardware_manager', version: '1.2' }, { name: 'CoreOSInstallHardwareManager', version: '1' }],
+          managers: [
+            { name: 'generic_hardware_manager', version: '1.2' },
+            { name: 'CoreOSInstallHardwareManager', version: '1' },
+          ],
         },
         logs: 'H4sIAAAAAAAAA+3BAQ0AAADCoPdPbQ8HFAAAAAAAAAAAAAAAAAAAAAA=',
         error: null,
@@ -58,7 +78,11 @@ describe('ironic/inspection-data', () => {
 
     it('omits root_disk when no disk qualifies (null or a throw)', async () => {
       const none = collector(['default'], { rootDisk: () => null });
-      const thrown = collector(['default'], { rootDisk: () => { throw new Error('DeviceNotFound'); } });
+      const thrown = collector(['default'], {
+        rootDisk: () => {
+          throw new Error('DeviceNotFound');
+        },
+      });
 
       const [noneData, thrownData] = [await none.run(), await thrown.run()];
 
@@ -69,7 +93,11 @@ describe('ironic/inspection-data', () => {
     });
 
     it('records a default collector failure in error and keeps going', async () => {
-      const data = await collector(['default', 'logs'], { inventory: async () => { throw new Error('no lsblk'); } }).run();
+      const data = await collector(['default', 'logs'], {
+        inventory: async () => {
+          throw new Error('no lsblk');
+        },
+      }).run();
 
       expect(data).to.not.have.property('inventory');
       expect(data).to.have.property('logs');
@@ -87,7 +115,14 @@ describe('ironic/inspection-data', () => {
       expect(data['configuration']).to.deep.include({ collectors: ['default', 'magic-hardware', 'logs'] });
       const warning = memory.entries.find((e) => e.message === 'Unknown inspection collector skipped');
       expect(warning).to.deep.include({ level: 'warn', collector: 'magic-hardware' });
-      expect(warning?.['known']).to.include.members(['extra-hardware', 'numa-topology', 'pci-devices', 'dmi-decode', 'usb-devices', 'lldp']);
+      expect(warning?.['known']).to.include.members([
+        'extra-hardware',
+        'numa-topology',
+        'pci-devices',
+        'dmi-decode',
+        'usb-devices',
+        'lldp',
+      ]);
     });
 
     it('a failing optional collector leaves its keys out with a warning, not an error', async () => {
@@ -105,7 +140,16 @@ describe('ironic/inspection-data', () => {
       let calls = 0;
       const runner = new FakeRunner().expect({ match: () => true, notFound: true, repeat: true });
 
-      const data = await collector(['default', 'extra-hardware'], { inventory: async () => { calls += 1; return INVENTORY; } }, runner).run();
+      const data = await collector(
+        ['default', 'extra-hardware'],
+        {
+          inventory: async () => {
+            calls += 1;
+            return INVENTORY;
+          },
+        },
+        runner,
+      ).run();
 
       expect(calls).to.equal(1);
       expect(data).to.have.property('data').that.is.an('array');

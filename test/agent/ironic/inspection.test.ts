@@ -15,8 +15,16 @@ describe('ironic/inspection', () => {
   describe('inspectionUrls', () => {
     const cases: [string | null, string[], string[]][] = [
       ['http://a:5050/v1/continue', ['http://api:6385'], ['http://a:5050/v1/continue']],
-      ['http://a:5050/v1/continue, http://b:5050/v1/continue,', [], ['http://a:5050/v1/continue', 'http://b:5050/v1/continue']],
-      [null, ['http://api:6385/', 'https://api2:6385'], ['http://api:6385/v1/continue_inspection', 'https://api2:6385/v1/continue_inspection']],
+      [
+        'http://a:5050/v1/continue, http://b:5050/v1/continue,',
+        [],
+        ['http://a:5050/v1/continue', 'http://b:5050/v1/continue'],
+      ],
+      [
+        null,
+        ['http://api:6385/', 'https://api2:6385'],
+        ['http://api:6385/v1/continue_inspection', 'https://api2:6385/v1/continue_inspection'],
+      ],
       ['', ['http://api:6385'], ['http://api:6385/v1/continue_inspection']],
       [null, [], []],
     ];
@@ -49,8 +57,13 @@ describe('ironic/inspection', () => {
 
     function run(overrides: Partial<InspectOptions> = {}): Promise<string | null> {
       return inspect({
-        http: axios.create(), apiUrls: [ironic.url], collectData: async () => ({ inventory: INVENTORY, error: null }),
-        clock, logger: log.logger, timeoutMs: 5000, ...overrides,
+        http: axios.create(),
+        apiUrls: [ironic.url],
+        collectData: async () => ({ inventory: INVENTORY, error: null }),
+        clock,
+        logger: log.logger,
+        timeoutMs: 5000,
+        ...overrides,
       });
     }
 
@@ -94,7 +107,11 @@ describe('ironic/inspection', () => {
     });
 
     it('retries 503 and 409 with exponential waits, then succeeds', async () => {
-      script({ status: 503, body: ironicError('down', 'Server') }, { status: 409, body: ironicError('locked') }, accepted);
+      script(
+        { status: 503, body: ironicError('down', 'Server') },
+        { status: 409, body: ironicError('locked') },
+        accepted,
+      );
 
       const uuid = await run();
 
@@ -114,7 +131,7 @@ describe('ironic/inspection', () => {
       expect(log.memory.text()).to.contain('Could not deliver inspection data, proceeding with lookup');
     });
 
-    it('does not retry other 4xx: logs Ironic\'s fault and returns null', async () => {
+    it("does not retry other 4xx: logs Ironic's fault and returns null", async () => {
       script({ status: 400, body: ironicError('The interfaces list is required') });
 
       const uuid = await run();
@@ -122,7 +139,9 @@ describe('ironic/inspection', () => {
       expect(uuid).to.equal(null);
       expect(ironic.requests).to.have.length(1);
       expect(clock.sleeps).to.deep.equal([]);
-      const refused = log.memory.entries.find((e) => e['message'] === 'Inspection data refused, proceeding with lookup');
+      const refused = log.memory.entries.find(
+        (e) => e['message'] === 'Inspection data refused, proceeding with lookup',
+      );
       expect(refused).to.deep.include({ status: 400, error: 'The interfaces list is required' });
     });
 
@@ -146,7 +165,13 @@ describe('ironic/inspection', () => {
     it('does nothing when there is nowhere to post', async () => {
       let collected = false;
 
-      const uuid = await run({ apiUrls: [], collectData: async () => { collected = true; return {}; } });
+      const uuid = await run({
+        apiUrls: [],
+        collectData: async () => {
+          collected = true;
+          return {};
+        },
+      });
 
       expect(uuid).to.equal(null);
       expect(collected).to.equal(false);
@@ -164,7 +189,11 @@ describe('ironic/inspection', () => {
     it('still posts the failure when collecting throws', async () => {
       script({ status: 400, body: ironicError('inventory required') });
 
-      await run({ collectData: async () => { throw new Error('lsblk exploded'); } });
+      await run({
+        collectData: async () => {
+          throw new Error('lsblk exploded');
+        },
+      });
 
       expect(JSON.parse(ironic.requests[0]?.body ?? '')).to.deep.equal({
         error: 'The following errors were encountered:\n* collecting inspection data failed: lsblk exploded',

@@ -6,9 +6,14 @@ const TOKEN_43 = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 describe('ironic/lookup-data', () => {
   describe('parseLookupBody', () => {
     it('accepts {node, config}', () => {
-      const parsed = parseLookupBody('{"node": {"uuid": "u1", "properties": {}}, "config": {"heartbeat_timeout": 300}}');
+      const parsed = parseLookupBody(
+        '{"node": {"uuid": "u1", "properties": {}}, "config": {"heartbeat_timeout": 300}}',
+      );
 
-      expect(parsed).to.deep.equal({ ok: true, data: { node: { uuid: 'u1', properties: {} }, config: { heartbeat_timeout: 300 } } });
+      expect(parsed).to.deep.equal({
+        ok: true,
+        data: { node: { uuid: 'u1', properties: {} }, config: { heartbeat_timeout: 300 } },
+      });
     });
 
     it('moves an old top-level heartbeat_timeout into config', () => {
@@ -58,7 +63,15 @@ describe('ironic/lookup-data', () => {
   });
 
   describe('heartbeatTimeoutOf', () => {
-    const cases: [unknown, number | null][] = [[300, 300], ['120', 120], [0, null], [-5, null], ['x', null], [undefined, null], [null, null]];
+    const cases: [unknown, number | null][] = [
+      [300, 300],
+      ['120', 120],
+      [0, null],
+      [-5, null],
+      ['x', null],
+      [undefined, null],
+      [null, null],
+    ];
     for (const [value, expected] of cases) {
       it(`reads ${JSON.stringify(value)} as ${expected}`, () => {
         expect(heartbeatTimeoutOf(value === undefined ? {} : { heartbeat_timeout: value })).to.equal(expected);

@@ -3,7 +3,19 @@ import axios from 'axios';
 import { LookupNodeError } from '../../../agent/errors.js';
 import { IronicClient } from '../../../agent/ironic/client.js';
 import { lookupNode, type LookupNodeOptions } from '../../../agent/ironic/lookup.js';
-import { FAULTS, FakeIronic, MAC, NODE_UUID, TOKEN, ironicError, lookupBody, pyJson, refusedUrl, type Answer, type RecordedRequest } from '../../helpers/fake-ironic.js';
+import {
+  FAULTS,
+  FakeIronic,
+  MAC,
+  NODE_UUID,
+  TOKEN,
+  ironicError,
+  lookupBody,
+  pyJson,
+  refusedUrl,
+  type Answer,
+  type RecordedRequest,
+} from '../../helpers/fake-ironic.js';
 import { FakeClock, sequence } from '../../helpers/fake-clock.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
@@ -35,12 +47,23 @@ describe('ironic/lookup lookupNode', () => {
 
   function run(overrides: Partial<LookupNodeOptions> = {}, urls = [ironic.url]) {
     const client = new IronicClient({ http: axios.create(), urls, logger: log.logger, timeoutMs: 5000 });
-    return lookupNode(client, { macs: [MAC], timeoutSec: 600, intervalSec: 1, clock, random: () => 0.5, logger: log.logger, ...overrides });
+    return lookupNode(client, {
+      macs: [MAC],
+      timeoutSec: 600,
+      intervalSec: 1,
+      clock,
+      random: () => 0.5,
+      logger: log.logger,
+      ...overrides,
+    });
   }
 
   const notFound: Answer = { status: 404, body: ironicError(FAULTS.notFound) };
   const locked: Answer = { status: 409, body: ironicError(FAULTS.locked) };
-  const found = (config: Record<string, unknown> = {}): Answer => ({ status: 200, body: lookupBody(ironic.url, config) });
+  const found = (config: Record<string, unknown> = {}): Answer => ({
+    status: 200,
+    body: lookupBody(ironic.url, config),
+  });
   const warnings = (message: string) => log.memory.entries.filter((e) => e['message'] === message);
 
   it('returns the node, config, heartbeat timeout and token on the first 200', async () => {
@@ -71,15 +94,22 @@ describe('ironic/lookup lookupNode', () => {
     script(notFound);
     const random = sequence(0.999, 0.2, 0.7, 0.999, 0.5);
 
-    const error = await run({ random }).then(() => null, (e: unknown) => e);
+    const error = await run({ random }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(LookupNodeError);
     const sleeps = clock.sleeps.map((ms) => ms / 1000);
     for (const [index, sleep] of sleeps.slice(0, -1).entries()) {
       const high = Math.min(60, 2 ** index);
-      expect(sleep, `wait after attempt ${index + 1}`).to.be.at.least(1).and.at.most(high);
+      expect(sleep, `wait after attempt ${index + 1}`)
+        .to.be.at.least(1)
+        .and.at.most(high);
     }
-    expect(sleeps.slice(0, 7).map((s) => Math.round(s * 1000) / 1000)).to.deep.equal([1, 1.2, 3.1, 7.993, 8.5, 31.969, 12.8]);
+    expect(sleeps.slice(0, 7).map((s) => Math.round(s * 1000) / 1000)).to.deep.equal([
+      1, 1.2, 3.1, 7.993, 8.5, 31.969, 12.8,
+    ]);
     expect(sleeps.reduce((a, b) => a + b, 0)).to.be.closeTo(600, 1e-6); // the last wait is cut to the deadline
     expect(ironic.calls()).to.have.length(sleeps.length + 1);
   });
@@ -100,21 +130,33 @@ describe('ironic/lookup lookupNode', () => {
 
     expect(outcome.attempts).to.equal(5);
     expect(clock.sleeps).to.deep.equal([5000, 1000, 10000, 1000, 30000, 1000, 30000, 1000]);
-    expect(warnings('Ironic answered a conflict: the node is locked, pausing before the next lookup').map((e) => e['pauseSec'])).to.deep.equal([5, 10, 30, 30]);
+    expect(
+      warnings('Ironic answered a conflict: the node is locked, pausing before the next lookup').map(
+        (e) => e['pauseSec'],
+      ),
+    ).to.deep.equal([5, 10, 30, 30]);
   });
 
   it('throws LookupNodeError naming the last answer once the deadline passes', async () => {
     script(notFound);
 
-    const error = await run({ timeoutSec: 30, random: () => 1 }).then(() => null, (e: unknown) => e);
+    const error = await run({ timeoutSec: 30, random: () => 1 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(LookupNodeError);
-    expect((error as LookupNodeError).details).to.match(/^Could not look up node info within 30 s \(\d+ attempts, last: Error 404: Resource could not be found\.\)/);
+    expect((error as LookupNodeError).details).to.match(
+      /^Could not look up node info within 30 s \(\d+ attempts, last: Error 404: Resource could not be found\.\)/,
+    );
     expect(clock.now() - 1_000_000).to.equal(30_000);
   });
 
   it('retries through connection errors until the deadline', async () => {
-    const error = await run({ timeoutSec: 20, random: () => 1 }, [await refusedUrl()]).then(() => null, (e: unknown) => e);
+    const error = await run({ timeoutSec: 20, random: () => 1 }, [await refusedUrl()]).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(LookupNodeError);
     expect((error as LookupNodeError).details).to.match(/cannot reach Ironic: ECONNREFUSED/);
@@ -122,7 +164,11 @@ describe('ironic/lookup lookupNode', () => {
   });
 
   it('retries an answer without a node and a 400', async () => {
-    script({ status: 200, body: pyJson({ config: {} }) }, { status: 400, body: ironicError(FAULTS.incompleteLookup) }, found());
+    script(
+      { status: 200, body: pyJson({ config: {} }) },
+      { status: 400, body: ironicError(FAULTS.incompleteLookup) },
+      found(),
+    );
 
     const outcome = await run();
 
@@ -141,15 +187,29 @@ describe('ironic/lookup lookupNode', () => {
       },
     };
 
-    const outcome = await lookupNode(client, { macs: [MAC], timeoutSec: 600, intervalSec: 1, clock, random: () => 0, logger: log.logger });
+    const outcome = await lookupNode(client, {
+      macs: [MAC],
+      timeoutSec: 600,
+      intervalSec: 1,
+      clock,
+      random: () => 0,
+      logger: log.logger,
+    });
 
     expect(outcome.attempts).to.equal(2);
     expect(outcome.heartbeatTimeoutSec).to.equal(60);
-    expect(log.memory.entries.some((e) => e['message'] === 'Unexpected error while looking up the node' && e['error'] === 'socket exploded')).to.equal(true);
+    expect(
+      log.memory.entries.some(
+        (e) => e['message'] === 'Unexpected error while looking up the node' && e['error'] === 'socket exploded',
+      ),
+    ).to.equal(true);
   });
 
   it('refuses to start without a MAC or a node UUID, before any request', async () => {
-    const error = await run({ macs: ['', ''] }).then(() => null, (e: unknown) => e);
+    const error = await run({ macs: ['', ''] }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(LookupNodeError);
     expect((error as LookupNodeError).details).to.match(/No MAC address and no node UUID/);

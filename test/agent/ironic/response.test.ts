@@ -3,9 +3,11 @@ import { decodeFault, responseError } from '../../../agent/ironic/response.js';
 
 describe('ironic/response', () => {
   const cases: [string, string, string][] = [
-    ['Ironic error_message (JSON string)',
+    [
+      'Ironic error_message (JSON string)',
       '{"error_message": "{\\"faultcode\\": \\"Client\\", \\"faultstring\\": \\"Invalid or missing agent token received.\\", \\"debuginfo\\": null}"}',
-      'Invalid or missing agent token received.'],
+      'Invalid or missing agent token received.',
+    ],
     ['error_message as an object', '{"error_message": {"faultstring": "locked"}}', 'locked'],
     ['a bare fault object', '{"faultcode": "Server", "faultstring": "boom"}', 'boom'],
     ['a title', '{"title": "Not Acceptable", "description": "x"}', 'Not Acceptable'],

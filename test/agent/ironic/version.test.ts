@@ -3,8 +3,15 @@ import { atLeast, compareVersions, formatVersion, minVersion, parseApiVersion } 
 
 describe('ironic/version', () => {
   const parses: [string, { major: number; minor: number } | null][] = [
-    ['1.82', { major: 1, minor: 82 }], ['1.9', { major: 1, minor: 9 }], [' 2.0 ', { major: 2, minor: 0 }],
-    ['1', null], ['1.x', null], ['v1.2', null], ['', null], ['1.2.3', null], ['-1.2', null],
+    ['1.82', { major: 1, minor: 82 }],
+    ['1.9', { major: 1, minor: 9 }],
+    [' 2.0 ', { major: 2, minor: 0 }],
+    ['1', null],
+    ['1.x', null],
+    ['v1.2', null],
+    ['', null],
+    ['1.2.3', null],
+    ['-1.2', null],
   ];
   for (const [text, expected] of parses) {
     it(`parses ${JSON.stringify(text)} as ${JSON.stringify(expected)}`, () => {

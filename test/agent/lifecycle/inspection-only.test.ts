@@ -43,17 +43,36 @@ describe('lifecycle/ironic-mode with an inspection callback URL and no api_url',
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  async function core(overrides: Partial<AgentConfig>): Promise<{ core: AgentCore; memory: ReturnType<typeof createTestLogger>['memory'] }> {
+  async function core(
+    overrides: Partial<AgentConfig>,
+  ): Promise<{ core: AgentCore; memory: ReturnType<typeof createTestLogger>['memory'] }> {
     const { logger, memory } = createTestLogger();
     const config: AgentConfig = {
-      ...defaultConfig(), apiUrls: [], inspectionCollectors: ['default'], inspectionDhcpWaitTimeout: 0,
-      listenHost: '127.0.0.1', listenPort: 0, stateDir, ...overrides,
+      ...defaultConfig(),
+      apiUrls: [],
+      inspectionCollectors: ['default'],
+      inspectionDhcpWaitTimeout: 0,
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+      stateDir,
+      ...overrides,
     };
-    const dispatcher = await HardwareDispatcher.create([fakeManager({ methods: { listHardwareInfo: async () => INVENTORY } })], logger);
+    const dispatcher = await HardwareDispatcher.create(
+      [fakeManager({ methods: { listHardwareInfo: async () => INVENTORY } })],
+      logger,
+    );
     const built: AgentCore = {
-      config, logger, runner: new FakeRunner(), dispatcher, state: new AgentState('0.1.0', logger),
-      executor: new CommandExecutor({ extensions: [], logger }), restored: { finished: [], resume: null },
-      logDeps: {} as LogDeps, onAsyncComplete: () => undefined, lockdown: () => undefined, onPowerAction: () => undefined,
+      config,
+      logger,
+      runner: new FakeRunner(),
+      dispatcher,
+      state: new AgentState('0.1.0', logger),
+      executor: new CommandExecutor({ extensions: [], logger }),
+      restored: { finished: [], resume: null },
+      logDeps: {} as LogDeps,
+      onAsyncComplete: () => undefined,
+      lockdown: () => undefined,
+      onPowerAction: () => undefined,
       systemLogs: async () => '',
     };
     return { core: built, memory };
@@ -73,7 +92,9 @@ describe('lifecycle/ironic-mode with an inspection callback URL and no api_url',
     await running.stop();
 
     expect(ironic.requests.map((r) => `${r.method} ${r.url}`)).to.deep.equal(['POST /v1/continue_inspection']);
-    expect(JSON.parse(ironic.requests[0]?.body ?? '{}')).to.have.property('inventory').that.deep.equals(INVENTORY);
+    expect(JSON.parse(ironic.requests[0]?.body ?? '{}'))
+      .to.have.property('inventory')
+      .that.deep.equals(INVENTORY);
     expect(status.status).to.equal(200);
     expect(memory.text()).to.contain('No api_url: lookup and heartbeats are skipped after inspection');
     expect(await running.exited).to.equal(0);

@@ -14,15 +14,26 @@ const TOKEN_A = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 const TOKEN_B = '3rMWh5Muh4BdulWNbVYgQk4i3RqoDLCAF_ztrDCJEi0';
 
 function found(token: unknown): LookupResult {
-  return { kind: 'found', data: { node: { uuid: UUID, properties: {} }, config: { heartbeat_timeout: 60, agent_token: token } } };
+  return {
+    kind: 'found',
+    data: { node: { uuid: UUID, properties: {} }, config: { heartbeat_timeout: 60, agent_token: token } },
+  };
 }
 
 class MemoryStore implements SessionStore {
   saved: PersistedSession | null;
-  constructor(initial: PersistedSession | null = null) { this.saved = initial; }
-  load(): PersistedSession | null { return this.saved; }
-  save(session: PersistedSession): void { this.saved = session; }
-  forgetToken(): void { this.saved = null; }
+  constructor(initial: PersistedSession | null = null) {
+    this.saved = initial;
+  }
+  load(): PersistedSession | null {
+    return this.saved;
+  }
+  save(session: PersistedSession): void {
+    this.saved = session;
+  }
+  forgetToken(): void {
+    this.saved = null;
+  }
 }
 
 describe('lifecycle/session', () => {
@@ -35,13 +46,27 @@ describe('lifecycle/session', () => {
     const lookups: Array<{ macs: readonly string[]; nodeUuid?: string | null | undefined }> = [];
     const client = {
       apiUrls: ['http://ironic:6385'],
-      lookup: async (request: { macs: readonly string[]; nodeUuid?: string | null }) => { lookups.push(request); return answers.shift() ?? { kind: 'notFound' as const, message: 'Resource could not be found.' }; },
+      lookup: async (request: { macs: readonly string[]; nodeUuid?: string | null }) => {
+        lookups.push(request);
+        return answers.shift() ?? { kind: 'notFound' as const, message: 'Resource could not be found.' };
+      },
       heartbeat: async () => undefined,
     };
     const session = new IronicSession({
-      client, state, executor, store, logger, clock: new FakeClock({ auto: true }), random: () => 0.5,
-      macs: async () => ['52:54:00:7e:51:0a'], presharedToken: preshared,
-      lookupTimeoutSec: 30, lookupIntervalSec: 1, callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0',
+      client,
+      state,
+      executor,
+      store,
+      logger,
+      clock: new FakeClock({ auto: true }),
+      random: () => 0.5,
+      macs: async () => ['52:54:00:7e:51:0a'],
+      presharedToken: preshared,
+      lookupTimeoutSec: 30,
+      lookupIntervalSec: 1,
+      callbackUrl: () => 'https://10.0.0.2:9999',
+      verifyCa: () => null,
+      agentVersion: '0.1.0',
       onFatal: () => undefined,
     });
     return { session, state, executor, lookups };
@@ -101,7 +126,10 @@ describe('lifecycle/session', () => {
 
   it('keeps looking up until Ironic issues a token it can use', async () => {
     const store = new MemoryStore();
-    const { session, state } = setup([found('******'), { kind: 'notFound', message: 'Resource could not be found.' }, found(TOKEN_B)], store);
+    const { session, state } = setup(
+      [found('******'), { kind: 'notFound', message: 'Resource could not be found.' }, found(TOKEN_B)],
+      store,
+    );
 
     await session.connect();
 
@@ -132,10 +160,23 @@ describe('lifecycle/session after a process restart', () => {
     let newTokens = 0;
     const session = new IronicSession({
       client: { apiUrls: ['http://ironic:6385'], lookup: async () => found(TOKEN_B), heartbeat: async () => undefined },
-      state, executor, store: new MemoryStore({ nodeUuid: UUID, token: TOKEN_A }), logger, clock: new FakeClock({ auto: true }), random: () => 0.5,
-      macs: async () => ['52:54:00:7e:51:0a'], presharedToken: null, lookupTimeoutSec: 30, lookupIntervalSec: 1,
-      callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0', onFatal: () => undefined,
-      onNewToken: () => { newTokens += 1; },
+      state,
+      executor,
+      store: new MemoryStore({ nodeUuid: UUID, token: TOKEN_A }),
+      logger,
+      clock: new FakeClock({ auto: true }),
+      random: () => 0.5,
+      macs: async () => ['52:54:00:7e:51:0a'],
+      presharedToken: null,
+      lookupTimeoutSec: 30,
+      lookupIntervalSec: 1,
+      callbackUrl: () => 'https://10.0.0.2:9999',
+      verifyCa: () => null,
+      agentVersion: '0.1.0',
+      onFatal: () => undefined,
+      onNewToken: () => {
+        newTokens += 1;
+      },
     });
 
     await session.connect();
@@ -149,7 +190,7 @@ describe('lifecycle/session after a process restart', () => {
 describe('lifecycle/session with leftovers of another node in the state dir (node re-enrolled, same boot)', () => {
   const { logger } = createTestLogger();
 
-  it('a fresh token drops the history and the step to resume left by the other node\'s agent', async () => {
+  it("a fresh token drops the history and the step to resume left by the other node's agent", async () => {
     const state = new AgentState('0.1.0', logger);
     const ext: Extension = { name: 'x', commands: { ok: { mode: 'sync', run: async () => null } } };
     const executor = new CommandExecutor({ extensions: [ext], logger });
@@ -157,11 +198,31 @@ describe('lifecycle/session with leftovers of another node in the state dir (nod
     let newTokens = 0;
     const lookups: Array<string | null | undefined> = [];
     const session = new IronicSession({
-      client: { apiUrls: ['http://ironic:6385'], lookup: async (r) => { lookups.push(r.nodeUuid); return found(TOKEN_B); }, heartbeat: async () => undefined },
-      state, executor, store: new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', token: TOKEN_A }), logger,
-      clock: new FakeClock({ auto: true }), random: () => 0.5, macs: async () => ['52:54:00:7e:51:0a'], presharedToken: null,
-      lookupTimeoutSec: 30, lookupIntervalSec: 1, callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0',
-      onFatal: () => undefined, onNewToken: () => { newTokens += 1; },
+      client: {
+        apiUrls: ['http://ironic:6385'],
+        lookup: async (r) => {
+          lookups.push(r.nodeUuid);
+          return found(TOKEN_B);
+        },
+        heartbeat: async () => undefined,
+      },
+      state,
+      executor,
+      store: new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', token: TOKEN_A }),
+      logger,
+      clock: new FakeClock({ auto: true }),
+      random: () => 0.5,
+      macs: async () => ['52:54:00:7e:51:0a'],
+      presharedToken: null,
+      lookupTimeoutSec: 30,
+      lookupIntervalSec: 1,
+      callbackUrl: () => 'https://10.0.0.2:9999',
+      verifyCa: () => null,
+      agentVersion: '0.1.0',
+      onFatal: () => undefined,
+      onNewToken: () => {
+        newTokens += 1;
+      },
     });
 
     await session.connect();
@@ -175,18 +236,39 @@ describe('lifecycle/session with leftovers of another node in the state dir (nod
 
 describe('lifecycle/session once stopped (a power action was issued)', () => {
   const { logger } = createTestLogger();
-  const rejected = (): Error => new HeartbeatError('Invalid or missing agent token received.', {
-    cause: new IronicResponseError(400, 'Invalid or missing agent token received.'),
-  });
+  const rejected = (): Error =>
+    new HeartbeatError('Invalid or missing agent token received.', {
+      cause: new IronicResponseError(400, 'Invalid or missing agent token received.'),
+    });
 
   function setup(heartbeat: () => Promise<void>, lookup: () => Promise<LookupResult>, clock: FakeClock) {
     const lookups: string[] = [];
     const fatal: unknown[] = [];
     const session = new IronicSession({
-      client: { apiUrls: ['http://ironic:6385'], lookup: async () => { lookups.push('lookup'); return lookup(); }, heartbeat },
-      state: new AgentState('0.1.0', logger), executor: new CommandExecutor({ extensions: [], logger }), store: new MemoryStore(), logger,
-      clock, random: () => 0.5, macs: async () => ['52:54:00:7e:51:0a'], presharedToken: null, lookupTimeoutSec: 600, lookupIntervalSec: 1,
-      callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0', onFatal: (e) => { fatal.push(e); },
+      client: {
+        apiUrls: ['http://ironic:6385'],
+        lookup: async () => {
+          lookups.push('lookup');
+          return lookup();
+        },
+        heartbeat,
+      },
+      state: new AgentState('0.1.0', logger),
+      executor: new CommandExecutor({ extensions: [], logger }),
+      store: new MemoryStore(),
+      logger,
+      clock,
+      random: () => 0.5,
+      macs: async () => ['52:54:00:7e:51:0a'],
+      presharedToken: null,
+      lookupTimeoutSec: 600,
+      lookupIntervalSec: 1,
+      callbackUrl: () => 'https://10.0.0.2:9999',
+      verifyCa: () => null,
+      agentVersion: '0.1.0',
+      onFatal: (e) => {
+        fatal.push(e);
+      },
     });
     return { session, lookups, fatal };
   }
@@ -194,7 +276,14 @@ describe('lifecycle/session once stopped (a power action was issued)', () => {
   it('a heartbeat refused while stopping does not start a new lookup', async () => {
     const clock = new FakeClock();
     let stopping: Promise<void> = Promise.resolve();
-    const { session, lookups, fatal } = setup(async () => { stopping = session.stop(); throw rejected(); }, async () => found(TOKEN_A), clock);
+    const { session, lookups, fatal } = setup(
+      async () => {
+        stopping = session.stop();
+        throw rejected();
+      },
+      async () => found(TOKEN_A),
+      clock,
+    );
     await session.connect();
 
     session.start();
@@ -210,7 +299,13 @@ describe('lifecycle/session once stopped (a power action was issued)', () => {
   it('stop() ends a re-lookup that is backing off: no more lookups, no fatal exit', async () => {
     const clock = new FakeClock();
     const answers: LookupResult[] = [found(TOKEN_A)];
-    const { session, lookups, fatal } = setup(async () => { throw rejected(); }, async () => answers.shift() ?? { kind: 'notFound', message: 'Resource could not be found.' }, clock);
+    const { session, lookups, fatal } = setup(
+      async () => {
+        throw rejected();
+      },
+      async () => answers.shift() ?? { kind: 'notFound', message: 'Resource could not be found.' },
+      clock,
+    );
     await session.connect();
     session.start();
     // The lookup's back-off is pending; the heartbeater waits for the re-lookup and schedules nothing meanwhile.
@@ -242,14 +337,30 @@ describe('lifecycle/session when Ironic refuses the agent token', () => {
       heartbeat: async (request: HeartbeatRequest) => {
         sent.push(request.token);
         if (request.token === TOKEN_A) {
-          throw new HeartbeatError('Error 400: Invalid or missing agent token received.', { cause: new IronicResponseError(400, 'Invalid or missing agent token received.') });
+          throw new HeartbeatError('Error 400: Invalid or missing agent token received.', {
+            cause: new IronicResponseError(400, 'Invalid or missing agent token received.'),
+          });
         }
       },
     };
     const session = new IronicSession({
-      client, state: new AgentState('0.1.0', logger), executor: new CommandExecutor({ extensions: [], logger }), store, logger, clock, random: () => 0.5,
-      macs: async () => ['52:54:00:7e:51:0a'], presharedToken: options.preshared ?? null, lookupTimeoutSec: 60, lookupIntervalSec: 1,
-      callbackUrl: () => 'https://10.0.0.2:9999', verifyCa: () => null, agentVersion: '0.1.0', onFatal: (error) => { fatal.push(error); },
+      client,
+      state: new AgentState('0.1.0', logger),
+      executor: new CommandExecutor({ extensions: [], logger }),
+      store,
+      logger,
+      clock,
+      random: () => 0.5,
+      macs: async () => ['52:54:00:7e:51:0a'],
+      presharedToken: options.preshared ?? null,
+      lookupTimeoutSec: 60,
+      lookupIntervalSec: 1,
+      callbackUrl: () => 'https://10.0.0.2:9999',
+      verifyCa: () => null,
+      agentVersion: '0.1.0',
+      onFatal: (error) => {
+        fatal.push(error);
+      },
     });
     /** Let `seconds` of fake time pass, one second at a time. */
     const pass = async (seconds: number): Promise<void> => {
@@ -291,7 +402,10 @@ describe('lifecycle/session when Ironic refuses the agent token', () => {
   });
 
   it('never takes the refused token back when lookup answers ****** (a pre-shared token Ironic wiped)', async () => {
-    const { session, sent, fatal, pass } = setup(Array.from({ length: 100 }, () => found('******')), { preshared: TOKEN_A });
+    const { session, sent, fatal, pass } = setup(
+      Array.from({ length: 100 }, () => found('******')),
+      { preshared: TOKEN_A },
+    );
     await session.connect();
 
     session.start();

@@ -46,7 +46,11 @@ describe('lifecycle/tls-setup', () => {
     const off = { ...defaultConfig(), enableAutoTls: false };
     const standalone = { ...defaultConfig(), standalone: true };
 
-    for (const [config, supports] of [[defaultConfig(), false], [off, true], [standalone, true]] as const) {
+    for (const [config, supports] of [
+      [defaultConfig(), false],
+      [off, true],
+      [standalone, true],
+    ] as const) {
       const setup = await setupTls(config, '10.0.0.2', supports, store, logger);
       expect(setup).to.deep.equal({ protocol: 'http', server: null, verifyCa: null });
     }
@@ -56,7 +60,13 @@ describe('lifecycle/tls-setup', () => {
     const material = await generateSelfSignedCertificate({ advertiseIp: '10.0.0.2', hostname: 'node' });
     writeFileSync(join(dir, 'cert.pem'), material.certPem);
     writeFileSync(join(dir, 'key.pem'), material.keyPem, { mode: 0o600 });
-    const config = { ...defaultConfig(), listenTls: true, tlsCertFile: join(dir, 'cert.pem'), tlsKeyFile: join(dir, 'key.pem'), tlsMinVersion: '1.3' as const };
+    const config = {
+      ...defaultConfig(),
+      listenTls: true,
+      tlsCertFile: join(dir, 'cert.pem'),
+      tlsKeyFile: join(dir, 'key.pem'),
+      tlsMinVersion: '1.3' as const,
+    };
 
     const setup = await setupTls(config, '10.0.0.2', true, store, logger);
 

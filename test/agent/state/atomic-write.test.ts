@@ -6,7 +6,9 @@ import { ensurePrivateDir, writeFileAtomic } from '../../../agent/state/atomic-w
 
 describe('state/atomic-write', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cfg-atomic-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cfg-atomic-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes exactly the mode asked for, whatever the umask', () => {

@@ -6,10 +6,12 @@ import { DEFAULT_BOOT_ID_PATH, readBootId } from '../../../agent/state/boot-id.j
 
 describe('state/boot-id', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cfg-boot-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cfg-boot-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads the running kernel\'s boot id', () => {
+  it("reads the running kernel's boot id", () => {
     expect(readBootId(DEFAULT_BOOT_ID_PATH)).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 

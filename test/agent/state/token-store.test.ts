@@ -38,7 +38,12 @@ describe('state/token-store', () => {
     store().update({ nodeUuid: NODE, agentToken: TOKEN });
     store().update({ callbackUrl: 'https://192.0.2.10:9999' });
 
-    expect(store().load()).to.deep.equal({ nodeUuid: NODE, agentToken: TOKEN, callbackUrl: 'https://192.0.2.10:9999', tlsFingerprint: null });
+    expect(store().load()).to.deep.equal({
+      nodeUuid: NODE,
+      agentToken: TOKEN,
+      callbackUrl: 'https://192.0.2.10:9999',
+      tlsFingerprint: null,
+    });
   });
 
   it('writes the file 0600 in a 0700 directory, even if the directory existed with a wider mode', () => {
@@ -59,7 +64,12 @@ describe('state/token-store', () => {
 
     expect(statSync(join(dir, 'agent-state.json')).ino).not.to.equal(before);
     expect(readdirSync(dir)).to.deep.equal(['agent-state.json']);
-    expect(JSON.parse(readFileSync(join(dir, 'agent-state.json'), 'utf8'))).to.deep.include({ version: 1, bootId: BOOT_A, agentToken: TOKEN, nodeUuid: NODE });
+    expect(JSON.parse(readFileSync(join(dir, 'agent-state.json'), 'utf8'))).to.deep.include({
+      version: 1,
+      bootId: BOOT_A,
+      agentToken: TOKEN,
+      nodeUuid: NODE,
+    });
   });
 
   it('ignores, with a warning, state saved during another boot', () => {
@@ -70,13 +80,18 @@ describe('state/token-store', () => {
     expect(warnings()).to.deep.equal(['Ignoring agent state saved during another boot']);
   });
 
-  it('starts a fresh session over another boot\'s state', () => {
+  it("starts a fresh session over another boot's state", () => {
     store().update({ nodeUuid: NODE, agentToken: TOKEN });
     writeFileSync(bootIdPath, `${BOOT_B}\n`);
 
     store().update({ callbackUrl: 'http://192.0.2.10:9999' });
 
-    expect(store().load()).to.deep.equal({ nodeUuid: null, agentToken: null, callbackUrl: 'http://192.0.2.10:9999', tlsFingerprint: null });
+    expect(store().load()).to.deep.equal({
+      nodeUuid: null,
+      agentToken: null,
+      callbackUrl: 'http://192.0.2.10:9999',
+      tlsFingerprint: null,
+    });
   });
 
   it('warns about a corrupt file instead of crashing, without logging its content', () => {
@@ -92,10 +107,26 @@ describe('state/token-store', () => {
     ['an array', [], 'not a JSON object'],
     ['another version', { version: 2, bootId: BOOT_A }, 'unsupported version'],
     ['no boot id', { version: 1, nodeUuid: null, agentToken: null, callbackUrl: null, tlsFingerprint: null }, 'bootId'],
-    ['a bad node uuid', { version: 1, bootId: BOOT_A, nodeUuid: 'node-1', agentToken: TOKEN, callbackUrl: null, tlsFingerprint: null }, 'nodeUuid'],
-    ['a token with spaces', { version: 1, bootId: BOOT_A, nodeUuid: null, agentToken: `${TOKEN} x`, callbackUrl: null, tlsFingerprint: null }, 'agentToken'],
-    ['a missing field', { version: 1, bootId: BOOT_A, nodeUuid: null, agentToken: TOKEN, callbackUrl: null }, 'tlsFingerprint'],
-    ['a non-http callback', { version: 1, bootId: BOOT_A, nodeUuid: null, agentToken: TOKEN, callbackUrl: 'ftp://x', tlsFingerprint: null }, 'callbackUrl'],
+    [
+      'a bad node uuid',
+      { version: 1, bootId: BOOT_A, nodeUuid: 'node-1', agentToken: TOKEN, callbackUrl: null, tlsFingerprint: null },
+      'nodeUuid',
+    ],
+    [
+      'a token with spaces',
+      { version: 1, bootId: BOOT_A, nodeUuid: null, agentToken: `${TOKEN} x`, callbackUrl: null, tlsFingerprint: null },
+      'agentToken',
+    ],
+    [
+      'a missing field',
+      { version: 1, bootId: BOOT_A, nodeUuid: null, agentToken: TOKEN, callbackUrl: null },
+      'tlsFingerprint',
+    ],
+    [
+      'a non-http callback',
+      { version: 1, bootId: BOOT_A, nodeUuid: null, agentToken: TOKEN, callbackUrl: 'ftp://x', tlsFingerprint: null },
+      'callbackUrl',
+    ],
   ];
   for (const [name, content, problem] of invalid) {
     it(`ignores a file with ${name}, naming the field but not the values`, () => {
@@ -103,8 +134,9 @@ describe('state/token-store', () => {
       writeFileSync(join(dir, 'agent-state.json'), JSON.stringify(content));
 
       expect(store().load()).to.equal(null);
-      expect(test.memory.entries.filter((e) => e['level'] === 'warn').map((e) => [e['message'], e['problem']]))
-        .to.deep.equal([['Ignoring an invalid agent state file', problem]]);
+      expect(
+        test.memory.entries.filter((e) => e['level'] === 'warn').map((e) => [e['message'], e['problem']]),
+      ).to.deep.equal([['Ignoring an invalid agent state file', problem]]);
       expect(test.memory.text()).not.to.include(TOKEN);
     });
   }
@@ -160,15 +192,21 @@ describe('state/token-store', () => {
       const expiry = new Date(Date.now() + 29.5 * 86_400_000);
       const forOtherIp = store().loadTls('192.0.2.11');
       const nearExpiry = store().loadTls('192.0.2.10', expiry);
-      writeFileSync(join(dir, 'agent.crt'), (await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' })).certPem);
+      writeFileSync(
+        join(dir, 'agent.crt'),
+        (await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' })).certPem,
+      );
       const replaced = store().loadTls('192.0.2.10');
       store().saveTls(material);
       writeFileSync(bootIdPath, BOOT_B);
       const rebooted = store().loadTls('192.0.2.10');
 
       expect([forOtherIp, nearExpiry, replaced, rebooted]).to.deep.equal([null, null, null, null]);
-      expect(test.memory.entries.filter((e) => e['message'] === 'Not reusing the saved TLS certificate').map((e) => e['reason']))
-        .to.deep.equal(['advertised IP changed', 'expires within a day', 'fingerprint differs']);
+      expect(
+        test.memory.entries
+          .filter((e) => e['message'] === 'Not reusing the saved TLS certificate')
+          .map((e) => e['reason']),
+      ).to.deep.equal(['advertised IP changed', 'expires within a day', 'fingerprint differs']);
     });
 
     it('keeps the token when the certificate is saved, and never logs the token', () => {

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { ExecaRunner } from '../../../agent/exec/execa-runner.js';
 import { ConfigError } from '../../../agent/errors.js';
 import {
-  certificateFingerprint, generateSelfSignedCertificate, keyMatchesCertificate, writeTlsFiles, type TlsMaterial,
+  certificateFingerprint,
+  generateSelfSignedCertificate,
+  keyMatchesCertificate,
+  writeTlsFiles,
+  type TlsMaterial,
 } from '../../../agent/tls/auto-tls.js';
 import { tlsServerOptions } from '../../../agent/tls/server-options.js';
 
@@ -24,7 +28,9 @@ function fetchOnce(host: string, port: number, ca: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request({ host, port, path: '/', ca, method: 'GET', agent: false }, (res) => {
       let body = '';
-      res.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
       res.on('end', () => resolve(body));
     });
     req.on('error', reject);
@@ -34,7 +40,9 @@ function fetchOnce(host: string, port: number, ca: string): Promise<string> {
 
 describe('tls/auto-tls', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cfg-tls-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cfg-tls-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   function save(material: TlsMaterial): { cert: string; key: string } {
@@ -83,10 +91,22 @@ describe('tls/auto-tls', () => {
       const base = ['verify', '-CAfile', files.cert, '-purpose', 'sslserver'];
       const at = (date: string): string[] => ['-attime', String(Date.parse(date) / 1000)];
 
-      const ok = await openssl([...base, ...at('2026-03-15T00:00:00Z'), '-verify_ip', '192.0.2.10', files.cert], [0, 2]);
-      const otherIp = await openssl([...base, ...at('2026-03-15T00:00:00Z'), '-verify_ip', '192.0.2.11', files.cert], [0, 2]);
-      const expired = await openssl([...base, ...at('2026-04-01T00:00:00Z'), '-verify_ip', '192.0.2.10', files.cert], [0, 2]);
-      const early = await openssl([...base, ...at('2026-03-01T10:30:00Z'), '-verify_ip', '192.0.2.10', files.cert], [0, 2]);
+      const ok = await openssl(
+        [...base, ...at('2026-03-15T00:00:00Z'), '-verify_ip', '192.0.2.10', files.cert],
+        [0, 2],
+      );
+      const otherIp = await openssl(
+        [...base, ...at('2026-03-15T00:00:00Z'), '-verify_ip', '192.0.2.11', files.cert],
+        [0, 2],
+      );
+      const expired = await openssl(
+        [...base, ...at('2026-04-01T00:00:00Z'), '-verify_ip', '192.0.2.10', files.cert],
+        [0, 2],
+      );
+      const early = await openssl(
+        [...base, ...at('2026-03-01T10:30:00Z'), '-verify_ip', '192.0.2.10', files.cert],
+        [0, 2],
+      );
 
       expect([ok.exitCode, ok.out.trim()]).to.deep.equal([0, `${files.cert}: OK`]);
       expect(otherIp.out).to.include('IP address mismatch');
@@ -106,7 +126,11 @@ describe('tls/auto-tls', () => {
     });
   });
 
-  const curves: Array<['p256' | 'p384' | 'p521', string]> = [['p256', 'prime256v1'], ['p384', 'secp384r1'], ['p521', 'secp521r1']];
+  const curves: Array<['p256' | 'p384' | 'p521', string]> = [
+    ['p256', 'prime256v1'],
+    ['p384', 'secp384r1'],
+    ['p521', 'secp521r1'],
+  ];
   for (const [curve, oid] of curves) {
     it(`generates the key on ${curve}`, async () => {
       const files = save(await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', curve }));
@@ -118,7 +142,11 @@ describe('tls/auto-tls', () => {
 
   it('puts an IPv6 address (brackets and zone dropped) in the SAN, honours skew and validity', async () => {
     const material = await generateSelfSignedCertificate({
-      advertiseIp: '[fd00::10%eth0]', hostname: '', clockSkewSec: 60, validDays: 2, now: NOW,
+      advertiseIp: '[fd00::10%eth0]',
+      hostname: '',
+      clockSkewSec: 60,
+      validDays: 2,
+      now: NOW,
     });
     const files = save(material);
 
@@ -131,11 +159,15 @@ describe('tls/auto-tls', () => {
   });
 
   it('refuses a host name instead of an IP, saying what to do', async () => {
-    const error = await generateSelfSignedCertificate({ advertiseIp: 'node1.example.com', hostname: 'h' }).catch((e: unknown) => e);
+    const error = await generateSelfSignedCertificate({ advertiseIp: 'node1.example.com', hostname: 'h' }).catch(
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(ConfigError);
-    expect((error as Error).message).to.equal('auto-TLS needs an IP address for the certificate, got "node1.example.com": '
-      + 'set advertise_host to an IP address, or disable enable_auto_tls and use listen_tls');
+    expect((error as Error).message).to.equal(
+      'auto-TLS needs an IP address for the certificate, got "node1.example.com": ' +
+        'set advertise_host to an IP address, or disable enable_auto_tls and use listen_tls',
+    );
   });
 
   it('makes a fresh key and serial every time', async () => {
@@ -168,8 +200,14 @@ describe('tls/auto-tls', () => {
       const port = (server.address() as AddressInfo).port;
 
       expect(await fetchOnce('127.0.0.1', port, material.certPem)).to.equal('agent says hi');
-      const refused = await fetchOnce('127.0.0.1', port, stranger.certPem).catch((e: unknown) => e as NodeJS.ErrnoException);
-      expect((refused as NodeJS.ErrnoException).code).to.be.oneOf(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+      const refused = await fetchOnce('127.0.0.1', port, stranger.certPem).catch(
+        (e: unknown) => e as NodeJS.ErrnoException,
+      );
+      expect((refused as NodeJS.ErrnoException).code).to.be.oneOf([
+        'DEPTH_ZERO_SELF_SIGNED_CERT',
+        'SELF_SIGNED_CERT_IN_CHAIN',
+        'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      ]);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
@@ -182,7 +220,9 @@ describe('tls/auto-tls', () => {
     try {
       const port = (server.address() as AddressInfo).port;
 
-      const refused = await fetchOnce('127.0.0.1', port, material.certPem).catch((e: unknown) => e as NodeJS.ErrnoException);
+      const refused = await fetchOnce('127.0.0.1', port, material.certPem).catch(
+        (e: unknown) => e as NodeJS.ErrnoException,
+      );
 
       expect((refused as NodeJS.ErrnoException).code).to.equal('ERR_TLS_CERT_ALTNAME_INVALID');
     } finally {

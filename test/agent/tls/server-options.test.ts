@@ -3,7 +3,11 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect, type SecureVersion } from 'node:tls';
 import { generateSelfSignedCertificate, type TlsMaterial } from '../../../agent/tls/auto-tls.js';
-import { DEFAULT_TLS12_CIPHERS, tlsServerOptions, type TlsServerOptionsInput } from '../../../agent/tls/server-options.js';
+import {
+  DEFAULT_TLS12_CIPHERS,
+  tlsServerOptions,
+  type TlsServerOptionsInput,
+} from '../../../agent/tls/server-options.js';
 
 interface Handshake {
   protocol: string | null;
@@ -11,7 +15,11 @@ interface Handshake {
 }
 
 /** Handshake with a real TLS client; resolves with what was negotiated or rejects with the TLS error. */
-function handshake(port: number, ca: string, client: { minVersion?: SecureVersion; maxVersion?: SecureVersion; ciphers?: string }): Promise<Handshake> {
+function handshake(
+  port: number,
+  ca: string,
+  client: { minVersion?: SecureVersion; maxVersion?: SecureVersion; ciphers?: string },
+): Promise<Handshake> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port, ca, ...client }, () => {
       const result = { protocol: socket.getProtocol(), cipher: socket.getCipher().name };
@@ -41,13 +49,21 @@ describe('tls/server-options', () => {
     return (started.address() as AddressInfo).port;
   }
 
-  it('builds IPA\'s policy: TLS 1.2-1.3, ECDHE AES-GCM for 1.2, no client certificates', () => {
+  it("builds IPA's policy: TLS 1.2-1.3, ECDHE AES-GCM for 1.2, no client certificates", () => {
     const options = tlsServerOptions({ ...material });
 
     expect(options).to.deep.include({
-      minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', requestCert: false, cert: material.certPem, key: material.keyPem, ciphers: DEFAULT_TLS12_CIPHERS,
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.3',
+      requestCert: false,
+      cert: material.certPem,
+      key: material.keyPem,
+      ciphers: DEFAULT_TLS12_CIPHERS,
     });
-    expect(tlsServerOptions({ ...material, minVersion: '1.3' })).to.deep.include({ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
+    expect(tlsServerOptions({ ...material, minVersion: '1.3' })).to.deep.include({
+      minVersion: 'TLSv1.3',
+      maxVersion: 'TLSv1.3',
+    });
   });
 
   it('negotiates TLS 1.3 by default (the 1.2 cipher list leaves 1.3 suites alone)', async () => {
@@ -67,8 +83,15 @@ describe('tls/server-options', () => {
   it('refuses TLS 1.2 clients offering only CBC suites, and TLS 1.1 clients', async () => {
     const port = await serve();
 
-    const cbc = await handshake(port, material.certPem, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA' }).catch((e: Error) => e);
-    const old = await handshake(port, material.certPem, { minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' }).catch((e: Error) => e);
+    const cbc = await handshake(port, material.certPem, {
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-ECDSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA',
+    }).catch((e: Error) => e);
+    const old = await handshake(port, material.certPem, {
+      minVersion: 'TLSv1.1',
+      maxVersion: 'TLSv1.1',
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+    }).catch((e: Error) => e);
 
     expect(cbc).to.be.instanceOf(Error);
     expect(old).to.be.instanceOf(Error);
@@ -78,7 +101,10 @@ describe('tls/server-options', () => {
     const port = await serve({ cipherSuites: 'ECDHE-ECDSA-AES128-GCM-SHA256' });
 
     const chosen = await handshake(port, material.certPem, { maxVersion: 'TLSv1.2' });
-    const other = await handshake(port, material.certPem, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384' }).catch((e: Error) => e);
+    const other = await handshake(port, material.certPem, {
+      maxVersion: 'TLSv1.2',
+      ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+    }).catch((e: Error) => e);
 
     expect(chosen.cipher).to.equal('ECDHE-ECDSA-AES128-GCM-SHA256');
     expect(other).to.be.instanceOf(Error);

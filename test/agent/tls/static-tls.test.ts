@@ -35,8 +35,22 @@ describe('tls/static-tls', () => {
   });
 
   it('loads an RSA pair made by openssl req', async () => {
-    await new ExecaRunner().run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=agent', '-days', '2',
-      '-keyout', key, '-out', cert]);
+    await new ExecaRunner().run([
+      'openssl',
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=agent',
+      '-days',
+      '2',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
 
     const loaded = await loadStaticTls(cert, key);
 
@@ -46,21 +60,38 @@ describe('tls/static-tls', () => {
   it('names a missing file and its option', async () => {
     const missing = join(dir, 'nope.crt');
 
-    expect((await failure(missing, key)).message).to.equal(`cannot read tls_cert_file ${missing} (ENOENT): check the path and that the agent can read it`);
-    expect((await failure(cert, missing)).message).to.equal(`cannot read tls_key_file ${missing} (ENOENT): check the path and that the agent can read it`);
+    expect((await failure(missing, key)).message).to.equal(
+      `cannot read tls_cert_file ${missing} (ENOENT): check the path and that the agent can read it`,
+    );
+    expect((await failure(cert, missing)).message).to.equal(
+      `cannot read tls_key_file ${missing} (ENOENT): check the path and that the agent can read it`,
+    );
   });
 
   it('rejects a file that is not a certificate', async () => {
     writeFileSync(cert, material.keyPem);
 
-    expect((await failure(cert, key)).message).to.equal(`tls_cert_file ${cert} does not hold a PEM certificate: point it at a "BEGIN CERTIFICATE" file`);
+    expect((await failure(cert, key)).message).to.equal(
+      `tls_cert_file ${cert} does not hold a PEM certificate: point it at a "BEGIN CERTIFICATE" file`,
+    );
   });
 
   it('rejects a key file that is not a key, or is encrypted', async () => {
     const encrypted = join(dir, 'enc.key');
-    await new ExecaRunner().run(['openssl', 'pkey', '-in', key, '-aes256', '-passout', 'pass:secret', '-out', encrypted]);
-    const expected = (file: string): string => `tls_key_file ${file} does not hold an unencrypted PEM private key: `
-      + 'point it at a "BEGIN PRIVATE KEY" file (encrypted keys are not supported)';
+    await new ExecaRunner().run([
+      'openssl',
+      'pkey',
+      '-in',
+      key,
+      '-aes256',
+      '-passout',
+      'pass:secret',
+      '-out',
+      encrypted,
+    ]);
+    const expected = (file: string): string =>
+      `tls_key_file ${file} does not hold an unencrypted PEM private key: ` +
+      'point it at a "BEGIN PRIVATE KEY" file (encrypted keys are not supported)';
 
     expect((await failure(cert, encrypted)).message).to.equal(expected(encrypted));
     expect((await failure(cert, cert)).message).to.equal(expected(cert));
@@ -69,15 +100,24 @@ describe('tls/static-tls', () => {
   it('rejects a key that belongs to another certificate', async () => {
     writeFileSync(key, (await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' })).keyPem);
 
-    expect((await failure(cert, key)).message).to.equal(`tls_key_file ${key} is not the key of the certificate in tls_cert_file ${cert}: use the matching pair`);
+    expect((await failure(cert, key)).message).to.equal(
+      `tls_key_file ${key} is not the key of the certificate in tls_cert_file ${cert}: use the matching pair`,
+    );
   });
 
   it('rejects an expired certificate', async () => {
-    const old = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', validDays: 1, now: new Date('2020-01-01T00:00:00Z') });
+    const old = await generateSelfSignedCertificate({
+      advertiseIp: '192.0.2.10',
+      hostname: 'h',
+      validDays: 1,
+      now: new Date('2020-01-01T00:00:00Z'),
+    });
     writeFileSync(cert, old.certPem);
     writeFileSync(key, old.keyPem);
 
-    expect((await failure(cert, key)).message).to.equal(`the certificate in tls_cert_file ${cert} expired on 2020-01-02T00:00:00.000Z: renew it`);
+    expect((await failure(cert, key)).message).to.equal(
+      `the certificate in tls_cert_file ${cert} expired on 2020-01-02T00:00:00.000Z: renew it`,
+    );
     expect(await loadStaticTls(cert, key, new Date('2020-01-01T12:00:00Z'))).to.deep.equal(old);
   });
 });

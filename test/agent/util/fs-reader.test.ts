@@ -6,7 +6,12 @@ describe('util/fs-reader', () => {
   let root = '';
 
   before(async () => {
-    root = await makeTree('hints-fsreader', { 'a/file': ' value \n', 'a/empty': '\n', 'a/link': { link: 'file' }, 'b': { dir: true } });
+    root = await makeTree('hints-fsreader', {
+      'a/file': ' value \n',
+      'a/empty': '\n',
+      'a/link': { link: 'file' },
+      b: { dir: true },
+    });
   });
 
   after(async () => {

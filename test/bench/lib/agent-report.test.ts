@@ -38,23 +38,54 @@ describe('bench agent report', () => {
       ['idle RSS (VmRSS after settle)', 'node:http server', 88 * MiB, 42 * MiB, 88 / 42],
       ['GET /v1/commands/ median latency', 'node:http server', 0.5, 0.2, 2.5],
       ['GET /v1/commands/ p95 latency', 'node:http server', 1.2, 0.5, 1.2 / 0.5],
-      ['peak RSS (VmHWM) under 8 parallel 63 MiB unauthenticated POSTs', 'node:http server, same POSTs', 100 * MiB, 55 * MiB, 100 / 55],
-      ['peak RSS (VmHWM) under 8 parallel 63 MiB unauthenticated POSTs', 'the same agent idle (VmHWM before)', 100 * MiB, 88 * MiB, 100 / 88],
+      [
+        'peak RSS (VmHWM) under 8 parallel 63 MiB unauthenticated POSTs',
+        'node:http server, same POSTs',
+        100 * MiB,
+        55 * MiB,
+        100 / 55,
+      ],
+      [
+        'peak RSS (VmHWM) under 8 parallel 63 MiB unauthenticated POSTs',
+        'the same agent idle (VmHWM before)',
+        100 * MiB,
+        88 * MiB,
+        100 / 88,
+      ],
       ['RSS after the flood (VmRSS after settle)', 'node:http server, same POSTs', 90 * MiB, 45 * MiB, 2],
     ]);
   });
 
   it('renders medians with their range and the ratio', () => {
-    const context = { runs: 3, requests: 100, warmup: 10, settleMs: 500, node: 'v20.0.0', cpus: 2, loadBefore: 1, loadAfter: 1.5 };
+    const context = {
+      runs: 3,
+      requests: 100,
+      warmup: 10,
+      settleMs: 500,
+      node: 'v20.0.0',
+      cpus: 2,
+      loadBefore: 1,
+      loadAfter: 1.5,
+    };
 
     const text = renderReport({ benchmark: 'agent', context, comparisons: compare(SAMPLES), samples: SAMPLES });
 
     expect(text).to.include('agent benchmark: 3 runs, 100 timed requests after 10 warm-up per run, 500 ms settle');
     expect(text).to.include('load average 1.00 before / 1.50 after');
-    expect(text).to.match(/cold start to GET \/v1\/status 200 +450 ms \(440-500\) +node -e '' \(start to exit\) +45\.0 ms \(40\.0-50\.0\) +10\.00x/);
-    expect(text).to.match(/idle RSS \(VmRSS after settle\) +88\.0 MiB \(84\.0-90\.0\) +node:http server +42\.0 MiB \(40\.0-44\.0\) +2\.10x/);
-    expect(text).to.match(/GET \/v1\/commands\/ median latency +0\.500 ms \(0\.400-0\.600\) +node:http server +0\.200 ms \(0\.100-0\.300\) +2\.50x/);
-    expect(text).to.match(/peak RSS \(VmHWM\) under 8 parallel 63 MiB unauthenticated POSTs +100\.0 MiB \(99\.0-110\.0\) +node:http server, same POSTs +55\.0 MiB \(50\.0-60\.0\) +1\.82x/);
-    expect(text).to.include('answers to the 8 parallel 63 MiB unauthenticated POSTs: agent 0 x1, 401 x5; node:http server 200 x6');
+    expect(text).to.match(
+      /cold start to GET \/v1\/status 200 +450 ms \(440-500\) +node -e '' \(start to exit\) +45\.0 ms \(40\.0-50\.0\) +10\.00x/,
+    );
+    expect(text).to.match(
+      /idle RSS \(VmRSS after settle\) +88\.0 MiB \(84\.0-90\.0\) +node:http server +42\.0 MiB \(40\.0-44\.0\) +2\.10x/,
+    );
+    expect(text).to.match(
+      /GET \/v1\/commands\/ median latency +0\.500 ms \(0\.400-0\.600\) +node:http server +0\.200 ms \(0\.100-0\.300\) +2\.50x/,
+    );
+    expect(text).to.match(
+      /peak RSS \(VmHWM\) under 8 parallel 63 MiB unauthenticated POSTs +100\.0 MiB \(99\.0-110\.0\) +node:http server, same POSTs +55\.0 MiB \(50\.0-60\.0\) +1\.82x/,
+    );
+    expect(text).to.include(
+      'answers to the 8 parallel 63 MiB unauthenticated POSTs: agent 0 x1, 401 x5; node:http server 200 x6',
+    );
   });
 });

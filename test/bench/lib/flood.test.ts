@@ -12,7 +12,9 @@ describe('bench flood', () => {
   });
 
   it('reports the status of a server that answers before the body and closes', async () => {
-    const server: Server = createServer((_req, res) => { res.writeHead(401, { connection: 'close' }).end('{}'); });
+    const server: Server = createServer((_req, res) => {
+      res.writeHead(401, { connection: 'close' }).end('{}');
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
     try {

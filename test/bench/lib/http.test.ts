@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { timeSequentialGets, waitFor200 } from '../../../bench/lib/http.js';
 
 /** A loopback server answering with `answer(n)` for the n-th request (from 1). */
-async function serve(answer: (n: number) => [number, string]): Promise<{ url: string; server: Server; sockets: () => number }> {
+async function serve(
+  answer: (n: number) => [number, string],
+): Promise<{ url: string; server: Server; sockets: () => number }> {
   let n = 0;
   let sockets = 0;
   const server = createServer((_req, res) => {
@@ -12,9 +14,15 @@ async function serve(answer: (n: number) => [number, string]): Promise<{ url: st
     const [status, body] = answer(n);
     res.writeHead(status, { 'content-type': 'application/json' }).end(body);
   });
-  server.on('connection', () => { sockets += 1; });
+  server.on('connection', () => {
+    sockets += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/commands/`, server, sockets: () => sockets };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/commands/`,
+    server,
+    sockets: () => sockets,
+  };
 }
 
 describe('bench http', () => {
@@ -42,9 +50,15 @@ describe('bench http', () => {
     servers.push(server);
 
     let caught: unknown;
-    try { await timeSequentialGets(url, 10, 2, '{"commands":[]}'); } catch (error) { caught = error; }
+    try {
+      await timeSequentialGets(url, 10, 2, '{"commands":[]}');
+    } catch (error) {
+      caught = error;
+    }
 
-    expect(String(caught)).to.include('answered HTTP 401 "{\\"faultcode\\":\\"Client\\"}", expected 200 {"commands":[]}');
+    expect(String(caught)).to.include(
+      'answered HTTP 401 "{\\"faultcode\\":\\"Client\\"}", expected 200 {"commands":[]}',
+    );
   });
 
   it('waits through refused connections and non-200 answers until the first 200', async () => {
@@ -61,9 +75,17 @@ describe('bench http', () => {
     servers.push(server);
 
     let abandoned: unknown;
-    try { await waitFor200(url, { timeoutMs: 10_000, abandon: () => 'agent exited with code 1' }); } catch (error) { abandoned = error; }
+    try {
+      await waitFor200(url, { timeoutMs: 10_000, abandon: () => 'agent exited with code 1' });
+    } catch (error) {
+      abandoned = error;
+    }
     let timedOut: unknown;
-    try { await waitFor200(url, { timeoutMs: 0 }); } catch (error) { timedOut = error; }
+    try {
+      await waitFor200(url, { timeoutMs: 0 });
+    } catch (error) {
+      timedOut = error;
+    }
 
     expect(String(abandoned)).to.include(`gave up waiting for ${url}: agent exited with code 1`);
     expect(String(timedOut)).to.include('did not answer 200 within 0 ms (last: HTTP 503)');

@@ -2,7 +2,15 @@ import { expect } from 'chai';
 import { createServer } from 'node:net';
 import { freePort, parseStatusField, parseVmRss, readVmHwm, readVmRss } from '../../../bench/lib/proc-status.js';
 
-const STATUS = ['Name:\tnode', 'State:\tS (sleeping)', 'VmPeak:\t 1165800 kB', 'VmHWM:\t   99000 kB', 'VmRSS:\t   45468 kB', 'RssAnon:\t   12000 kB', ''].join('\n');
+const STATUS = [
+  'Name:\tnode',
+  'State:\tS (sleeping)',
+  'VmPeak:\t 1165800 kB',
+  'VmHWM:\t   99000 kB',
+  'VmRSS:\t   45468 kB',
+  'RssAnon:\t   12000 kB',
+  '',
+].join('\n');
 
 describe('bench proc-status', () => {
   it('reads VmRSS (not VmHWM or RssAnon) from a status text, in bytes', () => {
@@ -35,7 +43,10 @@ describe('bench proc-status', () => {
     const port = await freePort();
     const server = createServer();
 
-    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve); });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
 
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });

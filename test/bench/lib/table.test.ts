@@ -3,17 +3,24 @@ import { formatMiB, formatMs, formatRatio, formatTable, msNumber } from '../../.
 
 describe('bench table', () => {
   it('pads columns to the widest cell, right-aligns where asked and rules the header', () => {
-    const text = formatTable(['name', 'value'], [['a', '1'], ['longer', '100']], ['left', 'right']);
+    const text = formatTable(
+      ['name', 'value'],
+      [
+        ['a', '1'],
+        ['longer', '100'],
+      ],
+      ['left', 'right'],
+    );
 
-    expect(text.split('\n')).to.deep.equal([
-      'name    value',
-      '------  -----',
-      'a           1',
-      'longer    100',
-    ]);
+    expect(text.split('\n')).to.deep.equal(['name    value', '------  -----', 'a           1', 'longer    100']);
   });
 
-  const ms: Array<[number, string]> = [[0.12345, '0.123 ms'], [4.567, '4.57 ms'], [45.67, '45.7 ms'], [456.7, '457 ms']];
+  const ms: Array<[number, string]> = [
+    [0.12345, '0.123 ms'],
+    [4.567, '4.57 ms'],
+    [45.67, '45.7 ms'],
+    [456.7, '457 ms'],
+  ];
   for (const [value, expected] of ms) {
     it(`formats ${value} ms as ${expected}`, () => {
       expect(formatMs(value)).to.equal(expected);

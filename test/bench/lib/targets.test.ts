@@ -12,7 +12,10 @@ describe('bench targets', () => {
   it('the bare baseline server answers any path with the JSON body the idle agent lists', async () => {
     const port = await freePort();
     const child = group.start(bareServerTarget(process.execPath).argv(port, '/nonexistent'));
-    await waitFor200(`http://127.0.0.1:${port}/v1/status`, { timeoutMs: 15_000, abandon: () => (child.exit() === undefined ? undefined : child.outputTail()) });
+    await waitFor200(`http://127.0.0.1:${port}/v1/status`, {
+      timeoutMs: 15_000,
+      abandon: () => (child.exit() === undefined ? undefined : child.outputTail()),
+    });
 
     const answer = await get(`http://127.0.0.1:${port}/v1/commands/`, false);
 
@@ -23,13 +26,33 @@ describe('bench targets', () => {
   });
 
   it('starts the agent standalone on loopback over plain HTTP with a fresh state dir and no disks', () => {
-    const argv = agentTarget('/usr/bin/node', { bin: '/p/bin/ironic-coreos-agent', configDir: '/w/config', cmdlinePath: '/w/cmdline', token: 't'.repeat(32) })
-      .argv(4242, '/w/start-1');
+    const argv = agentTarget('/usr/bin/node', {
+      bin: '/p/bin/ironic-coreos-agent',
+      configDir: '/w/config',
+      cmdlinePath: '/w/cmdline',
+      token: 't'.repeat(32),
+    }).argv(4242, '/w/start-1');
 
     expect(argv).to.deep.equal([
-      '/usr/bin/node', '/p/bin/ironic-coreos-agent', 'agent', '--standalone', '--agent-token', 't'.repeat(32),
-      '--listen-host', '127.0.0.1', '--listen-port', '4242', '--config-dir', '/w/config', '--cmdline-path', '/w/cmdline',
-      '--state-dir', '/w/start-1/state', '--device-allowlist', '/dev/nonexistent*', '--no-enable-auto-tls',
+      '/usr/bin/node',
+      '/p/bin/ironic-coreos-agent',
+      'agent',
+      '--standalone',
+      '--agent-token',
+      't'.repeat(32),
+      '--listen-host',
+      '127.0.0.1',
+      '--listen-port',
+      '4242',
+      '--config-dir',
+      '/w/config',
+      '--cmdline-path',
+      '/w/cmdline',
+      '--state-dir',
+      '/w/start-1/state',
+      '--device-allowlist',
+      '/dev/nonexistent*',
+      '--no-enable-auto-tls',
     ]);
   });
 });

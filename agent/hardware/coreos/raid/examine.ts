@@ -33,7 +33,12 @@ export const NO_SUPERBLOCK = 'No md superblock detected';
 export function parseExamine(exitCode: number | null, stdout: string, stderr: string): ExamineResult | null {
   // On a partitioned disk mdadm exits 0 and prints only the (protective) MBR: "MBR Magic : aa55", "Partition[0] : ...".
   if (exitCode === 0 && !MD_MAGIC.test(stdout)) return { superblock: false };
-  if (exitCode === 0) return { superblock: true, arrayUuid: field(stdout, /^\s*(?:Array UUID|UUID)\s*:\s*(\S+)/m), name: field(stdout, /^\s*Name\s*:\s*(\S+)/m) };
+  if (exitCode === 0)
+    return {
+      superblock: true,
+      arrayUuid: field(stdout, /^\s*(?:Array UUID|UUID)\s*:\s*(\S+)/m),
+      name: field(stdout, /^\s*Name\s*:\s*(\S+)/m),
+    };
   if (`${stdout}\n${stderr}`.includes(NO_SUPERBLOCK)) return { superblock: false };
   return null;
 }

@@ -41,7 +41,11 @@ export function parseMdstat(text: string): MdArray[] {
     const header = HEADER.exec(line.trimEnd());
     if (header === null) continue;
     const [, kname = '', state, rest = ''] = header;
-    const words = rest.replace(/^\s*\((?:auto-)?read-only\)/, '').trim().split(/\s+/).filter((w) => w !== '');
+    const words = rest
+      .replace(/^\s*\((?:auto-)?read-only\)/, '')
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
     const active = state === 'active';
     const level = active && words.length > 0 && !MEMBER.test(words[0] ?? '') ? (words.shift() ?? null) : null;
     const members: MdMember[] = [];

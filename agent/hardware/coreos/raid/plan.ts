@@ -81,7 +81,9 @@ export function planRaidRemoval(disk: string, tree: DiskTreeNode, arrays: readon
   const ownKnames = new Map(own.map((n) => [basename(n.kname), n.name]));
   const planned: PlannedArray[] = [];
   for (const array of arrays) {
-    const onDisk = array.members.filter((m) => ownKnames.has(m.kname)).map((m) => ownKnames.get(m.kname) ?? `/dev/${m.kname}`);
+    const onDisk = array.members
+      .filter((m) => ownKnames.has(m.kname))
+      .map((m) => ownKnames.get(m.kname) ?? `/dev/${m.kname}`);
     if (onDisk.length === 0) continue;
     const elsewhere = array.members.filter((m) => !ownKnames.has(m.kname)).map((m) => `/dev/${m.kname}`);
     const device = `/dev/${array.kname}`;
@@ -94,7 +96,14 @@ export function planRaidRemoval(disk: string, tree: DiskTreeNode, arrays: readon
     }
     planned.push({ device, level: array.level, active: array.active, onDisk, elsewhere });
   }
-  const devices = [...own.slice(1).map((n) => n.name).sort().reverse(), tree.name];
+  const devices = [
+    ...own
+      .slice(1)
+      .map((n) => n.name)
+      .sort()
+      .reverse(),
+    tree.name,
+  ];
   return { disk, devices, arrays: planned };
 }
 
@@ -111,7 +120,10 @@ function inUse(array: MdArray, tree: DiskTreeNode, arrays: readonly MdArray[]): 
 
 /** Mounted (or swap) devices and non-partition holders at or below an md node. */
 function busyBelow(node: DiskTreeNode): string | null {
-  if (node.mountpoint !== null) return node.mountpoint === '[SWAP]' ? `${node.name} is in use as swap` : `${node.name} is mounted at ${node.mountpoint}`;
+  if (node.mountpoint !== null)
+    return node.mountpoint === '[SWAP]'
+      ? `${node.name} is in use as swap`
+      : `${node.name} is mounted at ${node.mountpoint}`;
   for (const child of node.children) {
     if (child.type !== 'part' && child.type !== 'md') return `${child.name} (${child.type}) is built on it`;
     const reason = busyBelow(child);

@@ -45,10 +45,14 @@ export function createSoftwareRaid(runner: Runner, logger: Logger): SoftwareRaid
 }
 
 async function readPlan(runner: Runner, logger: Logger, disk: string): Promise<RaidRemovalPlan> {
-  const { stdout } = await runner.run(['lsblk', '--json', '--paths', '--output', 'NAME,KNAME,TYPE,MOUNTPOINT', disk], C_LOCALE);
+  const { stdout } = await runner.run(
+    ['lsblk', '--json', '--paths', '--output', 'NAME,KNAME,TYPE,MOUNTPOINT', disk],
+    C_LOCALE,
+  );
   const tree = parseDiskTree(stdout, disk);
   const plan = planRaidRemoval(disk, tree, parseMdstat(await readMdstat(runner, logger)));
-  if (plan.arrays.length > 0) logger.info('Software RAID arrays found on the install disk', { disk, arrays: plan.arrays });
+  if (plan.arrays.length > 0)
+    logger.info('Software RAID arrays found on the install disk', { disk, arrays: plan.arrays });
   return plan;
 }
 
@@ -65,11 +69,20 @@ async function readMdstat(runner: Runner, logger: Logger): Promise<string> {
 async function removeRaid(runner: Runner, logger: Logger, plan: RaidRemovalPlan): Promise<void> {
   for (const array of plan.arrays) {
     await mdadm(runner, ['--stop', array.device], `Cannot stop software RAID array ${array.device} on ${plan.disk}`);
-    logger.info('Stopped software RAID array', { array: array.device, level: array.level, membersOnDisk: array.onDisk });
+    logger.info('Stopped software RAID array', {
+      array: array.device,
+      level: array.level,
+      membersOnDisk: array.onDisk,
+    });
     if (array.elsewhere.length > 0) {
-      logger.warn('Software RAID array also has members on other disks: left intact, the array is degraded, not destroyed', {
-        array: array.device, disk: plan.disk, leftOn: array.elsewhere,
-      });
+      logger.warn(
+        'Software RAID array also has members on other disks: left intact, the array is degraded, not destroyed',
+        {
+          array: array.device,
+          disk: plan.disk,
+          leftOn: array.elsewhere,
+        },
+      );
     }
   }
   const zeroed = await zeroSuperblocks(runner, logger, plan);
@@ -88,7 +101,8 @@ async function zeroSuperblocks(runner: Runner, logger: Logger, plan: RaidRemoval
     if (!found.superblock) continue;
     await mdadm(runner, ['--zero-superblock', device], `Cannot zero the md superblock on ${device}`);
     const after = await examine(runner, device, plan);
-    if (after === 'no mdadm' || after.superblock) throw new DeploymentError(`The md superblock on ${device} is still there after mdadm --zero-superblock`);
+    if (after === 'no mdadm' || after.superblock)
+      throw new DeploymentError(`The md superblock on ${device} is still there after mdadm --zero-superblock`);
     logger.info('Zeroed the md superblock', { device, arrayUuid: found.arrayUuid, name: found.name });
     zeroed.push(device);
   }
@@ -104,7 +118,10 @@ async function examine(runner: Runner, device: string, plan: RaidRemovalPlan): P
     throw new DeploymentError(`Cannot examine ${device} for an md superblock: ${errorText(error)}`, { cause: error });
   }
   const parsed = parseExamine(result.exitCode, result.stdout, result.stderr);
-  if (parsed === null) throw new DeploymentError(`Cannot examine ${device} for an md superblock: ${(result.stderr || result.stdout).trim()}`);
+  if (parsed === null)
+    throw new DeploymentError(
+      `Cannot examine ${device} for an md superblock: ${(result.stderr || result.stdout).trim()}`,
+    );
   return parsed;
 }
 

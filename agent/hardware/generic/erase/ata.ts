@@ -59,7 +59,8 @@ export function ataSecurityState(lines: readonly string[]): AtaSecurityState {
 export async function ataErase(deps: EraseDeps, device: string): Promise<boolean> {
   let lines = await securityLines(deps, device);
   if (!(await smartctlAllowsSecurity(deps, device)) || !ataSecurityState(lines).supported) return false;
-  if (ataSecurityState(lines).frozen) throw new BlockDeviceEraseError(`Block device ${device} is frozen and cannot be erased`);
+  if (ataSecurityState(lines).frozen)
+    throw new BlockDeviceEraseError(`Block device ${device} is frozen and cannot be erased`);
   lines = await attemptUnlock(deps, device, lines);
   const state = ataSecurityState(lines);
   if (state.locked) throw new BlockDeviceEraseError(`Block device ${device} already has a security password set`);
@@ -67,7 +68,9 @@ export async function ataErase(deps: EraseDeps, device: string): Promise<boolean
     try {
       await deps.runner.run(['hdparm', '--user-master', 'u', '--security-set-pass', ERASE_PASSWORD, device]);
     } catch (error) {
-      throw new BlockDeviceEraseError(`Security password set failed for device ${device}: ${errorText(error)}`, { cause: error });
+      throw new BlockDeviceEraseError(`Security password set failed for device ${device}: ${errorText(error)}`, {
+        cause: error,
+      });
     }
   }
   const eraseOption = state.enhancedErase ? '--security-erase-enhanced' : '--security-erase';
@@ -96,7 +99,9 @@ async function securityLines(deps: EraseDeps, device: string): Promise<string[]>
  */
 async function smartctlAllowsSecurity(deps: EraseDeps, device: string): Promise<boolean> {
   try {
-    const { stdout } = await deps.runner.run(['smartctl', '-d', 'ata', device, '-g', 'security'], { okExitCodes: [0, 127] });
+    const { stdout } = await deps.runner.run(['smartctl', '-d', 'ata', device, '-g', 'security'], {
+      okExitCodes: [0, 127],
+    });
     if (stdout.includes('Unavailable')) {
       deps.logger.debug('smartctl reports ATA security unavailable', { device });
       return false;
@@ -107,7 +112,10 @@ async function smartctlAllowsSecurity(deps: EraseDeps, device: string): Promise<
       deps.logger.warn('Unable to execute smartctl', { device, error: errorText(error) });
       return true;
     }
-    deps.logger.warn('Refusing ATA secure erase: direct ATA commands via smartctl do not succeed', { device, error: errorText(error) });
+    deps.logger.warn('Refusing ATA secure erase: direct ATA commands via smartctl do not succeed', {
+      device,
+      error: errorText(error),
+    });
     return false;
   }
 }

@@ -39,7 +39,8 @@ export async function waitUntilNotBusy(deps: EraseDeps, device: string, options:
       const { stdout, stderr } = await deps.runner.run(['fuser', device], { okExitCodes: [0, 1] });
       pids = parseFuserPids(stdout);
       if (pids.length === 0) {
-        if (stderr.trim() !== '') deps.logger.debug('fuser wrote to stderr without PIDs', { device, stderr: stderr.trim().slice(0, 200) });
+        if (stderr.trim() !== '')
+          deps.logger.debug('fuser wrote to stderr without PIDs', { device, stderr: stderr.trim().slice(0, 200) });
         return;
       }
       lastError = stderr.trim();
@@ -50,7 +51,11 @@ export async function waitUntilNotBusy(deps: EraseDeps, device: string, options:
     if (attempt < attempts) await sleep(intervalMs);
   }
   if (pids.length > 0) {
-    throw new DeviceNotFound(`Processes with the following PIDs are holding device ${device}: ${pids.join(', ')}. Timed out waiting for completion.`);
+    throw new DeviceNotFound(
+      `Processes with the following PIDs are holding device ${device}: ${pids.join(', ')}. Timed out waiting for completion.`,
+    );
   }
-  throw new DeviceNotFound(`Fuser exited with "${lastError}" while checking locks for device ${device}. Timed out waiting for completion.`);
+  throw new DeviceNotFound(
+    `Fuser exited with "${lastError}" while checking locks for device ${device}. Timed out waiting for completion.`,
+  );
 }

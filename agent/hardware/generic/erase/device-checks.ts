@@ -80,7 +80,8 @@ export async function isReadOnlyDevice(deps: EraseDeps, device: BlockDevice): Pr
     const flag = await fsOf(deps).readFile(`/sys/class/block/${basename(device.name)}/ro`);
     return flag.trim() === '1';
   } catch (error) {
-    if (!isMissing(error)) deps.logger.warn('Could not determine if device is read-only', { device: device.name, error: errorText(error) });
+    if (!isMissing(error))
+      deps.logger.warn('Could not determine if device is read-only', { device: device.name, error: errorText(error) });
   }
   return device.read_only ?? false;
 }

@@ -44,19 +44,29 @@ export async function eraseDevicesExpress(options: EraseExpressOptions): Promise
     if (failure !== null) failures.set(target.name, failure);
   }
   if (failures.size > 0) {
-    throw new BlockDeviceEraseError(`Failed to conduct an express erase on the device(s): ${describeFailures(failures, '\n')}`);
+    throw new BlockDeviceEraseError(
+      `Failed to conduct an express erase on the device(s): ${describeFailures(failures, '\n')}`,
+    );
   }
 }
 
 /** Erase one target; `disks` are the whole disks being erased. Returns the failure text or null. */
-async function expressErase(options: EraseExpressOptions, nvmeEnabled: boolean, target: EraseTarget, disks: readonly string[]): Promise<string | null> {
+async function expressErase(
+  options: EraseExpressOptions,
+  nvmeEnabled: boolean,
+  target: EraseTarget,
+  disks: readonly string[],
+): Promise<string | null> {
   let secureError: string | null = null;
   if (nvmeEnabled && !target.isPartition && isNvme(target.name)) {
     try {
       if (await nvmeErase(options, target.name, disks)) return null;
     } catch (error) {
       if (!(error instanceof BlockDeviceEraseError)) throw error;
-      options.logger.error('Failed to securely erase device, falling back to metadata clean', { device: target.name, error: error.message });
+      options.logger.error('Failed to securely erase device, falling back to metadata clean', {
+        device: target.name,
+        error: error.message,
+      });
       secureError = error.message;
     }
   }

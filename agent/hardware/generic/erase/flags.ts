@@ -39,9 +39,10 @@ const FALSE_WORDS = new Set(['false', '0', 'no', 'off', 'n', 'f']);
 export function readEraseFlags(node: Node): EraseFlags {
   const info = node.driver_internal_info ?? {};
   const continueNew = info['agent_continue_if_secure_erase_failed'];
-  const continueKey = continueNew === undefined || continueNew === null
-    ? 'agent_continue_if_ata_erase_failed'
-    : 'agent_continue_if_secure_erase_failed';
+  const continueKey =
+    continueNew === undefined || continueNew === null
+      ? 'agent_continue_if_ata_erase_failed'
+      : 'agent_continue_if_secure_erase_failed';
   return {
     enableNvmeSecureErase: readBool(info, 'agent_enable_nvme_secure_erase', true),
     enableAtaSecureErase: readBool(info, 'agent_enable_ata_secure_erase', true),

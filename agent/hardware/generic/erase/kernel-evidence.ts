@@ -50,12 +50,22 @@ export function parseBlkidExport(text: string): Record<string, string> {
 }
 
 /** Evidence for one node from its lsblk fields and blkid probe. */
-export function evidenceOf(name: string, lsblk: Record<string, string | null>, blkid: Record<string, string>): DeviceEvidence {
+export function evidenceOf(
+  name: string,
+  lsblk: Record<string, string | null>,
+  blkid: Record<string, string>,
+): DeviceEvidence {
   return {
     name,
     ids: [
-      lsblk['uuid'], lsblk['ptuuid'], lsblk['parttype'], lsblk['partuuid'],
-      blkid['UUID'], blkid['PTUUID'], blkid['PART_ENTRY_TYPE'], blkid['PART_ENTRY_UUID'],
+      lsblk['uuid'],
+      lsblk['ptuuid'],
+      lsblk['parttype'],
+      lsblk['partuuid'],
+      blkid['UUID'],
+      blkid['PTUUID'],
+      blkid['PART_ENTRY_TYPE'],
+      blkid['PART_ENTRY_UUID'],
     ],
     labels: [blkid['PART_ENTRY_NAME']],
     fsTypes: [lsblk['fstype'], blkid['TYPE']],

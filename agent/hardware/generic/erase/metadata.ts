@@ -46,7 +46,9 @@ export async function eraseDevicesMetadata(options: EraseMetadataOptions): Promi
     }
   }
   if (failures.size > 0) {
-    throw new BlockDeviceEraseError(`Failed to erase the metadata on the device(s): ${describeFailures(failures, '; ')}`);
+    throw new BlockDeviceEraseError(
+      `Failed to erase the metadata on the device(s): ${describeFailures(failures, '; ')}`,
+    );
   }
 }
 
@@ -57,7 +59,12 @@ export async function eraseDevicesMetadata(options: EraseMetadataOptions): Promi
  * @throws CommandExecutionError when a command fails (sgdisk included: IPA tolerates no sgdisk exit code)
  * @throws DeviceNotFound when the device stays busy
  */
-export async function destroyDiskMetadata(deps: EraseDeps, device: string, nodeUuid: string, busyWait?: BusyWaitOptions): Promise<void> {
+export async function destroyDiskMetadata(
+  deps: EraseDeps,
+  device: string,
+  nodeUuid: string,
+  busyWait?: BusyWaitOptions,
+): Promise<void> {
   deps.logger.debug('Start destroy disk metadata', { node: nodeUuid, device });
   await wipeSignatures(deps, device);
   const sectorSize = await readNumber(deps, ['blockdev', '--getss', device]);
@@ -91,7 +98,8 @@ function planFor(device: string, size: number, sectorSize: number): GptZeroPlan 
 async function readNumber(deps: EraseDeps, argv: string[]): Promise<number> {
   const { stdout } = await deps.runner.run(argv);
   const text = stdout.trim();
-  if (!/^\d+$/.test(text)) throw new CommandExecutionError(`${argv.join(' ')} printed ${JSON.stringify(text)} instead of a number`);
+  if (!/^\d+$/.test(text))
+    throw new CommandExecutionError(`${argv.join(' ')} printed ${JSON.stringify(text)} instead of a number`);
   return Number(text);
 }
 

@@ -65,10 +65,16 @@ export async function nvmeSiblingNamespaces(deps: EraseDeps, device: string): Pr
   try {
     entries = await (deps.fs ?? new NodeFsReader()).readdir(dir);
   } catch (error) {
-    throw new BlockDeviceEraseError(`Cannot list the NVMe namespaces sharing ${device} (${dir}): ${errorText(error)}`, { cause: error });
+    throw new BlockDeviceEraseError(`Cannot list the NVMe namespaces sharing ${device} (${dir}): ${errorText(error)}`, {
+      cause: error,
+    });
   }
-  const names = entries.filter((e) => /^nvme\d+n\d+$/.test(e)).map((e) => `/dev/${e}`).sort();
-  if (!names.includes(device)) throw new BlockDeviceEraseError(`Cannot list the NVMe namespaces sharing ${device}: ${dir} does not list it`);
+  const names = entries
+    .filter((e) => /^nvme\d+n\d+$/.test(e))
+    .map((e) => `/dev/${e}`)
+    .sort();
+  if (!names.includes(device))
+    throw new BlockDeviceEraseError(`Cannot list the NVMe namespaces sharing ${device}: ${dir} does not list it`);
   return names;
 }
 
@@ -87,13 +93,16 @@ export async function nvmeErase(deps: EraseDeps, device: string, erasing: readon
     ({ stdout } = await deps.runner.run(['nvme', 'id-ctrl', device, '-o', 'json']));
   } catch (error) {
     deps.logger.error('Failed to fetch NVMe capabilities', { device, error: errorText(error) });
-    throw new BlockDeviceEraseError(`Failed to fetch NVMe capabilities for device ${device}: ${errorText(error)}`, { cause: error });
+    throw new BlockDeviceEraseError(`Failed to fetch NVMe capabilities for device ${device}: ${errorText(error)}`, {
+      cause: error,
+    });
   }
   const decided = nvmeFormatMode(stdout);
   if ('problem' in decided) {
-    const text = decided.problem === 'no-format'
-      ? `nvme-cli did not return any supported format modes for device: ${device}`
-      : `nvme-cli did not return any information for device: ${device}`;
+    const text =
+      decided.problem === 'no-format'
+        ? `nvme-cli did not return any supported format modes for device: ${device}`
+        : `nvme-cli did not return any information for device: ${device}`;
     deps.logger.error('NVMe secure erase is not possible', { device, reason: text });
     throw new BlockDeviceEraseError(text);
   }

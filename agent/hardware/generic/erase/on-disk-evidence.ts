@@ -32,7 +32,9 @@ export async function readGeometry(runner: Runner, device: string): Promise<Disk
   const { stdout } = await runner.run(['blockdev', '--flushbufs', '--getss', '--getsize64', device]);
   const [sectorSize, sizeBytes] = stdout.trim().split(/\s+/).map(Number);
   if (!Number.isSafeInteger(sectorSize) || !Number.isSafeInteger(sizeBytes) || sectorSize! < 512 || sizeBytes! < 0) {
-    throw new BlockDeviceError(`Unable to read the size of ${device} (blockdev printed ${JSON.stringify(stdout.trim())}); cannot verify it is safe to write`);
+    throw new BlockDeviceError(
+      `Unable to read the size of ${device} (blockdev printed ${JSON.stringify(stdout.trim())}); cannot verify it is safe to write`,
+    );
   }
   return { sectorSize: sectorSize!, sizeBytes: sizeBytes! };
 }
@@ -42,7 +44,12 @@ export async function readGeometry(runner: Runner, device: string): Promise<Disk
  * @param geometry from {@link readGeometry}, read (and the cache dropped) just before
  * @throws BlockDeviceError when the disk cannot be read or a table cannot be decoded (fails closed)
  */
-export async function onDiskEvidence(runner: Runner, reader: DiskReader, device: string, geometry: DiskGeometry): Promise<DeviceEvidence[]> {
+export async function onDiskEvidence(
+  runner: Runner,
+  reader: DiskReader,
+  device: string,
+  geometry: DiskGeometry,
+): Promise<DeviceEvidence[]> {
   let entries: OnDiskPartition[];
   try {
     entries = await readOnDiskPartitions(reader, device, geometry);
@@ -54,13 +61,23 @@ export async function onDiskEvidence(runner: Runner, reader: DiskReader, device:
   const evidence: DeviceEvidence[] = [];
   for (const entry of entries) {
     const fs = await probeRegion(runner, device, geometry, entry);
-    evidence.push({ name: describeEntry(device, entry), ids: [entry.type, entry.uniqueGuid], labels: [entry.name], fsTypes: [fs] });
+    evidence.push({
+      name: describeEntry(device, entry),
+      ids: [entry.type, entry.uniqueGuid],
+      labels: [entry.name],
+      fsTypes: [fs],
+    });
   }
   return evidence;
 }
 
 /** blkid's TYPE for the entry's region, limited to the guarded types; null when nothing or out of the disk. */
-async function probeRegion(runner: Runner, device: string, geometry: DiskGeometry, entry: OnDiskPartition): Promise<string | null> {
+async function probeRegion(
+  runner: Runner,
+  device: string,
+  geometry: DiskGeometry,
+  entry: OnDiskPartition,
+): Promise<string | null> {
   if (entry.size <= 0 || entry.offset >= geometry.sizeBytes) return null;
   const size = Math.min(entry.size, geometry.sizeBytes - entry.offset);
   const probe = await runner.run(blkidProbeArgv(device, { offset: entry.offset, size }), { okExitCodes: [0, 2] });

@@ -85,7 +85,11 @@ export const MAX_GPT_ENTRY_BYTES = 4 * 1024 * 1024;
  * @throws Error on a short read inside the disk, or a GPT header whose entry
  *   array cannot be read as the UEFI layout says (the guard then fails closed)
  */
-export async function readOnDiskPartitions(reader: DiskReader, device: string, geometry: DiskGeometry): Promise<OnDiskPartition[]> {
+export async function readOnDiskPartitions(
+  reader: DiskReader,
+  device: string,
+  geometry: DiskGeometry,
+): Promise<OnDiskPartition[]> {
   const read = exactReader(reader, device, geometry);
   const slots = parseMbrSector(await read(0, 512)) ?? [];
   const found = [...(await readMbr(read, geometry, slots)), ...(await readGpts(read, geometry, slots))];
@@ -106,7 +110,8 @@ function exactReader(reader: DiskReader, device: string, geometry: DiskGeometry)
   return async (offset, length) => {
     const bytes = await reader.read(device, offset, length);
     const expected = Math.max(0, Math.min(length, geometry.sizeBytes - offset));
-    if (bytes.length < expected) throw new Error(`short read of ${device}: ${bytes.length} of ${expected} bytes at offset ${offset}`);
+    if (bytes.length < expected)
+      throw new Error(`short read of ${device}: ${bytes.length} of ${expected} bytes at offset ${offset}`);
     return bytes;
   };
 }
@@ -132,11 +137,20 @@ async function readMbr(read: ExactRead, geometry: DiskGeometry, slots: readonly 
  * Logical partitions: each EBR holds one logical partition (start relative to
  * that EBR) and a link to the next EBR (start relative to the extended partition).
  */
-async function readEbrChain(read: ExactRead, geometry: DiskGeometry, ss: number, extendedLba: number): Promise<OnDiskPartition[]> {
+async function readEbrChain(
+  read: ExactRead,
+  geometry: DiskGeometry,
+  ss: number,
+  extendedLba: number,
+): Promise<OnDiskPartition[]> {
   const out: OnDiskPartition[] = [];
   const visited = new Set<number>();
   let ebrLba = extendedLba;
-  for (let hop = 0; hop < MAX_LOGICAL_PARTITIONS && !visited.has(ebrLba) && ebrLba * ss < geometry.sizeBytes; hop += 1) {
+  for (
+    let hop = 0;
+    hop < MAX_LOGICAL_PARTITIONS && !visited.has(ebrLba) && ebrLba * ss < geometry.sizeBytes;
+    hop += 1
+  ) {
     visited.add(ebrLba);
     const slots = parseMbrSector(await read(ebrLba * ss, 512));
     if (slots === null) break;
@@ -150,7 +164,13 @@ async function readEbrChain(read: ExactRead, geometry: DiskGeometry, ss: number,
   return out;
 }
 
-function mbrPartition(source: TableSource, number: number, type: string, offset: number, size: number): OnDiskPartition {
+function mbrPartition(
+  source: TableSource,
+  number: number,
+  type: string,
+  offset: number,
+  size: number,
+): OnDiskPartition {
   return { source, number, type, uniqueGuid: null, name: null, offset, size };
 }
 
@@ -160,14 +180,19 @@ function mbrPartition(source: TableSource, number: number, type: string, offset:
  * says the disk ended when it was partitioned: a SAN disk grown since keeps
  * its backup GPT at the old end.
  */
-async function readGpts(read: ExactRead, geometry: DiskGeometry, slots: readonly MbrSlot[]): Promise<OnDiskPartition[]> {
+async function readGpts(
+  read: ExactRead,
+  geometry: DiskGeometry,
+  slots: readonly MbrSlot[],
+): Promise<OnDiskPartition[]> {
   const out: OnDiskPartition[] = [];
   for (const ss of sectorSizes(geometry)) {
     const primary = await readHeader(read, geometry, ss, 1);
     if (primary !== null) out.push(...(await readEntries(read, geometry, ss, primary, 'gpt-primary')));
     const backupLbas = new Set([Math.floor(geometry.sizeBytes / ss) - 1]);
     if (primary !== null) backupLbas.add(primary.alternateLba);
-    for (const slot of slots) if (slot.type === PROTECTIVE_MBR_TYPE && slot.sectors > 0) backupLbas.add(slot.startLba + slot.sectors - 1);
+    for (const slot of slots)
+      if (slot.type === PROTECTIVE_MBR_TYPE && slot.sectors > 0) backupLbas.add(slot.startLba + slot.sectors - 1);
     for (const lba of backupLbas) {
       const backup = await readHeader(read, geometry, ss, lba);
       if (backup !== null) out.push(...(await readEntries(read, geometry, ss, backup, 'gpt-backup')));
@@ -181,11 +206,19 @@ async function readHeader(read: ExactRead, geometry: DiskGeometry, ss: number, l
   return parseGptHeader(await read(lba * ss, 512));
 }
 
-async function readEntries(read: ExactRead, geometry: DiskGeometry, ss: number, header: GptHeader, source: TableSource): Promise<OnDiskPartition[]> {
+async function readEntries(
+  read: ExactRead,
+  geometry: DiskGeometry,
+  ss: number,
+  header: GptHeader,
+  source: TableSource,
+): Promise<OnDiskPartition[]> {
   const where = `GPT header at LBA ${header.myLba} (${ss}-byte sectors)`;
-  if (!validEntrySize(header.entrySize)) throw new Error(`${where} gives an entry size of ${header.entrySize} bytes, not a multiple of 128 up to 4096`);
+  if (!validEntrySize(header.entrySize))
+    throw new Error(`${where} gives an entry size of ${header.entrySize} bytes, not a multiple of 128 up to 4096`);
   const offset = header.entriesLba * ss;
-  if (header.entriesLba < 2 || offset >= geometry.sizeBytes) throw new Error(`${where} places its entry array at LBA ${header.entriesLba}, outside the disk`);
+  if (header.entriesLba < 2 || offset >= geometry.sizeBytes)
+    throw new Error(`${where} places its entry array at LBA ${header.entriesLba}, outside the disk`);
   const length = Math.min(header.entryCount * header.entrySize, MAX_GPT_ENTRY_BYTES);
   const bytes = await read(offset, length);
   return parseGptEntries(bytes, header.entrySize, header.entryCount).map((entry) => ({

@@ -39,7 +39,8 @@ export const PROTECTIVE_MBR_TYPE = '0xee';
  * end in the 0x55AA boot signature (no table there).
  */
 export function parseMbrSector(sector: Uint8Array): MbrSlot[] | null {
-  if (sector.length < 512 || sector[MBR_SIGNATURE_OFFSET] !== 0x55 || sector[MBR_SIGNATURE_OFFSET + 1] !== 0xaa) return null;
+  if (sector.length < 512 || sector[MBR_SIGNATURE_OFFSET] !== 0x55 || sector[MBR_SIGNATURE_OFFSET + 1] !== 0xaa)
+    return null;
   const view = viewOf(sector);
   const slots: MbrSlot[] = [];
   for (let slot = 0; slot < 4; slot += 1) {

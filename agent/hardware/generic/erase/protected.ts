@@ -27,7 +27,14 @@ import { onDiskEvidence, readGeometry } from './on-disk-evidence.js';
 import type { DiskReader } from './on-disk-tables.js';
 import { findProtected } from './protected-ids.js';
 
-export { GUARDED_FS_TYPES, GUARDED_IDS, GUARDED_LABELS, findProtected, type DeviceEvidence, type ProtectedFinding } from './protected-ids.js';
+export {
+  GUARDED_FS_TYPES,
+  GUARDED_IDS,
+  GUARDED_LABELS,
+  findProtected,
+  type DeviceEvidence,
+  type ProtectedFinding,
+} from './protected-ids.js';
 export { LSBLK_COLUMNS, evidenceOf, parseBlkidExport, parseLsblkTree, type LsblkNode } from './kernel-evidence.js';
 
 /**
@@ -68,7 +75,11 @@ export function createSafetyCheck(options: SafetyCheckOptions): SafetyCheck {
       findProtected(await kernelEvidence(options.runner, device)) ??
       findProtected(await onDiskEvidence(options.runner, options.disk, device, geometry));
     if (finding !== null) {
-      options.logger.error('Refusing to write to a protected device', { device, found_on: finding.device, what: finding.what });
+      options.logger.error('Refusing to write to a protected device', {
+        device,
+        found_on: finding.device,
+        what: finding.what,
+      });
       throw new ProtectedDeviceError(finding.device, finding.what);
     }
   };

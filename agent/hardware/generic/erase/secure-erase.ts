@@ -43,7 +43,9 @@ export async function eraseDevices(options: EraseDevicesOptions): Promise<Record
   for (const device of options.devices) await options.guard(options.node, device.name);
   const erasing = options.devices.map((d) => d.name);
   const eraseOne: EraseOne = options.eraseOne ?? ((node, device) => eraseBlockDevice(options, node, device, erasing));
-  const settled = await mapLimit(options.devices, Math.min(flags.concurrency, options.devices.length), (d) => eraseOne(options.node, d));
+  const settled = await mapLimit(options.devices, Math.min(flags.concurrency, options.devices.length), (d) =>
+    eraseOne(options.node, d),
+  );
   const results: Record<string, unknown> = {};
   let firstFailure: { error: unknown } | undefined;
   for (const [index, outcome] of settled.entries()) {
@@ -71,7 +73,12 @@ export async function eraseDevices(options: EraseDevicesOptions): Promise<Record
  * @throws IncompatibleHardwareMethodError when the disk could not be erased (lets
  *   dispatch try another manager, as in IPA)
  */
-export async function eraseBlockDevice(deps: EraseDeps, node: Node, device: BlockDevice, erasing: readonly string[] = [device.name]): Promise<null> {
+export async function eraseBlockDevice(
+  deps: EraseDeps,
+  node: Node,
+  device: BlockDevice,
+  erasing: readonly string[] = [device.name],
+): Promise<null> {
   const flags = readEraseFlags(node);
   if (await isVirtualMediaDevice(deps, device.name)) {
     deps.logger.info('Skipping erase of virtual media device', { device: device.name });
@@ -97,7 +104,12 @@ export async function eraseBlockDevice(deps: EraseDeps, node: Node, device: Bloc
 }
 
 /** Secure erase when enabled; false means "not done, shred may run". */
-async function secureErase(deps: EraseDeps, flags: EraseFlags, device: string, erasing: readonly string[]): Promise<boolean> {
+async function secureErase(
+  deps: EraseDeps,
+  flags: EraseFlags,
+  device: string,
+  erasing: readonly string[],
+): Promise<boolean> {
   try {
     if (isNvme(device)) return flags.enableNvmeSecureErase && (await nvmeErase(deps, device, erasing));
     return flags.enableAtaSecureErase && (await ataErase(deps, device));
@@ -105,7 +117,10 @@ async function secureErase(deps: EraseDeps, flags: EraseFlags, device: string, e
     if (!(error instanceof BlockDeviceEraseError)) throw error;
     if (!flags.continueIfSecureEraseFailed) {
       deps.logger.error('Secure erase failed and fallback to shred is not enabled', { device, error: error.message });
-      throw new IncompatibleHardwareMethodError(`Failed to invoke secure erase, fallback to shred is not enabled: ${error.message}`, { cause: error });
+      throw new IncompatibleHardwareMethodError(
+        `Failed to invoke secure erase, fallback to shred is not enabled: ${error.message}`,
+        { cause: error },
+      );
     }
     deps.logger.warn('Secure erase failed, falling back to shred', { device, error: error.message });
     return false;
@@ -117,8 +132,20 @@ async function secureErase(deps: EraseDeps, flags: EraseFlags, device: string, e
  * passes, then zeros unless `agent_erase_devices_zeroize` is false).
  * @returns false when shred fails (logged)
  */
-export async function shredBlockDevice(deps: EraseDeps, flags: Pick<EraseFlags, 'iterations' | 'zeroize'>, device: string): Promise<boolean> {
-  const argv = ['shred', '--force', ...(flags.zeroize ? ['--zero'] : []), '--verbose', '--iterations', String(flags.iterations), device];
+export async function shredBlockDevice(
+  deps: EraseDeps,
+  flags: Pick<EraseFlags, 'iterations' | 'zeroize'>,
+  device: string,
+): Promise<boolean> {
+  const argv = [
+    'shred',
+    '--force',
+    ...(flags.zeroize ? ['--zero'] : []),
+    '--verbose',
+    '--iterations',
+    String(flags.iterations),
+    device,
+  ];
   try {
     await deps.runner.run(argv, { onLine: (line) => deps.logger.debug('shred progress', { device, line }) });
     return true;
@@ -129,7 +156,11 @@ export async function shredBlockDevice(deps: EraseDeps, flags: Pick<EraseFlags, 
 }
 
 /** Run `fn` over `items` with at most `limit` in flight; settles every item. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -66,7 +66,12 @@ export function createEraseSteps(deps: EraseStepsDeps): StepSpec[] {
       abortable: true,
       run: async (context: StepContext) => {
         const devices = await deps.listDevices(context.node);
-        return eraseDevices({ ...common, node: context.node, devices, ...(deps.eraseOne !== undefined ? { eraseOne: deps.eraseOne } : {}) });
+        return eraseDevices({
+          ...common,
+          node: context.node,
+          devices,
+          ...(deps.eraseOne !== undefined ? { eraseOne: deps.eraseOne } : {}),
+        });
       },
     },
     {

@@ -19,19 +19,31 @@ type Conversion = 'int' | 'maybe-int' | 'float' | null;
 
 /** hardware-detect's per-socket fields: fact key, lscpu key, conversion. */
 const SOCKET_FIELDS: ReadonlyArray<readonly [string, string | null, Conversion]> = [
-  ['vendor', 'Vendor ID', null], ['product', 'Model name', null], ['cores', 'Core(s) per socket', 'int'],
-  ['threads', null, null], ['family', 'CPU family', 'int'], ['model', 'Model', 'maybe-int'],
-  ['stepping', 'Stepping', 'maybe-int'], ['architecture', 'Architecture', null],
-  ['l1d cache', 'L1d cache', null], ['l1i cache', 'L1i cache', null], ['l2 cache', 'L2 cache', null],
-  ['l3 cache', 'L3 cache', null], ['min_Mhz', 'CPU min MHz', 'float'], ['max_Mhz', 'CPU max MHz', 'float'],
-  ['current_Mhz', 'CPU MHz', 'float'], ['flags', 'Flags', null], ['threads_per_core', 'Thread(s) per core', 'int'],
+  ['vendor', 'Vendor ID', null],
+  ['product', 'Model name', null],
+  ['cores', 'Core(s) per socket', 'int'],
+  ['threads', null, null],
+  ['family', 'CPU family', 'int'],
+  ['model', 'Model', 'maybe-int'],
+  ['stepping', 'Stepping', 'maybe-int'],
+  ['architecture', 'Architecture', null],
+  ['l1d cache', 'L1d cache', null],
+  ['l1i cache', 'L1i cache', null],
+  ['l2 cache', 'L2 cache', null],
+  ['l3 cache', 'L3 cache', null],
+  ['min_Mhz', 'CPU min MHz', 'float'],
+  ['max_Mhz', 'CPU max MHz', 'float'],
+  ['current_Mhz', 'CPU MHz', 'float'],
+  ['flags', 'Flags', null],
+  ['threads_per_core', 'Thread(s) per core', 'int'],
 ];
 
 /** Python int() / int(v, 16) / float() as hardware-detect applies them; null when it would fail. */
 function convert(value: string, conversion: Conversion): string | number | null {
   if (conversion === null) return value;
   if (conversion === 'float') return /^-?\d+(\.\d+)?$/.test(value) ? Number.parseFloat(value) : null;
-  if (conversion === 'maybe-int' && value.includes('x')) return /^0x[0-9a-f]+$/i.test(value) ? Number.parseInt(value, 16) : value;
+  if (conversion === 'maybe-int' && value.includes('x'))
+    return /^0x[0-9a-f]+$/i.test(value) ? Number.parseInt(value, 16) : value;
   const int = toInt(value);
   return conversion === 'maybe-int' ? (int ?? value) : int;
 }
@@ -58,7 +70,8 @@ function cpuSection(lscpu: Map<string, string>, sysfs: CpuSysfs): Fact[] {
     for (const [key, lscpuKey, conversion] of SOCKET_FIELDS) {
       let value: string | number | null = null;
       if (lscpuKey !== null && lscpu.has(lscpuKey)) value = convert(lscpu.get(lscpuKey) ?? '', conversion);
-      else if (key === 'threads') value = (toInt(lscpu.get('Thread(s) per core')) ?? 1) * (toInt(lscpu.get('Core(s) per socket')) ?? 1);
+      else if (key === 'threads')
+        value = (toInt(lscpu.get('Thread(s) per core')) ?? 1) * (toInt(lscpu.get('Core(s) per socket')) ?? 1);
       if (value !== null) facts.push(['cpu', tag, key, value]);
     }
   }

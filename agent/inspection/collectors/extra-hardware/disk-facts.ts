@@ -24,7 +24,15 @@ export interface DiskSysfs {
 }
 
 /** hardware-detect's attribute files: path under /sys/block/<name>, fact key. */
-const ATTRIBUTES = ['device/vendor', 'device/model', 'device/rev', 'queue/optimal_io_size', 'queue/physical_block_size', 'queue/rotational', 'queue/nr_requests'];
+const ATTRIBUTES = [
+  'device/vendor',
+  'device/model',
+  'device/rev',
+  'queue/optimal_io_size',
+  'queue/physical_block_size',
+  'queue/rotational',
+  'queue/nr_requests',
+];
 
 /** Size in GB as hardware-detect computes it: 512-byte sectors, 10^9 bytes, truncated. */
 export function sizeInGb(sectors: number): number {
@@ -52,7 +60,12 @@ export function diskFacts(disks: readonly DiskSysfs[]): Fact[] {
       facts.push(['disk', disk.name, 'Write Cache Enable', wce], ['disk', disk.name, 'Read Cache Disable', rcd]);
     }
     for (const entry of disk.byId) {
-      facts.push(['disk', disk.name, entry.startsWith('wwn') ? 'wwn-id' : entry.startsWith('scsi') ? 'scsi-id' : 'id', entry]);
+      facts.push([
+        'disk',
+        disk.name,
+        entry.startsWith('wwn') ? 'wwn-id' : entry.startsWith('scsi') ? 'scsi-id' : 'id',
+        entry,
+      ]);
     }
   }
   return facts;
@@ -71,7 +84,8 @@ export async function readDiskSysfs(fs: FsReader, sys: string, dev: string, name
   }
   const sectors = Number.parseInt((await readTrimmed(fs, `${base}/size`)) ?? '', 10);
   return {
-    name, attributes,
+    name,
+    attributes,
     sectors: Number.isNaN(sectors) ? null : sectors,
     scheduler: await readTrimmed(fs, `${base}/queue/scheduler`),
     cacheType: await scsiCacheType(fs, base),

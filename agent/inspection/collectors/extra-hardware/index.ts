@@ -40,7 +40,9 @@ async function inventoryOrEmpty(context: CollectorContext): Promise<Record<strin
   try {
     return await context.inventory();
   } catch (error) {
-    context.logger.warn('No inventory for the extra hardware facts; disk and network facts left out', { error: errorText(error) });
+    context.logger.warn('No inventory for the extra hardware facts; disk and network facts left out', {
+      error: errorText(error),
+    });
     return {};
   }
 }
@@ -50,9 +52,12 @@ function listOf<T>(value: unknown): T[] {
 }
 
 async function readDiskFacts(context: CollectorContext, inventory: Record<string, unknown>): Promise<Fact[]> {
-  const names = listOf<{ name?: unknown }>(inventory['disks']).map((d) => d.name).filter((n): n is string => typeof n === 'string');
+  const names = listOf<{ name?: unknown }>(inventory['disks'])
+    .map((d) => d.name)
+    .filter((n): n is string => typeof n === 'string');
   const disks = [];
-  for (const name of names) disks.push(await readDiskSysfs(context.fs, context.paths.sys, context.paths.dev, basename(name)));
+  for (const name of names)
+    disks.push(await readDiskSysfs(context.fs, context.paths.sys, context.paths.dev, basename(name)));
   return diskFacts(disks);
 }
 
@@ -80,16 +85,26 @@ async function readCpuFacts(context: CollectorContext): Promise<Fact[]> {
   const governors: Array<string | null> = [];
   const count = Number.parseInt(/^CPU\(s\):\s*(\d+)/m.exec(lscpu)?.[1] ?? '0', 10);
   for (let n = 0; n < count; n++) {
-    governors.push(await readTrimmed(fs, `${cpu}/cpufreq/policy${n}/scaling_governor`) ?? await readTrimmed(fs, `${cpu}/cpu${n}/cpufreq/scaling_governor`));
+    governors.push(
+      (await readTrimmed(fs, `${cpu}/cpufreq/policy${n}/scaling_governor`)) ??
+        (await readTrimmed(fs, `${cpu}/cpu${n}/cpufreq/scaling_governor`)),
+    );
   }
-  return cpuFacts(lscpu, lscpuX, { smtControl: await readTrimmed(fs, `${cpu}/smt/control`), boost: await readTrimmed(fs, `${cpu}/cpufreq/boost`), governors });
+  return cpuFacts(lscpu, lscpuX, {
+    smtControl: await readTrimmed(fs, `${cpu}/smt/control`),
+    boost: await readTrimmed(fs, `${cpu}/cpufreq/boost`),
+    governors,
+  });
 }
 
 async function readKernelFacts(context: CollectorContext): Promise<Fact[]> {
   const { fs, paths } = context;
-  const osRelease = await readTrimmed(fs, `${paths.hostRoot}/etc/os-release`) ?? await readTrimmed(fs, `${paths.hostRoot}/usr/lib/os-release`);
+  const osRelease =
+    (await readTrimmed(fs, `${paths.hostRoot}/etc/os-release`)) ??
+    (await readTrimmed(fs, `${paths.hostRoot}/usr/lib/os-release`));
   const cmdline = await readTrimmed(fs, paths.cmdline);
   const benchmarks = /(?:^|\s)ipa-inspection-benchmarks=(\S+)/.exec(cmdline ?? '')?.[1];
-  if (benchmarks !== undefined) context.logger.warn('ipa-inspection-benchmarks is not supported; no benchmark facts', { benchmarks });
+  if (benchmarks !== undefined)
+    context.logger.warn('ipa-inspection-benchmarks is not supported; no benchmark facts', { benchmarks });
   return kernelFacts({ release: context.kernelRelease(), machine: context.machine(), cmdline, osRelease });
 }

@@ -51,7 +51,9 @@ function boardFacts(root: LshwNode): Fact[] {
 function memoryFacts(root: LshwNode): Fact[] {
   const facts: Fact[] = [];
   let banks = 0;
-  const arrays = findInLshw(root, { class: 'memory', recursive: true }).filter((n) => (n.id ?? '').startsWith('memory') && n.physid !== undefined);
+  const arrays = findInLshw(root, { class: 'memory', recursive: true }).filter(
+    (n) => (n.id ?? '').startsWith('memory') && n.physid !== undefined,
+  );
   for (const array of arrays) {
     const location = /^memory(:.*)$/.exec(array.id ?? '')?.[1] ?? '';
     push(facts, 'memory', 'total', 'size', text(array, 'size'));
@@ -77,7 +79,13 @@ function networkFacts(root: LshwNode): Fact[] {
     push(facts, 'network', name, 'size', text(nic, 'size'));
     for (const setting of NETWORK_SETTINGS) {
       const value = nic.configuration?.[setting];
-      push(facts, 'network', name, setting === 'ip' ? 'ipv4' : setting, value === undefined ? undefined : String(value));
+      push(
+        facts,
+        'network',
+        name,
+        setting === 'ip' ? 'ipv4' : setting,
+        value === undefined ? undefined : String(value),
+      );
     }
     push(facts, 'network', name, 'serial', text(nic, 'serial')?.toLowerCase());
   }

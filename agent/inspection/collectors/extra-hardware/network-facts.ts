@@ -31,7 +31,9 @@ export function ipv4Prefixes(json: string): Map<string, Ipv4Address> {
   const out = new Map<string, Ipv4Address>();
   const links = JSON.parse(json) as unknown;
   for (const link of Array.isArray(links) ? (links as IpLink[]) : []) {
-    const v4 = link.addr_info?.find((a) => a.family === 'inet' && typeof a.local === 'string' && typeof a.prefixlen === 'number');
+    const v4 = link.addr_info?.find(
+      (a) => a.family === 'inet' && typeof a.local === 'string' && typeof a.prefixlen === 'number',
+    );
     if (typeof link.ifname === 'string' && v4?.local !== undefined && v4.prefixlen !== undefined) {
       out.set(link.ifname, { address: v4.local, prefix: v4.prefixlen });
     }
@@ -48,7 +50,10 @@ export function netmask(prefix: number): string {
 /** Network address of an IPv4 address and prefix (192.0.2.10/24 → 192.0.2.0). */
 export function networkAddress(address: string, prefix: number): string {
   const mask = netmask(prefix).split('.').map(Number);
-  return address.split('.').map((octet, i) => Number(octet) & (mask[i] ?? 0)).join('.');
+  return address
+    .split('.')
+    .map((octet, i) => Number(octet) & (mask[i] ?? 0))
+    .join('.');
 }
 
 /** serial, ipv4 (+ netmask, cidr, network), link and driver of each inventory interface. */

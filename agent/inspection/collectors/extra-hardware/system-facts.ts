@@ -10,12 +10,18 @@ import type { Fact } from './facts.js';
 
 /** DMI attribute → fact, in hardware-detect's categories. */
 const DMI_FACTS: ReadonlyArray<readonly [file: string, category: string, item: string, key: string]> = [
-  ['product_serial', 'system', 'product', 'serial'], ['product_name', 'system', 'product', 'name'],
-  ['sys_vendor', 'system', 'product', 'vendor'], ['product_version', 'system', 'product', 'version'],
+  ['product_serial', 'system', 'product', 'serial'],
+  ['product_name', 'system', 'product', 'name'],
+  ['sys_vendor', 'system', 'product', 'vendor'],
+  ['product_version', 'system', 'product', 'version'],
   ['product_uuid', 'system', 'product', 'uuid'],
-  ['board_name', 'system', 'motherboard', 'name'], ['board_vendor', 'system', 'motherboard', 'vendor'],
-  ['board_version', 'system', 'motherboard', 'version'], ['board_serial', 'system', 'motherboard', 'serial'],
-  ['bios_version', 'firmware', 'bios', 'version'], ['bios_date', 'firmware', 'bios', 'date'], ['bios_vendor', 'firmware', 'bios', 'vendor'],
+  ['board_name', 'system', 'motherboard', 'name'],
+  ['board_vendor', 'system', 'motherboard', 'vendor'],
+  ['board_version', 'system', 'motherboard', 'version'],
+  ['board_serial', 'system', 'motherboard', 'serial'],
+  ['bios_version', 'firmware', 'bios', 'version'],
+  ['bios_date', 'firmware', 'bios', 'date'],
+  ['bios_vendor', 'firmware', 'bios', 'vendor'],
 ];
 
 /** Facts from /sys/class/dmi/id (missing or empty attributes are left out). */
@@ -33,7 +39,8 @@ export function parseOsRelease(text: string): { name: string | null; prettyName:
   const values = new Map<string, string>();
   for (const line of text.split('\n')) {
     const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (match?.[1] !== undefined && match[2] !== undefined) values.set(match[1], match[2].replace(/^(["'])(.*)\1$/, '$2'));
+    if (match?.[1] !== undefined && match[2] !== undefined)
+      values.set(match[1], match[2].replace(/^(["'])(.*)\1$/, '$2'));
   }
   return { name: values.get('NAME') ?? null, prettyName: values.get('PRETTY_NAME') ?? null };
 }

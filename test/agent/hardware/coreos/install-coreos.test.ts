@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -13,10 +23,25 @@ import { FakeRunner, type Scripted } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
 const SECRET_HASH = '$6$rounds=4096$s3cr3tSalt$AbCdEf';
-const USER_IGNITION = { ignition: { version: '3.4.0' }, passwd: { users: [{ name: 'core', passwordHash: SECRET_HASH }] } };
+const USER_IGNITION = {
+  ignition: { version: '3.4.0' },
+  passwd: { users: [{ name: 'core', passwordHash: SECRET_HASH }] },
+};
 const DEVICE: BlockDevice = {
-  name: '/dev/sda', model: 'QEMU HARDDISK', size: 21474836480, rotational: true, wwn: null, serial: 'QM00001', vendor: 'ATA',
-  wwn_with_extension: null, wwn_vendor_extension: null, hctl: '0:0:0:0', by_path: null, logical_sectors: 512, physical_sectors: 512, tran: 'sata',
+  name: '/dev/sda',
+  model: 'QEMU HARDDISK',
+  size: 21474836480,
+  rotational: true,
+  wwn: null,
+  serial: 'QM00001',
+  vendor: 'ATA',
+  wwn_with_extension: null,
+  wwn_vendor_extension: null,
+  hctl: '0:0:0:0',
+  by_path: null,
+  logical_sectors: 512,
+  physical_sectors: 512,
+  tran: 'sata',
 };
 const IDENTITY: DiskIdentity = { path: '/dev/sda', size: 21474836480, serial: 'QM00001', wwn: null };
 const WIPEFS_GPT = JSON.stringify({ signatures: [{ device: 'sda', offset: '0x200', type: 'gpt' }] });
@@ -34,8 +59,19 @@ describe('hardware/coreos/install-coreos', () => {
   let raidCalls: string[];
 
   const head = (): string[] => ['chroot', root, 'coreos-installer', 'install', '--preserve-on-error'];
-  const node = (configdrive: unknown, extra: Partial<Node> = {}): Node => ({ uuid: 'c712b7a5', name: 'node-1', instance_info: { configdrive }, ...extra });
-  const context = (n: Node, args: Record<string, unknown> = {}): StepContext => ({ node: n, ports: [], args, kind: 'deploy', progress: (p) => progress.push(p) });
+  const node = (configdrive: unknown, extra: Partial<Node> = {}): Node => ({
+    uuid: 'c712b7a5',
+    name: 'node-1',
+    instance_info: { configdrive },
+    ...extra,
+  });
+  const context = (n: Node, args: Record<string, unknown> = {}): StepContext => ({
+    node: n,
+    ports: [],
+    args,
+    kind: 'deploy',
+    progress: (p) => progress.push(p),
+  });
   const ignFile = (): string => join(root, 'tmp/ironic.ign');
   const stampFile = (): string => join(dir, 'state/install-stamp.json');
 
@@ -57,15 +93,31 @@ describe('hardware/coreos/install-coreos', () => {
     deps = {
       runner,
       logger: test.logger,
-      config: { rootMount: root, stateDir: join(dir, 'state'), coreosCopyNetwork: false, coreosIpOptions: null, coreosAllowUnsignedImage: true },
-      guard: async (_node, device) => { guarded.push(device); },
-      resolveRootDevice: async () => { resolved += 1; return DEVICE; },
+      config: {
+        rootMount: root,
+        stateDir: join(dir, 'state'),
+        coreosCopyNetwork: false,
+        coreosIpOptions: null,
+        coreosAllowUnsignedImage: true,
+      },
+      guard: async (_node, device) => {
+        guarded.push(device);
+      },
+      resolveRootDevice: async () => {
+        resolved += 1;
+        return DEVICE;
+      },
       bootMode: async () => 'bios',
       diskIdentity: async () => identities.shift() ?? IDENTITY,
       sleep: async () => undefined,
       softwareRaid: {
-        plan: async (disk) => { raidCalls.push(`plan ${disk}`); return { disk, devices: [disk], arrays: [] }; },
-        remove: async (plan) => { raidCalls.push(`remove ${plan.disk} ignition=${existsSync(ignFile())}`); },
+        plan: async (disk) => {
+          raidCalls.push(`plan ${disk}`);
+          return { disk, devices: [disk], arrays: [] };
+        },
+        remove: async (plan) => {
+          raidCalls.push(`remove ${plan.disk} ignition=${existsSync(ignFile())}`);
+        },
       },
     };
   });
@@ -74,11 +126,30 @@ describe('hardware/coreos/install-coreos', () => {
   it('installs with the Ignition file written 0600, then removes it', async () => {
     const seen: { mode: number; text: string }[] = [];
     runner.expect({
-      match: [...head(), '--ignition-file', '/tmp/ironic.ign', '--append-karg', 'console=ttyS0,115200n8', '--append-karg', 'rd.neednet=1', '--offline', '/dev/sda'],
-      lines: ['Installing Fedora CoreOS 40 x86_64 (512-byte sectors)', 'Read disk 10.0 MiB/20.0 MiB (50%)', 'Install complete.'],
-      effect: () => { seen.push({ mode: statSync(ignFile()).mode & 0o777, text: readFileSync(ignFile(), 'utf8') }); },
+      match: [
+        ...head(),
+        '--ignition-file',
+        '/tmp/ironic.ign',
+        '--append-karg',
+        'console=ttyS0,115200n8',
+        '--append-karg',
+        'rd.neednet=1',
+        '--offline',
+        '/dev/sda',
+      ],
+      lines: [
+        'Installing Fedora CoreOS 40 x86_64 (512-byte sectors)',
+        'Read disk 10.0 MiB/20.0 MiB (50%)',
+        'Install complete.',
+      ],
+      effect: () => {
+        seen.push({ mode: statSync(ignFile()).mode & 0o777, text: readFileSync(ignFile(), 'utf8') });
+      },
     });
-    const configdrive = { user_data: USER_IGNITION, meta_data: { 'local-hostname': 'worker-0', coreos_append_karg: ['console=ttyS0,115200n8', 'rd.neednet=1'] } };
+    const configdrive = {
+      user_data: USER_IGNITION,
+      meta_data: { 'local-hostname': 'worker-0', coreos_append_karg: ['console=ttyS0,115200n8', 'rd.neednet=1'] },
+    };
 
     const result = await installCoreos(context(node(configdrive)), deps);
 
@@ -88,12 +159,19 @@ describe('hardware/coreos/install-coreos', () => {
     expect(seen[0]?.mode).to.equal(0o600);
     expect(JSON.parse(seen[0]?.text ?? '')).to.deep.equal({
       ...USER_IGNITION,
-      storage: { files: [{ path: '/etc/hostname', mode: 420, overwrite: true, contents: { source: 'data:,worker-0' } }] },
+      storage: {
+        files: [{ path: '/etc/hostname', mode: 420, overwrite: true, contents: { source: 'data:,worker-0' } }],
+      },
     });
     expect(existsSync(ignFile())).to.equal(false);
     expect(JSON.parse(readFileSync(stampFile(), 'utf8'))).to.include({ state: 'complete', nodeUuid: 'c712b7a5' });
     expect(progress.map((p) => p['phase'])).to.deep.equal(['source', 'write', 'complete']);
-    expect(progress[1]).to.deep.equal({ step: 'install_coreos', phase: 'write', line: 'Read disk 10.0 MiB/20.0 MiB (50%)', percent: 50 });
+    expect(progress[1]).to.deep.equal({
+      step: 'install_coreos',
+      phase: 'write',
+      line: 'Read disk 10.0 MiB/20.0 MiB (50%)',
+      percent: 50,
+    });
   });
 
   it('never logs Ignition contents', async () => {
@@ -108,23 +186,41 @@ describe('hardware/coreos/install-coreos', () => {
   });
 
   it('removes the Ignition file when the installer keeps failing', async () => {
-    runner.expect({ match: (argv) => argv[0] === 'chroot', exitCode: 1, lines: ['Error: install failed'], repeat: true });
+    runner.expect({
+      match: (argv) => argv[0] === 'chroot',
+      exitCode: 1,
+      lines: ['Error: install failed'],
+      repeat: true,
+    });
 
     const error = await installCoreos(context(node({ user_data: USER_IGNITION })), deps).catch((e: unknown) => e);
 
-    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1 (attempt 3 of 3): install failed');
+    expect((error as DeploymentError).details).to.equal(
+      'coreos-installer failed with code 1 (attempt 3 of 3): install failed',
+    );
     expect(runner.calls).to.have.length(3);
     expect(existsSync(ignFile())).to.equal(false);
     expect(JSON.parse(readFileSync(stampFile(), 'utf8'))).to.include({ state: 'started' });
   });
 
   it('runs the shared-storage guard on the chosen disk and writes nothing when it refuses', async () => {
-    deps.guard = async (_node, device) => { guarded.push(device); throw new ProtectedDeviceError(`${device} (partition 1 of its primary GPT at byte 1048576, read from the disk itself)`, 'VMware VMFS Partition (GPT)'); };
+    deps.guard = async (_node, device) => {
+      guarded.push(device);
+      throw new ProtectedDeviceError(
+        `${device} (partition 1 of its primary GPT at byte 1048576, read from the disk itself)`,
+        'VMware VMFS Partition (GPT)',
+      );
+    };
 
-    const error = await installCoreos(context(node({ user_data: USER_IGNITION })), deps).then(() => null, (e: unknown) => e);
+    const error = await installCoreos(context(node({ user_data: USER_IGNITION })), deps).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(ProtectedDeviceError);
-    expect((error as ProtectedDeviceError).details).to.include('Protected VMware VMFS Partition (GPT) located on device /dev/sda (partition 1');
+    expect((error as ProtectedDeviceError).details).to.include(
+      'Protected VMware VMFS Partition (GPT) located on device /dev/sda (partition 1',
+    );
     expect(guarded).to.deep.equal(['/dev/sda']);
     expect(runner.calls).to.deep.equal([]);
     expect(existsSync(ignFile())).to.equal(false);
@@ -142,7 +238,7 @@ describe('hardware/coreos/install-coreos', () => {
     expect(existsSync(stampFile())).to.equal(false);
   });
 
-  it('follows absolute symlinks inside the host root, not the agent\'s root', async () => {
+  it("follows absolute symlinks inside the host root, not the agent's root", async () => {
     rmSync(join(root, 'usr/bin/coreos-installer'));
     mkdirSync(join(root, 'usr/lib/coreos'), { recursive: true });
     writeFileSync(join(root, 'usr/lib/coreos/installer'), '#!/bin/sh\n');
@@ -170,7 +266,11 @@ describe('hardware/coreos/install-coreos', () => {
   });
 
   for (const [name, configdrive, message] of [
-    ['a pre-rendered configdrive', 'H4sIAAAAAAAAA+3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAKAAA', 'Cannot use a pre-rendered configdrive'],
+    [
+      'a pre-rendered configdrive',
+      'H4sIAAAAAAAAA+3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAKAAA',
+      'Cannot use a pre-rendered configdrive',
+    ],
     ['user_data that is not JSON', { user_data: '{"ignition":' }, 'user_data is not valid JSON'],
     ['an Ignition 2.2.0 config', { user_data: { ignition: { version: '2.2.0' } } }, 'is not supported'],
     ['an undeclared step argument', { user_data: USER_IGNITION }, 'does not accept argument(s) bogus'],
@@ -196,7 +296,13 @@ describe('hardware/coreos/install-coreos', () => {
   });
 
   it('plans the RAID removal after the guard, removes it only after the identity re-check, right before the installer', async () => {
-    runner.expect({ match: (argv) => argv[0] === 'chroot', effect: () => { raidCalls.push('installer'); }, lines: ['Install complete.'] });
+    runner.expect({
+      match: (argv) => argv[0] === 'chroot',
+      effect: () => {
+        raidCalls.push('installer');
+      },
+      lines: ['Install complete.'],
+    });
 
     await installCoreos(context(node({ user_data: USER_IGNITION })), deps);
 
@@ -206,8 +312,14 @@ describe('hardware/coreos/install-coreos', () => {
 
   it('stamps and writes nothing when the RAID plan refuses (an array on the disk is in use)', async () => {
     deps.softwareRaid = {
-      plan: async () => { throw new DeploymentError('Cannot install on /dev/sda: software RAID array /dev/md127 (members /dev/sda1) is in use'); },
-      remove: async () => { raidCalls.push('remove'); },
+      plan: async () => {
+        throw new DeploymentError(
+          'Cannot install on /dev/sda: software RAID array /dev/md127 (members /dev/sda1) is in use',
+        );
+      },
+      remove: async () => {
+        raidCalls.push('remove');
+      },
     };
 
     const error = await installCoreos(context(node({ user_data: USER_IGNITION })), deps).catch((e: unknown) => e);
@@ -236,17 +348,24 @@ describe('hardware/coreos/install-coreos', () => {
     const error = await installCoreos(context(node({ user_data: other })), deps).catch((e: unknown) => e);
     await installCoreos(context(node({ user_data: USER_IGNITION })), deps);
 
-    expect((error as DeploymentError).details).to.contain('An install of a different Ignition config was already completed on /dev/sda');
+    expect((error as DeploymentError).details).to.contain(
+      'An install of a different Ignition config was already completed on /dev/sda',
+    );
     expect(runner.calls.map((c) => c.argv[0])).to.deep.equal(['chroot', 'wipefs', 'chroot']);
   });
 
-  for (const [what, changed] of [['size', { size: 1000204886016 }], ['serial', { serial: 'OTHER' }]] as const) {
+  for (const [what, changed] of [
+    ['size', { size: 1000204886016 }],
+    ['serial', { serial: 'OTHER' }],
+  ] as const) {
     it(`does not stamp or install when the disk read by path has another ${what} than the selected device`, async () => {
       identities = [{ ...IDENTITY, ...changed }];
 
       const error = await installCoreos(context(node({ user_data: USER_IGNITION })), deps).catch((e: unknown) => e);
 
-      expect((error as DeploymentError).details).to.contain('The target disk changed before installing: the root device hints selected /dev/sda');
+      expect((error as DeploymentError).details).to.contain(
+        'The target disk changed before installing: the root device hints selected /dev/sda',
+      );
       expect(runner.calls).to.deep.equal([]);
       expect(existsSync(stampFile())).to.equal(false);
       expect(existsSync(ignFile())).to.equal(false);
@@ -256,7 +375,10 @@ describe('hardware/coreos/install-coreos', () => {
   it('refuses a user config that becomes invalid once /etc/hostname is added, before resolving the disk', async () => {
     const linked = { ignition: { version: '3.4.0' }, storage: { links: [{ path: '/etc', target: '/var/etc' }] } };
 
-    const error = await installCoreos(context(node({ user_data: linked, meta_data: { 'local-hostname': 'worker-0' } })), deps).catch((e: unknown) => e);
+    const error = await installCoreos(
+      context(node({ user_data: linked, meta_data: { 'local-hostname': 'worker-0' } })),
+      deps,
+    ).catch((e: unknown) => e);
 
     expect((error as DeploymentError).details).to.equal(
       'The Ignition config in user_data is invalid once the agent adds /etc/hostname: $.storage.files.0: file path includes link in config; nothing was written to disk',
@@ -267,12 +389,26 @@ describe('hardware/coreos/install-coreos', () => {
 
   it('masks a presigned image URL in the logged argv, progress and the error', async () => {
     const url = 'https://swift.example/v1/AUTH_a/c/fcos.raw.xz?temp_url_sig=5ecre7&temp_url_expires=1700000000';
-    runner.expect({ match: (argv) => argv.includes(url), exitCode: 1, lines: [`Downloading image from ${url}`, `Error: fetching ${url}: 401`], repeat: true });
+    runner.expect({
+      match: (argv) => argv.includes(url),
+      exitCode: 1,
+      lines: [`Downloading image from ${url}`, `Error: fetching ${url}: 401`],
+      repeat: true,
+    });
 
-    const error = await installCoreos(context(node({ user_data: USER_IGNITION }, { instance_info: { configdrive: { user_data: USER_IGNITION }, image_source: url } })), deps)
-      .catch((e: unknown) => e);
+    const error = await installCoreos(
+      context(
+        node(
+          { user_data: USER_IGNITION },
+          { instance_info: { configdrive: { user_data: USER_IGNITION }, image_source: url } },
+        ),
+      ),
+      deps,
+    ).catch((e: unknown) => e);
 
-    expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 1 (attempt 3 of 3): fetching https://swift.example/v1/AUTH_a/c/fcos.raw.xz?*** 401');
+    expect((error as DeploymentError).details).to.equal(
+      'coreos-installer failed with code 1 (attempt 3 of 3): fetching https://swift.example/v1/AUTH_a/c/fcos.raw.xz?*** 401',
+    );
     const running = memory.entries.find((e) => e['message'] === 'Running coreos-installer');
     expect(running?.['argv']).to.include('https://swift.example/v1/AUTH_a/c/fcos.raw.xz?***');
     expect(memory.text()).not.to.contain('5ecre7');
@@ -281,9 +417,15 @@ describe('hardware/coreos/install-coreos', () => {
 
   describe('a different config after a failed install in the same agent boot', () => {
     const fixed = { ignition: { version: '3.4.0' } };
-    
+
     beforeEach(async () => {
-      runner.expect(...[1, 2, 3].map(() => ({ match: (argv: readonly string[]) => argv[0] === 'chroot', exitCode: 1, lines: ['Error: install failed'] })));
+      runner.expect(
+        ...[1, 2, 3].map(() => ({
+          match: (argv: readonly string[]) => argv[0] === 'chroot',
+          exitCode: 1,
+          lines: ['Error: install failed'],
+        })),
+      );
       await installCoreos(context(node({ user_data: USER_IGNITION })), deps).catch(() => null);
       expect(JSON.parse(readFileSync(stampFile(), 'utf8'))).to.include({ state: 'started' });
     });
@@ -297,7 +439,9 @@ describe('hardware/coreos/install-coreos', () => {
       await installCoreos(context(node({ user_data: fixed })), deps);
 
       expect(JSON.parse(readFileSync(stampFile(), 'utf8'))).to.include({ state: 'complete', attempts: 1 });
-      expect(memory.entries.filter((e) => e['message'] === 'Install stamp recorded').map((e) => e['kind'])).to.deep.equal(['new', 'replaced']);
+      expect(
+        memory.entries.filter((e) => e['message'] === 'Install stamp recorded').map((e) => e['kind']),
+      ).to.deep.equal(['new', 'replaced']);
       expect(runner.pending()).to.deep.equal([]);
     });
 
@@ -307,16 +451,34 @@ describe('hardware/coreos/install-coreos', () => {
 
       const error = await installCoreos(context(node({ user_data: fixed })), deps).catch((e: unknown) => e);
 
-      expect((error as DeploymentError).details).to.contain('/dev/sda still carries a partition table or filesystem signature');
+      expect((error as DeploymentError).details).to.contain(
+        '/dev/sda still carries a partition table or filesystem signature',
+      );
       expect(runner.calls.slice(calls).map((c) => c.argv[0])).to.deep.equal(['wipefs']);
       expect(existsSync(ignFile())).to.equal(false);
     });
   });
 
   it('installs from image_source without Ignition when there is no hostname either', async () => {
-    runner.expect({ match: [...head(), '--image-url', 'https://images/fcos.raw.xz', '--insecure', '--console', 'ttyS0,115200n8', '/dev/sda'], lines: ['Install complete.'] });
+    runner.expect({
+      match: [
+        ...head(),
+        '--image-url',
+        'https://images/fcos.raw.xz',
+        '--insecure',
+        '--console',
+        'ttyS0,115200n8',
+        '/dev/sda',
+      ],
+      lines: ['Install complete.'],
+    });
 
-    await installCoreos(context(node({}, { name: null, instance_info: { image_source: 'https://images/fcos.raw.xz' } }), { console: 'ttyS0,115200n8' }), deps);
+    await installCoreos(
+      context(node({}, { name: null, instance_info: { image_source: 'https://images/fcos.raw.xz' } }), {
+        console: 'ttyS0,115200n8',
+      }),
+      deps,
+    );
 
     expect(runner.pending()).to.deep.equal([]);
     expect(JSON.parse(readFileSync(stampFile(), 'utf8'))).to.include({ ignitionSha256: null });
@@ -340,10 +502,39 @@ describe('hardware/coreos/install-coreos', () => {
       { match: (argv) => argv[0] === 'chroot', lines: ['Install complete.'] },
       {
         match: ['lsblk', '--json', '--paths', '--output', 'NAME,TYPE,PARTLABEL,PARTTYPE', '/dev/sda'],
-        stdout: JSON.stringify({ blockdevices: [{ name: '/dev/sda', type: 'disk', children: [{ name: '/dev/sda2', type: 'part', partlabel: 'EFI-SYSTEM', parttype: 'c12a7328-f81f-11d2-ba4b-00a0c93ec93b' }] }] }),
+        stdout: JSON.stringify({
+          blockdevices: [
+            {
+              name: '/dev/sda',
+              type: 'disk',
+              children: [
+                {
+                  name: '/dev/sda2',
+                  type: 'part',
+                  partlabel: 'EFI-SYSTEM',
+                  parttype: 'c12a7328-f81f-11d2-ba4b-00a0c93ec93b',
+                },
+              ],
+            },
+          ],
+        }),
       },
       { match: ['efibootmgr'], stdout: 'BootOrder: 0000\nBoot0000* UiApp\n' },
-      { match: ['efibootmgr', '-c', '-d', '/dev/sda', '-p', '2', '-w', '-L', 'Fedora CoreOS', '-l', '\\EFI\\fedora\\shimx64.efi'] },
+      {
+        match: [
+          'efibootmgr',
+          '-c',
+          '-d',
+          '/dev/sda',
+          '-p',
+          '2',
+          '-w',
+          '-L',
+          'Fedora CoreOS',
+          '-l',
+          '\\EFI\\fedora\\shimx64.efi',
+        ],
+      },
     );
     deps.bootMode = async () => 'uefi';
     deps.config = { ...deps.config, uefiLoaderPath: '\\EFI\\fedora\\shimx64.efi' };
@@ -357,12 +548,27 @@ describe('hardware/coreos/install-coreos', () => {
     const manager = createCoreOSManager(deps);
     const step = manager.steps[0];
 
-    expect([manager.name, manager.className, manager.version]).to.deep.equal(['CoreOSInstallHardwareManager', 'CoreOSInstallHardwareManager', '1']);
+    expect([manager.name, manager.className, manager.version]).to.deep.equal([
+      'CoreOSInstallHardwareManager',
+      'CoreOSInstallHardwareManager',
+      '1',
+    ]);
     expect(await manager.evaluateSupport()).to.equal(SupportLevel.SERVICE_PROVIDER);
     expect(manager.steps).to.have.length(1);
     const definition = step === undefined ? null : toStepDefinition(step, 'deploy');
-    expect(definition).to.deep.include({ step: 'install_coreos', priority: 0, interface: 'deploy', reboot_requested: false });
-    expect(Object.keys(definition?.argsinfo ?? {})).to.deep.equal(['console', 'platform', 'save_partlabel', 'save_partindex', 'delete_karg']);
+    expect(definition).to.deep.include({
+      step: 'install_coreos',
+      priority: 0,
+      interface: 'deploy',
+      reboot_requested: false,
+    });
+    expect(Object.keys(definition?.argsinfo ?? {})).to.deep.equal([
+      'console',
+      'platform',
+      'save_partlabel',
+      'save_partindex',
+      'delete_karg',
+    ]);
     for (const info of Object.values(definition?.argsinfo ?? {})) {
       expect(info.required).to.equal(false);
       expect(info.description.length).to.be.greaterThan(20);

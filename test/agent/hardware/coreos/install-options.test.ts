@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { DeploymentError } from '../../../../agent/errors.js';
-import { resolveInstallSettings, splitKernelArgs, type InstallInputs } from '../../../../agent/hardware/coreos/install-options.js';
+import {
+  resolveInstallSettings,
+  splitKernelArgs,
+  type InstallInputs,
+} from '../../../../agent/hardware/coreos/install-options.js';
 
 const config = { coreosCopyNetwork: false, coreosIpOptions: null, coreosAllowUnsignedImage: true };
 const resolve = (overrides: Partial<InstallInputs>) =>
@@ -9,21 +13,36 @@ const resolve = (overrides: Partial<InstallInputs>) =>
 describe('hardware/coreos/install-options', () => {
   it('defaults to an offline install with nothing extra', () => {
     expect(resolve({})).to.deep.equal({
-      imageUrl: null, allowUnsignedImage: true, appendKargs: [], deleteKargs: [], copyNetwork: false,
-      consoles: [], platform: null, savePartlabels: [], savePartindexes: [],
+      imageUrl: null,
+      allowUnsignedImage: true,
+      appendKargs: [],
+      deleteKargs: [],
+      copyNetwork: false,
+      consoles: [],
+      platform: null,
+      savePartlabels: [],
+      savePartindexes: [],
     });
   });
 
   describe('kernel arguments', () => {
     const table: [string, unknown, string | null, string[]][] = [
       ['a list', ['console=ttyS0,115200n8', 'rd.neednet=1'], null, ['console=ttyS0,115200n8', 'rd.neednet=1']],
-      ['a string (metaData secrets are strings)', 'console=ttyS0  rd.neednet=1', null, ['console=ttyS0', 'rd.neednet=1']],
+      [
+        'a string (metaData secrets are strings)',
+        'console=ttyS0  rd.neednet=1',
+        null,
+        ['console=ttyS0', 'rd.neednet=1'],
+      ],
       ['a quoted value with a space', ['acpi_osi="!Windows 2012"'], null, ['acpi_osi="!Windows 2012"']],
       ['IP options from the config, after meta_data', ['a=1'], 'ip=dhcp6', ['a=1', 'ip=dhcp6']],
     ];
     for (const [name, kargs, ipOptions, expected] of table) {
       it(`accepts ${name}`, () => {
-        const settings = resolve({ metaData: { coreos_append_karg: kargs }, config: { ...config, coreosIpOptions: ipOptions } });
+        const settings = resolve({
+          metaData: { coreos_append_karg: kargs },
+          config: { ...config, coreosIpOptions: ipOptions },
+        });
 
         expect(settings.appendKargs).to.deep.equal(expected);
       });
@@ -63,23 +82,37 @@ describe('hardware/coreos/install-options', () => {
       it(`meta_data ${JSON.stringify(value)} with config ${fallback} → ${expected}`, () => {
         const metaData = value === undefined ? {} : { coreos_copy_network: value };
 
-        expect(resolve({ metaData, config: { ...config, coreosCopyNetwork: fallback } }).copyNetwork).to.equal(expected);
+        expect(resolve({ metaData, config: { ...config, coreosCopyNetwork: fallback } }).copyNetwork).to.equal(
+          expected,
+        );
       });
     }
 
     it('refuses a value that is not a boolean', () => {
-      expect(() => resolve({ metaData: { coreos_copy_network: 'maybe' } })).to.throw(DeploymentError, 'coreos_copy_network must be true or false');
+      expect(() => resolve({ metaData: { coreos_copy_network: 'maybe' } })).to.throw(
+        DeploymentError,
+        'coreos_copy_network must be true or false',
+      );
     });
   });
 
   describe('image_source', () => {
     it('passes an http(s) URL and the unsigned-image policy', () => {
-      const settings = resolve({ instanceInfo: { image_source: 'https://images/fcos.raw.xz' }, config: { ...config, coreosAllowUnsignedImage: false } });
+      const settings = resolve({
+        instanceInfo: { image_source: 'https://images/fcos.raw.xz' },
+        config: { ...config, coreosAllowUnsignedImage: false },
+      });
 
       expect(settings).to.include({ imageUrl: 'https://images/fcos.raw.xz', allowUnsignedImage: false });
     });
 
-    for (const value of ['0b9f7c9a-7f0e-4a47-9c51-2e6d5b1d1d1d', 'file:///images/fcos.raw', 'ftp://user:s3cret@h/fcos.raw', 'https://h/a b', 42]) {
+    for (const value of [
+      '0b9f7c9a-7f0e-4a47-9c51-2e6d5b1d1d1d',
+      'file:///images/fcos.raw',
+      'ftp://user:s3cret@h/fcos.raw',
+      'https://h/a b',
+      42,
+    ]) {
       it(`refuses ${JSON.stringify(value)} without echoing it`, () => {
         let message = '';
         try {
@@ -99,11 +132,21 @@ describe('hardware/coreos/install-options', () => {
   describe('step arguments', () => {
     it('resolves consoles, platform and partition filters', () => {
       const settings = resolve({
-        args: { console: ['tty0', 'ttyS1,115200n8'], platform: 'qemu', save_partlabel: 'data*,swap', save_partindex: [5, '7-', '-2'], delete_karg: 'quiet rhgb' },
+        args: {
+          console: ['tty0', 'ttyS1,115200n8'],
+          platform: 'qemu',
+          save_partlabel: 'data*,swap',
+          save_partindex: [5, '7-', '-2'],
+          delete_karg: 'quiet rhgb',
+        },
       });
 
       expect(settings).to.deep.include({
-        consoles: ['tty0', 'ttyS1,115200n8'], platform: 'qemu', savePartlabels: ['data*', 'swap'], savePartindexes: ['5', '7-', '-2'], deleteKargs: ['quiet', 'rhgb'],
+        consoles: ['tty0', 'ttyS1,115200n8'],
+        platform: 'qemu',
+        savePartlabels: ['data*', 'swap'],
+        savePartindexes: ['5', '7-', '-2'],
+        deleteKargs: ['quiet', 'rhgb'],
       });
     });
 

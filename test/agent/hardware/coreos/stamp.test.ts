@@ -5,11 +5,21 @@ import { expect } from 'chai';
 import { DeploymentError } from '../../../../agent/errors.js';
 import { createNodeFs } from '../../../../agent/hardware/coreos/fs.js';
 import {
-  ignitionDigest, InstallStampStore, verifyDiskIdentity, type DiskIdentity, type InstallStamp, type PlannedInstall,
+  ignitionDigest,
+  InstallStampStore,
+  verifyDiskIdentity,
+  type DiskIdentity,
+  type InstallStamp,
+  type PlannedInstall,
 } from '../../../../agent/hardware/coreos/stamp.js';
 
 const disk: DiskIdentity = { path: '/dev/sda', size: 480103981056, serial: 'S4EVNX0N', wwn: '0x5002538e4' };
-const plan = (overrides: Partial<PlannedInstall> = {}): PlannedInstall => ({ ignitionSha256: ignitionDigest('{"a":1}'), disk, nodeUuid: 'n1', ...overrides });
+const plan = (overrides: Partial<PlannedInstall> = {}): PlannedInstall => ({
+  ignitionSha256: ignitionDigest('{"a":1}'),
+  disk,
+  nodeUuid: 'n1',
+  ...overrides,
+});
 
 describe('hardware/coreos/stamp', () => {
   let dir: string;
@@ -33,8 +43,14 @@ describe('hardware/coreos/stamp', () => {
     expect(store.path).to.equal(join(stateDir, 'install-stamp.json'));
     expect(statSync(store.path).mode & 0o777).to.equal(0o600);
     expect(read()).to.deep.equal({
-      format: 1, state: 'started', ignitionSha256: ignitionDigest('{"a":1}'), disk, nodeUuid: 'n1',
-      startedAt: '2026-11-21T10:00:01.000Z', attempts: 1, completedAt: null,
+      format: 1,
+      state: 'started',
+      ignitionSha256: ignitionDigest('{"a":1}'),
+      disk,
+      nodeUuid: 'n1',
+      startedAt: '2026-11-21T10:00:01.000Z',
+      attempts: 1,
+      completedAt: null,
     });
   });
 
@@ -51,7 +67,9 @@ describe('hardware/coreos/stamp', () => {
     const error = await store.begin(plan({ ignitionSha256: ignitionDigest('{"b":2}') })).catch((e: unknown) => e);
 
     expect(error).to.be.instanceOf(DeploymentError);
-    expect((error as DeploymentError).details).to.contain('different Ignition config was already started (and possibly interrupted) on /dev/sda');
+    expect((error as DeploymentError).details).to.contain(
+      'different Ignition config was already started (and possibly interrupted) on /dev/sda',
+    );
     expect((error as DeploymentError).details).to.contain(`remove ${store.path}`);
     expect(read().ignitionSha256).to.equal(ignitionDigest('{"a":1}'));
   });
@@ -59,7 +77,9 @@ describe('hardware/coreos/stamp', () => {
   it('refuses an install without Ignition after one with Ignition', async () => {
     await store.begin(plan());
 
-    expect(await store.begin(plan({ ignitionSha256: null })).catch((e: unknown) => e)).to.be.instanceOf(DeploymentError);
+    expect(await store.begin(plan({ ignitionSha256: null })).catch((e: unknown) => e)).to.be.instanceOf(
+      DeploymentError,
+    );
   });
 
   it('refuses the same config on a different disk', async () => {
@@ -67,7 +87,9 @@ describe('hardware/coreos/stamp', () => {
 
     const error = await store.begin(plan({ disk: { ...disk, path: '/dev/sdb' } })).catch((e: unknown) => e);
 
-    expect((error as DeploymentError).details).to.contain('on another disk, /dev/sda (480103981056 bytes, serial S4EVNX0N');
+    expect((error as DeploymentError).details).to.contain(
+      'on another disk, /dev/sda (480103981056 bytes, serial S4EVNX0N',
+    );
   });
 
   it('keeps a completed stamp and still refuses a different config', async () => {
@@ -98,10 +120,20 @@ describe('hardware/coreos/stamp', () => {
       await store.begin(plan());
       const probed: DiskIdentity[] = [];
 
-      expect(await store.begin(other(), async (d) => { probed.push(d); return true; })).to.equal('replaced');
+      expect(
+        await store.begin(other(), async (d) => {
+          probed.push(d);
+          return true;
+        }),
+      ).to.equal('replaced');
 
       expect(probed).to.deep.equal([disk]);
-      expect(read()).to.include({ ignitionSha256: ignitionDigest('{"fixed":1}'), attempts: 1, state: 'started', startedAt: '2026-11-21T10:00:02.000Z' });
+      expect(read()).to.include({
+        ignitionSha256: ignitionDigest('{"fixed":1}'),
+        attempts: 1,
+        state: 'started',
+        startedAt: '2026-11-21T10:00:02.000Z',
+      });
     });
 
     it('still refuses when the stamped disk is not wiped, saying why', async () => {
@@ -109,26 +141,44 @@ describe('hardware/coreos/stamp', () => {
 
       const error = await store.begin(other(), async () => false).catch((e: unknown) => e);
 
-      expect((error as DeploymentError).details).to.contain('different Ignition config was already started (and possibly interrupted) on /dev/sda');
-      expect((error as DeploymentError).details).to.contain('/dev/sda still carries a partition table or filesystem signature');
-      expect((error as DeploymentError).details).to.contain('Clean the node (erasing the disk metadata) and deploy again');
+      expect((error as DeploymentError).details).to.contain(
+        'different Ignition config was already started (and possibly interrupted) on /dev/sda',
+      );
+      expect((error as DeploymentError).details).to.contain(
+        '/dev/sda still carries a partition table or filesystem signature',
+      );
+      expect((error as DeploymentError).details).to.contain(
+        'Clean the node (erasing the disk metadata) and deploy again',
+      );
       expect(read().ignitionSha256).to.equal(ignitionDigest('{"a":1}'));
     });
 
     it('does not probe for a rerun of the same install', async () => {
       await store.begin(plan());
 
-      expect(await store.begin(plan(), async () => { throw new Error('probed'); })).to.equal('rerun');
+      expect(
+        await store.begin(plan(), async () => {
+          throw new Error('probed');
+        }),
+      ).to.equal('rerun');
     });
   });
 
   describe('verifyDiskIdentity', () => {
     it('passes for the same disk', () => expect(() => verifyDiskIdentity(disk, { ...disk })).not.to.throw());
 
-    const changes: [string, Partial<DiskIdentity>][] = [['size', { size: 1 }], ['serial', { serial: 'OTHER' }], ['wwn', { wwn: null }], ['path', { path: '/dev/sdc' }]];
+    const changes: [string, Partial<DiskIdentity>][] = [
+      ['size', { size: 1 }],
+      ['serial', { serial: 'OTHER' }],
+      ['wwn', { wwn: null }],
+      ['path', { path: '/dev/sdc' }],
+    ];
     for (const [what, change] of changes) {
       it(`fails when the ${what} changed`, () => {
-        expect(() => verifyDiskIdentity(disk, { ...disk, ...change })).to.throw(DeploymentError, 'The target disk changed before installing');
+        expect(() => verifyDiskIdentity(disk, { ...disk, ...change })).to.throw(
+          DeploymentError,
+          'The target disk changed before installing',
+        );
       });
     }
   });

@@ -6,9 +6,30 @@ import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { makeTree, RecordingFsReader, removeTree, type TreeSpec } from '../../../helpers/fs-tree.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
-const row = (kname: string, type: string, size: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  kname, model: null, size, rota: false, type, uuid: null, partuuid: null, serial: null, wwn: null,
-  'log-sec': 512, 'phy-sec': 512, tran: null, ro: false, rm: false, pkname: null, hctl: null, vendor: null, ...extra,
+const row = (
+  kname: string,
+  type: string,
+  size: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> => ({
+  kname,
+  model: null,
+  size,
+  rota: false,
+  type,
+  uuid: null,
+  partuuid: null,
+  serial: null,
+  wwn: null,
+  'log-sec': 512,
+  'phy-sec': 512,
+  tran: null,
+  ro: false,
+  rm: false,
+  pkname: null,
+  hctl: null,
+  vendor: null,
+  ...extra,
 });
 
 const LSBLK = JSON.stringify({
@@ -36,13 +57,21 @@ const TREE: TreeSpec = {
   'sys/class/block/nvme0n1p1/dev': '259:1\n',
   'sys/class/block/loop3/dev': '7:3\n',
   'run/udev/data/b8:0': [
-    'S:disk/by-id/ata-Samsung_SSD_860_S3Z9', 'S:disk/by-path/pci-0000:00:1f.2-ata-1', 'I:1234',
-    'E:ID_SERIAL=Samsung_SSD_860_S3Z9', 'E:ID_SERIAL_SHORT=S3Z9', 'E:ID_WWN=0x5002538e40a1b2c3',
-    'E:ID_WWN_WITH_EXTENSION=0x5002538e40a1b2c3ffff', 'E:ID_WWN_VENDOR_EXTENSION=0xffff', 'G:systemd', '',
+    'S:disk/by-id/ata-Samsung_SSD_860_S3Z9',
+    'S:disk/by-path/pci-0000:00:1f.2-ata-1',
+    'I:1234',
+    'E:ID_SERIAL=Samsung_SSD_860_S3Z9',
+    'E:ID_SERIAL_SHORT=S3Z9',
+    'E:ID_WWN=0x5002538e40a1b2c3',
+    'E:ID_WWN_WITH_EXTENSION=0x5002538e40a1b2c3ffff',
+    'E:ID_WWN_VENDOR_EXTENSION=0xffff',
+    'G:systemd',
+    '',
   ].join('\n'),
   'run/udev/data/b8:16': 'E:ID_SERIAL=ST2000NM0055_ZC20\nE:ID_SERIAL_SHORT=ZC20\nE:ID_FS_TYPE=linux_raid_member\n',
   'run/udev/data/b8:48': 'E:ID_SERIAL=RO_1\n',
-  'run/udev/data/b259:0': 'S:disk/by-path/pci-0000:01:00.0-nvme-1\nE:ID_SERIAL=WDC_2023\nE:ID_SERIAL_SHORT=2023\nE:ID_WWN=eui.e823\n',
+  'run/udev/data/b259:0':
+    'S:disk/by-path/pci-0000:01:00.0-nvme-1\nE:ID_SERIAL=WDC_2023\nE:ID_SERIAL_SHORT=2023\nE:ID_WWN=eui.e823\n',
   'run/udev/data/b259:1': 'E:ID_PART_ENTRY_NUMBER=1\n',
   'dev/disk/by-path/pci-0000:00:1f.2-ata-1.0': { link: '../../sda' },
   'dev/disk/by-path/pci-0000:00:1f.2-ata-1': { link: '../../sda' },
@@ -62,28 +91,49 @@ describe('generic/block-devices BlockDeviceLister', () => {
     await removeTree(root);
   });
 
-  const setup = (allowlist: string[] = ['/dev/*'], blkid: Record<string, string> = {}): { lister: BlockDeviceLister; runner: FakeRunner; fs: RecordingFsReader; memory: ReturnType<typeof createTestLogger>['memory'] } => {
+  const setup = (
+    allowlist: string[] = ['/dev/*'],
+    blkid: Record<string, string> = {},
+  ): {
+    lister: BlockDeviceLister;
+    runner: FakeRunner;
+    fs: RecordingFsReader;
+    memory: ReturnType<typeof createTestLogger>['memory'];
+  } => {
     const runner = new FakeRunner().expect({ match: lsblkArgv(), stdout: LSBLK });
-    for (const [device, stdout] of Object.entries(blkid)) runner.expect({ match: ['blkid', '-p', '-o', 'export', device], stdout, exitCode: stdout === '' ? 2 : 0 });
+    for (const [device, stdout] of Object.entries(blkid))
+      runner.expect({ match: ['blkid', '-p', '-o', 'export', device], stdout, exitCode: stdout === '' ? 2 : 0 });
     const fs = new RecordingFsReader();
     const { logger, memory } = createTestLogger();
     return { lister: new BlockDeviceLister({ runner, fs, logger, allowlist, paths }), runner, fs, memory };
   };
 
   it('enriches devices from sysfs, /dev/disk/by-path and the udev database, lsblk values first', async () => {
-    const { lister, runner } = setup(['/dev/sd*', '/dev/nvme*'], { '/dev/sdc': 'DEVNAME=/dev/sdc\nLABEL=config-2\nTYPE=iso9660\n' });
+    const { lister, runner } = setup(['/dev/sd*', '/dev/nvme*'], {
+      '/dev/sdc': 'DEVNAME=/dev/sdc\nLABEL=config-2\nTYPE=iso9660\n',
+    });
 
     const devices = await lister.list();
 
     const sda = devices.find((d) => d.name === '/dev/sda');
     expect(sda).to.deep.include({
-      vendor: 'ATA', hctl: '0:0:0:0', by_path: '/dev/disk/by-path/pci-0000:00:1f.2-ata-1',
-      serial: 'S3Z9', wwn: '0x5002538e40a1b2c3', wwn_with_extension: '0x5002538e40a1b2c3ffff', wwn_vendor_extension: '0xffff',
+      vendor: 'ATA',
+      hctl: '0:0:0:0',
+      by_path: '/dev/disk/by-path/pci-0000:00:1f.2-ata-1',
+      serial: 'S3Z9',
+      wwn: '0x5002538e40a1b2c3',
+      wwn_with_extension: '0x5002538e40a1b2c3ffff',
+      wwn_vendor_extension: '0xffff',
     });
     expect(sda?.all_serials).to.deep.equal(['S3Z9', 'Samsung_SSD_860_S3Z9']);
     expect(sda?.all_wwns).to.deep.equal(['0x5002538e40a1b2c3']);
     const nvme = devices.find((d) => d.name === '/dev/nvme0n1');
-    expect(nvme).to.deep.include({ serial: '2023', wwn: 'eui.e823', by_path: '/dev/disk/by-path/pci-0000:01:00.0-nvme-1', hctl: null });
+    expect(nvme).to.deep.include({
+      serial: '2023',
+      wwn: 'eui.e823',
+      by_path: '/dev/disk/by-path/pci-0000:01:00.0-nvme-1',
+      hctl: null,
+    });
     expect(devices.map((d) => d.name)).to.deep.equal(['/dev/sda', '/dev/sdb', '/dev/sdc', '/dev/sdd', '/dev/nvme0n1']);
     expect(runner.pending()).to.deep.equal([]);
   });
@@ -101,7 +151,7 @@ describe('generic/block-devices BlockDeviceLister', () => {
     ]);
   });
 
-  it('recognises virtual media from /dev/disk/by-label alone (IPA\'s check)', async () => {
+  it("recognises virtual media from /dev/disk/by-label alone (IPA's check)", async () => {
     const { lister } = setup(['/dev/sdc'], { '/dev/sdc': '' });
 
     const scan = await lister.scan({ excludeVirtualMedia: true });
@@ -162,12 +212,22 @@ describe('generic/block-devices BlockDeviceLister', () => {
         { match: ['blkid', '-p', '-o', 'export', '/dev/sdb'], stdout: 'TYPE=linux_raid_member\n' },
       );
       const { logger, memory } = createTestLogger();
-      const lister = new BlockDeviceLister({ runner, fs: new RecordingFsReader(), logger, allowlist: ['/dev/sda', '/dev/sdb'], paths: { sys: `${bare}/sys`, dev: `${bare}/dev`, run: `${bare}/run` } });
+      const lister = new BlockDeviceLister({
+        runner,
+        fs: new RecordingFsReader(),
+        logger,
+        allowlist: ['/dev/sda', '/dev/sdb'],
+        paths: { sys: `${bare}/sys`, dev: `${bare}/dev`, run: `${bare}/run` },
+      });
 
       const scan = await lister.scan({ excludeRaidMembers: true });
 
-      expect(scan.devices.map((d) => [d.name, d.serial, d.all_serials])).to.deep.equal([['/dev/sda', 'S3Z9', ['S3Z9', 'virtio-serial-7']]]);
-      expect(scan.excluded).to.deep.equal([{ name: '/dev/sdb', reason: 'member of a software RAID array (linux_raid_member)' }]);
+      expect(scan.devices.map((d) => [d.name, d.serial, d.all_serials])).to.deep.equal([
+        ['/dev/sda', 'S3Z9', ['S3Z9', 'virtio-serial-7']],
+      ]);
+      expect(scan.excluded).to.deep.equal([
+        { name: '/dev/sdb', reason: 'member of a software RAID array (linux_raid_member)' },
+      ]);
       expect(memory.entries.filter((e) => String(e['message']).includes('No udev database'))).to.have.length(1);
       expect(runner.pending()).to.deep.equal([]);
     } finally {
@@ -181,7 +241,13 @@ describe('generic/block-devices BlockDeviceLister', () => {
       { match: (argv) => argv[0] === 'blkid', notFound: true, repeat: true },
     );
     const { logger, memory } = createTestLogger();
-    const lister = new BlockDeviceLister({ runner, fs: new RecordingFsReader(), logger, allowlist: ['/dev/sd*'], paths: { sys: '/nonexistent/sys', dev: '/nonexistent/dev', run: '/nonexistent/run' } });
+    const lister = new BlockDeviceLister({
+      runner,
+      fs: new RecordingFsReader(),
+      logger,
+      allowlist: ['/dev/sd*'],
+      paths: { sys: '/nonexistent/sys', dev: '/nonexistent/dev', run: '/nonexistent/run' },
+    });
 
     const devices = await lister.list();
 
@@ -193,7 +259,13 @@ describe('generic/block-devices BlockDeviceLister', () => {
 
   it('lets an lsblk failure propagate', async () => {
     const runner = new FakeRunner().expect({ match: lsblkArgv(), exitCode: 1, stderr: 'lsblk: failed' });
-    const lister = new BlockDeviceLister({ runner, fs: new RecordingFsReader(), logger: createTestLogger().logger, allowlist: ['/dev/*'], paths });
+    const lister = new BlockDeviceLister({
+      runner,
+      fs: new RecordingFsReader(),
+      logger: createTestLogger().logger,
+      allowlist: ['/dev/*'],
+      paths,
+    });
 
     let error: unknown;
     try {
@@ -213,7 +285,16 @@ describe('generic/block-devices BlockDeviceLister', () => {
     ];
     for (const [what, allowlist, message] of table) {
       it(what, () => {
-        expect(() => new BlockDeviceLister({ runner: new FakeRunner(), fs: new RecordingFsReader(), logger: createTestLogger().logger, allowlist, paths })).to.throw(ConfigError, message);
+        expect(
+          () =>
+            new BlockDeviceLister({
+              runner: new FakeRunner(),
+              fs: new RecordingFsReader(),
+              logger: createTestLogger().logger,
+              allowlist,
+              paths,
+            }),
+        ).to.throw(ConfigError, message);
       });
     }
   });

@@ -34,7 +34,10 @@ describe('hardware/generic/burnin', () => {
   });
 
   it('burnin_cpu runs stress-ng on every CPU for 24 h by default and returns null', async () => {
-    const runner = new FakeRunner().expect({ match: ['stress-ng', '--cpu', '0', '--timeout', '86400', '--metrics-brief'], lines: ['stress-ng: info: [7] dispatching hogs: 4 cpu'] });
+    const runner = new FakeRunner().expect({
+      match: ['stress-ng', '--cpu', '0', '--timeout', '86400', '--metrics-brief'],
+      lines: ['stress-ng: info: [7] dispatching hogs: 4 cpu'],
+    });
     const progress: unknown[] = [];
 
     const result = await step('burnin_cpu', runner).run(context(NODE, progress));
@@ -44,9 +47,18 @@ describe('hardware/generic/burnin', () => {
     expect(progress).to.deep.equal([{ phase: 'burnin_cpu', line: 'stress-ng: info: [7] dispatching hogs: 4 cpu' }]);
   });
 
-  it('burnin_cpu takes count, timeout and output file from driver_info (IPA\'s agent_burnin_cpu_* keys)', async () => {
-    const runner = new FakeRunner().expect({ match: ['stress-ng', '--cpu', '2', '--timeout', '30', '--metrics-brief', '--log-file', '/var/log/cpu.log'] });
-    const node = { ...NODE, driver_info: { agent_burnin_cpu_cpu: 2, agent_burnin_cpu_timeout: '30', agent_burnin_cpu_outputfile: '/var/log/cpu.log' } };
+  it("burnin_cpu takes count, timeout and output file from driver_info (IPA's agent_burnin_cpu_* keys)", async () => {
+    const runner = new FakeRunner().expect({
+      match: ['stress-ng', '--cpu', '2', '--timeout', '30', '--metrics-brief', '--log-file', '/var/log/cpu.log'],
+    });
+    const node = {
+      ...NODE,
+      driver_info: {
+        agent_burnin_cpu_cpu: 2,
+        agent_burnin_cpu_timeout: '30',
+        agent_burnin_cpu_outputfile: '/var/log/cpu.log',
+      },
+    };
 
     await step('burnin_cpu', runner).run(context(node));
 
@@ -54,7 +66,9 @@ describe('hardware/generic/burnin', () => {
   });
 
   it('burnin_memory runs the vm stressor on 98 % of the memory by default', async () => {
-    const runner = new FakeRunner().expect({ match: ['stress-ng', '--vm', '0', '--timeout', '86400', '--vm-bytes', '98%', '--metrics-brief'] });
+    const runner = new FakeRunner().expect({
+      match: ['stress-ng', '--vm', '0', '--timeout', '86400', '--vm-bytes', '98%', '--metrics-brief'],
+    });
 
     await step('burnin_memory', runner).run(context(NODE));
 
@@ -62,18 +76,29 @@ describe('hardware/generic/burnin', () => {
   });
 
   it('burnin_memory takes agent_burnin_vm_vm, agent_burnin_vm_vm-bytes and agent_burnin_vm_timeout', async () => {
-    const runner = new FakeRunner().expect({ match: ['stress-ng', '--vm', '1', '--timeout', '5m', '--vm-bytes', '1G', '--metrics-brief'] });
-    const node = { ...NODE, driver_info: { agent_burnin_vm_vm: '1', 'agent_burnin_vm_vm-bytes': '1G', agent_burnin_vm_timeout: '5m' } };
+    const runner = new FakeRunner().expect({
+      match: ['stress-ng', '--vm', '1', '--timeout', '5m', '--vm-bytes', '1G', '--metrics-brief'],
+    });
+    const node = {
+      ...NODE,
+      driver_info: { agent_burnin_vm_vm: '1', 'agent_burnin_vm_vm-bytes': '1G', agent_burnin_vm_timeout: '5m' },
+    };
 
     await step('burnin_memory', runner).run(context(node));
 
     expect(runner.pending()).to.deep.equal([]);
   });
 
-  it('a failing stress-ng fails the step with IPA\'s message', async () => {
-    const runner = new FakeRunner().expect({ match: (a) => a[0] === 'stress-ng', exitCode: 2, stderr: 'stress-ng: error: [9] cpu: failed' });
+  it("a failing stress-ng fails the step with IPA's message", async () => {
+    const runner = new FakeRunner().expect({
+      match: (a) => a[0] === 'stress-ng',
+      exitCode: 2,
+      stderr: 'stress-ng: error: [9] cpu: failed',
+    });
 
-    const error = await step('burnin_cpu', runner).run(context(NODE)).catch((e: unknown) => e);
+    const error = await step('burnin_cpu', runner)
+      .run(context(NODE))
+      .catch((e: unknown) => e);
 
     expect(error).to.be.instanceOf(CommandExecutionError);
     expect((error as CommandExecutionError).details).to.match(/^stress-ng \(cpu\) failed with error .*cpu: failed/);
@@ -82,10 +107,14 @@ describe('hardware/generic/burnin', () => {
   it('a missing stress-ng fails the step and says so', async () => {
     const runner = new FakeRunner().expect({ match: (a) => a[0] === 'stress-ng', notFound: true });
 
-    const error = await step('burnin_memory', runner).run(context(NODE)).catch((e: unknown) => e);
+    const error = await step('burnin_memory', runner)
+      .run(context(NODE))
+      .catch((e: unknown) => e);
 
     expect(error).to.be.instanceOf(CommandExecutionError);
-    expect((error as CommandExecutionError).details).to.contain('stress-ng (vm) failed with error Command not found: stress-ng');
+    expect((error as CommandExecutionError).details).to.contain(
+      'stress-ng (vm) failed with error Command not found: stress-ng',
+    );
   });
 
   const invalid: [string, Record<string, unknown>, RegExp][] = [
@@ -97,7 +126,9 @@ describe('hardware/generic/burnin', () => {
     it(`refuses ${name} before running anything`, async () => {
       const runner = new FakeRunner();
 
-      const error = await step('burnin_cpu', runner).run(context({ ...NODE, driver_info: driverInfo })).catch((e: unknown) => e);
+      const error = await step('burnin_cpu', runner)
+        .run(context({ ...NODE, driver_info: driverInfo }))
+        .catch((e: unknown) => e);
 
       expect(error).to.be.instanceOf(InvalidCommandParamsError);
       expect((error as Error).message).to.match(message);
@@ -109,7 +140,9 @@ describe('hardware/generic/burnin', () => {
     const runner = new FakeRunner();
     const node = { ...NODE, driver_info: { 'agent_burnin_vm_vm-bytes': '98%; reboot' } };
 
-    const error = await step('burnin_memory', runner).run(context(node)).catch((e: unknown) => e);
+    const error = await step('burnin_memory', runner)
+      .run(context(node))
+      .catch((e: unknown) => e);
 
     expect(error).to.be.instanceOf(InvalidCommandParamsError);
     expect(runner.calls).to.deep.equal([]);

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { cpuFromCpuinfo, cpuFromLscpu, cpuinfoSections, parseKeyValueText } from '../../../../agent/hardware/generic/cpu.js';
+import {
+  cpuFromCpuinfo,
+  cpuFromLscpu,
+  cpuinfoSections,
+  parseKeyValueText,
+} from '../../../../agent/hardware/generic/cpu.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/inventory/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../fixtures/inventory/${name}`, import.meta.url), 'utf8');
 
 describe('generic/cpu', () => {
   it('reads lscpu of a two-socket Xeon: max MHz, counts, flags', () => {
@@ -11,28 +17,55 @@ describe('generic/cpu', () => {
       frequency: '3000.0000',
       count: 32,
       architecture: 'x86_64',
-      flags: ['fpu', 'vme', 'de', 'pse', 'tsc', 'msr', 'pae', 'mce', 'cx8', 'apic', 'sep', 'mtrr', 'sse4_1', 'sse4_2', 'vmx', 'avx512f'],
+      flags: [
+        'fpu',
+        'vme',
+        'de',
+        'pse',
+        'tsc',
+        'msr',
+        'pae',
+        'mce',
+        'cx8',
+        'apic',
+        'sep',
+        'mtrr',
+        'sse4_1',
+        'sse4_2',
+        'vmx',
+        'avx512f',
+      ],
       socket_count: 2,
     });
   });
 
   it('reads indented lscpu output, falls back to "CPU MHz", treats "Socket(s): -" as 0 and takes flags from /proc/cpuinfo "Features"', () => {
     expect(cpuFromLscpu(fixture('lscpu-arm-noflags.txt'), fixture('cpuinfo-arm.txt'))).to.deep.equal({
-      model_name: 'Cortex-A72', frequency: '1500.0000', count: 4, architecture: 'aarch64',
-      flags: ['fp', 'asimd', 'evtstrm', 'crc32', 'cpuid'], socket_count: 0,
+      model_name: 'Cortex-A72',
+      frequency: '1500.0000',
+      count: 4,
+      architecture: 'aarch64',
+      flags: ['fp', 'asimd', 'evtstrm', 'crc32', 'cpuid'],
+      socket_count: 0,
     });
   });
 
   it('keeps /proc/cpuinfo flags with underscores (IPA drops them) but drops malformed ones', () => {
     const lscpu = 'Architecture: x86_64\nCPU(s): 2\n';
 
-    expect(cpuFromLscpu(lscpu, fixture('cpuinfo-epyc.txt')).flags).to.deep.equal(['fpu', 'vme', 'sse4_1', 'tsc_deadline_timer']);
+    expect(cpuFromLscpu(lscpu, fixture('cpuinfo-epyc.txt')).flags).to.deep.equal([
+      'fpu',
+      'vme',
+      'sse4_1',
+      'tsc_deadline_timer',
+    ]);
     expect(cpuFromLscpu(lscpu, 'processor: 0\nflags: FPU vme\n').flags).to.deep.equal([]);
     expect(cpuFromLscpu(lscpu, null)).to.deep.include({ flags: [], frequency: '', model_name: '', socket_count: 0 });
   });
 
   it('takes the frequency from /proc/cpuinfo when lscpu prints no MHz (some VMs)', () => {
-    const lscpu = 'Architecture:        x86_64\nCPU(s):              2\nModel name:          AMD EPYC\nSocket(s):           1\nFlags:               fpu vme\n';
+    const lscpu =
+      'Architecture:        x86_64\nCPU(s):              2\nModel name:          AMD EPYC\nSocket(s):           1\nFlags:               fpu vme\n';
     const cpuinfo = 'processor\t: 0\nmodel name\t: AMD EPYC\ncpu MHz\t\t: 2994.374\nflags\t\t: fpu vme\n\n';
 
     expect(cpuFromLscpu(lscpu, cpuinfo).frequency).to.equal('2994.374');
@@ -41,8 +74,12 @@ describe('generic/cpu', () => {
 
   it('builds everything from /proc/cpuinfo when lscpu is unavailable', () => {
     expect(cpuFromCpuinfo(fixture('cpuinfo-epyc.txt'), 'x86_64')).to.deep.equal({
-      model_name: 'AMD EPYC', frequency: '2445.428', count: 2, architecture: 'x86_64',
-      flags: ['fpu', 'vme', 'sse4_1', 'tsc_deadline_timer'], socket_count: 1,
+      model_name: 'AMD EPYC',
+      frequency: '2445.428',
+      count: 2,
+      architecture: 'x86_64',
+      flags: ['fpu', 'vme', 'sse4_1', 'tsc_deadline_timer'],
+      socket_count: 1,
     });
   });
 

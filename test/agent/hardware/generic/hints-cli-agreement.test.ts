@@ -21,8 +21,24 @@ import { createTestLogger } from '../../../helpers/logger.js';
 
 const GiB = 2 ** 30;
 const row = (kname: string, size: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  kname, model: null, size, rota: false, type: 'disk', uuid: null, partuuid: null, serial: null, wwn: null,
-  'log-sec': 512, 'phy-sec': 512, tran: null, ro: false, rm: false, pkname: null, hctl: null, vendor: null, ...extra,
+  kname,
+  model: null,
+  size,
+  rota: false,
+  type: 'disk',
+  uuid: null,
+  partuuid: null,
+  serial: null,
+  wwn: null,
+  'log-sec': 512,
+  'phy-sec': 512,
+  tran: null,
+  ro: false,
+  rm: false,
+  pkname: null,
+  hctl: null,
+  vendor: null,
+  ...extra,
 });
 const LSBLK = JSON.stringify({
   blockdevices: [
@@ -40,15 +56,31 @@ const PARTITIONS: Record<string, { number: string; link: string }> = {
 
 /** The machine: sysfs and /dev are empty (blkid fills in nothing), only the mounts differ. */
 function machine(mounted: readonly string[]): { fs: FsReader; runner: () => FakeRunner } {
-  const mountinfo = mounted.map((disk, i) => `${90 + i} 22 ${PARTITIONS[disk]?.number ?? ''} / /run/media/m${i} ro - iso9660 /dev/x ro`).join('\n');
+  const mountinfo = mounted
+    .map((disk, i) => `${90 + i} 22 ${PARTITIONS[disk]?.number ?? ''} / /run/media/m${i} ro - iso9660 /dev/x ro`)
+    .join('\n');
   const links = Object.fromEntries(Object.values(PARTITIONS).map((p) => [`/sys/dev/block/${p.number}`, p.link]));
   const fs: FsReader = {
-    readFile: async (path) => { if (path === '/proc/self/mountinfo') return mountinfo; throw new Error(`ENOENT ${path}`); },
-    readdir: async (path) => { throw new Error(`ENOENT ${path}`); },
-    readlink: async (path) => { const target = links[path]; if (target === undefined) throw new Error(`ENOENT ${path}`); return target; },
-    exists: async (path) => path.startsWith('/dev/') || (path.endsWith('/partition') && path.slice(0, -'/partition'.length) in links),
+    readFile: async (path) => {
+      if (path === '/proc/self/mountinfo') return mountinfo;
+      throw new Error(`ENOENT ${path}`);
+    },
+    readdir: async (path) => {
+      throw new Error(`ENOENT ${path}`);
+    },
+    readlink: async (path) => {
+      const target = links[path];
+      if (target === undefined) throw new Error(`ENOENT ${path}`);
+      return target;
+    },
+    exists: async (path) =>
+      path.startsWith('/dev/') || (path.endsWith('/partition') && path.slice(0, -'/partition'.length) in links),
   };
-  const runner = (): FakeRunner => new FakeRunner().expect({ match: lsblkArgv(), stdout: LSBLK, repeat: true }, { match: (a) => a[0] === 'blkid', exitCode: 2, repeat: true });
+  const runner = (): FakeRunner =>
+    new FakeRunner().expect(
+      { match: lsblkArgv(), stdout: LSBLK, repeat: true },
+      { match: (a) => a[0] === 'blkid', exitCode: 2, repeat: true },
+    );
   return { fs, runner };
 }
 
@@ -57,8 +89,12 @@ async function installStep(node: Node, mounted: readonly string[]): Promise<stri
   const { fs, runner } = machine(mounted);
   const { logger } = createTestLogger();
   const generic = createGenericManager({
-    runner: runner(), fs, logger,
-    guard: async () => { throw new Error('choosing a disk never runs the write guard'); },
+    runner: runner(),
+    fs,
+    logger,
+    guard: async () => {
+      throw new Error('choosing a disk never runs the write guard');
+    },
     config: { deviceAllowlist: ['/dev/*'], bootif: null, strictRootDeviceHints: false, networkInterface: null },
   });
   const dispatcher = await HardwareDispatcher.create([generic], logger);
@@ -75,29 +111,63 @@ async function hintsCommand(node: Node, mounted: readonly string[], dir: string)
   const { fs, runner } = machine(mounted);
   await writeFile(join(dir, 'node.json'), JSON.stringify(node));
   let out = '';
-  const stdout = new PassThrough().on('data', (c: Buffer) => { out += c.toString(); });
-  const code = await createHintsCommand({ runner: runner(), fs }).run(['--node', 'node.json', '--json'], { stdin: Readable.from([]), stdout, stderr: new PassThrough(), env: {}, cwd: dir });
+  const stdout = new PassThrough().on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  const code = await createHintsCommand({ runner: runner(), fs }).run(['--node', 'node.json', '--json'], {
+    stdin: Readable.from([]),
+    stdout,
+    stderr: new PassThrough(),
+    env: {},
+    cwd: dir,
+  });
   const report = JSON.parse(out) as { chosen: { name: string } | null; error: { details: string } | null };
   expect(code).to.equal(report.chosen === null ? 1 : 0);
   return report.chosen?.name ?? report.error?.details ?? '';
 }
 
-const node = (rootDevice: Record<string, unknown> | null, properties: Record<string, unknown> = {}): Node =>
-  ({ uuid: '5c1e0a52-8d4c-4e0b-9a57-1f2a3b4c5d6e', instance_info: rootDevice === null ? {} : { root_device: rootDevice }, properties });
+const node = (rootDevice: Record<string, unknown> | null, properties: Record<string, unknown> = {}): Node => ({
+  uuid: '5c1e0a52-8d4c-4e0b-9a57-1f2a3b4c5d6e',
+  instance_info: rootDevice === null ? {} : { root_device: rootDevice },
+  properties,
+});
 
 describe('generic/hints-cli chooses as the install step does', () => {
   let dir = '';
-  before(async () => { dir = await mkdtemp(join(tmpdir(), 'hints-agree-')); });
-  after(async () => { await rm(dir, { recursive: true, force: true }); });
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hints-agree-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   const table: Array<[string, Node, string[], string | RegExp]> = [
     ['no hints, nothing mounted: the smallest disk', node(null), [], '/dev/sdb'],
     ['no hints, the smallest disk mounted: the next one', node(null), ['sdb'], '/dev/sda'],
-    ['hints matching a mounted disk first in lsblk order: the next match', node({ size: '>= 400' }), ['sda'], '/dev/nvme0n1'],
-    ['hints naming the mounted disk: the same error naming it and why', node({ name: '/dev/sda' }), ['sda'],
-      /These hints match \/dev\/sda, but \/dev\/sda is excluded: it has a mounted filesystem \(\/dev\/sda3 on \/run\/media\/m0\)/],
-    ['every disk mounted: the same error saying so', node(null), ['sda', 'sdb', 'nvme0n1'], /every disk is excluded because it has a mounted filesystem/],
-    ['skip list and a mounted disk together', node({ size: '>= 60' }, { skip_block_devices: [{ serial: 'S1' }] }), ['sdb'], '/dev/nvme0n1'],
+    [
+      'hints matching a mounted disk first in lsblk order: the next match',
+      node({ size: '>= 400' }),
+      ['sda'],
+      '/dev/nvme0n1',
+    ],
+    [
+      'hints naming the mounted disk: the same error naming it and why',
+      node({ name: '/dev/sda' }),
+      ['sda'],
+      /These hints match \/dev\/sda, but \/dev\/sda is excluded: it has a mounted filesystem \(\/dev\/sda3 on \/run\/media\/m0\)/,
+    ],
+    [
+      'every disk mounted: the same error saying so',
+      node(null),
+      ['sda', 'sdb', 'nvme0n1'],
+      /every disk is excluded because it has a mounted filesystem/,
+    ],
+    [
+      'skip list and a mounted disk together',
+      node({ size: '>= 60' }, { skip_block_devices: [{ serial: 'S1' }] }),
+      ['sdb'],
+      '/dev/nvme0n1',
+    ],
   ];
   for (const [what, n, mounted, expected] of table) {
     it(what, async () => {

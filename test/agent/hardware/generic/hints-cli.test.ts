@@ -22,15 +22,35 @@ function capture(cwd = process.cwd()): Captured {
   const stderr = new PassThrough();
   let out = '';
   let err = '';
-  stdout.on('data', (c: Buffer) => { out += c.toString(); });
-  stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  stderr.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
   return { io: { stdin: Readable.from([]), stdout, stderr, env: {}, cwd }, out: () => out, err: () => err };
 }
 
 const GiB = 2 ** 30;
 const row = (kname: string, size: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  kname, model: null, size, rota: false, type: 'disk', uuid: null, partuuid: null, serial: null, wwn: null,
-  'log-sec': 512, 'phy-sec': 512, tran: null, ro: false, rm: false, pkname: null, hctl: null, vendor: null, ...extra,
+  kname,
+  model: null,
+  size,
+  rota: false,
+  type: 'disk',
+  uuid: null,
+  partuuid: null,
+  serial: null,
+  wwn: null,
+  'log-sec': 512,
+  'phy-sec': 512,
+  tran: null,
+  ro: false,
+  rm: false,
+  pkname: null,
+  hctl: null,
+  vendor: null,
+  ...extra,
 });
 
 describe('generic/hints-cli', () => {
@@ -43,7 +63,11 @@ describe('generic/hints-cli', () => {
         row('nvme0n1', 1000204886016, { model: 'WDC', serial: 'N3', tran: 'nvme' }),
       ],
     });
-    const run = async (argv: string[], cwd?: string, fs?: FsReader): Promise<{ code: number; out: string; err: string; runner: FakeRunner }> => {
+    const run = async (
+      argv: string[],
+      cwd?: string,
+      fs?: FsReader,
+    ): Promise<{ code: number; out: string; err: string; runner: FakeRunner }> => {
       const runner = new FakeRunner().expect(
         { match: lsblkArgv(), stdout: lsblk, repeat: true },
         { match: (a) => a[0] === 'blkid', exitCode: 2, repeat: true },
@@ -60,9 +84,13 @@ describe('generic/hints-cli', () => {
 
       expect(code).to.equal(0);
       expect(out).to.match(/^Chosen disk: \/dev\/sdb\n/);
-      expect(out).to.include('Why: it is the first of 1 device(s) matching the root device hints {"rotational":true} (from --hints): rotational true satisfies "true"');
+      expect(out).to.include(
+        'Why: it is the first of 1 device(s) matching the root device hints {"rotational":true} (from --hints): rotational true satisfies "true"',
+      );
       expect(out).to.include('  * /dev/sdb (64 GiB');
-      expect(out).to.include('    /dev/sda (465.76 GiB, model "Samsung SSD", serial "S1", wwn none, vendor none, rotational false, hctl none, by_path none, tran "sata") — rotational false does not satisfy "true"');
+      expect(out).to.include(
+        '    /dev/sda (465.76 GiB, model "Samsung SSD", serial "S1", wwn none, vendor none, rotational false, hctl none, by_path none, tran "sata") — rotational false does not satisfy "true"',
+      );
       expect(out).to.include('Not considered:\n    /dev/sdc: read-only');
       expect(out).to.match(/Nothing was written\.\n$/);
     });
@@ -70,9 +98,18 @@ describe('generic/hints-cli', () => {
     describe('a disk with a mounted filesystem (sda3 on /run/media/iso)', () => {
       /** Nothing but the mount of sda3 and its sysfs entry. */
       const mountedSda: FsReader = {
-        readFile: async (path) => { if (path === '/proc/self/mountinfo') return '90 22 8:3 / /run/media/iso ro - iso9660 /dev/sda3 ro'; throw new Error(`ENOENT ${path}`); },
-        readdir: async (path) => { throw new Error(`ENOENT ${path}`); },
-        readlink: async (path) => { if (path === '/nonexistent-hints/sys/dev/block/8:3') return '../../devices/pci0000:00/ata1/host0/block/sda/sda3'; throw new Error(`ENOENT ${path}`); },
+        readFile: async (path) => {
+          if (path === '/proc/self/mountinfo') return '90 22 8:3 / /run/media/iso ro - iso9660 /dev/sda3 ro';
+          throw new Error(`ENOENT ${path}`);
+        },
+        readdir: async (path) => {
+          throw new Error(`ENOENT ${path}`);
+        },
+        readlink: async (path) => {
+          if (path === '/nonexistent-hints/sys/dev/block/8:3')
+            return '../../devices/pci0000:00/ata1/host0/block/sda/sda3';
+          throw new Error(`ENOENT ${path}`);
+        },
         exists: async (path) => path === '/nonexistent-hints/sys/dev/block/8:3/partition',
       };
 
@@ -81,21 +118,34 @@ describe('generic/hints-cli', () => {
 
         expect(code).to.equal(0);
         expect(out).to.match(/^Chosen disk: \/dev\/nvme0n1\n/);
-        expect(out).to.include('Not considered:\n    /dev/sda: has a mounted filesystem (/dev/sda3 on /run/media/iso) — matches the hints, but is never chosen\n    /dev/sdc: read-only');
+        expect(out).to.include(
+          'Not considered:\n    /dev/sda: has a mounted filesystem (/dev/sda3 on /run/media/iso) — matches the hints, but is never chosen\n    /dev/sdc: read-only',
+        );
       });
 
       it('hints naming it fail with the reason; the failure lists only the real candidates', async () => {
         const text = await run(['--hints', '{"name": "/dev/sda"}'], undefined, mountedSda);
         const json = await run(['--hints', '{"name": "/dev/sda"}', '--json'], undefined, mountedSda);
 
-        const report = JSON.parse(json.out) as { candidates: Array<{ device: { name: string } }>; excluded: unknown[]; error: { details: string } };
+        const report = JSON.parse(json.out) as {
+          candidates: Array<{ device: { name: string } }>;
+          excluded: unknown[];
+          error: { details: string };
+        };
         expect(text.code).to.equal(1);
-        expect(text.err).to.include('These hints match /dev/sda, but /dev/sda is excluded: it has a mounted filesystem (/dev/sda3 on /run/media/iso).');
+        expect(text.err).to.include(
+          'These hints match /dev/sda, but /dev/sda is excluded: it has a mounted filesystem (/dev/sda3 on /run/media/iso).',
+        );
         expect(text.err).not.to.match(/Candidates:\n {4}\/dev\/sda /);
         expect(json.code).to.equal(1);
         expect(report.candidates.map((c) => c.device.name)).to.deep.equal(['/dev/sdb', '/dev/nvme0n1']);
         expect(report.excluded).to.deep.equal([
-          { name: '/dev/sda', reason: 'has a mounted filesystem (/dev/sda3 on /run/media/iso)', rule: 'mounted', matches_hints: true },
+          {
+            name: '/dev/sda',
+            reason: 'has a mounted filesystem (/dev/sda3 on /run/media/iso)',
+            rule: 'mounted',
+            matches_hints: true,
+          },
           { name: '/dev/sdc', reason: 'read-only' },
         ]);
       });
@@ -107,10 +157,19 @@ describe('generic/hints-cli', () => {
       expect([...new Set(runner.calls.map((c) => c.argv[0]))]).to.deep.equal(['lsblk', 'blkid']);
     });
 
-    it('uses the node file\'s hints and skip list; --hints overrides the hints', async () => {
+    it("uses the node file's hints and skip list; --hints overrides the hints", async () => {
       const dir = await mkdtemp(join(tmpdir(), 'hints-node-'));
       try {
-        await writeFile(join(dir, 'node.json'), JSON.stringify({ node: { uuid: 'u', instance_info: { root_device: { size: '>= 400' } }, properties: { skip_block_devices: [{ serial: 'S1' }] } } }));
+        await writeFile(
+          join(dir, 'node.json'),
+          JSON.stringify({
+            node: {
+              uuid: 'u',
+              instance_info: { root_device: { size: '>= 400' } },
+              properties: { skip_block_devices: [{ serial: 'S1' }] },
+            },
+          }),
+        );
 
         const fromNode = await run(['--node', 'node.json', '--json'], dir);
         const overridden = await run(['--node', 'node.json', '--hints', '{"rotational": true}', '--json'], dir);
@@ -131,20 +190,47 @@ describe('generic/hints-cli', () => {
       expect(out).to.include('Note: Ironic\'s own validation rejects the hint "tran"');
     });
 
-    it('--json failure report: chosen null, every candidate compared, the error in IPA\'s shape', async () => {
+    it("--json failure report: chosen null, every candidate compared, the error in IPA's shape", async () => {
       const { code, out } = await run(['--hints', '{"size": 100}', '--json']);
 
-      const report = JSON.parse(out) as Record<string, unknown> & { candidates: Array<Record<string, unknown>>; error: Record<string, unknown> };
+      const report = JSON.parse(out) as Record<string, unknown> & {
+        candidates: Array<Record<string, unknown>>;
+        error: Record<string, unknown>;
+      };
       expect(code).to.equal(1);
-      expect(report).to.deep.include({ chosen: null, method: 'hints', source: '--hints', hints: { size: 100 }, strict: false });
-      expect(report.candidates.map((c) => [c['matches'], c['failed_hint']])).to.deep.equal([[false, 'size'], [false, 'size'], [false, 'size']]);
-      expect(report.error).to.deep.include({ type: 'DeviceNotFound', code: 404, message: 'Error finding the disk or partition device to deploy the image onto' });
+      expect(report).to.deep.include({
+        chosen: null,
+        method: 'hints',
+        source: '--hints',
+        hints: { size: 100 },
+        strict: false,
+      });
+      expect(report.candidates.map((c) => [c['matches'], c['failed_hint']])).to.deep.equal([
+        [false, 'size'],
+        [false, 'size'],
+        [false, 'size'],
+      ]);
+      expect(report.error).to.deep.include({
+        type: 'DeviceNotFound',
+        code: 404,
+        message: 'Error finding the disk or partition device to deploy the image onto',
+      });
     });
 
     it('--device-allowlist takes comma-separated globs, as the agent does', async () => {
-      const { code, out } = await run(['--device-allowlist', '/dev/sda, /dev/sdb', '--device-allowlist', '/dev/sdc', '--json']);
+      const { code, out } = await run([
+        '--device-allowlist',
+        '/dev/sda, /dev/sdb',
+        '--device-allowlist',
+        '/dev/sdc',
+        '--json',
+      ]);
 
-      const report = JSON.parse(out) as { allowlist: string[]; chosen: { name: string }; candidates: Array<{ device: { name: string } }> };
+      const report = JSON.parse(out) as {
+        allowlist: string[];
+        chosen: { name: string };
+        candidates: Array<{ device: { name: string } }>;
+      };
       expect(code).to.equal(0);
       expect(report.allowlist).to.deep.equal(['/dev/sda', '/dev/sdb', '/dev/sdc']);
       expect(report.candidates.map((c) => c.device.name)).to.deep.equal(['/dev/sda', '/dev/sdb']);
@@ -153,11 +239,19 @@ describe('generic/hints-cli', () => {
 
     describe('usage errors exit 2 (through main(), before any device is listed)', () => {
       const table: Array<[string, string[], RegExp]> = [
-        ['--hints that is not JSON', ['--hints', '{size: 8}'], /--hints is not valid JSON .*example: --hints '\{"size": ">= 100"\}'/],
+        [
+          '--hints that is not JSON',
+          ['--hints', '{size: 8}'],
+          /--hints is not valid JSON .*example: --hints '\{"size": ">= 100"\}'/,
+        ],
         ['an unknown option', ['--bogus'], /Unknown option '--bogus'/],
         ['an allowlist pattern outside /dev', ['--device-allowlist', 'sda'], /"sda" must be a glob of \/dev\/ paths/],
         ['an allowlist of nothing but commas', ['--device-allowlist', ' , '], /The device allowlist is empty/],
-        ['a missing node file', ['--node', '/nonexistent-hints/node.json'], /cannot read --node file \/nonexistent-hints\/node\.json/],
+        [
+          'a missing node file',
+          ['--node', '/nonexistent-hints/node.json'],
+          /cannot read --node file \/nonexistent-hints\/node\.json/,
+        ],
       ];
       for (const [what, argv, message] of table) {
         it(what, async () => {
@@ -249,26 +343,37 @@ describe('generic/hints-cli', () => {
       expect(err).to.include('No disk would be chosen.');
       expect(err).to.include('None of the 3 candidate device(s) matches');
       for (const gib of [5, 8, 12]) expect(err).to.include(`${loops[gib]} (${gib} GiB, model none`);
-      for (const gib of [5, 8, 12]) expect(err).to.include(`size ${gib} GiB (${gib * GiB} bytes) does not satisfy "== 100"`);
+      for (const gib of [5, 8, 12])
+        expect(err).to.include(`size ${gib} GiB (${gib * GiB} bytes) does not satisfy "== 100"`);
     });
 
     it('{"foo": 1} is an error naming the valid hints', async () => {
       const { code, err } = await hints('--hints', '{"foo": 1}');
 
       expect(code).to.equal(1);
-      expect(err).to.include('because they failed to validate: The hints "foo" are invalid. Valid hints are: "size, model, wwn, serial, vendor, wwn_with_extension, wwn_vendor_extension, name, rotational, hctl, by_path, tran"');
+      expect(err).to.include(
+        'because they failed to validate: The hints "foo" are invalid. Valid hints are: "size, model, wwn, serial, vendor, wwn_with_extension, wwn_vendor_extension, name, rotational, hctl, by_path, tran"',
+      );
     });
 
     it('--json reports the choice and every candidate', async () => {
       const { code, out } = await hints('--hints', '{"size": ">= 8"}', '--json');
 
-      const report = JSON.parse(out) as { chosen: { name: string; size: number }; candidates: Array<{ device: { name: string }; matches: boolean }>; error: unknown };
+      const report = JSON.parse(out) as {
+        chosen: { name: string; size: number };
+        candidates: Array<{ device: { name: string }; matches: boolean }>;
+        error: unknown;
+      };
       expect(code).to.equal(0);
       expect(report.error).to.equal(null);
       expect(Object.values(loops)).to.include(report.chosen.name);
       expect(report.chosen.size).to.be.at.least(8 * GiB);
       const verdicts = Object.fromEntries(report.candidates.map((c) => [c.device.name, c.matches]));
-      expect(verdicts).to.deep.equal({ [loops[5] as string]: false, [loops[8] as string]: true, [loops[12] as string]: true });
+      expect(verdicts).to.deep.equal({
+        [loops[5] as string]: false,
+        [loops[8] as string]: true,
+        [loops[12] as string]: true,
+      });
     });
 
     it('--strict with two matches exits 1 naming both', async () => {

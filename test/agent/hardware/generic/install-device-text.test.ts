@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { describeDevice, guessFailureText, noMatchText } from '../../../../agent/hardware/generic/install-device-text.js';
+import {
+  describeDevice,
+  guessFailureText,
+  noMatchText,
+} from '../../../../agent/hardware/generic/install-device-text.js';
 import { GiB, makeDevice } from '../../../helpers/block-device.js';
 
 describe('generic/install-device-text', () => {
@@ -14,6 +18,8 @@ describe('generic/install-device-text', () => {
       'No suitable device was found for deployment using these hints {"size":8} (from --hints). No block devices were found, so there was nothing to match. ' +
         'Check the device allowlist, properties.skip_block_devices and that the disks are attached.',
     );
-    expect(guessFailureText('IPA.', [], [])).to.equal('IPA. No block devices were found. Attach a disk of at least 4 GiB, or check the device allowlist and properties.skip_block_devices.');
+    expect(guessFailureText('IPA.', [], [])).to.equal(
+      'IPA. No block devices were found. Attach a disk of at least 4 GiB, or check the device allowlist and properties.skip_block_devices.',
+    );
   });
 });

@@ -6,7 +6,9 @@ import { makeTree, RecordingFsReader, removeTree } from '../../../helpers/fs-tre
 import { IP_ADDR, NET_TREE } from '../../../helpers/inventory-fixtures.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
-const lshw = JSON.parse(readFileSync(new URL('../../../fixtures/inventory/lshw.json', import.meta.url), 'utf8')) as unknown;
+const lshw = JSON.parse(
+  readFileSync(new URL('../../../fixtures/inventory/lshw.json', import.meta.url), 'utf8'),
+) as unknown;
 
 describe('generic/interfaces', () => {
   let root = '';
@@ -22,7 +24,11 @@ describe('generic/interfaces', () => {
   it('parses ip -j addr: permanent MAC first, first IPv4, link-local IPv6 with %scope', () => {
     const parsed = parseIpAddr(IP_ADDR);
 
-    expect(parsed.get('eno1')).to.deep.equal({ mac: '3C:FD:FE:00:00:01', ipv4: '192.0.2.10', ipv6: 'fe80::3efd:feff:fe00:1%eno1' });
+    expect(parsed.get('eno1')).to.deep.equal({
+      mac: '3C:FD:FE:00:00:01',
+      ipv4: '192.0.2.10',
+      ipv6: 'fe80::3efd:feff:fe00:1%eno1',
+    });
     expect(parsed.get('eno2')).to.deep.equal({ mac: '3c:fd:fe:00:00:02', ipv4: null, ipv6: '2001:db8::2' });
   });
 
@@ -33,7 +39,7 @@ describe('generic/interfaces', () => {
     expect(speedFromLshw(lshw, 'missing')).to.equal(null);
   });
 
-  it('lists physical NICs, VLANs and bonds with IPA\'s fields; drops lo, MAC-less, fa: and BMC USB NICs', async () => {
+  it("lists physical NICs, VLANs and bonds with IPA's fields; drops lo, MAC-less, fa: and BMC USB NICs", async () => {
     const runner = new FakeRunner().expect(
       { match: ['ip', '-j', 'addr'], stdout: IP_ADDR },
       { match: ['biosdevname', '-i', 'eno1'], stdout: 'em1\n' },
@@ -47,15 +53,42 @@ describe('generic/interfaces', () => {
 
     expect(nics.map((n) => n.name)).to.deep.equal(['bond0', 'eno1', 'eno1.100', 'eno2', 'eno4']);
     expect(nics.find((n) => n.name === 'eno1')).to.deep.equal({
-      name: 'eno1', mac_address: '3c:fd:fe:00:00:01', ipv4_address: '192.0.2.10', ipv6_address: 'fe80::3efd:feff:fe00:1%eno1',
-      has_carrier: true, lldp: null, vendor: '0x8086', product: '0x1572', client_id: null, biosdevname: 'em1',
-      speed_mbps: 10000, pci_address: '0000:3b:00.0', driver: 'i40e',
+      name: 'eno1',
+      mac_address: '3c:fd:fe:00:00:01',
+      ipv4_address: '192.0.2.10',
+      ipv6_address: 'fe80::3efd:feff:fe00:1%eno1',
+      has_carrier: true,
+      lldp: null,
+      vendor: '0x8086',
+      product: '0x1572',
+      client_id: null,
+      biosdevname: 'em1',
+      speed_mbps: 10000,
+      pci_address: '0000:3b:00.0',
+      driver: 'i40e',
     });
-    expect(nics.find((n) => n.name === 'eno2')).to.deep.include({ mac_address: '3c:fd:fe:00:00:02', has_carrier: false, speed_mbps: 25000, biosdevname: null, driver: 'ixgbe' });
-    expect(nics.find((n) => n.name === 'eno4')).to.deep.include({ speed_mbps: 1000, ipv4_address: null, ipv6_address: null });
-    expect(nics.find((n) => n.name === 'eno1.100')).to.deep.include({ ipv4_address: '198.51.100.5', biosdevname: null, pci_address: null, driver: null });
+    expect(nics.find((n) => n.name === 'eno2')).to.deep.include({
+      mac_address: '3c:fd:fe:00:00:02',
+      has_carrier: false,
+      speed_mbps: 25000,
+      biosdevname: null,
+      driver: 'ixgbe',
+    });
+    expect(nics.find((n) => n.name === 'eno4')).to.deep.include({
+      speed_mbps: 1000,
+      ipv4_address: null,
+      ipv6_address: null,
+    });
+    expect(nics.find((n) => n.name === 'eno1.100')).to.deep.include({
+      ipv4_address: '198.51.100.5',
+      biosdevname: null,
+      pci_address: null,
+      driver: null,
+    });
     expect(nics.find((n) => n.name === 'bond0')).to.deep.include({ vendor: null, has_carrier: false });
-    expect(memory.entries.filter((e) => e['message'] === 'Ignoring a BMC USB network interface').map((e) => e['driver'])).to.deep.equal(['cdc_ether', 'cdc_ncm']);
+    expect(
+      memory.entries.filter((e) => e['message'] === 'Ignoring a BMC USB network interface').map((e) => e['driver']),
+    ).to.deep.equal(['cdc_ether', 'cdc_ncm']);
     expect(memory.entries.some((e) => e['level'] === 'warn' && e['interface'] === 'fa0')).to.equal(true);
     expect(runner.pending()).to.deep.equal([]);
   });
@@ -66,10 +99,20 @@ describe('generic/interfaces', () => {
       { match: (argv) => argv[0] === 'biosdevname', notFound: true, repeat: true },
     );
 
-    const nics = await new InterfaceCollector(runner, new RecordingFsReader(), createTestLogger().logger, `${root}/sys`, ['virbr0']).collect(lshw);
+    const nics = await new InterfaceCollector(
+      runner,
+      new RecordingFsReader(),
+      createTestLogger().logger,
+      `${root}/sys`,
+      ['virbr0'],
+    ).collect(lshw);
 
     expect(nics.map((n) => n.name)).to.include('virbr0');
-    expect(nics.find((n) => n.name === 'virbr0')).to.deep.include({ mac_address: '52:54:00:00:00:99', pci_address: null, driver: null });
+    expect(nics.find((n) => n.name === 'virbr0')).to.deep.include({
+      mac_address: '52:54:00:00:00:99',
+      pci_address: null,
+      driver: null,
+    });
   });
 
   it('without lshw takes the current speed from sysfs, and none when the link is down (-1)', async () => {
@@ -78,8 +121,19 @@ describe('generic/interfaces', () => {
       { match: (argv) => argv[0] === 'biosdevname', notFound: true, repeat: true },
     );
 
-    const nics = await new InterfaceCollector(runner, new RecordingFsReader(), createTestLogger().logger, `${root}/sys`).collect(null);
+    const nics = await new InterfaceCollector(
+      runner,
+      new RecordingFsReader(),
+      createTestLogger().logger,
+      `${root}/sys`,
+    ).collect(null);
 
-    expect(Object.fromEntries(nics.map((n) => [n.name, n.speed_mbps]))).to.deep.equal({ bond0: null, eno1: 1000, 'eno1.100': null, eno2: null, eno4: 1000 });
+    expect(Object.fromEntries(nics.map((n) => [n.name, n.speed_mbps]))).to.deep.equal({
+      bond0: null,
+      eno1: 1000,
+      'eno1.100': null,
+      eno2: null,
+      eno4: 1000,
+    });
   });
 });

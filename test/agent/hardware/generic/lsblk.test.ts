@@ -3,12 +3,16 @@ import { expect } from 'chai';
 import { BlockDeviceError } from '../../../../agent/errors.js';
 import { lsblkArgv, lsblkRows, parseLsblk } from '../../../../agent/hardware/generic/lsblk.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/lsblk/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../fixtures/lsblk/${name}`, import.meta.url), 'utf8');
 
 describe('generic/lsblk', () => {
-  it('asks lsblk for bytes, all devices, ASCII, JSON and IPA\'s columns plus RO, RM, PKNAME, HCTL, VENDOR', () => {
+  it("asks lsblk for bytes, all devices, ASCII, JSON and IPA's columns plus RO, RM, PKNAME, HCTL, VENDOR", () => {
     expect(lsblkArgv()).to.deep.equal([
-      'lsblk', '-bia', '--json', '-o',
+      'lsblk',
+      '-bia',
+      '--json',
+      '-o',
       'KNAME,MODEL,SIZE,ROTA,TYPE,UUID,PARTUUID,SERIAL,WWN,LOG-SEC,PHY-SEC,TRAN,RO,RM,PKNAME,HCTL,VENDOR',
     ]);
   });
@@ -21,7 +25,16 @@ describe('generic/lsblk', () => {
 
       const devices = parseLsblk(json, { onSkip: (name, reason) => skipped.push([name, reason]) });
 
-      expect(devices.map((d) => d.name)).to.deep.equal(['/dev/sda', '/dev/sdb', '/dev/nvme0n1', '/dev/sdc', '/dev/md127', '/dev/sdd', '/dev/dm-0', '/dev/sdh']);
+      expect(devices.map((d) => d.name)).to.deep.equal([
+        '/dev/sda',
+        '/dev/sdb',
+        '/dev/nvme0n1',
+        '/dev/sdc',
+        '/dev/md127',
+        '/dev/sdd',
+        '/dev/dm-0',
+        '/dev/sdh',
+      ]);
       expect(skipped).to.deep.include.members([
         ['/dev/sr0', 'type rom is not a disk'],
         ['/dev/fd0', 'floppy disk'],
@@ -36,15 +49,29 @@ describe('generic/lsblk', () => {
       ]);
     });
 
-    it('maps the columns to IPA\'s BlockDevice fields', () => {
+    it("maps the columns to IPA's BlockDevice fields", () => {
       const [sda, sdb] = parseLsblk(json);
 
       expect(sda).to.deep.equal({
-        name: '/dev/sda', model: 'Samsung SSD 860 EVO 500GB', size: 500107862016, rotational: false,
-        wwn: '0x5002538e40a1b2c3', serial: 'S3Z9NB0K123456A', vendor: 'ATA', wwn_with_extension: null,
-        wwn_vendor_extension: null, hctl: '0:0:0:0', by_path: null, logical_sectors: 512, physical_sectors: 512,
-        tran: 'sata', type: 'disk', read_only: false, removable: false,
-        all_serials: ['S3Z9NB0K123456A'], all_wwns: ['0x5002538e40a1b2c3'],
+        name: '/dev/sda',
+        model: 'Samsung SSD 860 EVO 500GB',
+        size: 500107862016,
+        rotational: false,
+        wwn: '0x5002538e40a1b2c3',
+        serial: 'S3Z9NB0K123456A',
+        vendor: 'ATA',
+        wwn_with_extension: null,
+        wwn_vendor_extension: null,
+        hctl: '0:0:0:0',
+        by_path: null,
+        logical_sectors: 512,
+        physical_sectors: 512,
+        tran: 'sata',
+        type: 'disk',
+        read_only: false,
+        removable: false,
+        all_serials: ['S3Z9NB0K123456A'],
+        all_wwns: ['0x5002538e40a1b2c3'],
       });
       expect(sdb).to.deep.include({ rotational: true, tran: null, wwn: null, all_wwns: [], vendor: 'QEMU' });
     });
@@ -52,7 +79,10 @@ describe('generic/lsblk', () => {
     it('reads the sector sizes and the read-only flag', () => {
       const devices = parseLsblk(json);
 
-      expect(devices.find((d) => d.name === '/dev/nvme0n1')).to.deep.include({ logical_sectors: 512, physical_sectors: 4096 });
+      expect(devices.find((d) => d.name === '/dev/nvme0n1')).to.deep.include({
+        logical_sectors: 512,
+        physical_sectors: 4096,
+      });
       expect(devices.find((d) => d.name === '/dev/sdh')).to.deep.include({ read_only: true });
     });
 
@@ -71,13 +101,18 @@ describe('generic/lsblk', () => {
     it('includes loop devices only on request, still dropping detached (zero-size) ones', () => {
       const devices = parseLsblk(json, { includeLoop: true });
 
-      expect(devices.map((d) => d.name)).to.include('/dev/loop1').and.not.include('/dev/loop0');
+      expect(devices.map((d) => d.name))
+        .to.include('/dev/loop1')
+        .and.not.include('/dev/loop0');
     });
 
     it('applies the allowlist before every other rule, without reporting what it hides', () => {
       const skipped: string[] = [];
 
-      const devices = parseLsblk(json, { allow: (path) => path === '/dev/sdb' || path === '/dev/sr0', onSkip: (name) => skipped.push(name) });
+      const devices = parseLsblk(json, {
+        allow: (path) => path === '/dev/sdb' || path === '/dev/sr0',
+        onSkip: (name) => skipped.push(name),
+      });
 
       expect(devices.map((d) => d.name)).to.deep.equal(['/dev/sdb']);
       expect(skipped).to.deep.equal(['/dev/sr0']);
@@ -99,17 +134,35 @@ describe('generic/lsblk', () => {
   });
 
   it('flattens tree output and de-duplicates RAID devices that appear under every member', () => {
-    expect(lsblkRows(fixture('tree.json')).map((r) => r['kname'])).to.deep.equal(['sda', 'sda1', 'sdb', 'md0', 'sdc', 'md0']);
-    expect(parseLsblk(fixture('tree.json')).map((d) => d.name)).to.deep.equal(['/dev/sda', '/dev/sdb', '/dev/md0', '/dev/sdc']);
+    expect(lsblkRows(fixture('tree.json')).map((r) => r['kname'])).to.deep.equal([
+      'sda',
+      'sda1',
+      'sdb',
+      'md0',
+      'sdc',
+      'md0',
+    ]);
+    expect(parseLsblk(fixture('tree.json')).map((d) => d.name)).to.deep.equal([
+      '/dev/sda',
+      '/dev/sdb',
+      '/dev/md0',
+      '/dev/sdc',
+    ]);
   });
 
   describe('errors', () => {
     it('names the missing required columns', () => {
-      expect(() => parseLsblk(fixture('missing-columns.json'))).to.throw(BlockDeviceError, 'tran, wwn must be returned by lsblk.');
+      expect(() => parseLsblk(fixture('missing-columns.json'))).to.throw(
+        BlockDeviceError,
+        'tran, wwn must be returned by lsblk.',
+      );
     });
 
     it('rejects output that is not JSON or has no blockdevices', () => {
-      expect(() => parseLsblk('lsblk: unknown column')).to.throw(BlockDeviceError, 'Unable to decode lsblk output, invalid JSON');
+      expect(() => parseLsblk('lsblk: unknown column')).to.throw(
+        BlockDeviceError,
+        'Unable to decode lsblk output, invalid JSON',
+      );
       expect(() => parseLsblk({ devices: [] })).to.throw(BlockDeviceError, 'lsblk output has no "blockdevices" list');
     });
   });

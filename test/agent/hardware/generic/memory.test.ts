@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { memTotalFromMeminfo, physicalMbFromDmidecode, physicalMbFromLshw, physicalMbFromTotal } from '../../../../agent/hardware/generic/memory.js';
+import {
+  memTotalFromMeminfo,
+  physicalMbFromDmidecode,
+  physicalMbFromLshw,
+  physicalMbFromTotal,
+} from '../../../../agent/hardware/generic/memory.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/inventory/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../fixtures/inventory/${name}`, import.meta.url), 'utf8');
 
 describe('generic/memory', () => {
   it('reads MemTotal in bytes', () => {
@@ -15,7 +21,11 @@ describe('generic/memory', () => {
   });
 
   it('accepts lshw output as an object and returns null without memory', () => {
-    expect(physicalMbFromLshw({ children: [{ id: 'core', children: [{ id: 'memory', units: 'bytes', size: 2147483648 }] }] })).to.equal(2048);
+    expect(
+      physicalMbFromLshw({
+        children: [{ id: 'core', children: [{ id: 'memory', units: 'bytes', size: 2147483648 }] }],
+      }),
+    ).to.equal(2048);
     expect(physicalMbFromLshw({ children: [{ id: 'core', children: [] }] })).to.equal(null);
     expect(physicalMbFromLshw(null)).to.equal(null);
   });

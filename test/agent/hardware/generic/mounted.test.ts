@@ -11,11 +11,23 @@ const MOUNTINFO = [
 ].join('\n');
 
 /** Files, symbolic links, and paths that merely exist (sysfs `partition` attributes). */
-function fakeFs(files: Record<string, string>, links: Record<string, string> = {}, present: readonly string[] = []): FsReader {
+function fakeFs(
+  files: Record<string, string>,
+  links: Record<string, string> = {},
+  present: readonly string[] = [],
+): FsReader {
   return {
-    readFile: async (path) => { const v = files[path]; if (v === undefined) throw new Error(`ENOENT ${path}`); return v; },
+    readFile: async (path) => {
+      const v = files[path];
+      if (v === undefined) throw new Error(`ENOENT ${path}`);
+      return v;
+    },
     readdir: async () => [],
-    readlink: async (path) => { const v = links[path]; if (v === undefined) throw new Error(`ENOENT ${path}`); return v; },
+    readlink: async (path) => {
+      const v = links[path];
+      if (v === undefined) throw new Error(`ENOENT ${path}`);
+      return v;
+    },
     exists: async (path) => path in files || present.includes(path),
   };
 }
@@ -48,28 +60,37 @@ describe('generic/mounted', () => {
   });
 
   it('maps every mount to its disk through /sys/dev/block: partitions (the live ISO stick) and whole disks', async () => {
-    const fs = fakeFs({ '/proc/self/mountinfo': MOUNTINFO }, {
-      '/sys/dev/block/8:17': '../../devices/pci0000:00/usb2/host6/block/sdb/sdb1',
-      '/sys/dev/block/8:18': '../../devices/pci0000:00/usb2/host6/block/sdb/sdb2',
-      '/sys/dev/block/253:0': '../../devices/pci0000:00/virtio1/block/vda',
-    }, ['/sys/dev/block/8:17/partition', '/sys/dev/block/8:18/partition']);
+    const fs = fakeFs(
+      { '/proc/self/mountinfo': MOUNTINFO },
+      {
+        '/sys/dev/block/8:17': '../../devices/pci0000:00/usb2/host6/block/sdb/sdb1',
+        '/sys/dev/block/8:18': '../../devices/pci0000:00/usb2/host6/block/sdb/sdb2',
+        '/sys/dev/block/253:0': '../../devices/pci0000:00/virtio1/block/vda',
+      },
+      ['/sys/dev/block/8:17/partition', '/sys/dev/block/8:18/partition'],
+    );
 
     const mounted = await readMountedDisks({ fs });
 
     expect([...mounted]).to.deep.equal([
       ['/dev/vda', [{ device: '/dev/vda', mountPoint: '/' }]],
-      ['/dev/sdb', [
-        { device: '/dev/sdb1', mountPoint: '/mnt/coreos/run/media/iso' },
-        { device: '/dev/sdb1', mountPoint: '/mnt/coreos/sysroot' },
-        { device: '/dev/sdb2', mountPoint: '/mnt/my stick' },
-      ]],
+      [
+        '/dev/sdb',
+        [
+          { device: '/dev/sdb1', mountPoint: '/mnt/coreos/run/media/iso' },
+          { device: '/dev/sdb1', mountPoint: '/mnt/coreos/sysroot' },
+          { device: '/dev/sdb2', mountPoint: '/mnt/my stick' },
+        ],
+      ],
     ]);
   });
 
   it('reads the given sysfs and mountinfo paths (an NVMe partition)', async () => {
     const fs = fakeFs(
       { '/host/proc/1/mountinfo': '87 22 259:2 / /media ro - ext4 /dev/nvme0n1p2 ro' },
-      { '/host/sys/dev/block/259:2': '../../devices/pci0000:00/0000:00:1d.0/0000:3d:00.0/nvme/nvme0/nvme0n1/nvme0n1p2' },
+      {
+        '/host/sys/dev/block/259:2': '../../devices/pci0000:00/0000:00:1d.0/0000:3d:00.0/nvme/nvme0/nvme0n1/nvme0n1p2',
+      },
       ['/host/sys/dev/block/259:2/partition'],
     );
 

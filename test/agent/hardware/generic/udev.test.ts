@@ -3,16 +3,25 @@ import { parseBlkidExport, parseUdevDb, udevValue } from '../../../../agent/hard
 
 describe('generic/udev', () => {
   it('parses E: properties and S: symlinks of a udev database file, ignoring other records', () => {
-    const facts = parseUdevDb('S:disk/by-path/pci-0000:00:1f.2-ata-1\nS:disk/by-id/wwn-0x5\nI:12345\nE:ID_SERIAL=A_B=C\nE:ID_WWN=0x5\nG:systemd\nQ:7\nV:1\n');
+    const facts = parseUdevDb(
+      'S:disk/by-path/pci-0000:00:1f.2-ata-1\nS:disk/by-id/wwn-0x5\nI:12345\nE:ID_SERIAL=A_B=C\nE:ID_WWN=0x5\nG:systemd\nQ:7\nV:1\n',
+    );
 
     expect(facts).to.deep.equal({
-      source: 'udev', properties: { ID_SERIAL: 'A_B=C', ID_WWN: '0x5' }, symlinks: ['disk/by-path/pci-0000:00:1f.2-ata-1', 'disk/by-id/wwn-0x5'],
+      source: 'udev',
+      properties: { ID_SERIAL: 'A_B=C', ID_WWN: '0x5' },
+      symlinks: ['disk/by-path/pci-0000:00:1f.2-ata-1', 'disk/by-id/wwn-0x5'],
     });
   });
 
   it('maps blkid export keys to udev names', () => {
-    expect(parseBlkidExport('DEVNAME=/dev/sdc\nLABEL=config-2\nTYPE=iso9660\nPTTYPE=gpt\nnot a pair\n').properties).to.deep.equal({
-      DEVNAME: '/dev/sdc', ID_FS_LABEL: 'config-2', ID_FS_TYPE: 'iso9660', ID_PART_TABLE_TYPE: 'gpt',
+    expect(
+      parseBlkidExport('DEVNAME=/dev/sdc\nLABEL=config-2\nTYPE=iso9660\nPTTYPE=gpt\nnot a pair\n').properties,
+    ).to.deep.equal({
+      DEVNAME: '/dev/sdc',
+      ID_FS_LABEL: 'config-2',
+      ID_FS_TYPE: 'iso9660',
+      ID_PART_TABLE_TYPE: 'gpt',
     });
   });
 

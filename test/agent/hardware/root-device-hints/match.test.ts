@@ -2,13 +2,19 @@ import { expect } from 'chai';
 import { DeviceNotFound } from '../../../../agent/errors.js';
 import { HintError } from '../../../../agent/hardware/root-device-hints/hint-error.js';
 import {
-  explainMismatch, findDevicesByHints, formatSize, guessRootDisk, matchRootDeviceHints, MIN_ROOT_DISK_SIZE,
+  explainMismatch,
+  findDevicesByHints,
+  formatSize,
+  guessRootDisk,
+  matchRootDeviceHints,
+  MIN_ROOT_DISK_SIZE,
 } from '../../../../agent/hardware/root-device-hints/match.js';
 import { parseRootDeviceHints, type ParsedHints } from '../../../../agent/hardware/root-device-hints/parse.js';
 import type { BlockDevice } from '../../../../agent/hardware/types.js';
 import { GiB, makeDevice, referenceDevices } from '../../../helpers/block-device.js';
 
-const names = (devices: readonly BlockDevice[], hints: unknown): string[] => findDevicesByHints(devices, hints).map((m) => m.device.name);
+const names = (devices: readonly BlockDevice[], hints: unknown): string[] =>
+  findDevicesByHints(devices, hints).map((m) => m.device.name);
 const parsed = (hints: unknown): ParsedHints => {
   const result = parseRootDeviceHints(hints);
   if (result === null) throw new Error('expected hints');
@@ -34,7 +40,10 @@ describe('root-device-hints/match', () => {
     }
 
     it('{size: 0} is an error "should be a positive integer"', () => {
-      expect(() => findDevicesByHints(referenceDevices(), { size: 0 })).to.throw(HintError, 'should be a positive integer');
+      expect(() => findDevicesByHints(referenceDevices(), { size: 0 })).to.throw(
+        HintError,
+        'should be a positive integer',
+      );
     });
   });
 
@@ -102,7 +111,11 @@ describe('root-device-hints/match', () => {
   describe('hints as Metal3 writes them from rootDeviceHints (§5.10)', () => {
     const table: Array<[string, Record<string, unknown>, string[]]> = [
       ['deviceName /dev/... → name "s=="', { name: 's== /dev/sdb' }, ['/dev/sdb']],
-      ['deviceName by-path → by_path "s=="', { by_path: 's== /dev/disk/by-path/pci-0000:01:00.0-nvme-1' }, ['/dev/nvme0n1']],
+      [
+        'deviceName by-path → by_path "s=="',
+        { by_path: 's== /dev/disk/by-path/pci-0000:01:00.0-nvme-1' },
+        ['/dev/nvme0n1'],
+      ],
       ['hctl → "s=="', { hctl: 's== 0:0:0:0' }, ['/dev/sda']],
       ['model → "<in>"', { model: '<in> WDS100T' }, ['/dev/nvme0n1']],
       ['vendor → "<in>"', { vendor: '<in> QEMU' }, ['/dev/sdb']],
@@ -120,7 +133,12 @@ describe('root-device-hints/match', () => {
 
   describe('list-valued serial and wwn (lsblk + udev)', () => {
     const devices = [
-      makeDevice('/dev/sda', 100 * GiB, { serial: 'SHORT1', all_serials: ['SHORT1', 'ATA_Disk_SHORT1'], wwn: null, all_wwns: ['0x500a'] }),
+      makeDevice('/dev/sda', 100 * GiB, {
+        serial: 'SHORT1',
+        all_serials: ['SHORT1', 'ATA_Disk_SHORT1'],
+        wwn: null,
+        all_wwns: ['0x500a'],
+      }),
       makeDevice('/dev/sdb', 100 * GiB, { serial: null, all_serials: [] }),
       makeDevice('/dev/sdc', 100 * GiB, { serial: null, all_serials: ['udev-only'] }),
     ];
@@ -143,7 +161,9 @@ describe('root-device-hints/match', () => {
     it('a device must satisfy every hint', () => {
       expect(names(referenceDevices(), { size: 64, rotational: false })).to.deep.equal([]);
       expect(names(referenceDevices(), { size: 64, rotational: true })).to.deep.equal(['/dev/sdb']);
-      expect(names(referenceDevices(), { size: '>= 100', model: '<in> samsung', tran: 'sata' })).to.deep.equal(['/dev/sda']);
+      expect(names(referenceDevices(), { size: '>= 100', model: '<in> samsung', tran: 'sata' })).to.deep.equal([
+        '/dev/sda',
+      ]);
     });
 
     it('matchRootDeviceHints returns the first match in list (lsblk) order', () => {
@@ -157,7 +177,9 @@ describe('root-device-hints/match', () => {
     it('each match carries the reason for every hint', () => {
       const [match] = findDevicesByHints(referenceDevices(), { size: 64, model: 'qemu harddisk' });
 
-      expect(match?.reason).to.equal('size 64 GiB (68719476736 bytes) satisfies "== 64"; model "QEMU HARDDISK" satisfies "s== qemu%20harddisk"');
+      expect(match?.reason).to.equal(
+        'size 64 GiB (68719476736 bytes) satisfies "== 64"; model "QEMU HARDDISK" satisfies "s== qemu%20harddisk"',
+      );
     });
 
     it('accepts already parsed hints', () => {
@@ -175,7 +197,9 @@ describe('root-device-hints/match', () => {
 
     it('names the first failing hint in hint order', () => {
       expect(explainMismatch(sda, hints)).to.deep.equal({
-        hint: 'size', expression: '== 64', deviceValue: '465.76 GiB (500107862016 bytes)',
+        hint: 'size',
+        expression: '== 64',
+        deviceValue: '465.76 GiB (500107862016 bytes)',
         reason: 'size 465.76 GiB (500107862016 bytes) does not satisfy "== 64"',
       });
       expect(explainMismatch(sdb, hints)).to.deep.include({ hint: 'model', deviceValue: '"QEMU HARDDISK"' });
@@ -183,7 +207,9 @@ describe('root-device-hints/match', () => {
 
     it('says when the device has no value for the hint', () => {
       expect(explainMismatch(nvme, parsed({ vendor: 'ata' }))).to.deep.include({
-        hint: 'vendor', deviceValue: 'none', reason: 'vendor is unknown for this device, so it cannot satisfy "s== ata"',
+        hint: 'vendor',
+        deviceValue: 'none',
+        reason: 'vendor is unknown for this device, so it cannot satisfy "s== ata"',
       });
     });
 
@@ -194,13 +220,21 @@ describe('root-device-hints/match', () => {
 
   describe('guessRootDisk (no hints)', () => {
     it('picks the smallest disk of at least 4 GiB', () => {
-      const devices = [makeDevice('/dev/sda', 100 * GiB), makeDevice('/dev/sdb', 3 * GiB), makeDevice('/dev/sdc', 8 * GiB)];
+      const devices = [
+        makeDevice('/dev/sda', 100 * GiB),
+        makeDevice('/dev/sdb', 3 * GiB),
+        makeDevice('/dev/sdc', 8 * GiB),
+      ];
 
       expect(guessRootDisk(devices).name).to.equal('/dev/sdc');
     });
 
     it('breaks ties by name and does not reorder the input', () => {
-      const devices = [makeDevice('/dev/sdc', 8 * GiB), makeDevice('/dev/sdb', 8 * GiB), makeDevice('/dev/sda', 9 * GiB)];
+      const devices = [
+        makeDevice('/dev/sdc', 8 * GiB),
+        makeDevice('/dev/sdb', 8 * GiB),
+        makeDevice('/dev/sda', 9 * GiB),
+      ];
 
       expect(guessRootDisk(devices).name).to.equal('/dev/sdb');
       expect(devices.map((d) => d.name)).to.deep.equal(['/dev/sdc', '/dev/sdb', '/dev/sda']);
@@ -211,7 +245,7 @@ describe('root-device-hints/match', () => {
       expect(() => guessRootDisk([makeDevice('/dev/a', MIN_ROOT_DISK_SIZE - 1)])).to.throw(DeviceNotFound);
     });
 
-    it('raises DeviceNotFound with IPA\'s text when every disk is too small or there is none', () => {
+    it("raises DeviceNotFound with IPA's text when every disk is too small or there is none", () => {
       for (const devices of [[makeDevice('/dev/sda', GiB)], []]) {
         expect(() => guessRootDisk(devices)).to.throw(
           DeviceNotFound,

@@ -3,7 +3,8 @@ import { HintError } from '../../../../agent/hardware/root-device-hints/hint-err
 import { IRONIC_REJECTED_HINTS, pyQuote, VALID_HINTS } from '../../../../agent/hardware/root-device-hints/grammar.js';
 import { isEmptyHints, parseRootDeviceHints } from '../../../../agent/hardware/root-device-hints/parse.js';
 
-const VALID_LIST = 'size, model, wwn, serial, vendor, wwn_with_extension, wwn_vendor_extension, name, rotational, hctl, by_path, tran';
+const VALID_LIST =
+  'size, model, wwn, serial, vendor, wwn_with_extension, wwn_vendor_extension, name, rotational, hctl, by_path, tran';
 
 describe('root-device-hints/parse', () => {
   describe('normalisation of valid hints (IPA parsed form)', () => {
@@ -19,9 +20,21 @@ describe('root-device-hints/parse', () => {
       ['size "<="', { size: '<= 5' }, { size: '<= 5' }],
       ['size "=="', { size: '== 5' }, { size: '== 5' }],
       ['size <range-in> exclusive', { size: '<range-in> ( 400 600 )' }, { size: '<range-in> ( 400 600 )' }],
-      ['size <range-in> inclusive, upper-case operator', { size: '<RANGE-IN> [ 10 20 ]' }, { size: '<range-in> [ 10 20 ]' }],
-      ['size <range-in> mixed brackets and a float bound', { size: '<range-in> [ 10.5 20 )' }, { size: '<range-in> [ 10.5 20 )' }],
-      ['string without operator gets "s==", lower-cased and quoted', { model: 'Samsung SSD' }, { model: 's== samsung%20ssd' }],
+      [
+        'size <range-in> inclusive, upper-case operator',
+        { size: '<RANGE-IN> [ 10 20 ]' },
+        { size: '<range-in> [ 10 20 ]' },
+      ],
+      [
+        'size <range-in> mixed brackets and a float bound',
+        { size: '<range-in> [ 10.5 20 )' },
+        { size: '<range-in> [ 10.5 20 )' },
+      ],
+      [
+        'string without operator gets "s==", lower-cased and quoted',
+        { model: 'Samsung SSD' },
+        { model: 's== samsung%20ssd' },
+      ],
       ['string outer whitespace trimmed', { model: '  QEMU HARDDISK  ' }, { model: 's== qemu%20harddisk' }],
       ['"<in>"', { model: '<in> Samsung' }, { model: '<in> samsung' }],
       ['"<or>" alternatives each quoted', { vendor: '<or> Dell Inc <or> HP' }, { vendor: '<or> dell%20inc <or> hp' }],
@@ -33,11 +46,19 @@ describe('root-device-hints/parse', () => {
       ['"s>"', { serial: 's> b' }, { serial: 's> b' }],
       ['"s<="', { serial: 's<= b' }, { serial: 's<= b' }],
       ['"s<"', { serial: 's< b' }, { serial: 's< b' }],
-      ['by_path keeps "/" and quotes ":"', { by_path: '/dev/disk/by-path/pci-0000:00:1f.2-ata-1' }, { by_path: 's== /dev/disk/by-path/pci-0000%3A00%3A1f.2-ata-1' }],
+      [
+        'by_path keeps "/" and quotes ":"',
+        { by_path: '/dev/disk/by-path/pci-0000:00:1f.2-ata-1' },
+        { by_path: 's== /dev/disk/by-path/pci-0000%3A00%3A1f.2-ata-1' },
+      ],
       ['hctl quoted', { hctl: '1:0:0:0' }, { hctl: 's== 1%3A0%3A0%3A0' }],
       ['name kept literally', { name: '/dev/sda' }, { name: 's== /dev/sda' }],
       ['wwn lower-cased', { wwn: '0x5000C500A1B2C3D4' }, { wwn: 's== 0x5000c500a1b2c3d4' }],
-      ['wwn_with_extension', { wwn_with_extension: '0x5000c500a1b2c3d4_0x1' }, { wwn_with_extension: 's== 0x5000c500a1b2c3d4_0x1' }],
+      [
+        'wwn_with_extension',
+        { wwn_with_extension: '0x5000c500a1b2c3d4_0x1' },
+        { wwn_with_extension: 's== 0x5000c500a1b2c3d4_0x1' },
+      ],
       ['wwn_vendor_extension', { wwn_vendor_extension: '0x1' }, { wwn_vendor_extension: 's== 0x1' }],
       ['tran (IPA only)', { tran: 'NVMe' }, { tran: 's== nvme' }],
       ['non-ASCII quoted as UTF-8', { model: 'Ünï' }, { model: 's== %C3%BCn%C3%AF' }],
@@ -55,7 +76,11 @@ describe('root-device-hints/parse', () => {
       ['rotational "f"', { rotational: 'f' }, { rotational: false }],
       ['rotational 1', { rotational: 1 }, { rotational: true }],
       ['rotational 0', { rotational: 0 }, { rotational: false }],
-      ['several hints keep their order', { rotational: 'false', size: '>= 60', model: 'x' }, { rotational: false, size: '>= 60', model: 's== x' }],
+      [
+        'several hints keep their order',
+        { rotational: 'false', size: '>= 60', model: 'x' },
+        { rotational: false, size: '>= 60', model: 's== x' },
+      ],
     ];
     for (const [what, input, expected] of table) {
       it(what, () => {
@@ -71,13 +96,22 @@ describe('root-device-hints/parse', () => {
     it('gives <range-in> bounds and inclusivity', () => {
       const parsed = parseRootDeviceHints({ size: '<range-in> [ 10.5 20 )' });
 
-      expect(parsed?.hints[0]).to.deep.include({ kind: 'size-range', lower: 10.5, upper: 20, lowerInclusive: true, upperInclusive: false });
+      expect(parsed?.hints[0]).to.deep.include({
+        kind: 'size-range',
+        lower: 10.5,
+        upper: 20,
+        lowerInclusive: true,
+        upperInclusive: false,
+      });
     });
 
     it('splits <or> alternatives and <all-in> items into values', () => {
       const parsed = parseRootDeviceHints({ vendor: '<or> a b <or> c', model: '<all-in> x  y' });
 
-      expect(parsed?.hints.map((h) => (h.kind === 'string' ? h.values : null))).to.deep.equal([['a%20b', 'c'], ['x', 'y']]);
+      expect(parsed?.hints.map((h) => (h.kind === 'string' ? h.values : null))).to.deep.equal([
+        ['a%20b', 'c'],
+        ['x', 'y'],
+      ]);
     });
 
     it('keeps the raw hints', () => {
@@ -96,7 +130,11 @@ describe('root-device-hints/parse', () => {
 
   describe('invalid hints throw HintError with a specific message', () => {
     const table: Array<[string, unknown, RegExp | string]> = [
-      ['unknown name lists every valid hint', { foo: 1 }, `The hints "foo" are invalid. Valid hints are: "${VALID_LIST}"`],
+      [
+        'unknown name lists every valid hint',
+        { foo: 1 },
+        `The hints "foo" are invalid. Valid hints are: "${VALID_LIST}"`,
+      ],
       ['several unknown names', { foo: 1, size: 1, bar: 2 }, /^The hints "foo, bar" are invalid/],
       ['size 0', { size: 0 }, 'Root device hint "size" should be a positive integer. Current value: 0'],
       ['negative size', { size: '-1' }, /"size" should be a positive integer/],
@@ -105,7 +143,11 @@ describe('root-device-hints/parse', () => {
       ['size with units', { size: '8 GiB' }, /"size" is not an integer value/],
       ['fractional size', { size: 8.5 }, /"size" is not an integer value/],
       ['boolean size', { size: true }, /"size" is not an integer value/],
-      ['range without spaces (Ironic rejects it too)', { size: '<range-in> (400 600)' }, /malformed range; write "<range-in> \( low high \)"/],
+      [
+        'range without spaces (Ironic rejects it too)',
+        { size: '<range-in> (400 600)' },
+        /malformed range; write "<range-in> \( low high \)"/,
+      ],
       ['range with wrong brackets', { size: '<range-in> { 1 2 }' }, /malformed range/],
       ['range with extra tokens', { size: '<range-in> ( 1 2 ) 3' }, /malformed range/],
       ['range bounds not numbers', { size: '<range-in> ( a 2 )' }, /range bounds must be numbers/],
@@ -122,7 +164,11 @@ describe('root-device-hints/parse', () => {
       ['<range-in> on a text hint', { model: '<range-in> ( 1 2 )' }, /only works for "size"/],
       ['string operator without a value', { model: '<in>' }, /"model" has the operator "<in>" but no value/],
       ['empty <or> alternative', { vendor: '<or> a <or>  <or> b' }, /empty alternative/],
-      ['rotational not a boolean', { rotational: 'maybe' }, 'Root device hint "rotational" is not a Boolean value. Current value: maybe'],
+      [
+        'rotational not a boolean',
+        { rotational: 'maybe' },
+        'Root device hint "rotational" is not a Boolean value. Current value: maybe',
+      ],
       ['rotational 2', { rotational: 2 }, /"rotational" is not a Boolean value/],
       ['rotational null', { rotational: null }, /"rotational" is not a Boolean value/],
       ['hints as a string', 'sda', /must be a JSON object mapping hint names to values/],

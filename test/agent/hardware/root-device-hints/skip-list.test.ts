@@ -30,16 +30,28 @@ describe('root-device-hints/skip-list', () => {
   });
 
   it('ORs entries together and reports each device once, with the first entry that matched', () => {
-    const result = excludeSkippedDevices(referenceDevices(), node([{ rotational: true }, { name: '/dev/sda' }, { size: '>= 60' }]));
+    const result = excludeSkippedDevices(
+      referenceDevices(),
+      node([{ rotational: true }, { name: '/dev/sda' }, { size: '>= 60' }]),
+    );
 
     expect(result.devices).to.deep.equal([]);
-    expect(result.skipped.map((s) => [s.device.name, s.entry.index])).to.deep.equal([['/dev/sdb', 0], ['/dev/sda', 1], ['/dev/nvme0n1', 2]]);
+    expect(result.skipped.map((s) => [s.device.name, s.entry.index])).to.deep.equal([
+      ['/dev/sdb', 0],
+      ['/dev/sda', 1],
+      ['/dev/nvme0n1', 2],
+    ]);
   });
 
   it('matches list-valued serials', () => {
-    const devices = [makeDevice('/dev/sda', 10 * GiB, { serial: 'A', all_serials: ['A', 'LONG-A'] }), makeDevice('/dev/sdb', 10 * GiB)];
+    const devices = [
+      makeDevice('/dev/sda', 10 * GiB, { serial: 'A', all_serials: ['A', 'LONG-A'] }),
+      makeDevice('/dev/sdb', 10 * GiB),
+    ];
 
-    expect(excludeSkippedDevices(devices, node([{ serial: 'long-a' }])).devices.map((d) => d.name)).to.deep.equal(['/dev/sdb']);
+    expect(excludeSkippedDevices(devices, node([{ serial: 'long-a' }])).devices.map((d) => d.name)).to.deep.equal([
+      '/dev/sdb',
+    ]);
   });
 
   it('ignores volume_name entries (software RAID is out of scope) and reports them', () => {
@@ -69,7 +81,9 @@ describe('root-device-hints/skip-list', () => {
     ];
     for (const [title, entry, skipped] of table) {
       it(title, () => {
-        expect(excludeSkippedDevices(referenceDevices(), node([entry])).skipped.map((s) => s.device.name)).to.deep.equal(skipped);
+        expect(
+          excludeSkippedDevices(referenceDevices(), node([entry])).skipped.map((s) => s.device.name),
+        ).to.deep.equal(skipped);
       });
     }
 
@@ -80,7 +94,9 @@ describe('root-device-hints/skip-list', () => {
     });
 
     it('root selection is unchanged: a null attribute matches no hint', () => {
-      expect(findDevicesByHints(referenceDevices(), { tran: 's!= nvme' }).map((m) => m.device.name)).to.deep.equal(['/dev/sda']);
+      expect(findDevicesByHints(referenceDevices(), { tran: 's!= nvme' }).map((m) => m.device.name)).to.deep.equal([
+        '/dev/sda',
+      ]);
     });
   });
 
@@ -88,7 +104,11 @@ describe('root-device-hints/skip-list', () => {
     const table: Array<[string, unknown, RegExp]> = [
       ['not a list', { name: '/dev/sda' }, /skip_block_devices must be a list of hint objects/],
       ['an entry that is not an object', ['/dev/sda'], /skip_block_devices\[0\] must be an object/],
-      ['an invalid hint names the entry', [{ name: '/dev/sda' }, { foo: 1 }], /^properties\.skip_block_devices\[1\]: The hints "foo" are invalid\. Valid hints are/],
+      [
+        'an invalid hint names the entry',
+        [{ name: '/dev/sda' }, { foo: 1 }],
+        /^properties\.skip_block_devices\[1\]: The hints "foo" are invalid\. Valid hints are/,
+      ],
       ['an empty entry would skip everything', [{}], /skip_block_devices\[0\] is empty/],
     ];
     for (const [what, value, message] of table) {

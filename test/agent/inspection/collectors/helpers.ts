@@ -6,15 +6,26 @@ import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
 /** Build a context whose paths live under `root` (sys, dev, cmdline, host root). */
-export function fixtureContext(root: string, options: { runner?: FakeRunner; inventory?: Record<string, unknown>; names?: string[] } = {}): { context: CollectorContext; memory: ReturnType<typeof createTestLogger>['memory'] } {
+export function fixtureContext(
+  root: string,
+  options: { runner?: FakeRunner; inventory?: Record<string, unknown>; names?: string[] } = {},
+): { context: CollectorContext; memory: ReturnType<typeof createTestLogger>['memory'] } {
   const { logger, memory } = createTestLogger();
   const sources: InspectionSources = {
-    inventory: async () => options.inventory ?? {}, rootDisk: () => null, managers: () => [], logs: async () => '',
+    inventory: async () => options.inventory ?? {},
+    rootDisk: () => null,
+    managers: () => [],
+    logs: async () => '',
   };
   const context = createCollectorContext({
-    runner: options.runner ?? new FakeRunner(), fs: new NodeFsReader(), logger, sources, collectorNames: options.names ?? [],
+    runner: options.runner ?? new FakeRunner(),
+    fs: new NodeFsReader(),
+    logger,
+    sources,
+    collectorNames: options.names ?? [],
     paths: { sys: `${root}/sys`, dev: `${root}/dev`, cmdline: `${root}/proc/cmdline`, hostRoot: `${root}/host` },
-    kernelRelease: () => '6.1.0-test', machine: () => 'x86_64',
+    kernelRelease: () => '6.1.0-test',
+    machine: () => 'x86_64',
   });
   return { context, memory };
 }

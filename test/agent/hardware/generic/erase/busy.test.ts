@@ -7,7 +7,12 @@ import { fakeDeps } from './support.js';
 
 describe('erase/busy', () => {
   describe('parseFuserPids', () => {
-    const table: [string, string[]][] = [['', []], [' 1234 5678', ['1234', '5678']], ['1234\n', ['1234']], ['  ', []]];
+    const table: [string, string[]][] = [
+      ['', []],
+      [' 1234 5678', ['1234', '5678']],
+      ['1234\n', ['1234']],
+      ['  ', []],
+    ];
     for (const [stdout, expected] of table) {
       it(`reads ${JSON.stringify(stdout)}`, () => {
         expect(parseFuserPids(stdout)).to.deep.equal(expected);
@@ -27,7 +32,11 @@ describe('erase/busy', () => {
     });
 
     it('ignores stderr noise without PIDs (psmisc in a container)', async () => {
-      const runner = new FakeRunner().expect({ match: ['fuser', '/dev/sda'], exitCode: 1, stderr: 'Cannot stat file /proc/1/fd/0: Permission denied\n' });
+      const runner = new FakeRunner().expect({
+        match: ['fuser', '/dev/sda'],
+        exitCode: 1,
+        stderr: 'Cannot stat file /proc/1/fd/0: Permission denied\n',
+      });
 
       await waitUntilNotBusy(fakeDeps(runner, createTestLogger().logger), '/dev/sda');
 
@@ -49,23 +58,43 @@ describe('erase/busy', () => {
     });
 
     it('gives up with the holding PIDs after the last attempt', async () => {
-      const runner = new FakeRunner().expect({ match: ['fuser', '/dev/sda'], stdout: ' 4242 4343', stderr: '/dev/sda:', repeat: true });
+      const runner = new FakeRunner().expect({
+        match: ['fuser', '/dev/sda'],
+        stdout: ' 4242 4343',
+        stderr: '/dev/sda:',
+        repeat: true,
+      });
       const deps = fakeDeps(runner, createTestLogger().logger);
 
-      const error = await waitUntilNotBusy(deps, '/dev/sda', { attempts: 3 }).then(() => null, (e: unknown) => e);
+      const error = await waitUntilNotBusy(deps, '/dev/sda', { attempts: 3 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
 
       expect(error).to.be.instanceOf(DeviceNotFound);
-      expect((error as DeviceNotFound).details).to.equal('Processes with the following PIDs are holding device /dev/sda: 4242, 4343. Timed out waiting for completion.');
+      expect((error as DeviceNotFound).details).to.equal(
+        'Processes with the following PIDs are holding device /dev/sda: 4242, 4343. Timed out waiting for completion.',
+      );
       expect(deps.sleeps).to.deep.equal([1000, 1000]);
     });
 
     it('gives up naming the fuser error when fuser keeps failing', async () => {
-      const runner = new FakeRunner().expect({ match: ['fuser', '/dev/sda'], exitCode: 2, stderr: 'fuser: unknown failure', repeat: true });
+      const runner = new FakeRunner().expect({
+        match: ['fuser', '/dev/sda'],
+        exitCode: 2,
+        stderr: 'fuser: unknown failure',
+        repeat: true,
+      });
       const { logger, memory } = createTestLogger();
 
-      const error = await waitUntilNotBusy(fakeDeps(runner, logger), '/dev/sda', { attempts: 2 }).then(() => null, (e: unknown) => e);
+      const error = await waitUntilNotBusy(fakeDeps(runner, logger), '/dev/sda', { attempts: 2 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
 
-      expect((error as DeviceNotFound).details).to.match(/^Fuser exited with ".*unknown failure" while checking locks for device \/dev\/sda\. Timed out waiting for completion\.$/);
+      expect((error as DeviceNotFound).details).to.match(
+        /^Fuser exited with ".*unknown failure" while checking locks for device \/dev\/sda\. Timed out waiting for completion\.$/,
+      );
       expect(memory.text()).to.include('Failed to check the device with fuser');
     });
   });

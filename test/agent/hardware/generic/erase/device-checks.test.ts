@@ -14,7 +14,11 @@ import { disk, fakeDeps, fakeFs, notRaid } from './support.js';
 describe('erase/device-checks', () => {
   describe('eraseOrder', () => {
     const table: { title: string; disks: ReturnType<typeof disk>[]; expected: string[] }[] = [
-      { title: 'a disk after its partitions', disks: [disk('/dev/sda', ['/dev/sda1', '/dev/sda2'])], expected: ['/dev/sda2', '/dev/sda1', '/dev/sda'] },
+      {
+        title: 'a disk after its partitions',
+        disks: [disk('/dev/sda', ['/dev/sda1', '/dev/sda2'])],
+        expected: ['/dev/sda2', '/dev/sda1', '/dev/sda'],
+      },
       {
         title: 'several disks, reverse by name',
         disks: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sdb', ['/dev/sdb1'])],
@@ -25,7 +29,11 @@ describe('erase/device-checks', () => {
         disks: [disk('/dev/nvme0n1', ['/dev/nvme0n1p1', '/dev/nvme0n1p2']), disk('/dev/nvme1n1')],
         expected: ['/dev/nvme1n1', '/dev/nvme0n1p2', '/dev/nvme0n1p1', '/dev/nvme0n1'],
       },
-      { title: 'duplicates once', disks: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sda')], expected: ['/dev/sda1', '/dev/sda'] },
+      {
+        title: 'duplicates once',
+        disks: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sda')],
+        expected: ['/dev/sda1', '/dev/sda'],
+      },
       { title: 'nothing', disks: [], expected: [] },
     ];
     for (const row of table) {
@@ -44,8 +52,16 @@ describe('erase/device-checks', () => {
     const targets = (names: string[]) => eraseOrder(disks).filter((t) => names.includes(t.name));
     const table: { title: string; names: string[]; expected: string[] }[] = [
       { title: 'every target, disks included', names: ['/dev/sda1', '/dev/sda'], expected: ['/dev/sda1', '/dev/sda'] },
-      { title: 'the disk of a partition whose disk is not erased (e.g. skipped as a RAID member)', names: ['/dev/sda2'], expected: ['/dev/sda2', '/dev/sda'] },
-      { title: 'each disk once', names: ['/dev/sdb1', '/dev/sda2', '/dev/sda1'], expected: ['/dev/sdb1', '/dev/sda2', '/dev/sda1', '/dev/sdb', '/dev/sda'] },
+      {
+        title: 'the disk of a partition whose disk is not erased (e.g. skipped as a RAID member)',
+        names: ['/dev/sda2'],
+        expected: ['/dev/sda2', '/dev/sda'],
+      },
+      {
+        title: 'each disk once',
+        names: ['/dev/sdb1', '/dev/sda2', '/dev/sda1'],
+        expected: ['/dev/sdb1', '/dev/sda2', '/dev/sda1', '/dev/sdb', '/dev/sda'],
+      },
       { title: 'nothing', names: [], expected: [] },
     ];
     for (const row of table) {
@@ -65,14 +81,21 @@ describe('erase/device-checks', () => {
 
     it('warns and answers false when the label cannot be read', async () => {
       const { logger, memory } = createTestLogger();
-      const fs = { ...fakeFs(), readlink: async () => { throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }); } };
+      const fs = {
+        ...fakeFs(),
+        readlink: async () => {
+          throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        },
+      };
 
       expect(await isVirtualMediaDevice(fakeDeps(new FakeRunner(), logger, fs), '/dev/sdc')).to.equal(false);
       expect(memory.text()).to.include('Could not read the virtual media label');
     });
 
     it('is false without the label', async () => {
-      expect(await isVirtualMediaDevice(fakeDeps(new FakeRunner(), createTestLogger().logger), '/dev/sdc')).to.equal(false);
+      expect(await isVirtualMediaDevice(fakeDeps(new FakeRunner(), createTestLogger().logger), '/dev/sdc')).to.equal(
+        false,
+      );
     });
   });
 
@@ -90,7 +113,11 @@ describe('erase/device-checks', () => {
     });
 
     it('assumes a member when lsblk fails, and warns', async () => {
-      const runner = new FakeRunner().expect({ match: ['lsblk', '--fs', '--noheadings', '/dev/sda'], exitCode: 32, stderr: 'lsblk: /dev/sda: not a block device' });
+      const runner = new FakeRunner().expect({
+        match: ['lsblk', '--fs', '--noheadings', '/dev/sda'],
+        exitCode: 32,
+        stderr: 'lsblk: /dev/sda: not a block device',
+      });
       const { logger, memory } = createTestLogger();
 
       expect(await isLinuxRaidMember(fakeDeps(runner, logger), '/dev/sda')).to.equal(true);
@@ -115,7 +142,12 @@ describe('erase/device-checks', () => {
 
     it('warns and falls back when sysfs cannot be read', async () => {
       const { logger, memory } = createTestLogger();
-      const fs = { ...fakeFs(), readFile: async () => { throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }); } };
+      const fs = {
+        ...fakeFs(),
+        readFile: async () => {
+          throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        },
+      };
 
       expect(await isReadOnlyDevice(fakeDeps(new FakeRunner(), logger, fs), disk('/dev/sda'))).to.equal(false);
       expect(memory.text()).to.include('Could not determine if device is read-only');
@@ -125,15 +157,26 @@ describe('erase/device-checks', () => {
   describe('listErasableDevices', () => {
     it('skips virtual media, RAID members and read-only devices, keeping the order', async () => {
       const runner = new FakeRunner().expect(
-        notRaid('/dev/sdc'), notRaid('/dev/sdb2'), notRaid('/dev/sdb1', 'linux_raid_member'), notRaid('/dev/sdb'), notRaid('/dev/sda'),
+        notRaid('/dev/sdc'),
+        notRaid('/dev/sdb2'),
+        notRaid('/dev/sdb1', 'linux_raid_member'),
+        notRaid('/dev/sdb'),
+        notRaid('/dev/sda'),
       );
       const { logger, memory } = createTestLogger();
       const deps = fakeDeps(runner, logger, fakeFs({ virtualMedia: '../../sdd', readOnly: ['sdc'] }));
 
-      const result = await listErasableDevices(deps, [disk('/dev/sda'), disk('/dev/sdb', ['/dev/sdb1', '/dev/sdb2']), disk('/dev/sdc'), disk('/dev/sdd')]);
+      const result = await listErasableDevices(deps, [
+        disk('/dev/sda'),
+        disk('/dev/sdb', ['/dev/sdb1', '/dev/sdb2']),
+        disk('/dev/sdc'),
+        disk('/dev/sdd'),
+      ]);
 
       expect(result.map((t) => t.name)).to.deep.equal(['/dev/sdb2', '/dev/sdb', '/dev/sda']);
-      expect(memory.text()).to.include('Skipping erasure of virtual media device').and.include('Skipping erasure of RAID member device')
+      expect(memory.text())
+        .to.include('Skipping erasure of virtual media device')
+        .and.include('Skipping erasure of RAID member device')
         .and.include('Skipping erasure of read-only device');
       expect(runner.pending()).to.deep.equal([]);
     });

@@ -3,7 +3,12 @@ import { gptSectors, gptZeroCommands, planGptZero } from '../../../../../agent/h
 
 describe('erase/gpt-zero', () => {
   describe('gptSectors', () => {
-    const table: [number, number][] = [[512, 33], [4096, 5], [1024, 17], [2048, 9]];
+    const table: [number, number][] = [
+      [512, 33],
+      [4096, 5],
+      [1024, 17],
+      [2048, 9],
+    ];
     for (const [sectorSize, expected] of table) {
       it(`reserves ${expected} sectors per GPT copy for ${sectorSize} B sectors`, () => {
         expect(gptSectors(sectorSize)).to.equal(expected);

@@ -63,7 +63,8 @@ export class LoopDisks {
     await sh('partx', '-a', disk.device);
     const parts = Array.from({ length: count }, (_, i) => `${disk.device}p${i + 1}`);
     for (const part of parts) {
-      if (!(await stat(part)).isBlockDevice()) throw new Error(`${part} is not a block device; refusing to write to it`);
+      if (!(await stat(part)).isBlockDevice())
+        throw new Error(`${part} is not a block device; refusing to write to it`);
     }
     return parts;
   }
@@ -98,7 +99,9 @@ async function dropPartitions(device: string): Promise<void> {
 
 /** sha256 of a whole file. */
 export async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 /** `length` bytes of `file` at `offset` (negative: from the end). */

@@ -13,7 +13,20 @@ import { createTestLogger } from '../../../../helpers/logger.js';
 import { allZero, LoopDisks, missingTools, readBytes, sh, sha256, type LoopDisk } from './loop-disks.js';
 import { disk, node } from './support.js';
 
-const TOOLS = ['losetup', 'partx', 'sgdisk', 'sfdisk', 'wipefs', 'blkid', 'blockdev', 'lsblk', 'fuser', 'dd', 'mkfs.ext4', 'mkfs.vfat'];
+const TOOLS = [
+  'losetup',
+  'partx',
+  'sgdisk',
+  'sfdisk',
+  'wipefs',
+  'blkid',
+  'blockdev',
+  'lsblk',
+  'fuser',
+  'dd',
+  'mkfs.ext4',
+  'mkfs.vfat',
+];
 
 /** `blkid -p` of a device: its exit code and output (2 = nothing found). */
 async function probe(device: string): Promise<{ exitCode: number | null; stdout: string }> {
@@ -31,7 +44,10 @@ async function signatures(device: string): Promise<string[]> {
 async function skipUnlessRunnable(context: Mocha.Context): Promise<void> {
   if (process.getuid?.() !== 0) context.skip();
   const missing = await missingTools(TOOLS);
-  if (missing.length > 0) throw new Error(`Real-disk erase tests need: ${missing.join(', ')} (install util-linux, gdisk, fdisk, psmisc, e2fsprogs, dosfstools)`);
+  if (missing.length > 0)
+    throw new Error(
+      `Real-disk erase tests need: ${missing.join(', ')} (install util-linux, gdisk, fdisk, psmisc, e2fsprogs, dosfstools)`,
+    );
 }
 
 describe('erase/metadata on real loop disks', function () {
@@ -50,7 +66,9 @@ describe('erase/metadata on real loop disks', function () {
     await sh('mkfs.ext4', '-q', '-F', '-E', 'nodiscard', gptParts[0] ?? '');
     await sh('mkfs.vfat', gptParts[1] ?? '');
     mbr = await loops.create('mbr4k', 64, 4096);
-    await new ExecaRunner().run(['sfdisk', '-q', '--no-reread', '--no-tell-kernel', mbr.device], { input: 'label: dos\nstart=256, size=8192, type=83\n' });
+    await new ExecaRunner().run(['sfdisk', '-q', '--no-reread', '--no-tell-kernel', mbr.device], {
+      input: 'label: dos\nstart=256, size=8192, type=83\n',
+    });
     mbrParts = await loops.addPartitions(mbr, 1);
     await sh('mkfs.vfat', mbrParts[0] ?? '');
   });
@@ -65,7 +83,9 @@ describe('erase/metadata on real loop disks', function () {
     expect((await probe(gptParts[1] ?? '')).stdout).to.include('TYPE=vfat');
     expect((await probe(mbr.device)).stdout).to.include('PTTYPE=dos');
     expect((await probe(mbrParts[0] ?? '')).stdout).to.include('TYPE=vfat');
-    expect(await signatures(gpt.device)).to.include('gpt').and.include('PMBR');
+    expect(await signatures(gpt.device))
+      .to.include('gpt')
+      .and.include('PMBR');
     expect((await readBytes(gpt.file, 512, 8)).toString('latin1')).to.equal('EFI PART');
     expect((await readBytes(gpt.file, -512, 8)).toString('latin1')).to.equal('EFI PART');
     expect((await readBytes(mbr.file, 510, 2)).toString('hex')).to.equal('55aa');
@@ -105,7 +125,14 @@ describe('erase/protected on real loop disks', function () {
     hasGfs2 = (await missingTools(['mkfs.gfs2'])).length === 0;
     shared = await loops.create('shared', 96);
     // p1: a gfs2 filesystem (libblkid skips gfs2 below 32 MiB); p2: the VMFS GPT type GUID.
-    await sh('sgdisk', '-n1:2048:+48M', '-t1:8300', '-n2:0:+8M', '-t2:AA31E02A-400F-11DB-9590-000C2911D1B8', shared.device);
+    await sh(
+      'sgdisk',
+      '-n1:2048:+48M',
+      '-t1:8300',
+      '-n2:0:+8M',
+      '-t2:AA31E02A-400F-11DB-9590-000C2911D1B8',
+      shared.device,
+    );
     parts = await loops.addPartitions(shared, 2);
     // Format 1801: the on-disk format the libblkid of Debian 12 recognises.
     if (hasGfs2) await sh('mkfs.gfs2', '-O', '-q', '-o', 'format=1801', '-p', 'lock_nolock', '-J', '8', parts[0] ?? '');
@@ -118,8 +145,16 @@ describe('erase/protected on real loop disks', function () {
   async function refused(devices: ReturnType<typeof disk>[]): Promise<unknown> {
     const { logger } = createTestLogger();
     const runner = new ExecaRunner();
-    return eraseDevicesMetadata({ runner, logger, guard: createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() }), node: node(), devices })
-      .then(() => null, (e: unknown) => e);
+    return eraseDevicesMetadata({
+      runner,
+      logger,
+      guard: createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() }),
+      node: node(),
+      devices,
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
   }
 
   it('refuses a gfs2 partition and leaves the disk untouched', async function () {
@@ -130,7 +165,9 @@ describe('erase/protected on real loop disks', function () {
     const error = await refused([disk(shared.device, [parts[0] ?? ''])]);
 
     expect(error).to.be.instanceOf(ProtectedDeviceError);
-    expect((error as ProtectedDeviceError).details).to.include(`Protected Red Hat Global File System 2 located on device ${parts[0] ?? ''}`);
+    expect((error as ProtectedDeviceError).details).to.include(
+      `Protected Red Hat Global File System 2 located on device ${parts[0] ?? ''}`,
+    );
     expect(await sha256(shared.file)).to.equal(before);
   });
 
@@ -141,7 +178,9 @@ describe('erase/protected on real loop disks', function () {
     const error = await refused([disk(shared.device, [parts[1] ?? ''])]);
 
     expect(error).to.be.instanceOf(ProtectedDeviceError);
-    expect((error as ProtectedDeviceError).details).to.include(`Protected VMware VMFS Partition (GPT) located on device ${parts[1] ?? ''}`);
+    expect((error as ProtectedDeviceError).details).to.include(
+      `Protected VMware VMFS Partition (GPT) located on device ${parts[1] ?? ''}`,
+    );
     expect(await sha256(shared.file)).to.equal(before);
   });
 
@@ -151,7 +190,9 @@ describe('erase/protected on real loop disks', function () {
     const error = await refused([disk(shared.device)]);
 
     expect(error).to.be.instanceOf(ProtectedDeviceError);
-    const expected = hasGfs2 ? `Red Hat Global File System 2 located on device ${parts[0] ?? ''}` : `VMware VMFS Partition (GPT) located on device ${parts[1] ?? ''}`;
+    const expected = hasGfs2
+      ? `Red Hat Global File System 2 located on device ${parts[0] ?? ''}`
+      : `VMware VMFS Partition (GPT) located on device ${parts[1] ?? ''}`;
     expect((error as ProtectedDeviceError).details).to.include(`Protected ${expected}`);
     expect(await sha256(shared.file)).to.equal(before);
   });
@@ -161,7 +202,13 @@ describe('erase/protected on real loop disks', function () {
     const runner = new ExecaRunner();
     const optOut = node({ wipe_special_filesystems: false });
 
-    await eraseDevicesMetadata({ runner, logger, guard: createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() }), node: optOut, devices: [disk(shared.device, parts)] });
+    await eraseDevicesMetadata({
+      runner,
+      logger,
+      guard: createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() }),
+      node: optOut,
+      devices: [disk(shared.device, parts)],
+    });
 
     expect(await probe(shared.device)).to.deep.equal({ exitCode: 2, stdout: '' });
     expect(await probe(parts[0] ?? '')).to.deep.equal({ exitCode: 2, stdout: '' });

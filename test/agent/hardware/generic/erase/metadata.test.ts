@@ -9,7 +9,10 @@ import { argvs, disk, fakeFs, metadataScript, node, notRaid } from './support.js
 const MiB = 1024 * 1024;
 
 /** A guard that records what it checked and how many commands had run by then. */
-function recordingGuard(runner: FakeRunner, refuse?: string): { checked: string[]; callsBefore: number[]; guard: (n: Node, d: string) => Promise<void> } {
+function recordingGuard(
+  runner: FakeRunner,
+  refuse?: string,
+): { checked: string[]; callsBefore: number[]; guard: (n: Node, d: string) => Promise<void> } {
   const checked: string[] = [];
   const callsBefore: number[] = [];
   return {
@@ -40,12 +43,21 @@ function destroySequence(device: string, ss: number, size: number): string[][] {
 describe('erase/metadata eraseDevicesMetadata', () => {
   it('guards the disk of a partition it wipes even when the disk itself is skipped (RAID member), before any write', async () => {
     const runner = new FakeRunner().expect(
-      notRaid('/dev/sda2'), notRaid('/dev/sda1', 'linux_raid_member'), notRaid('/dev/sda', 'linux_raid_member'),
+      notRaid('/dev/sda2'),
+      notRaid('/dev/sda1', 'linux_raid_member'),
+      notRaid('/dev/sda', 'linux_raid_member'),
       ...metadataScript('/dev/sda2', 512, 10 * MiB),
     );
     const g = recordingGuard(runner);
 
-    await eraseDevicesMetadata({ runner, logger: createTestLogger().logger, fs: fakeFs(), guard: g.guard, node: node(), devices: [disk('/dev/sda', ['/dev/sda1', '/dev/sda2'])] });
+    await eraseDevicesMetadata({
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      guard: g.guard,
+      node: node(),
+      devices: [disk('/dev/sda', ['/dev/sda1', '/dev/sda2'])],
+    });
 
     expect(g.checked).to.deep.equal(['/dev/sda2', '/dev/sda']);
     expect(g.callsBefore.every((n) => n === 3)).to.equal(true);
@@ -54,13 +66,24 @@ describe('erase/metadata eraseDevicesMetadata', () => {
 
   it('wipes partitions before their 512 B disk with exact commands and dd offsets', async () => {
     const runner = new FakeRunner().expect(
-      notRaid('/dev/sda2'), notRaid('/dev/sda1'), notRaid('/dev/sda'),
-      ...metadataScript('/dev/sda2', 512, 10 * MiB), ...metadataScript('/dev/sda1', 512, 20 * MiB), ...metadataScript('/dev/sda', 512, 64 * MiB),
+      notRaid('/dev/sda2'),
+      notRaid('/dev/sda1'),
+      notRaid('/dev/sda'),
+      ...metadataScript('/dev/sda2', 512, 10 * MiB),
+      ...metadataScript('/dev/sda1', 512, 20 * MiB),
+      ...metadataScript('/dev/sda', 512, 64 * MiB),
     );
     const { logger } = createTestLogger();
     const g = recordingGuard(runner);
 
-    await eraseDevicesMetadata({ runner, logger, fs: fakeFs(), guard: g.guard, node: node(), devices: [disk('/dev/sda', ['/dev/sda1', '/dev/sda2'])] });
+    await eraseDevicesMetadata({
+      runner,
+      logger,
+      fs: fakeFs(),
+      guard: g.guard,
+      node: node(),
+      devices: [disk('/dev/sda', ['/dev/sda1', '/dev/sda2'])],
+    });
 
     expect(argvs(runner)).to.deep.equal([
       ['lsblk', '--fs', '--noheadings', '/dev/sda2'],
@@ -70,16 +93,35 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       ...destroySequence('/dev/sda1', 512, 20 * MiB),
       ...destroySequence('/dev/sda', 512, 64 * MiB),
     ]);
-    expect(argvs(runner)[7]).to.deep.equal(['dd', 'bs=512', 'if=/dev/zero', 'of=/dev/sda2', 'count=33', 'oflag=direct', 'seek=20447']);
+    expect(argvs(runner)[7]).to.deep.equal([
+      'dd',
+      'bs=512',
+      'if=/dev/zero',
+      'of=/dev/sda2',
+      'count=33',
+      'oflag=direct',
+      'seek=20447',
+    ]);
     expect(g.checked).to.deep.equal(['/dev/sda2', '/dev/sda1', '/dev/sda']);
-    expect(runner.calls.filter((c) => ['wipefs', 'dd', 'sgdisk'].includes(c.argv[0] ?? '')).every((c) => c.options.env?.['LC_ALL'] === 'C')).to.equal(true);
+    expect(
+      runner.calls
+        .filter((c) => ['wipefs', 'dd', 'sgdisk'].includes(c.argv[0] ?? ''))
+        .every((c) => c.options.env?.['LC_ALL'] === 'C'),
+    ).to.equal(true);
     expect(runner.pending()).to.deep.equal([]);
   });
 
   it('zeroes 5 sectors at both ends of a 4 KiB-sector disk', async () => {
     const runner = new FakeRunner().expect(notRaid('/dev/sdb'), ...metadataScript('/dev/sdb', 4096, 64 * MiB));
 
-    await eraseDevicesMetadata({ runner, logger: createTestLogger().logger, fs: fakeFs(), guard: recordingGuard(runner).guard, node: node(), devices: [disk('/dev/sdb')] });
+    await eraseDevicesMetadata({
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      guard: recordingGuard(runner).guard,
+      node: node(),
+      devices: [disk('/dev/sdb')],
+    });
 
     const dds = argvs(runner).filter((a) => a[0] === 'dd');
     expect(dds).to.deep.equal([
@@ -93,8 +135,16 @@ describe('erase/metadata eraseDevicesMetadata', () => {
     const g = recordingGuard(runner, '/dev/sda1');
 
     const error = await eraseDevicesMetadata({
-      runner, logger: createTestLogger().logger, fs: fakeFs(), guard: g.guard, node: node(), devices: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sdb')],
-    }).then(() => null, (e: unknown) => e);
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      guard: g.guard,
+      node: node(),
+      devices: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sdb')],
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(ProtectedDeviceError);
     expect(g.checked).to.deep.equal(['/dev/sdb', '/dev/sda1']);
@@ -103,21 +153,37 @@ describe('erase/metadata eraseDevicesMetadata', () => {
 
   it('goes on after a failing device and reports every failure in one BlockDeviceEraseError', async () => {
     const runner = new FakeRunner().expect(
-      notRaid('/dev/sdb'), notRaid('/dev/sda1'), notRaid('/dev/sda'),
+      notRaid('/dev/sdb'),
+      notRaid('/dev/sda1'),
+      notRaid('/dev/sda'),
       ...metadataScript('/dev/sdb', 512, 64 * MiB),
-      { match: ['wipefs', '--force', '--all', '/dev/sda1'], exitCode: 1, stderr: 'wipefs: error: /dev/sda1: probing initialization failed: Device or resource busy' },
+      {
+        match: ['wipefs', '--force', '--all', '/dev/sda1'],
+        exitCode: 1,
+        stderr: 'wipefs: error: /dev/sda1: probing initialization failed: Device or resource busy',
+      },
       ...metadataScript('/dev/sda', 512, 64 * MiB).filter((s) => !(Array.isArray(s.match) && s.match[0] === 'sgdisk')),
       { match: ['sgdisk', '-Z', '/dev/sda'], exitCode: 2, stderr: 'Problem opening /dev/sda for reading! Error is 2.' },
     );
     const { logger, memory } = createTestLogger();
 
     const error = await eraseDevicesMetadata({
-      runner, logger, fs: fakeFs(), guard: recordingGuard(runner).guard, node: node(), devices: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sdb')],
-    }).then(() => null, (e: unknown) => e);
+      runner,
+      logger,
+      fs: fakeFs(),
+      guard: recordingGuard(runner).guard,
+      node: node(),
+      devices: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sdb')],
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect(error).to.be.instanceOf(BlockDeviceEraseError);
     const details = (error as BlockDeviceEraseError).details;
-    expect(details).to.match(/^Failed to erase the metadata on the device\(s\): "\/dev\/sda1": .*Device or resource busy; "\/dev\/sda": .*Problem opening \/dev\/sda for reading! Error is 2\.$/);
+    expect(details).to.match(
+      /^Failed to erase the metadata on the device\(s\): "\/dev\/sda1": .*Device or resource busy; "\/dev\/sda": .*Problem opening \/dev\/sda for reading! Error is 2\.$/,
+    );
     expect(details).not.to.include('/dev/sdb"');
     expect(argvs(runner)).to.deep.include(['fuser', '/dev/sdb']);
     expect(argvs(runner).some((a) => a[0] === 'fuser' && a[1] === '/dev/sda')).to.equal(false);
@@ -127,14 +193,28 @@ describe('erase/metadata eraseDevicesMetadata', () => {
   it('retries wipefs without --force only when wipefs rejects the option', async () => {
     const runner = new FakeRunner().expect(
       notRaid('/dev/sda'),
-      { match: ['wipefs', '--force', '--all', '/dev/sda'], exitCode: 1, stderr: "wipefs: unrecognized option '--force'" },
+      {
+        match: ['wipefs', '--force', '--all', '/dev/sda'],
+        exitCode: 1,
+        stderr: "wipefs: unrecognized option '--force'",
+      },
       { match: ['wipefs', '--all', '/dev/sda'] },
       ...metadataScript('/dev/sda', 512, 64 * MiB).slice(1),
     );
 
-    await eraseDevicesMetadata({ runner, logger: createTestLogger().logger, fs: fakeFs(), guard: recordingGuard(runner).guard, node: node(), devices: [disk('/dev/sda')] });
+    await eraseDevicesMetadata({
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      guard: recordingGuard(runner).guard,
+      node: node(),
+      devices: [disk('/dev/sda')],
+    });
 
-    expect(argvs(runner).slice(1, 3)).to.deep.equal([['wipefs', '--force', '--all', '/dev/sda'], ['wipefs', '--all', '/dev/sda']]);
+    expect(argvs(runner).slice(1, 3)).to.deep.equal([
+      ['wipefs', '--force', '--all', '/dev/sda'],
+      ['wipefs', '--all', '/dev/sda'],
+    ]);
     expect(runner.pending()).to.deep.equal([]);
   });
 
@@ -145,10 +225,21 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       { match: ['blockdev', '--getss', '/dev/sda'], stdout: 'blockdev: ioctl error on BLKSSZGET\n' },
     );
 
-    const error = await eraseDevicesMetadata({ runner, logger: createTestLogger().logger, fs: fakeFs(), guard: recordingGuard(runner).guard, node: node(), devices: [disk('/dev/sda')] })
-      .then(() => null, (e: unknown) => e);
+    const error = await eraseDevicesMetadata({
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      guard: recordingGuard(runner).guard,
+      node: node(),
+      devices: [disk('/dev/sda')],
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
-    expect((error as BlockDeviceEraseError).details).to.include('"/dev/sda": ').and.include('blockdev --getss /dev/sda printed');
+    expect((error as BlockDeviceEraseError).details)
+      .to.include('"/dev/sda": ')
+      .and.include('blockdev --getss /dev/sda printed');
   });
 
   it('reports a sector size it cannot plan for', async () => {
@@ -159,10 +250,21 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       { match: ['blockdev', '--getsize64', '/dev/sda'], stdout: '1048576\n' },
     );
 
-    const error = await eraseDevicesMetadata({ runner, logger: createTestLogger().logger, fs: fakeFs(), guard: recordingGuard(runner).guard, node: node(), devices: [disk('/dev/sda')] })
-      .then(() => null, (e: unknown) => e);
+    const error = await eraseDevicesMetadata({
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      guard: recordingGuard(runner).guard,
+      node: node(),
+      devices: [disk('/dev/sda')],
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
-    expect((error as BlockDeviceEraseError).details).to.include('Cannot zero the GPT of /dev/sda: Unsupported logical sector size 520');
+    expect((error as BlockDeviceEraseError).details).to.include(
+      'Cannot zero the GPT of /dev/sda: Unsupported logical sector size 520',
+    );
     expect(argvs(runner).some((a) => a[0] === 'dd')).to.equal(false);
   });
 
@@ -175,31 +277,63 @@ describe('erase/metadata eraseDevicesMetadata', () => {
     const sleeps: number[] = [];
 
     const error = await eraseDevicesMetadata({
-      runner, logger: createTestLogger().logger, fs: fakeFs(), guard: recordingGuard(runner).guard, node: node(), devices: [disk('/dev/sda')],
-      sleep: async (ms) => { sleeps.push(ms); }, busyWait: { attempts: 3, intervalMs: 10 },
-    }).then(() => null, (e: unknown) => e);
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      guard: recordingGuard(runner).guard,
+      node: node(),
+      devices: [disk('/dev/sda')],
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+      busyWait: { attempts: 3, intervalMs: 10 },
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
     expect((error as BlockDeviceEraseError).details).to.include('holding device /dev/sda: 777');
     expect(sleeps).to.deep.equal([10, 10]);
   });
 
   it('skips read-only and RAID-member devices and touches only the given ones', async () => {
-    const runner = new FakeRunner().expect(notRaid('/dev/sdc'), notRaid('/dev/sdb', 'linux_raid_member'), notRaid('/dev/sda'), ...metadataScript('/dev/sda', 512, 64 * MiB));
+    const runner = new FakeRunner().expect(
+      notRaid('/dev/sdc'),
+      notRaid('/dev/sdb', 'linux_raid_member'),
+      notRaid('/dev/sda'),
+      ...metadataScript('/dev/sda', 512, 64 * MiB),
+    );
     const g = recordingGuard(runner);
 
     await eraseDevicesMetadata({
-      runner, logger: createTestLogger().logger, fs: fakeFs({ readOnly: ['sdc'] }), guard: g.guard, node: node(), devices: [disk('/dev/sda'), disk('/dev/sdb'), disk('/dev/sdc')],
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs({ readOnly: ['sdc'] }),
+      guard: g.guard,
+      node: node(),
+      devices: [disk('/dev/sda'), disk('/dev/sdb'), disk('/dev/sdc')],
     });
 
     expect(g.checked).to.deep.equal(['/dev/sda']);
-    const touched = new Set(argvs(runner).filter((a) => a[0] !== 'lsblk').map((a) => a.find((x) => x.startsWith('/dev/sd') || x.startsWith('of=/dev/'))));
+    const touched = new Set(
+      argvs(runner)
+        .filter((a) => a[0] !== 'lsblk')
+        .map((a) => a.find((x) => x.startsWith('/dev/sd') || x.startsWith('of=/dev/'))),
+    );
     expect([...touched]).to.deep.equal(['/dev/sda', 'of=/dev/sda']);
   });
 
   it('does nothing for an empty device list', async () => {
     const runner = new FakeRunner();
 
-    await eraseDevicesMetadata({ runner, logger: createTestLogger().logger, fs: fakeFs(), guard: recordingGuard(runner).guard, node: node(), devices: [] });
+    await eraseDevicesMetadata({
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      guard: recordingGuard(runner).guard,
+      node: node(),
+      devices: [],
+    });
 
     expect(runner.calls).to.deep.equal([]);
   });

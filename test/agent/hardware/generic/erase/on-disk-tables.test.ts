@@ -49,8 +49,14 @@ const fileDisk: DiskReader = {
 
 /** What `sfdisk --json` (util-linux's own reader) says: start and size in bytes, type. */
 function sfdiskView(file: string): { start: number; size: number; type: string }[] {
-  const parsed = JSON.parse(execFileSync('sfdisk', ['--json', file], { encoding: 'utf8' })) as { partitiontable: { partitions: { start: number; size: number; type: string }[] } };
-  return parsed.partitiontable.partitions.map((p) => ({ start: p.start * 512, size: p.size * 512, type: mbrHex(p.type.toLowerCase()) }));
+  const parsed = JSON.parse(execFileSync('sfdisk', ['--json', file], { encoding: 'utf8' })) as {
+    partitiontable: { partitions: { start: number; size: number; type: string }[] };
+  };
+  return parsed.partitiontable.partitions.map((p) => ({
+    start: p.start * 512,
+    size: p.size * 512,
+    type: mbrHex(p.type.toLowerCase()),
+  }));
 }
 
 /** MBR types as bare hex without leading zeros (sfdisk prints `5`, we print `0x05`); GUIDs unchanged. */
@@ -58,8 +64,13 @@ function mbrHex(type: string): string {
   return type.length <= 4 ? Number.parseInt(type.replace(/^0x/, ''), 16).toString(16) : type;
 }
 
-function ours(partitions: OnDiskPartition[], source: OnDiskPartition['source'][]): { start: number; size: number; type: string }[] {
-  return partitions.filter((p) => source.includes(p.source)).map((p) => ({ start: p.offset, size: p.size, type: mbrHex(p.type) }));
+function ours(
+  partitions: OnDiskPartition[],
+  source: OnDiskPartition['source'][],
+): { start: number; size: number; type: string }[] {
+  return partitions
+    .filter((p) => source.includes(p.source))
+    .map((p) => ({ start: p.offset, size: p.size, type: mbrHex(p.type) }));
 }
 
 describe('erase/on-disk-tables readOnDiskPartitions', () => {
@@ -75,7 +86,9 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
       }
       dir = mkdtempSync(join(tmpdir(), 'tables-'));
     });
-    after(() => { if (dir !== undefined) rmSync(dir, { recursive: true, force: true }); });
+    after(() => {
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    });
 
     const image = (name: string): string => {
       const file = join(dir, name);
@@ -86,25 +99,49 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
 
     it('finds every GPT entry in both copies with its name', async () => {
       const file = image('gpt.img');
-      execFileSync('sgdisk', ['-n1:2048:+8M', `-t1:${VMFS}`, '-c1:datastore', '-n2:0:+4M', '-t2:8300', '-n3:0:+4M', '-t3:EF00', file]);
+      execFileSync('sgdisk', [
+        '-n1:2048:+8M',
+        `-t1:${VMFS}`,
+        '-c1:datastore',
+        '-n2:0:+4M',
+        '-t2:8300',
+        '-n3:0:+4M',
+        '-t3:EF00',
+        file,
+      ]);
 
       const found = await readOnDiskPartitions(fileDisk, file, { sizeBytes: 64 * MiB, sectorSize: 512 });
 
       expect(ours(found, ['gpt-primary'])).to.deep.equal(sfdiskView(file));
-      expect(found.find((p) => p.source === 'gpt-primary' && p.number === 1)).to.include({ type: VMFS, name: 'datastore', source: 'gpt-primary' });
-      expect(found.some((p) => p.source === 'gpt-backup'), 'identical backup entries are deduplicated').to.equal(false);
+      expect(found.find((p) => p.source === 'gpt-primary' && p.number === 1)).to.include({
+        type: VMFS,
+        name: 'datastore',
+        source: 'gpt-primary',
+      });
+      expect(
+        found.some((p) => p.source === 'gpt-backup'),
+        'identical backup entries are deduplicated',
+      ).to.equal(false);
       expect([...new Set(found.filter((p) => p.source === 'mbr').map((p) => p.type))]).to.deep.equal(['0xee']);
     });
 
     it('finds the logical partitions of an extended partition (EBR chain)', async () => {
       const file = image('mbr.img');
-      execFileSync('sfdisk', ['-q', file], { input: 'label: dos\nstart=2048, size=8192, type=83\nstart=12288, size=40960, type=5\nstart=14336, size=8192, type=83\nstart=24576, size=8192, type=fb\n' });
+      execFileSync('sfdisk', ['-q', file], {
+        input:
+          'label: dos\nstart=2048, size=8192, type=83\nstart=12288, size=40960, type=5\nstart=14336, size=8192, type=83\nstart=24576, size=8192, type=fb\n',
+      });
 
       const found = await readOnDiskPartitions(fileDisk, file, { sizeBytes: 64 * MiB, sectorSize: 512 });
 
       // Entries are also decoded in 4096-byte units (a table written through another sector size); the 512-byte ones are sfdisk's.
       expect(ours(found, ['mbr', 'ebr'])).to.deep.include.members(sfdiskView(file));
-      expect(found.filter((p) => p.source === 'ebr' && p.offset < 32 * MiB).map((p) => [p.number, p.type])).to.deep.equal([[5, '0x83'], [6, '0xfb']]);
+      expect(
+        found.filter((p) => p.source === 'ebr' && p.offset < 32 * MiB).map((p) => [p.number, p.type]),
+      ).to.deep.equal([
+        [5, '0x83'],
+        [6, '0xfb'],
+      ]);
     });
 
     it('finds the entries of the backup GPT when the primary is gone', async () => {
@@ -115,7 +152,15 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
       const found = await readOnDiskPartitions(fileDisk, file, { sizeBytes: 64 * MiB, sectorSize: 512 });
 
       expect(found.filter((p) => p.source.startsWith('gpt'))).to.deep.equal([
-        { source: 'gpt-backup', number: 1, type: VMFS, uniqueGuid: found.find((p) => p.source === 'gpt-backup')?.uniqueGuid, name: '', offset: 2048 * 512, size: 8 * MiB },
+        {
+          source: 'gpt-backup',
+          number: 1,
+          type: VMFS,
+          uniqueGuid: found.find((p) => p.source === 'gpt-backup')?.uniqueGuid,
+          name: '',
+          offset: 2048 * 512,
+          size: 8 * MiB,
+        },
       ]);
     });
   });
@@ -128,19 +173,38 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
 
       const found = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', { sizeBytes: disk.length, sectorSize: 512 });
 
-      expect(found).to.deep.equal([{ source: 'gpt-primary', number: 1, type: VMFS, uniqueGuid: UNIQUE, name: 'x', offset: 256 * 4096, size: 256 * 4096 }]);
+      expect(found).to.deep.equal([
+        {
+          source: 'gpt-primary',
+          number: 1,
+          type: VMFS,
+          uniqueGuid: UNIQUE,
+          name: 'x',
+          offset: 256 * 4096,
+          size: 256 * 4096,
+        },
+      ]);
     });
 
     it('stops an EBR chain that links back to itself', async () => {
       const disk = Buffer.alloc(MiB);
       mbrSector([[0x05, 100, 1000]]).copy(disk, 0);
-      mbrSector([[0x83, 10, 20], [0x05, 50, 100]]).copy(disk, 100 * 512);
-      mbrSector([[0xfb, 1, 2], [0x05, 50, 100]]).copy(disk, 150 * 512);
+      mbrSector([
+        [0x83, 10, 20],
+        [0x05, 50, 100],
+      ]).copy(disk, 100 * 512);
+      mbrSector([
+        [0xfb, 1, 2],
+        [0x05, 50, 100],
+      ]).copy(disk, 150 * 512);
       const reader = memoryDisk(disk);
 
       const found = await readOnDiskPartitions(reader, '/dev/x', { sizeBytes: disk.length, sectorSize: 512 });
 
-      expect(found.filter((p) => p.source === 'ebr').map((p) => [p.number, p.type, p.offset])).to.deep.equal([[5, '0x83', 110 * 512], [6, '0xfb', 151 * 512]]);
+      expect(found.filter((p) => p.source === 'ebr').map((p) => [p.number, p.type, p.offset])).to.deep.equal([
+        [5, '0x83', 110 * 512],
+        [6, '0xfb', 151 * 512],
+      ]);
       expect(reader.reads.length).to.be.lessThan(20);
     });
 
@@ -157,17 +221,39 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
     });
 
     const unusable: { title: string; header: Parameters<typeof gptHeader>[0]; message: RegExp }[] = [
-      { title: 'an entry array outside the disk', header: { my: 1, alternate: 0, entries: 1_000_000, count: 4, size: 128 }, message: /GPT header at LBA 1 \(512-byte sectors\) places its entry array at LBA 1000000, outside the disk/ },
-      { title: 'an entry array over the header', header: { my: 1, alternate: 0, entries: 1, count: 4, size: 128 }, message: /places its entry array at LBA 1/ },
-      { title: 'an entry size that is not 128 x 2^n', header: { my: 1, alternate: 0, entries: 2, count: 4, size: 100 }, message: /gives an entry size of 100 bytes/ },
-      { title: 'an entry size over 4096', header: { my: 1, alternate: 0, entries: 2, count: 4, size: 8192 }, message: /gives an entry size of 8192 bytes/ },
+      {
+        title: 'an entry array outside the disk',
+        header: { my: 1, alternate: 0, entries: 1_000_000, count: 4, size: 128 },
+        message: /GPT header at LBA 1 \(512-byte sectors\) places its entry array at LBA 1000000, outside the disk/,
+      },
+      {
+        title: 'an entry array over the header',
+        header: { my: 1, alternate: 0, entries: 1, count: 4, size: 128 },
+        message: /places its entry array at LBA 1/,
+      },
+      {
+        title: 'an entry size that is not 128 x 2^n',
+        header: { my: 1, alternate: 0, entries: 2, count: 4, size: 100 },
+        message: /gives an entry size of 100 bytes/,
+      },
+      {
+        title: 'an entry size over 4096',
+        header: { my: 1, alternate: 0, entries: 2, count: 4, size: 8192 },
+        message: /gives an entry size of 8192 bytes/,
+      },
     ];
     for (const row of unusable) {
       it(`fails closed on a GPT header with ${row.title}`, async () => {
         const disk = Buffer.alloc(MiB);
         gptHeader(row.header).copy(disk, 512);
 
-        const error = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', { sizeBytes: disk.length, sectorSize: 512 }).then(() => null, (e: unknown) => e);
+        const error = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', {
+          sizeBytes: disk.length,
+          sectorSize: 512,
+        }).then(
+          () => null,
+          (e: unknown) => e,
+        );
 
         expect((error as Error).message).to.match(row.message);
       });
@@ -177,9 +263,14 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
       const disk = Buffer.alloc(MiB);
       gptHeader({ my: 1, alternate: 0, entries: 2, count: 128, size: 128 }).copy(disk, 512);
       gptEntry(VMFS, UNIQUE, 4096, 8191, '').copy(disk, 1024 + 39 * 128);
-      const capped: DiskReader = { read: async (_d, offset, length) => Buffer.from(disk.subarray(offset, offset + Math.min(length, 4096))) };
+      const capped: DiskReader = {
+        read: async (_d, offset, length) => Buffer.from(disk.subarray(offset, offset + Math.min(length, 4096))),
+      };
 
-      const error = await readOnDiskPartitions(capped, '/dev/x', { sizeBytes: disk.length, sectorSize: 512 }).then(() => null, (e: unknown) => e);
+      const error = await readOnDiskPartitions(capped, '/dev/x', { sizeBytes: disk.length, sectorSize: 512 }).then(
+        () => null,
+        (e: unknown) => e,
+      );
 
       expect((error as Error).message).to.equal('short read of /dev/x: 4096 of 16384 bytes at offset 1024');
     });
@@ -201,9 +292,15 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
       mbrSector([[0x05, 100, 1000]]).copy(disk, 0);
       mbrSector([[0xfb, 10, 20]]).copy(disk, 100 * 512);
 
-      const found = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', { sizeBytes: disk.length, sectorSize: 4096 });
+      const found = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', {
+        sizeBytes: disk.length,
+        sectorSize: 4096,
+      });
 
-      expect(found.filter((p) => p.source === 'ebr').map((p) => [p.type, p.offset])).to.deep.include(['0xfb', 110 * 512]);
+      expect(found.filter((p) => p.source === 'ebr').map((p) => [p.type, p.offset])).to.deep.include([
+        '0xfb',
+        110 * 512,
+      ]);
     });
 
     it('decodes a GPT entry exactly as sgdisk wrote it (fixed bytes, independent of the test builders)', async () => {
@@ -214,12 +311,22 @@ describe('erase/on-disk-tables readOnDiskPartitions', () => {
       const found = await readOnDiskPartitions(memoryDisk(disk), '/dev/x', { sizeBytes: disk.length, sectorSize: 512 });
 
       expect(found.filter((p) => p.source === 'gpt-primary')).to.deep.equal([
-        { source: 'gpt-primary', number: 1, type: VMFS, uniqueGuid: '01234567-89ab-cdef-0123-456789abcdef', name: 'datastore', offset: 2048 * 512, size: 16384 * 512 },
+        {
+          source: 'gpt-primary',
+          number: 1,
+          type: VMFS,
+          uniqueGuid: '01234567-89ab-cdef-0123-456789abcdef',
+          name: 'datastore',
+          offset: 2048 * 512,
+          size: 16384 * 512,
+        },
       ]);
     });
 
     it('finds nothing on a blank disk', async () => {
-      expect(await readOnDiskPartitions(memoryDisk(Buffer.alloc(MiB)), '/dev/x', { sizeBytes: MiB, sectorSize: 512 })).to.deep.equal([]);
+      expect(
+        await readOnDiskPartitions(memoryDisk(Buffer.alloc(MiB)), '/dev/x', { sizeBytes: MiB, sectorSize: 512 }),
+      ).to.deep.equal([]);
     });
   });
 });

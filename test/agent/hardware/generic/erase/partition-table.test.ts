@@ -16,13 +16,24 @@ describe('erase/partition-table', () => {
       { title: 'no 0x55AA mark', sector: mbrSector([[0xfb, 2048, 100]], false), expected: null },
       { title: 'a short read', sector: Buffer.alloc(100), expected: null },
       { title: 'an empty table', sector: mbrSector([]), expected: [] },
-      { title: 'a VMFS slot', sector: mbrSector([[0xfb, 2048, 16384]]), expected: [{ slot: 0, type: '0xfb', startLba: 2048, sectors: 16384 }] },
+      {
+        title: 'a VMFS slot',
+        sector: mbrSector([[0xfb, 2048, 16384]]),
+        expected: [{ slot: 0, type: '0xfb', startLba: 2048, sectors: 16384 }],
+      },
       {
         title: 'unused slots skipped, numbering kept',
         sector: mbrSector([null, [0x83, 4096, 10], null, [0x05, 8192, 4096]]),
-        expected: [{ slot: 1, type: '0x83', startLba: 4096, sectors: 10 }, { slot: 3, type: '0x05', startLba: 8192, sectors: 4096 }],
+        expected: [
+          { slot: 1, type: '0x83', startLba: 4096, sectors: 10 },
+          { slot: 3, type: '0x05', startLba: 8192, sectors: 4096 },
+        ],
       },
-      { title: '32-bit unsigned starts', sector: mbrSector([[0xee, 1, 0xffffffff]]), expected: [{ slot: 0, type: '0xee', startLba: 1, sectors: 4294967295 }] },
+      {
+        title: '32-bit unsigned starts',
+        sector: mbrSector([[0xee, 1, 0xffffffff]]),
+        expected: [{ slot: 0, type: '0xee', startLba: 1, sectors: 4294967295 }],
+      },
     ];
     for (const row of table) {
       it(`decodes ${row.title}`, () => {
@@ -34,7 +45,11 @@ describe('erase/partition-table', () => {
   describe('parseGptHeader', () => {
     it('reads the header fields the guard uses', () => {
       expect(parseGptHeader(gptHeader({ my: 1, alternate: 131071, entries: 2, count: 128, size: 128 }))).to.deep.equal({
-        myLba: 1, alternateLba: 131071, entriesLba: 2, entryCount: 128, entrySize: 128,
+        myLba: 1,
+        alternateLba: 131071,
+        entriesLba: 2,
+        entryCount: 128,
+        entrySize: 128,
       });
     });
 
@@ -54,7 +69,11 @@ describe('erase/partition-table', () => {
     const unique = '11a202ac-63a9-4791-b32c-f437965df410';
 
     it('decodes type, unique GUID, LBAs and the UTF-16 name of used entries, numbered from 1', () => {
-      const bytes = Buffer.concat([Buffer.alloc(128), gptEntry(VMFS, unique, 2048, 34815, 'datastore1'), Buffer.alloc(128)]);
+      const bytes = Buffer.concat([
+        Buffer.alloc(128),
+        gptEntry(VMFS, unique, 2048, 34815, 'datastore1'),
+        Buffer.alloc(128),
+      ]);
 
       expect(parseGptEntries(bytes, 128, 3)).to.deep.equal([
         { number: 2, typeGuid: VMFS, uniqueGuid: unique, firstLba: 2048, lastLba: 34815, name: 'datastore1' },
@@ -69,7 +88,15 @@ describe('erase/partition-table', () => {
       expect(parseGptEntries(bytes.subarray(0, 300), 256, 128)).to.have.length(1);
     });
 
-    const sizes: [number, boolean][] = [[0, false], [64, false], [128, true], [256, true], [200, false], [4096, true], [8192, false]];
+    const sizes: [number, boolean][] = [
+      [0, false],
+      [64, false],
+      [128, true],
+      [256, true],
+      [200, false],
+      [4096, true],
+      [8192, false],
+    ];
     for (const [size, valid] of sizes) {
       it(`entry size ${size} is ${valid ? 'accepted' : 'refused'}`, () => {
         expect(validEntrySize(size)).to.equal(valid);
@@ -78,7 +105,9 @@ describe('erase/partition-table', () => {
     }
 
     it('formats GUIDs with the first three fields little-endian (UEFI Appendix A)', () => {
-      expect(formatGuid(guidBytes('37AFFC90-EF7D-4E96-91C3-2D7AE055B174'))).to.equal('37affc90-ef7d-4e96-91c3-2d7ae055b174');
+      expect(formatGuid(guidBytes('37AFFC90-EF7D-4E96-91C3-2D7AE055B174'))).to.equal(
+        '37affc90-ef7d-4e96-91c3-2d7ae055b174',
+      );
     });
   });
 });

@@ -18,7 +18,11 @@ function context(n: Node): StepContext {
 /** A disk whose own sectors hold no table. */
 const blankDisk: DiskReader = { read: async (_device, _offset, length) => Buffer.alloc(length) };
 
-function build(runner: FakeRunner, overrides: Partial<EraseStepsDeps> = {}, guardEnabled = true): { steps: Map<string, StepSpec>; listed: Node[] } {
+function build(
+  runner: FakeRunner,
+  overrides: Partial<EraseStepsDeps> = {},
+  guardEnabled = true,
+): { steps: Map<string, StepSpec>; listed: Node[] } {
   const listed: Node[] = [];
   const logger = createTestLogger().logger;
   const steps = createEraseSteps({
@@ -26,7 +30,10 @@ function build(runner: FakeRunner, overrides: Partial<EraseStepsDeps> = {}, guar
     logger,
     fs: fakeFs(),
     guard: createSafetyCheck({ runner, logger, disk: blankDisk, enabled: guardEnabled }),
-    listDevices: async (n) => { listed.push(n); return [disk('/dev/sda')]; },
+    listDevices: async (n) => {
+      listed.push(n);
+      return [disk('/dev/sda')];
+    },
     ...overrides,
   });
   return { steps: new Map(steps.map((s) => [s.step, s])), listed };
@@ -39,7 +46,7 @@ function step(steps: Map<string, StepSpec>, name: string): StepSpec {
 }
 
 describe('erase/steps createEraseSteps', () => {
-  it('advertises IPA\'s clean steps', () => {
+  it("advertises IPA's clean steps", () => {
     const { steps } = build(new FakeRunner());
 
     expect([...steps.values()].map((s) => toStepDefinition(s, 'clean'))).to.deep.equal([
@@ -61,7 +68,12 @@ describe('erase/steps createEraseSteps', () => {
   it('erase_devices_metadata lists devices for the node, guards them with lsblk/blkid, wipes them and returns null', async () => {
     const runner = new FakeRunner().expect(
       notRaid('/dev/sda'),
-      { match: (a) => a[0] === 'lsblk' && a[1] === '-bia', stdout: JSON.stringify({ blockdevices: [{ name: '/dev/sda', uuid: null, ptuuid: null, parttype: null, partuuid: null, fstype: null }] }) },
+      {
+        match: (a) => a[0] === 'lsblk' && a[1] === '-bia',
+        stdout: JSON.stringify({
+          blockdevices: [{ name: '/dev/sda', uuid: null, ptuuid: null, parttype: null, partuuid: null, fstype: null }],
+        }),
+      },
       { match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2,VMFS,VMFS_volume_member', '/dev/sda'], exitCode: 2 },
       { match: ['blockdev', '--flushbufs', '--getss', '--getsize64', '/dev/sda'], stdout: '512\n67108864\n' },
       ...metadataScript('/dev/sda', 512, 64 * MiB),
@@ -79,12 +91,23 @@ describe('erase/steps createEraseSteps', () => {
   it('refuses a gfs2 disk through the guard', async () => {
     const runner = new FakeRunner().expect(
       notRaid('/dev/sda'),
-      { match: (a) => a[0] === 'lsblk' && a[1] === '-bia', stdout: JSON.stringify({ blockdevices: [{ name: '/dev/sda', fstype: null }] }) },
-      { match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2,VMFS,VMFS_volume_member', '/dev/sda'], stdout: 'DEVNAME=/dev/sda\nTYPE=gfs2\n' },
+      {
+        match: (a) => a[0] === 'lsblk' && a[1] === '-bia',
+        stdout: JSON.stringify({ blockdevices: [{ name: '/dev/sda', fstype: null }] }),
+      },
+      {
+        match: ['blkid', '-p', '-o', 'export', '-n', 'gfs2,VMFS,VMFS_volume_member', '/dev/sda'],
+        stdout: 'DEVNAME=/dev/sda\nTYPE=gfs2\n',
+      },
       { match: ['blockdev', '--flushbufs', '--getss', '--getsize64', '/dev/sda'], stdout: '512\n67108864\n' },
     );
 
-    const error = await step(build(runner).steps, 'erase_devices_metadata').run(context(node())).then(() => null, (e: unknown) => e);
+    const error = await step(build(runner).steps, 'erase_devices_metadata')
+      .run(context(node()))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
 
     expect(error).to.be.instanceOf(ProtectedDeviceError);
     expect(argvs(runner).some((a) => a[0] === 'wipefs')).to.equal(false);
@@ -100,7 +123,13 @@ describe('erase/steps createEraseSteps', () => {
 
   it('erase_devices returns {device: result} using the injected per-disk erase', async () => {
     const erased: string[] = [];
-    const { steps } = build(new FakeRunner(), { guard: async () => undefined, eraseOne: async (_n, d) => { erased.push(d.name); return null; } });
+    const { steps } = build(new FakeRunner(), {
+      guard: async () => undefined,
+      eraseOne: async (_n, d) => {
+        erased.push(d.name);
+        return null;
+      },
+    });
 
     const result = await step(steps, 'erase_devices').run(context(node()));
 
@@ -111,6 +140,8 @@ describe('erase/steps createEraseSteps', () => {
   it('erase_devices_express returns null', async () => {
     const runner = new FakeRunner().expect(notRaid('/dev/sda'), ...metadataScript('/dev/sda', 512, 64 * MiB));
 
-    expect(await step(build(runner, { guard: async () => undefined }).steps, 'erase_devices_express').run(context(node()))).to.equal(null);
+    expect(
+      await step(build(runner, { guard: async () => undefined }).steps, 'erase_devices_express').run(context(node())),
+    ).to.equal(null);
   });
 });

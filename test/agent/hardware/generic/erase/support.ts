@@ -10,9 +10,22 @@ import { FakeRunner } from '../../../../helpers/fake-runner.js';
 /** A BlockDevice with only a name (and optional partitions) set. */
 export function disk(name: string, partitions: string[] = [], extra: Partial<BlockDevice> = {}): BlockDevice {
   const base: BlockDevice = {
-    name, model: null, size: 64 * 1024 * 1024, rotational: false, wwn: null, serial: null, vendor: null,
-    wwn_with_extension: null, wwn_vendor_extension: null, hctl: null, by_path: null,
-    logical_sectors: 512, physical_sectors: 512, tran: null, type: 'disk', ...extra,
+    name,
+    model: null,
+    size: 64 * 1024 * 1024,
+    rotational: false,
+    wwn: null,
+    serial: null,
+    vendor: null,
+    wwn_with_extension: null,
+    wwn_vendor_extension: null,
+    hctl: null,
+    by_path: null,
+    logical_sectors: 512,
+    physical_sectors: 512,
+    tran: null,
+    type: 'disk',
+    ...extra,
   };
   if (partitions.length > 0) base.partitions = partitions.map((p) => ({ ...base, name: p, type: 'part' }));
   return base;
@@ -32,7 +45,14 @@ function enoent(path: string): Error {
  * In-memory FsReader: read-only flags by device basename, the virtual-media link,
  * and `namespaces`: the entries of `/sys/class/block/<basename>/device` (an NVMe controller directory).
  */
-export function fakeFs(options: { readOnly?: string[]; virtualMedia?: string; missingSysfs?: boolean; namespaces?: Record<string, string[]> } = {}): FsReader {
+export function fakeFs(
+  options: {
+    readOnly?: string[];
+    virtualMedia?: string;
+    missingSysfs?: boolean;
+    namespaces?: Record<string, string[]>;
+  } = {},
+): FsReader {
   return {
     readlink: async (path) => {
       if (path === '/dev/disk/by-label/ir-vfd-dev' && options.virtualMedia !== undefined) return options.virtualMedia;
@@ -54,9 +74,21 @@ export function fakeFs(options: { readOnly?: string[]; virtualMedia?: string; mi
 }
 
 /** Deps around a FakeRunner; sleeps are recorded, never waited. */
-export function fakeDeps(runner: FakeRunner, logger: Logger, fs: FsReader = fakeFs()): EraseDeps & { sleeps: number[] } {
+export function fakeDeps(
+  runner: FakeRunner,
+  logger: Logger,
+  fs: FsReader = fakeFs(),
+): EraseDeps & { sleeps: number[] } {
   const sleeps: number[] = [];
-  return { runner, logger, fs, sleeps, sleep: async (ms: number) => { sleeps.push(ms); } };
+  return {
+    runner,
+    logger,
+    fs,
+    sleeps,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+    },
+  };
 }
 
 /** A fixture file's text. */

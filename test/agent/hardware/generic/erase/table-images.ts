@@ -19,7 +19,10 @@ export function guidBytes(text: string): Buffer {
   const hex = text.replace(/-/g, '');
   const bytes = Buffer.from(hex, 'hex');
   return Buffer.concat([
-    Buffer.from(bytes.subarray(0, 4)).reverse(), Buffer.from(bytes.subarray(4, 6)).reverse(), Buffer.from(bytes.subarray(6, 8)).reverse(), bytes.subarray(8),
+    Buffer.from(bytes.subarray(0, 4)).reverse(),
+    Buffer.from(bytes.subarray(4, 6)).reverse(),
+    Buffer.from(bytes.subarray(6, 8)).reverse(),
+    bytes.subarray(8),
   ]);
 }
 
@@ -35,7 +38,13 @@ export function gptEntry(type: string, unique: string, first: number, last: numb
 }
 
 /** A GPT header sector. */
-export function gptHeader(fields: { my: number; alternate: number; entries: number; count: number; size: number }): Buffer {
+export function gptHeader(fields: {
+  my: number;
+  alternate: number;
+  entries: number;
+  count: number;
+  size: number;
+}): Buffer {
   const header = Buffer.alloc(512);
   header.write('EFI PART', 0, 'latin1');
   header.writeBigUInt64LE(BigInt(fields.my), 24);

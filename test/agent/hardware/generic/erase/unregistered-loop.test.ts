@@ -31,7 +31,10 @@ describe('erase/protected: partitions the kernel has not registered, on real loo
   before(async function () {
     if (process.getuid?.() !== 0) this.skip();
     const missing = await missingTools(TOOLS);
-    if (missing.length > 0) throw new Error(`Real-disk guard tests need: ${missing.join(', ')} (install util-linux, gdisk, fdisk, psmisc, e2fsprogs)`);
+    if (missing.length > 0)
+      throw new Error(
+        `Real-disk guard tests need: ${missing.join(', ')} (install util-linux, gdisk, fdisk, psmisc, e2fsprogs)`,
+      );
   });
 
   after(async () => {
@@ -45,7 +48,10 @@ describe('erase/protected: partitions the kernel has not registered, on real loo
   async function unregistered(c: ProtectedCase, index: number): Promise<LoopDisk> {
     const loop = await loops.create(`unreg${index}`, c.sizeMiB);
     await c.build(loop.device);
-    expect((await sh('lsblk', '-n', '-o', 'NAME', loop.device)).trim().split('\n'), 'no partitions registered').to.have.length(1);
+    expect(
+      (await sh('lsblk', '-n', '-o', 'NAME', loop.device)).trim().split('\n'),
+      'no partitions registered',
+    ).to.have.length(1);
     return loop;
   }
 
@@ -58,8 +64,14 @@ describe('erase/protected: partitions the kernel has not registered, on real loo
       const guard = guardFor(logger);
       const devices = [disk(loop.device)];
 
-      const metadata = await eraseDevicesMetadata({ runner, logger, guard, node: node(), devices }).then(() => null, (e: unknown) => e);
-      const secure = await eraseDevices({ runner, logger, guard, node: node(), devices }).then(() => null, (e: unknown) => e);
+      const metadata = await eraseDevicesMetadata({ runner, logger, guard, node: node(), devices }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      const secure = await eraseDevices({ runner, logger, guard, node: node(), devices }).then(
+        () => null,
+        (e: unknown) => e,
+      );
 
       for (const error of [metadata, secure]) {
         expect(error).to.be.instanceOf(ProtectedDeviceError);
@@ -87,10 +99,21 @@ describe('erase/protected: partitions the kernel has not registered, on real loo
       const before = await sha256(loop.file);
       const { logger } = createTestLogger();
 
-      const error = await eraseDevicesMetadata({ runner, logger, guard: guardFor(logger), node: node(), devices: [disk(loop.device)] }).then(() => null, (e: unknown) => e);
+      const error = await eraseDevicesMetadata({
+        runner,
+        logger,
+        guard: guardFor(logger),
+        node: node(),
+        devices: [disk(loop.device)],
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
 
       expect(error).to.be.instanceOf(ProtectedDeviceError);
-      expect((error as ProtectedDeviceError).details).to.include(`Protected Red Hat Global File System 2 located on device ${loop.device}.`);
+      expect((error as ProtectedDeviceError).details).to.include(
+        `Protected Red Hat Global File System 2 located on device ${loop.device}.`,
+      );
       expect(await sha256(loop.file)).to.equal(before);
     } finally {
       await held.close();
