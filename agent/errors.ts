@@ -42,7 +42,7 @@ export class RestError extends Error {
   readonly summary: string;
 
   constructor(details?: string, options?: { cause?: unknown; code?: number; summary?: string }) {
-    const ctor = new.target as unknown as typeof RestError;
+    const ctor = new.target;
     const summary = options?.summary ?? ctor.summary;
     const text = details !== undefined && details !== '' ? details : ctor.defaultDetails;
     super(`${summary}: ${text}`, options?.cause === undefined ? undefined : { cause: options.cause });

@@ -56,7 +56,7 @@ export function createOperatorApi(baseURL: string): AxiosInstance {
   });
   api.interceptors.response.use(undefined, (error: unknown) => {
     if (axios.isAxiosError(error)) error.message = describeApiError(error);
-    return Promise.reject(error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   });
   return api;
 }
@@ -71,7 +71,7 @@ export function describeApiError(error: AxiosError): string {
 /** Ironic wraps faults as {"error_message": "<JSON with faultstring>"}; return the faultstring. */
 export function faultString(body: unknown): string {
   if (body !== null && typeof body === 'object' && 'error_message' in body) {
-    const inner = (body as { error_message: unknown }).error_message;
+    const inner = body.error_message;
     if (typeof inner === 'string') {
       try {
         const parsed = JSON.parse(inner) as { faultstring?: unknown };

@@ -3,7 +3,8 @@
  * `{id, command_name, command_status, command_error, command_result}`.
  */
 import { randomUUID } from 'node:crypto';
-import { CommandExecutionError, RestError, type SerializedError } from '../errors.js';
+import type { RestError } from '../errors.js';
+import { CommandExecutionError, type SerializedError } from '../errors.js';
 import type { CommandStatus } from './types.js';
 
 /** IPA's wire shape of a command result (plus our optional progress field). */

@@ -36,8 +36,6 @@ export interface SelfSignedRequest {
   now?: Date;
 }
 
-type SelfSignedParams = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>;
-
 const CURVES: Record<CurveName, string> = { p256: 'P-256', p384: 'P-384', p521: 'P-521' };
 const DAY_MS = 86_400_000;
 
@@ -58,10 +56,10 @@ export async function generateSelfSignedCertificate(request: SelfSignedRequest):
       notBefore: new Date(now.getTime() - (request.clockSkewSec ?? 3600) * 1000),
       notAfter: new Date(now.getTime() + (request.validDays ?? 30) * DAY_MS),
       signingAlgorithm: { name: 'ECDSA', hash: 'SHA-512' },
-      keys: keys as unknown as SelfSignedParams[0]['keys'],
+      keys,
       extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: ip }], true)],
     },
-    webcrypto as unknown as SelfSignedParams[1],
+    webcrypto,
   );
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return { certPem: `${certificate.toString('pem')}\n`, keyPem: `${x509.PemConverter.encode(pkcs8, 'PRIVATE KEY')}\n` };

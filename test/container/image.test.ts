@@ -38,7 +38,7 @@ async function waitForStatus(
   while (Date.now() < end) {
     try {
       const response = await fetch(`http://127.0.0.1:${port}/v1/status`, { signal: AbortSignal.timeout(3000) });
-      return { status: response.status, body: (await response.json()) as unknown };
+      return { status: response.status, body: await response.json() };
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
     }

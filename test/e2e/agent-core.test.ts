@@ -105,7 +105,8 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
     }
     const log = agent.process.readLog();
     expect(log).to.contain('erase_devices_metadata');
-    const token = JSON.parse(readFileSync(join(agent.stateDir, 'agent-state.json'), 'utf8')).agentToken as string;
+    const token = (JSON.parse(readFileSync(join(agent.stateDir, 'agent-state.json'), 'utf8')) as { agentToken: string })
+      .agentToken;
     expect(token).to.have.length.greaterThanOrEqual(32);
     expect(log).not.to.contain(token);
   });
@@ -184,7 +185,7 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
       100,
     );
     const stateFile = join(first.stateDir, 'agent-state.json');
-    const tokenBefore = JSON.parse(readFileSync(stateFile, 'utf8')).agentToken as string;
+    const tokenBefore = (JSON.parse(readFileSync(stateFile, 'utf8')) as { agentToken: string }).agentToken;
     first.process.kill('SIGKILL', true);
     await first.process.waitExit(10_000);
 
@@ -194,7 +195,7 @@ describeEachIronic('e2e: agent core with a real Ironic (clean, TLS, restart)', f
     const after = await agentGet(`https://${second.address}`, commandsPath(second.stateDir));
 
     expect(done.last_error).to.equal(null);
-    expect(JSON.parse(readFileSync(stateFile, 'utf8')).agentToken).to.equal(tokenBefore);
+    expect((JSON.parse(readFileSync(stateFile, 'utf8')) as { agentToken: string }).agentToken).to.equal(tokenBefore);
     const resumed = (
       after.body as { commands: Array<{ id: string; command_name: string; command_status: string }> }
     ).commands.find((c) => c.id === running.id);

@@ -151,7 +151,7 @@ describe("e2e: inspection with Metal3's kernel arguments through a real ironic-i
         timeout: 30_000,
       })
     ).data;
-    return { inventory: data['inventory'] as StoredData['inventory'], plugin_data: data as StoredData['plugin_data'] };
+    return { inventory: data['inventory'] as StoredData['inventory'], plugin_data: data };
   }
 
   it('default,extra-hardware,logs: the node ends manageable and inspector stores the extra-hardware facts', async () => {

@@ -44,7 +44,7 @@ export interface LshwQuery {
  */
 export function lshwRoot(parsed: unknown): LshwNode | null {
   const root = Array.isArray(parsed) ? (parsed[0] as unknown) : parsed;
-  return root !== null && typeof root === 'object' ? (root as LshwNode) : null;
+  return root !== null && typeof root === 'object' ? root : null;
 }
 
 /** The children of `node` matching `query`, depth first when recursive (IPA find_in_lshw order). */

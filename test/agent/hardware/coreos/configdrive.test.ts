@@ -26,7 +26,7 @@ describe('hardware/coreos/configdrive', () => {
   ] as const;
   for (const [name, info] of none) {
     it(`has no Ignition with ${name}`, () => {
-      expect(parseConfigdrive(info as Record<string, unknown>).ignition).to.equal(null);
+      expect(parseConfigdrive(info).ignition).to.equal(null);
     });
   }
 

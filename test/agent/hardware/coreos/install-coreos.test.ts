@@ -494,7 +494,7 @@ describe('hardware/coreos/install-coreos', () => {
 
     await installCoreos(context(node({ user_data: USER_IGNITION })), deps);
 
-    expect(JSON.parse(readFileSync(stampFile(), 'utf8')).disk).to.deep.equal(IDENTITY);
+    expect((JSON.parse(readFileSync(stampFile(), 'utf8')) as { disk: unknown }).disk).to.deep.equal(IDENTITY);
   });
 
   it('creates the UEFI boot entry after installing in UEFI mode', async () => {

@@ -175,9 +175,10 @@ describe('generic/hints-cli', () => {
         const overridden = await run(['--node', 'node.json', '--hints', '{"rotational": true}', '--json'], dir);
 
         expect(JSON.parse(fromNode.out)).to.deep.include({ source: 'instance_info.root_device', method: 'hints' });
-        expect(JSON.parse(fromNode.out).chosen.name).to.equal('/dev/nvme0n1');
-        expect(JSON.parse(fromNode.out).skipped).to.deep.equal([{ name: '/dev/sda', entry: { serial: 'S1' } }]);
-        expect(JSON.parse(overridden.out).chosen.name).to.equal('/dev/sdb');
+        const chosen = JSON.parse(fromNode.out) as { chosen: { name: string }; skipped: unknown };
+        expect(chosen.chosen.name).to.equal('/dev/nvme0n1');
+        expect(chosen.skipped).to.deep.equal([{ name: '/dev/sda', entry: { serial: 'S1' } }]);
+        expect((JSON.parse(overridden.out) as { chosen: { name: string } }).chosen.name).to.equal('/dev/sdb');
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

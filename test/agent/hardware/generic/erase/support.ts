@@ -5,7 +5,7 @@ import type { BlockDevice, Node } from '../../../../../agent/hardware/types.js';
 import type { Logger } from '../../../../../agent/logger.js';
 import type { FsReader } from '../../../../../agent/util/fs-reader.js';
 import type { Scripted } from '../../../../helpers/fake-runner.js';
-import { FakeRunner } from '../../../../helpers/fake-runner.js';
+import type { FakeRunner } from '../../../../helpers/fake-runner.js';
 
 /** A BlockDevice with only a name (and optional partitions) set. */
 export function disk(name: string, partitions: string[] = [], extra: Partial<BlockDevice> = {}): BlockDevice {
