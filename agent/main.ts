@@ -3,20 +3,20 @@
  * Runner, managers, executor and the mode (Ironic or standalone). Nothing is
  * module-level state; everything is built here and passed down.
  */
-import { readBootId } from './state/boot-id.js';
+import { readBootId } from '../common/state/boot-id.js';
 import { loadConfig } from './config/load.js';
 import { agentHelp } from './config/help.js';
 import { helpRequested } from './config/flags.js';
 import type { ConfigNotice } from './config/sources.js';
-import { ExecaRunner } from './exec/execa-runner.js';
+import { ExecaRunner } from '../common/exec/execa-runner.js';
 import { createLogger, MemoryTransport } from './logger.js';
 import { buildCore } from './lifecycle/core.js';
 import { startIronicMode, type RunningAgent } from './lifecycle/ironic-mode.js';
 import { startStandaloneMode } from './lifecycle/standalone-mode.js';
 import { createSystemClock } from './ironic/clock.js';
-import { ConfigError, LookupNodeError } from './errors.js';
-import type { CliIO, Subcommand } from '../cli/types.js';
-import { packageVersion } from '../cli/version.js';
+import { ConfigError, LookupNodeError } from '../common/errors.js';
+import type { CliIO, Subcommand } from '../common/cli/types.js';
+import { packageVersion } from '../common/cli/version.js';
 import winston from 'winston';
 
 /** Recent log entries kept for `log.collect_system_logs`. */

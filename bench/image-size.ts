@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildAgentImage } from '../test/helpers/agent-image.js';
-import { createPodman, type Podman } from '../test/helpers/podman.js';
+import { buildAgentImage } from '../testbed/agent-image.js';
+import { createPodman, type Podman } from '../testbed/podman.js';
 
 /** Bytes as MB with one decimal. */
 function mb(bytes: number): string {

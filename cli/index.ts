@@ -4,8 +4,8 @@
  * value, wherever the value came from).
  */
 import { subcommands } from './registry.js';
-import { isUsageError, isValueError, type CliIO } from './types.js';
-import { packageVersion } from './version.js';
+import { isUsageError, isValueError, type CliIO } from '../common/cli/types.js';
+import { packageVersion } from '../common/cli/version.js';
 
 /** Top-level usage text (loads every subcommand for its summary). */
 export async function usage(): Promise<string> {
@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-export { packageVersion } from './version.js';
+export { packageVersion } from '../common/cli/version.js';
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {

@@ -6,7 +6,7 @@
  * in the world-readable unit file (or `systemctl show`), so such variables go
  * into a mode-0600 EnvironmentFile instead of `Environment=` lines.
  */
-import { ConfigError } from '../agent/errors.js';
+import { ConfigError } from '../common/errors.js';
 
 /** Proxy settings from the command line; null when unset. */
 export interface ProxySettings {

@@ -7,7 +7,7 @@
  *   escapes inside (`\\`, `\"`, `\n`, `\t`, `\xNN`);
  * - an unquoted lone `;` separates commands, so it is quoted.
  */
-import { ConfigError } from '../agent/errors.js';
+import { ConfigError } from '../common/errors.js';
 
 /** Characters that force a word into double quotes. */
 const NEEDS_QUOTES = /[\s"'\\;]/;

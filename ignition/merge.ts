@@ -6,7 +6,7 @@
  * do not merge, or a config newer than the target spec (its fields might not
  * exist in the older spec).
  */
-import { ConfigError } from '../agent/errors.js';
+import { ConfigError } from '../common/errors.js';
 import { compareSpec, isSpecVersion, type IgnitionConfig, type MergedEntry, type SpecVersion } from './types.js';
 
 /** One extra config: a name for messages (its file name) and the parsed JSON. */

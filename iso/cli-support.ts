@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError, type CliIO } from '../cli/types.js';
+import { UsageError, type CliIO } from '../common/cli/types.js';
 import { formatErrorChain, withContext } from './errors.js';
 import { writeChunk } from './iso-output.js';
 

@@ -5,8 +5,8 @@
  * upstream's message and its causes and exit 1.
  */
 import { open } from 'node:fs/promises';
-import { ExecaRunner } from '../agent/exec/execa-runner.js';
-import { UsageError, type CliIO, type Subcommand } from '../cli/types.js';
+import { ExecaRunner } from '../common/exec/execa-runner.js';
+import { UsageError, type CliIO, type Subcommand } from '../common/cli/types.js';
 import {
   parseLeaf,
   readInput,

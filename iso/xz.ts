@@ -10,7 +10,7 @@
  * liblzma preset-9 stream. `-T1` pins single-threaded mode, because xz ≥ 5.6
  * defaults to multi-threaded mode, which writes different block headers.
  */
-import type { Runner } from '../agent/exec/runner.js';
+import type { Runner } from '../common/exec/runner.js';
 import { IsoError } from './errors.js';
 
 /** Compresses and decompresses whole xz streams. */

@@ -5,7 +5,7 @@
  * zstd codec, so the system `zstd` program is used through the Runner; when
  * it is missing, reading a zstd member fails with a hint to install it.
  */
-import type { Runner } from '../agent/exec/runner.js';
+import type { Runner } from '../common/exec/runner.js';
 import { runFilter } from './xz.js';
 
 /** Decompresses a run of zstd frames. */

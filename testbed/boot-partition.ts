@@ -9,8 +9,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ExecaRunner } from '../agent/exec/execa-runner.js';
-import type { Runner } from '../agent/exec/runner.js';
+import { ExecaRunner } from '../common/exec/execa-runner.js';
+import type { Runner } from '../common/exec/runner.js';
 
 /** A file read from the boot filesystem. */
 export interface BootFile {

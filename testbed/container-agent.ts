@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONTAINER_NAME, DEFAULT_ROOT_MOUNT, HOST_CONF_PATH, STATE_DIR } from '../container/paths.js';
 import { podmanRunArgv, podmanStopArgv } from '../container/podman-args.js';
-import { renderAgentConf } from '../ignition/agent-conf.js';
-import type { Runner } from '../agent/exec/runner.js';
+import { renderAgentConf } from '../ignition/build/agent-conf.js';
+import type { Runner } from '../common/exec/runner.js';
 import type { ExecResult, TestNode } from './node.js';
 import type { SpawnedProcess } from './spawned.js';
 

@@ -8,7 +8,7 @@
  * coreos-installer and systemctl are doubles inside the host root.
  */
 import { join } from 'node:path';
-import { ExecaRunner } from '../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../common/exec/execa-runner.js';
 import { startAgent, type RunningTestAgent } from './agent.js';
 import { readBootFile } from './boot-partition.js';
 import { createHostRoot, type HostRoot } from './host-root.js';

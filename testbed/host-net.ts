@@ -12,7 +12,7 @@
  * Nothing global changes: no forwarding, no rp_filter or sysctl changes, no NAT.
  * Deleting the namespace deletes the veth pair and both routes with it.
  */
-import type { Runner } from '../agent/exec/runner.js';
+import type { Runner } from '../common/exec/runner.js';
 import type { NodeLinkNames } from './addresses.js';
 
 /** Parameters of one node link. */

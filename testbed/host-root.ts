@@ -15,8 +15,8 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { ExecaRunner } from '../agent/exec/execa-runner.js';
-import type { Runner } from '../agent/exec/runner.js';
+import { ExecaRunner } from '../common/exec/execa-runner.js';
+import type { Runner } from '../common/exec/runner.js';
 
 /** The double's source directory (entry script + lib/). */
 export const INSTALLER_DOUBLE_DIR = fileURLToPath(new URL('./coreos-installer-double/', import.meta.url));

@@ -13,8 +13,8 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExecaRunner } from '../agent/exec/execa-runner.js';
-import type { Runner } from '../agent/exec/runner.js';
+import { ExecaRunner } from '../common/exec/execa-runner.js';
+import type { Runner } from '../common/exec/runner.js';
 import { findArchiveMirror, readAptSources } from './apt-sources.js';
 import {
   IRONIC_SUITES,

@@ -13,8 +13,8 @@
 import type { AxiosInstance } from 'axios';
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExecaRunner } from '../agent/exec/execa-runner.js';
-import type { Runner } from '../agent/exec/runner.js';
+import { ExecaRunner } from '../common/exec/execa-runner.js';
+import type { Runner } from '../common/exec/runner.js';
 import type { Logger } from '../agent/logger.js';
 import { assertIpv4, assertTag, randomSuffix } from './addresses.js';
 import { liveCommandLine, readPid, startDaemon, stopDaemon, tailFile } from './daemon.js';

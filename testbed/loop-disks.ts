@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Runner } from '../agent/exec/runner.js';
+import type { Runner } from '../common/exec/runner.js';
 
 /** One attached test disk. */
 export interface LoopDisk {

@@ -6,7 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { RestError, toRestError } from '../errors.js';
+import { RestError, toRestError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 
 /** werkzeug's reason phrases where they differ from Node's (werkzeug/exceptions.py). */

@@ -9,7 +9,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommandExecutionError, RestError, type SerializedError } from '../errors.js';
+import { CommandExecutionError, RestError, type SerializedError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import { CommandResult, unserialisableError } from './command-result.js';
 import type { CommandStatus } from './types.js';

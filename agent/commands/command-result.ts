@@ -3,8 +3,7 @@
  * `{id, command_name, command_status, command_error, command_result}`.
  */
 import { randomUUID } from 'node:crypto';
-import type { RestError } from '../errors.js';
-import { CommandExecutionError, type SerializedError } from '../errors.js';
+import { type RestError, CommandExecutionError, type SerializedError } from '../../common/errors.js';
 import type { CommandStatus } from './types.js';
 
 /** IPA's wire shape of a command result (plus our optional progress field). */

@@ -12,7 +12,7 @@ import {
   RestError,
   VersionMismatch,
   toRestError,
-} from '../errors.js';
+} from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import { CommandResult } from './command-result.js';
 import type { CommandSpec, Extension } from './types.js';

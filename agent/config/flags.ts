@@ -5,8 +5,8 @@
  * The oslo spellings `--listen_port` and `--nostandalone` are accepted too, so
  * IPA command lines keep working.
  */
-import { UsageError } from '../../cli/types.js';
-import { OPTIONS, flagNames, type OptionSpec } from './options.js';
+import { UsageError } from '../../common/cli/types.js';
+import { OPTIONS, flagNames, type OptionSpec } from '../../common/agent-config/options.js';
 
 /** One flag occurrence (list flags may occur several times). */
 export interface FlagValue {

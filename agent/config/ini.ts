@@ -11,7 +11,7 @@
  * comment ends the value, so an indented line after one of them, or before
  * any key, is an error (oslo: "Unexpected continuation line").
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../common/errors.js';
 
 /** One assignment and the (1-based) line its key is on. */
 export interface IniValue {

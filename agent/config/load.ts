@@ -9,9 +9,9 @@
  * (e.g. the live ISO's `ignition.conf`) beats the kernel command line.
  */
 import { createSecureContext } from 'node:tls';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../common/errors.js';
 import { parseFlags, type FlagValue } from './flags.js';
-import { OPTIONS, findOption, type OptionSpec } from './options.js';
+import { OPTIONS, findOption, type OptionSpec } from '../../common/agent-config/options.js';
 import {
   listConfigFiles,
   nodeConfigFs,
@@ -22,8 +22,8 @@ import {
   type ConfigNotice,
   type RawAssignment,
 } from './sources.js';
-import type { AgentConfig } from './types.js';
-import { InvalidValueError, convertValue } from './values.js';
+import type { AgentConfig } from '../../common/agent-config/types.js';
+import { InvalidValueError, convertValue } from '../../common/agent-config/values.js';
 
 /** Input of {@link loadConfig}. */
 export interface LoadConfigInput {

@@ -5,7 +5,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../common/errors.js';
 import { mapKernelParams, parseCmdline } from './cmdline.js';
 import { parseIni, type IniDocument } from './ini.js';
 import {
@@ -15,7 +15,7 @@ import {
   findOption,
   isIgnoredOption,
   type OptionSpec,
-} from './options.js';
+} from '../../common/agent-config/options.js';
 
 /** The filesystem calls the loader needs (injected; tests may use real temp dirs). */
 export interface ConfigFs {

@@ -12,7 +12,7 @@ import {
   RestError,
   ServicingError,
   VersionMismatch,
-} from '../errors.js';
+} from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import type { CommandSpec, Extension } from '../commands/types.js';
 import type { HardwareDispatcher } from '../hardware/dispatch.js';

@@ -2,7 +2,11 @@
  * The active hardware managers and dispatch over them, with IPA's semantics
  * (port of hardware.get_managers, dispatch_to_managers, dispatch_to_all_managers).
  */
-import { HardwareManagerMethodNotFound, HardwareManagerNotFound, IncompatibleHardwareMethodError } from '../errors.js';
+import {
+  HardwareManagerMethodNotFound,
+  HardwareManagerNotFound,
+  IncompatibleHardwareMethodError,
+} from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import { deduplicateSteps, toStepDefinition } from './steps.js';
 import type { HardwareManager, ManagerMethods, StepDefinition, StepKind, StepSpec } from './types.js';

@@ -2,10 +2,10 @@
  * Static registry of the built-in hardware managers (IPA loads them through
  * entry points; we list them). Adding one is a folder and one line here.
  */
-import type { AgentConfig } from '../config/types.js';
-import type { Runner } from '../exec/runner.js';
+import type { AgentConfig } from '../../common/agent-config/types.js';
+import type { Runner } from '../../common/exec/runner.js';
 import type { Logger } from '../logger.js';
-import { NodeFsReader } from '../util/fs-reader.js';
+import { NodeFsReader } from '../../common/fs/fs-reader.js';
 import { createCoreOSManager } from './coreos/index.js';
 import { createGenericManager } from './generic/index.js';
 import { NodeDiskReader } from './generic/erase/on-disk-tables.js';

@@ -6,7 +6,7 @@
  * Port of IPA ironic_python_agent/ironic_api_client.py (APIClient).
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { ConfigError, HeartbeatConflictError, HeartbeatConnectionError, HeartbeatError } from '../errors.js';
+import { ConfigError, HeartbeatConflictError, HeartbeatConnectionError, HeartbeatError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import { parseLookupBody, type LookupData } from './lookup-data.js';
 import { describeError, isConnectionError, isRecord, responseError, type IronicResponseError } from './response.js';

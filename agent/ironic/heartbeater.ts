@@ -7,7 +7,7 @@
  * token-rejected handler has finished (IPA keeps heartbeating with the refused
  * token every 5–10 s, forever).
  */
-import { HeartbeatConflictError } from '../errors.js';
+import { HeartbeatConflictError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import type { Clock, RandomSource } from './clock.js';
 import type { HeartbeatRequest } from './client.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../common/errors.js';
 
 /** Options of {@link createIronicHttp} (the agent's `[DEFAULT]` TLS options). */
 export interface IronicHttpOptions {

@@ -4,7 +4,7 @@
  * random-exponential waits) and the token handling of agent.process_lookup_data.
  */
 import type { Node } from '../hardware/types.js';
-import { LookupNodeError } from '../errors.js';
+import { LookupNodeError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import type { Clock, RandomSource } from './clock.js';
 import type { LookupRequest, LookupResult } from './client.js';

@@ -2,8 +2,8 @@
  * Builds the parts every agent mode shares: hardware managers and dispatch,
  * per-boot state, the command executor with its journal and the extensions.
  */
-import type { AgentConfig } from '../config/types.js';
-import type { Runner } from '../exec/runner.js';
+import type { AgentConfig } from '../../common/agent-config/types.js';
+import type { Runner } from '../../common/exec/runner.js';
 import type { Logger, MemoryTransport } from '../logger.js';
 import { AgentState } from '../agent.js';
 import { CommandExecutor } from '../commands/executor.js';
@@ -14,7 +14,7 @@ import { builtinManagers } from '../hardware/index.js';
 import { collectSystemLogs, type LogDeps } from '../extensions/log/index.js';
 import { isResumable } from './resume.js';
 import type { ApiAgent } from '../api/app.js';
-import { CommandExecutionError, InvalidCommandParamsError } from '../errors.js';
+import { CommandExecutionError, InvalidCommandParamsError } from '../../common/errors.js';
 import { CommandResult } from '../commands/command-result.js';
 
 /** Everything the modes (standalone, Ironic) share. */

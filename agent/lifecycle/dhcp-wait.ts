@@ -4,7 +4,7 @@
  * must have an IPv4 address, for at most `inspection_dhcp_wait_timeout` seconds.
  * Never fatal: inspection goes on with whatever addresses there are.
  */
-import type { Runner } from '../exec/runner.js';
+import type { Runner } from '../../common/exec/runner.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../ironic/clock.js';
 import { parseIpAddr } from '../hardware/generic/interfaces.js';

@@ -13,7 +13,7 @@ import { bootifToMac } from '../config/cmdline.js';
 import { waitForDhcp } from './dhcp-wait.js';
 import { guessRootDisk } from '../hardware/root-device-hints/match.js';
 import type { BlockDevice } from '../hardware/types.js';
-import { NodeFsReader } from '../util/fs-reader.js';
+import { NodeFsReader } from '../../common/fs/fs-reader.js';
 
 /** True when `inspection_callback_url` names somewhere to post inspection data. */
 export function inspectionConfigured(core: AgentCore): boolean {

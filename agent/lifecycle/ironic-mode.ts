@@ -15,7 +15,7 @@ import { createIronicHttp } from '../ironic/http.js';
 import { callbackUrl, createReachabilityProbe, findAdvertiseAddress } from '../ironic/advertise.js';
 import type { Clock } from '../ironic/clock.js';
 import { TokenStore } from '../state/token-store.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../common/errors.js';
 import { inspectionConfigured, runInspection } from './inspection-run.js';
 import { startInspectionOnly } from './inspection-only.js';
 

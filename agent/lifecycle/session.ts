@@ -15,7 +15,7 @@
  * process does not reuse it. (A pre-shared token from the kernel command line
  * is read again by a restarted process; Ironic refuses it again.)
  */
-import { LookupNodeError } from '../errors.js';
+import { LookupNodeError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentState } from '../agent.js';
 import type { CommandExecutor } from '../commands/executor.js';

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import type { ServerOptions } from 'node:https';
-import type { AgentConfig } from '../config/types.js';
+import type { AgentConfig } from '../../common/agent-config/types.js';
 import type { Logger } from '../logger.js';
 import { tlsServerOptions } from '../tls/server-options.js';
 import { loadStaticTls } from '../tls/static-tls.js';

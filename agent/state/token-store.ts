@@ -13,8 +13,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
-import { DEFAULT_BOOT_ID_PATH, readBootId } from './boot-id.js';
-import { ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
+import { DEFAULT_BOOT_ID_PATH, readBootId } from '../../common/state/boot-id.js';
+import { ensurePrivateDir, writeFileAtomic } from '../../common/state/atomic-write.js';
 import {
   certificateFingerprint,
   keyMatchesCertificate,

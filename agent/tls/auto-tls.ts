@@ -11,7 +11,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../../common/errors.js';
 import type { TlsMaterial } from './certificate-files.js';
 
 export type { TlsFiles, TlsMaterial } from './certificate-files.js';

@@ -4,7 +4,7 @@
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
-import { ensurePrivateDir, writeFileAtomic } from '../state/atomic-write.js';
+import { ensurePrivateDir, writeFileAtomic } from '../../common/state/atomic-write.js';
 
 /** A certificate and its private key, PEM-encoded (key as PKCS#8). */
 export interface TlsMaterial {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageVersion } from '../../cli/version.js';
+import { packageVersion } from '../../common/cli/version.js';
 import { FakeIronic, FAULTS, ironicError } from '../helpers/fake-ironic.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../cli/index.js';
-import type { CliIO } from '../../cli/types.js';
+import type { CliIO } from '../../common/cli/types.js';
 
 /** A CliIO whose output is kept. */
 function capture(env: NodeJS.ProcessEnv = {}): { io: CliIO; stdout: () => string; stderr: () => string } {

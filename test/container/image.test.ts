@@ -12,10 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { buildAgentImage, projectVersion } from '../helpers/agent-image.js';
-import { debianBaseUnavailableReason } from '../helpers/debian-base-image.js';
+import { buildAgentImage, projectVersion } from '../../testbed/agent-image.js';
+import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js';
 import { readmeShippedPackages } from '../helpers/container-tools.js';
-import { createPodman, podmanUnavailableReason, type Podman } from '../helpers/podman.js';
+import { createPodman, podmanUnavailableReason, type Podman } from '../../testbed/podman.js';
 
 /** A TCP port nobody listens on right now (the agent uses the host network). */
 async function freePort(): Promise<number> {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError } from '../../agent/errors.js';
+import { ConfigError } from '../../common/errors.js';
 import { NO_PROXY_SETTINGS, proxyEnvironment, renderEnvironmentFile } from '../../container/proxy-env.js';
 
 describe('container/proxy-env', () => {

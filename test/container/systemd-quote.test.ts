@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError } from '../../agent/errors.js';
+import { ConfigError } from '../../common/errors.js';
 import { quoteEnvironment, quoteExecArgv } from '../../container/systemd-quote.js';
 
 describe('container/systemd-quote', () => {

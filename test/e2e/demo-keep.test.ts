@@ -10,7 +10,7 @@ import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { testbedUnavailableReason } from '../../testbed/host.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -12,8 +12,8 @@
  * wherever the Ironic test bed runs). Dirty pages of the loop device are
  * flushed into the image first (`blockdev --flushbufs`), so the file is current.
  */
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
-import type { Runner } from '../../agent/exec/runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
+import type { Runner } from '../../common/exec/runner.js';
 import type { LoopDisk } from '../../testbed/loop-disks.js';
 
 /** Digest of one disk. */

@@ -1,7 +1,7 @@
 /** Disk fixtures for the e2e suites: real partition tables and signatures on loop disks, and checks that they are gone. */
 import { createHash } from 'node:crypto';
 import { openSync, readSync, closeSync } from 'node:fs';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 
 const runner = new ExecaRunner();
 const ANY_EXIT = Array.from({ length: 256 }, (_, i) => i);

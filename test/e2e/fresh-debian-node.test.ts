@@ -11,9 +11,9 @@ import { expect } from 'chai';
 import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { copyCheckout } from '../helpers/checkout-copy.js';
-import { debianBaseUnavailableReason, ensureDebianBase } from '../helpers/debian-base-image.js';
-import { buildCaBundle } from '../helpers/agent-image.js';
-import { createPodman, podmanUnavailableReason, type Podman } from '../helpers/podman.js';
+import { debianBaseUnavailableReason, ensureDebianBase } from '../../testbed/debian-base-image.js';
+import { buildCaBundle } from '../../testbed/agent-image.js';
+import { createPodman, podmanUnavailableReason, type Podman } from '../../testbed/podman.js';
 
 const SCRIPT = `
 apt-get -q update >/dev/null

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { testbedAddresses } from '../../testbed/addresses.js';
 import { AGENT_BIN } from '../../testbed/agent.js';
 import type { LoopDisk } from '../../testbed/loop-disks.js';

@@ -11,7 +11,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { startAgent, type RunningTestAgent } from '../../testbed/agent.js';
 import { testbedAddresses } from '../../testbed/addresses.js';
 import { IronicTestbed } from '../../testbed/ironic.js';

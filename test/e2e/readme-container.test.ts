@@ -14,8 +14,8 @@ import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
-import { CONTAINERS_CONF_FILE, podmanUnavailableReason } from '../helpers/podman.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
+import { CONTAINERS_CONF_FILE, podmanUnavailableReason } from '../../testbed/podman.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const IMAGE = 'localhost/ironic-coreos-agent:latest';

@@ -6,7 +6,7 @@
 import { cp, mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 
 /** The project root (where package.json is). */
 export const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,5 +1,5 @@
 /** Configurable hardware managers for dispatcher and extension tests. */
-import { IncompatibleHardwareMethodError } from '../../agent/errors.js';
+import { IncompatibleHardwareMethodError } from '../../common/errors.js';
 import type { HardwareManager, ManagerMethods, StepSpec } from '../../agent/hardware/types.js';
 
 /** Options for {@link fakeManager}. */

@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { NodeFsReader, type FsReader } from '../../agent/util/fs-reader.js';
+import { NodeFsReader, type FsReader } from '../../common/fs/fs-reader.js';
 
 /** A file's content, a symlink, or an (empty) directory. */
 export type TreeEntry = string | { link: string } | { dir: true };

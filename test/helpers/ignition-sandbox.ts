@@ -8,8 +8,8 @@
 import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
-import type { RunResult } from '../../agent/exec/runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
+import type { RunResult } from '../../common/exec/runner.js';
 
 /** The real Ignition binary (not on PATH; shipped for dracut). */
 export const IGNITION_BIN = '/usr/lib/dracut/modules.d/30ignition/ignition';

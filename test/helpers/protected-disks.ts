@@ -4,7 +4,7 @@
  * disk's own sectors show them. Shared by the real-disk guard tests and the
  * e2e suite that cleans such disks through a real Ironic.
  */
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 
 const runner = new ExecaRunner();
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ConfigError } from '../../agent/errors.js';
-import { buildIgnitionConfig } from '../../ignition/build-config.js';
+import { ConfigError } from '../../common/errors.js';
+import { buildIgnitionConfig } from '../../ignition/build/build-config.js';
 import { mergeIgnition } from '../../ignition/merge.js';
 
 const base = buildIgnitionConfig({

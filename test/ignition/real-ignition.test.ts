@@ -9,7 +9,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { main } from '../../cli/index.js';
 import { SPEC_VERSIONS, type SpecVersion } from '../../ignition/types.js';
 import { createIgnitionSandbox, ignitionUnavailableReason, ignitionValidate } from '../helpers/ignition-sandbox.js';

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { copyCheckout } from '../helpers/checkout-copy.js';
 
 describe('npm pack', function () {

@@ -9,7 +9,7 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SETUP = join(ROOT, 'scripts', 'lib', 'setup.sh');

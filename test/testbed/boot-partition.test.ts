@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { findBootPartition, readBootFile } from '../../testbed/boot-partition.js';
 import { testbedUnavailableReason } from '../../testbed/host.js';
 import { attachLoopDisk, detachLoopDisk, type LoopDisk } from '../../testbed/loop-disks.js';

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { createHostRoot, type HostRoot } from '../../testbed/host-root.js';
 import { attachLoopDisk, detachLoopDisk, type LoopDisk } from '../../testbed/loop-disks.js';
 

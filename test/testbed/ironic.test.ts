@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testbedAddresses } from '../../testbed/addresses.js';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { liveCommandLine, readPid } from '../../testbed/daemon.js';
 import { isLocalAddress, isPortFree } from '../../testbed/host.js';
 import type { IronicSuite } from '../../testbed/ironic-suites.js';

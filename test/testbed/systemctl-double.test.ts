@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { SYSTEMCTL_DOUBLE } from '../../testbed/host-root.js';
 
 describe('testbed/systemctl-double', () => {

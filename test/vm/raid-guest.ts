@@ -9,7 +9,7 @@
 export const NODE_SCRIPT = `
 const [dist, mode, disk] = process.argv.slice(2);
 const { createSoftwareRaid } = await import(dist + '/agent/hardware/coreos/raid/remove.js');
-const { ExecaRunner } = await import(dist + '/agent/exec/execa-runner.js');
+const { ExecaRunner } = await import(dist + '/common/exec/execa-runner.js');
 const { createLogger } = await import(dist + '/agent/logger.js');
 const raid = createSoftwareRaid(new ExecaRunner(), createLogger({ json: true, debug: true }));
 try {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { ExecaRunner } from '../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { parseMdstat } from '../../agent/hardware/coreos/raid/mdstat.js';
 import { BUSYBOX, buildInitramfs } from '../../testbed/vm/initramfs.js';
 import { findGuestKernel } from '../../testbed/vm/kernel.js';

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Runner } from '../../agent/exec/runner.js';
+import type { Runner } from '../../common/exec/runner.js';
 import type { GuestKernel } from './kernel.js';
 
 /** Where busybox-static installs its binary. */

@@ -1,5 +1,5 @@
 /** The `flow` extension: start_flow runs `[{"ext.cmd": params}, ...]` in order, failing on the first failure. */
-import { CommandExecutionError, InvalidCommandParamsError } from '../../errors.js';
+import { CommandExecutionError, InvalidCommandParamsError } from '../../../common/errors.js';
 import type { Extension } from '../../commands/types.js';
 import type { CommandResult } from '../../commands/command-result.js';
 

@@ -6,7 +6,7 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Runner } from '../../exec/runner.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import { MASK, redactString } from '../../logger.js';
 import type { Extension } from '../../commands/types.js';

@@ -1,5 +1,5 @@
 /** The `poll` extension: get_hardware_info and (standalone only) set_node_info. */
-import { InvalidCommandError, InvalidCommandParamsError } from '../../errors.js';
+import { InvalidCommandError, InvalidCommandParamsError } from '../../../common/errors.js';
 import type { Extension } from '../../commands/types.js';
 import type { HardwareDispatcher } from '../../hardware/dispatch.js';
 

@@ -3,9 +3,9 @@
  * get_partition_uuids. Image writing (prepare_image) is not offered: CoreOS is
  * installed by the install_coreos deploy step instead.
  */
-import { SystemRebootError } from '../../errors.js';
-import type { Runner } from '../../exec/runner.js';
-import type { ProcessError } from '../../exec/execa-runner.js';
+import { SystemRebootError } from '../../../common/errors.js';
+import type { Runner } from '../../../common/exec/runner.js';
+import type { ProcessError } from '../../../common/exec/execa-runner.js';
 import type { Logger } from '../../logger.js';
 import type { Extension } from '../../commands/types.js';
 import type { HardwareDispatcher } from '../../hardware/dispatch.js';

@@ -11,7 +11,7 @@
  * `CoreOSInstallHardwareManager.install_coreos`, with stricter checks: the
  * upstream code only fails later, inside json.dump or coreos-installer.
  */
-import { DeploymentError } from '../../errors.js';
+import { DeploymentError } from '../../../common/errors.js';
 
 /** What `install_coreos` needs from the configdrive. */
 export interface ParsedConfigdrive {

@@ -6,7 +6,7 @@
  * a shifted name would pass both reads and the installer would write to the
  * wrong disk.
  */
-import { DeploymentError } from '../../errors.js';
+import { DeploymentError } from '../../../common/errors.js';
 import type { BlockDevice } from '../types.js';
 import { describeDisk, type DiskIdentity } from './stamp.js';
 

@@ -5,7 +5,7 @@
  * holds nothing a second install could mix with. A disk still holding a
  * partition table (e.g. an interrupted install) is not wiped.
  */
-import type { Runner } from '../../exec/runner.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { BlockDevice } from '../types.js';
 import { sameDisk, type DiskIdentity } from './stamp.js';
 

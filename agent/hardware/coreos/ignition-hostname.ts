@@ -7,7 +7,7 @@
  * Unlike upstream, a user-supplied `/etc/hostname` entry is never clobbered
  * (upstream appended a second entry, which Ignition rejects as a duplicate).
  */
-import { DeploymentError } from '../../errors.js';
+import { DeploymentError } from '../../../common/errors.js';
 
 /** The file Ignition writes. */
 export const HOSTNAME_PATH = '/etc/hostname';

@@ -14,8 +14,8 @@
  * Nothing touches a disk before every input has been validated. Ignition
  * contents are never logged (only their sha256 and size).
  */
-import { DeploymentError } from '../../errors.js';
-import type { Runner } from '../../exec/runner.js';
+import { DeploymentError } from '../../../common/errors.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import type { SafetyCheck } from '../generic/erase/deps.js';
 import type { BlockDevice, Node, StepContext, StepSpec } from '../types.js';
@@ -25,7 +25,7 @@ import { checkSelectedDisk } from './disk-match.js';
 import { stampedDiskWiped } from './disk-wiped.js';
 import { createNodeFs, type CoreOSFs } from './fs.js';
 import { addHostnameFile, chooseHostname } from './ignition-hostname.js';
-import { ignitionErrors, summarizeIssues, validateIgnition } from './ignition-validate.js';
+import { ignitionErrors, summarizeIssues, validateIgnition } from '../../../ignition/validate/validate.js';
 import { resolveInstallSettings, type InstallConfig, type InstallSettings } from './install-options.js';
 import { buildInstallerArgv, IGNITION_PATH_IN_ROOT, redactUrls } from './installer-args.js';
 import { createSoftwareRaid, type SoftwareRaid } from './raid/remove.js';

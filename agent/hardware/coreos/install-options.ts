@@ -5,7 +5,7 @@
  * agent's CoreOS options. Runs before any disk is resolved or touched; every
  * error says which input to fix.
  */
-import { DeploymentError } from '../../errors.js';
+import { DeploymentError } from '../../../common/errors.js';
 import { INSTALL_COREOS_ARGS } from './argsinfo.js';
 import type { InstallOptions } from './installer-args.js';
 

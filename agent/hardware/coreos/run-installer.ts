@@ -11,8 +11,8 @@
  * (userinfo, query strings) are masked in every line and message (redactUrls).
  */
 import pRetry, { AbortError } from 'p-retry';
-import { DeploymentError, RestError } from '../../errors.js';
-import type { Runner } from '../../exec/runner.js';
+import { DeploymentError, RestError } from '../../../common/errors.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import { redactUrls } from './installer-args.js';
 import { formatErrorChain, installerErrorChain } from './installer-error.js';

@@ -14,7 +14,7 @@
  * `isWiped` check finds the stamped disk wiped (cleaned since), see disk-wiped.ts.
  */
 import { createHash } from 'node:crypto';
-import { DeploymentError } from '../../errors.js';
+import { DeploymentError } from '../../../common/errors.js';
 import type { CoreOSFs } from './fs.js';
 
 /** The stamp's file name inside the state dir. */

@@ -11,8 +11,8 @@
  * `\EFI\redhat\...`), which matches the installed image for `--offline`
  * installs; with `--image-url` of another OS, configure the path.
  */
-import { DeviceNotFound } from '../../errors.js';
-import type { Runner } from '../../exec/runner.js';
+import { DeviceNotFound } from '../../../common/errors.js';
+import type { Runner } from '../../../common/exec/runner.js';
 
 /** GPT type GUID of an EFI system partition. */
 export const ESP_TYPE_GUID = 'c12a7328-f81f-11d2-ba4b-00a0c93ec93b';

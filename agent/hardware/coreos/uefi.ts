@@ -11,8 +11,8 @@
  * CSV hint needs mtools).
  */
 import pRetry, { AbortError } from 'p-retry';
-import { CommandExecutionError, DeviceNotFound } from '../../errors.js';
-import type { Runner } from '../../exec/runner.js';
+import { CommandExecutionError, DeviceNotFound } from '../../../common/errors.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import { findEsp, loaderFromOsRelease, readCsvLoader, type EspPartition, type UefiLoader } from './uefi-esp.js';
 

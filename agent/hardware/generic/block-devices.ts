@@ -8,11 +8,11 @@
  * lsblk.ts) and the virtual-media / RAID-member checks of the erase code.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { ConfigError } from '../../errors.js';
-import type { Runner } from '../../exec/runner.js';
+import { ConfigError } from '../../../common/errors.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
-import { readdirOrEmpty, readTrimmed, type FsReader } from '../../util/fs-reader.js';
-import { globToRegExp } from '../../util/glob.js';
+import { readdirOrEmpty, readTrimmed, type FsReader } from '../../../common/fs/fs-reader.js';
+import { globToRegExp } from '../../../common/fs/glob.js';
 import type { BlockDevice } from '../types.js';
 import { lsblkArgv, parseLsblk, type LsblkRow } from './lsblk.js';
 import { parseBlkidExport, parseUdevDb, udevValue, type DeviceFacts } from './udev.js';

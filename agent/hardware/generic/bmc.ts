@@ -9,9 +9,9 @@
  * ipmitool runs directly (no shell, no awk); its output is parsed here.
  */
 import { isIP } from 'node:net';
-import type { Runner } from '../../exec/runner.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
-import { readdirOrEmpty, type FsReader } from '../../util/fs-reader.js';
+import { readdirOrEmpty, type FsReader } from '../../../common/fs/fs-reader.js';
 
 /** The BMC part of the inventory. `mac` is null when unknown (then `bmc_mac` is left out). */
 export interface BmcInfo {

@@ -12,8 +12,8 @@
  * burnin_gpu needs gpu-burn and CUDA, burnin_network needs fio and a partner
  * node found through a tooz coordination backend.
  */
-import { CommandExecutionError, InvalidCommandParamsError, RestError } from '../../errors.js';
-import type { Runner } from '../../exec/runner.js';
+import { CommandExecutionError, InvalidCommandParamsError, RestError } from '../../../common/errors.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import type { Node, StepContext, StepSpec } from '../types.js';
 

@@ -6,8 +6,8 @@
  * but not in `/dev`. Only nodes for devices the allowlisted lister returned
  * are ever created.
  */
-import type { Runner } from '../../exec/runner.js';
-import type { FsReader } from '../../util/fs-reader.js';
+import type { Runner } from '../../../common/exec/runner.js';
+import type { FsReader } from '../../../common/fs/fs-reader.js';
 import type { Logger } from '../../logger.js';
 import type { BlockDevice } from '../types.js';
 

@@ -5,7 +5,7 @@
  * out by the lister: read-only, virtual media, not a disk), and an excluded
  * disk the hints match says so.
  */
-import type { DeviceNotFound } from '../../errors.js';
+import type { DeviceNotFound } from '../../../common/errors.js';
 import { IRONIC_REJECTED_HINTS } from '../root-device-hints/grammar.js';
 import type { ExcludedDevice } from './block-devices.js';
 import { serializeBlockDevice } from './disk-wire.js';

@@ -4,10 +4,10 @@
  * cleaning steps and the CPU and memory burn-in steps (clean and service).
  * Port of IPA hardware.GenericHardwareManager, split by concern.
  */
-import type { AgentConfig } from '../../config/types.js';
-import type { Runner } from '../../exec/runner.js';
+import type { AgentConfig } from '../../../common/agent-config/types.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
-import type { FsReader } from '../../util/fs-reader.js';
+import type { FsReader } from '../../../common/fs/fs-reader.js';
 import { SupportLevel, type BlockDevice, type HardwareManager, type Node } from '../types.js';
 import { BlockDeviceLister } from './block-devices.js';
 import { ensureDeviceNodes } from './device-nodes.js';

@@ -11,7 +11,7 @@
  * DeviceNotFound errors whose details list every candidate, every excluded
  * disk the hints match with the reason it is excluded, and what to do next.
  */
-import { DeviceNotFound } from '../../errors.js';
+import { DeviceNotFound } from '../../../common/errors.js';
 import type { Logger } from '../../logger.js';
 import { HintError } from '../root-device-hints/hint-error.js';
 import {

@@ -6,7 +6,7 @@
  * The install step (getOsInstallDevice) and the `hints` command both gather
  * through here, so they choose from the same inputs.
  */
-import type { FsReader } from '../../util/fs-reader.js';
+import type { FsReader } from '../../../common/fs/fs-reader.js';
 import type { BlockDevice } from '../types.js';
 import type { BlockDeviceLister, ExcludedDevice } from './block-devices.js';
 import { readMountedDisks, type MountedDisks } from './mounted.js';

@@ -9,9 +9,9 @@
  * speed_mbps: lshw capacity/speed as IPA, else sysfs `speed` (our addition).
  */
 import { basename } from 'node:path';
-import type { Runner } from '../../exec/runner.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
-import { readdirOrEmpty, readTrimmed, type FsReader } from '../../util/fs-reader.js';
+import { readdirOrEmpty, readTrimmed, type FsReader } from '../../../common/fs/fs-reader.js';
 
 /** IPA's serialised NetworkInterface. */
 export interface NetworkInterfaceInventory {

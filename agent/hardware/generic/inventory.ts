@@ -8,10 +8,10 @@
  * roots, the block-device lister, and the hostname/architecture functions.
  */
 import { hostname as osHostname, machine } from 'node:os';
-import type { AgentConfig } from '../../config/types.js';
-import type { Runner } from '../../exec/runner.js';
+import type { AgentConfig } from '../../../common/agent-config/types.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
-import { readTrimmed, type FsReader } from '../../util/fs-reader.js';
+import { readTrimmed, type FsReader } from '../../../common/fs/fs-reader.js';
 import type { BlockDeviceLister } from './block-devices.js';
 import { BmcDetector } from './bmc.js';
 import { cpuFromCpuinfo, cpuFromLscpu, type CpuInventory } from './cpu.js';

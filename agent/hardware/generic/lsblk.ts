@@ -10,7 +10,7 @@
  * (the allowlist names them), an allowlist predicate applied before anything
  * else, optional read-only filtering, and lsblk's own VENDOR/HCTL as defaults.
  */
-import { BlockDeviceError } from '../../errors.js';
+import { BlockDeviceError } from '../../../common/errors.js';
 import type { BlockDevice } from '../types.js';
 
 /** Columns requested from lsblk (all supported by util-linux 2.38). */

@@ -6,7 +6,7 @@
  * never what anyone wants. The exclusion itself is install-candidates.ts;
  * this file only reads the mounts.
  */
-import type { FsReader } from '../../util/fs-reader.js';
+import type { FsReader } from '../../../common/fs/fs-reader.js';
 
 /** A filesystem mounted from a block device. */
 export interface DeviceMount {

@@ -5,7 +5,7 @@
  * and the firmware node); sysfs needs no extra tool. Missing values are empty
  * strings, as in IPA. (`product_serial` is readable by root only.)
  */
-import { readTrimmed, type FsReader } from '../../util/fs-reader.js';
+import { readTrimmed, type FsReader } from '../../../common/fs/fs-reader.js';
 
 /** IPA's serialised SystemFirmware. */
 export interface FirmwareInventory {

@@ -9,7 +9,7 @@
  * matches (IPA compares the text "none", so a hint "none" would match a missing
  * model). The skip list passes `nullAsNone` to get IPA's behaviour.
  */
-import { DeviceNotFound } from '../../errors.js';
+import { DeviceNotFound } from '../../../common/errors.js';
 import type { BlockDevice } from '../types.js';
 import { HintError } from './hint-error.js';
 import { GIB, normalizeDeviceValue, type HintName, type NumericOperator } from './grammar.js';

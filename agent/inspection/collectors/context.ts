@@ -4,9 +4,9 @@
  * collectors that need them (held by the context, never module-wide).
  */
 import { machine, release } from 'node:os';
-import type { Runner } from '../../exec/runner.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
-import type { FsReader } from '../../util/fs-reader.js';
+import type { FsReader } from '../../../common/fs/fs-reader.js';
 import { runLshw, type LshwNode } from './lshw.js';
 import type { CollectorContext, CollectorPaths, InspectionSources } from './types.js';
 

@@ -3,7 +3,7 @@
  * usb-devices), and a port of IPA utils.find_in_lshw
  * (openstack/ironic-python-agent ironic_python_agent/utils.py).
  */
-import type { Runner } from '../../exec/runner.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import { errorText } from './types.js';
 

@@ -5,7 +5,7 @@
  * Reads /sys/devices/system/node and /sys/class/net. As in IPA, any
  * malformed piece leaves the whole `numa_topology` out (with a warning).
  */
-import { readdirOrEmpty, readTrimmed, type FsReader } from '../../util/fs-reader.js';
+import { readdirOrEmpty, readTrimmed, type FsReader } from '../../../common/fs/fs-reader.js';
 import type { CollectorContext, InspectionCollector, InspectionData } from './types.js';
 
 /** IPA's `numa_topology` value. */

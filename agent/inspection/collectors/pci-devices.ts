@@ -4,7 +4,7 @@
  * /sys/bus/pci/devices; no lspci needed. ironic-inspector's and Ironic's
  * `pci_devices` hooks count `vendor_id`/`product_id` pairs from it.
  */
-import { readdirOrEmpty, readTrimmed } from '../../util/fs-reader.js';
+import { readdirOrEmpty, readTrimmed } from '../../../common/fs/fs-reader.js';
 import type { CollectorContext, InspectionCollector, InspectionData } from './types.js';
 
 /** One entry of `pci_devices` (IPA's dict, ids without `0x`; `numa_node_id` is the sysfs text). */

@@ -7,9 +7,9 @@
  * through the context (Runner, FsReader, paths), and a missing tool is logged
  * and skipped inside the collector: only `default` can make inspection fail.
  */
-import type { Runner } from '../../exec/runner.js';
+import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
-import type { FsReader } from '../../util/fs-reader.js';
+import type { FsReader } from '../../../common/fs/fs-reader.js';
 import type { LshwNode } from './lshw.js';
 
 /** The inspection body being built (IPA's `data` dict). */

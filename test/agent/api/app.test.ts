@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createApp, type ApiAgent } from '../../../agent/api/app.js';
 import { CommandExecutor } from '../../../agent/commands/executor.js';
 import type { Extension } from '../../../agent/commands/types.js';
-import { DeploymentError, VersionMismatch } from '../../../agent/errors.js';
+import { DeploymentError, VersionMismatch } from '../../../common/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { call, listen, type Started } from '../../helpers/http.js';
 

@@ -13,7 +13,7 @@ import { listenApi, type ApiServer } from '../../../agent/api/server.js';
 import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { CommandJournal } from '../../../agent/commands/command-journal.js';
 import type { Extension } from '../../../agent/commands/types.js';
-import { DeploymentError } from '../../../agent/errors.js';
+import { DeploymentError } from '../../../common/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { call } from '../../helpers/http.js';
 import { Random, randomRequest, type FuzzCase } from '../../helpers/fuzz-requests.js';

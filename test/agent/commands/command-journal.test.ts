@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { CommandJournal } from '../../../agent/commands/command-journal.js';
 import type { Extension } from '../../../agent/commands/types.js';
-import { CleaningError } from '../../../agent/errors.js';
+import { CleaningError } from '../../../common/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 describe('commands/command-journal', () => {

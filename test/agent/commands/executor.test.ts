@@ -6,7 +6,7 @@ import {
   InvalidCommandError,
   InvalidCommandParamsError,
   RequestedObjectNotFoundError,
-} from '../../../agent/errors.js';
+} from '../../../common/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 describe('commands/executor', () => {

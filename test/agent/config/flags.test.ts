@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { helpRequested, parseFlags } from '../../../agent/config/flags.js';
-import { UsageError } from '../../../cli/types.js';
+import { UsageError } from '../../../common/cli/types.js';
 
 function pairs(argv: string[]): Array<[string, string, string]> {
   return parseFlags(argv).values.map((v) => [v.spec.name, v.flag, v.raw]);

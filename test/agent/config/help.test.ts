@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { agentHelp } from '../../../agent/config/help.js';
-import { OPTIONS, flagName } from '../../../agent/config/options.js';
+import { OPTIONS, flagName } from '../../../common/agent-config/options.js';
 
 describe('config/help', () => {
   const text = agentHelp();

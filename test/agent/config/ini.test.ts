@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseIni, type IniDocument } from '../../../agent/config/ini.js';
-import { ConfigError } from '../../../agent/errors.js';
+import { ConfigError } from '../../../common/errors.js';
 
 const FILE = '/etc/ironic-python-agent/10-x.conf';
 

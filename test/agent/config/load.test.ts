@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../agent/config/load.js';
 import type { ConfigFs, ConfigNotice } from '../../../agent/config/sources.js';
-import { ConfigError } from '../../../agent/errors.js';
-import { UsageError } from '../../../cli/types.js';
+import { ConfigError } from '../../../common/errors.js';
+import { UsageError } from '../../../common/cli/types.js';
 
 describe('config/load', () => {
   let root: string;

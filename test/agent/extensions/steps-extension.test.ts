@@ -3,7 +3,7 @@ import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { HardwareDispatcher } from '../../../agent/hardware/dispatch.js';
 import type { Node, StepContext } from '../../../agent/hardware/types.js';
 import { createStepsExtension } from '../../../agent/extensions/steps-extension.js';
-import { DeploymentError, IncompatibleHardwareMethodError, InvalidCommandParamsError } from '../../../agent/errors.js';
+import { DeploymentError, IncompatibleHardwareMethodError, InvalidCommandParamsError } from '../../../common/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { fakeManager, recordingStep } from '../../helpers/fake-managers.js';
 

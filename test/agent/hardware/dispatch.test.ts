@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { HardwareManagerMethodNotFound, HardwareManagerNotFound, DeviceNotFound } from '../../../agent/errors.js';
+import { HardwareManagerMethodNotFound, HardwareManagerNotFound, DeviceNotFound } from '../../../common/errors.js';
 import { HardwareDispatcher } from '../../../agent/hardware/dispatch.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { fakeManager, incompatible, recordingStep } from '../../helpers/fake-managers.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import axios from 'axios';
-import { LookupAgentIPError } from '../../../agent/errors.js';
-import { ExecaRunner } from '../../../agent/exec/execa-runner.js';
+import { LookupAgentIPError } from '../../../common/errors.js';
+import { ExecaRunner } from '../../../common/exec/execa-runner.js';
 import {
   callbackUrl,
   createReachabilityProbe,

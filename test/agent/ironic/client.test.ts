@@ -5,7 +5,7 @@ import {
   HeartbeatConflictError,
   HeartbeatConnectionError,
   HeartbeatError,
-} from '../../../agent/errors.js';
+} from '../../../common/errors.js';
 import { IronicClient, type IronicClientOptions } from '../../../agent/ironic/client.js';
 import { isTokenRejection } from '../../../agent/ironic/heartbeater.js';
 import { IronicResponseError } from '../../../agent/ironic/response.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AxiosInstance } from 'axios';
-import { ConfigError } from '../../../agent/errors.js';
+import { ConfigError } from '../../../common/errors.js';
 import { createReachabilityProbe } from '../../../agent/ironic/advertise.js';
 import { IronicClient } from '../../../agent/ironic/client.js';
 import { createIronicHttp, type IronicHttpOptions } from '../../../agent/ironic/http.js';

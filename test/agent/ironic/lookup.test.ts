@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import axios from 'axios';
-import { LookupNodeError } from '../../../agent/errors.js';
+import { LookupNodeError } from '../../../common/errors.js';
 import { IronicClient } from '../../../agent/ironic/client.js';
 import { lookupNode, type LookupNodeOptions } from '../../../agent/ironic/lookup.js';
 import {

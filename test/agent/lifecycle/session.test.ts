@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AgentState } from '../../../agent/agent.js';
 import { CommandExecutor } from '../../../agent/commands/executor.js';
 import type { Extension } from '../../../agent/commands/types.js';
-import { HeartbeatError, LookupNodeError } from '../../../agent/errors.js';
+import { HeartbeatError, LookupNodeError } from '../../../common/errors.js';
 import type { HeartbeatRequest, LookupResult } from '../../../agent/ironic/client.js';
 import { IronicResponseError } from '../../../agent/ironic/response.js';
 import { IronicSession, type PersistedSession, type SessionStore } from '../../../agent/lifecycle/session.js';

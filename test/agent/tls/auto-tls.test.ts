@@ -4,8 +4,8 @@ import { request, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExecaRunner } from '../../../agent/exec/execa-runner.js';
-import { ConfigError } from '../../../agent/errors.js';
+import { ExecaRunner } from '../../../common/exec/execa-runner.js';
+import { ConfigError } from '../../../common/errors.js';
 import {
   certificateFingerprint,
   generateSelfSignedCertificate,

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../../agent/errors.js';
-import { ExecaRunner } from '../../../agent/exec/execa-runner.js';
+import { ConfigError } from '../../../common/errors.js';
+import { ExecaRunner } from '../../../common/exec/execa-runner.js';
 import { generateSelfSignedCertificate, type TlsMaterial } from '../../../agent/tls/auto-tls.js';
 import { loadStaticTls } from '../../../agent/tls/static-tls.js';
 

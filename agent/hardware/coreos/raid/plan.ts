@@ -14,7 +14,7 @@
  * it are stopped, and only its own members lose their superblocks.
  */
 import { basename } from 'node:path';
-import { DeploymentError } from '../../../errors.js';
+import { DeploymentError } from '../../../../common/errors.js';
 import type { MdArray } from './mdstat.js';
 
 /** One node of `lsblk --json --paths --output NAME,KNAME,TYPE,MOUNTPOINT <disk>`. */

@@ -13,8 +13,8 @@
  * `mdadm --stop`, then partitions before the disk, `mdadm --examine` and
  * `mdadm --zero-superblock` where a superblock is found.
  */
-import { DeploymentError } from '../../../errors.js';
-import type { Runner, RunResult } from '../../../exec/runner.js';
+import { DeploymentError } from '../../../../common/errors.js';
+import type { Runner, RunResult } from '../../../../common/exec/runner.js';
 import type { Logger } from '../../../logger.js';
 import { C_LOCALE } from '../../generic/erase/deps.js';
 import { errorText } from '../../generic/erase/device-checks.js';

@@ -6,7 +6,7 @@
  * of `hdparm -I`. The password is IPA's well-known "NULL": it only exists for
  * the duration of the erase, so it is not a secret.
  */
-import { BlockDeviceEraseError } from '../../../errors.js';
+import { BlockDeviceEraseError } from '../../../../common/errors.js';
 import { errorText } from './device-checks.js';
 import type { EraseDeps } from './deps.js';
 

@@ -2,7 +2,7 @@
  * Wait until no process holds a device open (port of IPA
  * disk_utils.wait_for_disk_to_become_available, which uses `fuser`).
  */
-import { DeviceNotFound } from '../../../errors.js';
+import { DeviceNotFound } from '../../../../common/errors.js';
 import { errorText } from './device-checks.js';
 import { realSleep, type EraseDeps } from './deps.js';
 

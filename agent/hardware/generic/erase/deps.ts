@@ -4,9 +4,9 @@
  * agent's FsReader for the two files IPA reads directly, and a sleep.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Runner } from '../../../exec/runner.js';
+import type { Runner } from '../../../../common/exec/runner.js';
 import type { Logger } from '../../../logger.js';
-import type { FsReader } from '../../../util/fs-reader.js';
+import type { FsReader } from '../../../../common/fs/fs-reader.js';
 import type { Node } from '../../types.js';
 
 /** Shared dependencies of the erase functions. */

@@ -7,7 +7,7 @@
  * device outside that list can never be erased.
  */
 import { dirname, basename, resolve } from 'node:path';
-import { NodeFsReader, type FsReader } from '../../../util/fs-reader.js';
+import { NodeFsReader, type FsReader } from '../../../../common/fs/fs-reader.js';
 import type { BlockDevice } from '../../types.js';
 import { isMissing, type EraseDeps } from './deps.js';
 

@@ -3,7 +3,7 @@
  * supports it, metadata erase for everything else.
  * Port of IPA GenericHardwareManager.erase_devices_express.
  */
-import { BlockDeviceEraseError } from '../../../errors.js';
+import { BlockDeviceEraseError } from '../../../../common/errors.js';
 import type { BlockDevice, Node } from '../../types.js';
 import type { BusyWaitOptions } from './busy.js';
 import type { EraseDeps, SafetyCheck } from './deps.js';

@@ -5,7 +5,7 @@
  * Ironic fills these from its `[deploy]` options (enable_ata_secure_erase,
  * continue_if_disk_secure_erase_fails, erase_devices_iterations, ...).
  */
-import { InvalidCommandParamsError } from '../../../errors.js';
+import { InvalidCommandParamsError } from '../../../../common/errors.js';
 import type { Node } from '../../types.js';
 
 /** Typed view of the erase flags, IPA defaults applied. */

@@ -3,8 +3,8 @@
  * partitions the kernel has registered: `lsblk` (IPA's identifiers) and a
  * low-level `blkid -p` probe of each node.
  */
-import { BlockDeviceError } from '../../../errors.js';
-import type { Runner } from '../../../exec/runner.js';
+import { BlockDeviceError } from '../../../../common/errors.js';
+import type { Runner } from '../../../../common/exec/runner.js';
 import { GUARDED_BLKID_TYPES, type DeviceEvidence } from './protected-ids.js';
 
 /** lsblk columns read: IPA's identifiers plus the tree's names and FSTYPE. */

@@ -5,7 +5,7 @@
  * Port of IPA GenericHardwareManager.erase_devices_metadata and
  * disk_utils.destroy_disk_metadata.
  */
-import { BlockDeviceEraseError, CommandExecutionError } from '../../../errors.js';
+import { BlockDeviceEraseError, CommandExecutionError } from '../../../../common/errors.js';
 import type { BlockDevice, Node } from '../../types.js';
 import { waitUntilNotBusy, type BusyWaitOptions } from './busy.js';
 import { C_LOCALE, type EraseDeps, type SafetyCheck } from './deps.js';

@@ -5,8 +5,8 @@
  * sharing it is being erased too.
  */
 import { basename } from 'node:path';
-import { BlockDeviceEraseError } from '../../../errors.js';
-import { NodeFsReader } from '../../../util/fs-reader.js';
+import { BlockDeviceEraseError } from '../../../../common/errors.js';
+import { NodeFsReader } from '../../../../common/fs/fs-reader.js';
 import { errorText } from './device-checks.js';
 import type { EraseDeps } from './deps.js';
 

@@ -5,8 +5,8 @@
  * catches a VMFS or GPFS partition the kernel never scanned (partition
  * scanning off, or a shared SAN disk repartitioned by another host after boot).
  */
-import { BlockDeviceError } from '../../../errors.js';
-import type { Runner } from '../../../exec/runner.js';
+import { BlockDeviceError } from '../../../../common/errors.js';
+import type { Runner } from '../../../../common/exec/runner.js';
 import { blkidProbeArgv, parseBlkidExport } from './kernel-evidence.js';
 import { readOnDiskPartitions, type DiskGeometry, type DiskReader, type OnDiskPartition } from './on-disk-tables.js';
 import type { DeviceEvidence } from './protected-ids.js';

@@ -17,8 +17,8 @@
  *   read (IPA's lsblk call omits FSTYPE); VMFS itself and partition names
  *   that announce GPFS/VMFS are guarded too (see protected-ids.ts).
  */
-import { ProtectedDeviceError } from '../../../errors.js';
-import type { Runner } from '../../../exec/runner.js';
+import { ProtectedDeviceError } from '../../../../common/errors.js';
+import type { Runner } from '../../../../common/exec/runner.js';
 import type { Logger } from '../../../logger.js';
 import type { Node } from '../../types.js';
 import type { SafetyCheck } from './deps.js';

@@ -5,7 +5,7 @@
  * Port of IPA HardwareManager.erase_devices and GenericHardwareManager
  * erase_block_device / _shred_block_device.
  */
-import { BlockDeviceEraseError, IncompatibleHardwareMethodError } from '../../../errors.js';
+import { BlockDeviceEraseError, IncompatibleHardwareMethodError } from '../../../../common/errors.js';
 import type { BlockDevice, Node } from '../../types.js';
 import { ataErase } from './ata.js';
 import type { EraseDeps, SafetyCheck } from './deps.js';

@@ -3,11 +3,11 @@
  * `erase_devices_metadata`, `erase_devices` and `erase_devices_express`,
  * with IPA's interfaces, priorities and result shapes.
  */
-import type { Runner } from '../../../exec/runner.js';
+import type { Runner } from '../../../../common/exec/runner.js';
 import type { Logger } from '../../../logger.js';
 import type { BlockDevice, Node, StepContext, StepSpec } from '../../types.js';
 import type { BusyWaitOptions } from './busy.js';
-import type { FsReader } from '../../../util/fs-reader.js';
+import type { FsReader } from '../../../../common/fs/fs-reader.js';
 import type { SafetyCheck } from './deps.js';
 import { eraseDevicesExpress } from './express.js';
 import { eraseDevicesMetadata } from './metadata.js';

@@ -4,7 +4,7 @@
  * for the disks of the agent's inventory (the device allowlist applies)
  * instead of every sd/hd/vd/nvme name. SMART data (smartctl) is not read.
  */
-import { readdirOrEmpty, readTrimmed, type FsReader } from '../../../util/fs-reader.js';
+import { readdirOrEmpty, readTrimmed, type FsReader } from '../../../../common/fs/fs-reader.js';
 import type { Fact } from './facts.js';
 
 /** What is read for one disk. */

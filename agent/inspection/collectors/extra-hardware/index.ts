@@ -9,7 +9,7 @@
  * out, never invented. Benchmarks (`ipa-inspection-benchmarks`) are not run.
  */
 import { basename } from 'node:path';
-import { readTrimmed } from '../../../util/fs-reader.js';
+import { readTrimmed } from '../../../../common/fs/fs-reader.js';
 import { errorText, type CollectorContext, type InspectionCollector, type InspectionData } from '../types.js';
 import { cpuFacts } from './cpu-facts.js';
 import { diskFacts, readDiskSysfs } from './disk-facts.js';

@@ -5,7 +5,7 @@
  * system.detect in redhat-cip/hardware hardware/system.py) and the host's
  * os-release (`system os`, where hardware-detect runs lsb_release).
  */
-import { readTrimmed, type FsReader } from '../../../util/fs-reader.js';
+import { readTrimmed, type FsReader } from '../../../../common/fs/fs-reader.js';
 import type { Fact } from './facts.js';
 
 /** DMI attribute → fact, in hardware-detect's categories. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DeploymentError } from '../../../../agent/errors.js';
+import { DeploymentError } from '../../../../common/errors.js';
 import { parseConfigdrive, PRE_RENDERED_MESSAGE } from '../../../../agent/hardware/coreos/configdrive.js';
 
 const IGN = { ignition: { version: '3.2.0' }, passwd: { users: [{ name: 'core', passwordHash: '$6$secret' }] } };

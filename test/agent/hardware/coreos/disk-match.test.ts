@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DeploymentError } from '../../../../agent/errors.js';
+import { DeploymentError } from '../../../../common/errors.js';
 import { checkSelectedDisk } from '../../../../agent/hardware/coreos/disk-match.js';
 import type { DiskIdentity } from '../../../../agent/hardware/coreos/stamp.js';
 import type { BlockDevice } from '../../../../agent/hardware/types.js';

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { DeploymentError } from '../../../../agent/errors.js';
+import { DeploymentError } from '../../../../common/errors.js';
 import {
   addHostnameFile,
   chooseHostname,
   isValidHostname,
   urlQuote,
 } from '../../../../agent/hardware/coreos/ignition-hostname.js';
-import { validateIgnition } from '../../../../agent/hardware/coreos/ignition-validate.js';
+import { validateIgnition } from '../../../../ignition/validate/validate.js';
 
 const hostnameEntry = (source: string): Record<string, unknown> => ({
   path: '/etc/hostname',

@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { DeploymentError } from '../../../../agent/errors.js';
+import { DeploymentError } from '../../../../common/errors.js';
 import { NodeDiskReader } from '../../../../agent/hardware/generic/erase/on-disk-tables.js';
 import { createSafetyCheck } from '../../../../agent/hardware/generic/erase/protected.js';
-import { ExecaRunner } from '../../../../agent/exec/execa-runner.js';
-import type { RunOptions, RunResult, Runner } from '../../../../agent/exec/runner.js';
+import { ExecaRunner } from '../../../../common/exec/execa-runner.js';
+import type { RunOptions, RunResult, Runner } from '../../../../common/exec/runner.js';
 import { installCoreos, type CoreOSDeps } from '../../../../agent/hardware/coreos/install-coreos.js';
 import type { BlockDevice, Node, StepContext } from '../../../../agent/hardware/types.js';
 import { createHostRoot, type HostRoot } from '../../../../testbed/host-root.js';

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { DeploymentError, ProtectedDeviceError } from '../../../../agent/errors.js';
+import { DeploymentError, ProtectedDeviceError } from '../../../../common/errors.js';
 import { createCoreOSManager } from '../../../../agent/hardware/coreos/index.js';
 import { installCoreos, type CoreOSDeps } from '../../../../agent/hardware/coreos/install-coreos.js';
 import type { DiskIdentity } from '../../../../agent/hardware/coreos/stamp.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DeploymentError } from '../../../../agent/errors.js';
+import { DeploymentError } from '../../../../common/errors.js';
 import {
   resolveInstallSettings,
   splitKernelArgs,

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { DeploymentError } from '../../../../agent/errors.js';
+import { DeploymentError } from '../../../../common/errors.js';
 import { createNodeFs } from '../../../../agent/hardware/coreos/fs.js';
 import {
   ignitionDigest,

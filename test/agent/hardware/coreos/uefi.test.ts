@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DeviceNotFound } from '../../../../agent/errors.js';
+import { DeviceNotFound } from '../../../../common/errors.js';
 import { ensureUefiBootEntry, parseBootEntries, type UefiDeps } from '../../../../agent/hardware/coreos/uefi.js';
 import { loaderFromOsRelease, parseBootCsv } from '../../../../agent/hardware/coreos/uefi-esp.js';
 import { FakeRunner, type Scripted } from '../../../helpers/fake-runner.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError } from '../../../../agent/errors.js';
+import { ConfigError } from '../../../../common/errors.js';
 import { BlockDeviceLister, type HostPaths } from '../../../../agent/hardware/generic/block-devices.js';
 import { lsblkArgv } from '../../../../agent/hardware/generic/lsblk.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createBurninSteps } from '../../../../agent/hardware/generic/burnin.js';
 import { toStepDefinition } from '../../../../agent/hardware/steps.js';
 import type { Node, StepContext, StepSpec } from '../../../../agent/hardware/types.js';
-import { CommandExecutionError, InvalidCommandParamsError } from '../../../../agent/errors.js';
+import { CommandExecutionError, InvalidCommandParamsError } from '../../../../common/errors.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { expect } from 'chai';
-import { DeviceNotFound } from '../../../../agent/errors.js';
+import { DeviceNotFound } from '../../../../common/errors.js';
 import { HardwareDispatcher } from '../../../../agent/hardware/dispatch.js';
 import { createGenericManager } from '../../../../agent/hardware/generic/index.js';
-import { createHintsCommand } from '../../../../agent/hardware/generic/hints-cli.js';
+import { createHintsCommand } from '../../../../agent/hints-cli.js';
 import { lsblkArgv } from '../../../../agent/hardware/generic/lsblk.js';
 import type { Node } from '../../../../agent/hardware/types.js';
-import type { FsReader } from '../../../../agent/util/fs-reader.js';
+import type { FsReader } from '../../../../common/fs/fs-reader.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
@@ -132,7 +132,7 @@ const node = (rootDevice: Record<string, unknown> | null, properties: Record<str
   properties,
 });
 
-describe('generic/hints-cli chooses as the install step does', () => {
+describe('agent/hints-cli chooses as the install step does', () => {
   let dir = '';
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hints-agree-'));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DeviceNotFound } from '../../../../agent/errors.js';
+import { DeviceNotFound } from '../../../../common/errors.js';
 import {
   decideInstallDevice,
   rootDeviceHintsFromNode,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { BlockDeviceError } from '../../../../agent/errors.js';
+import { BlockDeviceError } from '../../../../common/errors.js';
 import { lsblkArgv, lsblkRows, parseLsblk } from '../../../../agent/hardware/generic/lsblk.js';
 
 const fixture = (name: string): string =>

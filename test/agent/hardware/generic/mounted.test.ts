@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { diskOfSysfsPath, mountsByDeviceNumber, readMountedDisks } from '../../../../agent/hardware/generic/mounted.js';
-import type { FsReader } from '../../../../agent/util/fs-reader.js';
+import type { FsReader } from '../../../../common/fs/fs-reader.js';
 
 const MOUNTINFO = [
   '22 1 253:0 / / rw,relatime shared:1 - ext4 /dev/vda rw',

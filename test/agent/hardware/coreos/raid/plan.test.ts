@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DeploymentError } from '../../../../../agent/errors.js';
+import { DeploymentError } from '../../../../../common/errors.js';
 import { parseMdstat } from '../../../../../agent/hardware/coreos/raid/mdstat.js';
 import { parseDiskTree, planRaidRemoval, type DiskTreeNode } from '../../../../../agent/hardware/coreos/raid/plan.js';
 

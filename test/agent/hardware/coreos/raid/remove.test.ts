@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { DeploymentError } from '../../../../../agent/errors.js';
+import { DeploymentError } from '../../../../../common/errors.js';
 import { createSoftwareRaid } from '../../../../../agent/hardware/coreos/raid/remove.js';
 import { FakeRunner, type Scripted } from '../../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../../helpers/logger.js';

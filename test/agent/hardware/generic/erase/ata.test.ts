@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BlockDeviceEraseError } from '../../../../../agent/errors.js';
+import { BlockDeviceEraseError } from '../../../../../common/errors.js';
 import { ataErase, ataSecurityState, parseAtaSecurityLines } from '../../../../../agent/hardware/generic/erase/ata.js';
 import { FakeRunner, type Scripted } from '../../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../../helpers/logger.js';

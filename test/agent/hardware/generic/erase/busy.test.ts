@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DeviceNotFound } from '../../../../../agent/errors.js';
+import { DeviceNotFound } from '../../../../../common/errors.js';
 import { parseFuserPids, waitUntilNotBusy } from '../../../../../agent/hardware/generic/erase/busy.js';
 import { FakeRunner } from '../../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../../helpers/logger.js';

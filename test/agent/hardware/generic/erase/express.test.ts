@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BlockDeviceEraseError, ProtectedDeviceError } from '../../../../../agent/errors.js';
+import { BlockDeviceEraseError, ProtectedDeviceError } from '../../../../../common/errors.js';
 import { eraseDevicesExpress } from '../../../../../agent/hardware/generic/erase/express.js';
 import { FakeRunner, type Scripted } from '../../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../../helpers/logger.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { InvalidCommandParamsError } from '../../../../../agent/errors.js';
+import { InvalidCommandParamsError } from '../../../../../common/errors.js';
 import { readEraseFlags } from '../../../../../agent/hardware/generic/erase/flags.js';
 import { node } from './support.js';
 

@@ -9,7 +9,7 @@ import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ExecaRunner } from '../../../../../agent/exec/execa-runner.js';
+import { ExecaRunner } from '../../../../../common/exec/execa-runner.js';
 
 /** One attached loop disk. */
 export interface LoopDisk {

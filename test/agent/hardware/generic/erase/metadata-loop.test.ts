@@ -4,8 +4,8 @@
  * e2fsprogs, dosfstools; gfs2-utils for the gfs2 case).
  */
 import { expect } from 'chai';
-import { ExecaRunner } from '../../../../../agent/exec/execa-runner.js';
-import { ProtectedDeviceError } from '../../../../../agent/errors.js';
+import { ExecaRunner } from '../../../../../common/exec/execa-runner.js';
+import { ProtectedDeviceError } from '../../../../../common/errors.js';
 import { eraseDevicesMetadata } from '../../../../../agent/hardware/generic/erase/metadata.js';
 import { NodeDiskReader } from '../../../../../agent/hardware/generic/erase/on-disk-tables.js';
 import { createSafetyCheck } from '../../../../../agent/hardware/generic/erase/protected.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BlockDeviceEraseError, ProtectedDeviceError } from '../../../../../agent/errors.js';
+import { BlockDeviceEraseError, ProtectedDeviceError } from '../../../../../common/errors.js';
 import { eraseDevicesMetadata } from '../../../../../agent/hardware/generic/erase/metadata.js';
 import type { Node } from '../../../../../agent/hardware/types.js';
 import { FakeRunner } from '../../../../helpers/fake-runner.js';

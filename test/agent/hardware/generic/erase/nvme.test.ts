@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BlockDeviceEraseError } from '../../../../../agent/errors.js';
+import { BlockDeviceEraseError } from '../../../../../common/errors.js';
 import { isNvme, nvmeErase, nvmeFormatMode } from '../../../../../agent/hardware/generic/erase/nvme.js';
 import { FakeRunner, type Scripted } from '../../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../../helpers/logger.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BlockDeviceError, ProtectedDeviceError } from '../../../../../agent/errors.js';
+import { BlockDeviceError, ProtectedDeviceError } from '../../../../../common/errors.js';
 import {
   createSafetyCheck,
   findProtected,

@@ -4,7 +4,7 @@ import {
   IncompatibleHardwareMethodError,
   InvalidCommandParamsError,
   ProtectedDeviceError,
-} from '../../../../../agent/errors.js';
+} from '../../../../../common/errors.js';
 import { eraseBlockDevice, eraseDevices } from '../../../../../agent/hardware/generic/erase/secure-erase.js';
 import type { BlockDevice, Node } from '../../../../../agent/hardware/types.js';
 import { FakeRunner, type Scripted } from '../../../../helpers/fake-runner.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ProtectedDeviceError } from '../../../../../agent/errors.js';
+import { ProtectedDeviceError } from '../../../../../common/errors.js';
 import type { DiskReader } from '../../../../../agent/hardware/generic/erase/on-disk-tables.js';
 import { createSafetyCheck } from '../../../../../agent/hardware/generic/erase/protected.js';
 import { createEraseSteps, type EraseStepsDeps } from '../../../../../agent/hardware/generic/erase/steps.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { EraseDeps } from '../../../../../agent/hardware/generic/erase/deps.js';
 import type { BlockDevice, Node } from '../../../../../agent/hardware/types.js';
 import type { Logger } from '../../../../../agent/logger.js';
-import type { FsReader } from '../../../../../agent/util/fs-reader.js';
+import type { FsReader } from '../../../../../common/fs/fs-reader.js';
 import type { Scripted } from '../../../../helpers/fake-runner.js';
 import type { FakeRunner } from '../../../../helpers/fake-runner.js';
 

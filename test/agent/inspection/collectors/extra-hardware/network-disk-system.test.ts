@@ -13,7 +13,7 @@ import {
   networkFacts,
 } from '../../../../../agent/inspection/collectors/extra-hardware/network-facts.js';
 import { kernelFacts, parseOsRelease } from '../../../../../agent/inspection/collectors/extra-hardware/system-facts.js';
-import { NodeFsReader } from '../../../../../agent/util/fs-reader.js';
+import { NodeFsReader } from '../../../../../common/fs/fs-reader.js';
 import { makeTree, removeTree } from '../../../../helpers/fs-tree.js';
 
 describe('inspection/collectors/extra-hardware: network, disk and system facts', () => {
