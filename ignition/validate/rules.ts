@@ -14,7 +14,7 @@ import {
   joinPath,
   parseUnitSections,
 } from './values.js';
-import type { IgnitionIssue } from './validate.js';
+import type { IgnitionIssue } from './issue.js';
 
 type Rec = Record<string, unknown>;
 

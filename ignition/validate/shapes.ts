@@ -7,7 +7,7 @@
  * arguments); disks, raid, filesystems and luks are checked as lists of
  * objects, without unknown-key warnings inside them.
  */
-import type { IgnitionIssue } from './validate.js';
+import type { IgnitionIssue } from './issue.js';
 
 /** A JSON shape. `open` objects accept any key. */
 export type Shape =

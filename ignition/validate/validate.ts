@@ -15,16 +15,9 @@
  * Not covered: disks, partitions, raid, luks, clevis and filesystem options
  * beyond their device/path and duplicates.
  */
+import type { IgnitionIssue } from './issue.js';
 import { checkRules } from './rules.js';
 import { checkShape, configShape } from './shapes.js';
-
-/** One finding. `path` is a JSON path in Ignition's style (`$.storage.files.0.path`). */
-export interface IgnitionIssue {
-  path: string;
-  message: string;
-  /** Errors make Ignition refuse the config; warnings do not. */
-  severity: 'error' | 'warning';
-}
 
 /** Newest spec minor version checked with its own rules. */
 export const NEWEST_KNOWN_MINOR = 4;

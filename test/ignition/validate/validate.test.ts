@@ -1,11 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
-import {
-  ignitionErrors,
-  summarizeIssues,
-  validateIgnition,
-  type IgnitionIssue,
-} from '../../../ignition/validate/validate.js';
+import { ignitionErrors, summarizeIssues, validateIgnition } from '../../../ignition/validate/validate.js';
+import type { IgnitionIssue } from '../../../ignition/validate/issue.js';
 import { CORPUS } from './corpus.js';
 
 type Verdict = 'clean' | 'warning' | 'error';
