@@ -7,7 +7,8 @@
  * around a value or around the whole parameter are dropped. IPA itself only
  * splits on whitespace, so a quoted value is the one place we read more.
  */
-import { OPTIONS, isIgnoredOption, type OptionSpec } from '../../common/agent-config/options.js';
+import { type OptionSpec } from '../../common/agent-config/option-spec.js';
+import { OPTIONS, isIgnoredOption } from '../../common/agent-config/options.js';
 
 /** One parameter: `key=value`, or a bare flag (`value` null). */
 export interface KernelParam {

@@ -6,7 +6,8 @@
  * IPA command lines keep working.
  */
 import { UsageError } from '../../common/cli/types.js';
-import { OPTIONS, flagNames, type OptionSpec } from '../../common/agent-config/options.js';
+import { type OptionSpec } from '../../common/agent-config/option-spec.js';
+import { OPTIONS, flagNames } from '../../common/agent-config/options.js';
 
 /** One flag occurrence (list flags may occur several times). */
 export interface FlagValue {

@@ -2,13 +2,8 @@
  * `ironic-coreos-agent agent --help`, generated from the option table so that
  * every option, its kernel parameter and its default are always listed.
  */
-import {
-  OPTIONS,
-  OPTION_GROUPS,
-  flagName,
-  type OptionGroup,
-  type OptionSpec,
-} from '../../common/agent-config/options.js';
+import { OPTION_GROUPS, type OptionGroup, type OptionSpec } from '../../common/agent-config/option-spec.js';
+import { OPTIONS, flagName } from '../../common/agent-config/options.js';
 import { describeType } from '../../common/agent-config/values.js';
 
 const WIDTH = 100;

@@ -11,7 +11,8 @@
 import { createSecureContext } from 'node:tls';
 import { ConfigError } from '../../common/errors.js';
 import { parseFlags, type FlagValue } from './flags.js';
-import { OPTIONS, findOption, type OptionSpec } from '../../common/agent-config/options.js';
+import { type OptionSpec } from '../../common/agent-config/option-spec.js';
+import { OPTIONS, findOption } from '../../common/agent-config/options.js';
 import {
   listConfigFiles,
   nodeConfigFs,

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { ConfigError } from '../../common/errors.js';
 import { mapKernelParams, parseCmdline } from './cmdline.js';
 import { parseIni, type IniDocument } from './ini.js';
+import { type OptionSpec } from '../../common/agent-config/option-spec.js';
 import {
   KNOWN_IPA_SECTIONS,
   OPTIONS,
   SSL_SECTION_ALIASES,
   findOption,
   isIgnoredOption,
-  type OptionSpec,
 } from '../../common/agent-config/options.js';
 
 /** The filesystem calls the loader needs (injected; tests may use real temp dirs). */

@@ -2,7 +2,7 @@
  * Pure conversion of raw option text (from a file, the kernel command line,
  * the environment or a flag) into the typed value an option holds.
  */
-import type { OptionSpec, OptionType } from './options.js';
+import type { OptionSpec, OptionType } from './option-spec.js';
 
 /** A raw value did not fit its option's type; `expected` says what would. */
 export class InvalidValueError extends Error {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { findOption, type OptionSpec } from '../../../common/agent-config/options.js';
+import { type OptionSpec } from '../../../common/agent-config/option-spec.js';
+import { findOption } from '../../../common/agent-config/options.js';
 import { InvalidValueError, convertValue } from '../../../common/agent-config/values.js';
 
 function spec(name: string): OptionSpec {
