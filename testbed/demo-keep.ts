@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { baremetalCommand, demoDeployArgs } from './demo-flows.js';
-import { layout } from './ironic-config.js';
+import { layout } from './ironic-settings.js';
 
 /**
  * Provision states in which Ironic has booted, or is about to boot, the

@@ -19,7 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { testbedAddresses } from './addresses.js';
 import { testbedUnavailableReason } from './host.js';
-import { layout } from './ironic-config.js';
+import { layout } from './ironic-settings.js';
 import { IronicTestbed } from './ironic.js';
 import { runAgentFlows } from './demo-flows.js';
 import { keepAgentBooting, keepInstructions } from './demo-keep.js';

@@ -27,14 +27,12 @@ import {
   inspectorUrl,
   ironicUrl,
   layout,
-  renderEnvSh,
-  renderInspectorConf,
-  renderIronicConf,
   resolveSettings,
   validateSettings,
   type IronicSettings,
   type ResolvedSettings,
-} from './ironic-config.js';
+} from './ironic-settings.js';
+import { renderEnvSh, renderInspectorConf, renderIronicConf } from './ironic-config.js';
 import {
   createNode,
   createOperatorApi,

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testbedAddresses } from '../../testbed/addresses.js';
 import { IronicTestbed } from '../../testbed/ironic.js';
-import { layout } from '../../testbed/ironic-config.js';
+import { layout } from '../../testbed/ironic-settings.js';
 import { TestNode } from '../../testbed/node.js';
 import { agentGet, startAgent, waitFor, type RunningTestAgent } from '../../testbed/agent.js';
 import {

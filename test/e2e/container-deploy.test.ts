@@ -29,7 +29,7 @@ import {
 } from '../../testbed/container-agent.js';
 import { createHostRoot, type HostRoot } from '../../testbed/host-root.js';
 import { testbedUnavailableReason } from '../../testbed/host.js';
-import { layout } from '../../testbed/ironic-config.js';
+import { layout } from '../../testbed/ironic-settings.js';
 import { IronicTestbed } from '../../testbed/ironic.js';
 import { TestNode } from '../../testbed/node.js';
 import { buildAgentImage } from '../../testbed/agent-image.js';

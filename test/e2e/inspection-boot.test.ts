@@ -21,7 +21,7 @@ import { fromDataUrl } from '../../ignition/data-url.js';
 import { HOST_CONF_PATH } from '../../container/paths.js';
 import { testbedAddresses } from '../../testbed/addresses.js';
 import { agentGet, startAgent, waitFor, writeAgentConf, type RunningTestAgent } from '../../testbed/agent.js';
-import { layout } from '../../testbed/ironic-config.js';
+import { layout } from '../../testbed/ironic-settings.js';
 import type { IronicTestbed } from '../../testbed/ironic.js';
 import { TestNode } from '../../testbed/node.js';
 import {

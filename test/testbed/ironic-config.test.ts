@@ -1,14 +1,6 @@
 import { expect } from 'chai';
-import {
-  layout,
-  renderEnvSh,
-  renderIni,
-  renderInspectorConf,
-  renderIronicConf,
-  resolveSettings,
-  validateSettings,
-  type ResolvedSettings,
-} from '../../testbed/ironic-config.js';
+import { layout, resolveSettings, type ResolvedSettings } from '../../testbed/ironic-settings.js';
+import { renderEnvSh, renderIni, renderInspectorConf, renderIronicConf } from '../../testbed/ironic-config.js';
 import type { IronicSuite } from '../../testbed/ironic-suites.js';
 
 /** Parse oslo.config INI text into section → key → value, failing on anything unexpected. */
@@ -236,25 +228,5 @@ describe('testbed/ironic-config', () => {
       '/srv/tb/etc/ironic.conf',
       '/srv/tb/etc/inspector.conf',
     ]);
-  });
-
-  describe('validateSettings', () => {
-    const table: Array<[string, Partial<ResolvedSettings>, RegExp]> = [
-      ['a relative dir', { dir: 'tb' }, /must be an absolute path/],
-      ['port 0', { port: 0 }, /port=0 must be a TCP port/],
-      ['port 70000', { port: 70000 }, /port=70000 must be a TCP port/],
-      [
-        'a fractional callback timeout',
-        { callbackTimeout: 1.5 },
-        /callbackTimeout=1.5 must be a whole number of seconds/,
-      ],
-      ['a zero check interval', { checkProvisionInterval: 0 }, /checkProvisionInterval=0/],
-      ['inspector on the Ironic port', { inspector: true, inspectorPort: 6390 }, /cannot both use port 6390/],
-    ];
-    for (const [what, change, message] of table) {
-      it(`rejects ${what}`, () => expect(() => validateSettings({ ...base, ...change })).to.throw(message));
-    }
-
-    it('accepts the defaults', () => expect(() => validateSettings(base)).to.not.throw());
   });
 });

@@ -16,7 +16,7 @@ import { liveCommandLine, readPid } from '../../testbed/daemon.js';
 import { isLocalAddress, isPortFree } from '../../testbed/host.js';
 import type { IronicSuite } from '../../testbed/ironic-suites.js';
 import { describeEachIronic } from '../helpers/each-ironic.js';
-import { layout } from '../../testbed/ironic-config.js';
+import { layout } from '../../testbed/ironic-settings.js';
 import { IronicTestbed } from '../../testbed/ironic.js';
 import { TestNode } from '../../testbed/node.js';
 
