@@ -11,14 +11,13 @@
  * ironic-dbsync and ironic-inspector come from the same suite.
  */
 import type { AxiosInstance } from 'axios';
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
 import type { Runner } from '../common/exec/runner.js';
 import type { Logger } from '../agent/logger.js';
 import { assertIpv4, assertTag, randomSuffix } from './addresses.js';
-import { liveCommandLine, readPid, startDaemon, stopDaemon, tailFile } from './daemon.js';
-import { isLocalAddress, isPortFree, pickFreePort, testbedUnavailableReason } from './host.js';
+import { liveCommandLine, readPid, stopDaemon, tailFile } from './daemon.js';
+import { isLocalAddress, testbedUnavailableReason } from './host.js';
 import { addAnchor, removeAnchor } from './host-net.js';
 import { ensureIronicRoot, inRootArgv } from './ironic-roots.js';
 import { ironicVersionIn, SUITE_PROFILES, type IronicSuite } from './ironic-suites.js';
@@ -32,7 +31,6 @@ import {
   type IronicSettings,
   type ResolvedSettings,
 } from './ironic-settings.js';
-import { renderEnvSh, renderInspectorConf, renderIronicConf } from './ironic-config.js';
 import {
   createNode,
   createOperatorApi,
@@ -43,7 +41,7 @@ import {
   type IronicNode,
   type NodeSpec,
 } from './ironic-nodes.js';
-import { waitUntilReady } from './readiness.js';
+import { ALL_EXIT_CODES, choosePorts, launchIronic, prepareDirectories } from './ironic-launch.js';
 
 /** Output of a `baremetal` CLI run. */
 export interface CliResult {
@@ -62,30 +60,6 @@ export interface IronicTestbedDeps {
   tag?: string;
   /** The Debian suite whose Ironic runs. Default 'bookworm' (the machine's packages). */
   suite?: IronicSuite;
-}
-
-const ALL_EXIT_CODES = Array.from({ length: 256 }, (_, i) => i);
-
-/**
- * Pick the Ironic port (default 6385 if free on hostIp, else a free one; 0 means
- * a free one) and check the ironic-inspector port.
- * @throws Error when an explicitly requested port is taken.
- */
-async function choosePorts(s: ResolvedSettings, requested: number | undefined): Promise<ResolvedSettings> {
-  let port = requested ?? DEFAULTS.port;
-  if (requested === 0 || (requested === undefined && !(await isPortFree(s.hostIp, port)))) {
-    port = await pickFreePort(s.hostIp);
-  } else if (!(await isPortFree(s.hostIp, port))) {
-    throw new Error(
-      `Port ${port} on ${s.hostIp} is in use (another test bed?): choose another port, or pass port 0 for a free one`,
-    );
-  }
-  if (s.inspector && !(await isPortFree(s.hostIp, s.inspectorPort))) {
-    throw new Error(
-      `ironic-inspector port ${s.inspectorPort} on ${s.hostIp} is in use: set inspectorPort to a free port`,
-    );
-  }
-  return { ...s, port };
 }
 
 /** One standalone Ironic (and optionally ironic-inspector); call stop() in an `after` hook. */
@@ -185,8 +159,8 @@ export class IronicTestbed {
         : await ensureIronicRoot(this.suite, { runner: this.runner });
       this.version = ironicVersionIn(this.root ?? '/') ?? 'unknown';
       this.current = await choosePorts(requested, settings.port);
-      this.prepareDirectories(this.current);
-      await this.launch(this.current);
+      prepareDirectories(this.current, this.suite);
+      await launchIronic(this.runner, this.current, (argv, dir) => this.inSuite(argv, dir));
     } catch (error) {
       await this.stop().catch(() => undefined);
       throw error;
@@ -213,103 +187,6 @@ export class IronicTestbed {
    */
   commandLine(argv: readonly string[]): string[] {
     return this.inSuite(argv, this.settings.dir);
-  }
-
-  private prepareDirectories(s: ResolvedSettings): void {
-    const p = layout(s.dir);
-    for (const dir of [
-      p.etc,
-      p.policy,
-      p.inspectorPolicy,
-      p.log,
-      p.run,
-      p.state,
-      p.tmp,
-      p.lock,
-      p.httpboot,
-      p.tftpboot,
-      p.deployLogs,
-      p.images,
-      p.ramdiskLogs,
-    ]) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-    }
-    mkdirSync(join(p.tftpboot, 'master_images'), { recursive: true });
-    // Ironic's debug log can quote agent tokens (ironic-testbed.md §6 item 13): keep the logs private.
-    chmodSync(p.log, 0o700);
-    writeFileSync(p.ironicConf, renderIronicConf(s, this.suite), { mode: 0o600 });
-    writeFileSync(p.envSh, renderEnvSh(s), { mode: 0o600 });
-    if (s.inspector) writeFileSync(p.inspectorConf, renderInspectorConf(s), { mode: 0o600 });
-  }
-
-  private async launch(s: ResolvedSettings): Promise<void> {
-    const p = layout(s.dir);
-    const database = join(s.dir, 'ironic.sqlite');
-    const fresh = !existsSync(database) || statSync(database).size === 0;
-    // the two schemas are independent: create them side by side
-    await Promise.all([
-      this.dbsync(
-        this.inSuite(['ironic-dbsync', '--config-file', p.ironicConf, fresh ? 'create_schema' : 'upgrade'], s.dir),
-        join(p.log, 'dbsync.log'),
-      ),
-      s.inspector
-        ? this.dbsync(
-            this.inSuite(['ironic-inspector-dbsync', '--config-file', p.inspectorConf, 'upgrade'], s.dir),
-            join(p.log, 'inspector-dbsync.log'),
-          )
-        : undefined,
-    ]);
-    // In a root, the PID stays the same from in-root.sh through unshare and chroot to
-    // ironic (each execs in place), and every command line on the way names the directory.
-    const ironicPid = await startDaemon({
-      argv: this.inSuite(['ironic', '--config-file', p.ironicConf], s.dir),
-      logFile: join(p.log, 'ironic.stdout'),
-      pidFile: p.ironicPid,
-      cwd: s.dir,
-    });
-    const inspectorPid = s.inspector
-      ? await startDaemon({
-          argv: this.inSuite(['ironic-inspector', '--config-file', p.inspectorConf], s.dir),
-          logFile: join(p.log, 'inspector.stdout'),
-          pidFile: p.inspectorPid,
-          cwd: s.dir,
-        })
-      : undefined;
-    await waitUntilReady({
-      name: 'Ironic',
-      pid: ironicPid,
-      url: `${ironicUrl(s)}/`,
-      timeoutMs: 120_000,
-      logs: [join(p.log, 'ironic.stdout'), join(p.log, 'ironic.log')],
-    });
-    await waitUntilReady({
-      name: 'Ironic conductor (fake-hardware driver)',
-      pid: ironicPid,
-      url: `${ironicUrl(s)}/v1/drivers`,
-      timeoutMs: 60_000,
-      headers: { 'X-OpenStack-Ironic-API-Version': '1.31' },
-      bodyIncludes: '"fake-hardware"',
-      logs: [join(p.log, 'ironic.log')],
-    });
-    if (inspectorPid !== undefined) {
-      await waitUntilReady({
-        name: 'ironic-inspector',
-        pid: inspectorPid,
-        url: `${inspectorUrl(s)}/`,
-        timeoutMs: 120_000,
-        logs: [join(p.log, 'inspector.stdout'), join(p.log, 'inspector.log')],
-      });
-    }
-  }
-
-  private async dbsync(argv: string[], logFile: string): Promise<void> {
-    const result = await this.runner.run(argv, { okExitCodes: ALL_EXIT_CODES, timeoutMs: 120_000 });
-    writeFileSync(logFile, `$ ${argv.join(' ')}\n${result.stdout}${result.stderr}`, { flag: 'a', mode: 0o600 });
-    if (result.exitCode !== 0) {
-      throw new Error(
-        `${argv.find((a) => a.endsWith('dbsync')) ?? 'dbsync'} failed with exit code ${String(result.exitCode)}; see ${logFile}:\n${tailFile(logFile, 20)}`,
-      );
-    }
   }
 
   /**
