@@ -15,7 +15,7 @@ import {
 } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import { CommandResult } from './command-result.js';
-import type { CommandSpec, Extension } from './types.js';
+import type { Command, Extension, PreparedCommand } from './types.js';
 
 /** Persistence hook for the command history (see command-journal.ts). */
 export interface CommandHistoryObserver {
@@ -90,18 +90,18 @@ export class CommandExecutor {
     const [extName, commandName] = splitCommandName(name);
     const last = this.history.at(-1);
     if (last !== undefined && !last.isDone()) throw new AgentIsBusy(last.commandName);
-    const spec = this.findSpec(extName, commandName);
-    spec.validate?.(params);
-    const result = new CommandResult(commandName, spec.mode, options.id === undefined ? {} : { id: options.id });
+    const command = this.findCommand(extName, commandName);
+    const run = command.prepare(params);
+    const result = new CommandResult(commandName, command.mode, options.id === undefined ? {} : { id: options.id });
     this.history.push(result);
-    if (spec.mode === 'sync') {
-      await this.runInto(result, spec, params);
+    if (command.mode === 'sync') {
+      await this.runInto(result, run);
       this.notify();
       return result;
     }
     this.running.set(result.id, { name, params });
     this.notify();
-    void this.runInto(result, spec, params).then(() => {
+    void this.runInto(result, run).then(() => {
       this.running.delete(result.id);
       this.notify();
       this.options.onAsyncComplete?.();
@@ -112,10 +112,10 @@ export class CommandExecutor {
   /** Run a command outside the history (for flow.start_flow); waits for it. */
   async executeNested(name: string, params: Record<string, unknown>): Promise<CommandResult> {
     const [extName, commandName] = splitCommandName(name);
-    const spec = this.findSpec(extName, commandName);
-    spec.validate?.(params);
-    const result = new CommandResult(commandName, spec.mode);
-    await this.runInto(result, spec, params, false);
+    const command = this.findCommand(extName, commandName);
+    const run = command.prepare(params);
+    const result = new CommandResult(commandName, command.mode);
+    await this.runInto(result, run, false);
     return result;
   }
 
@@ -123,30 +123,25 @@ export class CommandExecutor {
   has(name: string): boolean {
     try {
       const [extName, commandName] = splitCommandName(name);
-      this.findSpec(extName, commandName);
+      this.findCommand(extName, commandName);
       return true;
     } catch {
       return false;
     }
   }
 
-  private findSpec(extName: string, commandName: string): CommandSpec {
+  private findCommand(extName: string, commandName: string): Command {
     const ext = this.extensions.get(extName);
     if (ext === undefined) throw new RequestedObjectNotFoundError('Extension', extName);
-    const spec = Object.hasOwn(ext.commands, commandName) ? ext.commands[commandName] : undefined;
-    if (spec === undefined) throw new InvalidCommandError(`Unknown command: ${commandName}`);
-    return spec;
+    const command = Object.hasOwn(ext.commands, commandName) ? ext.commands[commandName] : undefined;
+    if (command === undefined) throw new InvalidCommandError(`Unknown command: ${commandName}`);
+    return command;
   }
 
-  private async runInto(
-    result: CommandResult,
-    spec: CommandSpec,
-    params: Record<string, unknown>,
-    recorded = true,
-  ): Promise<void> {
+  private async runInto(result: CommandResult, run: PreparedCommand, recorded = true): Promise<void> {
     const log = this.options.logger;
     try {
-      const value = await spec.run(params, {
+      const value = await run({
         progress: (p) => {
           result.progress = p;
         },
@@ -154,7 +149,7 @@ export class CommandExecutor {
       result.succeed(value);
       log.info('Command finished', { command: result.commandName, id: result.id, status: result.status });
     } catch (error: unknown) {
-      if (spec.mode === 'sync' && error instanceof InvalidContentError) {
+      if (result.mode === 'sync' && error instanceof InvalidContentError) {
         const index = recorded ? this.history.indexOf(result) : -1;
         if (index >= 0) this.history.splice(index, 1);
         throw error;

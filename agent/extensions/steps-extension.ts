@@ -8,15 +8,16 @@ import {
   DeploymentError,
   HardwareManagerMethodNotFound,
   IncompatibleHardwareMethodError,
-  InvalidCommandParamsError,
   RestError,
   ServicingError,
   VersionMismatch,
 } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
-import type { CommandSpec, Extension } from '../commands/types.js';
+import { defineCommand } from '../commands/define-command.js';
+import type { Extension } from '../commands/types.js';
 import type { HardwareDispatcher } from '../hardware/dispatch.js';
-import type { Node, Port, StepContext, StepKind } from '../hardware/types.js';
+import type { Node, StepContext, StepKind } from '../hardware/types.js';
+import { parseExecuteStepParams, parseGetStepsParams, type ExecuteStepParams } from './step-params.js';
 
 /** What the steps extensions need from the agent. */
 export interface StepsExtensionDeps {
@@ -34,21 +35,23 @@ const STEP_ERRORS: Record<StepKind, new (details?: string, options?: { cause?: u
 
 /** Build the `deploy`, `clean` or `service` extension. */
 export function createStepsExtension(kind: StepKind, deps: StepsExtensionDeps): Extension {
-  const commands: Record<string, CommandSpec> = {
-    [`get_${kind}_steps`]: {
+  const commands = {
+    [`get_${kind}_steps`]: defineCommand({
       mode: 'sync',
-      run: async (params) => {
-        if (isNode(params['node'])) deps.cacheNode(params['node']);
+      parse: parseGetStepsParams,
+      run: async ({ node }) => {
+        if (node !== null) deps.cacheNode(node);
         return { [`${kind}_steps`]: deps.dispatcher.steps(kind), hardware_manager_version: deps.dispatcher.versions() };
       },
-    },
-    [`execute_${kind}_step`]: {
+    }),
+    [`execute_${kind}_step`]: defineCommand({
       mode: 'async',
-      validate: (params) => {
-        validateStepParams(kind, params);
-      },
+      parse: (raw) => parseExecuteStepParams(kind, raw),
       run: (params, context) => executeStep(kind, deps, params, context.progress),
-    },
+      // Steps are safe to run again: erasing metadata is idempotent, and
+      // install_coreos re-checks its install stamp (same config and disk only).
+      resumable: true,
+    }),
   };
   return { name: kind, commands };
 }
@@ -56,16 +59,12 @@ export function createStepsExtension(kind: StepKind, deps: StepsExtensionDeps): 
 async function executeStep(
   kind: StepKind,
   deps: StepsExtensionDeps,
-  params: Record<string, unknown>,
+  params: ExecuteStepParams,
   progress: (p: Record<string, unknown>) => void,
 ): Promise<Record<string, unknown>> {
-  const step = params['step'] as Record<string, unknown>;
-  const node = params['node'] as Node;
-  const ports = Array.isArray(params['ports']) ? (params['ports'] as Port[]) : [];
+  const { step, name, args, node, ports } = params;
   deps.cacheNode(node);
-  checkVersions(deps.dispatcher.versions(), params[`${kind}_version`]);
-  const name = String(step['step']);
-  const args = { ...extraKwargs(kind, params), ...asRecord(step['args']) };
+  checkVersions(deps.dispatcher.versions(), params.versions);
   const result = await runFirstCompatible(kind, deps, name, { node, ports, args, kind, progress });
   deps.logger.info('Step finished', { kind, step: name });
   return { [`${kind}_result`]: result ?? null, [`${kind}_step`]: step };
@@ -120,43 +119,12 @@ async function runFirstCompatible(
  */
 export function checkVersions(actual: Record<string, string>, provided: unknown): void {
   if (provided === undefined || provided === null) return;
-  if (typeof provided !== 'object' || !sameVersions(actual, provided as Record<string, unknown>)) {
-    throw new VersionMismatch(actual, provided);
-  }
+  if (typeof provided !== 'object' || !sameVersions(actual, provided)) throw new VersionMismatch(actual, provided);
 }
 
-function sameVersions(actual: Record<string, string>, provided: Record<string, unknown>): boolean {
-  const keys = new Set([...Object.keys(actual), ...Object.keys(provided)]);
-  for (const key of keys) if (actual[key] !== provided[key]) return false;
+function sameVersions(actual: Record<string, string>, provided: object): boolean {
+  const given = new Map<string, unknown>(Object.entries(provided));
+  const keys = new Set([...Object.keys(actual), ...given.keys()]);
+  for (const key of keys) if (actual[key] !== given.get(key)) return false;
   return true;
-}
-
-function validateStepParams(kind: StepKind, params: Record<string, unknown>): void {
-  const step = params['step'];
-  if (typeof step !== 'object' || step === null || Array.isArray(step)) {
-    throw new InvalidCommandParamsError(`execute_${kind}_step requires a "step" object`);
-  }
-  if (typeof (step as Record<string, unknown>)['step'] !== 'string') {
-    throw new InvalidCommandParamsError(`Malformed ${kind}_step, no "step" key: ${JSON.stringify(step)}`);
-  }
-  const args = (step as Record<string, unknown>)['args'];
-  if (args !== undefined && args !== null && (typeof args !== 'object' || Array.isArray(args))) {
-    throw new InvalidCommandParamsError(`${kind} step "args" must be an object`);
-  }
-  if (!isNode(params['node']))
-    throw new InvalidCommandParamsError(`execute_${kind}_step requires a "node" object with a uuid`);
-}
-
-/** Keyword arguments other than the known ones are passed to the step like IPA's **kwargs. */
-function extraKwargs(kind: StepKind, params: Record<string, unknown>): Record<string, unknown> {
-  const known = new Set(['step', 'node', 'ports', `${kind}_version`]);
-  return Object.fromEntries(Object.entries(params).filter(([k]) => !known.has(k)));
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && typeof (value as { uuid?: unknown }).uuid === 'string';
 }

@@ -12,7 +12,7 @@
  */
 import { COLLECTORS, isKnownCollector, knownCollectors } from '../inspection/collectors/index.js';
 import { createCollectorContext, type CollectorContextOptions } from '../inspection/collectors/context.js';
-import { errorText } from '../inspection/collectors/types.js';
+import { errorText } from '../inspection/collectors/error-text.js';
 
 /** IPA's default `inspection_collectors` (config.INSPECTION_DEFAULT_COLLECTORS). */
 export const DEFAULT_COLLECTORS: readonly string[] = ['default', 'logs'];

@@ -12,7 +12,7 @@ import { builtinExtensions } from '../extensions/index.js';
 import { HardwareDispatcher } from '../hardware/dispatch.js';
 import { builtinManagers } from '../hardware/index.js';
 import { collectSystemLogs, type LogDeps } from '../extensions/log/index.js';
-import { isResumable } from './resume.js';
+import { isResumableIn } from './resume.js';
 import type { ApiAgent } from '../api/app.js';
 import { CommandExecutionError, InvalidCommandParamsError } from '../../common/errors.js';
 import { CommandResult } from '../commands/command-result.js';
@@ -98,7 +98,7 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
     onAsyncComplete: () => core.onAsyncComplete(),
     observer: journal,
   });
-  core.restored = journal.load(isResumable);
+  core.restored = journal.load(isResumableIn(extensions));
   core.executor.restore(core.restored.finished);
   return core;
 }

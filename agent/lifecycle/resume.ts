@@ -1,9 +1,20 @@
-/** Which interrupted commands a restarted agent runs again (idempotent steps only). */
-
 /**
- * Steps are safe to run again: erasing metadata is idempotent, and
- * install_coreos re-checks its install stamp (same config and disk only).
+ * Which interrupted commands a restarted agent runs again: those whose
+ * command says `resumable` (see CommandSpec.resumable in commands/types.ts).
  */
-export function isResumable(name: string): boolean {
-  return /^(deploy|clean|service)\.execute_(deploy|clean|service)_step$/.test(name);
+import type { Extension } from '../commands/types.js';
+
+/** The full names (`<extension>.<command>`) of the resumable commands. */
+export function resumableCommands(extensions: readonly Extension[]): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const ext of extensions) {
+    for (const [name, command] of Object.entries(ext.commands)) if (command.resumable) names.add(`${ext.name}.${name}`);
+  }
+  return names;
+}
+
+/** A predicate over full command names for CommandJournal.load. */
+export function isResumableIn(extensions: readonly Extension[]): (name: string) => boolean {
+  const names = resumableCommands(extensions);
+  return (name) => names.has(name);
 }

@@ -1,6 +1,7 @@
 /** The `flow` extension: start_flow runs `[{"ext.cmd": params}, ...]` in order, failing on the first failure. */
 import { CommandExecutionError, InvalidCommandParamsError } from '../../../common/errors.js';
-import type { Extension } from '../../commands/types.js';
+import { defineCommand, isObject } from '../../commands/define-command.js';
+import type { Extension, RawParams } from '../../commands/types.js';
 import type { CommandResult } from '../../commands/command-result.js';
 
 /** What the flow extension needs from the executor (given lazily: the executor is built after the extensions). */
@@ -9,39 +10,49 @@ export interface FlowRunner {
   executeNested(name: string, params: Record<string, unknown>): Promise<CommandResult>;
 }
 
+/** One command of a flow: its full name and its params. */
+export interface FlowTask {
+  name: string;
+  params: Record<string, unknown>;
+}
+
 /** Build the `flow` extension. */
 export function createFlowExtension(runner: () => FlowRunner): Extension {
   return {
     name: 'flow',
     commands: {
-      start_flow: {
+      start_flow: defineCommand({
         mode: 'async',
-        validate: (params) => {
-          for (const [name] of tasks(params['flow']))
-            if (!runner().has(name)) throw new InvalidCommandParamsError(`Unknown command in flow: ${name}`);
-        },
-        run: async (params) => {
-          for (const [name, taskParams] of tasks(params['flow'])) {
-            const result = await runner().executeNested(name, taskParams);
+        parse: (raw) => parseFlowParams(raw, (name) => runner().has(name)),
+        run: async (tasks) => {
+          for (const { name, params } of tasks) {
+            const result = await runner().executeNested(name, params);
             if (result.status !== 'SUCCEEDED') throw new CommandExecutionError(`${name} was failed to be executed`);
           }
           return null;
         },
-      },
+      }),
     },
   };
 }
 
-function tasks(flow: unknown): Array<[string, Record<string, unknown>]> {
+/**
+ * Parse start_flow params into its tasks, in order (IPA flow.start_flow(flow)).
+ * Params of a task that are not an object are taken as none.
+ * @throws InvalidCommandParamsError when `flow` is not a list of objects,
+ *   or names a command `known` does not know
+ */
+export function parseFlowParams(raw: RawParams, known: (name: string) => boolean): FlowTask[] {
+  const flow = raw['flow'];
   if (!Array.isArray(flow))
     throw new InvalidCommandParamsError('start_flow requires "flow": a list of {"<extension>.<command>": params}');
-  const out: Array<[string, Record<string, unknown>]> = [];
-  for (const task of flow) {
-    if (typeof task !== 'object' || task === null || Array.isArray(task))
-      throw new InvalidCommandParamsError('Each flow entry must be an object');
-    for (const [name, params] of Object.entries(task as Record<string, unknown>)) {
-      out.push([name, typeof params === 'object' && params !== null ? (params as Record<string, unknown>) : {}]);
-    }
+  const entries: readonly unknown[] = flow;
+  const tasks: FlowTask[] = [];
+  for (const task of entries) {
+    if (!isObject(task)) throw new InvalidCommandParamsError('Each flow entry must be an object');
+    for (const [name, params] of Object.entries(task)) tasks.push({ name, params: isObject(params) ? params : {} });
   }
-  return out;
+  for (const { name } of tasks)
+    if (!known(name)) throw new InvalidCommandParamsError(`Unknown command in flow: ${name}`);
+  return tasks;
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import { MASK, redactString } from '../../logger.js';
+import { defineCommand, noParams } from '../../commands/define-command.js';
 import type { Extension } from '../../commands/types.js';
 import type { HardwareDispatcher } from '../../hardware/dispatch.js';
 import { LOG_COLLECTORS, type LogCollector } from './collectors.js';
@@ -32,7 +33,11 @@ export function createLogExtension(deps: LogDeps): Extension {
   return {
     name: 'log',
     commands: {
-      collect_system_logs: { mode: 'sync', run: async () => ({ system_logs: await collectSystemLogs(deps) }) },
+      collect_system_logs: defineCommand({
+        mode: 'sync',
+        parse: noParams,
+        run: async () => ({ system_logs: await collectSystemLogs(deps) }),
+      }),
     },
   };
 }

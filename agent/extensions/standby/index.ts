@@ -7,6 +7,7 @@ import { SystemRebootError } from '../../../common/errors.js';
 import type { Runner } from '../../../common/exec/runner.js';
 import type { ProcessError } from '../../../common/exec/execa-runner.js';
 import type { Logger } from '../../logger.js';
+import { defineCommand, noParams } from '../../commands/define-command.js';
 import type { Extension } from '../../commands/types.js';
 import type { HardwareDispatcher } from '../../hardware/dispatch.js';
 
@@ -26,28 +27,31 @@ export function createStandbyExtension(deps: StandbyDeps): Extension {
   return {
     name: 'standby',
     commands: {
-      power_off: {
+      power_off: defineCommand({
         mode: 'async',
+        parse: noParams,
         run: async () => {
           await powerAction(deps, 'poweroff');
           return null;
         },
-      },
-      run_image: {
+      }),
+      run_image: defineCommand({
         mode: 'async',
+        parse: noParams,
         run: async () => {
           await powerAction(deps, 'reboot');
           return null;
         },
-      },
-      sync: {
+      }),
+      sync: defineCommand({
         mode: 'sync',
+        parse: noParams,
         run: async () => {
           await fullSync(deps);
           return null;
         },
-      },
-      get_partition_uuids: { mode: 'sync', run: async () => ({}) },
+      }),
+      get_partition_uuids: defineCommand({ mode: 'sync', parse: noParams, run: async () => ({}) }),
     },
   };
 }

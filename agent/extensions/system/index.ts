@@ -1,4 +1,5 @@
 /** The `system` extension: lockdown (stop serving, take the network down, stay up doing nothing). */
+import { defineCommand, noParams } from '../../commands/define-command.js';
 import type { Extension } from '../../commands/types.js';
 
 /** Dependencies of the system extension. */
@@ -12,13 +13,14 @@ export function createSystemExtension(deps: SystemDeps): Extension {
   return {
     name: 'system',
     commands: {
-      lockdown: {
+      lockdown: defineCommand({
         mode: 'sync',
+        parse: noParams,
         run: async () => {
           deps.lockdown();
           return null;
         },
-      },
+      }),
     },
   };
 }

@@ -8,7 +8,7 @@
  * passed with some progress. The skipped ones go to debug.
  */
 import type { Logger } from '../../logger.js';
-import type { InstallerProgress } from './run-installer.js';
+import type { InstallerProgress } from './installer-progress.js';
 
 /** Percent of the image write between two progress lines at info level. */
 export const PROGRESS_LOG_STEP = 5;

@@ -17,13 +17,7 @@ import type { Logger } from '../../logger.js';
 import { redactUrls } from './installer-args.js';
 import { formatErrorChain, installerErrorChain } from './installer-error.js';
 import { InstallerOutputLog } from './installer-output-log.js';
-
-/** One progress report; `percent` only for the image-write phase. */
-export interface InstallerProgress {
-  phase: 'source' | 'write' | 'ignition' | 'postprocess' | 'complete' | 'error';
-  line: string;
-  percent: number | null;
-}
+import { parseProgress, type InstallerProgress } from './installer-progress.js';
 
 /** Options of {@link runInstaller}. */
 export interface RunInstallerOptions {
@@ -43,25 +37,6 @@ export interface RunInstallerOptions {
 
 /** The last output lines of an attempt kept for its error message (the error report is at the end). */
 const KEPT_LINES = 200;
-
-/** Classify one output line of coreos-installer (pure). */
-export function parseProgress(line: string): InstallerProgress | null {
-  const read = /^>?\s*Read \S+ (.+?)\/(.+?) \((\d{1,3})%\)\s*$/.exec(line);
-  if (read !== null) return { phase: 'write', line, percent: Number(read[3]) };
-  if (/^(Downloading|Copying|Installing|Reading signature|Signature not found)/.test(line))
-    return { phase: 'source', line, percent: null };
-  if (line.startsWith('Writing Ignition config')) return { phase: 'ignition', line, percent: null };
-  if (
-    /^(Modifying kernel arguments|Copying networking configuration|Setting platform|Configuring console|Writing first-boot)/.test(
-      line,
-    )
-  ) {
-    return { phase: 'postprocess', line, percent: null };
-  }
-  if (line === 'Install complete.') return { phase: 'complete', line, percent: 100 };
-  if (line.startsWith('Error: ')) return { phase: 'error', line, percent: null };
-  return null;
-}
 
 /**
  * Run the installer; resolve on exit code 0.

@@ -4,7 +4,8 @@
  * Adds `inventory`, `root_disk` (when a disk qualifies), `boot_interface`
  * and `configuration: {collectors, managers}`.
  */
-import { errorText, type CollectorContext, type InspectionCollector, type InspectionData } from './types.js';
+import { errorText } from './error-text.js';
+import type { CollectorContext, InspectionCollector, InspectionData } from './types.js';
 
 /** IPA's `default` collector. A failing inventory throws: inspection without one is useless. */
 export const defaultCollector: InspectionCollector = {

@@ -5,7 +5,8 @@
  * missing or failing dmidecode is a warning, not an inspection error.
  */
 import { parseDmi } from './dmi-parse.js';
-import { errorText, type CollectorContext, type InspectionCollector, type InspectionData } from './types.js';
+import { errorText } from './error-text.js';
+import type { CollectorContext, InspectionCollector, InspectionData } from './types.js';
 
 /** IPA's `dmi-decode` collector. */
 export const dmiDecodeCollector: InspectionCollector = {

@@ -4,7 +4,8 @@
  * system logs as base64 of a tar.gz, the format ironic-inspector's
  * `ramdisk_error` hook stores. Never reports a failure, as in IPA.
  */
-import { errorText, type CollectorContext, type InspectionCollector, type InspectionData } from './types.js';
+import { errorText } from './error-text.js';
+import type { CollectorContext, InspectionCollector, InspectionData } from './types.js';
 
 /** IPA's `logs` collector. */
 export const logsCollector: InspectionCollector = {

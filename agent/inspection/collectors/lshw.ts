@@ -5,7 +5,7 @@
  */
 import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
-import { errorText } from './types.js';
+import { errorText } from './error-text.js';
 
 /** One node of lshw's JSON tree (only the fields the collectors read are typed). */
 export interface LshwNode {

@@ -76,8 +76,3 @@ export interface InspectionCollector {
    */
   collect(data: InspectionData, context: CollectorContext): Promise<void>;
 }
-
-/** The message of an unknown thrown value. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -5,6 +5,7 @@ import type { Extension } from '../../../agent/commands/types.js';
 import { DeploymentError, VersionMismatch } from '../../../common/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { call, listen, type Started } from '../../helpers/http.js';
+import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
 const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 
@@ -28,32 +29,36 @@ describe('api/app (IPA v1 wire contract)', () => {
     const test: Extension = {
       name: 'test',
       commands: {
-        echo: { mode: 'sync', run: async (p) => p['text'] ?? null },
-        slow: {
+        echo: defineCommand({ mode: 'sync', parse: (raw) => raw, run: async (p) => p['text'] ?? null }),
+        slow: defineCommand({
           mode: 'async',
+          parse: noParams,
           run: async () => {
             await release.promise;
             return 'done';
           },
-        },
-        explode: {
+        }),
+        explode: defineCommand({
           mode: 'sync',
+          parse: noParams,
           run: async () => {
             throw new TypeError("Cannot read properties of undefined (reading 'x')");
           },
-        },
-        fail_async: {
+        }),
+        fail_async: defineCommand({
           mode: 'async',
+          parse: noParams,
           run: async () => {
             throw new DeploymentError('coreos-installer failed with code 1: Error: install failed');
           },
-        },
-        mismatch: {
+        }),
+        mismatch: defineCommand({
           mode: 'async',
+          parse: noParams,
           run: async () => {
             throw new VersionMismatch({ a: '2' }, { a: '1' });
           },
-        },
+        }),
       },
     };
     const { logger } = createTestLogger();

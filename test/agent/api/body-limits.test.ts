@@ -5,6 +5,7 @@ import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { call, listen, type Started } from '../../helpers/http.js';
 import { rawExchange } from '../../helpers/raw-http.js';
+import { defineCommand } from '../../../agent/commands/define-command.js';
 
 const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 const MIB = 1024 * 1024;
@@ -21,7 +22,14 @@ describe('api/app: request body limits and the token check before the body', () 
   beforeEach(async () => {
     const { logger } = createTestLogger();
     const executor = new CommandExecutor({
-      extensions: [{ name: 'test', commands: { size: { mode: 'sync', run: async (p) => JSON.stringify(p).length } } }],
+      extensions: [
+        {
+          name: 'test',
+          commands: {
+            size: defineCommand({ mode: 'sync', parse: (raw) => raw, run: async (p) => JSON.stringify(p).length }),
+          },
+        },
+      ],
       logger,
     });
     const agent: ApiAgent = {

@@ -3,6 +3,7 @@ import { createApp, type ApiAgent } from '../../../agent/api/app.js';
 import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { call, listen, type Started } from '../../helpers/http.js';
+import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
 const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 
@@ -20,7 +21,10 @@ describe('api/app: one unserialisable command result cannot break the command hi
       extensions: [
         {
           name: 'test',
-          commands: { ok: { mode: 'sync', run: async () => 'fine' }, deep: { mode: 'sync', run: async () => deep() } },
+          commands: {
+            ok: defineCommand({ mode: 'sync', parse: noParams, run: async () => 'fine' }),
+            deep: defineCommand({ mode: 'sync', parse: noParams, run: async () => deep() }),
+          },
         },
       ],
       logger,

@@ -6,6 +6,7 @@ import { CommandExecutor } from '../../../agent/commands/executor.js';
 import type { MemoryTransport } from '../../../agent/logger.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { call, listen, type Started } from '../../helpers/http.js';
+import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
 const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 
@@ -19,7 +20,9 @@ describe('api/faults (client errors are 4xx faults, never 500)', () => {
     const test = createTestLogger();
     memory = test.memory;
     const executor = new CommandExecutor({
-      extensions: [{ name: 'test', commands: { echo: { mode: 'sync', run: async () => null } } }],
+      extensions: [
+        { name: 'test', commands: { echo: defineCommand({ mode: 'sync', parse: noParams, run: async () => null }) } },
+      ],
       logger: test.logger,
     });
     const agent: ApiAgent = {

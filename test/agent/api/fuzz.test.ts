@@ -18,6 +18,7 @@ import { createTestLogger } from '../../helpers/logger.js';
 import { call } from '../../helpers/http.js';
 import { Random, randomRequest, type FuzzCase } from '../../helpers/fuzz-requests.js';
 import { rawExchange, type RawReply } from '../../helpers/raw-http.js';
+import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
 const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 /** Requests per run, sent this many at a time. */
@@ -37,14 +38,15 @@ describe('api fuzzing: no 5xx for any request, alive afterwards', function () {
     const test: Extension = {
       name: 'test',
       commands: {
-        echo: { mode: 'sync', run: async (params) => params },
-        async: { mode: 'async', run: async (params) => params },
-        fail: {
+        echo: defineCommand({ mode: 'sync', parse: (raw) => raw, run: async (params) => params }),
+        async: defineCommand({ mode: 'async', parse: (raw) => raw, run: async (params) => params }),
+        fail: defineCommand({
           mode: 'async',
+          parse: noParams,
           run: async () => {
             throw new DeploymentError('expected failure');
           },
-        },
+        }),
       },
     };
     const executor = new CommandExecutor({

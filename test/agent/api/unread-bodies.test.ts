@@ -9,6 +9,7 @@ import { listenApi, type ApiServer } from '../../../agent/api/server.js';
 import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { rawExchange } from '../../helpers/raw-http.js';
+import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
 const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 const MIB = 1024 * 1024;
@@ -19,7 +20,9 @@ describe('api: bodies the agent never reads, and Expect: 100-continue', () => {
   beforeEach(async () => {
     const { logger } = createTestLogger();
     const executor = new CommandExecutor({
-      extensions: [{ name: 'test', commands: { ping: { mode: 'sync', run: async () => 'pong' } } }],
+      extensions: [
+        { name: 'test', commands: { ping: defineCommand({ mode: 'sync', parse: noParams, run: async () => 'pong' }) } },
+      ],
       logger,
     });
     const agent: ApiAgent = {

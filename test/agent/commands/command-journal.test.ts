@@ -7,6 +7,7 @@ import { CommandJournal } from '../../../agent/commands/command-journal.js';
 import type { Extension } from '../../../agent/commands/types.js';
 import { CleaningError } from '../../../common/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
+import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
 describe('commands/command-journal', () => {
   let dir: string;
@@ -14,22 +15,24 @@ describe('commands/command-journal', () => {
   const ext: Extension = {
     name: 'clean',
     commands: {
-      get_clean_steps: { mode: 'sync', run: async () => ({ clean_steps: {} }) },
-      execute_clean_step: {
+      get_clean_steps: defineCommand({ mode: 'sync', parse: noParams, run: async () => ({ clean_steps: {} }) }),
+      execute_clean_step: defineCommand({
         mode: 'async',
+        parse: noParams,
         run: async () => {
           await new Promise<void>((r) => {
             hold = r;
           });
           return { clean_result: null };
         },
-      },
-      fail: {
+      }),
+      fail: defineCommand({
         mode: 'sync',
+        parse: noParams,
         run: async () => {
           throw new CleaningError('disk on fire');
         },
-      },
+      }),
     },
   };
   const { logger } = createTestLogger();
@@ -113,7 +116,10 @@ describe('commands/command-journal', () => {
     for (let i = 0; i < 100_000; i += 1) deep = [deep];
     const odd: Extension = {
       name: 'odd',
-      commands: { deep: { mode: 'sync', run: async () => deep }, fine: { mode: 'sync', run: async () => 'ok' } },
+      commands: {
+        deep: defineCommand({ mode: 'sync', parse: noParams, run: async () => deep }),
+        fine: defineCommand({ mode: 'sync', parse: noParams, run: async () => 'ok' }),
+      },
     };
     const executor = new CommandExecutor({
       extensions: [odd],

@@ -8,6 +8,7 @@ import {
   RequestedObjectNotFoundError,
 } from '../../../common/errors.js';
 import { createTestLogger } from '../../helpers/logger.js';
+import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
 describe('commands/executor', () => {
   const { logger } = createTestLogger();
@@ -23,13 +24,14 @@ describe('commands/executor', () => {
     const ext: Extension = {
       name: 'x',
       commands: {
-        ok: { mode: 'async', run: async () => 1 },
-        bad: {
+        ok: defineCommand({ mode: 'async', parse: noParams, run: async () => 1 }),
+        bad: defineCommand({
           mode: 'async',
+          parse: noParams,
           run: async () => {
             throw new Error('no');
           },
-        },
+        }),
       },
     };
     const executor = new CommandExecutor({
@@ -53,14 +55,15 @@ describe('commands/executor', () => {
     const ext: Extension = {
       name: 'x',
       commands: {
-        slow: {
+        slow: defineCommand({
           mode: 'async',
+          parse: noParams,
           run: () =>
             new Promise((r) => {
               finish = () => r(null);
             }),
-        },
-        quick: { mode: 'sync', run: async () => 2 },
+        }),
+        quick: defineCommand({ mode: 'sync', parse: noParams, run: async () => 2 }),
       },
     };
     const executor = new CommandExecutor({ extensions: [ext], logger });
@@ -80,13 +83,13 @@ describe('commands/executor', () => {
     const ext: Extension = {
       name: 'x',
       commands: {
-        v: {
+        v: defineCommand({
           mode: 'sync',
-          validate: () => {
+          parse: () => {
             throw new InvalidCommandParamsError('bad');
           },
           run: async () => null,
-        },
+        }),
       },
     };
     const executor = new CommandExecutor({ extensions: [ext], logger });
@@ -104,7 +107,10 @@ describe('commands/executor', () => {
   });
 
   it('keeps the given id when resuming and reset() starts a new boot', async () => {
-    const ext: Extension = { name: 'x', commands: { ok: { mode: 'async', run: async () => null } } };
+    const ext: Extension = {
+      name: 'x',
+      commands: { ok: defineCommand({ mode: 'async', parse: noParams, run: async () => null }) },
+    };
     const executor = new CommandExecutor({ extensions: [ext], logger });
 
     const result = await executor.execute('x.ok', {}, { id: 'fixed-id' });
@@ -124,14 +130,15 @@ describe('commands/executor (review fixes)', () => {
     const ext: Extension = {
       name: 'x',
       commands: {
-        slow: {
+        slow: defineCommand({
           mode: 'async',
+          parse: noParams,
           run: () =>
             new Promise((r) => {
               finish = () => r(null);
             }),
-        },
-        quick: { mode: 'sync', run: async () => 1 },
+        }),
+        quick: defineCommand({ mode: 'sync', parse: noParams, run: async () => 1 }),
       },
     };
     const executor = new CommandExecutor({ extensions: [ext], logger });
@@ -150,19 +157,21 @@ describe('commands/executor (review fixes)', () => {
     const ext: Extension = {
       name: 'x',
       commands: {
-        outer: {
+        outer: defineCommand({
           mode: 'async',
+          parse: noParams,
           run: async () => {
             await executor.executeNested('x.bad', {}).catch(() => undefined);
             return null;
           },
-        },
-        bad: {
+        }),
+        bad: defineCommand({
           mode: 'sync',
+          parse: noParams,
           run: async () => {
             throw new InvalidCommandError('no');
           },
-        },
+        }),
       },
     };
     const executor: CommandExecutor = new CommandExecutor({ extensions: [ext], logger });

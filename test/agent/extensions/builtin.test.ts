@@ -18,6 +18,7 @@ import { createLogger, MemoryTransport } from '../../../agent/logger.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { fakeManager } from '../../helpers/fake-managers.js';
 import { createTestLogger } from '../../helpers/logger.js';
+import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
 const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
 
@@ -266,27 +267,30 @@ describe('built-in extensions', () => {
     const steps = {
       name: 'x',
       commands: {
-        a: {
-          mode: 'sync' as const,
+        a: defineCommand({
+          mode: 'sync',
+          parse: noParams,
           run: async () => {
             order.push('a');
             return null;
           },
-        },
-        b: {
-          mode: 'async' as const,
+        }),
+        b: defineCommand({
+          mode: 'async',
+          parse: noParams,
           run: async () => {
             order.push('b');
             throw new Error('b broke');
           },
-        },
-        c: {
-          mode: 'sync' as const,
+        }),
+        c: defineCommand({
+          mode: 'sync',
+          parse: noParams,
           run: async () => {
             order.push('c');
             return null;
           },
-        },
+        }),
       },
     };
     const executor: CommandExecutor = new CommandExecutor({

@@ -8,6 +8,7 @@ import { IronicResponseError } from '../../../agent/ironic/response.js';
 import { IronicSession, type PersistedSession, type SessionStore } from '../../../agent/lifecycle/session.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { createTestLogger } from '../../helpers/logger.js';
+import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
 const UUID = '6df241ec-4d0e-4b9c-ad67-789584931f8f';
 const TOKEN_A = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
@@ -38,7 +39,10 @@ class MemoryStore implements SessionStore {
 
 describe('lifecycle/session', () => {
   const { logger, memory } = createTestLogger();
-  const ext: Extension = { name: 'x', commands: { ok: { mode: 'sync', run: async () => null } } };
+  const ext: Extension = {
+    name: 'x',
+    commands: { ok: defineCommand({ mode: 'sync', parse: noParams, run: async () => null }) },
+  };
 
   function setup(answers: LookupResult[], store: MemoryStore, preshared: string | null = null) {
     const state = new AgentState('0.1.0', logger);
@@ -154,7 +158,10 @@ describe('lifecycle/session after a process restart', () => {
 
   it('a new token from Ironic (new operation) drops the previous history and the step to resume', async () => {
     const state = new AgentState('0.1.0', logger);
-    const ext: Extension = { name: 'x', commands: { ok: { mode: 'sync', run: async () => null } } };
+    const ext: Extension = {
+      name: 'x',
+      commands: { ok: defineCommand({ mode: 'sync', parse: noParams, run: async () => null }) },
+    };
     const executor = new CommandExecutor({ extensions: [ext], logger });
     await executor.execute('x.ok', {});
     let newTokens = 0;
@@ -192,7 +199,10 @@ describe('lifecycle/session with leftovers of another node in the state dir (nod
 
   it("a fresh token drops the history and the step to resume left by the other node's agent", async () => {
     const state = new AgentState('0.1.0', logger);
-    const ext: Extension = { name: 'x', commands: { ok: { mode: 'sync', run: async () => null } } };
+    const ext: Extension = {
+      name: 'x',
+      commands: { ok: defineCommand({ mode: 'sync', parse: noParams, run: async () => null }) },
+    };
     const executor = new CommandExecutor({ extensions: [ext], logger });
     await executor.execute('x.ok', {});
     let newTokens = 0;

@@ -10,7 +10,8 @@
  */
 import { basename } from 'node:path';
 import { readTrimmed } from '../../../../common/fs/fs-reader.js';
-import { errorText, type CollectorContext, type InspectionCollector, type InspectionData } from '../types.js';
+import { errorText } from '../error-text.js';
+import type { CollectorContext, InspectionCollector, InspectionData } from '../types.js';
 import { cpuFacts } from './cpu-facts.js';
 import { diskFacts, readDiskSysfs } from './disk-facts.js';
 import { FactList, type Fact } from './facts.js';

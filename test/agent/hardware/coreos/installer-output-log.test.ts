@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InstallerOutputLog } from '../../../../agent/hardware/coreos/installer-output-log.js';
-import { parseProgress } from '../../../../agent/hardware/coreos/run-installer.js';
+import { parseProgress } from '../../../../agent/hardware/coreos/installer-progress.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
 describe('hardware/coreos/installer-output-log', () => {

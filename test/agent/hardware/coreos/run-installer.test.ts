@@ -1,10 +1,7 @@
 import { expect } from 'chai';
 import { DeploymentError } from '../../../../common/errors.js';
-import {
-  parseProgress,
-  runInstaller,
-  type InstallerProgress,
-} from '../../../../agent/hardware/coreos/run-installer.js';
+import type { InstallerProgress } from '../../../../agent/hardware/coreos/installer-progress.js';
+import { runInstaller } from '../../../../agent/hardware/coreos/run-installer.js';
 import { createLogger, MemoryTransport } from '../../../../agent/logger.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
@@ -34,26 +31,6 @@ const FAILURE_LINES = [
 const FAILURE_MESSAGE = 'install failed: decoding and writing image: No space left on device (os error 28)';
 
 describe('hardware/coreos/run-installer', () => {
-  describe('parseProgress', () => {
-    const table: [string, InstallerProgress | null][] = [
-      ['Read disk 1.2 GiB/3.4 GiB (35%)', { phase: 'write', line: 'Read disk 1.2 GiB/3.4 GiB (35%)', percent: 35 }],
-      [
-        '> Read disk 512.0 MiB/2.0 GiB (25%)',
-        { phase: 'write', line: '> Read disk 512.0 MiB/2.0 GiB (25%)', percent: 25 },
-      ],
-      [
-        'Downloading image from https://h/x.raw.xz',
-        { phase: 'source', line: 'Downloading image from https://h/x.raw.xz', percent: null },
-      ],
-      ['Writing Ignition config', { phase: 'ignition', line: 'Writing Ignition config', percent: null }],
-      ['Modifying kernel arguments', { phase: 'postprocess', line: 'Modifying kernel arguments', percent: null }],
-      ['Install complete.', { phase: 'complete', line: 'Install complete.', percent: 100 }],
-      ['Caused by:', null],
-    ];
-    for (const [line, expected] of table)
-      it(JSON.stringify(line), () => expect(parseProgress(line)).to.deep.equal(expected));
-  });
-
   it('streams every line to the info log and reports progress', async () => {
     const { logger, memory } = createTestLogger();
     const runner = new FakeRunner().expect({ match: ARGV, lines: SUCCESS_LINES });
