@@ -3,7 +3,11 @@
  *
  * Wire types (Node, Port, StepDefinition, BlockDevice, Inventory) keep IPA's
  * and Ironic's snake_case field names verbatim; everything else is camelCase.
+ * The inventory's shape is in inventory.ts.
  */
+import type { BootInfo, Inventory, SerializedBlockDevice } from './inventory.js';
+
+export type { BootInfo, Inventory, SerializedBlockDevice } from './inventory.js';
 
 /** Support levels; port of IPA hardware.HardwareSupport. Third parties may return more than 3. */
 export const SupportLevel = {
@@ -86,26 +90,6 @@ export interface StepSpec {
   run: (context: StepContext) => Promise<unknown>;
 }
 
-/** IPA BlockDevice.serializable_fields, in IPA's order: what `inventory.disks[]` carries. */
-export interface SerializedBlockDevice {
-  /** `/dev/<kname>` */
-  name: string;
-  model: string | null;
-  /** Bytes. */
-  size: number;
-  rotational: boolean;
-  wwn: string | null;
-  serial: string | null;
-  vendor: string | null;
-  wwn_with_extension: string | null;
-  wwn_vendor_extension: string | null;
-  hctl: string | null;
-  by_path: string | null;
-  logical_sectors: number | null;
-  physical_sectors: number | null;
-  tran: string | null;
-}
-
 /** One block device (IPA BlockDevice): the wire fields plus what only the agent uses. */
 export interface BlockDevice extends SerializedBlockDevice {
   /** lsblk TYPE (disk, part, raid1, md, mpath, loop, ...). Not serialised. */
@@ -129,13 +113,13 @@ export interface ManagerMethods {
   /** The root device for the node: hints, then IPA's guess. Returns the chosen device. */
   getOsInstallDevice(node: Node | undefined): Promise<BlockDevice>;
   /** Full inventory (IPA list_hardware_info). */
-  listHardwareInfo(): Promise<Record<string, unknown>>;
+  listHardwareInfo(): Promise<Inventory>;
   /** Add files to the system-log tarball: name → content. */
   collectSystemLogs(files: Map<string, string | Buffer>): Promise<void>;
   /** Flush disks (IPA full_sync). */
   fullSync(): Promise<void>;
   /** `{current_boot_mode, pxe_interface}`. */
-  getBootInfo(): Promise<{ current_boot_mode: 'uefi' | 'bios'; pxe_interface: string | null }>;
+  getBootInfo(): Promise<BootInfo>;
 }
 
 /** A hardware manager. One folder under agent/hardware/, registered in agent/hardware/index.ts. */

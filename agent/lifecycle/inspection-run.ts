@@ -12,7 +12,6 @@ import { inspect, inspectionUrls } from '../ironic/inspection.js';
 import { bootifToMac } from '../config/cmdline.js';
 import { waitForDhcp } from './dhcp-wait.js';
 import { guessRootDisk } from '../hardware/root-device-hints/match.js';
-import type { BlockDevice } from '../hardware/types.js';
 import { NodeFsReader } from '../../common/fs/fs-reader.js';
 
 /** True when `inspection_callback_url` names somewhere to post inspection data. */
@@ -50,7 +49,7 @@ export async function runInspection(core: AgentCore, http: AxiosInstance, clock:
         });
       },
       inventory: () => core.dispatcher.dispatch('listHardwareInfo'),
-      rootDisk: (inventory) => guessRootDisk((inventory['disks'] ?? []) as BlockDevice[]),
+      rootDisk: (inventory) => guessRootDisk(inventory.disks),
       managers: () => core.dispatcher.active.map(({ manager }) => ({ name: manager.name, version: manager.version })),
       logs: () => core.systemLogs(),
     },

@@ -168,12 +168,10 @@ async function lockdown(core: AgentCore, session: IronicSession, server: ApiServ
   }
 }
 
+/** The MACs to look the node up with: every inventory interface's (IPA lookup_node sends the same). */
 async function macsFromInventory(core: AgentCore): Promise<string[]> {
   const inventory = await core.dispatcher.dispatch('listHardwareInfo');
-  const interfaces = Array.isArray(inventory['interfaces'])
-    ? (inventory['interfaces'] as Array<{ mac_address?: unknown }>)
-    : [];
-  return interfaces.map((i) => i.mac_address).filter((m): m is string => typeof m === 'string' && m !== '');
+  return inventory.interfaces.map((i) => i.mac_address).filter((m) => m !== '');
 }
 
 function toPersisted(

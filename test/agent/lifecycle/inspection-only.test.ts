@@ -17,12 +17,11 @@ import { FakeIronic, NODE_UUID, pyJson } from '../../helpers/fake-ironic.js';
 import { fakeManager } from '../../helpers/fake-managers.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { createTestLogger } from '../../helpers/logger.js';
+import { fakeInterface, fakeInventory } from '../../helpers/inventory-fixtures.js';
 
-const INVENTORY = {
-  interfaces: [{ name: 'eth0', mac_address: '52:54:00:d4:61:b7', ipv4_address: '192.0.2.20' }],
-  disks: [],
-  boot: { current_boot_mode: 'bios', pxe_interface: null },
-};
+const INVENTORY = fakeInventory({
+  interfaces: [fakeInterface({ name: 'eth0', mac_address: '52:54:00:d4:61:b7', ipv4_address: '192.0.2.20' })],
+});
 
 /**
  * Ironic boots the ramdisk for inspection with only ipa-inspection-callback-url
