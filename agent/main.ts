@@ -11,6 +11,7 @@ import type { ConfigNotice } from './config/sources.js';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
 import { createLogger, MemoryTransport } from './logger.js';
 import { buildCore } from './lifecycle/core.js';
+import { builtinManagers } from './hardware/index.js';
 import { startIronicMode, type RunningAgent } from './lifecycle/ironic-mode.js';
 import { startStandaloneMode } from './lifecycle/standalone-mode.js';
 import { createSystemClock } from './ironic/clock.js';
@@ -52,13 +53,15 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
   });
   let running: RunningAgent;
   try {
+    const runner = new ExecaRunner();
     const core = await buildCore({
       config,
       logger,
-      runner: new ExecaRunner(),
+      runner,
       version,
       bootId: readBootId(),
       agentLog,
+      managers: builtinManagers({ config, runner, logger }),
     });
     running = config.standalone ? await startStandaloneMode(core) : await startIronicMode(core, createSystemClock());
   } catch (error) {

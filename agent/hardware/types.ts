@@ -122,6 +122,30 @@ export interface ManagerMethods {
   getBootInfo(): Promise<BootInfo>;
 }
 
+/** The arguments of manager method `K`. */
+export type ManagerMethodArgs<K extends keyof ManagerMethods> = Parameters<ManagerMethods[K]>;
+/** What manager method `K` resolves with. */
+export type ManagerMethodResult<K extends keyof ManagerMethods> = Awaited<ReturnType<ManagerMethods[K]>>;
+
+/** Dispatch of a method over every active manager, in support order (IPA dispatch_to_managers). */
+export interface ManagerDispatch {
+  /**
+   * Call `method` on the first manager that has it and does not defer.
+   * @throws HardwareManagerMethodNotFound when none handles it
+   */
+  dispatch<K extends keyof ManagerMethods>(method: K, ...args: ManagerMethodArgs<K>): Promise<ManagerMethodResult<K>>;
+}
+
+/** What every manager is given once all of them have been probed and sorted. */
+export interface ManagerContext {
+  /**
+   * Dispatch over all active managers, this one included: a manager may need
+   * what the managers decide together (the install device, the boot mode), as
+   * IPA managers call hardware.dispatch_to_managers.
+   */
+  hardware: ManagerDispatch;
+}
+
 /** A hardware manager. One folder under agent/hardware/, registered in agent/hardware/index.ts. */
 export interface HardwareManager {
   /** Wire name, a key of `hardware_manager_version` (e.g. `generic_hardware_manager`). */
@@ -132,8 +156,11 @@ export interface HardwareManager {
   readonly version: string;
   /** How well this manager supports the machine; 0 drops it. May probe the machine. */
   evaluateSupport(): Promise<SupportLevelValue>;
-  /** Called once, after every manager has been probed, in support order. */
-  initialize?(): Promise<void>;
+  /**
+   * Called once, after every manager has been probed, in support order, with
+   * the dispatch over all of them (which only exists once all are probed).
+   */
+  initialize?(context: ManagerContext): Promise<void>;
   /** The steps this manager offers. */
   readonly steps: readonly StepSpec[];
   /** Dispatchable methods. Throw IncompatibleHardwareMethodError to defer to the next manager. */

@@ -10,7 +10,7 @@ import { CommandExecutor } from '../commands/executor.js';
 import { CommandJournal, type RestoredHistory } from '../commands/command-journal.js';
 import { builtinExtensions } from '../extensions/index.js';
 import { HardwareDispatcher } from '../hardware/dispatch.js';
-import { builtinManagers } from '../hardware/index.js';
+import type { HardwareManager } from '../hardware/types.js';
 import { collectSystemLogs, type LogDeps } from '../extensions/log/index.js';
 import { isResumable } from './resume.js';
 import type { ApiAgent } from '../api/app.js';
@@ -45,15 +45,14 @@ export interface CoreInputs {
   version: string;
   bootId: string;
   agentLog: MemoryTransport;
+  /** The hardware managers, not yet probed. */
+  managers: readonly HardwareManager[];
 }
 
 /** Probe the managers, build executor and extensions, and restore this boot's history. */
 export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
   const { config, logger, runner } = inputs;
-  let dispatcherRef: HardwareDispatcher | null = null;
-  const managers = builtinManagers({ config, runner, logger, dispatcher: () => requireDispatcher(dispatcherRef) });
-  const dispatcher = await HardwareDispatcher.create(managers, logger.child({ module: 'hardware' }));
-  dispatcherRef = dispatcher;
+  const dispatcher = await HardwareDispatcher.create(inputs.managers, logger.child({ module: 'hardware' }));
   const state = new AgentState(inputs.version, logger, { token: config.agentToken });
   const journal = new CommandJournal(config.stateDir, inputs.bootId, logger.child({ module: 'journal' }));
   const logDeps: LogDeps = {
@@ -133,11 +132,6 @@ export async function resumeInterrupted(core: AgentCore): Promise<void> {
     failed.fail(new CommandExecutionError(`The agent restarted during this step and could not resume it: ${text}`));
     core.executor.restore([failed]);
   }
-}
-
-function requireDispatcher(dispatcher: HardwareDispatcher | null): HardwareDispatcher {
-  if (dispatcher === null) throw new Error('hardware managers are still being probed');
-  return dispatcher;
 }
 
 function applyNodeInfo(state: AgentState, data: Record<string, unknown>): void {

@@ -27,6 +27,18 @@ describe('hardware/dispatch', () => {
     expect(order).to.deep.equal(['probe Generic', 'probe None', 'probe CoreOS', 'init CoreOS', 'init Generic']);
   });
 
+  it('initializes every manager with the dispatcher over all of them', async () => {
+    const given: unknown[] = [];
+    const managers = ['A', 'B'].map((className) =>
+      fakeManager({ className, onInitialize: (context) => given.push(context.hardware) }),
+    );
+
+    const dispatcher = await HardwareDispatcher.create(managers, logger);
+
+    expect(given).to.deep.equal([dispatcher, dispatcher]);
+    expect(given[0]).to.equal(dispatcher);
+  });
+
   it('fails with HardwareManagerNotFound when no manager supports the machine', async () => {
     const error = await HardwareDispatcher.create([fakeManager({ support: 0 })], logger).catch((e: unknown) => e);
 
