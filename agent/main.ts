@@ -1,7 +1,8 @@
 /**
  * The composition root of `ironic-coreos-agent agent`: configuration, logger,
- * Runner, managers, executor and the mode (Ironic or standalone). Nothing is
- * module-level state; everything is built here and passed down.
+ * Runner, managers, the core (lifecycle/core.ts) and the mode (Ironic,
+ * standalone or inspection-only). Nothing is module-level state; everything
+ * is built here and passed down.
  */
 import { readBootId } from '../common/state/boot-id.js';
 import { loadConfig } from './config/load.js';
@@ -10,10 +11,15 @@ import { helpRequested } from './config/flags.js';
 import type { ConfigNotice } from './config/sources.js';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
 import { createLogger, MemoryTransport } from './logger.js';
-import { buildCore } from './lifecycle/core.js';
-import { startIronicMode, type RunningAgent } from './lifecycle/ironic-mode.js';
-import { startStandaloneMode } from './lifecycle/standalone-mode.js';
-import { createSystemClock } from './ironic/clock.js';
+import { buildCore, type AgentCore } from './lifecycle/core.js';
+import { builtinManagers } from './hardware/index.js';
+import type { AgentMode } from './lifecycle/mode.js';
+import { IronicMode } from './lifecycle/ironic-mode.js';
+import { StandaloneMode } from './lifecycle/standalone-mode.js';
+import { InspectionOnlyMode } from './lifecycle/inspection-only.js';
+import { inspectionConfigured } from './lifecycle/inspection-run.js';
+import { createIronicHttp } from './ironic/http.js';
+import { createSystemClock, type Clock } from './ironic/clock.js';
 import { ConfigError, LookupNodeError } from '../common/errors.js';
 import type { CliIO, Subcommand } from '../common/cli/types.js';
 import { packageVersion } from '../common/cli/version.js';
@@ -50,17 +56,20 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
     rootMount: config.rootMount,
     deviceAllowlist: config.deviceAllowlist,
   });
-  let running: RunningAgent;
+  let running: AgentMode;
   try {
+    const runner = new ExecaRunner();
     const core = await buildCore({
       config,
       logger,
-      runner: new ExecaRunner(),
+      runner,
       version,
       bootId: readBootId(),
       agentLog,
+      managers: builtinManagers({ config, runner, logger }),
     });
-    running = config.standalone ? await startStandaloneMode(core) : await startIronicMode(core, createSystemClock());
+    running = createMode(core, createSystemClock());
+    await running.start();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof ConfigError) {
@@ -90,6 +99,33 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
   // A step still running (a child process) would keep the process alive; the service manager expects it to end.
   setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   return code;
+}
+
+/**
+ * The mode the configuration asks for: standalone; Ironic with api_url; only
+ * inspection with inspection_callback_url alone (how Ironic boots the ramdisk
+ * for in-band inspection without fast-track).
+ * @throws ConfigError when neither api_url nor inspection_callback_url is set, or
+ *   when a TLS file for Ironic (cafile, certfile, keyfile) cannot be used
+ */
+export function createMode(core: AgentCore, clock: Clock): AgentMode {
+  const { config } = core;
+  if (config.standalone) return new StandaloneMode(core);
+  const http = createIronicHttp({
+    timeoutSec: config.httpRequestTimeout,
+    insecure: config.insecure,
+    cafile: config.cafile,
+    certfile: config.certfile,
+    keyfile: config.keyfile,
+    version: core.state.version,
+    requestId: config.globalRequestId,
+  });
+  if (config.apiUrls.length > 0) return new IronicMode(core, http, clock);
+  if (inspectionConfigured(config)) return new InspectionOnlyMode(core, http, clock);
+  throw new ConfigError(
+    'Neither api_url nor inspection_callback_url is set: set api_url (kernel ipa-api-url) to the Ironic API, ' +
+      'e.g. http://192.0.2.1:6385, or inspection_callback_url (ipa-inspection-callback-url) to inspect only',
+  );
 }
 
 /** How long a finished agent waits for work in flight before exiting anyway. */

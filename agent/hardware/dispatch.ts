@@ -9,7 +9,16 @@ import {
 } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import { deduplicateSteps, toStepDefinition } from './steps.js';
-import type { HardwareManager, ManagerMethods, StepDefinition, StepKind, StepSpec } from './types.js';
+import type {
+  HardwareManager,
+  ManagerDispatch,
+  ManagerMethodArgs as MethodArgs,
+  ManagerMethodResult as MethodResult,
+  ManagerMethods,
+  StepDefinition,
+  StepKind,
+  StepSpec,
+} from './types.js';
 
 /** A manager with the support level it reported. */
 export interface ActiveManager {
@@ -17,11 +26,8 @@ export interface ActiveManager {
   support: number;
 }
 
-type MethodArgs<K extends keyof ManagerMethods> = Parameters<ManagerMethods[K]>;
-type MethodResult<K extends keyof ManagerMethods> = Awaited<ReturnType<ManagerMethods[K]>>;
-
 /** Holds the managers in priority order. */
-export class HardwareDispatcher {
+export class HardwareDispatcher implements ManagerDispatch {
   private constructor(
     readonly active: readonly ActiveManager[],
     private readonly logger: Logger,
@@ -29,7 +35,10 @@ export class HardwareDispatcher {
 
   /**
    * Probe every manager, keep those above NONE sorted by support (stable), then
-   * initialize them in that order, only after all were probed.
+   * initialize them in that order, only after all were probed, each with this
+   * dispatcher (port of openstack/ironic-python-agent
+   * ironic_python_agent/hardware.py get_managers_detail: probe all, sort, then
+   * initialize).
    * @throws HardwareManagerNotFound when none supports the machine
    */
   static async create(managers: readonly HardwareManager[], logger: Logger): Promise<HardwareDispatcher> {
@@ -44,8 +53,9 @@ export class HardwareDispatcher {
       .map((m, i) => ({ m, i }))
       .sort((a, b) => b.m.support - a.m.support || a.i - b.i)
       .map((x) => x.m);
-    for (const { manager } of sorted) await manager.initialize?.();
-    return new HardwareDispatcher(sorted, logger);
+    const dispatcher = new HardwareDispatcher(sorted, logger);
+    for (const { manager } of sorted) await manager.initialize?.({ hardware: dispatcher });
+    return dispatcher;
   }
 
   /**

@@ -10,16 +10,14 @@ import { createCoreOSManager } from './coreos/index.js';
 import { createGenericManager } from './generic/index.js';
 import { NodeDiskReader } from './generic/erase/on-disk-tables.js';
 import { createSafetyCheck } from './generic/erase/protected.js';
-import type { HardwareDispatcher } from './dispatch.js';
-import type { BlockDevice, HardwareManager, Node } from './types.js';
+import type { SafetyCheck } from './generic/erase/deps.js';
+import type { HardwareManager, ManagerDispatch } from './types.js';
 
 /** What the built-in managers are built from. */
 export interface ManagerInputs {
   config: AgentConfig;
   runner: Runner;
   logger: Logger;
-  /** The dispatcher over all managers (built after them, so given lazily). */
-  dispatcher: () => HardwareDispatcher;
 }
 
 /** The built-in managers: generic and CoreOS. */
@@ -38,13 +36,32 @@ export function builtinManagers(inputs: ManagerInputs): HardwareManager[] {
     guard,
     config: inputs.config,
   });
-  const coreos = createCoreOSManager({
+  return [generic, coreosManager(inputs, guard)];
+}
+
+/**
+ * The CoreOS manager installs to the disk and for the boot mode that all
+ * managers decide together (a vendor manager may know better than the generic
+ * one), so it asks the dispatch it is given at initialize().
+ */
+function coreosManager(inputs: ManagerInputs, guard: SafetyCheck): HardwareManager {
+  let hardware: ManagerDispatch | null = null;
+  const dispatch = (): ManagerDispatch => {
+    if (hardware === null) throw new Error('the hardware managers have not been initialized yet');
+    return hardware;
+  };
+  const manager = createCoreOSManager({
     runner: inputs.runner,
     guard,
     logger: inputs.logger.child({ module: 'coreos' }),
     config: inputs.config,
-    resolveRootDevice: (node: Node): Promise<BlockDevice> => inputs.dispatcher().dispatch('getOsInstallDevice', node),
-    bootMode: async () => (await inputs.dispatcher().dispatch('getBootInfo')).current_boot_mode,
+    resolveRootDevice: (node) => dispatch().dispatch('getOsInstallDevice', node),
+    bootMode: async () => (await dispatch().dispatch('getBootInfo')).current_boot_mode,
   });
-  return [generic, coreos];
+  return {
+    ...manager,
+    initialize: async (context) => {
+      hardware = context.hardware;
+    },
+  };
 }

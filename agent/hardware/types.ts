@@ -3,7 +3,11 @@
  *
  * Wire types (Node, Port, StepDefinition, BlockDevice, Inventory) keep IPA's
  * and Ironic's snake_case field names verbatim; everything else is camelCase.
+ * The inventory's shape is in inventory.ts.
  */
+import type { BootInfo, Inventory, SerializedBlockDevice } from './inventory.js';
+
+export type { BootInfo, Inventory, SerializedBlockDevice } from './inventory.js';
 
 /** Support levels; port of IPA hardware.HardwareSupport. Third parties may return more than 3. */
 export const SupportLevel = {
@@ -86,26 +90,6 @@ export interface StepSpec {
   run: (context: StepContext) => Promise<unknown>;
 }
 
-/** IPA BlockDevice.serializable_fields, in IPA's order: what `inventory.disks[]` carries. */
-export interface SerializedBlockDevice {
-  /** `/dev/<kname>` */
-  name: string;
-  model: string | null;
-  /** Bytes. */
-  size: number;
-  rotational: boolean;
-  wwn: string | null;
-  serial: string | null;
-  vendor: string | null;
-  wwn_with_extension: string | null;
-  wwn_vendor_extension: string | null;
-  hctl: string | null;
-  by_path: string | null;
-  logical_sectors: number | null;
-  physical_sectors: number | null;
-  tran: string | null;
-}
-
 /** One block device (IPA BlockDevice): the wire fields plus what only the agent uses. */
 export interface BlockDevice extends SerializedBlockDevice {
   /** lsblk TYPE (disk, part, raid1, md, mpath, loop, ...). Not serialised. */
@@ -129,13 +113,37 @@ export interface ManagerMethods {
   /** The root device for the node: hints, then IPA's guess. Returns the chosen device. */
   getOsInstallDevice(node: Node | undefined): Promise<BlockDevice>;
   /** Full inventory (IPA list_hardware_info). */
-  listHardwareInfo(): Promise<Record<string, unknown>>;
+  listHardwareInfo(): Promise<Inventory>;
   /** Add files to the system-log tarball: name → content. */
   collectSystemLogs(files: Map<string, string | Buffer>): Promise<void>;
   /** Flush disks (IPA full_sync). */
   fullSync(): Promise<void>;
   /** `{current_boot_mode, pxe_interface}`. */
-  getBootInfo(): Promise<{ current_boot_mode: 'uefi' | 'bios'; pxe_interface: string | null }>;
+  getBootInfo(): Promise<BootInfo>;
+}
+
+/** The arguments of manager method `K`. */
+export type ManagerMethodArgs<K extends keyof ManagerMethods> = Parameters<ManagerMethods[K]>;
+/** What manager method `K` resolves with. */
+export type ManagerMethodResult<K extends keyof ManagerMethods> = Awaited<ReturnType<ManagerMethods[K]>>;
+
+/** Dispatch of a method over every active manager, in support order (IPA dispatch_to_managers). */
+export interface ManagerDispatch {
+  /**
+   * Call `method` on the first manager that has it and does not defer.
+   * @throws HardwareManagerMethodNotFound when none handles it
+   */
+  dispatch<K extends keyof ManagerMethods>(method: K, ...args: ManagerMethodArgs<K>): Promise<ManagerMethodResult<K>>;
+}
+
+/** What every manager is given once all of them have been probed and sorted. */
+export interface ManagerContext {
+  /**
+   * Dispatch over all active managers, this one included: a manager may need
+   * what the managers decide together (the install device, the boot mode), as
+   * IPA managers call hardware.dispatch_to_managers.
+   */
+  hardware: ManagerDispatch;
 }
 
 /** A hardware manager. One folder under agent/hardware/, registered in agent/hardware/index.ts. */
@@ -148,8 +156,11 @@ export interface HardwareManager {
   readonly version: string;
   /** How well this manager supports the machine; 0 drops it. May probe the machine. */
   evaluateSupport(): Promise<SupportLevelValue>;
-  /** Called once, after every manager has been probed, in support order. */
-  initialize?(): Promise<void>;
+  /**
+   * Called once, after every manager has been probed, in support order, with
+   * the dispatch over all of them (which only exists once all are probed).
+   */
+  initialize?(context: ManagerContext): Promise<void>;
   /** The steps this manager offers. */
   readonly steps: readonly StepSpec[];
   /** Dispatchable methods. Throw IncompatibleHardwareMethodError to defer to the next manager. */

@@ -1,40 +1,43 @@
 /**
- * Builds the parts every agent mode shares: hardware managers and dispatch,
- * per-boot state, the command executor with its journal and the extensions.
+ * Builds the parts every agent mode shares: the event port, hardware dispatch,
+ * per-boot state, the command executor with its journal and the extensions,
+ * and the step an earlier process of this boot left running. Everything is
+ * built in dependency order and nothing is patched afterwards: what a mode
+ * reacts to (a command ended, a power action, lockdown) reaches it through
+ * {@link AgentEvents}.
  */
 import type { AgentConfig } from '../../common/agent-config/types.js';
 import type { Runner } from '../../common/exec/runner.js';
 import type { Logger, MemoryTransport } from '../logger.js';
 import { AgentState } from '../agent.js';
 import { CommandExecutor } from '../commands/executor.js';
-import { CommandJournal, type RestoredHistory } from '../commands/command-journal.js';
+import { CommandJournal } from '../commands/command-journal.js';
 import { builtinExtensions } from '../extensions/index.js';
-import { HardwareDispatcher } from '../hardware/dispatch.js';
-import { builtinManagers } from '../hardware/index.js';
 import { collectSystemLogs, type LogDeps } from '../extensions/log/index.js';
+import { HardwareDispatcher } from '../hardware/dispatch.js';
+import type { HardwareManager } from '../hardware/types.js';
+import { TokenStore } from '../state/token-store.js';
+import { AgentEvents } from './events.js';
+import { InterruptedStep } from './interrupted-step.js';
+import { parseNodeInfo } from './node-info.js';
 import { isResumableIn } from './resume.js';
-import type { ApiAgent } from '../api/app.js';
-import { CommandExecutionError, InvalidCommandParamsError } from '../../common/errors.js';
-import { CommandResult } from '../commands/command-result.js';
 
-/** Everything the modes (standalone, Ironic) share. */
+/** Everything the modes (Ironic, standalone, inspection-only) share. Built once; never reassigned. */
 export interface AgentCore {
-  config: AgentConfig;
-  logger: Logger;
-  runner: Runner;
-  dispatcher: HardwareDispatcher;
-  state: AgentState;
-  executor: CommandExecutor;
-  restored: RestoredHistory;
-  logDeps: LogDeps;
-  /** Set by the mode: called when an async command ends (heartbeat now). */
-  onAsyncComplete: () => void;
-  /** Set by the mode: lock the agent down (system.lockdown). */
-  lockdown: () => void;
-  /** Set by the mode: a power action was issued. */
-  onPowerAction: (action: 'poweroff' | 'reboot') => void;
+  readonly config: AgentConfig;
+  readonly logger: Logger;
+  readonly runner: Runner;
+  readonly dispatcher: HardwareDispatcher;
+  readonly state: AgentState;
+  readonly executor: CommandExecutor;
+  /** What the executor and the extensions report; the running mode subscribes. */
+  readonly events: AgentEvents;
+  /** The step an earlier agent process of this boot was running, to resume or discard. */
+  readonly interrupted: InterruptedStep;
+  /** This boot's persisted node, token, callback URL and auto-TLS certificate. */
+  readonly tokenStore: TokenStore;
   /** Gather the system-log tarball (base64). */
-  systemLogs: () => Promise<string>;
+  systemLogs(): Promise<string>;
 }
 
 /** Inputs of {@link buildCore}. */
@@ -45,17 +48,20 @@ export interface CoreInputs {
   version: string;
   bootId: string;
   agentLog: MemoryTransport;
+  /** The hardware managers, not yet probed. */
+  managers: readonly HardwareManager[];
 }
 
-/** Probe the managers, build executor and extensions, and restore this boot's history. */
+/**
+ * Probe and initialize the managers, build the executor and its extensions,
+ * and restore this boot's command history.
+ * @throws HardwareManagerNotFound when no manager supports the machine
+ */
 export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
   const { config, logger, runner } = inputs;
-  let dispatcherRef: HardwareDispatcher | null = null;
-  const managers = builtinManagers({ config, runner, logger, dispatcher: () => requireDispatcher(dispatcherRef) });
-  const dispatcher = await HardwareDispatcher.create(managers, logger.child({ module: 'hardware' }));
-  dispatcherRef = dispatcher;
+  const events = new AgentEvents(logger.child({ module: 'events' }));
+  const dispatcher = await HardwareDispatcher.create(inputs.managers, logger.child({ module: 'hardware' }));
   const state = new AgentState(inputs.version, logger, { token: config.agentToken });
-  const journal = new CommandJournal(config.stateDir, inputs.bootId, logger.child({ module: 'journal' }));
   const logDeps: LogDeps = {
     runner,
     dispatcher,
@@ -64,90 +70,45 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
     agentLog: () => inputs.agentLog.text(),
     secrets: () => [state.currentToken()].filter((t): t is string => t !== null),
   };
-  const core: AgentCore = {
+  const extensions = builtinExtensions({
+    steps: { dispatcher, logger: logger.child({ module: 'steps' }), cacheNode: (node) => state.cacheNode(node) },
+    standby: {
+      runner,
+      dispatcher,
+      logger,
+      rootMount: config.rootMount,
+      onPowerAction: (action) => events.emit('powerAction', action),
+    },
+    poll: {
+      dispatcher,
+      standalone: config.standalone,
+      processLookupData: (data) => state.applyLookup(parseNodeInfo(data)),
+    },
+    log: logDeps,
+    system: { lockdown: () => events.emit('lockdown') },
+    // flow.start_flow runs commands through the executor that holds it: the one
+    // cycle of the graph, closed by the const below (only called once commands run).
+    flowRunner: () => executor,
+  });
+  const journal = new CommandJournal(config.stateDir, inputs.bootId, logger.child({ module: 'journal' }));
+  const executor = new CommandExecutor({
+    extensions,
+    logger: logger.child({ module: 'commands' }),
+    onAsyncComplete: () => events.emit('commandFinished'),
+    observer: journal,
+  });
+  const restored = journal.load(isResumableIn(extensions));
+  executor.restore(restored.finished);
+  return {
     config,
     logger,
     runner,
     dispatcher,
     state,
-    logDeps,
-    executor: undefined as unknown as CommandExecutor,
-    restored: { finished: [], resume: null },
-    onAsyncComplete: () => undefined,
-    lockdown: () => undefined,
-    onPowerAction: () => undefined,
+    executor,
+    events,
+    interrupted: new InterruptedStep(restored.resume, executor, logger),
+    tokenStore: new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) }),
     systemLogs: () => collectSystemLogs(logDeps),
   };
-  const extensions = builtinExtensions({
-    steps: { dispatcher, logger: logger.child({ module: 'steps' }), cacheNode: (node) => state.cacheNode(node) },
-    standby: { runner, dispatcher, logger, rootMount: config.rootMount, onPowerAction: (a) => core.onPowerAction(a) },
-    poll: {
-      dispatcher,
-      standalone: config.standalone,
-      processLookupData: (data) => {
-        applyNodeInfo(state, data);
-      },
-    },
-    log: logDeps,
-    system: { lockdown: () => core.lockdown() },
-    flowRunner: () => core.executor,
-  });
-  core.executor = new CommandExecutor({
-    extensions,
-    logger: logger.child({ module: 'commands' }),
-    onAsyncComplete: () => core.onAsyncComplete(),
-    observer: journal,
-  });
-  core.restored = journal.load(isResumableIn(extensions));
-  core.executor.restore(core.restored.finished);
-  return core;
-}
-
-/** The API's view of the agent. */
-export function apiAgent(core: AgentCore): ApiAgent {
-  return {
-    executor: core.executor,
-    status: () => core.state.status(),
-    validateToken: (token) => core.state.validateToken(token),
-  };
-}
-
-/** Run the step that was interrupted by an agent restart again, under its id. */
-export async function resumeInterrupted(core: AgentCore): Promise<void> {
-  const pending = core.restored.resume;
-  if (pending === null) return;
-  core.logger.warn('Resuming the step that was running when the agent process stopped', {
-    command: pending.name,
-    id: pending.id,
-  });
-  try {
-    await core.executor.execute(pending.name, pending.params, { id: pending.id });
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    core.logger.error('Could not resume the interrupted step; recording it as failed', {
-      command: pending.name,
-      error: text,
-    });
-    // Left out of the history, Ironic would take the agent as freshly booted and skip the step.
-    const failed = new CommandResult(pending.name.slice(pending.name.indexOf('.') + 1), 'async', { id: pending.id });
-    failed.fail(new CommandExecutionError(`The agent restarted during this step and could not resume it: ${text}`));
-    core.executor.restore([failed]);
-  }
-}
-
-function requireDispatcher(dispatcher: HardwareDispatcher | null): HardwareDispatcher {
-  if (dispatcher === null) throw new Error('hardware managers are still being probed');
-  return dispatcher;
-}
-
-function applyNodeInfo(state: AgentState, data: Record<string, unknown>): void {
-  const node = data['node'];
-  const config = data['config'];
-  if (typeof node !== 'object' || node === null || typeof (node as { uuid?: unknown }).uuid !== 'string') {
-    throw new InvalidCommandParamsError('node_info.node must be an object with a uuid');
-  }
-  state.applyLookup({
-    node: node as never,
-    config: typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : {},
-  });
 }

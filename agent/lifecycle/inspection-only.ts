@@ -1,5 +1,5 @@
 /**
- * The inspection-only start: `inspection_callback_url` without `api_url`,
+ * The inspection-only mode: `inspection_callback_url` without `api_url`,
  * which is how Ironic boots the ramdisk for in-band inspection (only
  * `ipa-inspection-callback-url` on the kernel command line; openstack/ironic
  * ironic/drivers/modules/inspector/interface.py prepare_managed_inspection adds
@@ -11,51 +11,48 @@
  * Ironic powers the node off once it has processed the data.
  */
 import type { AxiosInstance } from 'axios';
-import type { AgentCore } from './core.js';
-import { apiAgent } from './core.js';
-import { runInspection } from './inspection-run.js';
-import { setupTls, type TlsSetup } from './tls-setup.js';
-import type { RunningAgent } from './ironic-mode.js';
-import { createApp } from '../api/app.js';
-import { listenApi } from '../api/server.js';
+import type { ApiServer } from '../api/server.js';
 import type { Clock } from '../ironic/clock.js';
-import { TokenStore } from '../state/token-store.js';
+import type { AgentCore } from './core.js';
+import { runInspection } from './inspection-run.js';
+import { ExitCode, serveApi, type AgentMode } from './mode.js';
+import { setupTls, type TlsSetup } from './tls-setup.js';
 
-/** Inspect, then serve the API without lookup or heartbeats. Resolves once listening. */
-export async function startInspectionOnly(core: AgentCore, http: AxiosInstance, clock: Clock): Promise<RunningAgent> {
-  const { config, logger } = core;
-  await runInspection(core, http, clock);
-  logger.info('No api_url: lookup and heartbeats are skipped after inspection; serving the API until stopped', {
-    inspectionCallbackUrl: config.inspectionCallbackUrl,
-  });
-  const plain: TlsSetup = { protocol: 'http', server: null, verifyCa: null };
-  const tls = config.listenTls
-    ? await setupTls(
-        config,
-        config.listenHost,
-        false,
-        new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) }),
-        logger,
-      )
-    : plain;
-  const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), {
-    host: config.listenHost,
-    port: config.listenPort,
-    tls: tls.server,
-  });
-  logger.info('Agent API listening', { listen: `${config.listenHost}:${server.port}`, protocol: tls.protocol });
-  let done: (code: number) => void = () => undefined;
-  const exited = new Promise<number>((resolve) => {
-    done = resolve;
-  });
-  core.lockdown = () => {
-    void server.close();
-  };
-  return {
-    exited,
-    stop: async () => {
-      await server.close();
-      done(0);
-    },
-  };
+/** Inspects, then serves the API without lookup or heartbeats until stopped; lockdown closes it. */
+export class InspectionOnlyMode implements AgentMode {
+  private readonly exit = new ExitCode();
+  readonly exited = this.exit.decided;
+  private server: ApiServer | null = null;
+  private unsubscribe: () => void = () => undefined;
+
+  /** @param http - the HTTP client for Ironic's inspection callback */
+  constructor(
+    private readonly core: AgentCore,
+    private readonly http: AxiosInstance,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Inspect (a failure is logged, never fatal), then serve the API. */
+  async start(): Promise<void> {
+    const { config, logger } = this.core;
+    await runInspection(this.core, this.http, this.clock);
+    logger.info('No api_url: lookup and heartbeats are skipped after inspection; serving the API until stopped', {
+      inspectionCallbackUrl: config.inspectionCallbackUrl,
+    });
+    const plain: TlsSetup = { protocol: 'http', server: null, verifyCa: null };
+    const tls = config.listenTls
+      ? await setupTls(config, config.listenHost, false, this.core.tokenStore, logger)
+      : plain;
+    const server = await serveApi(this.core, tls.server);
+    this.server = server;
+    logger.info('Agent API listening', { listen: `${config.listenHost}:${server.port}`, protocol: tls.protocol });
+    this.unsubscribe = this.core.events.on('lockdown', () => void server.close());
+  }
+
+  /** Close the API; `exited` resolves with 0. */
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    await this.server?.close();
+    this.exit.exit(0);
+  }
 }

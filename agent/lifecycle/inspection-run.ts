@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { AxiosInstance } from 'axios';
+import type { AgentConfig } from '../../common/agent-config/types.js';
 import type { AgentCore } from './core.js';
 import type { Clock } from '../ironic/clock.js';
 import { createInspectionCollector } from '../ironic/inspection-data.js';
@@ -12,12 +13,11 @@ import { inspect, inspectionUrls } from '../ironic/inspection.js';
 import { bootifToMac } from '../config/cmdline.js';
 import { waitForDhcp } from './dhcp-wait.js';
 import { guessRootDisk } from '../hardware/root-device-hints/match.js';
-import type { BlockDevice } from '../hardware/types.js';
 import { NodeFsReader } from '../../common/fs/fs-reader.js';
 
 /** True when `inspection_callback_url` names somewhere to post inspection data. */
-export function inspectionConfigured(core: AgentCore): boolean {
-  return inspectionUrls(core.config.inspectionCallbackUrl, []).length > 0;
+export function inspectionConfigured(config: Pick<AgentConfig, 'inspectionCallbackUrl'>): boolean {
+  return inspectionUrls(config.inspectionCallbackUrl, []).length > 0;
 }
 
 /**
@@ -27,7 +27,7 @@ export function inspectionConfigured(core: AgentCore): boolean {
  */
 export async function runInspection(core: AgentCore, http: AxiosInstance, clock: Clock): Promise<string | null> {
   const { config, logger } = core;
-  if (!inspectionConfigured(core)) return null;
+  if (!inspectionConfigured(config)) return null;
   if (config.collectLldp)
     logger.info(
       'collect_lldp is set, but this agent does not listen for LLDP: inventory interfaces report lldp as null',
@@ -50,7 +50,7 @@ export async function runInspection(core: AgentCore, http: AxiosInstance, clock:
         });
       },
       inventory: () => core.dispatcher.dispatch('listHardwareInfo'),
-      rootDisk: (inventory) => guessRootDisk((inventory['disks'] ?? []) as BlockDevice[]),
+      rootDisk: (inventory) => guessRootDisk(inventory.disks),
       managers: () => core.dispatcher.active.map(({ manager }) => ({ name: manager.name, version: manager.version })),
       logs: () => core.systemLogs(),
     },

@@ -2,46 +2,43 @@
  * Standalone mode (IPA `standalone`): serve the API without lookup or
  * heartbeats; the token comes from `agent_token`, node data from `poll.set_node_info`.
  */
+import type { ApiServer } from '../api/server.js';
 import type { AgentCore } from './core.js';
-import { apiAgent, resumeInterrupted } from './core.js';
+import { ExitCode, serveApi, type AgentMode } from './mode.js';
 import { setupTls } from './tls-setup.js';
-import { createApp } from '../api/app.js';
-import { listenApi } from '../api/server.js';
-import { TokenStore } from '../state/token-store.js';
-import type { RunningAgent } from './ironic-mode.js';
 
-/** Start serving; resolves once listening. */
-export async function startStandaloneMode(core: AgentCore): Promise<RunningAgent> {
-  const { config, logger } = core;
-  if (config.agentToken === null) {
-    logger.warn(
-      'Standalone mode without agent_token: every POST /v1/commands/ will be refused (401). Set --agent-token',
-    );
+/** Serves the API until stopped; lockdown closes it. */
+export class StandaloneMode implements AgentMode {
+  private readonly exit = new ExitCode();
+  readonly exited = this.exit.decided;
+  private server: ApiServer | null = null;
+  private unsubscribe: () => void = () => undefined;
+
+  constructor(private readonly core: AgentCore) {}
+
+  /** Serve the API (auto-TLS never applies: there is no Ironic to trust the certificate), then resume an interrupted step. */
+  async start(): Promise<void> {
+    const { config, logger } = this.core;
+    if (config.agentToken === null) {
+      logger.warn(
+        'Standalone mode without agent_token: every POST /v1/commands/ will be refused (401). Set --agent-token',
+      );
+    }
+    const tls = await setupTls(config, config.advertiseHost ?? config.listenHost, false, this.core.tokenStore, logger);
+    const server = await serveApi(this.core, tls.server);
+    this.server = server;
+    logger.info('Agent API listening in standalone mode', {
+      listen: `${config.listenHost}:${server.port}`,
+      protocol: tls.protocol,
+    });
+    this.unsubscribe = this.core.events.on('lockdown', () => void server.close());
+    await this.core.interrupted.resume();
   }
-  const store = new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) });
-  const tls = await setupTls(config, config.advertiseHost ?? config.listenHost, false, store, logger);
-  const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), {
-    host: config.listenHost,
-    port: config.listenPort,
-    tls: tls.server,
-  });
-  logger.info('Agent API listening in standalone mode', {
-    listen: `${config.listenHost}:${server.port}`,
-    protocol: tls.protocol,
-  });
-  let done: (code: number) => void = () => undefined;
-  const exited = new Promise<number>((resolve) => {
-    done = resolve;
-  });
-  core.lockdown = () => {
-    void server.close();
-  };
-  await resumeInterrupted(core);
-  return {
-    exited,
-    stop: async () => {
-      await server.close();
-      done(0);
-    },
-  };
+
+  /** Close the API; `exited` resolves with 0. */
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    await this.server?.close();
+    this.exit.exit(0);
+  }
 }

@@ -1,6 +1,6 @@
 /** Configurable hardware managers for dispatcher and extension tests. */
 import { IncompatibleHardwareMethodError } from '../../common/errors.js';
-import type { HardwareManager, ManagerMethods, StepSpec } from '../../agent/hardware/types.js';
+import type { HardwareManager, ManagerContext, ManagerMethods, StepSpec } from '../../agent/hardware/types.js';
 
 /** Options for {@link fakeManager}. */
 export interface FakeManagerOptions {
@@ -10,7 +10,8 @@ export interface FakeManagerOptions {
   support?: number;
   steps?: StepSpec[];
   methods?: Partial<ManagerMethods>;
-  onInitialize?: () => void;
+  /** Called by initialize() with the context the dispatcher gives. */
+  onInitialize?: (context: ManagerContext) => void;
 }
 
 /** A manager whose behaviour is given as data. */
@@ -28,8 +29,8 @@ export function fakeManager(options: FakeManagerOptions = {}): HardwareManager {
     const init = options.onInitialize;
     return {
       ...manager,
-      initialize: async () => {
-        init();
+      initialize: async (context) => {
+        init(context);
       },
     };
   }

@@ -1,5 +1,9 @@
-/** Shared inventory fixtures: a sysfs network tree and the matching `ip -j addr` output. */
+/**
+ * Shared inventory fixtures: a sysfs network tree and the matching `ip -j addr`
+ * output, and builders of typed inventories for fake managers and collectors.
+ */
 import type { TreeSpec } from './fs-tree.js';
+import type { Inventory, NetworkInterfaceInventory, SerializedBlockDevice } from '../../agent/hardware/inventory.js';
 
 /** A NIC in sysfs: class/net/<name>/device → devices/<pci>, with vendor, device and driver. */
 function nic(name: string, pci: string, driver: string, extra: TreeSpec = {}): TreeSpec {
@@ -61,3 +65,72 @@ export const IP_ADDR = JSON.stringify([
     addr_info: [{ family: 'inet', local: '198.51.100.5', scope: 'global' }],
   },
 ]);
+
+/** A network interface of the inventory: `overrides` over a NIC with no addresses. */
+export function fakeInterface(overrides: Partial<NetworkInterfaceInventory> = {}): NetworkInterfaceInventory {
+  return {
+    name: 'eth0',
+    mac_address: '52:54:00:00:00:01',
+    ipv4_address: null,
+    ipv6_address: null,
+    has_carrier: true,
+    lldp: null,
+    vendor: null,
+    product: null,
+    client_id: null,
+    biosdevname: null,
+    speed_mbps: null,
+    pci_address: null,
+    driver: null,
+    ...overrides,
+  };
+}
+
+/** A disk of the inventory: `overrides` over a 10 GiB disk that knows nothing else. */
+export function fakeDisk(overrides: Partial<SerializedBlockDevice> = {}): SerializedBlockDevice {
+  return {
+    name: '/dev/vda',
+    model: null,
+    size: 10 * 1024 ** 3,
+    rotational: false,
+    wwn: null,
+    serial: null,
+    vendor: null,
+    wwn_with_extension: null,
+    wwn_vendor_extension: null,
+    hctl: null,
+    by_path: null,
+    logical_sectors: null,
+    physical_sectors: null,
+    tran: null,
+    ...overrides,
+  };
+}
+
+/** A whole inventory: `overrides` over a BIOS machine without NICs, disks or BMC. */
+export function fakeInventory(overrides: Partial<Inventory> = {}): Inventory {
+  return {
+    interfaces: [],
+    cpu: {
+      model_name: 'QEMU Virtual CPU',
+      frequency: '',
+      count: 1,
+      architecture: 'x86_64',
+      flags: [],
+      socket_count: 1,
+    },
+    disks: [],
+    memory: { total: 2 * 1024 ** 3, physical_mb: 2048 },
+    bmc_address: null,
+    bmc_v6address: null,
+    system_vendor: {
+      product_name: '',
+      serial_number: '',
+      manufacturer: '',
+      firmware: { vendor: '', version: '', build_date: '' },
+    },
+    boot: { current_boot_mode: 'bios', pxe_interface: null },
+    hostname: 'localhost',
+    ...overrides,
+  };
+}

@@ -7,18 +7,7 @@
  * /proc/cpuinfo and drops them all; here only upper-case letters and
  * punctuation other than `_` mark flags as malformed.
  */
-
-/** IPA's serialised CPU. */
-export interface CpuInventory {
-  model_name: string;
-  /** lscpu "CPU max MHz", else "CPU MHz", as printed (e.g. `3500.0000`); empty when unknown. */
-  frequency: string;
-  /** Logical CPUs ("CPU(s)"). */
-  count: number;
-  architecture: string;
-  flags: string[];
-  socket_count: number;
-}
+import type { CpuInventory } from '../inventory.js';
 
 /** `Key: value` lines → lower-cased key → trimmed value (first colon splits; lines without one are ignored). */
 export function parseKeyValueText(text: string): Record<string, string> {

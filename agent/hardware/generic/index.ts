@@ -90,7 +90,7 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
         await ensureDeviceNodes([choice.device], { runner: deps.runner, fs: deps.fs, logger });
         return choice.device;
       },
-      listHardwareInfo: async () => (await inventory.collect()) as unknown as Record<string, unknown>,
+      listHardwareInfo: () => inventory.collect(),
       getBootInfo: () => inventory.bootInfo(),
       fullSync: async () => {
         await deps.runner.run(['sync']);

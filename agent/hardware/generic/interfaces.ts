@@ -12,25 +12,7 @@ import { basename } from 'node:path';
 import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import { readdirOrEmpty, readTrimmed, type FsReader } from '../../../common/fs/fs-reader.js';
-
-/** IPA's serialised NetworkInterface. */
-export interface NetworkInterfaceInventory {
-  name: string;
-  mac_address: string;
-  ipv4_address: string | null;
-  ipv6_address: string | null;
-  has_carrier: boolean;
-  /** LLDP TLVs; null (this agent does not collect LLDP). */
-  lldp: null;
-  vendor: string | null;
-  product: string | null;
-  /** InfiniBand DHCP client id; null (IPA never fills it either). */
-  client_id: null;
-  biosdevname: string | null;
-  speed_mbps: number | null;
-  pci_address: string | null;
-  driver: string | null;
-}
+import type { NetworkInterfaceInventory } from '../inventory.js';
 
 /** Drivers of BMC USB NICs, which must never be reported. */
 export const BMC_USB_NIC_DRIVERS = ['cdc_ether', 'cdc_ncm'];

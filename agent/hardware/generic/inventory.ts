@@ -1,6 +1,6 @@
 /**
- * The hardware inventory in IPA's shape (ipa-protocol.md §6), sent with
- * inspection and returned by `poll.get_hardware_info`.
+ * Collects the hardware inventory (its shape: agent/hardware/inventory.ts),
+ * sent with inspection and returned by `poll.get_hardware_info`.
  *
  * Port of IPA GenericHardwareManager.list_hardware_info and the methods it
  * calls. Every source is injected: the Runner (lscpu, lshw, dmidecode, ip,
@@ -14,38 +14,12 @@ import type { Logger } from '../../logger.js';
 import { readTrimmed, type FsReader } from '../../../common/fs/fs-reader.js';
 import type { BlockDeviceLister } from './block-devices.js';
 import { BmcDetector } from './bmc.js';
-import { cpuFromCpuinfo, cpuFromLscpu, type CpuInventory } from './cpu.js';
-import { serializeBlockDevice, type SerializedBlockDevice } from './disk-wire.js';
-import { InterfaceCollector, type NetworkInterfaceInventory } from './interfaces.js';
-import {
-  memTotalFromMeminfo,
-  physicalMbFromDmidecode,
-  physicalMbFromLshw,
-  physicalMbFromTotal,
-  type MemoryInventory,
-} from './memory.js';
-import { readSystemVendor, type SystemVendorInventory } from './system-vendor.js';
-
-/** `inventory.boot`. */
-export interface BootInfo {
-  current_boot_mode: 'uefi' | 'bios';
-  /** The kernel's BOOTIF value as given (e.g. `01-52-54-00-aa-bb-cc`), or null. */
-  pxe_interface: string | null;
-}
-
-/** IPA's inventory. `bmc_mac` is present only when known. */
-export interface Inventory {
-  interfaces: NetworkInterfaceInventory[];
-  cpu: CpuInventory;
-  disks: SerializedBlockDevice[];
-  memory: MemoryInventory;
-  bmc_address: string | null;
-  bmc_v6address: string | null;
-  system_vendor: SystemVendorInventory;
-  boot: BootInfo;
-  hostname: string;
-  bmc_mac?: string;
-}
+import { cpuFromCpuinfo, cpuFromLscpu } from './cpu.js';
+import { serializeBlockDevice } from './disk-wire.js';
+import { InterfaceCollector } from './interfaces.js';
+import { memTotalFromMeminfo, physicalMbFromDmidecode, physicalMbFromLshw, physicalMbFromTotal } from './memory.js';
+import { readSystemVendor } from './system-vendor.js';
+import type { BootInfo, CpuInventory, Inventory, MemoryInventory } from '../inventory.js';
 
 /** Where the host's pseudo filesystems are. */
 export interface InventoryPaths {

@@ -4,14 +4,6 @@
  * source), `dmidecode -t memory`, or the total rounded up to whole GiB. Pure.
  */
 
-/** IPA's serialised Memory. */
-export interface MemoryInventory {
-  /** Usable RAM in bytes (MemTotal), null when /proc/meminfo is unreadable. */
-  total: number | null;
-  /** Installed RAM in MiB, null when unknown. */
-  physical_mb: number | null;
-}
-
 const MIB = 1024 * 1024;
 
 /** `MemTotal` of /proc/meminfo in bytes, or null. */

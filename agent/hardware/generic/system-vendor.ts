@@ -6,21 +6,7 @@
  * strings, as in IPA. (`product_serial` is readable by root only.)
  */
 import { readTrimmed, type FsReader } from '../../../common/fs/fs-reader.js';
-
-/** IPA's serialised SystemFirmware. */
-export interface FirmwareInventory {
-  vendor: string;
-  version: string;
-  build_date: string;
-}
-
-/** IPA's serialised SystemVendorInfo. */
-export interface SystemVendorInventory {
-  product_name: string;
-  serial_number: string;
-  manufacturer: string;
-  firmware: FirmwareInventory;
-}
+import type { SystemVendorInventory } from '../inventory.js';
 
 /** Read the DMI identity of the machine; `sysRoot` defaults to `/sys`. */
 export async function readSystemVendor(fs: FsReader, sysRoot = '/sys'): Promise<SystemVendorInventory> {

@@ -9,6 +9,7 @@ import type { Logger } from '../../logger.js';
 import type { FsReader } from '../../../common/fs/fs-reader.js';
 import { runLshw, type LshwNode } from './lshw.js';
 import type { CollectorContext, CollectorPaths, InspectionSources } from './types.js';
+import type { Inventory } from '../../hardware/inventory.js';
 
 /** Inputs of {@link createCollectorContext}. */
 export interface CollectorContextOptions {
@@ -27,7 +28,7 @@ export interface CollectorContextOptions {
 
 /** A fresh context for one inspection. */
 export function createCollectorContext(options: CollectorContextOptions): CollectorContext {
-  let inventory: Promise<Record<string, unknown>> | null = null;
+  let inventory: Promise<Inventory> | null = null;
   let lshw: Promise<LshwNode | null> | null = null;
   return {
     runner: options.runner,

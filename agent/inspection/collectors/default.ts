@@ -6,6 +6,7 @@
  */
 import { errorText } from './error-text.js';
 import type { CollectorContext, InspectionCollector, InspectionData } from './types.js';
+import type { Inventory } from '../../hardware/inventory.js';
 
 /** IPA's `default` collector. A failing inventory throws: inspection without one is useless. */
 export const defaultCollector: InspectionCollector = {
@@ -32,7 +33,7 @@ export const defaultCollector: InspectionCollector = {
   },
 };
 
-function guessRootDisk(context: CollectorContext, inventory: Record<string, unknown>): unknown {
+function guessRootDisk(context: CollectorContext, inventory: Inventory): unknown {
   try {
     return context.sources.rootDisk(inventory) ?? null;
   } catch {
@@ -40,10 +41,10 @@ function guessRootDisk(context: CollectorContext, inventory: Record<string, unkn
   }
 }
 
-/** `inventory.boot.pxe_interface`, or null (IPA's deprecated `boot_interface`). */
-function pxeInterface(inventory: Record<string, unknown>): unknown {
-  const boot = inventory['boot'];
-  return boot !== null && typeof boot === 'object'
-    ? ((boot as Record<string, unknown>)['pxe_interface'] ?? null)
-    : null;
+/**
+ * `inventory.boot.pxe_interface`, or null (IPA's deprecated `boot_interface`).
+ * Read defensively: a manager written in plain JavaScript may leave `boot` out.
+ */
+function pxeInterface(inventory: Inventory): string | null {
+  return inventory.boot?.pxe_interface ?? null;
 }

@@ -11,6 +11,7 @@ import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import type { FsReader } from '../../../common/fs/fs-reader.js';
 import type { LshwNode } from './lshw.js';
+import type { Inventory } from '../../hardware/inventory.js';
 
 /** The inspection body being built (IPA's `data` dict). */
 export type InspectionData = Record<string, unknown>;
@@ -26,9 +27,9 @@ export interface InspectionSources {
   /** Wait for DHCP on the PXE NIC (or all NICs) before collecting. Default: no wait. */
   waitForDhcp?: () => Promise<void>;
   /** The hardware inventory (IPA `list_hardware_info`). */
-  inventory: () => Promise<Record<string, unknown>>;
+  inventory: () => Promise<Inventory>;
   /** The disk `guess_root_disk` picks from the inventory; null (or a throw) when there is none. */
-  rootDisk: (inventory: Record<string, unknown>) => unknown;
+  rootDisk: (inventory: Inventory) => unknown;
   /** The loaded hardware managers. */
   managers: () => readonly ManagerVersion[];
   /** System logs as base64 of a tar.gz (journal capped at 10000 lines). */
@@ -57,7 +58,7 @@ export interface CollectorContext {
   /** The collector names as configured (reported in `configuration.collectors`). */
   collectorNames: readonly string[];
   /** The inventory, collected at most once per inspection. */
-  inventory(): Promise<Record<string, unknown>>;
+  inventory(): Promise<Inventory>;
   /** `lshw -quiet -json` run at most once per inspection; null when lshw is missing or fails. */
   lshw(): Promise<LshwNode | null>;
   /** `uname -r` of the running kernel. */

@@ -129,14 +129,8 @@ describe('extensions/service', () => {
   });
 
   it('the built-in managers offer exactly burnin_cpu and burnin_memory for servicing', async () => {
-    let dispatcher: HardwareDispatcher | null = null;
-    const managers = builtinManagers({
-      config: defaultConfig(),
-      runner: new FakeRunner(),
-      logger,
-      dispatcher: () => dispatcher as unknown as HardwareDispatcher,
-    });
-    dispatcher = await HardwareDispatcher.create(managers, logger);
+    const managers = builtinManagers({ config: defaultConfig(), runner: new FakeRunner(), logger });
+    const dispatcher = await HardwareDispatcher.create(managers, logger);
 
     const steps = dispatcher.steps('service');
 

@@ -3,6 +3,7 @@ import { HardwareManagerMethodNotFound, HardwareManagerNotFound, DeviceNotFound 
 import { HardwareDispatcher } from '../../../agent/hardware/dispatch.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { fakeManager, incompatible, recordingStep } from '../../helpers/fake-managers.js';
+import { fakeInventory } from '../../helpers/inventory-fixtures.js';
 
 describe('hardware/dispatch', () => {
   const { logger } = createTestLogger();
@@ -26,6 +27,18 @@ describe('hardware/dispatch', () => {
     expect(order).to.deep.equal(['probe Generic', 'probe None', 'probe CoreOS', 'init CoreOS', 'init Generic']);
   });
 
+  it('initializes every manager with the dispatcher over all of them', async () => {
+    const given: unknown[] = [];
+    const managers = ['A', 'B'].map((className) =>
+      fakeManager({ className, onInitialize: (context) => given.push(context.hardware) }),
+    );
+
+    const dispatcher = await HardwareDispatcher.create(managers, logger);
+
+    expect(given).to.deep.equal([dispatcher, dispatcher]);
+    expect(given[0]).to.equal(dispatcher);
+  });
+
   it('fails with HardwareManagerNotFound when no manager supports the machine', async () => {
     const error = await HardwareDispatcher.create([fakeManager({ support: 0 })], logger).catch((e: unknown) => e);
 
@@ -38,20 +51,23 @@ describe('hardware/dispatch', () => {
         fakeManager({
           className: 'Generic',
           support: 1,
-          methods: { fullSync: async () => undefined, listHardwareInfo: async () => ({ from: 'generic' }) },
+          methods: {
+            fullSync: async () => undefined,
+            listHardwareInfo: async () => fakeInventory({ hostname: 'generic' }),
+          },
         }),
         fakeManager({ className: 'Vendor', support: 2, methods: { listHardwareInfo: async () => incompatible() } }),
       ],
       logger,
     );
 
-    expect(await dispatcher.dispatch('listHardwareInfo')).to.deep.equal({ from: 'generic' });
+    expect(await dispatcher.dispatch('listHardwareInfo')).to.deep.equal(fakeInventory({ hostname: 'generic' }));
   });
 
   it('dispatch propagates other errors immediately', async () => {
     const dispatcher = await HardwareDispatcher.create(
       [
-        fakeManager({ className: 'Generic', support: 1, methods: { listHardwareInfo: async () => ({}) } }),
+        fakeManager({ className: 'Generic', support: 1, methods: { listHardwareInfo: async () => fakeInventory() } }),
         fakeManager({
           className: 'Vendor',
           support: 2,
@@ -85,14 +101,25 @@ describe('hardware/dispatch', () => {
   it('dispatchAll collects {ClassName: result}, skipping managers that defer', async () => {
     const dispatcher = await HardwareDispatcher.create(
       [
-        fakeManager({ className: 'A', support: 1, methods: { listHardwareInfo: async () => ({ a: 1 }) } }),
+        fakeManager({
+          className: 'A',
+          support: 1,
+          methods: { listHardwareInfo: async () => fakeInventory({ hostname: 'a' }) },
+        }),
         fakeManager({ className: 'B', support: 2, methods: { listHardwareInfo: async () => incompatible() } }),
-        fakeManager({ className: 'C', support: 3, methods: { listHardwareInfo: async () => ({ c: 1 }) } }),
+        fakeManager({
+          className: 'C',
+          support: 3,
+          methods: { listHardwareInfo: async () => fakeInventory({ hostname: 'c' }) },
+        }),
       ],
       logger,
     );
 
-    expect(await dispatcher.dispatchAll('listHardwareInfo')).to.deep.equal({ C: { c: 1 }, A: { a: 1 } });
+    expect(await dispatcher.dispatchAll('listHardwareInfo')).to.deep.equal({
+      C: fakeInventory({ hostname: 'c' }),
+      A: fakeInventory({ hostname: 'a' }),
+    });
   });
 
   it('reports versions and deduplicated steps keyed by class name', async () => {

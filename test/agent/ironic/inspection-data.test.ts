@@ -5,19 +5,21 @@ import type { InspectionSources } from '../../../agent/inspection/collectors/typ
 import { NodeFsReader } from '../../../common/fs/fs-reader.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { createTestLogger } from '../../helpers/logger.js';
+import { fakeDisk, fakeInterface, fakeInventory } from '../../helpers/inventory-fixtures.js';
 
-const INVENTORY = {
-  interfaces: [{ name: 'eth0', mac_address: '52:54:00:d4:61:b7', ipv4_address: '192.0.2.20' }],
-  disks: [{ name: '/dev/vdb', size: 21474836480 }],
+const VDB = fakeDisk({ name: '/dev/vdb', size: 21474836480 });
+const INVENTORY = fakeInventory({
+  interfaces: [fakeInterface({ name: 'eth0', mac_address: '52:54:00:d4:61:b7', ipv4_address: '192.0.2.20' })],
+  disks: [VDB],
   boot: { current_boot_mode: 'uefi', pxe_interface: '52:54:00:d4:61:b7' },
-};
+});
 
 describe('ironic/inspection-data', () => {
   describe('createInspectionCollector', () => {
     function sources(overrides: Partial<InspectionSources> = {}): InspectionSources {
       return {
         inventory: async () => INVENTORY,
-        rootDisk: (inventory) => (inventory['disks'] as unknown[])[0] ?? null,
+        rootDisk: (inventory) => inventory.disks[0] ?? null,
         managers: () => [
           { name: 'generic_hardware_manager', version: '1.2' },
           { name: 'CoreOSInstallHardwareManager', version: '1' },
@@ -55,7 +57,7 @@ describe('ironic/inspection-data', () => {
       expect(waited).to.equal(true);
       expect(data).to.deep.equal({
         inventory: INVENTORY,
-        root_disk: { name: '/dev/vdb', size: 21474836480 },
+        root_disk: VDB,
         boot_interface: '52:54:00:d4:61:b7',
         configuration: {
           collectors: ['default', 'logs'],
@@ -156,7 +158,9 @@ describe('ironic/inspection-data', () => {
     });
 
     it('sets boot_interface to null when the inventory has no PXE interface', async () => {
-      const data = await collector(['default'], { inventory: async () => ({ interfaces: [] }) }).run();
+      const data = await collector(['default'], {
+        inventory: async () => fakeInventory({ boot: { current_boot_mode: 'bios', pxe_interface: null } }),
+      }).run();
 
       expect(data['boot_interface']).to.equal(null);
     });

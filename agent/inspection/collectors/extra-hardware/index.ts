@@ -18,6 +18,7 @@ import { FactList, type Fact } from './facts.js';
 import { lshwFacts } from './lshw-facts.js';
 import { ipv4Prefixes, networkFacts, type Ipv4Address, type InventoryNic } from './network-facts.js';
 import { dmiSysfsFacts, kernelFacts } from './system-facts.js';
+import type { Inventory } from '../../../hardware/inventory.js';
 
 /** IPA's `extra-hardware` collector: `data` = the fact list. */
 export const extraHardwareCollector: InspectionCollector = {
@@ -37,7 +38,7 @@ export const extraHardwareCollector: InspectionCollector = {
   },
 };
 
-async function inventoryOrEmpty(context: CollectorContext): Promise<Record<string, unknown>> {
+async function inventoryOrEmpty(context: CollectorContext): Promise<Partial<Inventory>> {
   try {
     return await context.inventory();
   } catch (error) {
@@ -52,7 +53,7 @@ function listOf<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : [];
 }
 
-async function readDiskFacts(context: CollectorContext, inventory: Record<string, unknown>): Promise<Fact[]> {
+async function readDiskFacts(context: CollectorContext, inventory: Partial<Inventory>): Promise<Fact[]> {
   const names = listOf<{ name?: unknown }>(inventory['disks'])
     .map((d) => d.name)
     .filter((n): n is string => typeof n === 'string');

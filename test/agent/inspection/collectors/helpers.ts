@@ -4,15 +4,17 @@ import type { CollectorContext, InspectionSources } from '../../../../agent/insp
 import { NodeFsReader } from '../../../../common/fs/fs-reader.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
+import { fakeInventory } from '../../../helpers/inventory-fixtures.js';
+import type { Inventory } from '../../../../agent/hardware/inventory.js';
 
 /** Build a context whose paths live under `root` (sys, dev, cmdline, host root). */
 export function fixtureContext(
   root: string,
-  options: { runner?: FakeRunner; inventory?: Record<string, unknown>; names?: string[] } = {},
+  options: { runner?: FakeRunner; inventory?: Inventory; names?: string[] } = {},
 ): { context: CollectorContext; memory: ReturnType<typeof createTestLogger>['memory'] } {
   const { logger, memory } = createTestLogger();
   const sources: InspectionSources = {
-    inventory: async () => options.inventory ?? {},
+    inventory: async () => options.inventory ?? fakeInventory(),
     rootDisk: () => null,
     managers: () => [],
     logs: async () => '',

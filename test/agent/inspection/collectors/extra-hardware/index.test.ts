@@ -3,14 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { extraHardwareCollector } from '../../../../../agent/inspection/collectors/extra-hardware/index.js';
 import { FakeRunner } from '../../../../helpers/fake-runner.js';
 import { makeTree, removeTree } from '../../../../helpers/fs-tree.js';
+import { fakeDisk, fakeInterface, fakeInventory } from '../../../../helpers/inventory-fixtures.js';
 import { fixtureContext } from '../helpers.js';
 
 const fixture = (name: string): Promise<string> =>
   readFile(new URL(`../../../../fixtures/inspection/${name}`, import.meta.url), 'utf8');
-const INVENTORY = {
-  disks: [{ name: '/dev/loop5', size: 9663676416 }],
-  interfaces: [{ name: 'eth0', mac_address: '52:54:00:12:34:56', has_carrier: true, driver: null }],
-};
+const INVENTORY = fakeInventory({
+  disks: [fakeDisk({ name: '/dev/loop5', size: 9663676416 })],
+  interfaces: [fakeInterface({ name: 'eth0', mac_address: '52:54:00:12:34:56', has_carrier: true, driver: null })],
+});
 const TREE = {
   'sys/block/loop5/size': '18874368\n',
   'sys/block/loop5/queue/rotational': '1\n',
