@@ -13,7 +13,7 @@ import { createLogger, MemoryTransport } from './logger.js';
 import { buildCore } from './lifecycle/core.js';
 import { startIronicMode, type RunningAgent } from './lifecycle/ironic-mode.js';
 import { startStandaloneMode } from './lifecycle/standalone-mode.js';
-import { createSystemClock } from './ironic/clock.js';
+import { createSystemClock } from '../common/clock.js';
 import { ConfigError, LookupNodeError } from '../common/errors.js';
 import type { CliIO, Subcommand } from '../common/cli/types.js';
 import { packageVersion } from '../common/cli/version.js';

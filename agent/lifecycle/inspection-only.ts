@@ -18,7 +18,7 @@ import { setupTls, type TlsSetup } from './tls-setup.js';
 import type { RunningAgent } from './ironic-mode.js';
 import { createApp } from '../api/app.js';
 import { listenApi } from '../api/server.js';
-import type { Clock } from '../ironic/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { TokenStore } from '../state/token-store.js';
 
 /** Inspect, then serve the API without lookup or heartbeats. Resolves once listening. */

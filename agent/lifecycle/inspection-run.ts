@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import type { AxiosInstance } from 'axios';
 import type { AgentCore } from './core.js';
-import type { Clock } from '../ironic/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { createInspectionCollector } from '../ironic/inspection-data.js';
 import { inspect, inspectionUrls } from '../ironic/inspection.js';
 import { bootifToMac } from '../config/cmdline.js';

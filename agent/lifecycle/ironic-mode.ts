@@ -13,7 +13,7 @@ import { listenApi, type ApiServer } from '../api/server.js';
 import { IronicClient } from '../ironic/client.js';
 import { createIronicHttp } from '../ironic/http.js';
 import { callbackUrl, createReachabilityProbe, findAdvertiseAddress } from '../ironic/advertise.js';
-import type { Clock } from '../ironic/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { TokenStore } from '../state/token-store.js';
 import { ConfigError } from '../../common/errors.js';
 import { inspectionConfigured, runInspection } from './inspection-run.js';
