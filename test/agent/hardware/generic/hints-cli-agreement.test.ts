@@ -4,7 +4,7 @@
  * what install_coreos resolves: dispatch('getOsInstallDevice', node) over the
  * generic manager (agent/hardware/index.ts).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -108,8 +108,13 @@ async function installStep(node: Node, mounted: readonly string[]): Promise<stri
 
 /** The `hints --node FILE --json` answer, in the same form. */
 async function hintsCommand(node: Node, mounted: readonly string[], dir: string): Promise<string> {
-  const { fs, runner } = machine(mounted);
-  await writeFile(join(dir, 'node.json'), JSON.stringify(node));
+  const machineFs = machine(mounted);
+  const nodeFile = join(dir, 'node.json');
+  const fs: FsReader = {
+    ...machineFs.fs,
+    readFile: async (path) => (path === nodeFile ? JSON.stringify(node) : machineFs.fs.readFile(path)),
+  };
+  const runner = machineFs.runner;
   let out = '';
   const stdout = new PassThrough().on('data', (c: Buffer) => {
     out += c.toString();
