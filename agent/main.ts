@@ -1,7 +1,7 @@
 /**
  * The composition root of `ironic-coreos-agent agent`: configuration, logger,
- * Runner, managers, executor and the mode (Ironic or standalone). Nothing is
- * module-level state; everything is built here and passed down.
+ * Runner, Fs, Clock, managers, executor and the mode (Ironic or standalone).
+ * Nothing is module-level state; everything is built here and passed down.
  */
 import { readBootId } from '../common/state/boot-id.js';
 import { loadConfig } from './config/load.js';
@@ -9,6 +9,8 @@ import { agentHelp } from './config/help.js';
 import { helpRequested } from './config/flags.js';
 import type { ConfigNotice } from './config/sources.js';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
+import { NodeFs } from '../common/fs/node-fs.js';
+import { NodeDiskReader } from './hardware/generic/erase/on-disk-tables.js';
 import { createLogger, MemoryTransport } from './logger.js';
 import { buildCore } from './lifecycle/core.js';
 import { startIronicMode, type RunningAgent } from './lifecycle/ironic-mode.js';
@@ -33,8 +35,10 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(agentHelp());
     return 0;
   }
+  const fs = new NodeFs();
+  const clock = createSystemClock();
   const notices: ConfigNotice[] = [];
-  const config = await loadConfig({ argv, env: io.env, onNotice: (n) => notices.push(n) });
+  const config = await loadConfig({ argv, env: io.env, fs, onNotice: (n) => notices.push(n) });
   const agentLog = new MemoryTransport({ max: AGENT_LOG_ENTRIES });
   const logger = createLogger({
     debug: config.debug,
@@ -56,11 +60,14 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
       config,
       logger,
       runner: new ExecaRunner(),
+      fs,
+      clock,
+      disk: new NodeDiskReader(),
       version,
       bootId: readBootId(),
       agentLog,
     });
-    running = config.standalone ? await startStandaloneMode(core) : await startIronicMode(core, createSystemClock());
+    running = config.standalone ? await startStandaloneMode(core) : await startIronicMode(core, clock);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof ConfigError) {

@@ -3,7 +3,10 @@
  * per-boot state, the command executor with its journal and the extensions.
  */
 import type { AgentConfig } from '../../common/agent-config/types.js';
+import type { Clock } from '../../common/clock.js';
 import type { Runner } from '../../common/exec/runner.js';
+import type { Fs } from '../../common/fs/fs.js';
+import type { DiskReader } from '../hardware/generic/erase/on-disk-tables.js';
 import type { Logger, MemoryTransport } from '../logger.js';
 import { AgentState } from '../agent.js';
 import { CommandExecutor } from '../commands/executor.js';
@@ -22,6 +25,8 @@ export interface AgentCore {
   config: AgentConfig;
   logger: Logger;
   runner: Runner;
+  /** The agent's filesystem (inspection reads sysfs and procfs through it). */
+  fs: Fs;
   dispatcher: HardwareDispatcher;
   state: AgentState;
   executor: CommandExecutor;
@@ -42,6 +47,12 @@ export interface CoreInputs {
   config: AgentConfig;
   logger: Logger;
   runner: Runner;
+  /** The real filesystem (node-fs.ts) in production. */
+  fs: Fs;
+  /** The system clock in production: the managers' waits and timestamps, the agent's start time. */
+  clock: Clock;
+  /** Reads disks' own partition tables (the shared-storage guard). */
+  disk: DiskReader;
   version: string;
   bootId: string;
   agentLog: MemoryTransport;
@@ -49,12 +60,20 @@ export interface CoreInputs {
 
 /** Probe the managers, build executor and extensions, and restore this boot's history. */
 export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
-  const { config, logger, runner } = inputs;
+  const { config, logger, runner, fs, clock } = inputs;
   let dispatcherRef: HardwareDispatcher | null = null;
-  const managers = builtinManagers({ config, runner, logger, dispatcher: () => requireDispatcher(dispatcherRef) });
+  const managers = builtinManagers({
+    config,
+    runner,
+    logger,
+    fs,
+    clock,
+    disk: inputs.disk,
+    dispatcher: () => requireDispatcher(dispatcherRef),
+  });
   const dispatcher = await HardwareDispatcher.create(managers, logger.child({ module: 'hardware' }));
   dispatcherRef = dispatcher;
-  const state = new AgentState(inputs.version, logger, { token: config.agentToken });
+  const state = new AgentState(inputs.version, logger, { token: config.agentToken, now: clock.now() });
   const journal = new CommandJournal(config.stateDir, inputs.bootId, logger.child({ module: 'journal' }));
   const logDeps: LogDeps = {
     runner,
@@ -68,6 +87,7 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
     config,
     logger,
     runner,
+    fs,
     dispatcher,
     state,
     logDeps,

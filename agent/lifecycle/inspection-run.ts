@@ -13,7 +13,6 @@ import { bootifToMac } from '../config/cmdline.js';
 import { waitForDhcp } from './dhcp-wait.js';
 import { guessRootDisk } from '../hardware/root-device-hints/match.js';
 import type { BlockDevice } from '../hardware/types.js';
-import { NodeFsReader } from '../../common/fs/fs-reader.js';
 
 /** True when `inspection_callback_url` names somewhere to post inspection data. */
 export function inspectionConfigured(core: AgentCore): boolean {
@@ -34,7 +33,7 @@ export async function runInspection(core: AgentCore, http: AxiosInstance, clock:
     );
   const collectData = createInspectionCollector({
     runner: core.runner,
-    fs: new NodeFsReader(),
+    fs: core.fs,
     logger: logger.child({ module: 'inspection' }),
     collectorNames: config.inspectionCollectors,
     paths: { cmdline: config.cmdlinePath, hostRoot: config.rootMount },

@@ -5,6 +5,8 @@ import { createServiceExtension } from '../../../agent/extensions/service/index.
 import { HardwareDispatcher } from '../../../agent/hardware/dispatch.js';
 import { builtinManagers } from '../../../agent/hardware/index.js';
 import type { Node, StepContext } from '../../../agent/hardware/types.js';
+import { NodeFs } from '../../../common/fs/node-fs.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { fakeManager, recordingStep } from '../../helpers/fake-managers.js';
 import { createTestLogger } from '../../helpers/logger.js';
@@ -133,6 +135,9 @@ describe('extensions/service', () => {
     const managers = builtinManagers({
       config: defaultConfig(),
       runner: new FakeRunner(),
+      fs: new NodeFs(),
+      clock: new FakeClock(),
+      disk: { read: () => Promise.reject(new Error('listing steps reads no disk')) },
       logger,
       dispatcher: () => dispatcher as unknown as HardwareDispatcher,
     });

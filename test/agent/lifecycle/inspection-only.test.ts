@@ -8,6 +8,7 @@ import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { defaultConfig } from '../../../agent/config/load.js';
 import type { AgentConfig } from '../../../common/agent-config/types.js';
 import { ConfigError } from '../../../common/errors.js';
+import { NodeFs } from '../../../common/fs/node-fs.js';
 import { HardwareDispatcher } from '../../../agent/hardware/dispatch.js';
 import type { AgentCore } from '../../../agent/lifecycle/core.js';
 import { startIronicMode } from '../../../agent/lifecycle/ironic-mode.js';
@@ -65,8 +66,9 @@ describe('lifecycle/ironic-mode with an inspection callback URL and no api_url',
       config,
       logger,
       runner: new FakeRunner(),
+      fs: new NodeFs(),
       dispatcher,
-      state: new AgentState('0.1.0', logger),
+      state: new AgentState('0.1.0', logger, { now: 0 }),
       executor: new CommandExecutor({ extensions: [], logger }),
       restored: { finished: [], resume: null },
       logDeps: {} as LogDeps,

@@ -16,6 +16,7 @@ import { createHintsCommand } from '../../../../agent/hints-cli.js';
 import { lsblkArgv } from '../../../../agent/hardware/generic/lsblk.js';
 import type { Node } from '../../../../agent/hardware/types.js';
 import type { FsReader } from '../../../../common/fs/fs-reader.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
@@ -91,6 +92,7 @@ async function installStep(node: Node, mounted: readonly string[]): Promise<stri
   const generic = createGenericManager({
     runner: runner(),
     fs,
+    clock: new FakeClock(),
     logger,
     guard: async () => {
       throw new Error('choosing a disk never runs the write guard');
