@@ -23,12 +23,13 @@ export class AgentState {
   heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
   private token: string | null;
 
+  /** @param options - `now`: the start time in epoch milliseconds (the composition root's Clock) */
   constructor(
     readonly version: string,
     private readonly logger: Logger,
-    options: { token?: string | null; now?: number } = {},
+    options: { token?: string | null; now: number },
   ) {
-    this.startedAt = (options.now ?? Date.now()) / 1000;
+    this.startedAt = options.now / 1000;
     this.token = options.token ?? null;
   }
 

@@ -9,7 +9,6 @@
  * Exit codes: 0 a disk is chosen, 1 none would be (the message lists every
  * candidate and every excluded disk), 2 usage errors.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import winston from 'winston';
@@ -19,7 +18,8 @@ import { ConfigError } from '../common/errors.js';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
 import type { Runner } from '../common/exec/runner.js';
 import { createLogger } from './logger.js';
-import { NodeFsReader, type FsReader } from '../common/fs/fs-reader.js';
+import type { FsReader } from '../common/fs/fs-reader.js';
+import { NodeFs } from '../common/fs/node-fs.js';
 import type { Node } from './hardware/types.js';
 import { BlockDeviceLister, type HostPaths } from './hardware/generic/block-devices.js';
 import { failureJson, failureText, successJson, successText } from './hardware/generic/hints-report.js';
@@ -47,10 +47,11 @@ Options:
 Exit status: 0 a disk is chosen, 1 no disk would be chosen, 2 usage error.
 `;
 
-/** What the command needs from the outside; tests replace the runner and host paths. */
+/** What the command needs from the outside; tests replace the runner, the Fs and the host paths. */
 export interface HintsCliDeps {
-  runner?: Runner;
-  fs?: FsReader;
+  runner: Runner;
+  /** Reads sysfs, /dev, the mounts and the `--node` file. */
+  fs: FsReader;
   paths?: Partial<HostPaths>;
 }
 
@@ -64,7 +65,7 @@ interface Options {
 }
 
 /** Build the `hints` subcommand. */
-export function createHintsCommand(deps: HintsCliDeps = {}): Subcommand {
+export function createHintsCommand(deps: HintsCliDeps): Subcommand {
   return {
     name: 'hints',
     summary: 'Show which disk root device hints would choose, and why (no writes)',
@@ -73,22 +74,22 @@ export function createHintsCommand(deps: HintsCliDeps = {}): Subcommand {
 }
 
 /** The registered `hints` subcommand (real lsblk, sysfs and blkid). */
-export const hintsCommand: Subcommand = createHintsCommand();
+export const hintsCommand: Subcommand = createHintsCommand({ runner: new ExecaRunner(), fs: new NodeFs() });
 
 async function runHints(argv: string[], io: CliIO, deps: HintsCliDeps): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout.write(USAGE);
     return 0;
   }
-  const options = await parseOptions(argv, io);
+  const options = await parseOptions(argv, io, deps.fs);
   const logger = createLogger({
     debug: options.debug,
     transports: [new winston.transports.Stream({ stream: io.stderr, level: options.debug ? 'debug' : 'warn' })],
   });
   let lister: BlockDeviceLister;
-  const fs = deps.fs ?? new NodeFsReader();
+  const { fs } = deps;
   try {
-    const listerOptions = { runner: deps.runner ?? new ExecaRunner(), fs, logger, allowlist: options.allowlist };
+    const listerOptions = { runner: deps.runner, fs, logger, allowlist: options.allowlist };
     lister = new BlockDeviceLister(deps.paths === undefined ? listerOptions : { ...listerOptions, paths: deps.paths });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
@@ -124,7 +125,7 @@ async function runHints(argv: string[], io: CliIO, deps: HintsCliDeps): Promise<
   return 1;
 }
 
-async function parseOptions(argv: string[], io: CliIO): Promise<Options> {
+async function parseOptions(argv: string[], io: CliIO, fs: FsReader): Promise<Options> {
   let values: {
     hints?: string;
     node?: string;
@@ -155,7 +156,7 @@ async function parseOptions(argv: string[], io: CliIO): Promise<Options> {
       : { value: parseJson(values.hints, '--hints', `'{"size": ">= 100"}'`), source: '--hints' };
   return {
     hints,
-    node: values.node === undefined ? null : await readNode(resolve(io.cwd, values.node)),
+    node: values.node === undefined ? null : await readNode(fs, resolve(io.cwd, values.node)),
     allowlist: splitAllowlist(values['device-allowlist']),
     strict: values.strict === true,
     json: values.json === true,
@@ -180,10 +181,10 @@ function parseJson(text: string, what: string, example: string): unknown {
   }
 }
 
-async function readNode(path: string): Promise<Node> {
+async function readNode(fs: FsReader, path: string): Promise<Node> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await fs.readFile(path);
   } catch (error) {
     throw new UsageError(`cannot read --node file ${path}: ${(error as Error).message}`);
   }

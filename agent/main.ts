@@ -1,7 +1,7 @@
 /**
  * The composition root of `ironic-coreos-agent agent`: configuration, logger,
- * Runner, managers, the core (lifecycle/core.ts) and the mode (Ironic,
- * standalone or inspection-only). Nothing is module-level state; everything
+ * Runner, Fs, Clock, managers, the core (lifecycle/core.ts) and the mode
+ * (Ironic, standalone or inspection-only). Nothing is module-level state; everything
  * is built here and passed down.
  */
 import { readBootId } from '../common/state/boot-id.js';
@@ -10,6 +10,8 @@ import { agentHelp } from './config/help.js';
 import { helpRequested } from './config/flags.js';
 import type { ConfigNotice } from './config/sources.js';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
+import { NodeFs } from '../common/fs/node-fs.js';
+import { NodeDiskReader } from './hardware/generic/erase/on-disk-tables.js';
 import { createLogger, MemoryTransport } from './logger.js';
 import { buildCore, type AgentCore } from './lifecycle/core.js';
 import { builtinManagers } from './hardware/index.js';
@@ -19,7 +21,7 @@ import { StandaloneMode } from './lifecycle/standalone-mode.js';
 import { InspectionOnlyMode } from './lifecycle/inspection-only.js';
 import { inspectionConfigured } from './lifecycle/inspection-run.js';
 import { createIronicHttp } from './ironic/http.js';
-import { createSystemClock, type Clock } from './ironic/clock.js';
+import { createSystemClock, type Clock } from '../common/clock.js';
 import { ConfigError, LookupNodeError } from '../common/errors.js';
 import type { CliIO, Subcommand } from '../common/cli/types.js';
 import { packageVersion } from '../common/cli/version.js';
@@ -39,8 +41,10 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(agentHelp());
     return 0;
   }
+  const fs = new NodeFs();
+  const clock = createSystemClock();
   const notices: ConfigNotice[] = [];
-  const config = await loadConfig({ argv, env: io.env, onNotice: (n) => notices.push(n) });
+  const config = await loadConfig({ argv, env: io.env, fs, onNotice: (n) => notices.push(n) });
   const agentLog = new MemoryTransport({ max: AGENT_LOG_ENTRIES });
   const logger = createLogger({
     debug: config.debug,
@@ -63,12 +67,14 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
       config,
       logger,
       runner,
+      fs,
+      clock,
       version,
       bootId: readBootId(),
       agentLog,
-      managers: builtinManagers({ config, runner, logger }),
+      managers: builtinManagers({ config, runner, logger, fs, clock, disk: new NodeDiskReader() }),
     });
-    running = createMode(core, createSystemClock());
+    running = createMode(core, clock);
     await running.start();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -15,7 +15,6 @@ import { type OptionSpec } from '../../common/agent-config/option-spec.js';
 import { OPTIONS, findOption } from '../../common/agent-config/options.js';
 import {
   listConfigFiles,
-  nodeConfigFs,
   readConfigFile,
   readEnv,
   readKernelCmdline,
@@ -30,8 +29,8 @@ import { InvalidValueError, convertValue } from '../../common/agent-config/value
 export interface LoadConfigInput {
   /** Arguments after `agent` (flags). */
   argv: readonly string[];
-  /** Filesystem access. Default: node:fs. */
-  fs?: ConfigFs;
+  /** Reads the kernel command line and the config dirs. */
+  fs: ConfigFs;
   /** Environment for the `env` options. Default: none read. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Receives warnings and debug notes to log once the logger exists. Default: dropped. */
@@ -51,7 +50,7 @@ export function defaultConfig(): AgentConfig {
  * @throws ConfigError naming the option, the offending value and where it came from
  */
 export async function loadConfig(input: LoadConfigInput): Promise<AgentConfig> {
-  const fs = input.fs ?? nodeConfigFs;
+  const { fs } = input;
   const notify = input.onNotice ?? ((): void => undefined);
   const flags = parseFlags(input.argv).values;
   const config = defaultConfig();

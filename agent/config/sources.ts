@@ -3,9 +3,9 @@
  * files of the config dir, the environment and the kernel command line.
  * Each value keeps a human-readable source for error messages.
  */
-import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../../common/errors.js';
+import type { Fs } from '../../common/fs/fs.js';
 import { mapKernelParams, parseCmdline } from './cmdline.js';
 import { parseIni, type IniDocument } from './ini.js';
 import { type OptionSpec } from '../../common/agent-config/option-spec.js';
@@ -17,19 +17,8 @@ import {
   isIgnoredOption,
 } from '../../common/agent-config/options.js';
 
-/** The filesystem calls the loader needs (injected; tests may use real temp dirs). */
-export interface ConfigFs {
-  /** Read a UTF-8 text file. Rejects with a Node errno error. */
-  readFile(path: string): Promise<string>;
-  /** List a directory's entry names. Rejects with a Node errno error. */
-  readdir(path: string): Promise<string[]>;
-}
-
-/** {@link ConfigFs} on node:fs. */
-export const nodeConfigFs: ConfigFs = {
-  readFile: async (path) => readFile(path, 'utf8'),
-  readdir: async (path) => readdir(path),
-};
+/** The filesystem calls the loader needs: the {@link Fs} seam's reads (rejections carry the errno `code`). */
+export type ConfigFs = Pick<Fs, 'readFile' | 'readdir'>;
 
 /** Something the loader wants logged once a logger exists (messages are static; details in meta). */
 export interface ConfigNotice {

@@ -5,10 +5,11 @@
 import type { AgentConfig } from '../../common/agent-config/types.js';
 import type { Runner } from '../../common/exec/runner.js';
 import type { Logger } from '../logger.js';
-import { NodeFsReader } from '../../common/fs/fs-reader.js';
+import type { Clock } from '../../common/clock.js';
+import type { Fs } from '../../common/fs/fs.js';
 import { createCoreOSManager } from './coreos/index.js';
 import { createGenericManager } from './generic/index.js';
-import { NodeDiskReader } from './generic/erase/on-disk-tables.js';
+import type { DiskReader } from './generic/erase/on-disk-tables.js';
 import { createSafetyCheck } from './generic/erase/protected.js';
 import type { SafetyCheck } from './generic/erase/deps.js';
 import type { HardwareManager, ManagerDispatch } from './types.js';
@@ -18,20 +19,27 @@ export interface ManagerInputs {
   config: AgentConfig;
   runner: Runner;
   logger: Logger;
+  /** Sysfs, procfs and /dev for the generic manager; the host root and state dir for CoreOS. */
+  fs: Fs;
+  /** Waits and timestamps of the erase and install steps. */
+  clock: Clock;
+  /** Reads a disk's own partition tables for the shared-storage guard. */
+  disk: DiskReader;
 }
 
 /** The built-in managers: generic and CoreOS. */
 export function builtinManagers(inputs: ManagerInputs): HardwareManager[] {
-  const fs = new NodeFsReader();
+  const { fs, clock } = inputs;
   const guard = createSafetyCheck({
     runner: inputs.runner,
     logger: inputs.logger.child({ module: 'guard' }),
-    disk: new NodeDiskReader(),
+    disk: inputs.disk,
     enabled: inputs.config.guardSpecialFilesystems,
   });
   const generic = createGenericManager({
     runner: inputs.runner,
     fs,
+    clock,
     logger: inputs.logger,
     guard,
     config: inputs.config,
@@ -52,6 +60,8 @@ function coreosManager(inputs: ManagerInputs, guard: SafetyCheck): HardwareManag
   };
   const manager = createCoreOSManager({
     runner: inputs.runner,
+    fs: inputs.fs,
+    clock: inputs.clock,
     guard,
     logger: inputs.logger.child({ module: 'coreos' }),
     config: inputs.config,

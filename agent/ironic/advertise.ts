@@ -10,7 +10,7 @@ import type { AxiosInstance } from 'axios';
 import { LookupAgentIPError } from '../../common/errors.js';
 import type { Runner } from '../../common/exec/runner.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../common/clock.js';
 import { describeError, isRecord } from './response.js';
 
 /** Options of {@link findAdvertiseAddress}. */

@@ -9,7 +9,7 @@
  */
 import { HeartbeatConflictError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
-import type { Clock, RandomSource } from './clock.js';
+import type { Clock, RandomSource } from '../../common/clock.js';
 import type { HeartbeatRequest } from './client.js';
 import { heartbeatDelayAfterError, heartbeatDelayAfterSuccess } from './jitter.js';
 import { IronicResponseError } from './response.js';

@@ -6,7 +6,7 @@
  */
 import type { AxiosInstance } from 'axios';
 import type { Logger } from '../logger.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../common/clock.js';
 import { inspectionBackoff } from './jitter.js';
 import { decodeFault, describeError, isConnectionError, isRecord } from './response.js';
 

@@ -6,7 +6,7 @@
  * ironic_api_client.APIClient.lookup_node (tenacity random-exponential wait,
  * 409 lock pauses) and inspector.call_inspector (exponential wait).
  */
-import type { RandomSource } from './clock.js';
+import type { RandomSource } from '../../common/clock.js';
 
 /** After a successful heartbeat, wait this fraction of `heartbeat_timeout`, at least. */
 export const HEARTBEAT_MIN_MULTIPLIER = 0.3;

@@ -6,7 +6,7 @@
 import type { Node } from '../hardware/types.js';
 import { LookupNodeError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
-import type { Clock, RandomSource } from './clock.js';
+import type { Clock, RandomSource } from '../../common/clock.js';
 import type { LookupRequest, LookupResult } from './client.js';
 import { lookupBackoff, nextConflictPause } from './jitter.js';
 import { decideToken, heartbeatTimeoutOf, type TokenDecision } from './lookup-data.js';

@@ -7,7 +7,9 @@
  * {@link AgentEvents}.
  */
 import type { AgentConfig } from '../../common/agent-config/types.js';
+import type { Clock } from '../../common/clock.js';
 import type { Runner } from '../../common/exec/runner.js';
+import type { Fs } from '../../common/fs/fs.js';
 import type { Logger, MemoryTransport } from '../logger.js';
 import { AgentState } from '../agent.js';
 import { CommandExecutor } from '../commands/executor.js';
@@ -27,6 +29,8 @@ export interface AgentCore {
   readonly config: AgentConfig;
   readonly logger: Logger;
   readonly runner: Runner;
+  /** The agent's filesystem (inspection reads sysfs and procfs through it). */
+  readonly fs: Fs;
   readonly dispatcher: HardwareDispatcher;
   readonly state: AgentState;
   readonly executor: CommandExecutor;
@@ -45,6 +49,10 @@ export interface CoreInputs {
   config: AgentConfig;
   logger: Logger;
   runner: Runner;
+  /** The real filesystem (node-fs.ts) in production. */
+  fs: Fs;
+  /** The system clock in production: the agent's start time. */
+  clock: Clock;
   version: string;
   bootId: string;
   agentLog: MemoryTransport;
@@ -58,10 +66,10 @@ export interface CoreInputs {
  * @throws HardwareManagerNotFound when no manager supports the machine
  */
 export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
-  const { config, logger, runner } = inputs;
+  const { config, logger, runner, fs, clock } = inputs;
   const events = new AgentEvents(logger.child({ module: 'events' }));
   const dispatcher = await HardwareDispatcher.create(inputs.managers, logger.child({ module: 'hardware' }));
-  const state = new AgentState(inputs.version, logger, { token: config.agentToken });
+  const state = new AgentState(inputs.version, logger, { token: config.agentToken, now: clock.now() });
   const logDeps: LogDeps = {
     runner,
     dispatcher,
@@ -103,6 +111,7 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
     config,
     logger,
     runner,
+    fs,
     dispatcher,
     state,
     executor,

@@ -6,7 +6,7 @@
  */
 import type { Runner } from '../../common/exec/runner.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../ironic/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { parseIpAddr } from '../hardware/generic/interfaces.js';
 
 /** Options of {@link waitForDhcp}. */

@@ -12,7 +12,7 @@
  */
 import type { AxiosInstance } from 'axios';
 import type { ApiServer } from '../api/server.js';
-import type { Clock } from '../ironic/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { AgentCore } from './core.js';
 import { runInspection } from './inspection-run.js';
 import { ExitCode, serveApi, type AgentMode } from './mode.js';

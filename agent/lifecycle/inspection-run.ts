@@ -7,13 +7,12 @@ import { hostname } from 'node:os';
 import type { AxiosInstance } from 'axios';
 import type { AgentConfig } from '../../common/agent-config/types.js';
 import type { AgentCore } from './core.js';
-import type { Clock } from '../ironic/clock.js';
+import type { Clock } from '../../common/clock.js';
 import { createInspectionCollector } from '../ironic/inspection-data.js';
 import { inspect, inspectionUrls } from '../ironic/inspection.js';
 import { bootifToMac } from '../config/cmdline.js';
 import { waitForDhcp } from './dhcp-wait.js';
 import { guessRootDisk } from '../hardware/root-device-hints/match.js';
-import { NodeFsReader } from '../../common/fs/fs-reader.js';
 
 /** True when `inspection_callback_url` names somewhere to post inspection data. */
 export function inspectionConfigured(config: Pick<AgentConfig, 'inspectionCallbackUrl'>): boolean {
@@ -34,7 +33,7 @@ export async function runInspection(core: AgentCore, http: AxiosInstance, clock:
     );
   const collectData = createInspectionCollector({
     runner: core.runner,
-    fs: new NodeFsReader(),
+    fs: core.fs,
     logger: logger.child({ module: 'inspection' }),
     collectorNames: config.inspectionCollectors,
     paths: { cmdline: config.cmdlinePath, hostRoot: config.rootMount },

@@ -12,7 +12,7 @@ import {
   type AdvertiseResult,
 } from '../ironic/advertise.js';
 import { IronicClient } from '../ironic/client.js';
-import type { Clock } from '../ironic/clock.js';
+import type { Clock } from '../../common/clock.js';
 import type { AgentCore } from './core.js';
 import { runInspection } from './inspection-run.js';
 import { takeNetworkDown } from './lockdown.js';

@@ -19,7 +19,7 @@ import { LookupNodeError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentState } from '../agent.js';
 import type { CommandExecutor } from '../commands/executor.js';
-import type { Clock, RandomSource } from '../ironic/clock.js';
+import type { Clock, RandomSource } from '../../common/clock.js';
 import { Heartbeater, type HeartbeatClient } from '../ironic/heartbeater.js';
 import { LOOKUP_STOPPED, lookupNode, type LookupClient, type LookupOutcome } from '../ironic/lookup.js';
 

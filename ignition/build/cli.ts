@@ -4,22 +4,18 @@
  * 0600: it holds the agent conf and maybe a pull secret) only after every
  * check passed.
  */
-import { randomBytes } from 'node:crypto';
-import * as nodeFs from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ConfigError } from '../../common/errors.js';
+import type { Fs } from '../../common/fs/fs.js';
+import { NodeFs } from '../../common/fs/node-fs.js';
 import { UsageError, type CliIO, type Subcommand } from '../../common/cli/types.js';
 import { generateIgnition, type BuildInputs } from './generate.js';
 import type { MergeSource } from '../merge.js';
 import { BUILD_USAGE, parseBuildOptions, type BuildOptions } from './options.js';
-import { findDefaultPublicKey, NO_SSH_KEY_MESSAGE, parsePublicKeys, type KeyFs } from './ssh-key.js';
+import { findDefaultPublicKey, NO_SSH_KEY_MESSAGE, parsePublicKeys } from './ssh-key.js';
 
-/** File access of the command (node:fs/promises in production). */
-export interface IgnitionFs extends KeyFs {
-  writeFile(path: string, data: string, options: { mode: number; flag: string }): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  rm(path: string, options: { force: boolean }): Promise<void>;
-}
+/** File access of the command: the {@link Fs} seam's reads and its atomic write. */
+export type IgnitionFs = Pick<Fs, 'readFile' | 'readdir' | 'writeFileAtomic'>;
 
 /** `ignition --help`. */
 export const IGNITION_USAGE = `Usage: ironic-coreos-agent ignition <command> [options]
@@ -33,7 +29,7 @@ Run "ironic-coreos-agent ignition build --help" for its options.
 /** Read a file named by an option; a missing or unreadable file is a usage error. */
 async function readOptionFile(fs: IgnitionFs, io: CliIO, flag: string, path: string): Promise<string> {
   try {
-    return await fs.readFile(resolve(io.cwd, path), 'utf8');
+    return await fs.readFile(resolve(io.cwd, path));
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
     throw new UsageError(`cannot read ${flag} ${path}: ${reason}`);
@@ -86,18 +82,6 @@ async function readInputs(fs: IgnitionFs, io: CliIO, options: BuildOptions): Pro
   };
 }
 
-/** Write `text` to `path` with mode 0600 via a temporary file and rename (never half-written). */
-async function writeSecretFile(fs: IgnitionFs, path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await fs.writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
-    await fs.rename(tmp, path);
-  } catch (error) {
-    await fs.rm(tmp, { force: true });
-    throw error;
-  }
-}
-
 /** `ignition build`. */
 async function build(fs: IgnitionFs, argv: string[], io: CliIO): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -117,16 +101,17 @@ async function build(fs: IgnitionFs, argv: string[], io: CliIO): Promise<number>
     return 0;
   }
   const path = resolve(io.cwd, options.output);
-  await writeSecretFile(fs, path, text);
+  // Mode 0600 through a temporary file and a rename: never half-written, never world-readable.
+  await fs.writeFileAtomic(path, text, 0o600);
   io.stderr.write(`Wrote ${options.output} (Ignition ${options.spec}, mode 0600)\n`);
   return 0;
 }
 
 /**
  * The `ignition` subcommand.
- * @param fs - file access; node:fs/promises by default
+ * @param fs - file access (the composition root passes {@link NodeFs})
  */
-export function createIgnitionCommand(fs: IgnitionFs = nodeFs): Subcommand {
+export function createIgnitionCommand(fs: IgnitionFs): Subcommand {
   return {
     name: 'ignition',
     summary: 'Write the Ignition config for a CoreOS live ISO that runs the agent',
@@ -142,5 +127,5 @@ export function createIgnitionCommand(fs: IgnitionFs = nodeFs): Subcommand {
   };
 }
 
-/** The subcommand as registered in cli/registry.ts. */
-export const ignitionCommand: Subcommand = createIgnitionCommand();
+/** The subcommand as registered in cli/registry.ts: its composition root, on the real filesystem. */
+export const ignitionCommand: Subcommand = createIgnitionCommand(new NodeFs());

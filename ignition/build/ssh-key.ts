@@ -6,12 +6,7 @@
  */
 import { join } from 'node:path';
 import { ConfigError } from '../../common/errors.js';
-
-/** The file access key discovery needs (node:fs/promises satisfies it). */
-export interface KeyFs {
-  readdir(dir: string): Promise<string[]>;
-  readFile(path: string, encoding: 'utf8'): Promise<string>;
-}
+import type { Fs } from '../../common/fs/fs.js';
 
 /** The error when no key is given and none is found. */
 export const NO_SSH_KEY_MESSAGE =
@@ -57,7 +52,7 @@ export function parsePublicKeys(text: string, source: string): string[] {
  * The first `id_*.pub` in `<home>/.ssh`, or null when there is none.
  * @param home - the user's home directory
  */
-export async function findDefaultPublicKey(home: string, fs: KeyFs): Promise<string | null> {
+export async function findDefaultPublicKey(home: string, fs: Pick<Fs, 'readdir'>): Promise<string | null> {
   const dir = join(home, '.ssh');
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   const first = names.filter((n) => /^id_[^/]+\.pub$/.test(n)).sort()[0];

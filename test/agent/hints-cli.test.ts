@@ -9,6 +9,7 @@ import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { createHintsCommand } from '../../agent/hints-cli.js';
 import { lsblkArgv } from '../../agent/hardware/generic/lsblk.js';
 import type { FsReader } from '../../common/fs/fs-reader.js';
+import { NodeFs } from '../../common/fs/node-fs.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 
 interface Captured {
@@ -73,7 +74,7 @@ describe('agent/hints-cli', () => {
         { match: (a) => a[0] === 'blkid', exitCode: 2, repeat: true },
       );
       const paths = { sys: '/nonexistent-hints/sys', dev: '/nonexistent-hints/dev', run: '/nonexistent-hints/run' };
-      const command = createHintsCommand(fs === undefined ? { runner, paths } : { runner, paths, fs });
+      const command = createHintsCommand({ runner, paths, fs: fs ?? new NodeFs() });
       const c = capture(cwd);
       const code = await command.run(argv, c.io);
       return { code, out: c.out(), err: c.err(), runner };

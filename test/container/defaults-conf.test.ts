@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../agent/config/load.js';
 import type { ConfigNotice } from '../../agent/config/sources.js';
+import { NodeFs } from '../../common/fs/node-fs.js';
 
 const SHIPPED = fileURLToPath(new URL('../../container/ironic-python-agent.conf', import.meta.url));
 const DOCKERFILE = fileURLToPath(new URL('../../Dockerfile', import.meta.url));
@@ -25,6 +26,7 @@ describe("container/ironic-python-agent.conf (the image's 00-defaults.conf)", ()
     const notices: ConfigNotice[] = [];
     const config = await loadConfig({
       argv: ['--config-dir', join(root, 'etc'), '--cmdline-path', join(root, 'cmdline'), '--standalone'],
+      fs: new NodeFs(),
       onNotice: (n) => notices.push(n),
     });
     return { config, notices };

@@ -14,6 +14,8 @@ import { defaultConfig } from '../../agent/config/load.js';
 import type { HardwareManager } from '../../agent/hardware/types.js';
 import { buildCore, type AgentCore } from '../../agent/lifecycle/core.js';
 import { MemoryTransport } from '../../agent/logger.js';
+import { NodeFs } from '../../common/fs/node-fs.js';
+import { FakeClock } from './fake-clock.js';
 import { fakeManager } from './fake-managers.js';
 import { FakeRunner } from './fake-runner.js';
 import { fakeInventory } from './inventory-fixtures.js';
@@ -60,6 +62,8 @@ export async function buildTestCore(options: TestCoreOptions = {}): Promise<Test
     config,
     logger,
     runner,
+    fs: new NodeFs(),
+    clock: new FakeClock(),
     version: '0.1.0',
     bootId: TEST_BOOT_ID,
     agentLog: new MemoryTransport(),

@@ -1,13 +1,14 @@
 /**
- * A controllable Clock for timing-sensitive loops (lookup, heartbeater,
- * retries). No real timers: time only moves when a test says so.
+ * A controllable common/clock.ts Clock for timing-sensitive code (lookup,
+ * heartbeater, retries, busy-device polling, the install stamp). No real
+ * timers: time only moves when a test says so.
  *
  * - `auto: true`: every sleep advances time by its duration and resolves at
  *   once (for loops that run to completion, e.g. lookup until its deadline).
  * - otherwise sleeps stay pending until `advance()` passes their deadline or
  *   their AbortSignal fires; `nextSleep()` waits until the code under test sleeps.
  */
-import type { Clock } from '../../agent/ironic/clock.js';
+import type { Clock } from '../../common/clock.js';
 
 interface Sleeper {
   until: number;

@@ -5,7 +5,8 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { NodeFsReader, type FsReader } from '../../common/fs/fs-reader.js';
+import type { FsReader } from '../../common/fs/fs-reader.js';
+import { NodeFs } from '../../common/fs/node-fs.js';
 
 /** A file's content, a symlink, or an (empty) directory. */
 export type TreeEntry = string | { link: string } | { dir: true };
@@ -39,10 +40,10 @@ export async function removeTree(root: string): Promise<void> {
   await rm(root, { recursive: true, force: true });
 }
 
-/** A real NodeFsReader that remembers every path it was asked about. */
+/** A real NodeFs reader that remembers every path it was asked about. */
 export class RecordingFsReader implements FsReader {
   readonly paths: string[] = [];
-  private readonly inner = new NodeFsReader();
+  private readonly inner = new NodeFs();
 
   readFile(path: string): Promise<string> {
     this.paths.push(path);

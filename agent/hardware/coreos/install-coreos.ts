@@ -14,7 +14,9 @@
  * Nothing touches a disk before every input has been validated. Ignition
  * contents are never logged (only their sha256 and size).
  */
+import type { Clock } from '../../../common/clock.js';
 import { DeploymentError } from '../../../common/errors.js';
+import { readFileIfExists, type Fs } from '../../../common/fs/fs.js';
 import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import type { SafetyCheck } from '../generic/erase/deps.js';
@@ -23,7 +25,6 @@ import { INSTALL_COREOS_ARGSINFO } from './argsinfo.js';
 import { parseConfigdrive } from './configdrive.js';
 import { checkSelectedDisk } from './disk-match.js';
 import { stampedDiskWiped } from './disk-wiped.js';
-import { createNodeFs, type CoreOSFs } from './fs.js';
 import { addHostnameFile, chooseHostname } from './ignition-hostname.js';
 import { ignitionErrors, summarizeIssues, validateIgnition } from '../../../ignition/validate/validate.js';
 import { resolveInstallSettings, type InstallConfig, type InstallSettings } from './install-options.js';
@@ -58,16 +59,14 @@ export interface CoreOSDeps {
   bootMode: () => Promise<'uefi' | 'bios'>;
   /** The agent's own hostname, the last hostname candidate. Default: none. */
   hostname?: () => Promise<string | null>;
-  /** Filesystem operations. Default: node:fs. */
-  fs?: CoreOSFs;
+  /** The host root (installer lookup, os-release), the state dir (stamp) and the Ignition file. */
+  fs: Fs;
+  /** Waits between UEFI attempts; the stamp's times; thins out installer progress in the log. */
+  clock: Clock;
   /** Identity of a disk, read the same way before stamping and right before installing. Default: lsblk. */
   diskIdentity?: (device: BlockDevice) => Promise<DiskIdentity>;
   /** Software RAID removal on the install disk. Default: mdadm and /proc/mdstat through the runner. */
   softwareRaid?: SoftwareRaid;
-  /** Sleep between UEFI attempts. Default: setTimeout. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Clock for the stamp and for thinning out installer progress in the log. Default: now. */
-  now?: () => Date;
 }
 
 /** Where coreos-installer may live inside the host root. */
@@ -90,7 +89,7 @@ export function createInstallCoreosStep(deps: CoreOSDeps): StepSpec {
  * @throws DeploymentError with a message naming what to fix
  */
 export async function installCoreos(context: StepContext, deps: CoreOSDeps): Promise<null> {
-  const fs = deps.fs ?? createNodeFs();
+  const { fs } = deps;
   const plan = await planInstall(context, deps);
   const device = await deps.resolveRootDevice(context.node);
   await deps.guard(context.node, device.name);
@@ -100,8 +99,8 @@ export async function installCoreos(context: StepContext, deps: CoreOSDeps): Pro
     await ensureUefiBootEntry(device.name, {
       runner: deps.runner,
       logger: deps.logger,
-      sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      readFile: (path) => fs.readFile(path),
+      sleep: (ms) => deps.clock.sleep(ms),
+      readFile: (path) => readFileIfExists(fs, path),
       rootMount: deps.config.rootMount,
       loaderPath: deps.config.uefiLoaderPath ?? null,
       label: deps.config.uefiLabel ?? null,
@@ -139,7 +138,7 @@ async function planInstall(context: StepContext, deps: CoreOSDeps): Promise<Inst
 async function stampAndInstall(
   context: StepContext,
   deps: CoreOSDeps,
-  fs: CoreOSFs,
+  fs: Fs,
   plan: InstallPlan,
   device: BlockDevice,
 ): Promise<void> {
@@ -150,7 +149,7 @@ async function stampAndInstall(
   checkSelectedDisk(device, disk);
   const raid = deps.softwareRaid ?? createSoftwareRaid(deps.runner, logger);
   const raidPlan = await raid.plan(device.name);
-  const stamps = new InstallStampStore(fs, config.stateDir, deps.now);
+  const stamps = new InstallStampStore(fs, config.stateDir, deps.clock);
   const wiped = stampedDiskWiped(deps.runner, device, disk, identity);
   const kind = await stamps.begin({ ignitionSha256: ignitionDigest(bytes), disk, nodeUuid: context.node.uuid }, wiped);
   logger.info('Install stamp recorded', {
@@ -177,7 +176,7 @@ async function stampAndInstall(
       argv,
       rootMount: config.rootMount,
       progress: (p) => context.progress({ step: 'install_coreos', ...p }),
-      now: () => (deps.now?.() ?? new Date()).getTime(),
+      clock: deps.clock,
     });
   } finally {
     if (bytes !== null)
@@ -210,7 +209,7 @@ function checkIgnition(ignition: Record<string, unknown>, logger: Logger, after?
   }
 }
 
-async function checkInstallerPresent(fs: CoreOSFs, rootMount: string): Promise<void> {
+async function checkInstallerPresent(fs: Fs, rootMount: string): Promise<void> {
   const root = rootMount.replace(/\/+$/, '');
   for (const dir of INSTALLER_LOCATIONS) {
     const path = await resolveInRoot(fs, root, `/${dir}/coreos-installer`);
@@ -227,17 +226,18 @@ async function checkInstallerPresent(fs: CoreOSFs, rootMount: string): Promise<v
  * relative to the host root, not to the agent's root (/usr/bin/x -> /usr/lib/...).
  * @returns the resolved path inside the root, or null after too many links
  */
-async function resolveInRoot(fs: CoreOSFs, root: string, path: string): Promise<string | null> {
+async function resolveInRoot(fs: Fs, root: string, path: string): Promise<string | null> {
   let current = path;
   for (let hops = 0; hops < 16; hops += 1) {
-    const target = await fs.readLink(`${root}${current}`);
+    // Not a link (EINVAL) or missing: the path resolves to itself.
+    const target = await fs.readlink(`${root}${current}`).catch(() => null);
     if (target === null) return current;
     current = target.startsWith('/') ? target : `${current.slice(0, current.lastIndexOf('/'))}/${target}`;
   }
   return null;
 }
 
-async function writeIgnition(fs: CoreOSFs, path: string, bytes: string): Promise<void> {
+async function writeIgnition(fs: Fs, path: string, bytes: string): Promise<void> {
   try {
     await fs.remove(path);
     await fs.writeNewFile(path, bytes, 0o600);

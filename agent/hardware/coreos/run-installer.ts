@@ -11,6 +11,7 @@
  * (userinfo, query strings) are masked in every line and message (redactUrls).
  */
 import pRetry, { AbortError } from 'p-retry';
+import type { Clock } from '../../../common/clock.js';
 import { DeploymentError, RestError } from '../../../common/errors.js';
 import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
@@ -31,8 +32,8 @@ export interface RunInstallerOptions {
   progress?: (progress: InstallerProgress) => void;
   /** Attempts in total. Default 3 (upstream). */
   attempts?: number;
-  /** Milliseconds clock, for thinning out progress lines in the log. Default Date.now. */
-  now?: () => number;
+  /** For thinning out progress lines in the log. */
+  clock: Pick<Clock, 'now'>;
 }
 
 /** The last output lines of an attempt kept for its error message (the error report is at the end). */
@@ -50,7 +51,7 @@ export async function runInstaller(options: RunInstallerOptions): Promise<void> 
   let lastError: unknown;
   const attempt = async (attemptNumber: number): Promise<void> => {
     const output: string[] = [];
-    const log = new InstallerOutputLog(logger, attemptNumber, options.now ?? Date.now);
+    const log = new InstallerOutputLog(logger, attemptNumber, () => options.clock.now());
     const onLine = (raw: string): void => {
       const line = redactUrls(raw.trimEnd());
       output.push(line);

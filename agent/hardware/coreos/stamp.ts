@@ -15,7 +15,8 @@
  */
 import { createHash } from 'node:crypto';
 import { DeploymentError } from '../../../common/errors.js';
-import type { CoreOSFs } from './fs.js';
+import type { Clock } from '../../../common/clock.js';
+import { readFileIfExists, type Fs } from '../../../common/fs/fs.js';
 
 /** The stamp's file name inside the state dir. */
 export const STAMP_FILE = 'install-stamp.json';
@@ -91,9 +92,9 @@ export class InstallStampStore {
   readonly path: string;
 
   constructor(
-    private readonly fs: CoreOSFs,
+    private readonly fs: Pick<Fs, 'readFile' | 'mkdirp' | 'writeFileAtomic'>,
     private readonly stateDir: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Pick<Clock, 'now'>,
   ) {
     this.path = `${stateDir.replace(/\/+$/, '')}/${STAMP_FILE}`;
   }
@@ -103,7 +104,7 @@ export class InstallStampStore {
    * @throws DeploymentError when the file exists but is not a stamp
    */
   async read(): Promise<InstallStamp | null> {
-    const text = await this.fs.readFile(this.path);
+    const text = await readFileIfExists(this.fs, this.path);
     if (text === null) return null;
     try {
       const stamp = JSON.parse(text) as InstallStamp;
@@ -142,7 +143,7 @@ export class InstallStampStore {
       ignitionSha256: plan.ignitionSha256,
       disk: plan.disk,
       nodeUuid: plan.nodeUuid,
-      startedAt: previous?.startedAt ?? this.now().toISOString(),
+      startedAt: previous?.startedAt ?? this.timestamp(),
       attempts: (previous?.attempts ?? 0) + 1,
       completedAt: null,
     };
@@ -155,8 +156,13 @@ export class InstallStampStore {
   async complete(): Promise<void> {
     const stamp = await this.read();
     if (stamp === null) throw new DeploymentError(`The install stamp ${this.path} disappeared during the install`);
-    const done: InstallStamp = { ...stamp, state: 'complete', completedAt: this.now().toISOString() };
+    const done: InstallStamp = { ...stamp, state: 'complete', completedAt: this.timestamp() };
     await this.fs.writeFileAtomic(this.path, `${JSON.stringify(done, null, 2)}\n`, 0o600);
+  }
+
+  /** Now, as the stamp records times (ISO 8601, UTC). */
+  private timestamp(): string {
+    return new Date(this.clock.now()).toISOString();
   }
 
   /** @param probed whether the stamped disk was probed (and found not wiped) */

@@ -7,6 +7,7 @@
 import type { AgentConfig } from '../../../common/agent-config/types.js';
 import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
+import type { Clock } from '../../../common/clock.js';
 import type { FsReader } from '../../../common/fs/fs-reader.js';
 import { SupportLevel, type BlockDevice, type HardwareManager, type Node } from '../types.js';
 import { BlockDeviceLister } from './block-devices.js';
@@ -28,6 +29,8 @@ export const GENERIC_MANAGER_VERSION = '1.2';
 export interface GenericManagerDeps {
   runner: Runner;
   fs: FsReader;
+  /** Waits of the erase steps' busy-device polling, and the inventory's duration. */
+  clock: Clock;
   logger: Logger;
   /** The shared-storage guard every erase step runs before writing (erase/protected.ts). */
   guard: SafetyCheck;
@@ -46,6 +49,7 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
   const inventory = new InventoryCollector({
     runner: deps.runner,
     fs: deps.fs,
+    clock: deps.clock,
     logger,
     config: deps.config,
     blockDevices: lister,
@@ -68,7 +72,14 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
     version: GENERIC_MANAGER_VERSION,
     evaluateSupport: async () => SupportLevel.GENERIC,
     steps: [
-      ...createEraseSteps({ runner: deps.runner, logger, fs: deps.fs, guard: deps.guard, listDevices: erasableDisks }),
+      ...createEraseSteps({
+        runner: deps.runner,
+        logger,
+        fs: deps.fs,
+        clock: deps.clock,
+        guard: deps.guard,
+        listDevices: erasableDisks,
+      }),
       ...createBurninSteps({ runner: deps.runner, logger: logger.child({ module: 'burnin' }) }),
     ],
     methods: {

@@ -9,6 +9,7 @@
  */
 import { hostname as osHostname, machine } from 'node:os';
 import type { AgentConfig } from '../../../common/agent-config/types.js';
+import type { Clock } from '../../../common/clock.js';
 import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import { readTrimmed, type FsReader } from '../../../common/fs/fs-reader.js';
@@ -32,6 +33,8 @@ export interface InventoryPaths {
 export interface InventoryCollectorOptions {
   runner: Runner;
   fs: FsReader;
+  /** Times the collection for the log. */
+  clock: Pick<Clock, 'now'>;
   logger: Logger;
   config: Pick<AgentConfig, 'bootif'> & Partial<Pick<AgentConfig, 'networkInterface'>>;
   /** Lists `disks` (already limited by the device allowlist). */
@@ -69,7 +72,7 @@ export class InventoryCollector {
    * both BMC addresses as null without running ipmitool.
    */
   async collect(options: { skipBmc?: boolean } = {}): Promise<Inventory> {
-    const started = Date.now();
+    const started = this.options.clock.now();
     const lshw = await this.lshw();
     const interfaces = await this.interfaces.collect(lshw);
     const cpu = await this.cpu();
@@ -88,7 +91,7 @@ export class InventoryCollector {
       hostname: (this.options.hostname ?? osHostname)(),
     };
     if (bmc.mac !== null) inventory.bmc_mac = bmc.mac;
-    this.options.logger.info('Inventory collected', { seconds: (Date.now() - started) / 1000 });
+    this.options.logger.info('Inventory collected', { seconds: (this.options.clock.now() - started) / 1000 });
     return inventory;
   }
 

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../agent/config/load.js';
 import type { ConfigFs, ConfigNotice } from '../../../agent/config/sources.js';
 import { ConfigError } from '../../../common/errors.js';
+import { notFoundError } from '../../../common/fs/fs.js';
+import { NodeFs } from '../../../common/fs/node-fs.js';
 import { UsageError } from '../../../common/cli/types.js';
 
 describe('config/load', () => {
@@ -35,6 +37,7 @@ describe('config/load', () => {
   ): Promise<Awaited<ReturnType<typeof loadConfig>>> {
     return loadConfig({
       argv: ['--config-dir', confDir, '--cmdline-path', cmdline, ...flags],
+      fs: new NodeFs(),
       env,
       onNotice: (n) => notices.push(n),
     });
@@ -108,17 +111,16 @@ describe('config/load', () => {
   describe('config dirs', () => {
     /** A ConfigFs over an in-memory tree: directory → file name → text. */
     function memoryFs(tree: Record<string, Record<string, string>>): ConfigFs {
-      const enoent = (path: string): Error => Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
       return {
         readdir: async (path) => {
           const dir = tree[path];
-          if (dir === undefined) throw enoent(path);
+          if (dir === undefined) throw notFoundError(path);
           return Object.keys(dir);
         },
         readFile: async (path) => {
           const cut = path.lastIndexOf('/');
           const text = tree[path.slice(0, cut)]?.[path.slice(cut + 1)];
-          if (text === undefined) throw enoent(path);
+          if (text === undefined) throw notFoundError(path);
           return text;
         },
       };
@@ -164,6 +166,7 @@ describe('config/load', () => {
 
       const config = await loadConfig({
         argv: ['--config-dir', confDir, '--config-dir', second, '--cmdline-path', cmdline],
+        fs: new NodeFs(),
       });
 
       expect(config.configDirs).to.deep.equal([confDir, second]);
@@ -175,6 +178,7 @@ describe('config/load', () => {
 
       const error = await loadConfig({
         argv: ['--config-dir', confDir, '--config-dir', file, '--cmdline-path', cmdline],
+        fs: new NodeFs(),
       }).catch((e: unknown) => e as Error);
 
       expect((error as Error).message).to.equal(
@@ -420,9 +424,10 @@ describe('config/load', () => {
     it('for a config dir that is a file', async () => {
       const file = conf('plain.conf', '[DEFAULT]\n');
 
-      const error = await loadConfig({ argv: ['--config-dir', file, '--cmdline-path', cmdline] }).catch(
-        (e: unknown) => e as Error,
-      );
+      const error = await loadConfig({
+        argv: ['--config-dir', file, '--cmdline-path', cmdline],
+        fs: new NodeFs(),
+      }).catch((e: unknown) => e as Error);
 
       expect((error as Error).message).to.equal(
         `config_dir ${file} (from --config-dir) is not a directory: point --config-dir at a directory of *.conf files`,
@@ -446,7 +451,9 @@ describe('config/load', () => {
     });
 
     it('for a relative --config-dir', async () => {
-      const error = await loadConfig({ argv: ['--config-dir', 'etc'] }).catch((e: unknown) => e as Error);
+      const error = await loadConfig({ argv: ['--config-dir', 'etc'], fs: new NodeFs() }).catch(
+        (e: unknown) => e as Error,
+      );
 
       expect((error as Error).message).to.equal(
         'invalid value "etc" for config_dir (from --config-dir): expected an absolute path',
@@ -455,9 +462,10 @@ describe('config/load', () => {
   });
 
   it('rejects unknown flags as usage errors before reading anything', async () => {
-    const error = await loadConfig({ argv: ['--cmdline-path', join(root, 'missing'), '--listen-prot', '1'] }).catch(
-      (e: unknown) => e as Error,
-    );
+    const error = await loadConfig({
+      argv: ['--cmdline-path', join(root, 'missing'), '--listen-prot', '1'],
+      fs: new NodeFs(),
+    }).catch((e: unknown) => e as Error);
 
     expect(error).to.be.instanceOf(UsageError);
     expect((error as Error).message).to.equal('unknown option --listen-prot');

@@ -15,6 +15,7 @@ import { createSystemExtension } from '../../../agent/extensions/system/index.js
 import { InvalidCommandError, InvalidCommandParamsError } from '../../../common/errors.js';
 import { runInstaller } from '../../../agent/hardware/coreos/run-installer.js';
 import { createLogger, MemoryTransport } from '../../../agent/logger.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { fakeManager } from '../../helpers/fake-managers.js';
 import { createTestLogger } from '../../helpers/logger.js';
@@ -209,6 +210,7 @@ describe('built-in extensions', () => {
       logger: infoLogger,
       argv: ['chroot', '/mnt/coreos', 'coreos-installer', 'install', '/dev/sda'],
       rootMount: '/mnt/coreos',
+      clock: new FakeClock(),
       attempts: 1,
     }).catch(() => undefined);
     const executor = new CommandExecutor({

@@ -5,6 +5,8 @@ import { createServiceExtension } from '../../../agent/extensions/service/index.
 import { HardwareDispatcher } from '../../../agent/hardware/dispatch.js';
 import { builtinManagers } from '../../../agent/hardware/index.js';
 import type { Node, StepContext } from '../../../agent/hardware/types.js';
+import { NodeFs } from '../../../common/fs/node-fs.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { fakeManager, recordingStep } from '../../helpers/fake-managers.js';
 import { createTestLogger } from '../../helpers/logger.js';
@@ -129,7 +131,14 @@ describe('extensions/service', () => {
   });
 
   it('the built-in managers offer exactly burnin_cpu and burnin_memory for servicing', async () => {
-    const managers = builtinManagers({ config: defaultConfig(), runner: new FakeRunner(), logger });
+    const managers = builtinManagers({
+      config: defaultConfig(),
+      runner: new FakeRunner(),
+      fs: new NodeFs(),
+      clock: new FakeClock(),
+      disk: { read: () => Promise.reject(new Error('listing steps reads no disk')) },
+      logger,
+    });
     const dispatcher = await HardwareDispatcher.create(managers, logger);
 
     const steps = dispatcher.steps('service');

@@ -4,6 +4,8 @@ import { HardwareDispatcher } from '../../../agent/hardware/dispatch.js';
 import { builtinManagers } from '../../../agent/hardware/index.js';
 import type { HardwareManager, StepContext, StepSpec } from '../../../agent/hardware/types.js';
 import { DeviceNotFound } from '../../../common/errors.js';
+import { NodeFs } from '../../../common/fs/node-fs.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { fakeManager } from '../../helpers/fake-managers.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { createTestLogger } from '../../helpers/logger.js';
@@ -28,15 +30,23 @@ function installStep(manager: HardwareManager | undefined): StepSpec['run'] {
 
 describe('hardware/index builtinManagers', () => {
   const { logger } = createTestLogger();
+  const inputs = () => ({
+    config: defaultConfig(),
+    runner: new FakeRunner(),
+    fs: new NodeFs(),
+    clock: new FakeClock(),
+    disk: { read: () => Promise.reject(new Error('these tests read no disk')) },
+    logger,
+  });
 
   it('offers the generic and the CoreOS manager', () => {
-    const managers = builtinManagers({ config: defaultConfig(), runner: new FakeRunner(), logger });
+    const managers = builtinManagers(inputs());
 
     expect(managers.map((m) => m.className)).to.deep.equal(['GenericHardwareManager', 'CoreOSInstallHardwareManager']);
   });
 
   it('lets install_coreos ask every manager for the install device, through the dispatch given at initialize', async () => {
-    const managers = builtinManagers({ config: defaultConfig(), runner: new FakeRunner(), logger });
+    const managers = builtinManagers(inputs());
     const vendor = fakeManager({
       className: 'VendorHardwareManager',
       support: 4,
@@ -55,7 +65,7 @@ describe('hardware/index builtinManagers', () => {
   });
 
   it('refuses to resolve the install device before the managers were initialized', async () => {
-    const managers = builtinManagers({ config: defaultConfig(), runner: new FakeRunner(), logger });
+    const managers = builtinManagers(inputs());
 
     const error = await installStep(managers[1])(installContext()).catch((e: unknown) => e);
 

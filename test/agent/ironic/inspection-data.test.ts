@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createInspectionCollector, formatFailures } from '../../../agent/ironic/inspection-data.js';
 import type { CollectorContextOptions } from '../../../agent/inspection/collectors/context.js';
 import type { InspectionSources } from '../../../agent/inspection/collectors/types.js';
-import { NodeFsReader } from '../../../common/fs/fs-reader.js';
+import { NodeFs } from '../../../common/fs/node-fs.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { fakeDisk, fakeInterface, fakeInventory } from '../../helpers/inventory-fixtures.js';
@@ -37,7 +37,7 @@ describe('ironic/inspection-data', () => {
       const { logger, memory } = createTestLogger();
       const options: CollectorContextOptions = {
         runner,
-        fs: new NodeFsReader(),
+        fs: new NodeFs(),
         logger,
         sources: sources(overrides),
         collectorNames: names,

@@ -45,7 +45,7 @@ describe('lifecycle/session', () => {
   };
 
   function setup(answers: LookupResult[], store: MemoryStore, preshared: string | null = null) {
-    const state = new AgentState('0.1.0', logger);
+    const state = new AgentState('0.1.0', logger, { now: 0 });
     const executor = new CommandExecutor({ extensions: [ext], logger });
     const lookups: Array<{ macs: readonly string[]; nodeUuid?: string | null | undefined }> = [];
     const client = {
@@ -157,7 +157,7 @@ describe('lifecycle/session after a process restart', () => {
   const { logger } = createTestLogger();
 
   it('a new token from Ironic (new operation) drops the previous history and the step to resume', async () => {
-    const state = new AgentState('0.1.0', logger);
+    const state = new AgentState('0.1.0', logger, { now: 0 });
     const ext: Extension = {
       name: 'x',
       commands: { ok: defineCommand({ mode: 'sync', parse: noParams, run: async () => null }) },
@@ -198,7 +198,7 @@ describe('lifecycle/session with leftovers of another node in the state dir (nod
   const { logger } = createTestLogger();
 
   it("a fresh token drops the history and the step to resume left by the other node's agent", async () => {
-    const state = new AgentState('0.1.0', logger);
+    const state = new AgentState('0.1.0', logger, { now: 0 });
     const ext: Extension = {
       name: 'x',
       commands: { ok: defineCommand({ mode: 'sync', parse: noParams, run: async () => null }) },
@@ -263,7 +263,7 @@ describe('lifecycle/session once stopped (a power action was issued)', () => {
         },
         heartbeat,
       },
-      state: new AgentState('0.1.0', logger),
+      state: new AgentState('0.1.0', logger, { now: 0 }),
       executor: new CommandExecutor({ extensions: [], logger }),
       store: new MemoryStore(),
       logger,
@@ -355,7 +355,7 @@ describe('lifecycle/session when Ironic refuses the agent token', () => {
     };
     const session = new IronicSession({
       client,
-      state: new AgentState('0.1.0', logger),
+      state: new AgentState('0.1.0', logger, { now: 0 }),
       executor: new CommandExecutor({ extensions: [], logger }),
       store,
       logger,

@@ -4,7 +4,7 @@
  */
 import { DeviceNotFound } from '../../../../common/errors.js';
 import { errorText } from './device-checks.js';
-import { realSleep, type EraseDeps } from './deps.js';
+import type { EraseDeps } from './deps.js';
 
 /** Retry policy; IPA's `[disk_partitioner]` defaults. */
 export interface BusyWaitOptions {
@@ -30,7 +30,6 @@ export function parseFuserPids(stdout: string): string[] {
 export async function waitUntilNotBusy(deps: EraseDeps, device: string, options: BusyWaitOptions = {}): Promise<void> {
   const attempts = options.attempts ?? 20;
   const intervalMs = options.intervalMs ?? 1000;
-  const sleep = deps.sleep ?? realSleep;
   let pids: string[] = [];
   let lastError = '';
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
@@ -48,7 +47,7 @@ export async function waitUntilNotBusy(deps: EraseDeps, device: string, options:
       lastError = errorText(error);
       deps.logger.warn('Failed to check the device with fuser', { device, error: lastError });
     }
-    if (attempt < attempts) await sleep(intervalMs);
+    if (attempt < attempts) await deps.clock.sleep(intervalMs);
   }
   if (pids.length > 0) {
     throw new DeviceNotFound(

@@ -1,9 +1,9 @@
 /**
  * What the disk-cleaning code needs from the outside world, injected so that
  * unit tests never touch a real disk: the Runner for every command, the
- * agent's FsReader for the two files IPA reads directly, and a sleep.
+ * agent's FsReader for the two files IPA reads directly, and the Clock to wait.
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import type { Clock } from '../../../../common/clock.js';
 import type { Runner } from '../../../../common/exec/runner.js';
 import type { Logger } from '../../../logger.js';
 import type { FsReader } from '../../../../common/fs/fs-reader.js';
@@ -13,10 +13,10 @@ import type { Node } from '../../types.js';
 export interface EraseDeps {
   runner: Runner;
   logger: Logger;
-  /** Reads sysfs read-only flags and the virtual-media label link. Default: a NodeFsReader. */
-  fs?: FsReader;
-  /** Default: a real timer. Injected so busy-wait loops need no real time in tests. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Reads sysfs read-only flags, the virtual-media label link and NVMe namespaces. */
+  fs: FsReader;
+  /** Waits of the busy-device polling (a fake clock in tests: no real time). */
+  clock: Pick<Clock, 'sleep'>;
 }
 
 /**
@@ -24,11 +24,6 @@ export interface EraseDeps {
  * @throws ProtectedDeviceError when the device must not be wiped
  */
 export type SafetyCheck = (node: Node, device: string) => Promise<void>;
-
-/** A real sleep. */
-export function realSleep(ms: number): Promise<void> {
-  return delay(ms).then(() => undefined);
-}
 
 /** IPA runs disk tools with `use_standard_locale`: their messages must not be translated. */
 export const C_LOCALE = { env: { LC_ALL: 'C' } } as const;

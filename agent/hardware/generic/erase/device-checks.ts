@@ -7,7 +7,6 @@
  * device outside that list can never be erased.
  */
 import { dirname, basename, resolve } from 'node:path';
-import { NodeFsReader, type FsReader } from '../../../../common/fs/fs-reader.js';
 import type { BlockDevice } from '../../types.js';
 import { isMissing, type EraseDeps } from './deps.js';
 
@@ -47,7 +46,7 @@ export function eraseOrder(disks: readonly BlockDevice[]): EraseTarget[] {
 export async function isVirtualMediaDevice(deps: EraseDeps, device: string): Promise<boolean> {
   let link: string;
   try {
-    link = await fsOf(deps).readlink(VIRTUAL_MEDIA_LABEL);
+    link = await deps.fs.readlink(VIRTUAL_MEDIA_LABEL);
   } catch (error) {
     if (!isMissing(error)) deps.logger.warn('Could not read the virtual media label', { error: errorText(error) });
     return false;
@@ -77,7 +76,7 @@ export async function isLinuxRaidMember(deps: EraseDeps, device: string): Promis
  */
 export async function isReadOnlyDevice(deps: EraseDeps, device: BlockDevice): Promise<boolean> {
   try {
-    const flag = await fsOf(deps).readFile(`/sys/class/block/${basename(device.name)}/ro`);
+    const flag = await deps.fs.readFile(`/sys/class/block/${basename(device.name)}/ro`);
     return flag.trim() === '1';
   } catch (error) {
     if (!isMissing(error))
@@ -123,10 +122,6 @@ export function guardedDevices(disks: readonly BlockDevice[], targets: readonly 
     if (parent !== undefined) names.add(parent.name);
   }
   return [...names];
-}
-
-function fsOf(deps: EraseDeps): FsReader {
-  return deps.fs ?? new NodeFsReader();
 }
 
 /** Message of anything thrown. */

@@ -6,7 +6,6 @@
  */
 import { basename } from 'node:path';
 import { BlockDeviceEraseError } from '../../../../common/errors.js';
-import { NodeFsReader } from '../../../../common/fs/fs-reader.js';
 import { errorText } from './device-checks.js';
 import type { EraseDeps } from './deps.js';
 
@@ -63,7 +62,7 @@ export async function nvmeSiblingNamespaces(deps: EraseDeps, device: string): Pr
   const dir = `/sys/class/block/${basename(device)}/device`;
   let entries: string[];
   try {
-    entries = await (deps.fs ?? new NodeFsReader()).readdir(dir);
+    entries = await deps.fs.readdir(dir);
   } catch (error) {
     throw new BlockDeviceEraseError(`Cannot list the NVMe namespaces sharing ${device} (${dir}): ${errorText(error)}`, {
       cause: error,

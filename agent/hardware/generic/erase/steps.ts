@@ -7,6 +7,7 @@ import type { Runner } from '../../../../common/exec/runner.js';
 import type { Logger } from '../../../logger.js';
 import type { BlockDevice, Node, StepContext, StepSpec } from '../../types.js';
 import type { BusyWaitOptions } from './busy.js';
+import type { Clock } from '../../../../common/clock.js';
 import type { FsReader } from '../../../../common/fs/fs-reader.js';
 import type { SafetyCheck } from './deps.js';
 import { eraseDevicesExpress } from './express.js';
@@ -26,9 +27,10 @@ export interface EraseStepsDeps {
   guard: SafetyCheck;
   /** Per-disk erase for erase_devices, e.g. routed through manager dispatch. Default: the generic one. */
   eraseOne?: EraseOne;
-  /** The agent's FsReader (sysfs read-only flags, virtual-media link). Default: a NodeFsReader. */
-  fs?: FsReader;
-  sleep?: (ms: number) => Promise<void>;
+  /** The agent's FsReader (sysfs read-only flags, virtual-media link, NVMe namespaces). */
+  fs: FsReader;
+  /** Waits of the busy-device polling. */
+  clock: Pick<Clock, 'sleep'>;
   busyWait?: BusyWaitOptions;
 }
 
@@ -44,8 +46,8 @@ export function createEraseSteps(deps: EraseStepsDeps): StepSpec[] {
     runner: deps.runner,
     logger,
     guard: deps.guard,
-    ...(deps.fs !== undefined ? { fs: deps.fs } : {}),
-    ...(deps.sleep !== undefined ? { sleep: deps.sleep } : {}),
+    fs: deps.fs,
+    clock: deps.clock,
     ...(deps.busyWait !== undefined ? { busyWait: deps.busyWait } : {}),
   };
   return [

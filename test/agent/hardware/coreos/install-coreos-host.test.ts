@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { DeploymentError } from '../../../../common/errors.js';
+import { NodeFs } from '../../../../common/fs/node-fs.js';
 import { NodeDiskReader } from '../../../../agent/hardware/generic/erase/on-disk-tables.js';
 import { createSafetyCheck } from '../../../../agent/hardware/generic/erase/protected.js';
 import { ExecaRunner } from '../../../../common/exec/execa-runner.js';
@@ -17,6 +18,7 @@ import { installCoreos, type CoreOSDeps } from '../../../../agent/hardware/coreo
 import type { BlockDevice, Node, StepContext } from '../../../../agent/hardware/types.js';
 import { createHostRoot, type HostRoot } from '../../../../testbed/host-root.js';
 import { attachLoopDisk, detachLoopDisk, type LoopDisk } from '../../../../testbed/loop-disks.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
@@ -94,7 +96,8 @@ describe('hardware/coreos/install-coreos on a host root and a loop disk', functi
       guard: createSafetyCheck({ runner: real, logger, disk: new NodeDiskReader(), enabled: true }),
       resolveRootDevice: async () => device,
       bootMode: async () => 'uefi',
-      sleep: async () => undefined,
+      fs: new NodeFs(),
+      clock: new FakeClock({ auto: true }),
     };
     return { deps, progress, text: () => memory.text() };
   };

@@ -13,12 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { DeploymentError, ProtectedDeviceError } from '../../../../common/errors.js';
+import { NodeFs } from '../../../../common/fs/node-fs.js';
 import { createCoreOSManager } from '../../../../agent/hardware/coreos/index.js';
 import { installCoreos, type CoreOSDeps } from '../../../../agent/hardware/coreos/install-coreos.js';
 import type { DiskIdentity } from '../../../../agent/hardware/coreos/stamp.js';
 import { toStepDefinition } from '../../../../agent/hardware/steps.js';
 import { SupportLevel, type BlockDevice, type Node, type StepContext } from '../../../../agent/hardware/types.js';
 import type { MemoryTransport } from '../../../../agent/logger.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeRunner, type Scripted } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
@@ -109,7 +111,8 @@ describe('hardware/coreos/install-coreos', () => {
       },
       bootMode: async () => 'bios',
       diskIdentity: async () => identities.shift() ?? IDENTITY,
-      sleep: async () => undefined,
+      fs: new NodeFs(),
+      clock: new FakeClock({ auto: true }),
       softwareRaid: {
         plan: async (disk) => {
           raidCalls.push(`plan ${disk}`);

@@ -3,6 +3,7 @@ import { DeploymentError } from '../../../../common/errors.js';
 import type { InstallerProgress } from '../../../../agent/hardware/coreos/installer-progress.js';
 import { runInstaller } from '../../../../agent/hardware/coreos/run-installer.js';
 import { createLogger, MemoryTransport } from '../../../../agent/logger.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
@@ -36,7 +37,14 @@ describe('hardware/coreos/run-installer', () => {
     const runner = new FakeRunner().expect({ match: ARGV, lines: SUCCESS_LINES });
     const progress: InstallerProgress[] = [];
 
-    await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos', progress: (p) => progress.push(p) });
+    await runInstaller({
+      runner,
+      logger,
+      argv: ARGV,
+      rootMount: '/mnt/coreos',
+      clock: new FakeClock(),
+      progress: (p) => progress.push(p),
+    });
 
     const output = memory.entries.filter((e) => e['message'] === 'coreos-installer output');
     expect(output.map((e) => e['line'])).to.deep.equal(SUCCESS_LINES);
@@ -58,7 +66,7 @@ describe('hardware/coreos/run-installer', () => {
       { match: ARGV, lines: SUCCESS_LINES },
     );
 
-    await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' });
+    await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos', clock: new FakeClock() });
 
     expect(runner.calls).to.have.length(3);
     expect(
@@ -70,7 +78,13 @@ describe('hardware/coreos/run-installer', () => {
     const { logger } = createTestLogger();
     const runner = new FakeRunner().expect({ match: ARGV, exitCode: 1, lines: FAILURE_LINES, repeat: true });
 
-    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+    const error = await runInstaller({
+      runner,
+      logger,
+      argv: ARGV,
+      rootMount: '/mnt/coreos',
+      clock: new FakeClock(),
+    }).catch((e: unknown) => e);
 
     expect(runner.calls).to.have.length(3);
     expect(error).to.be.instanceOf(DeploymentError);
@@ -84,7 +98,14 @@ describe('hardware/coreos/run-installer', () => {
     const logger = createLogger({ transports: [memory] });
     const runner = new FakeRunner().expect({ match: ARGV, exitCode: 1, lines: FAILURE_LINES, repeat: true });
 
-    await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos', attempts: 1 }).catch(() => undefined);
+    await runInstaller({
+      runner,
+      logger,
+      argv: ARGV,
+      rootMount: '/mnt/coreos',
+      clock: new FakeClock(),
+      attempts: 1,
+    }).catch(() => undefined);
 
     const logged = memory.entries.filter((e) => e['message'] === 'coreos-installer output').map((e) => e['line']);
     expect(logged).to.deep.equal(FAILURE_LINES.filter((l) => l !== ''));
@@ -98,7 +119,13 @@ describe('hardware/coreos/run-installer', () => {
       { match: ARGV, exitCode: 2, lines: ['error: B'] },
     );
 
-    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+    const error = await runInstaller({
+      runner,
+      logger,
+      argv: ARGV,
+      rootMount: '/mnt/coreos',
+      clock: new FakeClock(),
+    }).catch((e: unknown) => e);
 
     expect((error as DeploymentError).details).to.equal('coreos-installer failed with code 2 (attempt 3 of 3): B');
   });
@@ -112,9 +139,14 @@ describe('hardware/coreos/run-installer', () => {
       repeat: true,
     });
 
-    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos', attempts: 1 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await runInstaller({
+      runner,
+      logger,
+      argv: ARGV,
+      rootMount: '/mnt/coreos',
+      clock: new FakeClock(),
+      attempts: 1,
+    }).catch((e: unknown) => e);
 
     expect(runner.calls).to.have.length(1);
     expect((error as DeploymentError).details).to.equal(
@@ -131,7 +163,13 @@ describe('hardware/coreos/run-installer', () => {
       repeat: true,
     });
 
-    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+    const error = await runInstaller({
+      runner,
+      logger,
+      argv: ARGV,
+      rootMount: '/mnt/coreos',
+      clock: new FakeClock(),
+    }).catch((e: unknown) => e);
 
     expect(runner.calls).to.have.length(1);
     expect((error as DeploymentError).details).to.match(
@@ -143,7 +181,13 @@ describe('hardware/coreos/run-installer', () => {
     const { logger } = createTestLogger();
     const runner = new FakeRunner().expect({ match: ARGV, notFound: true, repeat: true });
 
-    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+    const error = await runInstaller({
+      runner,
+      logger,
+      argv: ARGV,
+      rootMount: '/mnt/coreos',
+      clock: new FakeClock(),
+    }).catch((e: unknown) => e);
 
     expect(runner.calls).to.have.length(1);
     expect((error as DeploymentError).details).to.contain(
@@ -160,7 +204,13 @@ describe('hardware/coreos/run-installer', () => {
       repeat: true,
     });
 
-    const error = await runInstaller({ runner, logger, argv: ARGV, rootMount: '/mnt/coreos' }).catch((e: unknown) => e);
+    const error = await runInstaller({
+      runner,
+      logger,
+      argv: ARGV,
+      rootMount: '/mnt/coreos',
+      clock: new FakeClock(),
+    }).catch((e: unknown) => e);
 
     expect((error as DeploymentError).details).to.contain('https://***@h/x.raw');
     expect(memory.text()).not.to.contain('hunter2');
@@ -190,6 +240,7 @@ describe('hardware/coreos/run-installer', () => {
         logger,
         argv: URL_ARGV,
         rootMount: '/mnt/coreos',
+        clock: new FakeClock(),
         progress: (p) => progress.push(p),
       }).catch((e: unknown) => e);
 
@@ -205,9 +256,13 @@ describe('hardware/coreos/run-installer', () => {
       const { logger, memory } = createTestLogger();
       const runner = new FakeRunner().expect({ match: URL_ARGV, exitCode: 126, repeat: true });
 
-      const error = await runInstaller({ runner, logger, argv: URL_ARGV, rootMount: '/mnt/coreos' }).catch(
-        (e: unknown) => e,
-      );
+      const error = await runInstaller({
+        runner,
+        logger,
+        argv: URL_ARGV,
+        rootMount: '/mnt/coreos',
+        clock: new FakeClock(),
+      }).catch((e: unknown) => e);
 
       expect((error as DeploymentError).details).to.contain(
         '--image-url https://swift/v1/AUTH_a/c/fcos.raw.xz?*** --insecure',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { DeploymentError } from '../../../../common/errors.js';
-import { createNodeFs } from '../../../../agent/hardware/coreos/fs.js';
+import { NodeFs } from '../../../../common/fs/node-fs.js';
 import {
   ignitionDigest,
   InstallStampStore,
@@ -31,7 +31,7 @@ describe('hardware/coreos/stamp', () => {
     dir = mkdtempSync(join(tmpdir(), 'coreos-stamp-'));
     stateDir = join(dir, 'state');
     clock = Date.parse('2026-11-21T10:00:00Z');
-    store = new InstallStampStore(createNodeFs(), stateDir, () => new Date((clock += 1000)));
+    store = new InstallStampStore(new NodeFs(), stateDir, { now: () => (clock += 1000) });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,7 +4,7 @@
  * what install_coreos resolves: dispatch('getOsInstallDevice', node) over the
  * generic manager (agent/hardware/index.ts).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -16,6 +16,7 @@ import { createHintsCommand } from '../../../../agent/hints-cli.js';
 import { lsblkArgv } from '../../../../agent/hardware/generic/lsblk.js';
 import type { Node } from '../../../../agent/hardware/types.js';
 import type { FsReader } from '../../../../common/fs/fs-reader.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
@@ -91,6 +92,7 @@ async function installStep(node: Node, mounted: readonly string[]): Promise<stri
   const generic = createGenericManager({
     runner: runner(),
     fs,
+    clock: new FakeClock(),
     logger,
     guard: async () => {
       throw new Error('choosing a disk never runs the write guard');
@@ -108,8 +110,13 @@ async function installStep(node: Node, mounted: readonly string[]): Promise<stri
 
 /** The `hints --node FILE --json` answer, in the same form. */
 async function hintsCommand(node: Node, mounted: readonly string[], dir: string): Promise<string> {
-  const { fs, runner } = machine(mounted);
-  await writeFile(join(dir, 'node.json'), JSON.stringify(node));
+  const machineFs = machine(mounted);
+  const nodeFile = join(dir, 'node.json');
+  const fs: FsReader = {
+    ...machineFs.fs,
+    readFile: async (path) => (path === nodeFile ? JSON.stringify(node) : machineFs.fs.readFile(path)),
+  };
+  const runner = machineFs.runner;
   let out = '';
   const stdout = new PassThrough().on('data', (c: Buffer) => {
     out += c.toString();

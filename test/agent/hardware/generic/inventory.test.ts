@@ -4,6 +4,7 @@ import { BlockDeviceLister } from '../../../../agent/hardware/generic/block-devi
 import { InventoryCollector } from '../../../../agent/hardware/generic/inventory.js';
 import { lsblkArgv } from '../../../../agent/hardware/generic/lsblk.js';
 import { readSystemVendor } from '../../../../agent/hardware/generic/system-vendor.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeRunner, type Scripted } from '../../../helpers/fake-runner.js';
 import { makeTree, RecordingFsReader, removeTree, type TreeSpec } from '../../../helpers/fs-tree.js';
 import { IP_ADDR, NET_TREE } from '../../../helpers/inventory-fixtures.js';
@@ -95,6 +96,7 @@ describe('generic/inventory InventoryCollector', () => {
     return new InventoryCollector({
       runner,
       fs,
+      clock: new FakeClock(),
       logger,
       config: { bootif },
       blockDevices,
@@ -239,6 +241,7 @@ describe('generic/inventory InventoryCollector', () => {
     const c = new InventoryCollector({
       runner,
       fs: new RecordingFsReader(),
+      clock: new FakeClock(),
       logger,
       config: { bootif: null },
       blockDevices,

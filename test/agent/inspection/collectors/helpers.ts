@@ -1,7 +1,7 @@
 /** A collector context over a fixture tree and a FakeRunner, for the collector tests. */
 import { createCollectorContext } from '../../../../agent/inspection/collectors/context.js';
 import type { CollectorContext, InspectionSources } from '../../../../agent/inspection/collectors/types.js';
-import { NodeFsReader } from '../../../../common/fs/fs-reader.js';
+import { NodeFs } from '../../../../common/fs/node-fs.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 import { fakeInventory } from '../../../helpers/inventory-fixtures.js';
@@ -21,7 +21,7 @@ export function fixtureContext(
   };
   const context = createCollectorContext({
     runner: options.runner ?? new FakeRunner(),
-    fs: new NodeFsReader(),
+    fs: new NodeFs(),
     logger,
     sources,
     collectorNames: options.names ?? [],

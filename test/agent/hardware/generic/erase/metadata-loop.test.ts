@@ -4,7 +4,9 @@
  * e2fsprogs, dosfstools; gfs2-utils for the gfs2 case).
  */
 import { expect } from 'chai';
+import { createSystemClock } from '../../../../../common/clock.js';
 import { ExecaRunner } from '../../../../../common/exec/execa-runner.js';
+import { NodeFs } from '../../../../../common/fs/node-fs.js';
 import { ProtectedDeviceError } from '../../../../../common/errors.js';
 import { eraseDevicesMetadata } from '../../../../../agent/hardware/generic/erase/metadata.js';
 import { NodeDiskReader } from '../../../../../agent/hardware/generic/erase/on-disk-tables.js';
@@ -27,6 +29,9 @@ const TOOLS = [
   'mkfs.ext4',
   'mkfs.vfat',
 ];
+/** Real disks: the real filesystem and clock, as the agent's composition root passes them. */
+const fs = new NodeFs();
+const clock = createSystemClock();
 
 /** `blkid -p` of a device: its exit code and output (2 = nothing found). */
 async function probe(device: string): Promise<{ exitCode: number | null; stdout: string }> {
@@ -97,7 +102,7 @@ describe('erase/metadata on real loop disks', function () {
     const guard = createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() });
     const devices = [disk(gpt.device, gptParts), disk(mbr.device, mbrParts, { logical_sectors: 4096 })];
 
-    await eraseDevicesMetadata({ runner, logger, guard, node: node(), devices });
+    await eraseDevicesMetadata({ runner, logger, fs, clock, guard, node: node(), devices });
 
     for (const device of [gpt.device, ...gptParts, mbr.device, ...mbrParts]) {
       expect(await probe(device), device).to.deep.equal({ exitCode: 2, stdout: '' });
@@ -148,6 +153,8 @@ describe('erase/protected on real loop disks', function () {
     return eraseDevicesMetadata({
       runner,
       logger,
+      fs,
+      clock,
       guard: createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() }),
       node: node(),
       devices,
@@ -205,6 +212,8 @@ describe('erase/protected on real loop disks', function () {
     await eraseDevicesMetadata({
       runner,
       logger,
+      fs,
+      clock,
       guard: createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() }),
       node: optOut,
       devices: [disk(shared.device, parts)],

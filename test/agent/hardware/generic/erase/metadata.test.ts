@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { BlockDeviceEraseError, ProtectedDeviceError } from '../../../../../common/errors.js';
 import { eraseDevicesMetadata } from '../../../../../agent/hardware/generic/erase/metadata.js';
 import type { Node } from '../../../../../agent/hardware/types.js';
+import { FakeClock } from '../../../../helpers/fake-clock.js';
 import { FakeRunner } from '../../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../../helpers/logger.js';
 import { argvs, disk, fakeFs, metadataScript, node, notRaid } from './support.js';
@@ -54,6 +55,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger: createTestLogger().logger,
       fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
       guard: g.guard,
       node: node(),
       devices: [disk('/dev/sda', ['/dev/sda1', '/dev/sda2'])],
@@ -80,6 +82,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger,
       fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
       guard: g.guard,
       node: node(),
       devices: [disk('/dev/sda', ['/dev/sda1', '/dev/sda2'])],
@@ -118,6 +121,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger: createTestLogger().logger,
       fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
       guard: recordingGuard(runner).guard,
       node: node(),
       devices: [disk('/dev/sdb')],
@@ -138,6 +142,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger: createTestLogger().logger,
       fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
       guard: g.guard,
       node: node(),
       devices: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sdb')],
@@ -171,6 +176,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger,
       fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
       guard: recordingGuard(runner).guard,
       node: node(),
       devices: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sdb')],
@@ -206,6 +212,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger: createTestLogger().logger,
       fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
       guard: recordingGuard(runner).guard,
       node: node(),
       devices: [disk('/dev/sda')],
@@ -229,6 +236,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger: createTestLogger().logger,
       fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
       guard: recordingGuard(runner).guard,
       node: node(),
       devices: [disk('/dev/sda')],
@@ -254,6 +262,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger: createTestLogger().logger,
       fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
       guard: recordingGuard(runner).guard,
       node: node(),
       devices: [disk('/dev/sda')],
@@ -274,18 +283,16 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       ...metadataScript('/dev/sda', 512, 64 * MiB).slice(0, 6),
       { match: ['fuser', '/dev/sda'], stdout: ' 777', repeat: true },
     );
-    const sleeps: number[] = [];
+    const clock = new FakeClock({ auto: true });
 
     const error = await eraseDevicesMetadata({
       runner,
       logger: createTestLogger().logger,
       fs: fakeFs(),
+      clock,
       guard: recordingGuard(runner).guard,
       node: node(),
       devices: [disk('/dev/sda')],
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
       busyWait: { attempts: 3, intervalMs: 10 },
     }).then(
       () => null,
@@ -293,7 +300,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
     );
 
     expect((error as BlockDeviceEraseError).details).to.include('holding device /dev/sda: 777');
-    expect(sleeps).to.deep.equal([10, 10]);
+    expect(clock.sleeps).to.deep.equal([10, 10]);
   });
 
   it('skips read-only and RAID-member devices and touches only the given ones', async () => {
@@ -309,6 +316,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger: createTestLogger().logger,
       fs: fakeFs({ readOnly: ['sdc'] }),
+      clock: new FakeClock({ auto: true }),
       guard: g.guard,
       node: node(),
       devices: [disk('/dev/sda'), disk('/dev/sdb'), disk('/dev/sdc')],
@@ -330,6 +338,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
       runner,
       logger: createTestLogger().logger,
       fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
       guard: recordingGuard(runner).guard,
       node: node(),
       devices: [],

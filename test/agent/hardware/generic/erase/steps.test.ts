@@ -5,6 +5,7 @@ import { createSafetyCheck } from '../../../../../agent/hardware/generic/erase/p
 import { createEraseSteps, type EraseStepsDeps } from '../../../../../agent/hardware/generic/erase/steps.js';
 import { toStepDefinition } from '../../../../../agent/hardware/steps.js';
 import type { Node, StepContext, StepSpec } from '../../../../../agent/hardware/types.js';
+import { FakeClock } from '../../../../helpers/fake-clock.js';
 import { FakeRunner } from '../../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../../helpers/logger.js';
 import { argvs, disk, fakeFs, metadataScript, node, notRaid } from './support.js';
@@ -29,6 +30,7 @@ function build(
     runner,
     logger,
     fs: fakeFs(),
+    clock: new FakeClock({ auto: true }),
     guard: createSafetyCheck({ runner, logger, disk: blankDisk, enabled: guardEnabled }),
     listDevices: async (n) => {
       listed.push(n);

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { EraseDeps } from '../../../../../agent/hardware/generic/erase/deps.js';
 import type { BlockDevice, Node } from '../../../../../agent/hardware/types.js';
 import type { Logger } from '../../../../../agent/logger.js';
+import { notFoundError } from '../../../../../common/fs/fs.js';
 import type { FsReader } from '../../../../../common/fs/fs-reader.js';
+import { FakeClock } from '../../../../helpers/fake-clock.js';
 import type { Scripted } from '../../../../helpers/fake-runner.js';
 import type { FakeRunner } from '../../../../helpers/fake-runner.js';
 
@@ -36,11 +38,6 @@ export function node(info: Record<string, unknown> = {}): Node {
   return { uuid: '1be26c0b-03f2-4d2e-ae87-c02d7f33c123', driver_internal_info: info };
 }
 
-/** An ENOENT error like node:fs raises. */
-function enoent(path: string): Error {
-  return Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-}
-
 /**
  * In-memory FsReader: read-only flags by device basename, the virtual-media link,
  * and `namespaces`: the entries of `/sys/class/block/<basename>/device` (an NVMe controller directory).
@@ -56,39 +53,31 @@ export function fakeFs(
   return {
     readlink: async (path) => {
       if (path === '/dev/disk/by-label/ir-vfd-dev' && options.virtualMedia !== undefined) return options.virtualMedia;
-      throw enoent(path);
+      throw notFoundError(path);
     },
     readFile: async (path) => {
       const match = /^\/sys\/class\/block\/([^/]+)\/ro$/.exec(path);
-      if (match === null || options.missingSysfs === true) throw enoent(path);
+      if (match === null || options.missingSysfs === true) throw notFoundError(path);
       return (options.readOnly ?? []).includes(match[1] ?? '') ? '1\n' : '0\n';
     },
     readdir: async (path) => {
       const match = /^\/sys\/class\/block\/([^/]+)\/device$/.exec(path);
       const entries = match === null ? undefined : options.namespaces?.[match[1] ?? ''];
-      if (entries === undefined) throw enoent(path);
+      if (entries === undefined) throw notFoundError(path);
       return entries;
     },
     exists: async () => false,
   };
 }
 
-/** Deps around a FakeRunner; sleeps are recorded, never waited. */
+/** Deps around a FakeRunner; sleeps are recorded (`sleeps`), never waited (an auto-advancing FakeClock). */
 export function fakeDeps(
   runner: FakeRunner,
   logger: Logger,
   fs: FsReader = fakeFs(),
 ): EraseDeps & { sleeps: number[] } {
-  const sleeps: number[] = [];
-  return {
-    runner,
-    logger,
-    fs,
-    sleeps,
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-    },
-  };
+  const clock = new FakeClock({ auto: true });
+  return { runner, logger, fs, clock, sleeps: clock.sleeps };
 }
 
 /** A fixture file's text. */

@@ -10,7 +10,9 @@
  */
 import { expect } from 'chai';
 import { open } from 'node:fs/promises';
+import { createSystemClock } from '../../../../../common/clock.js';
 import { ExecaRunner } from '../../../../../common/exec/execa-runner.js';
+import { NodeFs } from '../../../../../common/fs/node-fs.js';
 import { ProtectedDeviceError } from '../../../../../common/errors.js';
 import { eraseDevicesMetadata } from '../../../../../agent/hardware/generic/erase/metadata.js';
 import { NodeDiskReader } from '../../../../../agent/hardware/generic/erase/on-disk-tables.js';
@@ -22,6 +24,9 @@ import { disk, node } from './support.js';
 import { PROTECTED_CASES, type ProtectedCase } from '../../../../helpers/protected-disks.js';
 
 const TOOLS = ['losetup', 'sgdisk', 'sfdisk', 'wipefs', 'blkid', 'blockdev', 'lsblk', 'fuser', 'dd', 'mkfs.ext4'];
+/** Real disks: the real filesystem and clock, as the agent's composition root passes them. */
+const fs = new NodeFs();
+const clock = createSystemClock();
 const runner = new ExecaRunner();
 
 describe('erase/protected: partitions the kernel has not registered, on real loop disks', function () {
@@ -64,11 +69,11 @@ describe('erase/protected: partitions the kernel has not registered, on real loo
       const guard = guardFor(logger);
       const devices = [disk(loop.device)];
 
-      const metadata = await eraseDevicesMetadata({ runner, logger, guard, node: node(), devices }).then(
+      const metadata = await eraseDevicesMetadata({ runner, logger, fs, clock, guard, node: node(), devices }).then(
         () => null,
         (e: unknown) => e,
       );
-      const secure = await eraseDevices({ runner, logger, guard, node: node(), devices }).then(
+      const secure = await eraseDevices({ runner, logger, fs, clock, guard, node: node(), devices }).then(
         () => null,
         (e: unknown) => e,
       );
@@ -102,6 +107,8 @@ describe('erase/protected: partitions the kernel has not registered, on real loo
       const error = await eraseDevicesMetadata({
         runner,
         logger,
+        fs,
+        clock,
         guard: guardFor(logger),
         node: node(),
         devices: [disk(loop.device)],
@@ -125,7 +132,15 @@ describe('erase/protected: partitions the kernel has not registered, on real loo
     await sh('sgdisk', '-n1:2048:+16M', '-t1:8300', '-c1:data', loop.device);
     const { logger } = createTestLogger();
 
-    await eraseDevicesMetadata({ runner, logger, guard: guardFor(logger), node: node(), devices: [disk(loop.device)] });
+    await eraseDevicesMetadata({
+      runner,
+      logger,
+      fs,
+      clock,
+      guard: guardFor(logger),
+      node: node(),
+      devices: [disk(loop.device)],
+    });
 
     const table = await runner.run(['sfdisk', '-d', loop.device], { okExitCodes: [0, 1] });
     expect(table.stdout).not.to.include('type=');

@@ -13,7 +13,7 @@ import {
   networkFacts,
 } from '../../../../../agent/inspection/collectors/extra-hardware/network-facts.js';
 import { kernelFacts, parseOsRelease } from '../../../../../agent/inspection/collectors/extra-hardware/system-facts.js';
-import { NodeFsReader } from '../../../../../common/fs/fs-reader.js';
+import { NodeFs } from '../../../../../common/fs/node-fs.js';
 import { makeTree, removeTree } from '../../../../helpers/fs-tree.js';
 
 describe('inspection/collectors/extra-hardware: network, disk and system facts', () => {
@@ -106,7 +106,7 @@ describe('inspection/collectors/extra-hardware: network, disk and system facts',
       'dev/disk/by-id/ata-SAMSUNG_MZ7LH480_S45PNA0M-part1': { link: '../../sda1' },
     });
     try {
-      const fs = new NodeFsReader();
+      const fs = new NodeFs();
       const disks = [
         await readDiskSysfs(fs, `${root}/sys`, `${root}/dev`, 'sda'),
         await readDiskSysfs(fs, `${root}/sys`, `${root}/dev`, 'sr0'),

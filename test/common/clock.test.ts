@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { createSystemClock } from '../../../agent/ironic/clock.js';
+import { createSystemClock } from '../../common/clock.js';
 
-describe('ironic/clock createSystemClock', () => {
+describe('common/clock createSystemClock', () => {
   it('reports the wall clock', () => {
     const before = Date.now();
 
@@ -28,5 +28,17 @@ describe('ironic/clock createSystemClock', () => {
 
   it('resolves a zero-length sleep', async () => {
     await createSystemClock().sleep(0);
+  });
+
+  it('waits the given time before resolving, and takes a negative time as zero', async () => {
+    const clock = createSystemClock();
+    const start = clock.now();
+
+    await clock.sleep(30);
+    const slept = clock.now() - start;
+    await clock.sleep(-1000);
+
+    expect(slept).to.be.at.least(25); // timers may fire a millisecond early on some platforms
+    expect(clock.now() - start).to.be.below(1000);
   });
 });

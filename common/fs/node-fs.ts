@@ -1,0 +1,76 @@
+/**
+ * {@link Fs} on node:fs/promises: the only implementation that touches the
+ * real filesystem, built by the composition roots (agent/main.ts, the
+ * `ignition` and `hints` subcommands).
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, chmod, mkdir, open, readdir, readFile, readlink, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Fs } from './fs.js';
+
+/** {@link Fs} backed by `node:fs/promises`; rejections are node:fs's own errors. Holds no state. */
+export class NodeFs implements Fs {
+  async readFile(path: string): Promise<string> {
+    return readFile(path, 'utf8');
+  }
+
+  async readdir(path: string): Promise<string[]> {
+    return readdir(path);
+  }
+
+  async readlink(path: string): Promise<string> {
+    return readlink(path);
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return access(path).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async isExecutable(path: string): Promise<boolean> {
+    return access(path, constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async writeNewFile(path: string, data: string, mode: number): Promise<void> {
+    const handle = await open(path, 'wx', mode);
+    try {
+      await handle.chmod(mode);
+      await handle.writeFile(data, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
+    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      const handle = await open(temp, 'wx', mode);
+      try {
+        await handle.writeFile(data, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await chmod(temp, mode);
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  async remove(path: string): Promise<void> {
+    await rm(path, { force: true });
+  }
+
+  async mkdirp(path: string, mode: number): Promise<void> {
+    await mkdir(path, { recursive: true, mode });
+  }
+}
