@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { copyFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorChain, IsoError } from '../../iso/errors.js';
+import { errorChain } from '../../common/cli/report.js';
+import { IsoError } from '../../iso/errors.js';
 import {
   ALREADY_EMBEDDED,
   embedIgnition,

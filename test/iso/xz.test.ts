@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { errorChain, IsoError } from '../../iso/errors.js';
+import { errorChain } from '../../common/cli/report.js';
+import { IsoError } from '../../iso/errors.js';
 import { encodeNewc, S_IFREG } from '../../iso/newc.js';
 import { SystemXzCodec, XZ_COMPRESS_ARGV } from '../../iso/xz.js';
 import { SystemZstdDecoder } from '../../iso/zstd.js';
