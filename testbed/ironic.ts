@@ -1,6 +1,6 @@
 /**
  * A real, unmodified standalone Ironic (Debian) for end-to-end tests, run as
- * ironic-testbed.md §2 describes: the combined `ironic` process (API +
+ * Debian packages it: the combined `ironic` process (ironic.cmd.singleprocess, API +
  * conductor, rpc_transport none), sqlite, noauth, fake hardware; optionally a
  * standalone ironic-inspector next to it. Listens on `hostIp`, the host end of
  * the test nodes' veth links, so agents inside node namespaces can reach it.
@@ -237,7 +237,7 @@ export class IronicTestbed {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
     mkdirSync(join(p.tftpboot, 'master_images'), { recursive: true });
-    // Ironic's debug log can quote agent tokens (ironic-testbed.md §6 item 13): keep the logs private.
+    // Ironic's debug log and last_error can quote agent tokens (in failed command URLs): keep the logs private.
     chmodSync(p.log, 0o700);
     writeFileSync(p.ironicConf, renderIronicConf(s, this.suite), { mode: 0o600 });
     writeFileSync(p.envSh, renderEnvSh(s), { mode: 0o600 });

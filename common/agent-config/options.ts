@@ -3,8 +3,8 @@
  * default, AgentConfig field and help text. The loader, the kernel command-line
  * mapper and `agent --help` are all generated from it.
  *
- * Option names, kernel parameters and defaults follow IPA's `config.py`
- * (see ipa-protocol.md §2.7); the `coreos_*`, path and allowlist options are our own.
+ * Option names, kernel parameters and defaults follow openstack/ironic-python-agent
+ * ironic_python_agent/config.py; the `coreos_*`, path and allowlist options are our own.
  */
 import type { AgentConfig } from './types.js';
 

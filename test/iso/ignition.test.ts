@@ -192,7 +192,7 @@ describe('iso/ignition', () => {
       IsoError,
       'Ignition config from stdin must be a JSON object',
     );
-    // tooling.md §3.3's 34-byte golden config lacks a closing brace
+    // the 34-byte golden config of the embed tests lacks a closing brace
     expect(() => validateIgnitionJson(Buffer.from('{"ignition": {"version": "3.0.0"}\n'), 'stdin')).to.throw(
       IsoError,
       'not valid JSON',

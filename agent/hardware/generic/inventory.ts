@@ -1,5 +1,6 @@
 /**
- * The hardware inventory in IPA's shape (ipa-protocol.md §6), sent with
+ * The hardware inventory in IPA's shape (the fields openstack/ironic-python-agent
+ * hardware.py serialises, documented in its doc/source/admin/how_it_works.rst), sent with
  * inspection and returned by `poll.get_hardware_info`.
  *
  * Port of IPA GenericHardwareManager.list_hardware_info and the methods it
