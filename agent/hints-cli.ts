@@ -6,15 +6,16 @@
  * chooses exactly as the install step does: skip-listed and mounted disks are
  * excluded, and the report says why.
  *
- * Exit codes: 0 a disk is chosen, 1 none would be (the message lists every
- * candidate and every excluded disk), 2 usage errors.
+ * Exit codes (common/cli/report.ts): 0 a disk is chosen, 1 none would be (the
+ * message lists every candidate and every excluded disk), 2 usage errors and
+ * invalid option values (an unreadable --node file, a bad allowlist pattern).
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import winston from 'winston';
+import { leafCommand } from '../common/cli/command.js';
+import { readOptionFile, type OptionValues, type ParsedArgs } from '../common/cli/options.js';
 import type { CliIO, Subcommand } from '../common/cli/types.js';
 import { UsageError } from '../common/cli/types.js';
-import { ConfigError } from '../common/errors.js';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
 import type { Runner } from '../common/exec/runner.js';
 import { createLogger } from './logger.js';
@@ -26,31 +27,40 @@ import { failureJson, failureText, successJson, successText } from './hardware/g
 import { decideInstallDevice, type HintsWithSource } from './hardware/generic/install-device.js';
 import { readInstallInputs } from './hardware/generic/install-inputs.js';
 
-const USAGE = `Usage: ironic-coreos-agent hints [options]
-
-Show which disk root device hints would choose, and why. Reads only; never writes.
+const DESCRIPTION = `Show which disk root device hints would choose, and why. Reads only; never writes.
 Chooses exactly as the install step does: disks in skip_block_devices or with a
-mounted filesystem are never chosen, and are listed with the reason.
+mounted filesystem are never chosen, and are listed with the reason.`;
 
-Options:
-  --hints JSON              root device hints, e.g. '{"size": ">= 100", "rotational": false}'
-                            (overrides the node's; '{}' means no hints: IPA's default guess)
-  --node FILE               a node JSON (e.g. "baremetal node show -f json"): instance_info.root_device,
-                            properties.root_device and properties.skip_block_devices are used
-  --device-allowlist GLOB   only consider these /dev paths (repeat the flag or separate with commas,
-                            as for the agent; default /dev/*)
-  --strict                  more than one matching disk is an error
-  --json                    print a JSON report on stdout
-  --debug                   debug logs on stderr
-  -h, --help                show this help
-
-Exit status: 0 a disk is chosen, 1 no disk would be chosen, 2 usage error.
-`;
+/** The options of `hints`. */
+const HINTS_OPTIONS = {
+  hints: {
+    type: 'string',
+    value: 'json',
+    help: `Root device hints, e.g. '{"size": ">= 100", "rotational": false}'
+(overrides the node's; '{}' means no hints: IPA's default guess)`,
+  },
+  node: {
+    type: 'string',
+    value: 'file',
+    help: `A node JSON (e.g. "baremetal node show -f json"): instance_info.root_device,
+properties.root_device and properties.skip_block_devices are used`,
+  },
+  'device-allowlist': {
+    type: 'string',
+    multiple: true,
+    value: 'glob',
+    help: `Only consider these /dev paths (repeat the flag or separate with commas,
+as for the agent; default /dev/*)`,
+  },
+  strict: { type: 'boolean', help: 'More than one matching disk is an error' },
+  json: { type: 'boolean', help: 'Print a JSON report on stdout' },
+  debug: { type: 'boolean', help: 'Debug logs on stderr' },
+} as const;
 
 /** What the command needs from the outside; tests replace the runner, the Fs and the host paths. */
 export interface HintsCliDeps {
   runner: Runner;
-  /** Reads sysfs, /dev, the mounts and the `--node` file. */
+  /** Sysfs, /proc and the --node file. */
   fs: FsReader;
   paths?: Partial<HostPaths>;
 }
@@ -66,35 +76,29 @@ interface Options {
 
 /** Build the `hints` subcommand. */
 export function createHintsCommand(deps: HintsCliDeps): Subcommand {
-  return {
+  return leafCommand({
     name: 'hints',
     summary: 'Show which disk root device hints would choose, and why (no writes)',
-    run: (argv, io) => runHints(argv, io, deps),
-  };
+    description: DESCRIPTION,
+    options: HINTS_OPTIONS,
+    exitStatus: { ok: 'a disk is chosen', failure: 'no disk would be chosen' },
+    run: async (args, io) => runHints(await readOptions(args, io, deps.fs), io, deps),
+  });
 }
 
 /** The registered `hints` subcommand (real lsblk, sysfs and blkid). */
 export const hintsCommand: Subcommand = createHintsCommand({ runner: new ExecaRunner(), fs: new NodeFs() });
 
-async function runHints(argv: string[], io: CliIO, deps: HintsCliDeps): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  const options = await parseOptions(argv, io, deps.fs);
+async function runHints(options: Options, io: CliIO, deps: HintsCliDeps): Promise<number> {
   const logger = createLogger({
     debug: options.debug,
     transports: [new winston.transports.Stream({ stream: io.stderr, level: options.debug ? 'debug' : 'warn' })],
   });
-  let lister: BlockDeviceLister;
   const { fs } = deps;
-  try {
-    const listerOptions = { runner: deps.runner, fs, logger, allowlist: options.allowlist };
-    lister = new BlockDeviceLister(deps.paths === undefined ? listerOptions : { ...listerOptions, paths: deps.paths });
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const listerOptions = { runner: deps.runner, fs, logger, allowlist: options.allowlist };
+  const lister = new BlockDeviceLister(
+    deps.paths === undefined ? listerOptions : { ...listerOptions, paths: deps.paths },
+  );
   // The same inputs and the same decision as the install step (getOsInstallDevice).
   const inputs = await readInstallInputs({
     lister,
@@ -125,38 +129,16 @@ async function runHints(argv: string[], io: CliIO, deps: HintsCliDeps): Promise<
   return 1;
 }
 
-async function parseOptions(argv: string[], io: CliIO, fs: FsReader): Promise<Options> {
-  let values: {
-    hints?: string;
-    node?: string;
-    'device-allowlist'?: string[];
-    strict?: boolean;
-    json?: boolean;
-    debug?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        hints: { type: 'string' },
-        node: { type: 'string' },
-        'device-allowlist': { type: 'string', multiple: true },
-        strict: { type: 'boolean' },
-        json: { type: 'boolean' },
-        debug: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+/** The parsed options, with --hints parsed and the --node file read. */
+async function readOptions(args: ParsedArgs<typeof HINTS_OPTIONS>, io: CliIO, fs: FsReader): Promise<Options> {
+  const values: OptionValues<typeof HINTS_OPTIONS> = args.values;
   const hints =
     values.hints === undefined
       ? undefined
       : { value: parseJson(values.hints, '--hints', `'{"size": ">= 100"}'`), source: '--hints' };
   return {
     hints,
-    node: values.node === undefined ? null : await readNode(fs, resolve(io.cwd, values.node)),
+    node: values.node === undefined ? null : await readNode(fs, io, values.node),
     allowlist: splitAllowlist(values['device-allowlist']),
     strict: values.strict === true,
     json: values.json === true,
@@ -165,7 +147,7 @@ async function parseOptions(argv: string[], io: CliIO, fs: FsReader): Promise<Op
 }
 
 /** `--device-allowlist` values as the agent reads them: repeated and/or comma-separated; default `/dev/*`. */
-function splitAllowlist(values: string[] | undefined): string[] {
+function splitAllowlist(values: readonly string[] | undefined): string[] {
   const globs = (values ?? [])
     .flatMap((v) => v.split(','))
     .map((g) => g.trim())
@@ -181,13 +163,8 @@ function parseJson(text: string, what: string, example: string): unknown {
   }
 }
 
-async function readNode(fs: FsReader, path: string): Promise<Node> {
-  let text: string;
-  try {
-    text = await fs.readFile(path);
-  } catch (error) {
-    throw new UsageError(`cannot read --node file ${path}: ${(error as Error).message}`);
-  }
+async function readNode(fs: FsReader, io: CliIO, path: string): Promise<Node> {
+  const text = await readOptionFile('--node', path, () => fs.readFile(resolve(io.cwd, path)));
   const value = parseJson(text, '--node', 'node.json (a JSON object with properties / instance_info)');
   const node =
     typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;

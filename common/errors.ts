@@ -70,7 +70,7 @@ export class InvalidContentError extends RestError {
   static override readonly status: number = 400;
 }
 
-/** 404: no such endpoint or object. */
+/** 404: no such endpoint or object; the base of RequestedObjectNotFoundError and DeviceNotFound, as in IPA. */
 export class NotFound extends RestError {
   static override readonly summary: string = 'Not found';
   static override readonly status: number = 404;
@@ -108,7 +108,7 @@ export class AgentIsBusy extends CommandExecutionError {
   }
 }
 
-/** A call to the Ironic API failed. */
+/** A call to the Ironic API failed; the base of the heartbeat and lookup errors, as in IPA. */
 export class IronicAPIError extends RestError {
   static override readonly summary: string = 'Error in call to ironic-api';
 }
@@ -152,11 +152,6 @@ export class BlockDeviceEraseError extends RestError {
 /** A block device caused an unexpected error. */
 export class BlockDeviceError extends RestError {
   static override readonly summary: string = 'Block device caused unknown error';
-}
-
-/** The agent has no node yet. */
-export class UnknownNodeError extends RestError {
-  static override readonly summary: string = 'Agent is not associated with an Ironic node';
 }
 
 /** No hardware manager supports this machine. */
@@ -215,13 +210,6 @@ export class ProtectedDeviceError extends CleaningError {
       'or instructing IPA to not protect contents. See Ironic Python Agent documentation for more information.';
     super(text, { summary: text });
   }
-}
-
-/** 401 from the API: werkzeug's text, kept verbatim because Ironic logs it. */
-export class TokenInvalid extends RestError {
-  static override readonly summary: string = '401 Unauthorized';
-  static override readonly status: number = 401;
-  static override readonly defaultDetails: string = 'Token invalid.';
 }
 
 /** A bad configuration value (not sent on the wire; names the option and its source). */

@@ -4,8 +4,9 @@
  * coreos-installer reports failures as an anyhow context chain ("Error: outer",
  * then "Caused by:" lines). `IsoError` keeps that shape: `message` is the
  * outermost context, written exactly as upstream, and `cause` links to the
- * next, more specific reason. These are command-line errors, not REST errors,
- * so they deliberately stay outside agent/errors.ts.
+ * next, more specific reason (common/cli/report.ts prints the chain). These
+ * are command-line errors, not REST errors, so they deliberately stay outside
+ * common/errors.ts.
  */
 
 /** A failure of an `iso` / `pxe` operation, with an optional chain of causes. */
@@ -43,26 +44,4 @@ export function withContextSync<T>(context: string, fn: () => T): T {
   } catch (error) {
     throw new IsoError(context, { cause: error });
   }
-}
-
-/** The messages of an error and its causes, outermost first (at most 16 levels). */
-export function errorChain(error: unknown): string[] {
-  const messages: string[] = [];
-  let current: unknown = error;
-  while (current !== undefined && current !== null && messages.length < 16) {
-    messages.push(current instanceof Error ? current.message : String(current));
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return messages;
-}
-
-/**
- * Render an error like anyhow does: the outer message, then a numbered
- * "Caused by:" list when there are causes.
- */
-export function formatErrorChain(error: unknown): string {
-  const [first = 'unknown error', ...causes] = errorChain(error);
-  if (causes.length === 0) return first;
-  const lines = causes.map((message, index) => (causes.length === 1 ? `    ${message}` : `    ${index}: ${message}`));
-  return [first, '', 'Caused by:', ...lines].join('\n');
 }

@@ -10,7 +10,7 @@ import { ensureDebianBase } from './debian-base-image.js';
 import type { Podman } from './podman.js';
 
 /** The project root (where package.json is). */
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * The build context: the project root, or AGENT_IMAGE_CONTEXT (another

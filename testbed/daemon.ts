@@ -1,6 +1,6 @@
 /**
  * Start and stop the test bed's long-running services (ironic, ironic-inspector)
- * the way ironic-testbed.md §2.4 does: in a session of their own (setsid), stdout
+ * as plain processes, without systemd: in a session of their own (setsid), stdout
  * and stderr in a log file, the PID in a PID file; stopped by that PID only, and
  * only while its command line still names the test bed directory.
  */
@@ -80,7 +80,7 @@ export type StopOutcome = 'absent' | 'not-ours' | 'terminated' | 'killed';
  * The PID file is removed in every case.
  * @param pidFile - PID file written by {@link startDaemon}
  * @param marker - text the command line must contain (the test bed directory)
- * @param graceMs - how long to wait after SIGTERM (default 30 s, as §2.4)
+ * @param graceMs - how long to wait after SIGTERM (default 30 s: twice the conf's graceful_shutdown_timeout of 15 s)
  */
 export async function stopDaemon(pidFile: string, marker: string, graceMs = 30_000): Promise<StopOutcome> {
   const pid = readPid(pidFile);

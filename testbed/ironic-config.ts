@@ -1,11 +1,13 @@
 /**
  * Pure renderers for the test bed's `ironic.conf` and `inspector.conf`.
  *
- * The Ironic configuration is the one of ironic-testbed.md §2.3, adapted so the
- * API listens on the host end of the node veths (`hostIp`) instead of loopback,
- * plus the `inspector` inspect interface and an `[inspector]` section that
- * points at a local ironic-inspector, and the differences of newer Ironic
- * releases (see {@link SuiteProfile}). oslo.config keeps text after a value as
+ * The Ironic configuration is a standalone one: noauth, rpc_transport none (the
+ * combined `ironic` process), sqlite, fake and manual-management hardware, no
+ * DHCP or Neutron, short callback timeouts. The API listens on the host end of
+ * the node veths (`hostIp`) instead of loopback. Added: the `inspector` inspect
+ * interface and an `[inspector]` section that points at a local
+ * ironic-inspector, and the differences of newer Ironic releases (see
+ * {@link SuiteProfile}). oslo.config keeps text after a value as
  * part of the value, so comments are always on lines of their own.
  */
 import { join } from 'node:path';
@@ -33,8 +35,8 @@ export function inspectInterfaces(profile: SuiteProfile): string {
 }
 
 /**
- * Render `ironic.conf` for the Ironic of `suite` (ironic-testbed.md §2.3
- * adapted to `hostIp`, plus the inspector wiring and the release's differences).
+ * Render `ironic.conf` for the Ironic of `suite` (the standalone configuration
+ * on `hostIp`, plus the inspector wiring and the release's differences).
  */
 export function renderIronicConf(s: ResolvedSettings, suite: IronicSuite = 'bookworm'): string {
   const p = layout(s.dir);
@@ -149,7 +151,10 @@ export function renderIronicConf(s: ResolvedSettings, suite: IronicSuite = 'book
     ['oslo_concurrency', [['lock_path', p.lock]]],
     [
       'oslo_policy',
-      [['an empty directory of our own; an empty value breaks the API (§6 pitfall 2)'], ['policy_dirs', p.policy]],
+      [
+        ['an empty directory of our own: with an empty value oslo.policy parses ironic.conf as policy (HTTP 500)'],
+        ['policy_dirs', p.policy],
+      ],
     ],
   ];
   const inspector = inspectorSection(s, profile);

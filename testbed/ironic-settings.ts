@@ -46,7 +46,10 @@ export interface IronicSettings {
 /** Settings with every default filled in (`requireTls` stays optional: unset means the release's default). */
 export type ResolvedSettings = Required<Omit<IronicSettings, 'requireTls'>> & Pick<IronicSettings, 'requireTls'>;
 
-/** Defaults of the optional settings (the values of ironic-testbed.md §2.3). */
+/**
+ * Defaults of the optional settings: Ironic's usual ports and heartbeat timeout,
+ * a 120 s callback timeout, no cleaning, no inspector.
+ */
 export const DEFAULTS: Omit<ResolvedSettings, 'dir' | 'hostIp'> = {
   port: 6385,
   automatedClean: false,
@@ -116,7 +119,7 @@ export type TestbedPath =
   | 'images'
   | 'ramdiskLogs';
 
-/** Paths of the test bed layout (ironic-testbed.md §2.2), relative to `dir`. */
+/** Paths of the test bed layout (etc/, log/, run/, state/, the sqlite file, HTTP and TFTP roots), relative to `dir`. */
 export function layout(dir: string): Record<TestbedPath, string> {
   return {
     ironicConf: join(dir, 'etc', 'ironic.conf'),

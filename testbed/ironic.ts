@@ -1,6 +1,6 @@
 /**
  * A real, unmodified standalone Ironic (Debian) for end-to-end tests, run as
- * ironic-testbed.md §2 describes: the combined `ironic` process (API +
+ * Debian packages it: the combined `ironic` process (ironic.cmd.singleprocess, API +
  * conductor, rpc_transport none), sqlite, noauth, fake hardware; optionally a
  * standalone ironic-inspector next to it. Listens on `hostIp`, the host end of
  * the test nodes' veth links, so agents inside node namespaces can reach it.

@@ -4,7 +4,8 @@
  * `truncate -s <N>G` makes the image (no space is used until written) and
  * `losetup -f --show` attaches it to a free loop device, which the kernel
  * allocates atomically. This kernel has no partition-table support: after
- * partitioning run `partx -a /dev/loopN` (see tooling.md §5).
+ * partitioning run `partx -a /dev/loopN`: `losetup -P` and BLKRRPART create
+ * no loopNpM nodes without CONFIG_EFI_PARTITION, and a reread removes partx's.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';

@@ -20,7 +20,7 @@ export interface Podman {
 }
 
 /** The podman settings the README tells users to pass as CONTAINERS_CONF (runc, cgroupfs, file events, ulimits ≤ 20000). */
-export const CONTAINERS_CONF_FILE = fileURLToPath(new URL('../../container/containers.conf', import.meta.url));
+export const CONTAINERS_CONF_FILE = fileURLToPath(new URL('../container/containers.conf', import.meta.url));
 
 /**
  * Why podman cannot be used here, or null when it can.

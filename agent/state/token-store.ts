@@ -5,7 +5,8 @@
  *
  * Why: Ironic gives the token out once per ramdisk boot (later lookups get
  * "******") and rejects a heartbeat whose agent_verify_ca changed, so IPA
- * cannot survive a process restart (ipa-protocol.md §1.5, §9 item 7). State is
+ * cannot survive a process restart (openstack/ironic ironic/conductor/utils.py
+ * and doc/source/admin/agent-token.rst; metal3-io/ironic-image issue 174). State is
  * keyed by the kernel boot id and ignored after a reboot. Files are 0600 in a
  * 0700 directory, written atomically; the token is never logged.
  */

@@ -3,9 +3,8 @@
  * default, AgentConfig field and help text. The loader, the kernel command-line
  * mapper and `agent --help` are all generated from it.
  *
- * Option names, kernel parameters and defaults follow IPA's `config.py`
- * (openstack/ironic-python-agent ironic_python_agent/config.py); the `coreos_*`, path and allowlist options are
- * our own.
+ * Option names, kernel parameters and defaults follow openstack/ironic-python-agent
+ * ironic_python_agent/config.py; the `coreos_*`, path and allowlist options are our own.
  */
 import { CONNECTION_OPTIONS } from './options-connection.js';
 import { NODE_OPTIONS } from './options-node.js';

@@ -18,12 +18,16 @@ export interface Subcommand {
   /**
    * Run with the arguments after the subcommand name. Must handle `--help`
    * (and `-h`) itself, at every nesting level, printing usage to stdout and
-   * returning 0. Returns the process exit code: 0 success, 1 runtime error, 2 usage error.
+   * returning 0. Returns the process exit code: 0 success, 1 runtime error,
+   * 2 usage error (common/cli/report.ts); common/cli/command.ts builds
+   * subcommands that keep this contract.
+   * @param path - the command words that reached it, for messages
+   *   (default `ironic-coreos-agent <name>`; a group passes e.g. `ironic-coreos-agent iso ignition`)
    */
-  run(argv: string[], io: CliIO): Promise<number>;
+  run(argv: string[], io: CliIO, path?: string): Promise<number>;
 }
 
-/** Thrown by subcommands for usage errors; the CLI prints it with the usage hint and exits 2. */
+/** Thrown by subcommands for usage errors; printed with the usage hint, exit 2 (common/cli/report.ts). */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

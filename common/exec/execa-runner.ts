@@ -1,28 +1,13 @@
 /**
  * The one file that imports execa: runs argv arrays and maps failures to
- * CommandExecutionError at a single place.
+ * ProcessError (a CommandExecutionError) at a single place.
  */
 import { execa, type Options } from 'execa';
-import { CommandExecutionError } from '../errors.js';
+import { ProcessError } from './process-error.js';
 import type { RunOptions, RunResult, Runner } from './runner.js';
 
 /** Longest stderr tail quoted in an error message. */
 const STDERR_TAIL = 2000;
-
-/** A CommandExecutionError that carries the failed command's outcome. */
-export class ProcessError extends CommandExecutionError {
-  constructor(
-    details: string,
-    readonly argv: readonly string[],
-    readonly exitCode: number | null,
-    readonly stdout: string,
-    readonly stderr: string,
-    readonly notFound: boolean,
-    cause?: unknown,
-  ) {
-    super(details, { cause });
-  }
-}
 
 /** Runner backed by execa. */
 export class ExecaRunner implements Runner {

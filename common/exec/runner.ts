@@ -20,7 +20,7 @@ export interface RunOptions {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /**
    * Exit codes that are not failures. Default `[0]`. Any other exit code makes
-   * `run` throw CommandExecutionError (see ExecaRunner).
+   * `run` throw ProcessError.
    */
   okExitCodes?: readonly number[];
   /** Return stdout as raw bytes in `stdoutBuffer` as well. Default false. */
@@ -43,10 +43,11 @@ export interface RunResult {
 export interface Runner {
   /**
    * Run `argv[0]` with the remaining arguments.
-   * @throws CommandExecutionError when the program cannot be started, times out,
-   *   is killed, or exits with a code not in `okExitCodes`. The error carries the
-   *   command, exit code and the end of stderr in `details`, plus `exitCode`,
-   *   `stdout`, `stderr` and `notFound` (true when the program does not exist).
+   * @throws ProcessError (process-error.ts, a CommandExecutionError) when the
+   *   program cannot be started, times out, is killed, or exits with a code not
+   *   in `okExitCodes`. The error carries the command, exit code and the end of
+   *   stderr in `details`, plus `argv`, `exitCode`, `stdout`, `stderr` and
+   *   `notFound` (true when the program does not exist).
    */
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
 }

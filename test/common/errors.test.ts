@@ -1,77 +1,209 @@
 import { expect } from 'chai';
 import * as errors from '../../common/errors.js';
 
-/** [class instance, type, code, message, faultcode] — IPA errors.py, one row per class. */
-const TABLE: Array<[errors.RestError, string, number, string, 'Client' | 'Server']> = [
-  [new errors.RestError(), 'RestError', 500, 'An error occurred', 'Server'],
-  [new errors.InvalidContentError('x'), 'InvalidContentError', 400, 'Invalid request body', 'Client'],
-  [new errors.NotFound(), 'NotFound', 404, 'Not found', 'Client'],
-  [new errors.CommandExecutionError('x'), 'CommandExecutionError', 500, 'Command execution failed', 'Server'],
-  [new errors.InvalidCommandError('x'), 'InvalidCommandError', 400, 'Invalid command', 'Client'],
-  [new errors.InvalidCommandParamsError('x'), 'InvalidCommandParamsError', 400, 'Invalid command parameters', 'Client'],
-  [
-    new errors.RequestedObjectNotFoundError('Extension', 'foo'),
-    'RequestedObjectNotFoundError',
-    404,
-    'Not found',
-    'Client',
-  ],
-  [new errors.AgentIsBusy('execute_deploy_step'), 'AgentIsBusy', 409, 'Agent is busy', 'Client'],
-  [new errors.IronicAPIError('x'), 'IronicAPIError', 500, 'Error in call to ironic-api', 'Server'],
-  [new errors.HeartbeatError('x'), 'HeartbeatError', 500, 'Error heartbeating to agent API', 'Server'],
-  [
-    new errors.HeartbeatConflictError('x'),
-    'HeartbeatConflictError',
-    500,
-    'ConflictError heartbeating to agent API',
-    'Server',
-  ],
-  [new errors.LookupNodeError('x'), 'LookupNodeError', 500, 'Error getting configuration from Ironic', 'Server'],
-  [new errors.LookupAgentIPError('x'), 'LookupAgentIPError', 500, 'Error finding IP for Ironic Agent', 'Server'],
-  [new errors.SystemRebootError('x'), 'SystemRebootError', 500, 'Error rebooting system', 'Server'],
-  [new errors.BlockDeviceEraseError('x'), 'BlockDeviceEraseError', 500, 'Error erasing block device', 'Server'],
-  [new errors.HardwareManagerNotFound(), 'HardwareManagerNotFound', 500, 'No valid HardwareManager found', 'Server'],
-  [
-    new errors.HardwareManagerMethodNotFound('m'),
-    'HardwareManagerMethodNotFound',
-    500,
-    'No HardwareManager found to handle method',
-    'Server',
-  ],
-  [
-    new errors.IncompatibleHardwareMethodError(),
-    'IncompatibleHardwareMethodError',
-    500,
-    'HardwareManager method is not compatible with hardware',
-    'Server',
-  ],
-  [
-    new errors.VersionMismatch({ a: '1' }, { a: '2' }),
-    'VersionMismatch',
-    409,
-    'Hardware managers version mismatch, reload agent with correct version',
-    'Client',
-  ],
-  [new errors.CleaningError('x'), 'CleaningError', 500, 'Clean step failed', 'Server'],
-  [new errors.DeploymentError('x'), 'DeploymentError', 500, 'Deploy step failed', 'Server'],
-  [new errors.ServicingError('x'), 'ServicingError', 500, 'Service step failed', 'Server'],
-  [
-    new errors.DeviceNotFound('x'),
-    'DeviceNotFound',
-    404,
-    'Error finding the disk or partition device to deploy the image onto',
-    'Client',
-  ],
-];
+/** A RestError row: how to make one, and what IPA's errors.py serialises for it. */
+interface RestRow {
+  make: () => errors.RestError;
+  code: number;
+  message: string;
+  faultcode: 'Client' | 'Server';
+}
+
+/** A row for an error that never goes on the wire. */
+interface LocalRow {
+  make: () => Error;
+  local: true;
+}
+
+/** One row per exported error class, by class name (IPA tests/unit/test_errors.py). */
+const ROWS: Readonly<Record<string, RestRow | LocalRow>> = {
+  RestError: { make: () => new errors.RestError(), code: 500, message: 'An error occurred', faultcode: 'Server' },
+  InvalidContentError: {
+    make: () => new errors.InvalidContentError('x'),
+    code: 400,
+    message: 'Invalid request body',
+    faultcode: 'Client',
+  },
+  NotFound: { make: () => new errors.NotFound(), code: 404, message: 'Not found', faultcode: 'Client' },
+  CommandExecutionError: {
+    make: () => new errors.CommandExecutionError('x'),
+    code: 500,
+    message: 'Command execution failed',
+    faultcode: 'Server',
+  },
+  InvalidCommandError: {
+    make: () => new errors.InvalidCommandError('x'),
+    code: 400,
+    message: 'Invalid command',
+    faultcode: 'Client',
+  },
+  InvalidCommandParamsError: {
+    make: () => new errors.InvalidCommandParamsError('x'),
+    code: 400,
+    message: 'Invalid command parameters',
+    faultcode: 'Client',
+  },
+  RequestedObjectNotFoundError: {
+    make: () => new errors.RequestedObjectNotFoundError('Extension', 'foo'),
+    code: 404,
+    message: 'Not found',
+    faultcode: 'Client',
+  },
+  AgentIsBusy: {
+    make: () => new errors.AgentIsBusy('execute_deploy_step'),
+    code: 409,
+    message: 'Agent is busy',
+    faultcode: 'Client',
+  },
+  IronicAPIError: {
+    make: () => new errors.IronicAPIError('x'),
+    code: 500,
+    message: 'Error in call to ironic-api',
+    faultcode: 'Server',
+  },
+  HeartbeatError: {
+    make: () => new errors.HeartbeatError('x'),
+    code: 500,
+    message: 'Error heartbeating to agent API',
+    faultcode: 'Server',
+  },
+  HeartbeatConflictError: {
+    make: () => new errors.HeartbeatConflictError('x'),
+    code: 500,
+    message: 'ConflictError heartbeating to agent API',
+    faultcode: 'Server',
+  },
+  HeartbeatConnectionError: {
+    make: () => new errors.HeartbeatConnectionError('x'),
+    code: 500,
+    message: 'Error attempting to heartbeat - Possible transitory network failure or blocking port may be present.',
+    faultcode: 'Server',
+  },
+  LookupNodeError: {
+    make: () => new errors.LookupNodeError('x'),
+    code: 500,
+    message: 'Error getting configuration from Ironic',
+    faultcode: 'Server',
+  },
+  LookupAgentIPError: {
+    make: () => new errors.LookupAgentIPError('x'),
+    code: 500,
+    message: 'Error finding IP for Ironic Agent',
+    faultcode: 'Server',
+  },
+  SystemRebootError: {
+    make: () => new errors.SystemRebootError('x'),
+    code: 500,
+    message: 'Error rebooting system',
+    faultcode: 'Server',
+  },
+  BlockDeviceEraseError: {
+    make: () => new errors.BlockDeviceEraseError('x'),
+    code: 500,
+    message: 'Error erasing block device',
+    faultcode: 'Server',
+  },
+  BlockDeviceError: {
+    make: () => new errors.BlockDeviceError('x'),
+    code: 500,
+    message: 'Block device caused unknown error',
+    faultcode: 'Server',
+  },
+  HardwareManagerNotFound: {
+    make: () => new errors.HardwareManagerNotFound(),
+    code: 500,
+    message: 'No valid HardwareManager found',
+    faultcode: 'Server',
+  },
+  HardwareManagerMethodNotFound: {
+    make: () => new errors.HardwareManagerMethodNotFound('m'),
+    code: 500,
+    message: 'No HardwareManager found to handle method',
+    faultcode: 'Server',
+  },
+  IncompatibleHardwareMethodError: {
+    make: () => new errors.IncompatibleHardwareMethodError(),
+    code: 500,
+    message: 'HardwareManager method is not compatible with hardware',
+    faultcode: 'Server',
+  },
+  VersionMismatch: {
+    make: () => new errors.VersionMismatch({ a: '1' }, { a: '2' }),
+    code: 409,
+    message: 'Hardware managers version mismatch, reload agent with correct version',
+    faultcode: 'Client',
+  },
+  CleaningError: {
+    make: () => new errors.CleaningError('x'),
+    code: 500,
+    message: 'Clean step failed',
+    faultcode: 'Server',
+  },
+  DeploymentError: {
+    make: () => new errors.DeploymentError('x'),
+    code: 500,
+    message: 'Deploy step failed',
+    faultcode: 'Server',
+  },
+  ServicingError: {
+    make: () => new errors.ServicingError('x'),
+    code: 500,
+    message: 'Service step failed',
+    faultcode: 'Server',
+  },
+  DeviceNotFound: {
+    make: () => new errors.DeviceNotFound('x'),
+    code: 404,
+    message: 'Error finding the disk or partition device to deploy the image onto',
+    faultcode: 'Client',
+  },
+  ProtectedDeviceError: {
+    make: () => new errors.ProtectedDeviceError('/dev/sda', 'gfs2'),
+    code: 500,
+    message: new errors.ProtectedDeviceError('/dev/sda', 'gfs2').details,
+    faultcode: 'Server',
+  },
+  ConfigError: { make: () => new errors.ConfigError('bad value'), local: true },
+};
+
+/** A class whose instances are Errors. */
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+function isErrorClass(value: unknown): value is ErrorClass {
+  return typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Error;
+}
+
+/** Every class common/errors.ts exports that extends Error, by name. */
+const EXPORTED: (readonly [string, ErrorClass])[] = Object.entries(errors as Record<string, unknown>).flatMap(
+  ([name, value]) => (isErrorClass(value) ? [[name, value] as const] : []),
+);
 
 describe('errors', () => {
-  for (const [error, type, code, message, faultcode] of TABLE) {
-    it(`${type} serialises as IPA does`, () => {
-      const json = error.toJSON();
+  it('has a row for every exported error class, and none for a class that is gone', () => {
+    expect(EXPORTED.map(([name]) => name).sort()).to.deep.equal(Object.keys(ROWS).sort());
+  });
 
+  for (const [name, errorClass] of EXPORTED) {
+    it(`${name}: is itself, named after its class, and serialises as IPA does`, () => {
+      const row = ROWS[name];
+      expect(row, `no row for ${name} in ROWS`).to.not.equal(undefined);
+      if (row === undefined) return;
+
+      const error = row.make();
+
+      expect(error.constructor).to.equal(errorClass);
+      expect(error.name).to.equal(name);
+      if ('local' in row) {
+        expect(error).not.to.be.instanceOf(errors.RestError);
+        return;
+      }
+      const json = (error as errors.RestError).toJSON();
       expect(Object.keys(json)).to.deep.equal(['type', 'code', 'message', 'details']);
-      expect(json).to.include({ type, code, message });
-      expect(error.toFault()).to.deep.equal({ faultcode, faultstring: `${message}: ${json.details}` });
+      expect(json).to.include({ type: name, code: row.code, message: row.message });
+      expect((error as errors.RestError).toFault()).to.deep.equal({
+        faultcode: row.faultcode,
+        faultstring: `${row.message}: ${json.details}`,
+      });
       expect(JSON.parse(JSON.stringify(error))).to.deep.equal(json);
     });
   }

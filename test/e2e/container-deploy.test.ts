@@ -2,7 +2,8 @@
  * Issue 5 acceptance: the agent CONTAINER passes the install_coreos end to
  * end against a REAL, unmodified Ironic (every release of ICA_IRONIC_SUITES;
  * the image is built once for all of them). The project's Dockerfile is
- * built with podman (runc, ulimits ≤ 20000: tooling.md §4) on a Debian base
+ * built with podman (runc, and ulimits within the host's hard limits, as crun
+ * cannot raise them without CAP_SYS_RESOURCE) on a Debian base
  * debootstrapped locally (cached between runs), and the image is run with the
  * production unit's podman flags (--privileged --network host -v /dev:/dev
  * -v /sys:/sys -v <host root>:/mnt/coreos, the conf at

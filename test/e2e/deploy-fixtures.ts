@@ -6,7 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The deploy steps of the Metal3 customDeploy path (ironic-testbed.md §2.5). */
+/**
+ * The deploy steps of the Metal3 customDeploy path: install_coreos at priority 80
+ * (metal3-io/baremetal-operator pkg/provisioner/ironic/ironic.go).
+ */
 export const INSTALL_COREOS_STEPS = JSON.stringify([
   { interface: 'deploy', step: 'install_coreos', args: {}, priority: 80 },
 ]);

@@ -26,7 +26,7 @@ import { TestNode } from '../../testbed/node.js';
 const GiB = 2 ** 30;
 const FLOW_TIMEOUT = 120_000;
 
-/** The parts of IPA's inventory (ipa-protocol.md §6) the suite compares. */
+/** The parts of IPA's inventory (openstack/ironic-python-agent hardware.py list_hardware_info) the suite compares. */
 interface Inventory {
   interfaces: Array<{ name: string; mac_address: string; ipv4_address: string | null }>;
   cpu: { count: number; architecture: string };

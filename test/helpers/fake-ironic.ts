@@ -1,6 +1,7 @@
 /**
- * A real HTTP(S) server that answers like Ironic 21.4.4 did in the captures
- * of ironic-testbed.md §3 (bodies, status codes, version headers), records
+ * A real HTTP(S) server that answers like a real Ironic 21.4.4 (Debian
+ * bookworm's) does: the bodies, status codes and version headers of `GET /`,
+ * lookup and heartbeat (openstack/ironic ironic/api/controllers/v1/ramdisk.py), records
  * every request, and lets each test decide the answers.
  */
 import {

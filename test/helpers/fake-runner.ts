@@ -2,7 +2,7 @@
  * Scripted Runner for tests: every command must be expected, in order or by
  * matcher; anything else throws, so a test can never run a real program.
  */
-import { ProcessError } from '../../common/exec/execa-runner.js';
+import { ProcessError } from '../../common/exec/process-error.js';
 import type { RunOptions, RunResult, Runner } from '../../common/exec/runner.js';
 
 /** One scripted answer. */

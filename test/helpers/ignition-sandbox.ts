@@ -1,6 +1,7 @@
 /**
  * Runs Debian's real Ignition 2.14 on a temporary root the way a CoreOS live
- * ISO would (tooling.md §1.3–1.4): the config as `user.ign` in
+ * ISO would (FCOS's coreos-ignition-setup-user.sh copies the embedded /config.ign
+ * to /usr/lib/ignition/user.ign, Ignition's "system" config): the config as `user.ign` in
  * IGNITION_SYSTEM_CONFIG_DIR, `--platform metal --stage fetch-offline`, then
  * `--stage files --root ROOT`. The root gets minimal account files and an
  * SELinux config, and a `setfiles` shim stands in for policycoreutils.

@@ -37,7 +37,7 @@ const EXPECTED_CONF = [
   '',
 ].join('\n');
 
-/** Ignition 2.14 knows 3.4.0 only as 3.4.0-experimental (tooling.md §1.1). */
+/** Ignition 2.14 predates the stable 3.4.0 spec: it rejects 3.4.0 and accepts 3.4.0-experimental. */
 function forDebianIgnition(text: string, spec: SpecVersion): string {
   if (spec !== '3.4.0') return text;
   const doc = JSON.parse(text) as { ignition: { version: string } };

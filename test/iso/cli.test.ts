@@ -40,12 +40,13 @@ describe('iso/cli through main()', () => {
 
   describe('--help at every level', () => {
     const cases: Array<[string[], string]> = [
-      [['iso', '--help'], 'Usage: ironic-coreos-agent iso ignition <command>'],
-      [['iso', 'ignition', '-h'], 'ignition embed'],
+      [['iso', '--help'], 'Usage: ironic-coreos-agent iso <command>'],
+      [['iso', 'ignition', '-h'], '\n  embed   Embed an Ignition config'],
       [['iso', 'ignition', 'embed', '--help'], '-i, --ignition-file <path>'],
       [['iso', 'ignition', 'show', '-h'], 'Usage: ironic-coreos-agent iso ignition show <ISO>'],
       [['iso', 'ignition', 'remove', '--help'], '-o, --output <path>'],
-      [['pxe', '--help'], 'ignition wrap'],
+      [['pxe', '--help'], '\n  ignition  Wrap an Ignition config'],
+      [['pxe', 'ignition', 'help'], '\n  wrap    Wrap an Ignition config'],
       [['pxe', 'ignition', 'wrap', '--help'], 'Usage: ironic-coreos-agent pxe ignition wrap [options]'],
       [['pxe', 'ignition', 'unwrap', '-h'], 'Usage: ironic-coreos-agent pxe ignition unwrap [initrd]'],
     ];
@@ -69,26 +70,27 @@ describe('iso/cli through main()', () => {
   });
 
   describe('usage errors exit 2', () => {
-    const cases: Array<[string[], string]> = [
-      [['iso'], 'missing command'],
-      [['iso', 'kargs'], 'unknown command "kargs"'],
-      [['iso', 'ignition'], 'missing command: one of embed, show, remove'],
-      [['iso', 'ignition', 'extract', 'x.iso'], 'unknown command "ignition extract"'],
-      [['iso', 'ignition', 'embed'], 'missing required argument <ISO>'],
-      [['iso', 'ignition', 'show', 'a.iso', 'b.iso'], 'unexpected argument "b.iso"'],
-      [['iso', 'ignition', 'embed', '--bogus', 'a.iso'], "Unknown option '--bogus'"],
-      [['iso', 'ignition', 'remove', 'a.iso', '-o'], "Option '-o, --output <value>' argument missing"],
-      [['iso', 'ignition', 'show', '-f', 'a.iso'], "Unknown option '-f'"],
-      [['pxe', 'ignition', 'wrap', 'extra'], 'unexpected argument "extra"'],
+    // [argv, the command words the message names, the message]
+    const cases: Array<[string[], string, string]> = [
+      [['iso'], 'iso', 'missing command: one of ignition'],
+      [['iso', 'kargs'], 'iso', 'unknown command "kargs"'],
+      [['iso', 'ignition'], 'iso ignition', 'missing command: one of embed, show, remove'],
+      [['iso', 'ignition', 'extract', 'x.iso'], 'iso ignition', 'unknown command "extract"'],
+      [['iso', 'ignition', 'embed'], 'iso ignition embed', 'missing required argument <ISO>'],
+      [['iso', 'ignition', 'show', 'a.iso', 'b.iso'], 'iso ignition show', 'unexpected argument "b.iso"'],
+      [['iso', 'ignition', 'embed', '--bogus', 'a.iso'], 'iso ignition embed', 'unknown option --bogus'],
+      [['iso', 'ignition', 'remove', 'a.iso', '-o'], 'iso ignition remove', '--output needs a value'],
+      [['iso', 'ignition', 'show', '-f', 'a.iso'], 'iso ignition show', 'unknown option -f'],
+      [['pxe', 'ignition', 'wrap', 'extra'], 'pxe ignition wrap', 'unexpected argument "extra"'],
     ];
-    for (const [argv, text] of cases) {
-      it(`${argv.join(' ')} → "${text}"`, async () => {
+    for (const [argv, words, message] of cases) {
+      it(`${argv.join(' ')} → "${message}"`, async () => {
         const result = await run(argv);
 
         expect(result.code).to.equal(2);
-        expect(result.err)
-          .to.include(text)
-          .and.to.include(`Run "ironic-coreos-agent ${argv[0] ?? ''} --help" for usage.`);
+        expect(result.err).to.equal(
+          `ironic-coreos-agent ${words}: ${message}\nRun "ironic-coreos-agent ${words} --help" for usage.\n`,
+        );
       });
     }
   });
@@ -197,11 +199,17 @@ describe('iso/cli through main()', () => {
       expect(fromFile.out.toString()).to.equal(CONFIG);
     });
 
-    it('names a missing input file', async () => {
-      const result = await run(['pxe', 'ignition', 'wrap', '-i', 'nope.ign']);
+    it('a missing -i file is a bad option value (exit 2); a missing operand is a runtime error (exit 1)', async () => {
+      const option = await run(['pxe', 'ignition', 'wrap', '-i', 'nope.ign']);
+      const operand = await run(['pxe', 'ignition', 'unwrap', 'nope.img']);
 
-      expect(result.code).to.equal(1);
-      expect(result.err).to.include('error: reading nope.ign').and.to.include('ENOENT');
+      expect([option.code, operand.code]).to.deep.equal([2, 1]);
+      expect(option.err).to.match(
+        /^ironic-coreos-agent pxe ignition wrap: cannot read --ignition-file nope\.ign: ENOENT: .*\nRun "ironic-coreos-agent pxe ignition wrap --help" for usage\.\n$/,
+      );
+      expect(operand.err).to.match(
+        /^ironic-coreos-agent pxe ignition unwrap: error: reading nope\.img\n\nCaused by:\n {4}ENOENT: /,
+      );
     });
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { areaFromIgnInfo, locateEmbedArea, parseIgnInfo, UNRECOGNIZED_ISO } from '../../iso/embed-area.js';
-import { errorChain, IsoError } from '../../iso/errors.js';
+import { errorChain } from '../../common/cli/report.js';
+import { IsoError } from '../../iso/errors.js';
 import { bufferByteSource, IsoFs, SECTOR_SIZE } from '../../iso/iso9660.js';
 import {
   AREA_SIZE,

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { copyFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorChain, IsoError } from '../../iso/errors.js';
+import { errorChain } from '../../common/cli/report.js';
+import { IsoError } from '../../iso/errors.js';
 import {
   ALREADY_EMBEDDED,
   embedIgnition,
@@ -191,7 +192,7 @@ describe('iso/ignition', () => {
       IsoError,
       'Ignition config from stdin must be a JSON object',
     );
-    // tooling.md §3.3's 34-byte golden config lacks a closing brace
+    // the 34-byte golden config of the embed tests lacks a closing brace
     expect(() => validateIgnitionJson(Buffer.from('{"ignition": {"version": "3.0.0"}\n'), 'stdin')).to.throw(
       IsoError,
       'not valid JSON',

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
-import { errorChain, IsoError } from '../../iso/errors.js';
+import { errorChain } from '../../common/cli/report.js';
+import { IsoError } from '../../iso/errors.js';
 import { comparePaths, Initrd, initrdEntries, initrdToBytes, initrdToCpio, readInitrd } from '../../iso/initrd.js';
 import { encodeNewc, S_IFDIR, S_IFMT, S_IFREG } from '../../iso/newc.js';
 import {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { errorChain, IsoError } from '../../iso/errors.js';
+import { errorChain } from '../../common/cli/report.js';
+import { IsoError } from '../../iso/errors.js';
 import { Initrd } from '../../iso/initrd.js';
 import { bufferByteSource } from '../../iso/iso9660.js';
 import { readLiveIso, renderArea } from '../../iso/live-iso.js';

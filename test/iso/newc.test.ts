@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { decodeNewc, encodeNewc, S_IFDIR, S_IFREG } from '../../iso/newc.js';
-import { errorChain, IsoError } from '../../iso/errors.js';
+import { errorChain } from '../../common/cli/report.js';
+import { IsoError } from '../../iso/errors.js';
 
-/** The reference config of tooling.md §3.3 (34 bytes; note: one closing brace). */
+/** The 34-byte config of the golden values (note: one closing brace short of valid JSON). */
 const REFERENCE_CONFIG = Buffer.from('{"ignition": {"version": "3.0.0"}\n');
 
 /** Split a newc header into its 13 numeric fields. */

@@ -23,7 +23,11 @@ import {
 
 const codecs = realCodecs();
 
-/** Area offsets from tooling.md §3.3 (the 2021-09 one is also asserted by upstream's unit test). */
+/**
+ * Embed-area offsets derived from coreos/coreos-installer src/live/embed.rs and
+ * checked with `isoinfo -x /IMAGES/IGNITION.IMG` (the 2021-09 one is also
+ * asserted by coreos-installer's own unit test).
+ */
 const REFERENCE_OFFSETS: Record<string, number> = {
   'embed-areas-2020-09.iso': 92160,
   'embed-areas-2021-09.iso': 102400,
@@ -31,7 +35,11 @@ const REFERENCE_OFFSETS: Record<string, number> = {
   'embed-areas-2023-07.x86_64.iso': 139264,
   'embed-areas-2023-07.s390x.iso': 203776,
 };
-/** The reference config of tooling.md §3.3: 34 bytes, one closing brace short of valid JSON. */
+/**
+ * The config of the golden hashes: 34 bytes, one closing brace short of valid
+ * JSON. Its cpio is 284 bytes and its xz payload 148 bytes, as coreos-installer's
+ * Initrd::to_bytes writes them (src/io/initrd.rs: newc, xz preset 9, CRC32).
+ */
 const REFERENCE_CONFIG = Buffer.from('{"ignition": {"version": "3.0.0"}\n');
 const PRISTINE_2023_07_X86_64 = 'a4079e6ffe863a6ab4a1f6c3f8e52c9aa84619f770c1aaba9137bddb6ffc6519';
 const EMBEDDED_REFERENCE_2023_07_X86_64 = '15d8c0f07ea38b3c0d74530fdaba8955f63d6eb9d262072def6b2032c2d9fd31';

@@ -1,13 +1,17 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { errorChain, IsoError } from '../../iso/errors.js';
+import { errorChain } from '../../common/cli/report.js';
+import { IsoError } from '../../iso/errors.js';
 import { encodeNewc, S_IFREG } from '../../iso/newc.js';
 import { SystemXzCodec, XZ_COMPRESS_ARGV } from '../../iso/xz.js';
 import { SystemZstdDecoder } from '../../iso/zstd.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 import { expectRejection, runner, sha256 } from '../helpers/iso-fixtures.js';
 
-/** sha256 of the xz payload for the 34-byte reference config (tooling.md §3.3). */
+/**
+ * sha256 of the xz payload of the 34-byte config's cpio, compressed as coreos-installer
+ * src/io/initrd.rs does (liblzma preset 9, CRC32: `xz -9 -C crc32 --format=xz`).
+ */
 const REFERENCE_XZ_SHA256 = '79b330cf3b6531fd1a5f9341b556031071c59b9fd88d4638f3bf004d0e2d48cf';
 
 describe('iso/xz', () => {

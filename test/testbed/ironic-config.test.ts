@@ -34,7 +34,7 @@ describe('testbed/ironic-config', () => {
       expect(conf.service_catalog?.endpoint_override).to.equal('http://10.9.8.1:6390');
     });
 
-    it('keeps the §2.3 essentials: noauth, no RPC, sqlite in dir, an own empty policy dir', () => {
+    it('keeps the standalone essentials: noauth, no RPC, sqlite in dir, an own empty policy dir', () => {
       const conf = parseIni(renderIronicConf(base));
 
       expect(conf.DEFAULT).to.include({
@@ -58,7 +58,7 @@ describe('testbed/ironic-config', () => {
       );
     });
 
-    it('writes the defaults of §2.3 when nothing else is asked for', () => {
+    it('writes the test bed defaults when nothing else is asked for', () => {
       const conf = parseIni(renderIronicConf(base));
 
       expect(conf.conductor).to.include({

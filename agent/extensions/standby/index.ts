@@ -5,7 +5,7 @@
  */
 import { SystemRebootError } from '../../../common/errors.js';
 import type { Runner } from '../../../common/exec/runner.js';
-import type { ProcessError } from '../../../common/exec/execa-runner.js';
+import type { ProcessError } from '../../../common/exec/process-error.js';
 import type { Logger } from '../../logger.js';
 import { defineCommand, noParams } from '../../commands/define-command.js';
 import type { Extension } from '../../commands/types.js';

@@ -3,8 +3,10 @@
  * of oslo.utils specs_matcher, and the value normalisation (lower-case,
  * trim, URL-quote) that both hints and device values go through. Pure.
  *
- * Facts from IPA device_hints.py, Ironic ironic/common/utils.py and
- * oslo_utils/specs_matcher.py; see docs in ipa-protocol.md §5.
+ * Facts from openstack/ironic-python-agent ironic_python_agent/device_hints.py,
+ * openstack/ironic ironic/common/utils.py and openstack/oslo.utils
+ * oslo_utils/specs_matcher.py; the operators are documented in openstack/ironic
+ * doc/source/install/include/root-device-hints.inc.
  */
 
 /** Every hint the agent accepts, in IPA's order (the order of the "Valid hints are" message). */

@@ -45,7 +45,7 @@ describe('ironic/inspection-data', () => {
       return { run: createInspectionCollector(options), memory };
     }
 
-    it('builds the default + logs body of §2.6', async () => {
+    it("builds IPA's default + logs inspection body (ironic_python_agent/inspector.py)", async () => {
       let waited = false;
 
       const data = await collector(['default', 'logs'], {

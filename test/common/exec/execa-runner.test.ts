@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ExecaRunner, ProcessError } from '../../../common/exec/execa-runner.js';
+import { ExecaRunner } from '../../../common/exec/execa-runner.js';
+import { ProcessError } from '../../../common/exec/process-error.js';
 
 describe('ExecaRunner', () => {
   const runner = new ExecaRunner();

@@ -47,17 +47,20 @@ describe('ignition/build/cli', () => {
     const bare = await run(['ignition']);
 
     expect(top).to.include({ code: 0 });
-    expect(top.stdout).to.contain('ignition build --help');
+    expect(top.stdout).to.contain('\n  build  Write the Ignition config').and.contain('ignition <command> --help');
     expect(build).to.include({ code: 0 });
-    expect(build.stdout).to.contain('--host HOST').and.contain('--spec VERSION');
+    expect(build.stdout).to.contain('--host <host>').and.contain('--spec <version>');
     expect(bare.code).to.equal(2);
+    expect(bare.stderr).to.equal(
+      'ironic-coreos-agent ignition: missing command: one of build\nRun "ironic-coreos-agent ignition --help" for usage.\n',
+    );
   });
 
   it('rejects an unknown command with exit 2', async () => {
     const result = await run(['ignition', 'frob']);
 
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.contain('unknown ignition command "frob"');
+    expect(result.stderr).to.contain('ironic-coreos-agent ignition: unknown command "frob"');
   });
 
   it('uses the first ~/.ssh/id_*.pub and writes to stdout', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { UsageError } from '../../../common/cli/types.js';
-import { parseBuildOptions, urlHost, type BuildOptions } from '../../../ignition/build/options.js';
+import { parseBuildOptions, type BuildOptions } from '../../../ignition/build/options.js';
 
 const REG = ['--registry', 'quay.io/example'];
 
@@ -307,10 +307,4 @@ describe('ignition/build/options', () => {
       expect(() => parseBuildOptions(c.argv)).to.throw(UsageError, c.message);
     });
   }
-
-  it('formats hosts for URLs', () => {
-    expect(urlHost('10.0.0.1')).to.equal('10.0.0.1');
-    expect(urlHost('::1')).to.equal('[::1]');
-    expect(urlHost('ironic.local.')).to.equal('ironic.local.');
-  });
 });

@@ -22,7 +22,7 @@ const parsed = (hints: unknown): ParsedHints => {
 };
 
 describe('root-device-hints/match', () => {
-  describe('verified examples of ipa-protocol.md §5.5 (500 GB SSD, 64 GiB QEMU HDD, 1 TB NVMe)', () => {
+  describe("IPA device_hints.py's results for a 500 GB SSD, a 64 GiB QEMU HDD and a 1 TB NVMe", () => {
     const table: Array<[Record<string, unknown>, string[]]> = [
       [{ size: 64 }, ['/dev/sdb']],
       [{ size: 465 }, []],
@@ -108,7 +108,7 @@ describe('root-device-hints/match', () => {
     }
   });
 
-  describe('hints as Metal3 writes them from rootDeviceHints (§5.10)', () => {
+  describe('hints as Metal3 writes them from rootDeviceHints (baremetal-operator devicehints.go)', () => {
     const table: Array<[string, Record<string, unknown>, string[]]> = [
       ['deviceName /dev/... → name "s=="', { name: 's== /dev/sdb' }, ['/dev/sdb']],
       [
