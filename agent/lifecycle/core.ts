@@ -16,6 +16,9 @@ import { isResumable } from './resume.js';
 import type { ApiAgent } from '../api/app.js';
 import { CommandExecutionError, InvalidCommandParamsError } from '../../common/errors.js';
 import { CommandResult } from '../commands/command-result.js';
+import { BootStateStore } from '../../common/state/boot-state-store.js';
+import { NodeStateFs } from '../../common/state/state-fs.js';
+import { SessionStore } from '../state/session-store.js';
 
 /** Everything the modes (standalone, Ironic) share. */
 export interface AgentCore {
@@ -24,6 +27,8 @@ export interface AgentCore {
   runner: Runner;
   dispatcher: HardwareDispatcher;
   state: AgentState;
+  /** This boot's persisted session (node, token, callback URL, auto-TLS). */
+  sessionStore: SessionStore;
   executor: CommandExecutor;
   restored: RestoredHistory;
   logDeps: LogDeps;
@@ -50,6 +55,7 @@ export interface CoreInputs {
 /** Probe the managers, build executor and extensions, and restore this boot's history. */
 export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
   const { config, logger, runner } = inputs;
+  const stateStore = new BootStateStore({ dir: config.stateDir, fs: new NodeStateFs(), bootId: () => inputs.bootId });
   let dispatcherRef: HardwareDispatcher | null = null;
   const managers = builtinManagers({ config, runner, logger, dispatcher: () => requireDispatcher(dispatcherRef) });
   const dispatcher = await HardwareDispatcher.create(managers, logger.child({ module: 'hardware' }));
@@ -70,6 +76,7 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
     runner,
     dispatcher,
     state,
+    sessionStore: new SessionStore(stateStore, logger.child({ module: 'state' })),
     logDeps,
     executor: undefined as unknown as CommandExecutor,
     restored: { finished: [], resume: null },

@@ -19,7 +19,6 @@ import type { RunningAgent } from './ironic-mode.js';
 import { createApp } from '../api/app.js';
 import { listenApi } from '../api/server.js';
 import type { Clock } from '../ironic/clock.js';
-import { TokenStore } from '../state/token-store.js';
 
 /** Inspect, then serve the API without lookup or heartbeats. Resolves once listening. */
 export async function startInspectionOnly(core: AgentCore, http: AxiosInstance, clock: Clock): Promise<RunningAgent> {
@@ -29,15 +28,7 @@ export async function startInspectionOnly(core: AgentCore, http: AxiosInstance, 
     inspectionCallbackUrl: config.inspectionCallbackUrl,
   });
   const plain: TlsSetup = { protocol: 'http', server: null, verifyCa: null };
-  const tls = config.listenTls
-    ? await setupTls(
-        config,
-        config.listenHost,
-        false,
-        new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) }),
-        logger,
-      )
-    : plain;
+  const tls = config.listenTls ? await setupTls(config, config.listenHost, false, core.sessionStore, logger) : plain;
   const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), {
     host: config.listenHost,
     port: config.listenPort,

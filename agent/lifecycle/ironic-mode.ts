@@ -14,7 +14,6 @@ import { IronicClient } from '../ironic/client.js';
 import { createIronicHttp } from '../ironic/http.js';
 import { callbackUrl, createReachabilityProbe, findAdvertiseAddress } from '../ironic/advertise.js';
 import type { Clock } from '../ironic/clock.js';
-import { TokenStore } from '../state/token-store.js';
 import { ConfigError } from '../../common/errors.js';
 import { inspectionConfigured, runInspection } from './inspection-run.js';
 import { startInspectionOnly } from './inspection-only.js';
@@ -56,7 +55,7 @@ export async function startIronicMode(core: AgentCore, clock: Clock): Promise<Ru
     pinnedVersion: config.ironicApiVersion,
     timeoutMs: config.httpRequestTimeout * 1000,
   });
-  const store = new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) });
+  const store = core.sessionStore;
   const nodeUuid = await runInspection(core, http, clock);
   const advertise = await findAdvertiseAddress({
     advertiseHost: config.advertiseHost,

@@ -7,7 +7,6 @@ import { apiAgent, resumeInterrupted } from './core.js';
 import { setupTls } from './tls-setup.js';
 import { createApp } from '../api/app.js';
 import { listenApi } from '../api/server.js';
-import { TokenStore } from '../state/token-store.js';
 import type { RunningAgent } from './ironic-mode.js';
 
 /** Start serving; resolves once listening. */
@@ -18,8 +17,7 @@ export async function startStandaloneMode(core: AgentCore): Promise<RunningAgent
       'Standalone mode without agent_token: every POST /v1/commands/ will be refused (401). Set --agent-token',
     );
   }
-  const store = new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) });
-  const tls = await setupTls(config, config.advertiseHost ?? config.listenHost, false, store, logger);
+  const tls = await setupTls(config, config.advertiseHost ?? config.listenHost, false, core.sessionStore, logger);
   const server = await listenApi(createApp(apiAgent(core), logger.child({ module: 'api' })), {
     host: config.listenHost,
     port: config.listenPort,

@@ -16,6 +16,8 @@ import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeIronic, NODE_UUID, pyJson } from '../../helpers/fake-ironic.js';
 import { fakeManager } from '../../helpers/fake-managers.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
+import { SessionStore } from '../../../agent/state/session-store.js';
+import { bootStateStore } from '../../helpers/boot-state.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 const INVENTORY = {
@@ -67,6 +69,7 @@ describe('lifecycle/ironic-mode with an inspection callback URL and no api_url',
       runner: new FakeRunner(),
       dispatcher,
       state: new AgentState('0.1.0', logger),
+      sessionStore: new SessionStore(bootStateStore(stateDir), logger),
       executor: new CommandExecutor({ extensions: [], logger }),
       restored: { finished: [], resume: null },
       logDeps: {} as LogDeps,
