@@ -61,7 +61,7 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
   const dispatcher = await HardwareDispatcher.create(managers, logger.child({ module: 'hardware' }));
   dispatcherRef = dispatcher;
   const state = new AgentState(inputs.version, logger, { token: config.agentToken });
-  const journal = new CommandJournal(config.stateDir, inputs.bootId, logger.child({ module: 'journal' }));
+  const journal = new CommandJournal(stateStore, logger.child({ module: 'journal' }));
   const logDeps: LogDeps = {
     runner,
     dispatcher,
