@@ -4,6 +4,7 @@
  */
 import type { AgentConfig } from '../../common/agent-config/types.js';
 import type { Runner } from '../../common/exec/runner.js';
+import type { BootStateStore } from '../../common/state/boot-state-store.js';
 import type { Logger } from '../logger.js';
 import { NodeFsReader } from '../../common/fs/fs-reader.js';
 import { createCoreOSManager } from './coreos/index.js';
@@ -18,6 +19,8 @@ export interface ManagerInputs {
   config: AgentConfig;
   runner: Runner;
   logger: Logger;
+  /** The per-boot state directory (the CoreOS manager keeps its install stamp there). */
+  stateStore: BootStateStore;
   /** The dispatcher over all managers (built after them, so given lazily). */
   dispatcher: () => HardwareDispatcher;
 }
@@ -43,6 +46,7 @@ export function builtinManagers(inputs: ManagerInputs): HardwareManager[] {
     guard,
     logger: inputs.logger.child({ module: 'coreos' }),
     config: inputs.config,
+    stateStore: inputs.stateStore,
     resolveRootDevice: (node: Node): Promise<BlockDevice> => inputs.dispatcher().dispatch('getOsInstallDevice', node),
     bootMode: async () => (await inputs.dispatcher().dispatch('getBootInfo')).current_boot_mode,
   });

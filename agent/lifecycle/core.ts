@@ -57,7 +57,13 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
   const { config, logger, runner } = inputs;
   const stateStore = new BootStateStore({ dir: config.stateDir, fs: new NodeStateFs(), bootId: () => inputs.bootId });
   let dispatcherRef: HardwareDispatcher | null = null;
-  const managers = builtinManagers({ config, runner, logger, dispatcher: () => requireDispatcher(dispatcherRef) });
+  const managers = builtinManagers({
+    config,
+    runner,
+    logger,
+    stateStore,
+    dispatcher: () => requireDispatcher(dispatcherRef),
+  });
   const dispatcher = await HardwareDispatcher.create(managers, logger.child({ module: 'hardware' }));
   dispatcherRef = dispatcher;
   const state = new AgentState(inputs.version, logger, { token: config.agentToken });

@@ -3,7 +3,7 @@
  * interface so tests can observe them (and run them against a temp dir).
  */
 import { constants } from 'node:fs';
-import { access, chmod, lstat, mkdir, open, readFile, readlink, rename, rm } from 'node:fs/promises';
+import { access, lstat, open, readFile, readlink, rm } from 'node:fs/promises';
 
 /** Filesystem operations used by install_coreos. */
 export interface CoreOSFs {
@@ -11,16 +11,12 @@ export interface CoreOSFs {
   readFile(path: string): Promise<string | null>;
   /** Create `path` with `mode` (exclusive: fails if it exists), write `data`, fsync. */
   writeNewFile(path: string, data: string, mode: number): Promise<void>;
-  /** Replace `path` atomically (temp file + rename) with `data`, mode `mode`. */
-  writeFileAtomic(path: string, data: string, mode: number): Promise<void>;
   /** Remove a file; a missing file is not an error. */
   remove(path: string): Promise<void>;
   /** True when `path` exists and is executable (symlinks followed as the host sees them). */
   isExecutable(path: string): Promise<boolean>;
   /** The target of a symbolic link, or null when `path` is not one (or does not exist). */
   readLink(path: string): Promise<string | null>;
-  /** `mkdir -p` with `mode` for the directories created. */
-  mkdirp(path: string, mode: number): Promise<void>;
 }
 
 /** CoreOSFs on node:fs. */
@@ -44,19 +40,6 @@ export function createNodeFs(): CoreOSFs {
         await handle.close();
       }
     },
-    async writeFileAtomic(path, data, mode) {
-      const temp = `${path}.tmp-${process.pid}`;
-      await rm(temp, { force: true });
-      const handle = await open(temp, 'wx', mode);
-      try {
-        await handle.writeFile(data, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await chmod(temp, mode);
-      await rename(temp, path);
-    },
     async remove(path) {
       await rm(path, { force: true });
     },
@@ -74,9 +57,6 @@ export function createNodeFs(): CoreOSFs {
       } catch {
         return null;
       }
-    },
-    async mkdirp(path, mode) {
-      await mkdir(path, { recursive: true, mode });
     },
   };
 }

@@ -7,6 +7,7 @@ import { builtinManagers } from '../../../agent/hardware/index.js';
 import type { Node, StepContext } from '../../../agent/hardware/types.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { fakeManager, recordingStep } from '../../helpers/fake-managers.js';
+import { bootStateStore } from '../../helpers/boot-state.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 const NODE: Node = {
@@ -134,6 +135,7 @@ describe('extensions/service', () => {
       config: defaultConfig(),
       runner: new FakeRunner(),
       logger,
+      stateStore: bootStateStore(defaultConfig().stateDir),
       dispatcher: () => dispatcher as unknown as HardwareDispatcher,
     });
     dispatcher = await HardwareDispatcher.create(managers, logger);

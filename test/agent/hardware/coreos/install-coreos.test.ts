@@ -20,6 +20,7 @@ import { toStepDefinition } from '../../../../agent/hardware/steps.js';
 import { SupportLevel, type BlockDevice, type Node, type StepContext } from '../../../../agent/hardware/types.js';
 import type { MemoryTransport } from '../../../../agent/logger.js';
 import { FakeRunner, type Scripted } from '../../../helpers/fake-runner.js';
+import { bootStateStore } from '../../../helpers/boot-state.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
 const SECRET_HASH = '$6$rounds=4096$s3cr3tSalt$AbCdEf';
@@ -95,11 +96,11 @@ describe('hardware/coreos/install-coreos', () => {
       logger: test.logger,
       config: {
         rootMount: root,
-        stateDir: join(dir, 'state'),
         coreosCopyNetwork: false,
         coreosIpOptions: null,
         coreosAllowUnsignedImage: true,
       },
+      stateStore: bootStateStore(join(dir, 'state')),
       guard: async (_node, device) => {
         guarded.push(device);
       },
