@@ -81,11 +81,7 @@ export async function startIronicMode(core: AgentCore, clock: Clock): Promise<Ru
     logger: logger.child({ module: 'session' }),
     clock,
     random: Math.random,
-    store: {
-      load: () => toPersisted(store.load()),
-      save: (s) => store.update({ nodeUuid: s.nodeUuid, agentToken: s.token }),
-      forgetToken: () => store.update({ agentToken: null }),
-    },
+    store,
     macs: () => macsFromInventory(core),
     nodeUuid,
     presharedToken: config.agentToken,
@@ -173,11 +169,4 @@ async function macsFromInventory(core: AgentCore): Promise<string[]> {
     ? (inventory['interfaces'] as Array<{ mac_address?: unknown }>)
     : [];
   return interfaces.map((i) => i.mac_address).filter((m): m is string => typeof m === 'string' && m !== '');
-}
-
-function toPersisted(
-  session: { nodeUuid: string | null; agentToken: string | null } | null,
-): { nodeUuid: string; token: string } | null {
-  if (session === null || session.nodeUuid === null || session.agentToken === null) return null;
-  return { nodeUuid: session.nodeUuid, token: session.agentToken };
 }
