@@ -5,22 +5,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from './logger.js';
 import type { Node } from './hardware/types.js';
-
-/** Lookup data as Ironic returns it (`GET /v1/lookup` or `poll.set_node_info`). */
-export interface LookupData {
-  node: Node;
-  config: Record<string, unknown>;
-}
-
-/** Ironic's default `[api]ramdisk_heartbeat_timeout`. */
-export const DEFAULT_HEARTBEAT_TIMEOUT = 300;
+import { DEFAULT_HEARTBEAT_TIMEOUT_SEC, heartbeatTimeoutOf, type LookupData } from './ironic/lookup-data.js';
 
 /** Mutable per-boot state, owned by the composition root and passed by reference. */
 export class AgentState {
   /** Epoch seconds (float), as IPA's `started_at`. */
   readonly startedAt: number;
   node: Node | null = null;
-  heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
+  /** Ironic's `heartbeat_timeout` from lookup, in seconds. */
+  heartbeatTimeoutSec = DEFAULT_HEARTBEAT_TIMEOUT_SEC;
   private token: string | null;
 
   /** @param options - `now`: the start time in epoch milliseconds (the composition root's Clock) */
@@ -70,7 +63,6 @@ export class AgentState {
   /** Apply lookup data: node and heartbeat timeout (the token is decided by the caller). */
   applyLookup(data: LookupData): void {
     this.node = data.node;
-    const timeout = Number(data.config['heartbeat_timeout']);
-    if (Number.isFinite(timeout) && timeout > 0) this.heartbeatTimeout = timeout;
+    this.heartbeatTimeoutSec = heartbeatTimeoutOf(data.config) ?? this.heartbeatTimeoutSec;
   }
 }

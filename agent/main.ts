@@ -5,6 +5,8 @@
  * is built here and passed down.
  */
 import { readBootId } from '../common/state/boot-id.js';
+import { BootStateStore } from '../common/state/boot-state-store.js';
+import { NodeStateFs } from '../common/state/state-fs.js';
 import { loadConfig } from './config/load.js';
 import { agentHelp } from './config/help.js';
 import { helpRequested } from './config/flags.js';
@@ -63,6 +65,7 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
   let running: AgentMode;
   try {
     const runner = new ExecaRunner();
+    const stateStore = new BootStateStore({ dir: config.stateDir, fs: new NodeStateFs(), bootId: readBootId });
     const core = await buildCore({
       config,
       logger,
@@ -70,9 +73,9 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
       fs,
       clock,
       version,
-      bootId: readBootId(),
+      stateStore,
       agentLog,
-      managers: builtinManagers({ config, runner, logger, fs, clock, disk: new NodeDiskReader() }),
+      managers: builtinManagers({ config, runner, logger, fs, clock, disk: new NodeDiskReader(), stateStore }),
     });
     running = createMode(core, clock);
     await running.start();

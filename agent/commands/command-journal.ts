@@ -1,14 +1,15 @@
 /**
- * Keeps this boot's command history on tmpfs so a restarted agent process
- * answers `GET /v1/commands/` as before and can resume an interrupted step.
+ * Keeps this boot's command history in the per-boot state directory so a
+ * restarted agent process answers `GET /v1/commands/` as before and can
+ * resume an interrupted step.
  *
  * Why: with an empty history Ironic assumes the ramdisk rebooted and moves on
- * to the NEXT step, silently skipping the one that was running (agent_base
- * `_freshly_booted`). The file holds step params (the configdrive), so it is
- * 0600 in a 0700 directory and never logged.
+ * to the NEXT step, silently skipping the one that was running
+ * (openstack/ironic ironic/drivers/modules/agent_base.py `_freshly_booted`).
+ * The document holds step params (the configdrive), so it is 0600 in a 0700
+ * directory (BootStateStore) and never logged.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
-import { join } from 'node:path';
+import type { BootStateStore, Parsed, StateDocument } from '../../common/state/boot-state-store.js';
 import { CommandExecutionError, RestError, type SerializedError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import { CommandResult, unserialisableError } from './command-result.js';
@@ -26,10 +27,13 @@ interface JournalEntry {
   pending?: PendingCommand;
 }
 
-interface JournalFile {
-  bootId: string;
+/** The journal's document, `commands.json`: `{bootId, entries}`. */
+interface Journal {
   entries: JournalEntry[];
 }
+
+/** The file name of the journal in the state directory. */
+const JOURNAL_FILE = 'commands.json';
 
 /** What a restarted agent gets back. */
 export interface RestoredHistory {
@@ -47,30 +51,27 @@ class RestoredError extends RestError {
   }
 }
 
-/** File-backed command history. */
+/** Persisted command history. */
 export class CommandJournal implements CommandHistoryObserver {
-  private readonly file: string;
   /** Ids of the commands already reported as unserialisable (warned once each). */
   private readonly reported = new Set<string>();
+  private readonly document: StateDocument<Journal> = {
+    name: JOURNAL_FILE,
+    parse: parseJournal,
+    // Each entry on its own, so one that cannot be serialised does not stop the others.
+    encode: (journal) => `{"entries":[${journal.entries.map((e) => this.encodeEntry(e)).join(',')}]}`,
+  };
 
   constructor(
-    private readonly dir: string,
-    private readonly bootId: string,
+    private readonly store: BootStateStore,
     private readonly logger: Logger,
-  ) {
-    this.file = join(dir, 'commands.json');
-  }
+  ) {}
 
-  /** Persist the whole history (atomic rename); each entry is serialised on its own. */
+  /** Persist the whole history (atomic replace); a failure is logged, not thrown. */
   changed(history: readonly CommandResult[], running: ReadonlyMap<string, PendingCommand>): void {
-    const entries = history.map((r) => this.serialise(r, running.get(r.id)));
+    const entries = history.map((r) => toEntry(r, running.get(r.id)));
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      chmodSync(this.dir, 0o700);
-      const tmp = `${this.file}.tmp`;
-      // The JournalFile shape, assembled from the entries' texts.
-      writeFileSync(tmp, `{"bootId":${JSON.stringify(this.bootId)},"entries":[${entries.join(',')}]}`, { mode: 0o600 });
-      renameSync(tmp, this.file);
+      this.store.write(this.document, { entries });
     } catch (error) {
       this.logger.warn('Could not persist the command history', {
         error: error instanceof Error ? error.message : String(error),
@@ -83,24 +84,15 @@ export class CommandJournal implements CommandHistoryObserver {
    * params nested too deep, cyclic, a BigInt) is written as FAILED with the
    * reason, and logged once, so it cannot stop the rest from being persisted.
    */
-  private serialise(r: CommandResult, pending: PendingCommand | undefined): string {
-    const entry: JournalEntry = {
-      id: r.id,
-      command_name: r.commandName,
-      mode: r.mode,
-      status: r.status,
-      error: r.error === null ? null : r.error.toJSON(),
-      result: r.result,
-    };
-    if (pending !== undefined && !r.isDone()) entry.pending = pending;
+  private encodeEntry(entry: JournalEntry): string {
     try {
       return JSON.stringify(entry);
     } catch (error) {
-      if (!this.reported.has(r.id)) {
-        this.reported.add(r.id);
+      if (!this.reported.has(entry.id)) {
+        this.reported.add(entry.id);
         this.logger.warn('Could not persist one command of the history; it is kept as FAILED', {
-          id: r.id,
-          command: r.commandName,
+          id: entry.id,
+          command: entry.command_name,
           error: error instanceof Error ? error.message : String(error),
         });
       }
@@ -116,22 +108,26 @@ export class CommandJournal implements CommandHistoryObserver {
     }
   }
 
-  /** Load the history of this boot; anything else (other boot, corrupt file) is ignored with a warning. */
+  /** Load the history of this boot; anything else (other boot, corrupt file) is ignored with a log entry. */
   load(isResumable: (name: string) => boolean): RestoredHistory {
-    const empty: RestoredHistory = { finished: [], resume: null };
-    let data: JournalFile;
-    try {
-      data = JSON.parse(readFileSync(this.file, 'utf8')) as JournalFile;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        this.logger.warn('Ignoring an unreadable command history', { file: this.file });
-      return empty;
+    const read = this.store.read(this.document);
+    const file = this.store.path(JOURNAL_FILE);
+    switch (read.kind) {
+      case 'found':
+        return this.rebuild(read.value.entries, isResumable);
+      case 'other-boot':
+        this.logger.info('Ignoring the command history of another boot', { file });
+        break;
+      case 'corrupt':
+      case 'unreadable':
+      case 'invalid':
+      case 'no-boot-id':
+        this.logger.warn('Ignoring an unreadable command history', { file, reason: read.kind });
+        break;
+      case 'absent':
+        break;
     }
-    if (data.bootId !== this.bootId || !Array.isArray(data.entries)) {
-      this.logger.info('Ignoring the command history of another boot', { file: this.file });
-      return empty;
-    }
-    return this.rebuild(data.entries, isResumable);
+    return { finished: [], resume: null };
   }
 
   private rebuild(entries: JournalEntry[], isResumable: (name: string) => boolean): RestoredHistory {
@@ -162,4 +158,26 @@ export class CommandJournal implements CommandHistoryObserver {
     }
     return { finished, resume };
   }
+}
+
+/** A command as a journal entry; the step's parameters are kept only while it runs. */
+function toEntry(r: CommandResult, pending: PendingCommand | undefined): JournalEntry {
+  const entry: JournalEntry = {
+    id: r.id,
+    command_name: r.commandName,
+    mode: r.mode,
+    status: r.status,
+    error: r.error === null ? null : r.error.toJSON(),
+    result: r.result,
+  };
+  if (pending !== undefined && !r.isDone()) entry.pending = pending;
+  return entry;
+}
+
+/** Only the list is checked: the entries are the agent's own, written by {@link toEntry}. */
+function parseJournal(fields: Record<string, unknown>): Parsed<Journal> {
+  const entries = fields['entries'];
+  return Array.isArray(entries)
+    ? { ok: true, value: { entries: entries as JournalEntry[] } }
+    : { ok: false, problem: 'entries' };
 }

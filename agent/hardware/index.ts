@@ -4,6 +4,7 @@
  */
 import type { AgentConfig } from '../../common/agent-config/types.js';
 import type { Runner } from '../../common/exec/runner.js';
+import type { BootStateStore } from '../../common/state/boot-state-store.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../../common/clock.js';
 import type { Fs } from '../../common/fs/fs.js';
@@ -19,12 +20,14 @@ export interface ManagerInputs {
   config: AgentConfig;
   runner: Runner;
   logger: Logger;
-  /** Sysfs, procfs and /dev for the generic manager; the host root and state dir for CoreOS. */
+  /** Sysfs, procfs and /dev for the generic manager; the host root for CoreOS. */
   fs: Fs;
   /** Waits and timestamps of the erase and install steps. */
   clock: Clock;
   /** Reads a disk's own partition tables for the shared-storage guard. */
   disk: DiskReader;
+  /** This boot's state documents (the CoreOS manager keeps its install stamp there). */
+  stateStore: BootStateStore;
 }
 
 /** The built-in managers: generic and CoreOS. */
@@ -65,6 +68,7 @@ function coreosManager(inputs: ManagerInputs, guard: SafetyCheck): HardwareManag
     guard,
     logger: inputs.logger.child({ module: 'coreos' }),
     config: inputs.config,
+    stateStore: inputs.stateStore,
     resolveRootDevice: (node) => dispatch().dispatch('getOsInstallDevice', node),
     bootMode: async () => (await dispatch().dispatch('getBootInfo')).current_boot_mode,
   });

@@ -7,7 +7,10 @@ import type { Node } from '../hardware/types.js';
 import { MASK } from '../logger.js';
 import { isRecord } from './response.js';
 
-/** A validated lookup answer: `{node, config}` (config always present). */
+/** Ironic's default `[api]ramdisk_heartbeat_timeout`, used until (or when) lookup gives none. */
+export const DEFAULT_HEARTBEAT_TIMEOUT_SEC = 300;
+
+/** A validated lookup answer, `{node, config}` (config always present), from `GET /v1/lookup` or `poll.set_node_info`. */
 export interface LookupData {
   node: Node;
   config: Record<string, unknown>;

@@ -9,10 +9,7 @@ import type { Logger } from '../logger.js';
 import type { Clock, RandomSource } from '../../common/clock.js';
 import type { LookupRequest, LookupResult } from './client.js';
 import { lookupBackoff, nextConflictPause } from './jitter.js';
-import { decideToken, heartbeatTimeoutOf, type TokenDecision } from './lookup-data.js';
-
-/** Ironic's default `[api]ramdisk_heartbeat_timeout`, used when the answer has none. */
-export const DEFAULT_HEARTBEAT_TIMEOUT_SEC = 300;
+import { decideToken, DEFAULT_HEARTBEAT_TIMEOUT_SEC, heartbeatTimeoutOf, type TokenDecision } from './lookup-data.js';
 
 /** The part of IronicClient the policy needs. */
 export interface LookupClient {

@@ -10,6 +10,7 @@ import type { AgentConfig } from '../../common/agent-config/types.js';
 import type { Clock } from '../../common/clock.js';
 import type { Runner } from '../../common/exec/runner.js';
 import type { Fs } from '../../common/fs/fs.js';
+import type { BootStateStore } from '../../common/state/boot-state-store.js';
 import type { Logger, MemoryTransport } from '../logger.js';
 import { AgentState } from '../agent.js';
 import { CommandExecutor } from '../commands/executor.js';
@@ -18,7 +19,7 @@ import { builtinExtensions } from '../extensions/index.js';
 import { collectSystemLogs, type LogDeps } from '../extensions/log/index.js';
 import { HardwareDispatcher } from '../hardware/dispatch.js';
 import type { HardwareManager } from '../hardware/types.js';
-import { TokenStore } from '../state/token-store.js';
+import { SessionStore } from '../state/session-store.js';
 import { AgentEvents } from './events.js';
 import { InterruptedStep } from './interrupted-step.js';
 import { parseNodeInfo } from './node-info.js';
@@ -38,8 +39,8 @@ export interface AgentCore {
   readonly events: AgentEvents;
   /** The step an earlier agent process of this boot was running, to resume or discard. */
   readonly interrupted: InterruptedStep;
-  /** This boot's persisted node, token, callback URL and auto-TLS certificate. */
-  readonly tokenStore: TokenStore;
+  /** This boot's persisted session: node, token, callback URL and auto-TLS certificate. */
+  readonly sessionStore: SessionStore;
   /** Gather the system-log tarball (base64). */
   systemLogs(): Promise<string>;
 }
@@ -54,7 +55,8 @@ export interface CoreInputs {
   /** The system clock in production: the agent's start time. */
   clock: Clock;
   version: string;
-  bootId: string;
+  /** This boot's state documents (session, command journal). */
+  stateStore: BootStateStore;
   agentLog: MemoryTransport;
   /** The hardware managers, not yet probed. */
   managers: readonly HardwareManager[];
@@ -98,7 +100,7 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
     // cycle of the graph, closed by the const below (only called once commands run).
     flowRunner: () => executor,
   });
-  const journal = new CommandJournal(config.stateDir, inputs.bootId, logger.child({ module: 'journal' }));
+  const journal = new CommandJournal(inputs.stateStore, logger.child({ module: 'journal' }));
   const executor = new CommandExecutor({
     extensions,
     logger: logger.child({ module: 'commands' }),
@@ -117,7 +119,7 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
     executor,
     events,
     interrupted: new InterruptedStep(restored.resume, executor, logger),
-    tokenStore: new TokenStore({ dir: config.stateDir, logger: logger.child({ module: 'state' }) }),
+    sessionStore: new SessionStore(inputs.stateStore, logger.child({ module: 'state' })),
     systemLogs: () => collectSystemLogs(logDeps),
   };
 }

@@ -41,7 +41,7 @@ export class InspectionOnlyMode implements AgentMode {
     });
     const plain: TlsSetup = { protocol: 'http', server: null, verifyCa: null };
     const tls = config.listenTls
-      ? await setupTls(config, config.listenHost, false, this.core.tokenStore, logger)
+      ? await setupTls(config, config.listenHost, false, this.core.sessionStore, logger)
       : plain;
     const server = await serveApi(this.core, tls.server);
     this.server = server;

@@ -17,7 +17,7 @@ import type { AgentCore } from './core.js';
 import { runInspection } from './inspection-run.js';
 import { takeNetworkDown } from './lockdown.js';
 import { ExitCode, serveApi, type AgentMode } from './mode.js';
-import { IronicSession, type SessionStore } from './session.js';
+import { IronicSession } from './session.js';
 import { setupTls, type TlsSetup } from './tls-setup.js';
 
 /** How long lockdown waits before closing the API, so that the answer to `system.lockdown` gets out. */
@@ -63,7 +63,7 @@ export class IronicMode implements AgentMode {
       logger: logger.child({ module: 'session' }),
       clock,
       random: Math.random,
-      store: sessionStore(core),
+      store: core.sessionStore,
       macs: () => lookupMacs(core),
       nodeUuid,
       presharedToken: config.agentToken,
@@ -77,7 +77,7 @@ export class IronicMode implements AgentMode {
     });
     await session.connect();
     // After lookup, as IPA does: the API version is known by then (a failed discovery is not "old Ironic").
-    tls = await setupTls(config, advertise.host, await client.supportsAutoTls(), core.tokenStore, logger);
+    tls = await setupTls(config, advertise.host, await client.supportsAutoTls(), core.sessionStore, logger);
     this.recordCallbackUrl(url());
     const server = await serveApi(core, tls.server);
     logger.info('Agent API listening', { listen: `${config.listenHost}:${server.port}`, callbackUrl: url() });
@@ -122,14 +122,14 @@ export class IronicMode implements AgentMode {
 
   /** Ironic refuses a callback URL that changed within one boot; say so, then remember this one. */
   private recordCallbackUrl(url: string): void {
-    const { tokenStore, logger } = this.core;
-    const previous = tokenStore.load()?.callbackUrl ?? null;
+    const { sessionStore, logger } = this.core;
+    const previous = sessionStore.load()?.callbackUrl ?? null;
     if (previous !== null && previous !== url)
       logger.warn(
         'The callback URL changed since the last agent run in this boot; Ironic will refuse it until the node is power-cycled',
         { previous, current: url },
       );
-    tokenStore.update({ callbackUrl: url });
+    sessionStore.update({ callbackUrl: url });
   }
 
   private subscribe(session: IronicSession, server: ApiServer): void {
@@ -174,18 +174,4 @@ export class IronicMode implements AgentMode {
 async function lookupMacs(core: AgentCore): Promise<string[]> {
   const inventory = await core.dispatcher.dispatch('listHardwareInfo');
   return inventory.interfaces.map((i) => i.mac_address).filter((m) => m !== '');
-}
-
-/** The session's view of the token store: node UUID and token, both or nothing. */
-function sessionStore(core: AgentCore): SessionStore {
-  const { tokenStore } = core;
-  return {
-    load: () => {
-      const saved = tokenStore.load();
-      if (saved === null || saved.nodeUuid === null || saved.agentToken === null) return null;
-      return { nodeUuid: saved.nodeUuid, token: saved.agentToken };
-    },
-    save: (s) => tokenStore.update({ nodeUuid: s.nodeUuid, agentToken: s.token }),
-    forgetToken: () => tokenStore.update({ agentToken: null }),
-  };
 }

@@ -5,7 +5,7 @@
  * set_node_info). Pure.
  */
 import { InvalidCommandParamsError } from '../../common/errors.js';
-import type { LookupData } from '../agent.js';
+import type { LookupData } from '../ironic/lookup-data.js';
 import type { Node } from '../hardware/types.js';
 
 /**

@@ -18,6 +18,7 @@
 import { LookupNodeError } from '../../common/errors.js';
 import type { Logger } from '../logger.js';
 import type { AgentState } from '../agent.js';
+import type { AgentSession, SessionStore } from '../state/session-store.js';
 import type { CommandExecutor } from '../commands/executor.js';
 import type { Clock, RandomSource } from '../../common/clock.js';
 import { Heartbeater, type HeartbeatClient } from '../ironic/heartbeater.js';
@@ -28,26 +29,16 @@ const TOKEN_WITHHELD =
   'Ironic has already handed out the agent token for this boot and the agent has no persisted or pre-shared copy. ' +
   'Power-cycle the node through Ironic (or abort and retry the operation) so that Ironic issues a new token';
 
-/** What survives an agent process restart within one boot (see state/token-store.ts). */
-export interface PersistedSession {
-  nodeUuid: string;
-  token: string;
-}
-
-/** Storage of {@link PersistedSession} (0600 on tmpfs). */
-export interface SessionStore {
-  load(): PersistedSession | null;
-  save(session: PersistedSession): void;
-  /** Drop the persisted token (Ironic refused it), keeping the node UUID. */
-  forgetToken(): void;
-}
+/** A session saved earlier in this boot that holds a token and the node it was issued for. */
+type SessionWithToken = AgentSession & { nodeUuid: string; agentToken: string };
 
 /** Dependencies of {@link IronicSession}. */
 export interface IronicSessionDeps {
   client: LookupClient & HeartbeatClient;
   state: AgentState;
   executor: CommandExecutor;
-  store: SessionStore;
+  /** This boot's persisted session: the token is saved after lookup and dropped when Ironic refuses it. */
+  store: Pick<SessionStore, 'load' | 'update'>;
   logger: Logger;
   clock: Clock;
   random: RandomSource;
@@ -90,7 +81,7 @@ export class IronicSession {
       clock: deps.clock,
       random: deps.random,
       logger: deps.logger.child({ module: 'heartbeater' }),
-      heartbeatTimeoutSec: () => deps.state.heartbeatTimeout,
+      heartbeatTimeoutSec: () => deps.state.heartbeatTimeoutSec,
       request: () => ({
         nodeUuid: requireNode(deps.state),
         callbackUrl: deps.callbackUrl(),
@@ -109,7 +100,7 @@ export class IronicSession {
   async connect(): Promise<void> {
     const { deps } = this;
     const deadline = deps.clock.now() + deps.lookupTimeoutSec * 1000;
-    const persisted = deps.store.load();
+    const persisted = withToken(deps.store.load());
     let tokenWithheld = false;
     for (;;) {
       const remainingSec = Math.max(1, (deadline - deps.clock.now()) / 1000);
@@ -161,7 +152,7 @@ export class IronicSession {
   }
 
   /** Decide the token from a lookup; false when no usable token exists yet. */
-  private adopt(outcome: LookupOutcome, persisted: PersistedSession | null): boolean {
+  private adopt(outcome: LookupOutcome, persisted: SessionWithToken | null): boolean {
     const { deps } = this;
     const nodeUuid = outcome.node.uuid;
     let token: string | null = null;
@@ -169,7 +160,7 @@ export class IronicSession {
       token = outcome.token.token;
       // Ironic hands a token out once per operation: nothing recorded before it (in this process or,
       // through the state dir, by an earlier one, possibly for a node since re-enrolled) belongs to it.
-      const previous = deps.state.currentToken() ?? persisted?.token ?? null;
+      const previous = deps.state.currentToken() ?? persisted?.agentToken ?? null;
       if (previous !== token) {
         if (previous !== null || deps.executor.list().length > 0) {
           deps.logger.info('Ironic issued a new agent token: starting a new command history for this boot', {
@@ -180,7 +171,7 @@ export class IronicSession {
         deps.onNewToken?.();
       }
     } else if (outcome.token.kind === 'alreadyIssued') {
-      token = persisted !== null && persisted.nodeUuid === nodeUuid ? persisted.token : deps.presharedToken;
+      token = persisted !== null && persisted.nodeUuid === nodeUuid ? persisted.agentToken : deps.presharedToken;
       if (token === null) {
         deps.logger.error(
           'The agent token was already handed out and this agent has no copy; it cannot heartbeat until Ironic power-cycles the node. Retrying lookup',
@@ -200,9 +191,9 @@ export class IronicSession {
       return false;
     }
     deps.state.applyLookup({ node: outcome.node, config: outcome.config });
-    deps.state.heartbeatTimeout = outcome.heartbeatTimeoutSec;
+    deps.state.heartbeatTimeoutSec = outcome.heartbeatTimeoutSec;
     deps.state.setToken(token);
-    if (token !== null) deps.store.save({ nodeUuid, token });
+    if (token !== null) deps.store.update({ nodeUuid, agentToken: token });
     return true;
   }
 
@@ -216,7 +207,8 @@ export class IronicSession {
     if (this.stopping.signal.aborted) return Promise.resolve();
     const token = this.deps.state.currentToken();
     if (token !== null) this.refused.add(token);
-    this.deps.store.forgetToken();
+    // The node UUID stays: only the token is void.
+    this.deps.store.update({ agentToken: null });
     this.deps.logger.warn(
       'Ironic refused the agent token (it ended the operation or power-cycled the node): looking the node up again',
     );
@@ -237,6 +229,12 @@ export class IronicSession {
       });
     return this.relooking;
   }
+}
+
+/** The session when it holds both a token and its node, else null. */
+function withToken(session: AgentSession | null): SessionWithToken | null {
+  if (session === null || session.nodeUuid === null || session.agentToken === null) return null;
+  return session as SessionWithToken;
 }
 
 function requireNode(state: AgentState): string {

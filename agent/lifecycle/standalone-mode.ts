@@ -24,7 +24,13 @@ export class StandaloneMode implements AgentMode {
         'Standalone mode without agent_token: every POST /v1/commands/ will be refused (401). Set --agent-token',
       );
     }
-    const tls = await setupTls(config, config.advertiseHost ?? config.listenHost, false, this.core.tokenStore, logger);
+    const tls = await setupTls(
+      config,
+      config.advertiseHost ?? config.listenHost,
+      false,
+      this.core.sessionStore,
+      logger,
+    );
     const server = await serveApi(this.core, tls.server);
     this.server = server;
     logger.info('Agent API listening in standalone mode', {

@@ -10,7 +10,7 @@ import type { AgentConfig } from '../../common/agent-config/types.js';
 import type { Logger } from '../logger.js';
 import { tlsServerOptions } from '../tls/server-options.js';
 import { loadStaticTls } from '../tls/static-tls.js';
-import type { TokenStore } from '../state/token-store.js';
+import type { SessionStore } from '../state/session-store.js';
 
 /** The outcome: protocol for the callback URL, server options, and the PEM Ironic must trust. */
 export interface TlsSetup {
@@ -29,7 +29,7 @@ export async function setupTls(
   config: AgentConfig,
   advertiseHost: string,
   ironicSupportsAutoTls: boolean,
-  store: TokenStore,
+  store: SessionStore,
   logger: Logger,
 ): Promise<TlsSetup> {
   const server = (material: { certPem: string; keyPem: string }): ServerOptions =>

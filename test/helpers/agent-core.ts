@@ -16,6 +16,7 @@ import { buildCore, type AgentCore } from '../../agent/lifecycle/core.js';
 import { MemoryTransport } from '../../agent/logger.js';
 import { NodeFs } from '../../common/fs/node-fs.js';
 import { FakeClock } from './fake-clock.js';
+import { bootStateStore } from './boot-state.js';
 import { fakeManager } from './fake-managers.js';
 import { FakeRunner } from './fake-runner.js';
 import { fakeInventory } from './inventory-fixtures.js';
@@ -65,7 +66,7 @@ export async function buildTestCore(options: TestCoreOptions = {}): Promise<Test
     fs: new NodeFs(),
     clock: new FakeClock(),
     version: '0.1.0',
-    bootId: TEST_BOOT_ID,
+    stateStore: bootStateStore(stateDir, TEST_BOOT_ID),
     agentLog: new MemoryTransport(),
     managers: options.managers ?? [fakeManager({ methods: { listHardwareInfo: async () => fakeInventory() } })],
   });

@@ -18,6 +18,7 @@ import type { Clock } from '../../../common/clock.js';
 import { DeploymentError } from '../../../common/errors.js';
 import { readFileIfExists, type Fs } from '../../../common/fs/fs.js';
 import type { Runner } from '../../../common/exec/runner.js';
+import type { BootStateStore } from '../../../common/state/boot-state-store.js';
 import type { Logger } from '../../logger.js';
 import type { SafetyCheck } from '../generic/erase/deps.js';
 import type { BlockDevice, Node, StepContext, StepSpec } from '../types.js';
@@ -38,8 +39,6 @@ import { ensureUefiBootEntry } from './uefi.js';
 export interface CoreOSConfig extends InstallConfig {
   /** Host root mount (`--root-mount`, default /mnt/coreos). */
   rootMount: string;
-  /** Per-boot state dir (`--state-dir`, tmpfs) for the install stamp. */
-  stateDir: string;
   /** UEFI loader path to register instead of the ESP's CSV hint. Default: none. */
   uefiLoaderPath?: string | null;
   /** Label for `uefiLoaderPath`. Default: derived from the host's os-release. */
@@ -51,6 +50,8 @@ export interface CoreOSDeps {
   runner: Runner;
   logger: Logger;
   config: CoreOSConfig;
+  /** The per-boot state directory (`--state-dir`), which keeps the install stamp. */
+  stateStore: BootStateStore;
   /** The shared-storage guard, run on the chosen disk before anything is written (generic/erase/protected.ts). */
   guard: SafetyCheck;
   /** The install disk for the node (root device hints, else IPA's guess); usually dispatches getOsInstallDevice. */
@@ -149,7 +150,7 @@ async function stampAndInstall(
   checkSelectedDisk(device, disk);
   const raid = deps.softwareRaid ?? createSoftwareRaid(deps.runner, logger);
   const raidPlan = await raid.plan(device.name);
-  const stamps = new InstallStampStore(fs, config.stateDir, deps.clock);
+  const stamps = new InstallStampStore(deps.stateStore, deps.clock);
   const wiped = stampedDiskWiped(deps.runner, device, disk, identity);
   const kind = await stamps.begin({ ignitionSha256: ignitionDigest(bytes), disk, nodeUuid: context.node.uuid }, wiped);
   logger.info('Install stamp recorded', {

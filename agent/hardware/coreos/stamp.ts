@@ -5,8 +5,9 @@
  * interrupted; never mix two configs"): before the first destructive write,
  * the agent records what it is about to install (sha256 of the final Ignition
  * bytes) and where (the target disk's identity) in
- * `<stateDir>/install-stamp.json` (mode 0600). If this agent (the state dir is
- * per boot, on tmpfs) is asked again, it proceeds only for the same config on
+ * `<stateDir>/install-stamp.json`, a document of the per-boot state store
+ * (mode 0600, ignored after a reboot). If this agent is asked again in the
+ * same boot, it proceeds only for the same config on
  * the same disk (a retry); a different config or disk is refused, because a
  * half-written disk plus a second config could yield a machine provisioned by
  * a mix of both. After success the stamp is kept, marked complete. A
@@ -16,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { DeploymentError } from '../../../common/errors.js';
 import type { Clock } from '../../../common/clock.js';
-import { readFileIfExists, type Fs } from '../../../common/fs/fs.js';
+import type { BootStateStore, Parsed, StateDocument } from '../../../common/state/boot-state-store.js';
 
 /** The stamp's file name inside the state dir. */
 export const STAMP_FILE = 'install-stamp.json';
@@ -86,32 +87,37 @@ function differs(previous: InstallStamp, plan: PlannedInstall): boolean {
   return !sameDisk(previous.disk, plan.disk) || previous.ignitionSha256 !== plan.ignitionSha256;
 }
 
+/** The stamp's document in the per-boot state store. */
+const STAMP_DOCUMENT: StateDocument<InstallStamp> = { name: STAMP_FILE, parse: parseStamp };
+
+/** Only what tells a stamp from another file is checked: the stamp is the agent's own. */
+function parseStamp(fields: Record<string, unknown>): Parsed<InstallStamp> {
+  const stamp = fields as Partial<InstallStamp>;
+  return stamp.format === 1 && typeof stamp.disk?.path === 'string'
+    ? { ok: true, value: fields as unknown as InstallStamp }
+    : { ok: false, problem: 'not an install stamp' };
+}
+
 /** Reads and writes the install stamp. */
 export class InstallStampStore {
   /** Path of the stamp file. */
   readonly path: string;
 
   constructor(
-    private readonly fs: Pick<Fs, 'readFile' | 'mkdirp' | 'writeFileAtomic'>,
-    private readonly stateDir: string,
+    private readonly state: BootStateStore,
     private readonly clock: Pick<Clock, 'now'>,
   ) {
-    this.path = `${stateDir.replace(/\/+$/, '')}/${STAMP_FILE}`;
+    this.path = state.path(STAMP_FILE);
   }
 
   /**
-   * The current stamp, or null.
-   * @throws DeploymentError when the file exists but is not a stamp
+   * This boot's stamp, or null.
+   * @throws DeploymentError when the file exists but is not a stamp (or this boot's id is unknown)
    */
   async read(): Promise<InstallStamp | null> {
-    const text = await readFileIfExists(this.fs, this.path);
-    if (text === null) return null;
-    try {
-      const stamp = JSON.parse(text) as InstallStamp;
-      if (stamp.format === 1 && typeof stamp.disk?.path === 'string') return stamp;
-    } catch {
-      // reported below
-    }
+    const read = this.state.read(STAMP_DOCUMENT);
+    if (read.kind === 'found') return read.value;
+    if (read.kind === 'absent' || read.kind === 'other-boot') return null;
     throw new DeploymentError(
       `The install stamp ${this.path} is unreadable; remove it only if the target disk was wiped or cleaned`,
     );
@@ -147,8 +153,7 @@ export class InstallStampStore {
       attempts: (previous?.attempts ?? 0) + 1,
       completedAt: null,
     };
-    await this.fs.mkdirp(this.stateDir, 0o700);
-    await this.fs.writeFileAtomic(this.path, `${JSON.stringify(stamp, null, 2)}\n`, 0o600);
+    this.state.write(STAMP_DOCUMENT, stamp);
     return kind;
   }
 
@@ -157,7 +162,7 @@ export class InstallStampStore {
     const stamp = await this.read();
     if (stamp === null) throw new DeploymentError(`The install stamp ${this.path} disappeared during the install`);
     const done: InstallStamp = { ...stamp, state: 'complete', completedAt: this.timestamp() };
-    await this.fs.writeFileAtomic(this.path, `${JSON.stringify(done, null, 2)}\n`, 0o600);
+    this.state.write(STAMP_DOCUMENT, done);
   }
 
   /** Now, as the stamp records times (ISO 8601, UTC). */

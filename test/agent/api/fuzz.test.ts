@@ -14,6 +14,7 @@ import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { CommandJournal } from '../../../agent/commands/command-journal.js';
 import type { Extension } from '../../../agent/commands/types.js';
 import { DeploymentError } from '../../../common/errors.js';
+import { bootStateStore } from '../../helpers/boot-state.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { call } from '../../helpers/http.js';
 import { Random, randomRequest, type FuzzCase } from '../../helpers/fuzz-requests.js';
@@ -52,7 +53,7 @@ describe('api fuzzing: no 5xx for any request, alive afterwards', function () {
     const executor = new CommandExecutor({
       extensions: [test],
       logger,
-      observer: new CommandJournal(join(dir, 'state'), 'boot-1', logger),
+      observer: new CommandJournal(bootStateStore(join(dir, 'state')), logger),
     });
     const agent: ApiAgent = {
       executor,

@@ -6,6 +6,7 @@ import { CommandExecutor } from '../../../agent/commands/executor.js';
 import { CommandJournal } from '../../../agent/commands/command-journal.js';
 import type { Extension } from '../../../agent/commands/types.js';
 import { CleaningError } from '../../../common/errors.js';
+import { bootStateStore } from '../../helpers/boot-state.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
 
@@ -48,12 +49,12 @@ describe('commands/command-journal', () => {
 
   it('persists the history 0600 in a 0700 dir and restores it in the same boot', async () => {
     const state = join(dir, 'state');
-    const journal = new CommandJournal(state, 'boot-1', logger);
+    const journal = new CommandJournal(bootStateStore(state, 'boot-1'), logger);
     const executor = new CommandExecutor({ extensions: [ext], logger, observer: journal });
     const steps = await executor.execute('clean.get_clean_steps', {});
     await executor.execute('clean.fail', {});
 
-    const restored = new CommandJournal(state, 'boot-1', logger).load(() => true);
+    const restored = new CommandJournal(bootStateStore(state, 'boot-1'), logger).load(() => true);
 
     expect(statSync(join(state, 'commands.json')).mode & 0o777).to.equal(0o600);
     expect(statSync(state).mode & 0o777).to.equal(0o700);
@@ -69,11 +70,11 @@ describe('commands/command-journal', () => {
   });
 
   it('returns an interrupted resumable step for resumption under the same id', async () => {
-    const journal = new CommandJournal(dir, 'boot-1', logger);
+    const journal = new CommandJournal(bootStateStore(dir, 'boot-1'), logger);
     const executor = new CommandExecutor({ extensions: [ext], logger, observer: journal });
     const running = await executor.execute('clean.execute_clean_step', { step: { step: 'erase_devices_metadata' } });
 
-    const restored = new CommandJournal(dir, 'boot-1', logger).load((name) => name.endsWith('_step'));
+    const restored = new CommandJournal(bootStateStore(dir, 'boot-1'), logger).load((name) => name.endsWith('_step'));
 
     expect(restored.resume).to.deep.equal({
       id: running.id,
@@ -87,11 +88,11 @@ describe('commands/command-journal', () => {
     const executor = new CommandExecutor({
       extensions: [ext],
       logger,
-      observer: new CommandJournal(dir, 'boot-1', logger),
+      observer: new CommandJournal(bootStateStore(dir, 'boot-1'), logger),
     });
     await executor.execute('clean.execute_clean_step', {});
 
-    const restored = new CommandJournal(dir, 'boot-1', logger).load(() => false);
+    const restored = new CommandJournal(bootStateStore(dir, 'boot-1'), logger).load(() => false);
 
     expect(restored.finished[0]?.toJSON()).to.deep.include({ command_status: 'FAILED' });
     expect(restored.finished[0]?.error?.details).to.equal('The agent process restarted while this command was running');
@@ -101,13 +102,13 @@ describe('commands/command-journal', () => {
     const executor = new CommandExecutor({
       extensions: [ext],
       logger,
-      observer: new CommandJournal(dir, 'boot-1', logger),
+      observer: new CommandJournal(bootStateStore(dir, 'boot-1'), logger),
     });
     await executor.execute('clean.get_clean_steps', {});
 
-    expect(new CommandJournal(dir, 'boot-2', logger).load(() => true).finished).to.have.length(0);
+    expect(new CommandJournal(bootStateStore(dir, 'boot-2'), logger).load(() => true).finished).to.have.length(0);
     writeFileSync(join(dir, 'commands.json'), '{not json');
-    expect(new CommandJournal(dir, 'boot-1', logger).load(() => true).finished).to.have.length(0);
+    expect(new CommandJournal(bootStateStore(dir, 'boot-1'), logger).load(() => true).finished).to.have.length(0);
     expect(readFileSync(join(dir, 'commands.json'), 'utf8')).to.equal('{not json');
   });
   it('persists every other command when one cannot be serialised, keeps that one as FAILED and logs it once', async () => {
@@ -124,13 +125,13 @@ describe('commands/command-journal', () => {
     const executor = new CommandExecutor({
       extensions: [odd],
       logger: quiet,
-      observer: new CommandJournal(dir, 'boot-1', quiet),
+      observer: new CommandJournal(bootStateStore(dir, 'boot-1'), quiet),
     });
     const bad = await executor.execute('odd.deep', {});
     await executor.execute('odd.fine', {});
     await executor.execute('odd.fine', {});
 
-    const restored = new CommandJournal(dir, 'boot-1', quiet).load(() => true);
+    const restored = new CommandJournal(bootStateStore(dir, 'boot-1'), quiet).load(() => true);
 
     expect(restored.finished.map((r) => [r.id, r.commandName, r.status])).to.deep.equal([
       [bad.id, 'deep', 'FAILED'],

@@ -9,6 +9,7 @@ import { NodeFs } from '../../../common/fs/node-fs.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { fakeManager, recordingStep } from '../../helpers/fake-managers.js';
+import { bootStateStore } from '../../helpers/boot-state.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 const NODE: Node = {
@@ -138,6 +139,7 @@ describe('extensions/service', () => {
       clock: new FakeClock(),
       disk: { read: () => Promise.reject(new Error('listing steps reads no disk')) },
       logger,
+      stateStore: bootStateStore(defaultConfig().stateDir),
     });
     const dispatcher = await HardwareDispatcher.create(managers, logger);
 

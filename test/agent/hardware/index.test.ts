@@ -6,6 +6,7 @@ import type { HardwareManager, StepContext, StepSpec } from '../../../agent/hard
 import { DeviceNotFound } from '../../../common/errors.js';
 import { NodeFs } from '../../../common/fs/node-fs.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
+import { bootStateStore } from '../../helpers/boot-state.js';
 import { fakeManager } from '../../helpers/fake-managers.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { createTestLogger } from '../../helpers/logger.js';
@@ -36,6 +37,7 @@ describe('hardware/index builtinManagers', () => {
     fs: new NodeFs(),
     clock: new FakeClock(),
     disk: { read: () => Promise.reject(new Error('these tests read no disk')) },
+    stateStore: bootStateStore('/nonexistent/ica-state'),
     logger,
   });
 

@@ -91,7 +91,7 @@ describe('lifecycle/core buildCore', () => {
 
     expect(result.status).to.equal('SUCCEEDED');
     expect(agent.state.node).to.deep.equal(NODE);
-    expect(agent.state.heartbeatTimeout).to.equal(42);
+    expect(agent.state.heartbeatTimeoutSec).to.equal(42);
   });
 
   it('refuses poll.set_node_info without a node uuid (400) and keeps the state', async () => {

@@ -90,7 +90,7 @@ describe('lifecycle/ironic-mode IronicMode', () => {
     });
     expect(test.core.state.node?.uuid).to.equal(NODE_UUID);
     expect(await apiStatus(test.memory)).to.equal(200);
-    expect(test.core.tokenStore.load()).to.include({
+    expect(test.core.sessionStore.load()).to.include({
       nodeUuid: NODE_UUID,
       callbackUrl: `http://127.0.0.1:${ADVERTISE_PORT}`,
     });
@@ -223,7 +223,7 @@ describe('lifecycle/ironic-mode IronicMode', () => {
       managers: [fakeManager({ methods: { listHardwareInfo: async () => INVENTORY }, steps: [stuck] })],
     });
     const interrupted = await earlier.core.executor.execute('deploy.execute_deploy_step', deployStep('write_image'));
-    if (options.persistToken) earlier.core.tokenStore.update({ nodeUuid: NODE_UUID, agentToken: TOKEN });
+    if (options.persistToken) earlier.core.sessionStore.update({ nodeUuid: NODE_UUID, agentToken: TOKEN });
     return { stateDir: earlier.stateDir, interruptedId: interrupted.id };
   }
 

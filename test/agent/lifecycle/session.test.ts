@@ -5,7 +5,9 @@ import type { Extension } from '../../../agent/commands/types.js';
 import { HeartbeatError, LookupNodeError } from '../../../common/errors.js';
 import type { HeartbeatRequest, LookupResult } from '../../../agent/ironic/client.js';
 import { IronicResponseError } from '../../../agent/ironic/response.js';
-import { IronicSession, type PersistedSession, type SessionStore } from '../../../agent/lifecycle/session.js';
+import { IronicSession } from '../../../agent/lifecycle/session.js';
+import { EMPTY_SESSION, type AgentSession } from '../../../agent/state/session.js';
+import type { SessionStore } from '../../../agent/state/session-store.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { createTestLogger } from '../../helpers/logger.js';
 import { defineCommand, noParams } from '../../../agent/commands/define-command.js';
@@ -21,19 +23,16 @@ function found(token: unknown): LookupResult {
   };
 }
 
-class MemoryStore implements SessionStore {
-  saved: PersistedSession | null;
-  constructor(initial: PersistedSession | null = null) {
-    this.saved = initial;
+class MemoryStore implements Pick<SessionStore, 'load' | 'update'> {
+  saved: AgentSession | null;
+  constructor(initial: Partial<AgentSession> | null = null) {
+    this.saved = initial === null ? null : { ...EMPTY_SESSION, ...initial };
   }
-  load(): PersistedSession | null {
+  load(): AgentSession | null {
     return this.saved;
   }
-  save(session: PersistedSession): void {
-    this.saved = session;
-  }
-  forgetToken(): void {
-    this.saved = null;
+  update(changes: Partial<AgentSession>): void {
+    this.saved = { ...(this.saved ?? EMPTY_SESSION), ...changes };
   }
 }
 
@@ -84,13 +83,13 @@ describe('lifecycle/session', () => {
 
     expect(state.currentToken()).to.equal(TOKEN_A);
     expect(state.node?.uuid).to.equal(UUID);
-    expect(state.heartbeatTimeout).to.equal(60);
-    expect(store.saved).to.deep.equal({ nodeUuid: UUID, token: TOKEN_A });
+    expect(state.heartbeatTimeoutSec).to.equal(60);
+    expect(store.saved).to.deep.equal({ ...EMPTY_SESSION, nodeUuid: UUID, agentToken: TOKEN_A });
     expect(memory.text()).not.to.contain(TOKEN_A);
   });
 
   it('uses the token persisted earlier in this boot when Ironic answers ****** (agent restarted)', async () => {
-    const store = new MemoryStore({ nodeUuid: UUID, token: TOKEN_A });
+    const store = new MemoryStore({ nodeUuid: UUID, agentToken: TOKEN_A });
     const { session, state, lookups } = setup([found('******')], store);
 
     await session.connect();
@@ -100,7 +99,7 @@ describe('lifecycle/session', () => {
   });
 
   it('looks up by MAC only: a node UUID left in the state dir is never sent (Ironic would look only for that node)', async () => {
-    const store = new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', token: TOKEN_A });
+    const store = new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', agentToken: TOKEN_A });
     const { session, state, lookups } = setup([found(TOKEN_B)], store);
 
     await session.connect();
@@ -119,7 +118,7 @@ describe('lifecycle/session', () => {
   });
 
   it('does not use a persisted token that belongs to another node', async () => {
-    const store = new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', token: TOKEN_A });
+    const store = new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', agentToken: TOKEN_A });
     const { session } = setup([found('******'), found('******')], store);
 
     const error = await session.connect().catch((e: unknown) => e);
@@ -149,7 +148,7 @@ describe('lifecycle/session', () => {
     await session.connect();
 
     expect(executor.list()).to.have.length(0);
-    expect(store.saved?.token).to.equal(TOKEN_B);
+    expect(store.saved?.agentToken).to.equal(TOKEN_B);
   });
 });
 
@@ -169,7 +168,7 @@ describe('lifecycle/session after a process restart', () => {
       client: { apiUrls: ['http://ironic:6385'], lookup: async () => found(TOKEN_B), heartbeat: async () => undefined },
       state,
       executor,
-      store: new MemoryStore({ nodeUuid: UUID, token: TOKEN_A }),
+      store: new MemoryStore({ nodeUuid: UUID, agentToken: TOKEN_A }),
       logger,
       clock: new FakeClock({ auto: true }),
       random: () => 0.5,
@@ -218,7 +217,7 @@ describe('lifecycle/session with leftovers of another node in the state dir (nod
       },
       state,
       executor,
-      store: new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', token: TOKEN_A }),
+      store: new MemoryStore({ nodeUuid: '11111111-2222-3333-4444-555555555555', agentToken: TOKEN_A }),
       logger,
       clock: new FakeClock({ auto: true }),
       random: () => 0.5,
@@ -393,7 +392,7 @@ describe('lifecycle/session when Ironic refuses the agent token', () => {
     expect(fatal).to.have.length(1);
     expect(fatal[0]).to.be.instanceOf(LookupNodeError);
     expect(clock.pending).to.equal(0);
-    expect(store.saved).to.equal(null);
+    expect(store.saved?.agentToken).to.equal(null);
     expect(memory.text()).not.to.contain(TOKEN_A);
   });
 

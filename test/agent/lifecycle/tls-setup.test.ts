@@ -4,20 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../../agent/config/load.js';
 import { setupTls } from '../../../agent/lifecycle/tls-setup.js';
-import { TokenStore } from '../../../agent/state/token-store.js';
+import { SessionStore } from '../../../agent/state/session-store.js';
 import { generateSelfSignedCertificate } from '../../../agent/tls/auto-tls.js';
+import { bootStateStore } from '../../helpers/boot-state.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 describe('lifecycle/tls-setup', () => {
   const { logger } = createTestLogger();
   let dir: string;
-  let store: TokenStore;
+  let store: SessionStore;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'tls-setup-'));
-    const bootId = join(dir, 'boot_id');
-    writeFileSync(bootId, 'a0b1c2d3-0000-4000-8000-000000000001\n');
-    store = new TokenStore({ dir: join(dir, 'state'), logger, bootIdPath: bootId });
+    store = new SessionStore(bootStateStore(join(dir, 'state'), 'a0b1c2d3-0000-4000-8000-000000000001'), logger);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

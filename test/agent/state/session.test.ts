@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { checkState } from '../../../agent/state/session.js';
+import { checkSession } from '../../../agent/state/session.js';
 
 const VALID = {
   version: 1,
-  bootId: '0b5c1a2e-7f43-4d1e-9a55-1c2b3d4e5f60',
   nodeUuid: '9fef9a79-f3b7-4313-ae69-7c3f94cb222b',
   agentToken: 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc',
   callbackUrl: 'https://[fd00::10]:9999',
@@ -11,13 +10,11 @@ const VALID = {
 };
 
 describe('state/session', () => {
-  const table: Array<[string, unknown, string | null]> = [
+  const table: Array<[string, Record<string, unknown>, string | null]> = [
     ['a full session', VALID, null],
     ['an empty session', { ...VALID, nodeUuid: null, agentToken: null, callbackUrl: null, tlsFingerprint: null }, null],
-    ['null', null, 'not a JSON object'],
-    ['a string', 'x', 'not a JSON object'],
     ['version 0', { ...VALID, version: 0 }, 'unsupported version'],
-    ['an empty boot id', { ...VALID, bootId: '' }, 'bootId'],
+    ['a missing field', { version: 1, nodeUuid: null, agentToken: null, callbackUrl: null }, 'tlsFingerprint'],
     ['a numeric token', { ...VALID, agentToken: 42 }, 'agentToken'],
     ['an empty token', { ...VALID, agentToken: '' }, 'agentToken'],
     ['a relative callback URL', { ...VALID, callbackUrl: '/v1' }, 'callbackUrl'],
@@ -26,7 +23,7 @@ describe('state/session', () => {
   ];
   for (const [name, data, problem] of table) {
     it(`${name} → ${String(problem)}`, () => {
-      expect(checkState(data)).to.equal(problem);
+      expect(checkSession(data)).to.equal(problem);
     });
   }
 });

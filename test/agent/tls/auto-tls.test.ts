@@ -14,6 +14,7 @@ import {
   type TlsMaterial,
 } from '../../../agent/tls/auto-tls.js';
 import { tlsServerOptions } from '../../../agent/tls/server-options.js';
+import { bootStateStore } from '../../helpers/boot-state.js';
 
 const runner = new ExecaRunner();
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -183,7 +184,7 @@ describe('tls/auto-tls', () => {
     const material = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' });
     const target = join(dir, 'state');
 
-    const files = writeTlsFiles(target, material);
+    const files = writeTlsFiles(bootStateStore(target), material);
 
     expect(files).to.deep.equal({ certFile: join(target, 'agent.crt'), keyFile: join(target, 'agent.key') });
     expect(statSync(files.certFile).mode & 0o777).to.equal(0o644);

@@ -20,6 +20,7 @@ import { createHostRoot, type HostRoot } from '../../../../testbed/host-root.js'
 import { attachLoopDisk, detachLoopDisk, type LoopDisk } from '../../../../testbed/loop-disks.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
+import { bootStateStore } from '../../../helpers/boot-state.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
 /** Real commands, except efibootmgr which goes to a FakeRunner. */
@@ -88,11 +89,11 @@ describe('hardware/coreos/install-coreos on a host root and a loop disk', functi
       logger,
       config: {
         rootMount: host.root,
-        stateDir: join(base, 'state'),
         coreosCopyNetwork: false,
         coreosIpOptions: 'ip=dhcp6',
         coreosAllowUnsignedImage: true,
       },
+      stateStore: bootStateStore(join(base, 'state')),
       guard: createSafetyCheck({ runner: real, logger, disk: new NodeDiskReader(), enabled: true }),
       resolveRootDevice: async () => device,
       bootMode: async () => 'uefi',

@@ -22,6 +22,7 @@ import { SupportLevel, type BlockDevice, type Node, type StepContext } from '../
 import type { MemoryTransport } from '../../../../agent/logger.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeRunner, type Scripted } from '../../../helpers/fake-runner.js';
+import { bootStateStore } from '../../../helpers/boot-state.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
 const SECRET_HASH = '$6$rounds=4096$s3cr3tSalt$AbCdEf';
@@ -97,11 +98,11 @@ describe('hardware/coreos/install-coreos', () => {
       logger: test.logger,
       config: {
         rootMount: root,
-        stateDir: join(dir, 'state'),
         coreosCopyNetwork: false,
         coreosIpOptions: null,
         coreosAllowUnsignedImage: true,
       },
+      stateStore: bootStateStore(join(dir, 'state')),
       guard: async (_node, device) => {
         guarded.push(device);
       },

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { DeploymentError } from '../../../../common/errors.js';
-import { NodeFs } from '../../../../common/fs/node-fs.js';
 import {
   ignitionDigest,
   InstallStampStore,
@@ -12,6 +11,7 @@ import {
   type InstallStamp,
   type PlannedInstall,
 } from '../../../../agent/hardware/coreos/stamp.js';
+import { bootStateStore } from '../../../helpers/boot-state.js';
 
 const disk: DiskIdentity = { path: '/dev/sda', size: 480103981056, serial: 'S4EVNX0N', wwn: '0x5002538e4' };
 const plan = (overrides: Partial<PlannedInstall> = {}): PlannedInstall => ({
@@ -31,7 +31,7 @@ describe('hardware/coreos/stamp', () => {
     dir = mkdtempSync(join(tmpdir(), 'coreos-stamp-'));
     stateDir = join(dir, 'state');
     clock = Date.parse('2026-11-21T10:00:00Z');
-    store = new InstallStampStore(new NodeFs(), stateDir, { now: () => (clock += 1000) });
+    store = new InstallStampStore(bootStateStore(stateDir), { now: () => (clock += 1000) });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,6 +43,7 @@ describe('hardware/coreos/stamp', () => {
     expect(store.path).to.equal(join(stateDir, 'install-stamp.json'));
     expect(statSync(store.path).mode & 0o777).to.equal(0o600);
     expect(read()).to.deep.equal({
+      bootId: 'boot-1',
       format: 1,
       state: 'started',
       ignitionSha256: ignitionDigest('{"a":1}'),
@@ -101,6 +102,16 @@ describe('hardware/coreos/stamp', () => {
     const error = await store.begin(plan({ ignitionSha256: null })).catch((e: unknown) => e);
     expect((error as DeploymentError).details).to.contain('already completed');
     expect(await store.begin(plan())).to.equal('rerun');
+  });
+
+  it('ignores a stamp left by another boot (a state dir that survived a reboot): the install counts as new', async () => {
+    await store.begin(plan());
+    const rebooted = new InstallStampStore(bootStateStore(stateDir, 'boot-2'), {
+      now: () => Date.parse('2026-11-21T11:00:00Z'),
+    });
+
+    expect(await rebooted.begin(plan({ ignitionSha256: ignitionDigest('{"b":2}') }))).to.equal('new');
+    expect(read()).to.include({ bootId: 'boot-2', ignitionSha256: ignitionDigest('{"b":2}'), attempts: 1 });
   });
 
   it('refuses to guess when the stamp file is unreadable', async () => {

@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TokenStore } from '../../../agent/state/token-store.js';
+import { readBootId } from '../../../common/state/boot-id.js';
+import { SessionStore } from '../../../agent/state/session-store.js';
 import { generateSelfSignedCertificate, type TlsMaterial } from '../../../agent/tls/auto-tls.js';
+import { bootStateStore } from '../../helpers/boot-state.js';
 import { createTestLogger } from '../../helpers/logger.js';
 
 const TOKEN = 'VPJaBnfYuY39H-Ydd35qm858lxIYZX3trqSLgMDZEfc';
@@ -11,7 +13,7 @@ const NODE = '9fef9a79-f3b7-4313-ae69-7c3f94cb222b';
 const BOOT_A = '0b5c1a2e-7f43-4d1e-9a55-1c2b3d4e5f60';
 const BOOT_B = '7d9e0f1a-2b3c-4d5e-8f90-a1b2c3d4e5f6';
 
-describe('state/token-store', () => {
+describe('state/session-store', () => {
   let root: string;
   let dir: string;
   let bootIdPath: string;
@@ -26,8 +28,11 @@ describe('state/token-store', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  function store(): TokenStore {
-    return new TokenStore({ dir, logger: test.logger, bootIdPath });
+  function store(bootId: string = bootIdPath): SessionStore {
+    return new SessionStore(
+      bootStateStore(dir, () => readBootId(bootId)),
+      test.logger,
+    );
   }
 
   function warnings(): string[] {
@@ -156,7 +161,7 @@ describe('state/token-store', () => {
   });
 
   it('works without persistence when the boot id cannot be read', () => {
-    const s = new TokenStore({ dir, logger: test.logger, bootIdPath: join(root, 'missing') });
+    const s = store(join(root, 'missing'));
 
     s.update({ agentToken: TOKEN });
 
