@@ -32,6 +32,8 @@ export interface AgentCore {
   readonly runner: Runner;
   /** The agent's filesystem (inspection reads sysfs and procfs through it). */
   readonly fs: Fs;
+  /** The system clock in production (certificate validity, the agent's start time). */
+  readonly clock: Clock;
   readonly dispatcher: HardwareDispatcher;
   readonly state: AgentState;
   readonly executor: CommandExecutor;
@@ -114,6 +116,7 @@ export async function buildCore(inputs: CoreInputs): Promise<AgentCore> {
     logger,
     runner,
     fs,
+    clock,
     dispatcher,
     state,
     executor,

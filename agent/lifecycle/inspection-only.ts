@@ -41,7 +41,12 @@ export class InspectionOnlyMode implements AgentMode {
     });
     const plain: TlsSetup = { protocol: 'http', server: null, verifyCa: null };
     const tls = config.listenTls
-      ? await setupTls(config, config.listenHost, false, this.core.sessionStore, logger)
+      ? await setupTls(config, config.listenHost, false, {
+          store: this.core.sessionStore,
+          logger,
+          fs: this.core.fs,
+          clock: this.core.clock,
+        })
       : plain;
     const server = await serveApi(this.core, tls.server);
     this.server = server;

@@ -77,7 +77,12 @@ export class IronicMode implements AgentMode {
     });
     await session.connect();
     // After lookup, as IPA does: the API version is known by then (a failed discovery is not "old Ironic").
-    tls = await setupTls(config, advertise.host, await client.supportsAutoTls(), core.sessionStore, logger);
+    tls = await setupTls(config, advertise.host, await client.supportsAutoTls(), {
+      store: core.sessionStore,
+      logger,
+      fs: core.fs,
+      clock: core.clock,
+    });
     this.recordCallbackUrl(url());
     const server = await serveApi(core, tls.server);
     logger.info('Agent API listening', { listen: `${config.listenHost}:${server.port}`, callbackUrl: url() });

@@ -24,13 +24,12 @@ export class StandaloneMode implements AgentMode {
         'Standalone mode without agent_token: every POST /v1/commands/ will be refused (401). Set --agent-token',
       );
     }
-    const tls = await setupTls(
-      config,
-      config.advertiseHost ?? config.listenHost,
-      false,
-      this.core.sessionStore,
+    const tls = await setupTls(config, config.advertiseHost ?? config.listenHost, false, {
+      store: this.core.sessionStore,
       logger,
-    );
+      fs: this.core.fs,
+      clock: this.core.clock,
+    });
     const server = await serveApi(this.core, tls.server);
     this.server = server;
     logger.info('Agent API listening in standalone mode', {

@@ -7,6 +7,8 @@
 import { hostname } from 'node:os';
 import type { ServerOptions } from 'node:https';
 import type { AgentConfig } from '../../common/agent-config/types.js';
+import type { Clock } from '../../common/clock.js';
+import type { Fs } from '../../common/fs/fs.js';
 import type { Logger } from '../logger.js';
 import { tlsServerOptions } from '../tls/server-options.js';
 import { loadStaticTls } from '../tls/static-tls.js';
@@ -19,6 +21,17 @@ export interface TlsSetup {
   verifyCa: string | null;
 }
 
+/** What {@link setupTls} reads and writes through (built in the composition root). */
+export interface TlsDeps {
+  /** This boot's session, which keeps the auto-TLS certificate for reuse. */
+  store: SessionStore;
+  logger: Logger;
+  /** Reads the static certificate and key. */
+  fs: Pick<Fs, 'readFile'>;
+  /** Expiry checks and the new certificate's validity. */
+  clock: Pick<Clock, 'now'>;
+}
+
 /** Ironic's first microversion that accepts agent_verify_ca (IPA enables auto-TLS only from here). */
 export const AUTO_TLS_MIN_VERSION = '1.68';
 
@@ -29,15 +42,17 @@ export async function setupTls(
   config: AgentConfig,
   advertiseHost: string,
   ironicSupportsAutoTls: boolean,
-  store: SessionStore,
-  logger: Logger,
+  deps: TlsDeps,
 ): Promise<TlsSetup> {
+  const { store, logger } = deps;
+  const now = new Date(deps.clock.now());
   const server = (material: { certPem: string; keyPem: string }): ServerOptions =>
     tlsServerOptions({ ...material, minVersion: config.tlsMinVersion, cipherSuites: config.tlsCipherSuites });
   if (config.listenTls) {
     const material = await loadStaticTls(
       requirePath(config.tlsCertFile, 'tls_cert_file'),
       requirePath(config.tlsKeyFile, 'tls_key_file'),
+      { fs: deps.fs, now },
     );
     logger.info('Serving the API with static TLS', { certFile: config.tlsCertFile });
     return { protocol: 'https', server: server(material), verifyCa: null };
@@ -50,7 +65,7 @@ export async function setupTls(
     });
     return { protocol: config.advertiseProtocol, server: null, verifyCa: null };
   }
-  const reused = store.loadTls(advertiseHost);
+  const reused = store.loadTls(advertiseHost, now);
   // Loaded only here: the X.509 generator is the heaviest module of the agent's start.
   const { generateSelfSignedCertificate } = await import('../tls/auto-tls.js');
   const material =
@@ -60,6 +75,7 @@ export async function setupTls(
       hostname: hostname(),
       curve: config.tlsCertificateCurve,
       clockSkewSec: config.autoTlsAllowedClockSkew,
+      now,
     }));
   if (reused === null) store.saveTls(material);
   logger.info('Serving the API with auto-TLS', { reused: reused !== null, curve: config.tlsCertificateCurve });

@@ -87,7 +87,7 @@ export class SessionStore {
    * The auto-TLS certificate saved in this boot, if it is still usable (see
    * tlsReuseProblem). Otherwise null: a new one is needed.
    */
-  loadTls(advertiseIp: string, now: Date = new Date()): StoredTls | null {
+  loadTls(advertiseIp: string, now: Date): StoredTls | null {
     const session = this.read();
     const fingerprint = session === 'no-boot-id' ? null : (session?.tlsFingerprint ?? null);
     if (fingerprint === null) return null;

@@ -32,8 +32,8 @@ export interface SelfSignedRequest {
   clockSkewSec?: number;
   /** Days from `now` to notAfter. Default 30. */
   validDays?: number;
-  /** Default: the current time. */
-  now?: Date;
+  /** The current time (notBefore and notAfter count from it). */
+  now: Date;
 }
 
 const CURVES: Record<CurveName, string> = { p256: 'P-256', p384: 'P-384', p521: 'P-521' };
@@ -45,7 +45,7 @@ const DAY_MS = 86_400_000;
  */
 export async function generateSelfSignedCertificate(request: SelfSignedRequest): Promise<TlsMaterial> {
   const ip = normaliseIp(request.advertiseIp);
-  const now = request.now ?? new Date();
+  const { now } = request;
   const algorithm = { name: 'ECDSA', namedCurve: CURVES[request.curve ?? 'p384'] };
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
   const commonName = (request.hostname.trim() === '' ? ip : request.hostname.trim()).slice(0, 64);

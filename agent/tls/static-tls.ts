@@ -4,19 +4,24 @@
  * file fails startup with a message naming the option and the file.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../../common/errors.js';
+import type { Fs } from '../../common/fs/fs.js';
 import type { TlsMaterial } from './auto-tls.js';
 
 /**
  * Load the PEM certificate and key and check that they belong together and
  * that the certificate has not expired.
- * @param now - the current time (default: now), injectable for tests
+ * @param deps - where the files are read from, and the current time
  * @throws ConfigError naming the option and file and what to fix
  */
-export async function loadStaticTls(certFile: string, keyFile: string, now: Date = new Date()): Promise<TlsMaterial> {
-  const certPem = await readPem('tls_cert_file', certFile);
-  const keyPem = await readPem('tls_key_file', keyFile);
+export async function loadStaticTls(
+  certFile: string,
+  keyFile: string,
+  deps: { fs: Pick<Fs, 'readFile'>; now: Date },
+): Promise<TlsMaterial> {
+  const { now } = deps;
+  const certPem = await readPem(deps.fs, 'tls_cert_file', certFile);
+  const keyPem = await readPem(deps.fs, 'tls_key_file', keyFile);
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(certPem);
@@ -47,9 +52,9 @@ export async function loadStaticTls(certFile: string, keyFile: string, now: Date
   return { certPem, keyPem };
 }
 
-async function readPem(option: string, file: string): Promise<string> {
+async function readPem(fs: Pick<Fs, 'readFile'>, option: string, file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ConfigError(`cannot read ${option} ${file} (${code}): check the path and that the agent can read it`);

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createSystemClock } from '../../../common/clock.js';
+import { NodeFs } from '../../../common/fs/node-fs.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +25,18 @@ describe('lifecycle/tls-setup', () => {
   it('auto-TLS: https with the certificate PEM as agent_verify_ca, reused by a restarted agent in the same boot', async () => {
     const config = defaultConfig();
 
-    const first = await setupTls(config, '10.0.0.2', true, store, logger);
-    const second = await setupTls(config, '10.0.0.2', true, store, logger);
+    const first = await setupTls(config, '10.0.0.2', true, {
+      store,
+      logger,
+      fs: new NodeFs(),
+      clock: createSystemClock(),
+    });
+    const second = await setupTls(config, '10.0.0.2', true, {
+      store,
+      logger,
+      fs: new NodeFs(),
+      clock: createSystemClock(),
+    });
 
     expect(first.protocol).to.equal('https');
     expect(first.verifyCa).to.match(/^-----BEGIN CERTIFICATE-----/);
@@ -35,8 +47,18 @@ describe('lifecycle/tls-setup', () => {
   it('a new certificate when the advertised IP changed', async () => {
     const config = defaultConfig();
 
-    const first = await setupTls(config, '10.0.0.2', true, store, logger);
-    const moved = await setupTls(config, '10.0.0.3', true, store, logger);
+    const first = await setupTls(config, '10.0.0.2', true, {
+      store,
+      logger,
+      fs: new NodeFs(),
+      clock: createSystemClock(),
+    });
+    const moved = await setupTls(config, '10.0.0.3', true, {
+      store,
+      logger,
+      fs: new NodeFs(),
+      clock: createSystemClock(),
+    });
 
     expect(moved.verifyCa).not.to.equal(first.verifyCa);
   });
@@ -50,13 +72,22 @@ describe('lifecycle/tls-setup', () => {
       [off, true],
       [standalone, true],
     ] as const) {
-      const setup = await setupTls(config, '10.0.0.2', supports, store, logger);
+      const setup = await setupTls(config, '10.0.0.2', supports, {
+        store,
+        logger,
+        fs: new NodeFs(),
+        clock: createSystemClock(),
+      });
       expect(setup).to.deep.equal({ protocol: 'http', server: null, verifyCa: null });
     }
   });
 
   it('static TLS from tls_cert_file and tls_key_file, with TLS 1.3 only when asked', async () => {
-    const material = await generateSelfSignedCertificate({ advertiseIp: '10.0.0.2', hostname: 'node' });
+    const material = await generateSelfSignedCertificate({
+      advertiseIp: '10.0.0.2',
+      hostname: 'node',
+      now: new Date(),
+    });
     writeFileSync(join(dir, 'cert.pem'), material.certPem);
     writeFileSync(join(dir, 'key.pem'), material.keyPem, { mode: 0o600 });
     const config = {
@@ -67,7 +98,12 @@ describe('lifecycle/tls-setup', () => {
       tlsMinVersion: '1.3' as const,
     };
 
-    const setup = await setupTls(config, '10.0.0.2', true, store, logger);
+    const setup = await setupTls(config, '10.0.0.2', true, {
+      store,
+      logger,
+      fs: new NodeFs(),
+      clock: createSystemClock(),
+    });
 
     expect(setup.protocol).to.equal('https');
     expect(setup.verifyCa).to.equal(null);

@@ -180,13 +180,13 @@ describe('state/session-store', () => {
   describe('auto-TLS reuse', () => {
     let material: TlsMaterial;
     before(async () => {
-      material = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' });
+      material = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', now: new Date() });
     });
 
     it('returns the same certificate and key in the same boot for the same IP', () => {
       const files = store().saveTls(material);
 
-      const reused = store().loadTls('192.0.2.10');
+      const reused = store().loadTls('192.0.2.10', new Date());
 
       expect(reused).to.deep.equal({ ...material, ...files });
       expect(statSync(files.keyFile).mode & 0o777).to.equal(0o600);
@@ -195,16 +195,16 @@ describe('state/session-store', () => {
     it('does not reuse it after a reboot, for another IP, when it expires within a day, or when the file changed', async () => {
       store().saveTls(material);
       const expiry = new Date(Date.now() + 29.5 * 86_400_000);
-      const forOtherIp = store().loadTls('192.0.2.11');
+      const forOtherIp = store().loadTls('192.0.2.11', new Date());
       const nearExpiry = store().loadTls('192.0.2.10', expiry);
       writeFileSync(
         join(dir, 'agent.crt'),
-        (await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' })).certPem,
+        (await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', now: new Date() })).certPem,
       );
-      const replaced = store().loadTls('192.0.2.10');
+      const replaced = store().loadTls('192.0.2.10', new Date());
       store().saveTls(material);
       writeFileSync(bootIdPath, BOOT_B);
-      const rebooted = store().loadTls('192.0.2.10');
+      const rebooted = store().loadTls('192.0.2.10', new Date());
 
       expect([forOtherIp, nearExpiry, replaced, rebooted]).to.deep.equal([null, null, null, null]);
       expect(
@@ -220,7 +220,7 @@ describe('state/session-store', () => {
       s.saveTls(material);
 
       const session = store().load();
-      store().loadTls('192.0.2.10');
+      store().loadTls('192.0.2.10', new Date());
 
       expect(session?.agentToken).to.equal(TOKEN);
       expect(session?.tlsFingerprint).to.match(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);

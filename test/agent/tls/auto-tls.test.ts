@@ -134,7 +134,9 @@ describe('tls/auto-tls', () => {
   ];
   for (const [curve, oid] of curves) {
     it(`generates the key on ${curve}`, async () => {
-      const files = save(await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', curve }));
+      const files = save(
+        await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', curve, now: new Date() }),
+      );
 
       expect((await openssl(['x509', '-noout', '-text', '-in', files.cert])).out).to.include(`ASN1 OID: ${oid}`);
       expect((await openssl(['pkey', '-in', files.key, '-noout', '-text'])).out).to.include(`ASN1 OID: ${oid}`);
@@ -160,9 +162,11 @@ describe('tls/auto-tls', () => {
   });
 
   it('refuses a host name instead of an IP, saying what to do', async () => {
-    const error = await generateSelfSignedCertificate({ advertiseIp: 'node1.example.com', hostname: 'h' }).catch(
-      (e: unknown) => e,
-    );
+    const error = await generateSelfSignedCertificate({
+      advertiseIp: 'node1.example.com',
+      hostname: 'h',
+      now: new Date(),
+    }).catch((e: unknown) => e);
 
     expect(error).to.be.instanceOf(ConfigError);
     expect((error as Error).message).to.equal(
@@ -172,8 +176,8 @@ describe('tls/auto-tls', () => {
   });
 
   it('makes a fresh key and serial every time', async () => {
-    const a = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' });
-    const b = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' });
+    const a = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', now: new Date() });
+    const b = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', now: new Date() });
 
     expect(a.keyPem).not.to.equal(b.keyPem);
     expect(certificateFingerprint(a.certPem)).not.to.equal(certificateFingerprint(b.certPem));
@@ -181,7 +185,7 @@ describe('tls/auto-tls', () => {
   });
 
   it('writes agent.crt 0644 and agent.key 0600 in a 0700 dir', async () => {
-    const material = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' });
+    const material = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', now: new Date() });
     const target = join(dir, 'state');
 
     const files = writeTlsFiles(bootStateStore(target), material);
@@ -193,8 +197,16 @@ describe('tls/auto-tls', () => {
   });
 
   it('serves node:https that a client trusting the PEM reaches at the IP, and one trusting another cert cannot', async () => {
-    const material = await generateSelfSignedCertificate({ advertiseIp: '127.0.0.1', hostname: 'cfg-node-1' });
-    const stranger = await generateSelfSignedCertificate({ advertiseIp: '127.0.0.1', hostname: 'cfg-node-1' });
+    const material = await generateSelfSignedCertificate({
+      advertiseIp: '127.0.0.1',
+      hostname: 'cfg-node-1',
+      now: new Date(),
+    });
+    const stranger = await generateSelfSignedCertificate({
+      advertiseIp: '127.0.0.1',
+      hostname: 'cfg-node-1',
+      now: new Date(),
+    });
     const server = createServer(tlsServerOptions(material), (_req, res) => res.end('agent says hi'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -215,7 +227,11 @@ describe('tls/auto-tls', () => {
   });
 
   it('is refused by a client when the SAN IP is not the address it connected to', async () => {
-    const material = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.99', hostname: '127.0.0.1' });
+    const material = await generateSelfSignedCertificate({
+      advertiseIp: '192.0.2.99',
+      hostname: '127.0.0.1',
+      now: new Date(),
+    });
     const server = createServer(tlsServerOptions(material), (_req, res) => res.end('unreachable'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

@@ -34,7 +34,7 @@ describe('tls/server-options', () => {
   let material: TlsMaterial;
   let server: Server | null = null;
   before(async () => {
-    material = await generateSelfSignedCertificate({ advertiseIp: '127.0.0.1', hostname: 'cfg-node' });
+    material = await generateSelfSignedCertificate({ advertiseIp: '127.0.0.1', hostname: 'cfg-node', now: new Date() });
   });
   afterEach(async () => {
     const current = server;

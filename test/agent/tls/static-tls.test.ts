@@ -6,6 +6,7 @@ import { ConfigError } from '../../../common/errors.js';
 import { ExecaRunner } from '../../../common/exec/execa-runner.js';
 import { generateSelfSignedCertificate, type TlsMaterial } from '../../../agent/tls/auto-tls.js';
 import { loadStaticTls } from '../../../agent/tls/static-tls.js';
+import { NodeFs } from '../../../common/fs/node-fs.js';
 
 describe('tls/static-tls', () => {
   let dir: string;
@@ -13,7 +14,7 @@ describe('tls/static-tls', () => {
   let cert: string;
   let key: string;
   before(async () => {
-    material = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' });
+    material = await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', now: new Date() });
   });
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'cfg-static-'));
@@ -25,13 +26,15 @@ describe('tls/static-tls', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function failure(certFile: string, keyFile: string, now?: Date): Promise<Error> {
-    const error = await loadStaticTls(certFile, keyFile, now).catch((e: unknown) => e);
+    const error = await loadStaticTls(certFile, keyFile, { fs: new NodeFs(), now: now ?? new Date() }).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(ConfigError);
     return error as Error;
   }
 
   it('loads a matching pair', async () => {
-    expect(await loadStaticTls(cert, key)).to.deep.equal(material);
+    expect(await loadStaticTls(cert, key, { fs: new NodeFs(), now: new Date() })).to.deep.equal(material);
   });
 
   it('loads an RSA pair made by openssl req', async () => {
@@ -52,7 +55,7 @@ describe('tls/static-tls', () => {
       cert,
     ]);
 
-    const loaded = await loadStaticTls(cert, key);
+    const loaded = await loadStaticTls(cert, key, { fs: new NodeFs(), now: new Date() });
 
     expect(loaded.certPem).to.include('BEGIN CERTIFICATE');
   });
@@ -98,7 +101,10 @@ describe('tls/static-tls', () => {
   });
 
   it('rejects a key that belongs to another certificate', async () => {
-    writeFileSync(key, (await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h' })).keyPem);
+    writeFileSync(
+      key,
+      (await generateSelfSignedCertificate({ advertiseIp: '192.0.2.10', hostname: 'h', now: new Date() })).keyPem,
+    );
 
     expect((await failure(cert, key)).message).to.equal(
       `tls_key_file ${key} is not the key of the certificate in tls_cert_file ${cert}: use the matching pair`,
@@ -118,6 +124,8 @@ describe('tls/static-tls', () => {
     expect((await failure(cert, key)).message).to.equal(
       `the certificate in tls_cert_file ${cert} expired on 2020-01-02T00:00:00.000Z: renew it`,
     );
-    expect(await loadStaticTls(cert, key, new Date('2020-01-01T12:00:00Z'))).to.deep.equal(old);
+    expect(await loadStaticTls(cert, key, { fs: new NodeFs(), now: new Date('2020-01-01T12:00:00Z') })).to.deep.equal(
+      old,
+    );
   });
 });
