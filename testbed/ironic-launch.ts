@@ -61,7 +61,7 @@ export function prepareDirectories(s: ResolvedSettings, suite: IronicSuite): voi
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
   mkdirSync(join(p.tftpboot, 'master_images'), { recursive: true });
-  // Ironic's debug log can quote agent tokens (ironic-testbed.md §6 item 13): keep the logs private.
+  // Ironic's debug log and last_error can quote agent tokens (in failed command URLs): keep the logs private.
   chmodSync(p.log, 0o700);
   writeFileSync(p.ironicConf, renderIronicConf(s, suite), { mode: 0o600 });
   writeFileSync(p.envSh, renderEnvSh(s), { mode: 0o600 });
