@@ -144,9 +144,10 @@ describe('the two commands', () => {
     expect(readme).to.contain('sudo scripts/test').and.contain('sudo scripts/demo');
   });
 
-  for (const [script, last] of [
-    ['test', 'npm test'],
-    ['demo', 'npm run demo -- "$@"'],
+  // scripts/test also builds (or finds cached) the trixie and forky Ironic roots the e2e matrix runs against
+  for (const [script, before, last] of [
+    ['test', ['bash .ci/build-ironic-roots'], 'npm test'],
+    ['demo', [], 'npm run demo -- "$@"'],
   ] as const) {
     it(`scripts/${script}: Debian packages, a supported Node, npm ci as the owner, then ${last}`, async () => {
       const text = await readFile(join(ROOT, 'scripts', script), 'utf8');
@@ -160,6 +161,7 @@ describe('the two commands', () => {
         'bash .ci/install-debian-deps',
         'ica_ensure_node',
         'ica_as_owner npm ci --no-audit --no-fund',
+        ...before,
         last,
       ]);
     });
