@@ -1,31 +1,38 @@
 /**
  * Benchmark entry (`npm run bench` builds first, then runs this).
  *
- *   node --import tsx bench/run.ts [agent|image-size|all] [options] [--json]
+ *   node --import tsx bench/run.ts [agent|command-history|image-size|all] [options] [--json]
  *
- * `agent` (the default) measures the agent against bare Node; `image-size`
+ * `agent` (the default) measures the agent against bare Node;
+ * `command-history` the cost of a command as the history grows; `image-size`
  * builds and measures the container image (minutes; needs podman); `all`
- * runs both. Tables go to stdout, progress to stderr; with `--json` stdout
+ * runs them all. Tables go to stdout, progress to stderr; with `--json` stdout
  * holds one JSON object keyed by benchmark name instead.
  */
 import { parseArgs } from 'node:util';
 import { AGENT_BENCH_DEFAULTS, runAgentBench, type AgentBenchOptions } from './agent.js';
 import { measureImageSize, renderImageSize, type ImageSizeOptions } from './image-size.js';
 import { renderReport } from './lib/agent-report.js';
+import { HISTORY_BENCH_DEFAULTS, runHistoryBench, type HistoryBenchOptions } from './command-history.js';
+import { renderHistoryReport } from './lib/history-report.js';
 
 /** Benchmarks by name, in the order `all` runs them. */
-const BENCHMARKS = ['agent', 'image-size'] as const;
+const BENCHMARKS = ['agent', 'command-history', 'image-size'] as const;
 
 /** A benchmark name. */
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
-const USAGE = `usage: node --import tsx bench/run.ts [agent|image-size|all] [options]
+const USAGE = `usage: node --import tsx bench/run.ts [agent|command-history|image-size|all] [options]
   --json              print one JSON object (keyed by benchmark) instead of tables
 agent (default):
   --runs N            measured runs, each starting node -e '', a node:http server and the agent (default ${AGENT_BENCH_DEFAULTS.runs})
   --requests N        timed GET /v1/commands/ per run (default ${AGENT_BENCH_DEFAULTS.requests})
   --warmup N          untimed requests before them (default ${AGENT_BENCH_DEFAULTS.warmup})
   --settle-ms N       pause after the first answer before reading VmRSS (default ${AGENT_BENCH_DEFAULTS.settleMs})
+command-history:
+  --runs N            fresh agents, one after the other (default ${HISTORY_BENCH_DEFAULTS.runs})
+  --commands N        cheap sync commands sent to each (default ${HISTORY_BENCH_DEFAULTS.commands}, at least 2100)
+  --settle-ms N       pause before reading VmRSS idle and after the last command (default ${HISTORY_BENCH_DEFAULTS.settleMs})
 image-size:
   --image REF         measure an existing image instead of building one
   --keep              keep the image that was built
@@ -48,6 +55,7 @@ interface Invocation {
   names: BenchmarkName[];
   json: boolean;
   agent: AgentBenchOptions;
+  history: HistoryBenchOptions;
   imageSize: ImageSizeOptions;
 }
 
@@ -65,6 +73,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
         requests: { type: 'string' },
         warmup: { type: 'string' },
         'settle-ms': { type: 'string' },
+        commands: { type: 'string' },
         image: { type: 'string' },
         keep: { type: 'boolean' },
       },
@@ -78,17 +87,20 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
   const name = positionals[0] ?? 'agent';
   const names = name === 'all' ? [...BENCHMARKS] : BENCHMARKS.filter((known) => known === name);
   if (names.length === 0)
-    throw new UsageError(`unknown benchmark ${JSON.stringify(name)}: choose agent, image-size or all`);
-  const only = (options: readonly string[], benchmark: BenchmarkName): void => {
+    throw new UsageError(`unknown benchmark ${JSON.stringify(name)}: choose ${BENCHMARKS.join(', ')} or all`);
+  const only = (options: readonly string[], ...benchmarks: BenchmarkName[]): void => {
     const stray = options.filter((option) => values[option as keyof typeof values] !== undefined);
-    if (stray.length > 0 && !names.includes(benchmark))
+    if (stray.length > 0 && !benchmarks.some((benchmark) => names.includes(benchmark)))
       throw new UsageError(
-        `--${stray.join(', --')} only applies to the ${benchmark} benchmark: run \`bench/run.ts ${benchmark}\` or \`all\``,
+        `--${stray.join(', --')} only applies to the ${benchmarks.join(' or ')} benchmark: run \`bench/run.ts ${benchmarks[0]}\` or \`all\``,
       );
   };
-  only(['runs', 'requests', 'warmup', 'settle-ms'], 'agent');
+  only(['requests', 'warmup'], 'agent');
+  only(['runs', 'settle-ms'], 'agent', 'command-history');
+  only(['commands'], 'command-history');
   only(['image', 'keep'], 'image-size');
   const d = AGENT_BENCH_DEFAULTS;
+  const h = HISTORY_BENCH_DEFAULTS;
   return {
     names,
     json: values.json === true,
@@ -98,6 +110,11 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
       requests: count('requests', values.requests, d.requests, 1),
       warmup: count('warmup', values.warmup, d.warmup, 0),
       settleMs: count('settle-ms', values['settle-ms'], d.settleMs, 0),
+    },
+    history: {
+      runs: count('runs', values.runs, h.runs, 1),
+      commands: count('commands', values.commands, h.commands, 2100),
+      settleMs: count('settle-ms', values['settle-ms'], h.settleMs, 0),
     },
     imageSize: {
       ...(values.image === undefined ? {} : { image: values.image }),
@@ -130,6 +147,10 @@ async function main(argv: string[]): Promise<number> {
       const report = await runAgentBench(invocation.agent, (line) => progress(`agent: ${line}`));
       results[name] = report;
       if (!invocation.json) process.stdout.write(`${renderReport(report)}\n\n`);
+    } else if (name === 'command-history') {
+      const report = await runHistoryBench(invocation.history, (line) => progress(`command-history: ${line}`));
+      results[name] = report;
+      if (!invocation.json) process.stdout.write(`${renderHistoryReport(report)}\n\n`);
     } else {
       const report = await measureImageSize(invocation.imageSize);
       results[name] = report;

@@ -17,10 +17,18 @@ import type { Logger } from '../logger.js';
 import { CommandResult } from './command-result.js';
 import type { Command, Extension, PreparedCommand } from './types.js';
 
-/** Persistence hook for the command history (see command-journal.ts). */
+/**
+ * Persistence hook for the command history (see command-journal.ts), told
+ * about each change on its own so that it never has to walk the whole history.
+ */
 export interface CommandHistoryObserver {
-  /** Called after every change with the whole history and the params of running commands. */
-  changed(history: readonly CommandResult[], runningParams: ReadonlyMap<string, PendingCommand>): void;
+  /**
+   * A command entered the history, finished, or was put back after a restart.
+   * @param pending - its full name and params while it runs (for resumption), else undefined
+   */
+  recorded(result: CommandResult, pending: PendingCommand | undefined): void;
+  /** Finished commands left the history (a new token: the previous operation's results are forgotten). */
+  removed(results: readonly CommandResult[]): void;
 }
 
 /** A command kept for resumption: full name and params. */
@@ -43,7 +51,6 @@ export interface CommandExecutorOptions {
 export class CommandExecutor {
   private readonly extensions: ReadonlyMap<string, Extension>;
   private readonly history: CommandResult[] = [];
-  private readonly running = new Map<string, PendingCommand>();
 
   constructor(private readonly options: CommandExecutorOptions) {
     this.extensions = new Map(options.extensions.map((e) => [e.name, e]));
@@ -68,16 +75,16 @@ export class CommandExecutor {
    */
   reset(): void {
     const stillRunning = this.history.filter((r) => !r.isDone());
+    const forgotten = this.history.filter((r) => r.isDone());
     this.history.length = 0;
     this.history.push(...stillRunning);
-    for (const id of [...this.running.keys()]) if (!stillRunning.some((r) => r.id === id)) this.running.delete(id);
-    this.notify();
+    this.options.observer?.removed(forgotten);
   }
 
   /** Put back results recorded before a restart (oldest first). */
   restore(results: readonly CommandResult[]): void {
     this.history.push(...results);
-    this.notify();
+    for (const result of results) this.notify(result);
   }
 
   /**
@@ -96,14 +103,12 @@ export class CommandExecutor {
     this.history.push(result);
     if (command.mode === 'sync') {
       await this.runInto(result, run);
-      this.notify();
+      this.notify(result);
       return result;
     }
-    this.running.set(result.id, { name, params });
-    this.notify();
+    this.notify(result, { name, params });
     void this.runInto(result, run).then(() => {
-      this.running.delete(result.id);
-      this.notify();
+      this.notify(result);
       this.options.onAsyncComplete?.();
     });
     return result;
@@ -160,8 +165,8 @@ export class CommandExecutor {
     }
   }
 
-  private notify(): void {
-    this.options.observer?.changed(this.history, this.running);
+  private notify(result: CommandResult, pending?: PendingCommand): void {
+    this.options.observer?.recorded(result, pending);
   }
 }
 

@@ -103,6 +103,28 @@ export class BootStateStore {
     }
   }
 
+  /**
+   * A store on the subdirectory `name`, sharing this store's boot id, for a
+   * kind of state kept as many small documents (the command journal).
+   */
+  subdirectory(name: string): BootStateStore {
+    return new BootStateStore({ dir: this.path(name), fs: this.fs, bootId: () => this.currentBootId() });
+  }
+
+  /**
+   * The names of the files in the directory, without the temporary files a
+   * crash may have left (hidden, see atomic-write.ts); none when it does not exist yet.
+   * @throws other fs errors
+   */
+  list(): string[] {
+    try {
+      return this.fs.readDir(this.dir).filter((name) => !name.startsWith('.'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
   /** The boot id, read once; a failure is remembered too (it will not change within the process). */
   private currentBootId(): string {
     this.bootIdResult ??= attempt(this.readBootId);

@@ -11,7 +11,7 @@
  * it is meant to be folded into that.
  */
 import { closeSync, fchmodSync, fsyncSync, mkdirSync, chmodSync, openSync, readFileSync, renameSync } from 'node:fs';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 /** Filesystem operations of the state store. Each throws the Node error (with its `code`) when it fails. */
 export interface StateFs {
@@ -27,6 +27,8 @@ export interface StateFs {
   ensureDir(path: string, mode: number): void;
   /** Remove a file; a missing file is not an error. */
   remove(path: string): void;
+  /** The names of the entries of a directory. @throws with code `ENOENT` when it does not exist */
+  readDir(path: string): string[];
 }
 
 /** {@link StateFs} on node:fs. Holds no state. */
@@ -66,5 +68,9 @@ export class NodeStateFs implements StateFs {
 
   remove(path: string): void {
     rmSync(path, { force: true });
+  }
+
+  readDir(path: string): string[] {
+    return readdirSync(path);
   }
 }

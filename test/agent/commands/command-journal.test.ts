@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandExecutor } from '../../../agent/commands/executor.js';
@@ -56,7 +56,9 @@ describe('commands/command-journal', () => {
 
     const restored = new CommandJournal(bootStateStore(state, 'boot-1'), logger).load(() => true);
 
-    expect(statSync(join(state, 'commands.json')).mode & 0o777).to.equal(0o600);
+    expect(readdirSync(join(state, 'commands'))).to.deep.equal(['0000000000.json', '0000000001.json']);
+    expect(statSync(join(state, 'commands', '0000000000.json')).mode & 0o777).to.equal(0o600);
+    expect(statSync(join(state, 'commands')).mode & 0o777).to.equal(0o700);
     expect(statSync(state).mode & 0o777).to.equal(0o700);
     expect(restored.finished.map((r) => r.toJSON())).to.deep.equal([
       steps.toJSON(),
@@ -98,19 +100,39 @@ describe('commands/command-journal', () => {
     expect(restored.finished[0]?.error?.details).to.equal('The agent process restarted while this command was running');
   });
 
-  it('ignores the history of another boot and a corrupt file', async () => {
+  it('ignores the history of another boot and a corrupt document, and removes them as the restored list is kept', async () => {
+    const executor = new CommandExecutor({
+      extensions: [ext],
+      logger,
+      observer: new CommandJournal(bootStateStore(dir, 'boot-1'), logger),
+    });
+    const kept = await executor.execute('clean.get_clean_steps', {});
+    await executor.execute('clean.get_clean_steps', {});
+    writeFileSync(join(dir, 'commands', '0000000001.json'), '{not json');
+
+    const restored = new CommandJournal(bootStateStore(dir, 'boot-1'), logger).load(() => true);
+
+    expect(restored.finished.map((r) => r.id)).to.deep.equal([kept.id]);
+    expect(readdirSync(join(dir, 'commands'))).to.deep.equal(['0000000000.json']);
+    expect(new CommandJournal(bootStateStore(dir, 'boot-2'), logger).load(() => true).finished).to.have.length(0);
+    expect(readdirSync(join(dir, 'commands'))).to.deep.equal([]);
+  });
+
+  it('keeps the history when the boot id cannot be read, and restores nothing', async () => {
     const executor = new CommandExecutor({
       extensions: [ext],
       logger,
       observer: new CommandJournal(bootStateStore(dir, 'boot-1'), logger),
     });
     await executor.execute('clean.get_clean_steps', {});
+    const noBootId = (): string => {
+      throw new Error('no /proc');
+    };
 
-    expect(new CommandJournal(bootStateStore(dir, 'boot-2'), logger).load(() => true).finished).to.have.length(0);
-    writeFileSync(join(dir, 'commands.json'), '{not json');
-    expect(new CommandJournal(bootStateStore(dir, 'boot-1'), logger).load(() => true).finished).to.have.length(0);
-    expect(readFileSync(join(dir, 'commands.json'), 'utf8')).to.equal('{not json');
+    expect(new CommandJournal(bootStateStore(dir, noBootId), logger).load(() => true).finished).to.have.length(0);
+    expect(readFileSync(join(dir, 'commands', '0000000000.json'), 'utf8')).to.match(/^\{"bootId":"boot-1"/);
   });
+
   it('persists every other command when one cannot be serialised, keeps that one as FAILED and logs it once', async () => {
     const { logger: quiet, memory } = createTestLogger();
     let deep: unknown = null;

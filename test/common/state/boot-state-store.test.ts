@@ -166,4 +166,37 @@ describe('common/state/boot-state-store', () => {
     expect(statSync(store.path('agent.crt')).mode & 0o777).to.equal(0o644);
     expect(statSync(dir).mode & 0o777).to.equal(0o700);
   });
+
+  describe('a subdirectory', () => {
+    it('keeps its documents 0600 in its own 0700 directory, under the same boot id', () => {
+      let asked = 0;
+      const store = bootStateStore(dir, () => {
+        asked += 1;
+        return 'boot-1';
+      });
+      store.write(NOTE, { text: 'top' });
+      const sub = store.subdirectory('notes');
+
+      sub.write(NOTE, { text: 'inside' });
+
+      expect(bootStateStore(join(dir, 'notes')).read(NOTE)).to.deep.equal({ kind: 'found', value: { text: 'inside' } });
+      expect(bootStateStore(join(dir, 'notes'), 'boot-2').read(NOTE)).to.deep.equal({ kind: 'other-boot' });
+      expect(store.read(NOTE)).to.deep.equal({ kind: 'found', value: { text: 'top' } });
+      expect(statSync(join(dir, 'notes')).mode & 0o777).to.equal(0o700);
+      expect(statSync(join(dir, 'notes', 'note.json')).mode & 0o777).to.equal(0o600);
+      expect(asked).to.equal(1);
+    });
+
+    it('lists its files without the temporary ones a crash left, and nothing before the first write', () => {
+      const sub = bootStateStore(dir).subdirectory('notes');
+      expect(sub.list()).to.deep.equal([]);
+      sub.write(NOTE, { text: 'kept' });
+      expect(() =>
+        bootStateStore(join(dir, 'notes'), 'boot-1', new CrashAtRename()).write(NOTE, { text: 'lost' }),
+      ).to.throw('crash');
+
+      expect(readdirSync(join(dir, 'notes'))).to.have.length(2);
+      expect(sub.list()).to.deep.equal(['note.json']);
+    });
+  });
 });
