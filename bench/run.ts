@@ -26,6 +26,7 @@ agent (default):
   --requests N        timed GET /v1/commands/ per run (default ${AGENT_BENCH_DEFAULTS.requests})
   --warmup N          untimed requests before them (default ${AGENT_BENCH_DEFAULTS.warmup})
   --settle-ms N       pause after the first answer before reading VmRSS (default ${AGENT_BENCH_DEFAULTS.settleMs})
+  --idle-ms N         idle time after spawn before the boot rows read VmHWM (default ${AGENT_BENCH_DEFAULTS.idleMs})
 image-size:
   --image REF         measure an existing image instead of building one
   --keep              keep the image that was built
@@ -65,6 +66,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
         requests: { type: 'string' },
         warmup: { type: 'string' },
         'settle-ms': { type: 'string' },
+        'idle-ms': { type: 'string' },
         image: { type: 'string' },
         keep: { type: 'boolean' },
       },
@@ -86,7 +88,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
         `--${stray.join(', --')} only applies to the ${benchmark} benchmark: run \`bench/run.ts ${benchmark}\` or \`all\``,
       );
   };
-  only(['runs', 'requests', 'warmup', 'settle-ms'], 'agent');
+  only(['runs', 'requests', 'warmup', 'settle-ms', 'idle-ms'], 'agent');
   only(['image', 'keep'], 'image-size');
   const d = AGENT_BENCH_DEFAULTS;
   return {
@@ -98,6 +100,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
       requests: count('requests', values.requests, d.requests, 1),
       warmup: count('warmup', values.warmup, d.warmup, 0),
       settleMs: count('settle-ms', values['settle-ms'], d.settleMs, 0),
+      idleMs: count('idle-ms', values['idle-ms'], d.idleMs, 0),
     },
     imageSize: {
       ...(values.image === undefined ? {} : { image: values.image }),
