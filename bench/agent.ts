@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compare, type AgentBenchReport, type AgentBenchSamples } from './lib/agent-report.js';
 import { FLOOD, floodBody, measureFlood } from './lib/flood.js';
+import { measureBoot } from './lib/lookup-idle.js';
 import { measureExit, measureServer, type RoundOptions } from './lib/measure.js';
 import { ProcessGroup } from './lib/process.js';
 import { agentTarget, bareServerTarget, nodeExitArgv, type ServerTarget } from './lib/targets.js';
@@ -24,14 +25,17 @@ import { agentTarget, bareServerTarget, nodeExitArgv, type ServerTarget } from '
 export interface AgentBenchOptions extends RoundOptions {
   /** Measured runs (after one untimed warm-up round). */
   runs: number;
+  /** How long after spawn the boot rows read the idle VmHWM. */
+  idleMs: number;
 }
 
-/** Defaults: 5 runs of 1000 timed requests after 200 warm-up ones, 1 s settle, 30 s start limit. */
+/** Defaults: 5 runs of 1000 timed requests after 200 warm-up ones, 1 s settle, 15 s idle, 30 s start limit. */
 export const AGENT_BENCH_DEFAULTS: Readonly<AgentBenchOptions> = {
   runs: 5,
   requests: 1000,
   warmup: 200,
   settleMs: 1000,
+  idleMs: 15_000,
   startTimeoutMs: 30_000,
 };
 
@@ -85,7 +89,8 @@ export async function runAgentBench(
     await mkdir(configDir, { mode: 0o700 });
     await writeFile(cmdlinePath, '', { mode: 0o600 });
     const token = randomBytes(24).toString('base64url');
-    const agent = agentTarget(node, { bin: AGENT_BIN, configDir, cmdlinePath, token });
+    const inputs = { bin: AGENT_BIN, configDir, cmdlinePath, token };
+    const agent = agentTarget(node, inputs);
     const bare = bareServerTarget(node);
     const scratch = (): Promise<string> => mkdtemp(join(work, 'start-'));
     const server = async (target: ServerTarget): ReturnType<typeof measureServer> =>
@@ -93,7 +98,8 @@ export async function runAgentBench(
     const flood = async (target: ServerTarget): ReturnType<typeof measureFlood> =>
       measureFlood(target, group, await scratch(), options, body);
     const body = floodBody(FLOOD.bodyBytes);
-    const samples: AgentBenchSamples = { nodeExitMs: [], bare: [], agent: [], floodBare: [], floodAgent: [] };
+    const samples: AgentBenchSamples = { nodeExitMs: [], bare: [], agent: [], floodBare: [], floodAgent: [], boot: [] };
+    const boot = { node, inputs, bare, scratch, idleMs: options.idleMs, startTimeoutMs: options.startTimeoutMs };
     const loadBefore = loadavg()[0] ?? 0;
 
     progress('warm-up round (not counted)');
@@ -107,6 +113,7 @@ export async function runAgentBench(
       samples.agent.push(await server(agent));
       samples.floodBare.push(await flood(bare));
       samples.floodAgent.push(await flood(agent));
+      samples.boot.push(await measureBoot(group, boot));
     }
 
     const context = {
@@ -114,12 +121,13 @@ export async function runAgentBench(
       requests: options.requests,
       warmup: options.warmup,
       settleMs: options.settleMs,
+      idleMs: options.idleMs,
       node: process.version,
       cpus: cpus().length,
       loadBefore,
       loadAfter: loadavg()[0] ?? 0,
     };
-    return { benchmark: 'agent', context, comparisons: compare(samples), samples };
+    return { benchmark: 'agent', context, comparisons: compare(samples, options.idleMs), samples };
   } catch (error) {
     // Stopping the processes on a signal makes the measurement in flight fail; say why instead.
     if (interrupted !== undefined) throw new Error(`interrupted by ${interrupted}`, { cause: error });

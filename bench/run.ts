@@ -29,6 +29,7 @@ agent (default):
   --requests N        timed GET /v1/commands/ per run (default ${AGENT_BENCH_DEFAULTS.requests})
   --warmup N          untimed requests before them (default ${AGENT_BENCH_DEFAULTS.warmup})
   --settle-ms N       pause after the first answer before reading VmRSS (default ${AGENT_BENCH_DEFAULTS.settleMs})
+  --idle-ms N         idle time after spawn before the boot rows read VmHWM (default ${AGENT_BENCH_DEFAULTS.idleMs})
 command-history:
   --runs N            fresh agents, one after the other (default ${HISTORY_BENCH_DEFAULTS.runs})
   --commands N        cheap sync commands sent to each (default ${HISTORY_BENCH_DEFAULTS.commands}, at least 2100)
@@ -74,6 +75,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
         warmup: { type: 'string' },
         'settle-ms': { type: 'string' },
         commands: { type: 'string' },
+        'idle-ms': { type: 'string' },
         image: { type: 'string' },
         keep: { type: 'boolean' },
       },
@@ -95,7 +97,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
         `--${stray.join(', --')} only applies to the ${benchmarks.join(' or ')} benchmark: run \`bench/run.ts ${benchmarks[0]}\` or \`all\``,
       );
   };
-  only(['requests', 'warmup'], 'agent');
+  only(['requests', 'warmup', 'idle-ms'], 'agent');
   only(['runs', 'settle-ms'], 'agent', 'command-history');
   only(['commands'], 'command-history');
   only(['image', 'keep'], 'image-size');
@@ -110,6 +112,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
       requests: count('requests', values.requests, d.requests, 1),
       warmup: count('warmup', values.warmup, d.warmup, 0),
       settleMs: count('settle-ms', values['settle-ms'], d.settleMs, 0),
+      idleMs: count('idle-ms', values['idle-ms'], d.idleMs, 0),
     },
     history: {
       runs: count('runs', values.runs, h.runs, 1),

@@ -4,8 +4,7 @@
  * code the process waits for.
  */
 import type { ServerOptions } from 'node:https';
-import { createApp } from '../api/app.js';
-import { listenApi, type ApiServer } from '../api/server.js';
+import type { ApiServer } from '../api/server.js';
 import type { AgentCore } from './core.js';
 
 /** One way of running the agent: started once, stopped once. */
@@ -44,7 +43,10 @@ export class ExitCode {
  * Serve IPA's API over `core` on listen_host:listen_port (HTTPS with `tls`).
  * @throws when it cannot listen (the address is in the message)
  */
-export function serveApi(core: AgentCore, tls: ServerOptions | null): Promise<ApiServer> {
+export async function serveApi(core: AgentCore, tls: ServerOptions | null): Promise<ApiServer> {
+  // Loaded only here: express is among the heaviest modules of the start, and
+  // in the Ironic mode the API listens only after lookup (as IPA's run() does).
+  const [{ createApp }, { listenApi }] = await Promise.all([import('../api/app.js'), import('../api/server.js')]);
   const api = {
     executor: core.executor,
     status: () => core.state.status(),

@@ -6,6 +6,7 @@ import { summarize, type Summary } from './stats.js';
 import { formatMiB, formatMs, formatRatio, formatTable, mibNumber, msDigits, msNumber } from './table.js';
 import type { ServerSample } from './measure.js';
 import { FLOOD, type FloodSample } from './flood.js';
+import type { BootRun } from './lookup-idle.js';
 
 /** Raw samples, one entry per measured run. */
 export interface AgentBenchSamples {
@@ -19,6 +20,8 @@ export interface AgentBenchSamples {
   floodBare: FloodSample[];
   /** The agent under {@link FLOOD}. */
   floodAgent: FloodSample[];
+  /** Boots against a stub Ironic: first lookup and idle VmHWM, auto-TLS off and on, with the bare server. */
+  boot: BootRun[];
 }
 
 /** One line of the report: a metric of the agent against a baseline. */
@@ -42,6 +45,8 @@ export interface AgentBenchContext {
   requests: number;
   warmup: number;
   settleMs: number;
+  /** Idle time after spawn before the boot rows read VmHWM. */
+  idleMs: number;
   node: string;
   cpus: number;
   /** 1-minute load average before and after the runs (the machine may be shared). */
@@ -80,6 +85,46 @@ function comparison(
 /** The flood, as the report names it. */
 export const FLOOD_LABEL = `${FLOOD.parallel} parallel ${FLOOD.bodyBytes / 1024 / 1024} MiB unauthenticated POSTs`;
 
+/** Issue 12's targets: the ratio each boot row should stay at or under. */
+export const BOOT_TARGETS = { firstLookup: 2, idleHwm: 1.3 } as const;
+
+/** Rows whose metric starts with these carry a target. */
+const FIRST_LOOKUP = 'spawn to first GET /v1/lookup';
+const IDLE_HWM = 'idle peak RSS (VmHWM)';
+
+/** The target ratio of a comparison, if it has one. */
+export function targetOf(comparison: Comparison): number | undefined {
+  if (comparison.metric.startsWith(FIRST_LOOKUP)) return BOOT_TARGETS.firstLookup;
+  if (comparison.metric.startsWith(IDLE_HWM)) return BOOT_TARGETS.idleHwm;
+  return undefined;
+}
+
+/** The four boot comparisons: first lookup and idle VmHWM, auto-TLS off and on, against the bare server. */
+function bootComparisons(boot: readonly BootRun[], idleMs: number): Comparison[] {
+  const of = (key: keyof BootRun, field: 'firstMs' | 'hwmBytes'): number[] => boot.map((run) => run[key][field]);
+  const idle = `${idleMs / 1000} s after spawn`;
+  return [false, true].flatMap((on) => {
+    const key = on ? 'agentTlsOn' : 'agentTlsOff';
+    const tls = `auto-TLS ${on ? 'on' : 'off'}`;
+    return [
+      comparison(
+        `${FIRST_LOOKUP}, ${tls}`,
+        'ms',
+        of(key, 'firstMs'),
+        'node:http server (start to first 200)',
+        of('bare', 'firstMs'),
+      ),
+      comparison(
+        `${IDLE_HWM} ${idle}, ${tls}`,
+        'bytes',
+        of(key, 'hwmBytes'),
+        `node:http server, ${idle}`,
+        of('bare', 'hwmBytes'),
+      ),
+    ];
+  });
+}
+
 /**
  * The eight comparisons: cold start against `node -e ''` and against the bare
  * server, idle RSS, request latency median and p95, and under the flood the
@@ -87,7 +132,7 @@ export const FLOOD_LABEL = `${FLOOD.parallel} parallel ${FLOOD.bodyBytes / 1024 
  * stays resident after it.
  * @throws RangeError when a sample list is empty
  */
-export function compare(samples: AgentBenchSamples): Comparison[] {
+export function compare(samples: AgentBenchSamples, idleMs: number): Comparison[] {
   const of = (list: ServerSample[], key: keyof ServerSample): number[] => list.map((sample) => sample[key]);
   const flood = (list: FloodSample[], key: Exclude<keyof FloodSample, 'statuses'>): number[] =>
     list.map((sample) => sample[key]);
@@ -149,6 +194,7 @@ export function compare(samples: AgentBenchSamples): Comparison[] {
       'node:http server, same POSTs',
       flood(floodBare, 'rssAfterBytes'),
     ),
+    ...bootComparisons(samples.boot, idleMs),
   ];
 }
 
@@ -171,6 +217,13 @@ function cell(summary: Summary, unit: Comparison['unit']): string {
   return `${median} (${number(summary.min)}-${number(summary.max)})`;
 }
 
+/** `<= 2.00x met` / `<= 1.30x MISSED`, or empty for rows without a target. */
+function verdict(comparison: Comparison): string {
+  const target = targetOf(comparison);
+  if (target === undefined) return '';
+  return `<= ${formatRatio(target)} ${comparison.ratio <= target ? 'met' : 'MISSED'}`;
+}
+
 /** The human-readable report: settings line, table, and how to read it. */
 export function renderReport(report: AgentBenchReport): string {
   const { context } = report;
@@ -180,12 +233,14 @@ export function renderReport(report: AgentBenchReport): string {
     c.baseline,
     cell(c.baselineValue, c.unit),
     formatRatio(c.ratio),
+    verdict(c),
   ]);
   return [
-    `agent benchmark: ${context.runs} runs, ${context.requests} timed requests after ${context.warmup} warm-up per run, ${context.settleMs} ms settle`,
+    `agent benchmark: ${context.runs} runs, ${context.requests} timed requests after ${context.warmup} warm-up per run, ${context.settleMs} ms settle, ${context.idleMs} ms idle`,
     `node ${context.node}, ${context.cpus} CPUs, load average ${context.loadBefore.toFixed(2)} before / ${context.loadAfter.toFixed(2)} after`,
     '',
-    formatTable(['metric', 'agent', 'baseline', 'baseline value', 'ratio'], rows, [
+    formatTable(['metric', 'agent', 'baseline', 'baseline value', 'ratio', 'target'], rows, [
+      'left',
       'left',
       'left',
       'left',
@@ -195,5 +250,6 @@ export function renderReport(report: AgentBenchReport): string {
     '',
     `answers to the ${FLOOD_LABEL}: agent ${countStatuses(report.samples.floodAgent)}; node:http server ${countStatuses(report.samples.floodBare)}`,
     'values: median over the runs (min-max); ratio = agent median / baseline median (lower is better).',
+    `target: issue 12's ceiling for the ratio (first lookup ${BOOT_TARGETS.firstLookup}x, idle VmHWM ${BOOT_TARGETS.idleHwm}x) and whether the median met it.`,
   ].join('\n');
 }

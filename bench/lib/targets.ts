@@ -84,3 +84,46 @@ export function agentTarget(node: string, inputs: AgentInputs): ServerTarget {
     ],
   };
 }
+
+/** How the agent of the lookup and idle rows runs: against an Ironic, with or without auto-TLS. */
+export interface IronicAgentMode {
+  /** The stub Ironic's URL, for `--api-url`. */
+  apiUrl: string;
+  /** `--enable-auto-tls` (a self-signed certificate after version discovery) or `--no-enable-auto-tls`. */
+  autoTls: boolean;
+}
+
+/**
+ * The agent as it boots on a node: not standalone, so it discovers Ironic's
+ * version, looks itself up and heartbeats (same inputs as {@link agentTarget},
+ * advertising 127.0.0.1).
+ */
+export function ironicAgentTarget(node: string, inputs: AgentInputs, mode: IronicAgentMode): ServerTarget {
+  return {
+    label: `agent, auto-TLS ${mode.autoTls ? 'on' : 'off'}`,
+    argv: (port, scratch) => [
+      node,
+      inputs.bin,
+      'agent',
+      '--api-url',
+      mode.apiUrl,
+      '--listen-host',
+      '127.0.0.1',
+      '--listen-port',
+      String(port),
+      '--advertise-host',
+      '127.0.0.1',
+      '--config-dir',
+      inputs.configDir,
+      '--cmdline-path',
+      inputs.cmdlinePath,
+      '--state-dir',
+      `${scratch}/state`,
+      '--device-allowlist',
+      '/dev/nonexistent*',
+      '--disk-wait-attempts',
+      '0',
+      mode.autoTls ? '--enable-auto-tls' : '--no-enable-auto-tls',
+    ],
+  };
+}

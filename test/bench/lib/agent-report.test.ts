@@ -26,11 +26,22 @@ const SAMPLES: AgentBenchSamples = {
     { idleHwmBytes: 90 * MiB, hwmBytes: 100 * MiB, rssAfterBytes: 90 * MiB, statuses: [401, 0] },
     { idleHwmBytes: 88 * MiB, hwmBytes: 99 * MiB, rssAfterBytes: 90 * MiB, statuses: [401, 401] },
   ],
+  boot: [50, 60, 55].map((bareMs, i) => ({
+    bare: { firstMs: bareMs, hwmBytes: (40 + i) * MiB },
+    agentTlsOff: { firstMs: 100 + i, hwmBytes: (50 + i) * MiB },
+    agentTlsOn: { firstMs: 200 + i, hwmBytes: (60 + i) * MiB },
+  })),
 };
 
 describe('bench agent report', () => {
   it('compares medians over the runs, agent over baseline', () => {
-    const rows = compare(SAMPLES).map((c) => [c.metric, c.baseline, c.agent.median, c.baselineValue.median, c.ratio]);
+    const rows = compare(SAMPLES, 15_000).map((c) => [
+      c.metric,
+      c.baseline,
+      c.agent.median,
+      c.baselineValue.median,
+      c.ratio,
+    ]);
 
     expect(rows).to.deep.equal([
       ['cold start to GET /v1/status 200', "node -e '' (start to exit)", 450, 45, 10],
@@ -53,6 +64,22 @@ describe('bench agent report', () => {
         100 / 88,
       ],
       ['RSS after the flood (VmRSS after settle)', 'node:http server, same POSTs', 90 * MiB, 45 * MiB, 2],
+      ['spawn to first GET /v1/lookup, auto-TLS off', 'node:http server (start to first 200)', 101, 55, 101 / 55],
+      [
+        'idle peak RSS (VmHWM) 15 s after spawn, auto-TLS off',
+        'node:http server, 15 s after spawn',
+        51 * MiB,
+        41 * MiB,
+        51 / 41,
+      ],
+      ['spawn to first GET /v1/lookup, auto-TLS on', 'node:http server (start to first 200)', 201, 55, 201 / 55],
+      [
+        'idle peak RSS (VmHWM) 15 s after spawn, auto-TLS on',
+        'node:http server, 15 s after spawn',
+        61 * MiB,
+        41 * MiB,
+        61 / 41,
+      ],
     ]);
   });
 
@@ -62,13 +89,14 @@ describe('bench agent report', () => {
       requests: 100,
       warmup: 10,
       settleMs: 500,
+      idleMs: 15_000,
       node: 'v20.0.0',
       cpus: 2,
       loadBefore: 1,
       loadAfter: 1.5,
     };
 
-    const text = renderReport({ benchmark: 'agent', context, comparisons: compare(SAMPLES), samples: SAMPLES });
+    const text = renderReport({ benchmark: 'agent', context, comparisons: compare(SAMPLES, 15_000), samples: SAMPLES });
 
     expect(text).to.include('agent benchmark: 3 runs, 100 timed requests after 10 warm-up per run, 500 ms settle');
     expect(text).to.include('load average 1.00 before / 1.50 after');
@@ -83,6 +111,10 @@ describe('bench agent report', () => {
     );
     expect(text).to.match(
       /peak RSS \(VmHWM\) under 8 parallel 63 MiB unauthenticated POSTs +100\.0 MiB \(99\.0-110\.0\) +node:http server, same POSTs +55\.0 MiB \(50\.0-60\.0\) +1\.82x/,
+    );
+    expect(text).to.match(/spawn to first GET \/v1\/lookup, auto-TLS off +101 ms .* 1\.84x +<= 2\.00x met/);
+    expect(text).to.match(
+      /idle peak RSS \(VmHWM\) 15 s after spawn, auto-TLS on +61\.0 MiB .* 1\.49x +<= 1\.30x MISSED/,
     );
     expect(text).to.include(
       'answers to the 8 parallel 63 MiB unauthenticated POSTs: agent 0 x1, 401 x5; node:http server 200 x6',

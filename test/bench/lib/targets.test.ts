@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { get } from '../../../bench/lib/http.js';
 import { ProcessGroup } from '../../../bench/lib/process.js';
 import { freePort } from '../../../bench/lib/proc-status.js';
-import { agentTarget, bareServerTarget, COMMANDS_BODY } from '../../../bench/lib/targets.js';
+import { agentTarget, bareServerTarget, COMMANDS_BODY, ironicAgentTarget } from '../../../bench/lib/targets.js';
 import { waitFor200 } from '../../../bench/lib/http.js';
 
 describe('bench targets', () => {
@@ -54,5 +54,38 @@ describe('bench targets', () => {
       '/dev/nonexistent*',
       '--no-enable-auto-tls',
     ]);
+  });
+
+  it('starts the agent against an Ironic, advertising loopback, with auto-TLS as asked', () => {
+    const inputs = { bin: '/p/bin/ironic-coreos-agent', configDir: '/w/config', cmdlinePath: '/w/cmdline', token: 't' };
+    const on = ironicAgentTarget('/usr/bin/node', inputs, { apiUrl: 'http://127.0.0.1:9', autoTls: true });
+    const off = ironicAgentTarget('/usr/bin/node', inputs, { apiUrl: 'http://127.0.0.1:9', autoTls: false });
+
+    expect(on.argv(4242, '/w/start-1')).to.deep.equal([
+      '/usr/bin/node',
+      '/p/bin/ironic-coreos-agent',
+      'agent',
+      '--api-url',
+      'http://127.0.0.1:9',
+      '--listen-host',
+      '127.0.0.1',
+      '--listen-port',
+      '4242',
+      '--advertise-host',
+      '127.0.0.1',
+      '--config-dir',
+      '/w/config',
+      '--cmdline-path',
+      '/w/cmdline',
+      '--state-dir',
+      '/w/start-1/state',
+      '--device-allowlist',
+      '/dev/nonexistent*',
+      '--disk-wait-attempts',
+      '0',
+      '--enable-auto-tls',
+    ]);
+    expect(off.argv(4242, '/w/start-1').at(-1)).to.equal('--no-enable-auto-tls');
+    expect([on.label, off.label]).to.deep.equal(['agent, auto-TLS on', 'agent, auto-TLS off']);
   });
 });

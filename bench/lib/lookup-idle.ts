@@ -1,0 +1,99 @@
+/**
+ * The boot rows: milliseconds from spawning the agent until its first
+ * `GET /v1/lookup` reaches a stub Ironic, and its peak resident memory
+ * (`VmHWM`) once it has sat idle for a while after start, against a bare
+ * node:http server's spawn-to-first-200 and its `VmHWM` after the same time.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
+import { startServer } from './measure.js';
+import { describeExit, type BenchProcess, type ProcessGroup } from './process.js';
+import { freePort, readVmHwm } from './proc-status.js';
+import { startIronicStub } from './ironic-stub.js';
+import { ironicAgentTarget, type AgentInputs, type ServerTarget } from './targets.js';
+
+/** One boot of a server: how long until it did its first thing, and its peak memory after idling. */
+export interface BootSample {
+  /** Spawn to the first lookup (agent) or the first 200 (bare server), ms. */
+  firstMs: number;
+  /** VmHWM in bytes `idleMs` after spawn. */
+  hwmBytes: number;
+}
+
+/** One run of the boot rows. */
+export interface BootRun {
+  bare: BootSample;
+  agentTlsOff: BootSample;
+  agentTlsOn: BootSample;
+}
+
+/** Reject when `child` exits first or `timeoutMs` passes; otherwise resolve with `arrival`. */
+async function awaitArrival(
+  child: BenchProcess,
+  arrival: Promise<number>,
+  timeoutMs: number,
+  label: string,
+): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const failure = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${label}: no lookup within ${timeoutMs} ms`)), timeoutMs);
+    void child.exited.then((exit) => reject(new Error(`${label} ${describeExit(exit)}`)));
+  });
+  try {
+    return await Promise.race([arrival, failure]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message}\n--- last output of ${label} ---\n${child.outputTail().trimEnd() || '(none)'}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What {@link measureBoot} starts and how long it waits. */
+export interface BootOptions {
+  node: string;
+  inputs: AgentInputs;
+  bare: ServerTarget;
+  /** A fresh empty directory per start. */
+  scratch: () => Promise<string>;
+  /** Idle time after spawn before reading VmHWM. */
+  idleMs: number;
+  startTimeoutMs: number;
+}
+
+/**
+ * Start the bare server and the agent with auto-TLS off and on one after the
+ * other (each start timed alone), let each idle until `idleMs` after its spawn,
+ * read every VmHWM, stop them.
+ */
+export async function measureBoot(group: ProcessGroup, options: BootOptions): Promise<BootRun> {
+  const children: BenchProcess[] = [];
+  const stubs: { close(): Promise<void> }[] = [];
+  const hwmAfterIdle = async (child: BenchProcess): Promise<number> => {
+    await sleep(Math.max(0, child.spawnedAt + options.idleMs - performance.now()));
+    return readVmHwm(child.pid);
+  };
+  try {
+    const bare = await startServer(options.bare, group, await options.scratch(), options.startTimeoutMs);
+    children.push(bare.child);
+    const agents: { child: BenchProcess; firstMs: number }[] = [];
+    for (const autoTls of [false, true]) {
+      const stub = await startIronicStub(options.inputs.token);
+      stubs.push(stub);
+      const target = ironicAgentTarget(options.node, options.inputs, { apiUrl: stub.url, autoTls });
+      const child = group.start(target.argv(await freePort(), await options.scratch()));
+      children.push(child);
+      const at = await awaitArrival(child, stub.firstLookup, options.startTimeoutMs, target.label);
+      agents.push({ child, firstMs: at - child.spawnedAt });
+    }
+    const [off, on] = agents as [(typeof agents)[0], (typeof agents)[0]];
+    return {
+      bare: { firstMs: bare.readyAt - bare.child.spawnedAt, hwmBytes: await hwmAfterIdle(bare.child) },
+      agentTlsOff: { firstMs: off.firstMs, hwmBytes: await hwmAfterIdle(off.child) },
+      agentTlsOn: { firstMs: on.firstMs, hwmBytes: await hwmAfterIdle(on.child) },
+    };
+  } finally {
+    await Promise.all(children.map((child) => child.stop()));
+    await Promise.all(stubs.map((stub) => stub.close()));
+  }
+}

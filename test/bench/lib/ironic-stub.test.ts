@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { performance } from 'node:perf_hooks';
+import { get } from '../../../bench/lib/http.js';
+import { startIronicStub } from '../../../bench/lib/ironic-stub.js';
+
+describe('bench Ironic stub', () => {
+  it('answers version discovery and lookup as Ironic does, and records when the first lookup arrived', async () => {
+    const token = 't'.repeat(32);
+    const stub = await startIronicStub(token);
+    try {
+      const before = performance.now();
+      const root = await get(`${stub.url}/`, false);
+      const lookup = await get(`${stub.url}/v1/lookup?addresses=52:54:00:00:00:01`, false);
+      const other = await get(`${stub.url}/v1/nodes`, false);
+
+      expect(root.status).to.equal(200);
+      expect(JSON.parse(root.body)).to.nested.include({ 'default_version.version': '1.82' });
+      expect(lookup.status).to.equal(200);
+      expect(JSON.parse(lookup.body)).to.nested.include({ 'config.agent_token': token });
+      expect(other.status).to.equal(404);
+      const at = await stub.firstLookup;
+      expect(at).to.be.within(before, performance.now());
+    } finally {
+      await stub.close();
+    }
+  });
+});
