@@ -11,6 +11,7 @@ import { waitUntilNotBusy, type BusyWaitOptions } from './busy.js';
 import { C_LOCALE, type EraseDeps, type SafetyCheck } from './deps.js';
 import { errorText, guardedDevices, listErasableDevices } from './device-checks.js';
 import { gptZeroCommands, planGptZero, type GptZeroPlan } from './gpt-zero.js';
+import { zapCommands, type ZapCommand, type ZapMethod } from './zap.js';
 
 /** Arguments of {@link eraseDevicesMetadata}. */
 export interface EraseMetadataOptions extends EraseDeps {
@@ -21,6 +22,8 @@ export interface EraseMetadataOptions extends EraseDeps {
   guard: SafetyCheck;
   /** fuser polling after each device. */
   busyWait?: BusyWaitOptions;
+  /** How sgdisk's part is done (zap.ts). Default `sectors`; `sgdisk` is IPA's command, about 1 s per device. */
+  zap?: ZapMethod;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function eraseDevicesMetadata(options: EraseMetadataOptions): Promi
   const failures = new Map<string, unknown>();
   for (const target of targets) {
     try {
-      await destroyDiskMetadata(options, target.name, options.node.uuid, options.busyWait);
+      await destroyDiskMetadata(options, target.name, options.node.uuid, options.busyWait, options.zap);
     } catch (error) {
       options.logger.error('Failed to erase the metadata on device', { device: target.name, error: errorText(error) });
       failures.set(target.name, error);
@@ -54,7 +57,8 @@ export async function eraseDevicesMetadata(options: EraseMetadataOptions): Promi
 
 /**
  * Wipe one device: `wipefs --force --all`, zero both GPT copies with dd,
- * `sgdisk -Z`, then wait until no process holds the device.
+ * what `sgdisk -Z` zeroes on top (zap.ts: one more sector and a partition
+ * table re-read, or sgdisk itself), then wait until no process holds the device.
  * Port of IPA disk_utils.destroy_disk_metadata.
  * @throws CommandExecutionError when a command fails (sgdisk included: IPA tolerates no sgdisk exit code)
  * @throws DeviceNotFound when the device stays busy
@@ -64,13 +68,14 @@ export async function destroyDiskMetadata(
   device: string,
   nodeUuid: string,
   busyWait?: BusyWaitOptions,
+  zap: ZapMethod = 'sectors',
 ): Promise<void> {
   deps.logger.debug('Start destroy disk metadata', { node: nodeUuid, device });
   await wipeSignatures(deps, device);
   const sectorSize = await readNumber(deps, ['blockdev', '--getss', device]);
   const size = await readNumber(deps, ['blockdev', '--getsize64', device]);
   for (const argv of gptZeroCommands(device, planFor(device, size, sectorSize))) await deps.runner.run(argv, C_LOCALE);
-  await deps.runner.run(['sgdisk', '-Z', device], C_LOCALE);
+  for (const command of zapCommands(device, size, sectorSize, zap)) await runZap(deps, device, command);
   await waitUntilNotBusy(deps, device, busyWait);
   deps.logger.info('Disk metadata successfully destroyed', { node: nodeUuid, device });
 }
@@ -85,6 +90,13 @@ async function wipeSignatures(deps: EraseDeps, device: string): Promise<void> {
     deps.logger.warn('wipefs does not support --force, retrying without it', { device });
     await deps.runner.run(['wipefs', '--all', device], C_LOCALE);
   }
+}
+
+async function runZap(deps: EraseDeps, device: string, command: ZapCommand): Promise<void> {
+  const options = command.okExitCodes === undefined ? C_LOCALE : { ...C_LOCALE, okExitCodes: command.okExitCodes };
+  const { exitCode, stderr } = await deps.runner.run(command.argv, options);
+  if (exitCode !== 0)
+    deps.logger.debug('The kernel kept the old partition table', { device, stderr: stderr.trim().slice(0, 200) });
 }
 
 function planFor(device: string, size: number, sectorSize: number): GptZeroPlan {
