@@ -9,7 +9,7 @@ import { BlockDeviceEraseError, CommandExecutionError } from '../../../../common
 import type { BlockDevice, Node } from '../../types.js';
 import { waitUntilNotBusy, type BusyWaitOptions } from './busy.js';
 import { C_LOCALE, type EraseDeps, type SafetyCheck } from './deps.js';
-import { errorText, guardedDevices, listErasableDevices } from './device-checks.js';
+import { byDisk, errorText, guardedDevices, listErasableDevices, type EraseTarget } from './device-checks.js';
 import { gptZeroCommands, planGptZero, type GptZeroPlan } from './gpt-zero.js';
 import { zapCommands, type ZapCommand, type ZapMethod } from './zap.js';
 
@@ -32,27 +32,42 @@ export interface EraseMetadataOptions extends EraseDeps {
  *
  * Every device passes the safety check before the first one is written (IPA
  * checks each device just before wiping it, so a refusal could come after
- * other disks were already wiped). Failures are collected per device.
+ * other disks were already wiped). Then the disks are wiped concurrently.
+ * Failures are collected per device.
  * @throws ProtectedDeviceError from the guard, before anything is written
  * @throws BlockDeviceEraseError listing every device that failed
  */
 export async function eraseDevicesMetadata(options: EraseMetadataOptions): Promise<void> {
   const targets = await listErasableDevices(options, options.devices);
   for (const name of guardedDevices(options.devices, targets)) await options.guard(options.node, name);
-  const failures = new Map<string, unknown>();
-  for (const target of targets) {
-    try {
-      await destroyDiskMetadata(options, target.name, options.node.uuid, options.busyWait, options.zap);
-    } catch (error) {
-      options.logger.error('Failed to erase the metadata on device', { device: target.name, error: errorText(error) });
-      failures.set(target.name, error);
-    }
-  }
+  const failures = await wipeAll(options, targets);
   if (failures.size > 0) {
     throw new BlockDeviceEraseError(
       `Failed to erase the metadata on the device(s): ${describeFailures(failures, '; ')}`,
     );
   }
+}
+
+/**
+ * Wipe the disks concurrently, each disk's partitions one after the other
+ * before the disk itself (IPA wipes every device in turn; the disks share no
+ * sectors). A failure stops nothing else. Returns the failures in erase order.
+ */
+async function wipeAll(options: EraseMetadataOptions, targets: readonly EraseTarget[]): Promise<Map<string, unknown>> {
+  const outcome = new Map<string, unknown>();
+  const wipeDisk = async (group: readonly EraseTarget[]): Promise<void> => {
+    for (const target of group) {
+      try {
+        await destroyDiskMetadata(options, target.name, options.node.uuid, options.busyWait, options.zap);
+      } catch (error) {
+        const fields = { device: target.name, error: errorText(error) };
+        options.logger.error('Failed to erase the metadata on device', fields);
+        outcome.set(target.name, error);
+      }
+    }
+  };
+  await Promise.all(byDisk(options.devices, targets).map(wipeDisk));
+  return new Map(targets.filter((t) => outcome.has(t.name)).map((t) => [t.name, outcome.get(t.name)]));
 }
 
 /**

@@ -352,4 +352,43 @@ describe('erase/metadata eraseDevicesMetadata', () => {
 
     expect(runner.calls).to.deep.equal([]);
   });
+
+  it('wipes the disks concurrently, each one partitions first, only after every device passed the guard', async () => {
+    const runner = new FakeRunner().expect(
+      notRaid('/dev/sdb2'),
+      notRaid('/dev/sdb1'),
+      notRaid('/dev/sdb'),
+      notRaid('/dev/sda1'),
+      notRaid('/dev/sda'),
+      ...['/dev/sdb2', '/dev/sdb1', '/dev/sdb', '/dev/sda1', '/dev/sda'].flatMap((d) =>
+        metadataScript(d, 512, 64 * MiB),
+      ),
+    );
+    const g = recordingGuard(runner);
+
+    await eraseDevicesMetadata({
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
+      guard: g.guard,
+      node: node(),
+      devices: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sdb', ['/dev/sdb1', '/dev/sdb2'])],
+    });
+
+    expect(g.callsBefore).to.deep.equal([5, 5, 5, 5, 5]);
+    const wipes = argvs(runner)
+      .filter((a) => a[0] === 'wipefs')
+      .map((a) => a[3]);
+    expect(wipes.slice(0, 2), 'both disks start at once').to.have.members(['/dev/sdb2', '/dev/sda1']);
+    const sda = argvs(runner).filter((a) => a.includes('/dev/sda') || a.includes('/dev/sda1'));
+    expect(sda.filter((a) => a[0] === 'wipefs').map((a) => a[3])).to.deep.equal(['/dev/sda1', '/dev/sda']);
+    const sdb = wipes.filter((d) => d?.startsWith('/dev/sdb'));
+    expect(sdb).to.deep.equal(['/dev/sdb2', '/dev/sdb1', '/dev/sdb']);
+    const calls = argvs(runner);
+    const at = (tool: string, device: string): number => calls.findIndex((a) => a[0] === tool && a.includes(device));
+    expect(at('fuser', '/dev/sda1'), 'the disk waits for its partition').to.be.lessThan(at('wipefs', '/dev/sda'));
+    expect(at('fuser', '/dev/sdb1')).to.be.lessThan(at('wipefs', '/dev/sdb'));
+    expect(runner.pending()).to.deep.equal([]);
+  });
 });
