@@ -1,25 +1,27 @@
 /**
  * Benchmark entry (`npm run bench` builds first, then runs this).
  *
- *   node --import tsx bench/run.ts [agent|image-size|all] [options] [--json]
+ *   node --import tsx bench/run.ts [agent|image-size|erase-metadata|all] [options] [--json]
  *
  * `agent` (the default) measures the agent against bare Node; `image-size`
- * builds and measures the container image (minutes; needs podman); `all`
- * runs both. Tables go to stdout, progress to stderr; with `--json` stdout
+ * builds and measures the container image (minutes; needs podman);
+ * `erase-metadata` times the metadata-erase cleaning step on loop disks
+ * (needs root); `all` runs them all. Tables go to stdout, progress to stderr; with `--json` stdout
  * holds one JSON object keyed by benchmark name instead.
  */
 import { parseArgs } from 'node:util';
 import { AGENT_BENCH_DEFAULTS, runAgentBench, type AgentBenchOptions } from './agent.js';
 import { measureImageSize, renderImageSize, type ImageSizeOptions } from './image-size.js';
+import { ERASE_BENCH_DEFAULTS, renderEraseReport, runEraseBench, type EraseBenchOptions } from './erase-metadata.js';
 import { renderReport } from './lib/agent-report.js';
 
 /** Benchmarks by name, in the order `all` runs them. */
-const BENCHMARKS = ['agent', 'image-size'] as const;
+const BENCHMARKS = ['agent', 'image-size', 'erase-metadata'] as const;
 
 /** A benchmark name. */
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
-const USAGE = `usage: node --import tsx bench/run.ts [agent|image-size|all] [options]
+const USAGE = `usage: node --import tsx bench/run.ts [agent|image-size|erase-metadata|all] [options]
   --json              print one JSON object (keyed by benchmark) instead of tables
 agent (default):
   --runs N            measured runs, each starting node -e '', a node:http server and the agent (default ${AGENT_BENCH_DEFAULTS.runs})
@@ -29,6 +31,8 @@ agent (default):
 image-size:
   --image REF         measure an existing image instead of building one
   --keep              keep the image that was built
+erase-metadata (root, loop devices):
+  --rounds N          timed steps per method, sgdisk -Z and the fast zap (default ${ERASE_BENCH_DEFAULTS.rounds})
 `;
 
 /** Bad command line: printed with the usage, exit code 2. */
@@ -49,6 +53,7 @@ interface Invocation {
   json: boolean;
   agent: AgentBenchOptions;
   imageSize: ImageSizeOptions;
+  erase: EraseBenchOptions;
 }
 
 /** Parse and validate argv (without node and the script). */
@@ -67,6 +72,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
         'settle-ms': { type: 'string' },
         image: { type: 'string' },
         keep: { type: 'boolean' },
+        rounds: { type: 'string' },
       },
     });
   } catch (error) {
@@ -78,7 +84,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
   const name = positionals[0] ?? 'agent';
   const names = name === 'all' ? [...BENCHMARKS] : BENCHMARKS.filter((known) => known === name);
   if (names.length === 0)
-    throw new UsageError(`unknown benchmark ${JSON.stringify(name)}: choose agent, image-size or all`);
+    throw new UsageError(`unknown benchmark ${JSON.stringify(name)}: choose agent, image-size, erase-metadata or all`);
   const only = (options: readonly string[], benchmark: BenchmarkName): void => {
     const stray = options.filter((option) => values[option as keyof typeof values] !== undefined);
     if (stray.length > 0 && !names.includes(benchmark))
@@ -88,6 +94,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
   };
   only(['runs', 'requests', 'warmup', 'settle-ms'], 'agent');
   only(['image', 'keep'], 'image-size');
+  only(['rounds'], 'erase-metadata');
   const d = AGENT_BENCH_DEFAULTS;
   return {
     names,
@@ -103,6 +110,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
       ...(values.image === undefined ? {} : { image: values.image }),
       ...(values.keep === true ? { keep: true } : {}),
     },
+    erase: { rounds: count('rounds', values.rounds, ERASE_BENCH_DEFAULTS.rounds, 1) },
   };
 }
 
@@ -130,6 +138,10 @@ async function main(argv: string[]): Promise<number> {
       const report = await runAgentBench(invocation.agent, (line) => progress(`agent: ${line}`));
       results[name] = report;
       if (!invocation.json) process.stdout.write(`${renderReport(report)}\n\n`);
+    } else if (name === 'erase-metadata') {
+      const report = await runEraseBench(invocation.erase, (line) => progress(`erase-metadata: ${line}`));
+      results[name] = report;
+      if (!invocation.json) process.stdout.write(`${renderEraseReport(report)}\n\n`);
     } else {
       const report = await measureImageSize(invocation.imageSize);
       results[name] = report;
