@@ -1,28 +1,30 @@
 /**
  * Benchmark entry (`npm run bench` builds first, then runs this).
  *
- *   node --import tsx bench/run.ts [agent|command-history|image-size|all] [options] [--json]
+ *   node --import tsx bench/run.ts [agent|command-history|image-size|erase-metadata|all] [options] [--json]
  *
  * `agent` (the default) measures the agent against bare Node;
  * `command-history` the cost of a command as the history grows; `image-size`
- * builds and measures the container image (minutes; needs podman); `all`
- * runs them all. Tables go to stdout, progress to stderr; with `--json` stdout
+ * builds and measures the container image (minutes; needs podman);
+ * `erase-metadata` times the metadata-erase cleaning step on loop disks
+ * (needs root); `all` runs them all. Tables go to stdout, progress to stderr; with `--json` stdout
  * holds one JSON object keyed by benchmark name instead.
  */
 import { parseArgs } from 'node:util';
 import { AGENT_BENCH_DEFAULTS, runAgentBench, type AgentBenchOptions } from './agent.js';
 import { measureImageSize, renderImageSize, type ImageSizeOptions } from './image-size.js';
+import { ERASE_BENCH_DEFAULTS, renderEraseReport, runEraseBench, type EraseBenchOptions } from './erase-metadata.js';
 import { renderReport } from './lib/agent-report.js';
 import { HISTORY_BENCH_DEFAULTS, runHistoryBench, type HistoryBenchOptions } from './command-history.js';
 import { renderHistoryReport } from './lib/history-report.js';
 
 /** Benchmarks by name, in the order `all` runs them. */
-const BENCHMARKS = ['agent', 'command-history', 'image-size'] as const;
+const BENCHMARKS = ['agent', 'command-history', 'image-size', 'erase-metadata'] as const;
 
 /** A benchmark name. */
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
-const USAGE = `usage: node --import tsx bench/run.ts [agent|command-history|image-size|all] [options]
+const USAGE = `usage: node --import tsx bench/run.ts [agent|command-history|image-size|erase-metadata|all] [options]
   --json              print one JSON object (keyed by benchmark) instead of tables
 agent (default):
   --runs N            measured runs, each starting node -e '', a node:http server and the agent (default ${AGENT_BENCH_DEFAULTS.runs})
@@ -37,6 +39,8 @@ command-history:
 image-size:
   --image REF         measure an existing image instead of building one
   --keep              keep the image that was built
+erase-metadata (root, loop devices):
+  --rounds N          timed steps per method, sgdisk -Z and the fast zap (default ${ERASE_BENCH_DEFAULTS.rounds})
 `;
 
 /** Bad command line: printed with the usage, exit code 2. */
@@ -58,6 +62,7 @@ interface Invocation {
   agent: AgentBenchOptions;
   history: HistoryBenchOptions;
   imageSize: ImageSizeOptions;
+  erase: EraseBenchOptions;
 }
 
 /** Parse and validate argv (without node and the script). */
@@ -78,6 +83,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
         'idle-ms': { type: 'string' },
         image: { type: 'string' },
         keep: { type: 'boolean' },
+        rounds: { type: 'string' },
       },
     });
   } catch (error) {
@@ -101,6 +107,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
   only(['runs', 'settle-ms'], 'agent', 'command-history');
   only(['commands'], 'command-history');
   only(['image', 'keep'], 'image-size');
+  only(['rounds'], 'erase-metadata');
   const d = AGENT_BENCH_DEFAULTS;
   const h = HISTORY_BENCH_DEFAULTS;
   return {
@@ -123,6 +130,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
       ...(values.image === undefined ? {} : { image: values.image }),
       ...(values.keep === true ? { keep: true } : {}),
     },
+    erase: { rounds: count('rounds', values.rounds, ERASE_BENCH_DEFAULTS.rounds, 1) },
   };
 }
 
@@ -154,6 +162,10 @@ async function main(argv: string[]): Promise<number> {
       const report = await runHistoryBench(invocation.history, (line) => progress(`command-history: ${line}`));
       results[name] = report;
       if (!invocation.json) process.stdout.write(`${renderHistoryReport(report)}\n\n`);
+    } else if (name === 'erase-metadata') {
+      const report = await runEraseBench(invocation.erase, (line) => progress(`erase-metadata: ${line}`));
+      results[name] = report;
+      if (!invocation.json) process.stdout.write(`${renderEraseReport(report)}\n\n`);
     } else {
       const report = await measureImageSize(invocation.imageSize);
       results[name] = report;

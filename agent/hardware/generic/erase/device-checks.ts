@@ -124,6 +124,26 @@ export function guardedDevices(disks: readonly BlockDevice[], targets: readonly 
   return [...names];
 }
 
+/**
+ * `targets` grouped by disk, each group in the given order (so a disk's
+ * partitions stay before the disk): the disks can then be wiped concurrently.
+ * A partition joins the group of the disk that lists it, even when that disk
+ * is not itself a target; any other target is a group of its own.
+ */
+export function byDisk(disks: readonly BlockDevice[], targets: readonly EraseTarget[]): EraseTarget[][] {
+  const groups = new Map<string, EraseTarget[]>();
+  for (const target of targets) {
+    const parent = target.isPartition
+      ? disks.find((disk) => (disk.partitions ?? []).some((part) => part.name === target.name))
+      : undefined;
+    const key = parent?.name ?? target.name;
+    const group = groups.get(key) ?? [];
+    group.push(target);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
 /** Message of anything thrown. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  byDisk,
   eraseOrder,
   guardedDevices,
   isLinuxRaidMember,
@@ -180,5 +181,34 @@ describe('erase/device-checks', () => {
         .and.include('Skipping erasure of read-only device');
       expect(runner.pending()).to.deep.equal([]);
     });
+  });
+
+  describe('byDisk', () => {
+    const disks = [
+      disk('/dev/sda', ['/dev/sda1', '/dev/sda2']),
+      disk('/dev/sdb'),
+      disk('/dev/nvme0n1', ['/dev/nvme0n1p1']),
+    ];
+    const table: { title: string; names: string[]; expected: string[][] }[] = [
+      {
+        title: 'one group per disk, partitions first as given',
+        names: ['/dev/sdb', '/dev/sda2', '/dev/sda1', '/dev/sda', '/dev/nvme0n1p1', '/dev/nvme0n1'],
+        expected: [['/dev/sdb'], ['/dev/sda2', '/dev/sda1', '/dev/sda'], ['/dev/nvme0n1p1', '/dev/nvme0n1']],
+      },
+      {
+        title: 'partitions of a disk that is not a target (a RAID member) stay together',
+        names: ['/dev/sda2', '/dev/sda1', '/dev/sdb'],
+        expected: [['/dev/sda2', '/dev/sda1'], ['/dev/sdb']],
+      },
+      { title: 'nothing', names: [], expected: [] },
+    ];
+    for (const row of table) {
+      it(`groups ${row.title}`, () => {
+        const all = eraseOrder(disks);
+        const targets = row.names.map((name) => all.find((t) => t.name === name)!);
+
+        expect(byDisk(disks, targets).map((group) => group.map((t) => t.name))).to.deep.equal(row.expected);
+      });
+    }
   });
 });

@@ -42,14 +42,16 @@ describe('erase/express eraseDevicesExpress', () => {
       'blockdev /dev/sda',
       'dd of=/dev/sda',
       'dd of=/dev/sda',
-      'sgdisk /dev/sda',
+      'dd of=/dev/sda',
+      'blockdev /dev/sda',
       'fuser /dev/sda',
       'wipefs /dev/nvme0n1p1',
       'blockdev /dev/nvme0n1p1',
       'blockdev /dev/nvme0n1p1',
       'dd of=/dev/nvme0n1p1',
       'dd of=/dev/nvme0n1p1',
-      'sgdisk /dev/nvme0n1p1',
+      'dd of=/dev/nvme0n1p1',
+      'blockdev /dev/nvme0n1p1',
       'fuser /dev/nvme0n1p1',
       'nvme /dev/nvme0n1',
       'nvme /dev/nvme0n1',
@@ -68,7 +70,7 @@ describe('erase/express eraseDevicesExpress', () => {
 
     await eraseDevicesExpress({ ...fakeDeps(runner, logger), node: node(), guard: noGuard, devices: [disk(NVME)] });
 
-    expect(argvs(runner)).to.deep.include(['sgdisk', '-Z', NVME]);
+    expect(argvs(runner)).to.deep.include(['blockdev', '--rereadpt', NVME]);
     expect(memory.text()).to.include('falling back to metadata clean');
   });
 

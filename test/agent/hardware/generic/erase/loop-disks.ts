@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ExecaRunner } from '../../../../../common/exec/execa-runner.js';
 
@@ -56,6 +56,18 @@ export class LoopDisks {
     this.disks.push(disk);
     await dropPartitions(device);
     return disk;
+  }
+
+  /** Attach a sparse copy of `disk`'s file (flushed first), with the same sector size. */
+  async clone(disk: LoopDisk, name: string): Promise<LoopDisk> {
+    await sh('blockdev', '--flushbufs', disk.device);
+    const file = join(dirname(disk.file), `${name}.img`);
+    await sh('cp', '--sparse=always', disk.file, file);
+    const device = (await attach(file, disk.sectorSize)).trim();
+    const copy = { device, file, sectorSize: disk.sectorSize };
+    this.disks.push(copy);
+    await dropPartitions(device);
+    return copy;
   }
 
   /** Tell the kernel about the partitions (no partition-table support here) and check the nodes. */

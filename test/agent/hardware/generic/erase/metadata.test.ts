@@ -36,7 +36,8 @@ function destroySequence(device: string, ss: number, size: number): string[][] {
     ['blockdev', '--getsize64', device],
     ['dd', `bs=${ss}`, 'if=/dev/zero', `of=${device}`, `count=${gpt}`, 'oflag=direct'],
     ['dd', `bs=${ss}`, 'if=/dev/zero', `of=${device}`, `count=${gpt}`, 'oflag=direct', `seek=${sectors - gpt}`],
-    ['sgdisk', '-Z', device],
+    ['dd', `bs=${ss}`, 'if=/dev/zero', `of=${device}`, 'count=1', 'oflag=direct', 'conv=fsync', `seek=${gpt}`],
+    ['blockdev', '--rereadpt', device],
     ['fuser', device],
   ];
 }
@@ -114,7 +115,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
     expect(runner.pending()).to.deep.equal([]);
   });
 
-  it('zeroes 5 sectors at both ends of a 4 KiB-sector disk', async () => {
+  it('zeroes 5 sectors at both ends of a 4 KiB-sector disk, then the sixth as sgdisk -Z does', async () => {
     const runner = new FakeRunner().expect(notRaid('/dev/sdb'), ...metadataScript('/dev/sdb', 4096, 64 * MiB));
 
     await eraseDevicesMetadata({
@@ -131,6 +132,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
     expect(dds).to.deep.equal([
       ['dd', 'bs=4096', 'if=/dev/zero', 'of=/dev/sdb', 'count=5', 'oflag=direct'],
       ['dd', 'bs=4096', 'if=/dev/zero', 'of=/dev/sdb', 'count=5', 'oflag=direct', 'seek=16379'],
+      ['dd', 'bs=4096', 'if=/dev/zero', 'of=/dev/sdb', 'count=1', 'oflag=direct', 'conv=fsync', 'seek=5'],
     ]);
   });
 
@@ -167,8 +169,12 @@ describe('erase/metadata eraseDevicesMetadata', () => {
         exitCode: 1,
         stderr: 'wipefs: error: /dev/sda1: probing initialization failed: Device or resource busy',
       },
-      ...metadataScript('/dev/sda', 512, 64 * MiB).filter((s) => !(Array.isArray(s.match) && s.match[0] === 'sgdisk')),
-      { match: ['sgdisk', '-Z', '/dev/sda'], exitCode: 2, stderr: 'Problem opening /dev/sda for reading! Error is 2.' },
+      ...metadataScript('/dev/sda', 512, 64 * MiB).slice(0, 3),
+      {
+        match: (argv) => argv[0] === 'dd' && argv.includes('of=/dev/sda'),
+        exitCode: 1,
+        stderr: "dd: error writing '/dev/sda': Input/output error",
+      },
     );
     const { logger, memory } = createTestLogger();
 
@@ -188,7 +194,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
     expect(error).to.be.instanceOf(BlockDeviceEraseError);
     const details = (error as BlockDeviceEraseError).details;
     expect(details).to.match(
-      /^Failed to erase the metadata on the device\(s\): "\/dev\/sda1": .*Device or resource busy; "\/dev\/sda": .*Problem opening \/dev\/sda for reading! Error is 2\.$/,
+      /^Failed to erase the metadata on the device\(s\): "\/dev\/sda1": .*Device or resource busy; "\/dev\/sda": .*dd: error writing '\/dev\/sda': Input\/output error$/,
     );
     expect(details).not.to.include('/dev/sdb"');
     expect(argvs(runner)).to.deep.include(['fuser', '/dev/sdb']);
@@ -280,7 +286,7 @@ describe('erase/metadata eraseDevicesMetadata', () => {
   it('reports a device that stays busy', async () => {
     const runner = new FakeRunner().expect(
       notRaid('/dev/sda'),
-      ...metadataScript('/dev/sda', 512, 64 * MiB).slice(0, 6),
+      ...metadataScript('/dev/sda', 512, 64 * MiB).slice(0, 7),
       { match: ['fuser', '/dev/sda'], stdout: ' 777', repeat: true },
     );
     const clock = new FakeClock({ auto: true });
@@ -345,5 +351,44 @@ describe('erase/metadata eraseDevicesMetadata', () => {
     });
 
     expect(runner.calls).to.deep.equal([]);
+  });
+
+  it('wipes the disks concurrently, each one partitions first, only after every device passed the guard', async () => {
+    const runner = new FakeRunner().expect(
+      notRaid('/dev/sdb2'),
+      notRaid('/dev/sdb1'),
+      notRaid('/dev/sdb'),
+      notRaid('/dev/sda1'),
+      notRaid('/dev/sda'),
+      ...['/dev/sdb2', '/dev/sdb1', '/dev/sdb', '/dev/sda1', '/dev/sda'].flatMap((d) =>
+        metadataScript(d, 512, 64 * MiB),
+      ),
+    );
+    const g = recordingGuard(runner);
+
+    await eraseDevicesMetadata({
+      runner,
+      logger: createTestLogger().logger,
+      fs: fakeFs(),
+      clock: new FakeClock({ auto: true }),
+      guard: g.guard,
+      node: node(),
+      devices: [disk('/dev/sda', ['/dev/sda1']), disk('/dev/sdb', ['/dev/sdb1', '/dev/sdb2'])],
+    });
+
+    expect(g.callsBefore).to.deep.equal([5, 5, 5, 5, 5]);
+    const wipes = argvs(runner)
+      .filter((a) => a[0] === 'wipefs')
+      .map((a) => a[3]);
+    expect(wipes.slice(0, 2), 'both disks start at once').to.have.members(['/dev/sdb2', '/dev/sda1']);
+    const sda = argvs(runner).filter((a) => a.includes('/dev/sda') || a.includes('/dev/sda1'));
+    expect(sda.filter((a) => a[0] === 'wipefs').map((a) => a[3])).to.deep.equal(['/dev/sda1', '/dev/sda']);
+    const sdb = wipes.filter((d) => d?.startsWith('/dev/sdb'));
+    expect(sdb).to.deep.equal(['/dev/sdb2', '/dev/sdb1', '/dev/sdb']);
+    const calls = argvs(runner);
+    const at = (tool: string, device: string): number => calls.findIndex((a) => a[0] === tool && a.includes(device));
+    expect(at('fuser', '/dev/sda1'), 'the disk waits for its partition').to.be.lessThan(at('wipefs', '/dev/sda'));
+    expect(at('fuser', '/dev/sdb1')).to.be.lessThan(at('wipefs', '/dev/sdb'));
+    expect(runner.pending()).to.deep.equal([]);
   });
 });

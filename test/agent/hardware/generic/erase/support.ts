@@ -90,7 +90,7 @@ export function notRaid(device: string, fstype = ''): Scripted {
   return { match: ['lsblk', '--fs', '--noheadings', device], stdout: `${device.replace('/dev/', '')} ${fstype}\n` };
 }
 
-/** The full destroyDiskMetadata command sequence for a device, as answers. */
+/** The full destroyDiskMetadata command sequence for a device of at least 34 KiB, as answers. */
 export function metadataScript(device: string, sectorSize: number, size: number): Scripted[] {
   return [
     { match: ['wipefs', '--force', '--all', device] },
@@ -98,7 +98,12 @@ export function metadataScript(device: string, sectorSize: number, size: number)
     { match: ['blockdev', '--getsize64', device], stdout: `${size}\n` },
     { match: (argv) => argv[0] === 'dd' && argv.includes(`of=${device}`), repeat: false },
     { match: (argv) => argv[0] === 'dd' && argv.includes(`of=${device}`), repeat: false },
-    { match: ['sgdisk', '-Z', device], stdout: 'GPT data structures destroyed!\n' },
+    { match: (argv) => argv[0] === 'dd' && argv.includes(`of=${device}`), repeat: false },
+    {
+      match: ['blockdev', '--rereadpt', device],
+      exitCode: 1,
+      stderr: 'blockdev: ioctl error on BLKRRPART: Invalid argument\n',
+    },
     { match: ['fuser', device], exitCode: 1 },
   ];
 }
