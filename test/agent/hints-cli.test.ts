@@ -10,6 +10,7 @@ import { createHintsCommand } from '../../agent/hints-cli.js';
 import { lsblkArgv } from '../../agent/hardware/generic/lsblk.js';
 import type { FsReader } from '../../common/fs/fs-reader.js';
 import { NodeFs } from '../../common/fs/node-fs.js';
+import { GiB, lsblkRow } from '../helpers/block-device.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 
 interface Captured {
@@ -32,27 +33,7 @@ function capture(cwd = process.cwd()): Captured {
   return { io: { stdin: Readable.from([]), stdout, stderr, env: {}, cwd }, out: () => out, err: () => err };
 }
 
-const GiB = 2 ** 30;
-const row = (kname: string, size: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  kname,
-  model: null,
-  size,
-  rota: false,
-  type: 'disk',
-  uuid: null,
-  partuuid: null,
-  serial: null,
-  wwn: null,
-  'log-sec': 512,
-  'phy-sec': 512,
-  tran: null,
-  ro: false,
-  rm: false,
-  pkname: null,
-  hctl: null,
-  vendor: null,
-  ...extra,
-});
+const row = lsblkRow;
 
 describe('agent/hints-cli', () => {
   describe('with a scripted lsblk', () => {

@@ -62,3 +62,31 @@ export function referenceDevices(): BlockDevice[] {
     }),
   ];
 }
+
+/**
+ * One row of `lsblk --json` (the columns lsblk.ts asks for) for a disk named
+ * `kname` of `size` bytes; unknown fields null/false, 512-byte sectors,
+ * `type` disk unless `extra` says otherwise.
+ */
+export function lsblkRow(kname: string, size: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kname,
+    model: null,
+    size,
+    rota: false,
+    type: 'disk',
+    uuid: null,
+    partuuid: null,
+    serial: null,
+    wwn: null,
+    'log-sec': 512,
+    'phy-sec': 512,
+    tran: null,
+    ro: false,
+    rm: false,
+    pkname: null,
+    hctl: null,
+    vendor: null,
+    ...extra,
+  };
+}

@@ -2,35 +2,13 @@ import { expect } from 'chai';
 import { ConfigError } from '../../../../common/errors.js';
 import { BlockDeviceLister, type HostPaths } from '../../../../agent/hardware/generic/block-devices.js';
 import { lsblkArgv } from '../../../../agent/hardware/generic/lsblk.js';
+import { lsblkRow } from '../../../helpers/block-device.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { makeTree, RecordingFsReader, removeTree, type TreeSpec } from '../../../helpers/fs-tree.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
-const row = (
-  kname: string,
-  type: string,
-  size: number,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> => ({
-  kname,
-  model: null,
-  size,
-  rota: false,
-  type,
-  uuid: null,
-  partuuid: null,
-  serial: null,
-  wwn: null,
-  'log-sec': 512,
-  'phy-sec': 512,
-  tran: null,
-  ro: false,
-  rm: false,
-  pkname: null,
-  hctl: null,
-  vendor: null,
-  ...extra,
-});
+const row = (kname: string, type: string, size: number, extra: Record<string, unknown> = {}): Record<string, unknown> =>
+  lsblkRow(kname, size, { type, ...extra });
 
 const LSBLK = JSON.stringify({
   blockdevices: [

@@ -17,30 +17,11 @@ import { lsblkArgv } from '../../../../agent/hardware/generic/lsblk.js';
 import type { Node } from '../../../../agent/hardware/types.js';
 import type { FsReader } from '../../../../common/fs/fs-reader.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
+import { GiB, lsblkRow } from '../../../helpers/block-device.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
-const GiB = 2 ** 30;
-const row = (kname: string, size: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  kname,
-  model: null,
-  size,
-  rota: false,
-  type: 'disk',
-  uuid: null,
-  partuuid: null,
-  serial: null,
-  wwn: null,
-  'log-sec': 512,
-  'phy-sec': 512,
-  tran: null,
-  ro: false,
-  rm: false,
-  pkname: null,
-  hctl: null,
-  vendor: null,
-  ...extra,
-});
+const row = lsblkRow;
 const LSBLK = JSON.stringify({
   blockdevices: [
     row('sda', 500107862016, { model: 'Samsung SSD', serial: 'S1', tran: 'sata' }),
