@@ -1,0 +1,122 @@
+/**
+ * The deployments of an ostree sysroot, read from the sysroot itself as
+ * libostree does (ostreedev/ostree src/libostree/ostree-sysroot.c
+ * `list_deployments_process_one_boot_entry`): each loader entry's `ostree=`
+ * path is a symlink under `ostree/boot.N/<stateroot>/<bootcsum>/<bootserial>`
+ * to `../../../deploy/<stateroot>/deploy/<checksum>.<serial>`, and the entry
+ * with the highest `version` is deployment 0, the default. Reading the files
+ * instead of `ostree admin status` works with every ostree release (its
+ * `--json` output only exists since 2025.3).
+ */
+import { basename, join } from 'node:path';
+import type { FsReader } from '../../common/fs/fs-reader.js';
+import { bootOrder, parseBlsEntry, type BlsEntry } from './bls.js';
+import { splitKargs } from './kargs.js';
+import { ReprovisionError } from '../errors.js';
+
+/** One deployment, as its loader entry names it. */
+export interface Deployment {
+  /** Position in boot order: 0 is the default. */
+  readonly index: number;
+  readonly stateroot: string;
+  readonly checksum: string;
+  readonly serial: number;
+  /** `<checksum>.<serial>`, the deployment directory's name. */
+  readonly id: string;
+  /** Its loader entry. */
+  readonly entry: BlsEntry;
+}
+
+/** The deployment directory of `deployment` under the physical sysroot `physical`. */
+export function deploymentDir(physical: string, deployment: Pick<Deployment, 'stateroot' | 'id'>): string {
+  return join(physical, 'ostree', 'deploy', deployment.stateroot, 'deploy', deployment.id);
+}
+
+/** `deploy/<stateroot>/deploy/<checksum>.<serial>` out of a boot symlink's target. */
+export function parseDeployLink(target: string): { stateroot: string; checksum: string; serial: number } | null {
+  const match = /(?:^|\/)deploy\/([^/]+)\/deploy\/([0-9a-f]{64})\.(\d+)\/?$/.exec(target);
+  if (match === null) return null;
+  return { stateroot: match[1]!, checksum: match[2]!, serial: Number(match[3]) };
+}
+
+/**
+ * Every deployment of the sysroot at `physical` (the directory holding
+ * `ostree/` and `boot/`), default first.
+ * @throws ReprovisionError when it is not an ostree sysroot or an entry cannot be resolved
+ */
+export async function readDeployments(fs: FsReader, physical: string): Promise<Deployment[]> {
+  const entriesDir = join(physical, 'boot', 'loader', 'entries');
+  let names: string[];
+  try {
+    names = (await fs.readdir(entriesDir)).filter((name) => name.endsWith('.conf'));
+  } catch {
+    throw new ReprovisionError(
+      `${physical} is not an ostree system: ${entriesDir} cannot be read`,
+      'Run this on an installed Fedora CoreOS node, or point --sysroot at its root.',
+    );
+  }
+  const entries: BlsEntry[] = [];
+  for (const name of names) entries.push(parseBlsEntry(name, await fs.readFile(join(entriesDir, name))));
+  const ostreeEntries = bootOrder(entries).filter((entry) => entry.ostreePath !== undefined);
+  if (ostreeEntries.length === 0) {
+    throw new ReprovisionError(
+      `${physical} is not an ostree system: no loader entry under ${entriesDir} has an ostree= argument`,
+      'Run this on an installed Fedora CoreOS node, or point --sysroot at its root.',
+    );
+  }
+  const deployments: Deployment[] = [];
+  for (const entry of ostreeEntries) {
+    const target = await resolveBootLink(fs, physical, entry.ostreePath!);
+    deployments.push({ index: deployments.length, ...target, id: `${target.checksum}.${target.serial}`, entry });
+  }
+  return deployments;
+}
+
+/** The deployment an `ostree=` path names. @throws ReprovisionError */
+async function resolveBootLink(
+  fs: FsReader,
+  physical: string,
+  ostreePath: string,
+): Promise<{ stateroot: string; checksum: string; serial: number }> {
+  let target: string;
+  try {
+    target = await fs.readlink(join(physical, ostreePath));
+  } catch (error) {
+    throw new ReprovisionError(
+      `the loader entry's ostree=${ostreePath} is not a link under ${physical}: ${(error as Error).message}`,
+      'The sysroot looks damaged; check `ostree admin status` before reprovisioning.',
+    );
+  }
+  const parsed = parseDeployLink(target);
+  if (parsed === null) {
+    throw new ReprovisionError(
+      `ostree=${ostreePath} points at ${target}, not at a deployment`,
+      'The sysroot looks damaged; check `ostree admin status` before reprovisioning.',
+    );
+  }
+  return parsed;
+}
+
+/**
+ * The booted deployment: the one whose `ostree=` path the running kernel's
+ * command line names, or undefined when the sysroot is not the booted one.
+ */
+export async function bootedDeployment(
+  fs: FsReader,
+  physical: string,
+  deployments: readonly Deployment[],
+  cmdline: string,
+): Promise<Deployment | undefined> {
+  const arg = splitKargs(cmdline).find((a) => a.startsWith('ostree='));
+  if (arg === undefined) return undefined;
+  let target: string;
+  try {
+    target = await fs.readlink(join(physical, arg.slice('ostree='.length)));
+  } catch {
+    return undefined;
+  }
+  const parsed = parseDeployLink(target);
+  return parsed === null
+    ? undefined
+    : deployments.find((d) => d.id === basename(target) && d.stateroot === parsed.stateroot);
+}

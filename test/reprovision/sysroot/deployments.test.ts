@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { rm } from 'node:fs/promises';
+import { NodeFs } from '../../../common/fs/node-fs.js';
+import {
+  bootedDeployment,
+  deploymentDir,
+  parseDeployLink,
+  readDeployments,
+} from '../../../reprovision/sysroot/deployments.js';
+import { makeTree } from '../../helpers/fs-tree.js';
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+const BOOT = `ostree/boot.0/fedora-coreos/${'e'.repeat(64)}`;
+
+/** A sysroot laid out as ostree 2022.7 leaves it after two deploys (see bls.test.ts). */
+function sysrootSpec(): Record<string, string | { link: string } | { dir: true }> {
+  return {
+    'boot/loader/entries/ostree-2-fedora-coreos.conf': `title x\nversion 2\noptions rw $ignition_firstboot ostree=/${BOOT}/0\n`,
+    'boot/loader/entries/ostree-1-fedora-coreos.conf': `title x\nversion 1\noptions rw ostree=/${BOOT}/1\n`,
+    [`${BOOT}/0`]: { link: `../../../deploy/fedora-coreos/deploy/${A}.0` },
+    [`${BOOT}/1`]: { link: `../../../deploy/fedora-coreos/deploy/${B}.1` },
+  };
+}
+
+describe('reprovision/sysroot/deployments', () => {
+  const fs = new NodeFs();
+  const made: string[] = [];
+  afterEach(async () => {
+    for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+  async function tree(spec: Record<string, string | { link: string } | { dir: true }>): Promise<string> {
+    const dir = await makeTree('ica-deployments', spec);
+    made.push(dir);
+    return dir;
+  }
+
+  it('parses deploy link targets and refuses anything else', () => {
+    expect(parseDeployLink(`../../../deploy/fedora-coreos/deploy/${A}.0`)).to.deep.equal({
+      stateroot: 'fedora-coreos',
+      checksum: A,
+      serial: 0,
+    });
+    expect(parseDeployLink('../../../deploy/fedora-coreos/deploy/short.0')).to.equal(null);
+    expect(parseDeployLink('/etc')).to.equal(null);
+  });
+
+  it('lists deployments default first, with their entries', async () => {
+    const root = await tree(sysrootSpec());
+    const deployments = await readDeployments(fs, root);
+    expect(deployments.map((d) => [d.index, d.id, d.entry.version])).to.deep.equal([
+      [0, `${A}.0`, 2],
+      [1, `${B}.1`, 1],
+    ]);
+    expect(deploymentDir(root, deployments[1]!)).to.equal(`${root}/ostree/deploy/fedora-coreos/deploy/${B}.1`);
+  });
+
+  it('finds the booted deployment from the kernel command line, or none', async () => {
+    const root = await tree(sysrootSpec());
+    const deployments = await readDeployments(fs, root);
+    expect((await bootedDeployment(fs, root, deployments, `quiet ostree=/${BOOT}/1 rw\n`))?.id).to.equal(`${B}.1`);
+    expect(await bootedDeployment(fs, root, deployments, 'quiet root=/dev/sda1')).to.equal(undefined);
+    expect(await bootedDeployment(fs, root, deployments, 'ostree=/nowhere/0')).to.equal(undefined);
+  });
+
+  it('says a directory without loader entries is not an ostree system', async () => {
+    const root = await tree({ 'etc/hostname': 'x\n' });
+    let error: unknown;
+    await readDeployments(fs, root).catch((e: unknown) => (error = e));
+    expect(String(error)).to.match(/is not an ostree system.*cannot be read/s);
+    expect(String(error)).to.include('what to do:');
+  });
+
+  it('says so when entries have no ostree= or point nowhere', async () => {
+    const plain = await tree({ 'boot/loader/entries/debian.conf': 'title Debian\noptions root=/dev/sda1\n' });
+    let error: unknown;
+    await readDeployments(fs, plain).catch((e: unknown) => (error = e));
+    expect(String(error)).to.match(/no loader entry .* has an ostree= argument/);
+    const broken = await tree({ 'boot/loader/entries/ostree-1-x.conf': `version 1\noptions ostree=/${BOOT}/0\n` });
+    error = undefined;
+    await readDeployments(fs, broken).catch((e: unknown) => (error = e));
+    expect(String(error)).to.match(/is not a link under/);
+  });
+});
