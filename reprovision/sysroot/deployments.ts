@@ -39,13 +39,21 @@ export function parseDeployLink(target: string): { stateroot: string; checksum: 
   return { stateroot: match[1]!, checksum: match[2]!, serial: Number(match[3]) };
 }
 
+/** Where a sysroot's two halves are: `ostree/` under `physical`, the loader entries under `boot`. */
+export interface SysrootPaths {
+  /** The directory holding `ostree/` (`/sysroot` on a booted node; the sysroot itself offline). */
+  readonly physical: string;
+  /** The directory holding `loader/` (`/boot`, its own partition on Fedora CoreOS). */
+  readonly boot: string;
+}
+
 /**
- * Every deployment of the sysroot at `physical` (the directory holding
- * `ostree/` and `boot/`), default first.
+ * Every deployment of a sysroot, default first.
  * @throws ReprovisionError when it is not an ostree sysroot or an entry cannot be resolved
  */
-export async function readDeployments(fs: FsReader, physical: string): Promise<Deployment[]> {
-  const entriesDir = join(physical, 'boot', 'loader', 'entries');
+export async function readDeployments(fs: FsReader, paths: SysrootPaths): Promise<Deployment[]> {
+  const { physical } = paths;
+  const entriesDir = join(paths.boot, 'loader', 'entries');
   let names: string[];
   try {
     names = (await fs.readdir(entriesDir)).filter((name) => name.endsWith('.conf'));

@@ -47,7 +47,7 @@ describe('reprovision/sysroot/deployments', () => {
 
   it('lists deployments default first, with their entries', async () => {
     const root = await tree(sysrootSpec());
-    const deployments = await readDeployments(fs, root);
+    const deployments = await readDeployments(fs, { physical: root, boot: `${root}/boot` });
     expect(deployments.map((d) => [d.index, d.id, d.entry.version])).to.deep.equal([
       [0, `${A}.0`, 2],
       [1, `${B}.1`, 1],
@@ -57,7 +57,7 @@ describe('reprovision/sysroot/deployments', () => {
 
   it('finds the booted deployment from the kernel command line, or none', async () => {
     const root = await tree(sysrootSpec());
-    const deployments = await readDeployments(fs, root);
+    const deployments = await readDeployments(fs, { physical: root, boot: `${root}/boot` });
     expect((await bootedDeployment(fs, root, deployments, `quiet ostree=/${BOOT}/1 rw\n`))?.id).to.equal(`${B}.1`);
     expect(await bootedDeployment(fs, root, deployments, 'quiet root=/dev/sda1')).to.equal(undefined);
     expect(await bootedDeployment(fs, root, deployments, 'ostree=/nowhere/0')).to.equal(undefined);
@@ -66,7 +66,7 @@ describe('reprovision/sysroot/deployments', () => {
   it('says a directory without loader entries is not an ostree system', async () => {
     const root = await tree({ 'etc/hostname': 'x\n' });
     let error: unknown;
-    await readDeployments(fs, root).catch((e: unknown) => (error = e));
+    await readDeployments(fs, { physical: root, boot: `${root}/boot` }).catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/is not an ostree system.*cannot be read/s);
     expect(String(error)).to.include('what to do:');
   });
@@ -74,11 +74,11 @@ describe('reprovision/sysroot/deployments', () => {
   it('says so when entries have no ostree= or point nowhere', async () => {
     const plain = await tree({ 'boot/loader/entries/debian.conf': 'title Debian\noptions root=/dev/sda1\n' });
     let error: unknown;
-    await readDeployments(fs, plain).catch((e: unknown) => (error = e));
+    await readDeployments(fs, { physical: plain, boot: `${plain}/boot` }).catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/no loader entry .* has an ostree= argument/);
     const broken = await tree({ 'boot/loader/entries/ostree-1-x.conf': `version 1\noptions ostree=/${BOOT}/0\n` });
     error = undefined;
-    await readDeployments(fs, broken).catch((e: unknown) => (error = e));
+    await readDeployments(fs, { physical: broken, boot: `${broken}/boot` }).catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/is not a link under/);
   });
 });
