@@ -1,81 +1,13 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import {
-  chmod,
-  lstat,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  readlink,
-  rm,
-  stat,
-  symlink,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { switchFiles, switchScript, type SwitchPlan } from '../../../reprovision/scripts/switch-script.js';
 import { STATE_SUBDIR } from '../../../reprovision/sysroot/layout.js';
+import { A, switchFixture as fixture } from '../../helpers/switch-fixture.js';
 
 const run = promisify(execFile);
-const A = `${'a'.repeat(64)}.0`;
-const B = `${'b'.repeat(64)}.1`;
-
-/**
- * A sysroot-shaped tree: two loader entries (A default), the boot links, a
- * /var with files, and an `ostree` stub that records its arguments (Debian 12's
- * ostree has no set-default; the real one runs in test/reprovision/apply-real.test.ts).
- */
-async function fixture(): Promise<{ dir: string; varDir: string; boot: string; calls: string; plan: SwitchPlan }> {
-  const dir = await mkdtemp(join(tmpdir(), 'ica-switch-'));
-  const boot = join(dir, 'boot');
-  const varDir = join(dir, 'ostree/deploy/fedora-coreos/var');
-  const links = join(dir, 'ostree/boot.1/fedora-coreos/e');
-  await mkdir(join(boot, 'loader/entries'), { recursive: true });
-  await mkdir(links, { recursive: true });
-  await writeFile(
-    join(boot, 'loader/entries/ostree-2-fedora-coreos.conf'),
-    `version 2\noptions rw ostree=/ostree/boot.1/fedora-coreos/e/0\n`,
-  );
-  await writeFile(
-    join(boot, 'loader/entries/ostree-1-fedora-coreos.conf'),
-    `version 1\noptions rw ostree=/ostree/boot.1/fedora-coreos/e/1\n`,
-  );
-  await symlink(`../../../deploy/fedora-coreos/deploy/${A}`, join(links, '0'));
-  await symlink(`../../../deploy/fedora-coreos/deploy/${B}`, join(links, '1'));
-  for (const [path, text] of [
-    ['lib/containers/x', 'c'],
-    ['log/journal/j', 'j'],
-    ['home/core/.ssh/authorized_keys', 'k'],
-    ['lib/keep-me/data', 'kept'],
-    ['.hidden', 'h'],
-    ['..odd', 'o'],
-  ]) {
-    await mkdir(join(varDir, path, '..'), { recursive: true });
-    await writeFile(join(varDir, path), text);
-  }
-  await chmod(join(varDir, 'lib'), 0o750);
-  await symlink('../run', join(varDir, 'run'));
-  const state = join(varDir, STATE_SUBDIR);
-  await mkdir(join(state, 'apply-1.new-var/lib/new'), { recursive: true });
-  await writeFile(join(state, 'apply-1.new-var/lib/new/file'), 'from ignition');
-  await writeFile(join(state, 'stamp.json'), '{}');
-  const calls = join(dir, 'ostree-calls');
-  const stub = join(dir, 'ostree-stub');
-  await writeFile(stub, `#!/bin/sh\nprintf '%s\\n' "$*" >> ${calls}\n`);
-  await chmod(stub, 0o755);
-  const plan: SwitchPlan = {
-    id: 'apply-1',
-    deployment: B,
-    keep: ['lib/keep-me'],
-    firstboot: 'set',
-    ostree: [stub],
-    ostreeSysroot: dir,
-  };
-  return { dir, varDir, boot, calls, plan };
-}
 
 async function runSwitch(
   f: { dir: string; varDir: string; boot: string; plan: SwitchPlan },
