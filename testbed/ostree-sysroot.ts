@@ -128,20 +128,9 @@ export async function buildCoreosSysroot(options: CoreosSysrootOptions = {}): Pr
     const versions = options.secondDeployment === true ? ['40.20240416.3.1', '40.20240504.3.0'] : ['40.20240416.3.1'];
     const commits: string[] = [];
     for (const [index, version] of versions.entries()) {
-      const tree = join(dir, `tree-${index}`);
-      await writeTree(tree, commitTree(version), runner);
-      const repo = `--repo=${join(sysroot, 'ostree/repo')}`;
-      const { stdout } = await runner.run(
-        [ostree, repo, 'commit', '-b', FCOS_REF, `--tree=dir=${tree}`].concat([
-          `--add-metadata-string=version=${version}`,
-          `--subject=Fedora CoreOS ${version}`,
-        ]),
-      );
-      commits.push(stdout.trim());
-      const deploy = [ostree, 'admin', 'deploy', `--sysroot=${sysroot}`, `--os=${FCOS_STATEROOT}`];
       // the first deployment gets the kargs; the upgrade merges them (and /etc) from it
       const kargs = index === 0 ? kargArguments([...FCOS_KARGS, ...(options.extraKargs ?? [])]) : ['--retain'];
-      await runner.run([...deploy, ...kargs, FCOS_REF]);
+      commits.push(await commitAndDeploy({ runner, ostree, dir, sysroot }, index, version, kargs));
     }
     await writeTree(varDir, options.varEntries ?? defaultVarEntries(), runner);
     const entries = readBlsEntries(sysroot);
@@ -160,6 +149,31 @@ export async function buildCoreosSysroot(options: CoreosSysrootOptions = {}): Pr
     await cleanup();
     throw error;
   }
+}
+
+/** Commit the tree of `version` to {@link FCOS_REF} and deploy it; returns the commit checksum. */
+async function commitAndDeploy(
+  at: { runner: Runner; ostree: string; dir: string; sysroot: string },
+  index: number,
+  version: string,
+  deployArguments: readonly string[],
+): Promise<string> {
+  const tree = join(at.dir, `tree-${index}`);
+  await writeTree(tree, commitTree(version), at.runner);
+  const repo = `--repo=${join(at.sysroot, 'ostree/repo')}`;
+  const metadata = [`--add-metadata-string=version=${version}`, `--subject=Fedora CoreOS ${version}`];
+  const { stdout } = await at.runner.run([
+    at.ostree,
+    repo,
+    'commit',
+    '-b',
+    FCOS_REF,
+    `--tree=dir=${tree}`,
+    ...metadata,
+  ]);
+  const deploy = [at.ostree, 'admin', 'deploy', `--sysroot=${at.sysroot}`, `--os=${FCOS_STATEROOT}`];
+  await at.runner.run([...deploy, ...deployArguments, FCOS_REF]);
+  return stdout.trim();
 }
 
 /**
