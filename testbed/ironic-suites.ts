@@ -83,7 +83,9 @@ export const SUITE_PROFILES: Readonly<Record<IronicSuite, SuiteProfile>> = {
     suite: 'forky',
     series: '35.0',
     fromHost: false,
-    packages: [...HOST_PACKAGES],
+    // ostree: the reprovision tests run forky's (2026.x: `admin set-default`,
+    // `admin status --json`), which Debian 12's 2022.7 lacks (testbed/ostree-tools.ts).
+    packages: [...HOST_PACKAGES, 'ostree'],
     inspection: 'agent',
     inspectionHooks: '$default_hooks,cpus,memory,root-device',
     gracefulShutdownSection: 'conductor',

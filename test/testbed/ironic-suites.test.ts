@@ -81,4 +81,9 @@ describe('testbed/ironic-suites', () => {
     for (const s of IRONIC_SUITES)
       expect(SUITE_PROFILES[s].packages).to.include.members(['ironic-api', 'ironic-conductor', 'python3-ironicclient']);
   });
+
+  it("the forky root also carries ostree (the reprovision tests' recent ostree, testbed/ostree-tools.ts)", () => {
+    expect(SUITE_PROFILES.forky.packages).to.include('ostree');
+    expect(SUITE_PROFILES.trixie.packages).to.not.include('ostree');
+  });
 });
