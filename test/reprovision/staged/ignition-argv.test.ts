@@ -1,0 +1,167 @@
+import { expect } from 'chai';
+import { InvalidCommandParamsError } from '../../../common/errors.js';
+import {
+  STAGE_MARKER,
+  applyArgv,
+  checkPlatform,
+  ignitionArgv,
+  ignitionEnv,
+  ignitionWorkPaths,
+  lastStage,
+  platformFromKargs,
+  type IgnitionStage,
+} from '../../../reprovision/staged/ignition-argv.js';
+
+const IGN = '/usr/bin/ignition';
+const WORK = '/run/reprovision/ignition';
+
+describe('reprovision/staged/ignition-argv', () => {
+  describe('ignitionArgv', () => {
+    const rows: { stage: IgnitionStage; platform: string; root: string }[] = [
+      { stage: 'fetch-offline', platform: 'metal', root: `${WORK}/fetch-root` },
+      { stage: 'fetch', platform: 'qemu', root: `${WORK}/fetch-root` },
+      { stage: 'mount', platform: 'metal', root: '/sysroot/ostree/deploy/fedora-coreos/deploy/abc.1' },
+      { stage: 'files', platform: 'openstack', root: '/new' },
+      { stage: 'umount', platform: 'metal', root: '/new' },
+    ];
+    for (const row of rows) {
+      it(`${row.stage} on ${row.platform}: every state path under the work dir`, () => {
+        const argv = ignitionArgv(IGN, row.stage, row.platform, row.root, WORK);
+
+        expect(argv).to.deep.equal([
+          IGN,
+          '-platform',
+          row.platform,
+          '-stage',
+          row.stage,
+          '-root',
+          row.root,
+          '-config-cache',
+          `${WORK}/ignition.json`,
+          '-state-file',
+          `${WORK}/state`,
+          '-neednet',
+          `${WORK}/neednet`,
+          '-log-to-stdout',
+        ]);
+      });
+    }
+
+    const bad: { name: string; platform: string; root: string; work: string; message: RegExp }[] = [
+      { name: 'a platform that looks like a flag', platform: '-root', root: '/r', work: WORK, message: /platform/ },
+      { name: 'an empty platform', platform: '', root: '/r', work: WORK, message: /platform/ },
+      { name: 'a relative root', platform: 'metal', root: 'new', work: WORK, message: /root must be an absolute/ },
+      { name: 'a relative work dir', platform: 'metal', root: '/r', work: 'work', message: /workDir must be/ },
+    ];
+    for (const row of bad) {
+      it(`refuses ${row.name}`, () => {
+        expect(() => ignitionArgv(IGN, 'files', row.platform, row.root, row.work))
+          .to.throw(InvalidCommandParamsError)
+          .with.property('message')
+          .match(row.message);
+      });
+    }
+  });
+
+  it('ignitionWorkPaths: user.ign in the system dir, all under the work dir', () => {
+    expect(ignitionWorkPaths(WORK)).to.deep.equal({
+      configCache: `${WORK}/ignition.json`,
+      stateFile: `${WORK}/state`,
+      needNet: `${WORK}/neednet`,
+      systemDir: `${WORK}/system`,
+      userConfig: `${WORK}/system/user.ign`,
+      fetchRoot: `${WORK}/fetch-root`,
+    });
+  });
+
+  describe('ignitionEnv', () => {
+    it('sets only IGNITION_SYSTEM_CONFIG_DIR by default (production has setfiles)', () => {
+      expect(ignitionEnv(WORK)).to.deep.equal({ IGNITION_SYSTEM_CONFIG_DIR: `${WORK}/system` });
+    });
+
+    it('adds the injected variables, but cannot move the system dir', () => {
+      const env = ignitionEnv(WORK, { PATH: '/shim:/usr/bin', IGNITION_SYSTEM_CONFIG_DIR: '/elsewhere' });
+
+      expect(env).to.deep.equal({ PATH: '/shim:/usr/bin', IGNITION_SYSTEM_CONFIG_DIR: `${WORK}/system` });
+    });
+  });
+
+  describe('applyArgv', () => {
+    const input = { ignition: IGN, platform: 'metal', root: '/new root', freshVar: '/var/new $(x)', workDir: WORK };
+
+    it('runs a constant script in a private mount namespace, paths only as positional arguments', () => {
+      const argv = applyArgv(input);
+
+      expect(argv.slice(0, 7)).to.deep.equal(['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c']);
+      expect(argv.slice(8)).to.deep.equal([
+        'sh',
+        '/var/new $(x)',
+        '/new root',
+        IGN,
+        '-platform',
+        'metal',
+        '-root',
+        '/new root',
+        '-config-cache',
+        `${WORK}/ignition.json`,
+        '-state-file',
+        `${WORK}/state`,
+        '-neednet',
+        `${WORK}/neednet`,
+        '-log-to-stdout',
+      ]);
+      expect(argv[7]).to.equal(applyArgv({ ...input, root: '/other', freshVar: '/v' })[7]);
+      expect(argv[7]).to.not.include('/new root').and.not.include('$(x)');
+    });
+
+    it('bind-mounts the fresh /var first, then mount, files and umount in order', () => {
+      const script = applyArgv(input)[7] ?? '';
+
+      expect(script).to.match(/^set -eu\n/);
+      expect(script).to.include('mount --bind "$var" "$root/var"');
+      expect(script).to.include('for stage in mount files umount; do');
+      expect(script).to.include('"$ign" -stage "$stage" "$@"');
+    });
+
+    it('refuses a relative fresh /var (mount would read it as an option or a relative path)', () => {
+      expect(() => applyArgv({ ...input, freshVar: '-o' })).to.throw(InvalidCommandParamsError, /freshVar/);
+    });
+  });
+
+  describe('lastStage', () => {
+    const rows: { name: string; stdout: string; expected: IgnitionStage | null }[] = [
+      { name: 'nothing ran (bind failed)', stdout: '', expected: null },
+      { name: 'first stage', stdout: `${STAGE_MARKER}mount\nINFO     : mount passed\n`, expected: 'mount' },
+      {
+        name: 'the last marker wins',
+        stdout: `${STAGE_MARKER}mount\nINFO : x\n${STAGE_MARKER}files\nCRITICAL : boom\n`,
+        expected: 'files',
+      },
+      { name: 'an unknown name is ignored', stdout: `${STAGE_MARKER}mount\n${STAGE_MARKER}disks\n`, expected: 'mount' },
+    ];
+    for (const row of rows) {
+      it(row.name, () => {
+        expect(lastStage(row.stdout)).to.equal(row.expected);
+      });
+    }
+  });
+
+  describe('platformFromKargs', () => {
+    const rows: { kargs: string; expected: string }[] = [
+      { kargs: '', expected: 'metal' },
+      { kargs: 'rw mitigations=auto,nosmt ostree=/ostree/boot.1/fedora-coreos/x/0', expected: 'metal' },
+      { kargs: 'ignition.platform.id=qemu console=ttyS0 $ignition_firstboot', expected: 'qemu' },
+      { kargs: 'ignition.platform.id=metal  ignition.platform.id=openstack', expected: 'openstack' },
+    ];
+    for (const row of rows) {
+      it(`${JSON.stringify(row.kargs)} -> ${row.expected}`, () => {
+        expect(platformFromKargs(row.kargs)).to.equal(row.expected);
+      });
+    }
+
+    it('refuses a malformed id', () => {
+      expect(() => platformFromKargs('ignition.platform.id=../x')).to.throw(InvalidCommandParamsError);
+      expect(() => checkPlatform('Metal')).to.throw(InvalidCommandParamsError);
+    });
+  });
+});
