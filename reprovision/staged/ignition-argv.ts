@@ -12,18 +12,13 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { InvalidCommandParamsError } from '../../common/errors.js';
+import { APPLY_SCRIPT } from './apply-script.js';
 
 /** The Ignition stages the staged reprovision runs, in order (no `disks`, no `kargs`). */
 export type IgnitionStage = 'fetch-offline' | 'fetch' | 'mount' | 'files' | 'umount';
 
-/** The stages run into the new deployment's root, in one mount namespace, in this order. */
-export const APPLY_STAGES: readonly IgnitionStage[] = ['mount', 'files', 'umount'];
-
 /** The platform when the node has no `ignition.platform.id=` karg (FCOS bare metal). */
 export const DEFAULT_PLATFORM = 'metal';
-
-/** The line the apply wrapper prints on stdout before each stage, followed by the stage name. */
-export const STAGE_MARKER = 'reprovision: ignition stage ';
 
 /** Where one run keeps its Ignition state, all under the work directory. */
 export interface IgnitionWorkPaths {
@@ -88,24 +83,6 @@ export function ignitionEnv(workDir: string, extra: Readonly<Record<string, stri
   return { ...extra, IGNITION_SYSTEM_CONFIG_DIR: ignitionWorkPaths(workDir).systemDir };
 }
 
-/**
- * The shell script of the apply wrapper: a constant, the paths reach it only
- * as positional parameters ($1 fresh /var, $2 root, $3 Ignition, then the
- * flags). It bind-mounts the fresh /var over `<root>/var` and runs the stages
- * in order, printing {@link STAGE_MARKER} before each; `set -e` stops at the
- * first failure with Ignition's exit code.
- */
-const APPLY_SCRIPT = [
-  'set -eu',
-  'var=$1 root=$2 ign=$3',
-  'shift 3',
-  'mount --bind "$var" "$root/var"',
-  `for stage in ${APPLY_STAGES.join(' ')}; do`,
-  `  echo "${STAGE_MARKER}$stage"`,
-  '  "$ign" -stage "$stage" "$@"',
-  'done',
-].join('\n');
-
 /** What {@link applyArgv} needs. */
 export interface ApplyArgvInput {
   /** The Ignition binary. */
@@ -118,10 +95,12 @@ export interface ApplyArgvInput {
   freshVar: string;
   /** The work directory of the fetch (absolute). */
   workDir: string;
+  /** Populate the fresh /var between mount and files, as FCOS's initrd does (see apply-script.ts). */
+  populateVar: boolean;
 }
 
 /**
- * The argv that runs mount, files and umount with `-root <root>` while
+ * The argv that runs mount, (populate /var,) files and umount with `-root <root>` while
  * `freshVar` is bind-mounted at `<root>/var`, inside a private mount namespace
  * (`unshare --mount --propagation private`): every mount (the bind and any the
  * mount stage makes) lives only in that namespace and goes with its last
@@ -145,23 +124,9 @@ export function applyArgv(input: ApplyArgvInput): string[] {
     freshVar,
     input.root,
     input.ignition,
+    input.populateVar ? 'yes' : 'no',
     ...flags,
   ];
-}
-
-/**
- * The stage the apply wrapper was running when it stopped: the last
- * {@link STAGE_MARKER} in its stdout, or null when it stopped before the first
- * stage (the bind mount of /var failed).
- */
-export function lastStage(stdout: string): IgnitionStage | null {
-  let stage: IgnitionStage | null = null;
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith(STAGE_MARKER)) continue;
-    const name = line.slice(STAGE_MARKER.length).trim();
-    if ((APPLY_STAGES as readonly string[]).includes(name)) stage = name as IgnitionStage;
-  }
-  return stage;
 }
 
 /**

@@ -10,15 +10,14 @@ import type { Runner } from '../../common/exec/runner.js';
 import { ProcessError } from '../../common/exec/process-error.js';
 import { IgnitionStageError } from '../../common/errors.js';
 import {
-  APPLY_STAGES,
   applyArgv,
   checkPlatform,
   ignitionArgv,
   ignitionEnv,
   ignitionWorkPaths,
-  lastStage,
   type IgnitionStage,
 } from './ignition-argv.js';
+import { lastStep } from './apply-script.js';
 import { failureText, ignitionFailure } from './ignition-output.js';
 
 /** What {@link IgnitionStages} is built from. */
@@ -36,6 +35,11 @@ export interface IgnitionStagesDeps {
    * has `setfiles`; tests put a `setfiles` shim first on PATH here.
    */
   env?: Readonly<Record<string, string>>;
+  /**
+   * Create /var/{lib,log,home,...} in the fresh /var between mount and files,
+   * as FCOS's ignition-ostree-populate-var does (apply-script.ts). Default true.
+   */
+  populateVar?: boolean;
 }
 
 /** What {@link IgnitionStages.fetch} found. */
@@ -48,6 +52,12 @@ export interface FetchResult {
 
 /** The step name when the wrapper stopped before Ignition's first stage: the bind mount of the fresh /var failed. */
 export const BIND_VAR = 'bind /var';
+
+/** How a step that is not an Ignition stage is named in messages. */
+const STEP_TEXT: Readonly<Record<string, string>> = {
+  [BIND_VAR]: 'Bind-mounting the fresh /var before Ignition ran',
+  'populate-var': 'Populating the fresh /var between the mount and files stages (FCOS ignition-ostree-populate-var)',
+};
 
 /** The what-next of a failed fetch: nothing has been written anywhere but the work directory. */
 const FETCH_NEXT =
@@ -107,13 +117,13 @@ export class IgnitionStages {
    */
   async apply(root: string, freshVar: string, platform: string): Promise<void> {
     const { ignition, workDir, runner } = this.deps;
-    const argv = applyArgv({ ignition, platform, root, freshVar, workDir });
+    const populateVar = this.deps.populateVar ?? true;
+    const argv = applyArgv({ ignition, platform, root, freshVar, workDir, populateVar });
     try {
       await runner.run(argv, { env: ignitionEnv(workDir, this.deps.env) });
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
-      const stage = error.notFound ? APPLY_STAGES[0] : (lastStage(error.stdout) ?? BIND_VAR);
-      throw stageError(stage ?? BIND_VAR, error, APPLY_NEXT);
+      throw stageError(error.notFound ? 'mount' : (lastStep(error.stdout) ?? BIND_VAR), error, APPLY_NEXT);
     }
   }
 
@@ -135,7 +145,7 @@ export class IgnitionStages {
  * secrets; only Ignition's CRITICAL/ERROR lines are kept.
  */
 function stageError(stage: string, error: ProcessError, next: string): IgnitionStageError {
-  const what = stage === BIND_VAR ? 'Bind-mounting the fresh /var before Ignition ran' : `Ignition stage ${stage}`;
+  const what = STEP_TEXT[stage] ?? `Ignition stage ${stage}`;
   if (error.notFound)
     return new IgnitionStageError(stage, `${what} could not start: ${error.argv[0] ?? ''} not found. ${next}`);
   const failure = ignitionFailure(`${error.stdout}\n${error.stderr}`);

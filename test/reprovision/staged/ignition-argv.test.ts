@@ -1,13 +1,11 @@
 import { expect } from 'chai';
 import { InvalidCommandParamsError } from '../../../common/errors.js';
 import {
-  STAGE_MARKER,
   applyArgv,
   checkPlatform,
   ignitionArgv,
   ignitionEnv,
   ignitionWorkPaths,
-  lastStage,
   platformFromKargs,
   type IgnitionStage,
 } from '../../../reprovision/staged/ignition-argv.js';
@@ -87,7 +85,14 @@ describe('reprovision/staged/ignition-argv', () => {
   });
 
   describe('applyArgv', () => {
-    const input = { ignition: IGN, platform: 'metal', root: '/new root', freshVar: '/var/new $(x)', workDir: WORK };
+    const input = {
+      ignition: IGN,
+      platform: 'metal',
+      root: '/new root',
+      freshVar: '/var/new $(x)',
+      workDir: WORK,
+      populateVar: true,
+    };
 
     it('runs a constant script in a private mount namespace, paths only as positional arguments', () => {
       const argv = applyArgv(input);
@@ -98,6 +103,7 @@ describe('reprovision/staged/ignition-argv', () => {
         '/var/new $(x)',
         '/new root',
         IGN,
+        'yes',
         '-platform',
         'metal',
         '-root',
@@ -114,36 +120,14 @@ describe('reprovision/staged/ignition-argv', () => {
       expect(argv[7]).to.not.include('/new root').and.not.include('$(x)');
     });
 
-    it('bind-mounts the fresh /var first, then mount, files and umount in order', () => {
-      const script = applyArgv(input)[7] ?? '';
-
-      expect(script).to.match(/^set -eu\n/);
-      expect(script).to.include('mount --bind "$var" "$root/var"');
-      expect(script).to.include('for stage in mount files umount; do');
-      expect(script).to.include('"$ign" -stage "$stage" "$@"');
+    it('passes the populate-var choice as the fourth positional argument', () => {
+      expect(applyArgv({ ...input, populateVar: false })[12]).to.equal('no');
+      expect(applyArgv(input)[12]).to.equal('yes');
     });
 
     it('refuses a relative fresh /var (mount would read it as an option or a relative path)', () => {
       expect(() => applyArgv({ ...input, freshVar: '-o' })).to.throw(InvalidCommandParamsError, /freshVar/);
     });
-  });
-
-  describe('lastStage', () => {
-    const rows: { name: string; stdout: string; expected: IgnitionStage | null }[] = [
-      { name: 'nothing ran (bind failed)', stdout: '', expected: null },
-      { name: 'first stage', stdout: `${STAGE_MARKER}mount\nINFO     : mount passed\n`, expected: 'mount' },
-      {
-        name: 'the last marker wins',
-        stdout: `${STAGE_MARKER}mount\nINFO : x\n${STAGE_MARKER}files\nCRITICAL : boom\n`,
-        expected: 'files',
-      },
-      { name: 'an unknown name is ignored', stdout: `${STAGE_MARKER}mount\n${STAGE_MARKER}disks\n`, expected: 'mount' },
-    ];
-    for (const row of rows) {
-      it(row.name, () => {
-        expect(lastStage(row.stdout)).to.equal(row.expected);
-      });
-    }
   });
 
   describe('platformFromKargs', () => {

@@ -53,6 +53,9 @@ async function makeRoot(root: string): Promise<void> {
   });
   await writeFile(join(root, 'etc', 'gshadow'), 'root:*::\ncore:!::\n', { mode: 0o600 });
   await writeFile(join(root, 'etc', 'selinux', 'config'), 'SELINUX=permissive\nSELINUXTYPE=targeted\n');
+  // What FCOS's populate-var asks systemd-tmpfiles for (FCOS ships such a line for /var/home in its tmpfiles.d).
+  await mkdir(join(root, 'usr', 'lib', 'tmpfiles.d'), { recursive: true });
+  await writeFile(join(root, 'usr', 'lib', 'tmpfiles.d', 'var.conf'), 'd /var/home 0755 root root -\n');
   // Ignition writes ~core/.ssh as core: the home must exist and be core's (usermod does not create it).
   await mkdir(join(root, 'home'), { mode: 0o755 });
   await mkdir(join(root, 'home', 'core'), { mode: 0o700 });
@@ -121,6 +124,14 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
     expect(await readFile(join(freshVar, 'lib', 'x', 'state'), 'utf8')).to.equal('hello var\n');
     expect(await mode(join(freshVar, 'lib', 'x', 'state'))).to.equal(0o600);
     expect(await readdir(join(root, 'var'))).to.deep.equal([]);
+  });
+
+  it('populates the fresh /var before the files stage, as FCOS does (lib and log, tmpfiles.d entries)', async () => {
+    await stages.fetch(JSON.stringify(CONFIG), 'metal');
+    await stages.apply(root, freshVar, 'metal');
+
+    expect((await readdir(freshVar)).sort()).to.deep.equal(['home', 'lib', 'log']);
+    expect(await mode(join(freshVar, 'home'))).to.equal(0o755);
   });
 
   it('writes the unit and enables it by a preset (Ignition 2.14 makes no .wants symlink)', async () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { IgnitionStageError, InvalidCommandParamsError } from '../../../common/errors.js';
 import { ProcessError } from '../../../common/exec/process-error.js';
 import { NodeFs } from '../../../common/fs/node-fs.js';
-import { STAGE_MARKER, applyArgv, ignitionArgv } from '../../../reprovision/staged/ignition-argv.js';
+import { STAGE_MARKER } from '../../../reprovision/staged/apply-script.js';
+import { applyArgv, ignitionArgv } from '../../../reprovision/staged/ignition-argv.js';
 import { BIND_VAR, IgnitionStages } from '../../../reprovision/staged/ignition-stages.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 
@@ -123,7 +124,8 @@ describe('reprovision/staged/ignition-stages', () => {
   describe('apply', () => {
     const root = '/sysroot/ostree/deploy/fedora-coreos/deploy/abc.1';
     const freshVar = '/sysroot/ostree/deploy/fedora-coreos/var.new';
-    const argv = (): string[] => applyArgv({ ignition: IGN, platform: 'metal', root, freshVar, workDir: work });
+    const argv = (populateVar = true): string[] =>
+      applyArgv({ ignition: IGN, platform: 'metal', root, freshVar, workDir: work, populateVar });
 
     it('runs mount, files and umount in one private mount namespace call, with the injected environment', async () => {
       runner.expect({ match: argv() });
@@ -165,6 +167,32 @@ describe('reprovision/staged/ignition-stages', () => {
       expect(error.stage).to.equal(BIND_VAR);
       expect(error.message).to.include('Bind-mounting the fresh /var before Ignition ran failed (exited with code 32)');
       expect(error.message).to.include('mount point does not exist');
+    });
+
+    it('skips populating /var when told to (the caller populates it itself)', async () => {
+      const own = new IgnitionStages({ runner, fs: new NodeFs(), ignition: IGN, workDir: work, populateVar: false });
+      runner.expect({ match: argv(false) });
+
+      await own.apply(root, freshVar, 'metal');
+
+      expect(runner.pending()).to.deep.equal([]);
+    });
+
+    it('names a failed /var population as such, with the tool message', async () => {
+      runner.expect({
+        match: argv(),
+        exitCode: 65,
+        stdout: `${STAGE_MARKER}mount\n${STAGE_MARKER}populate-var\n`,
+        stderr: '/usr/lib/tmpfiles.d/home.conf:1: Failed to resolve user "core".\n',
+      });
+
+      const error = (await stages.apply(root, freshVar, 'metal').catch((e: unknown) => e)) as IgnitionStageError;
+
+      expect(error.stage).to.equal('populate-var');
+      expect(error.message).to.include('Populating the fresh /var between the mount and files stages');
+      expect(error.message).to.include(
+        '(exited with code 65): /usr/lib/tmpfiles.d/home.conf:1: Failed to resolve user',
+      );
     });
 
     it('says so when the run was killed or timed out', async () => {
