@@ -100,13 +100,18 @@ export interface ApplyArgvInput {
 }
 
 /**
- * The argv that runs mount, (populate /var,) files and umount with `-root <root>` while
- * `freshVar` is bind-mounted at `<root>/var`, inside a private mount namespace
- * (`unshare --mount --propagation private`): every mount (the bind and any the
- * mount stage makes) lives only in that namespace and goes with its last
- * process, even when killed, so none is ever left on the running system. The
- * same isolation as the systemd-nspawn `--bind` of the quick-reprovision
- * design, without a container.
+ * The argv that runs mount, (populate /var,) files and umount with `-root
+ * <root>` while `freshVar` is bind-mounted at `<root>/var`, inside a private
+ * mount namespace (`unshare --mount --propagation private`): every mount (the
+ * bind and any the mount stage makes) lives only in that namespace and goes
+ * with its last process, even when killed, so none is ever left on the running
+ * system. The same isolation as the systemd-nspawn `--bind` of the
+ * quick-reprovision design, without a container.
+ *
+ * `--pid --fork --kill-child` makes the script PID 1 of its own PID namespace
+ * and kills it when unshare dies: when the Runner kills unshare (a timeout), the
+ * kernel kills every process of the namespace, so no Ignition keeps writing
+ * into the root after the failure was reported.
  */
 export function applyArgv(input: ApplyArgvInput): string[] {
   const freshVar = checkAbsolute('freshVar', input.freshVar);
@@ -116,6 +121,9 @@ export function applyArgv(input: ApplyArgvInput): string[] {
     '--mount',
     '--propagation',
     'private',
+    '--pid',
+    '--fork',
+    '--kill-child',
     '--',
     'sh',
     '-c',

@@ -6,7 +6,7 @@
  * caller's; this class runs Ignition only, every process through the Runner.
  */
 import type { Fs } from '../../common/fs/fs.js';
-import type { Runner } from '../../common/exec/runner.js';
+import type { RunOptions, Runner } from '../../common/exec/runner.js';
 import { ProcessError } from '../../common/exec/process-error.js';
 import { IgnitionStageError } from '../../common/errors.js';
 import {
@@ -40,6 +40,12 @@ export interface IgnitionStagesDeps {
    * as FCOS's ignition-ostree-populate-var does (apply-script.ts). Default true.
    */
   populateVar?: boolean;
+  /**
+   * Kill a stage run after this many milliseconds (the apply step counts as
+   * one run). Default no limit, like FCOS's initrd; Ignition retries an
+   * unreachable source until the config's `ignition.timeouts.httpTotal`.
+   */
+  timeoutMs?: number;
 }
 
 /** What {@link IgnitionStages.fetch} found. */
@@ -106,10 +112,11 @@ export class IgnitionStages {
   }
 
   /**
-   * Run `mount`, `files` and `umount` with `-root <root>` from the config
-   * {@link fetch} cached, while `freshVar` is bind-mounted at `<root>/var`,
-   * all in one private mount namespace (see applyArgv): nothing is written
-   * to the live /var and no mount outlives the run.
+   * Run `mount`, FCOS's /var population, `files` and `umount` with `-root
+   * <root>` from the config {@link fetch} cached, while `freshVar` is
+   * bind-mounted at `<root>/var`, all in one private mount and PID namespace
+   * (see applyArgv): nothing is written to the live /var, no mount outlives the
+   * run, and a killed run leaves no process behind.
    * @param root - the new deployment's root (absolute); `<root>/var` must exist
    * @param freshVar - the new /var (absolute directory)
    * @param platform - the Ignition platform id, as given to {@link fetch}
@@ -120,18 +127,24 @@ export class IgnitionStages {
     const populateVar = this.deps.populateVar ?? true;
     const argv = applyArgv({ ignition, platform, root, freshVar, workDir, populateVar });
     try {
-      await runner.run(argv, { env: ignitionEnv(workDir, this.deps.env) });
+      await runner.run(argv, this.runOptions());
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       throw stageError(error.notFound ? 'mount' : (lastStep(error.stdout) ?? BIND_VAR), error, APPLY_NEXT);
     }
   }
 
+  private runOptions(): RunOptions {
+    const options: RunOptions = { env: ignitionEnv(this.deps.workDir, this.deps.env) };
+    if (this.deps.timeoutMs !== undefined) options.timeoutMs = this.deps.timeoutMs;
+    return options;
+  }
+
   private async runFetchStage(stage: IgnitionStage, platform: string): Promise<void> {
     const { ignition, workDir, runner } = this.deps;
     const argv = ignitionArgv(ignition, stage, platform, ignitionWorkPaths(workDir).fetchRoot, workDir);
     try {
-      await runner.run(argv, { env: ignitionEnv(workDir, this.deps.env) });
+      await runner.run(argv, this.runOptions());
     } catch (error) {
       if (!(error instanceof ProcessError)) throw error;
       throw stageError(stage, error, FETCH_NEXT);

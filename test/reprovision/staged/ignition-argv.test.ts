@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { InvalidCommandParamsError } from '../../../common/errors.js';
+import { APPLY_SCRIPT } from '../../../reprovision/staged/apply-script.js';
 import {
   applyArgv,
   checkPlatform,
@@ -97,8 +98,19 @@ describe('reprovision/staged/ignition-argv', () => {
     it('runs a constant script in a private mount namespace, paths only as positional arguments', () => {
       const argv = applyArgv(input);
 
-      expect(argv.slice(0, 7)).to.deep.equal(['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c']);
-      expect(argv.slice(8)).to.deep.equal([
+      expect(argv.slice(0, 10)).to.deep.equal([
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        '--pid',
+        '--fork',
+        '--kill-child',
+        '--',
+        'sh',
+        '-c',
+      ]);
+      expect(argv.slice(11)).to.deep.equal([
         'sh',
         '/var/new $(x)',
         '/new root',
@@ -116,13 +128,13 @@ describe('reprovision/staged/ignition-argv', () => {
         `${WORK}/neednet`,
         '-log-to-stdout',
       ]);
-      expect(argv[7]).to.equal(applyArgv({ ...input, root: '/other', freshVar: '/v' })[7]);
-      expect(argv[7]).to.not.include('/new root').and.not.include('$(x)');
+      expect(argv[10]).to.equal(APPLY_SCRIPT);
+      expect(APPLY_SCRIPT).to.not.include('/new root').and.not.include('$(x)');
     });
 
     it('passes the populate-var choice as the fourth positional argument', () => {
-      expect(applyArgv({ ...input, populateVar: false })[12]).to.equal('no');
-      expect(applyArgv(input)[12]).to.equal('yes');
+      expect(applyArgv({ ...input, populateVar: false })[15]).to.equal('no');
+      expect(applyArgv(input)[15]).to.equal('yes');
     });
 
     it('refuses a relative fresh /var (mount would read it as an option or a relative path)', () => {

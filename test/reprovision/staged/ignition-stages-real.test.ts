@@ -62,6 +62,39 @@ async function makeRoot(root: string): Promise<void> {
   await chown(join(root, 'home', 'core'), 1000, 1000);
 }
 
+/**
+ * The mount points in /proc/self/mountinfo under `dir`. Other work on the host
+ * mounts and unmounts concurrently, so only this test's own directory is
+ * compared, not the whole table.
+ */
+async function mountsUnder(dir: string): Promise<string[]> {
+  const table = await readFile('/proc/self/mountinfo', 'utf8');
+  return table
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point.startsWith(dir));
+}
+
+/** The pids whose command line mentions `text` (this test's temp dir). */
+async function processesMentioning(text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const cmdline = await readFile(join('/proc', pid, 'cmdline'), 'utf8').catch(() => '');
+    if (cmdline.includes(text)) found.push(pid);
+  }
+  return found;
+}
+
+/** Poll until `check` is true or `ms` have passed; returns its last answer. */
+async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > end) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** A TCP port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -111,13 +144,13 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
   });
 
   it('writes /etc into the root and /var into the fresh /var, leaving no mount behind', async () => {
-    const mountsBefore = await readFile('/proc/self/mountinfo', 'utf8');
+    expect(await mountsUnder(dir)).to.deep.equal([]);
 
     const fetched = await stages.fetch(JSON.stringify(CONFIG), 'metal');
     await stages.apply(root, freshVar, 'metal');
 
     expect(fetched.neededNetwork).to.equal(false);
-    expect(await readFile('/proc/self/mountinfo', 'utf8')).to.equal(mountsBefore);
+    expect(await mountsUnder(dir)).to.deep.equal([]);
     expect(await readFile(join(root, 'etc', 'reprov.conf'), 'utf8')).to.equal('hello etc\n');
     expect(await mode(join(root, 'etc', 'reprov.d'))).to.equal(0o700);
     expect(await readlink(join(root, 'etc', 'reprov-link'))).to.equal('/etc/reprov.conf');
@@ -166,7 +199,7 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
       mode: 0o644,
       contents: { source: `http://127.0.0.1:${port}/x` },
     });
-    const mountsBefore = await readFile('/proc/self/mountinfo', 'utf8');
+    expect(await mountsUnder(dir)).to.deep.equal([]);
 
     const fetched = await stages.fetch(JSON.stringify(config), 'metal');
     const error = await stages.apply(root, freshVar, 'metal').catch((e: unknown) => e);
@@ -179,7 +212,37 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
     expect(stageError.message).to.include('/var/lib/x/remote": unable to fetch resource in time');
     expect(stageError.message).to.include('discard both');
     expect(stageError.message).to.not.include(CORE_KEY);
-    expect(await readFile('/proc/self/mountinfo', 'utf8')).to.equal(mountsBefore);
+    expect(await mountsUnder(dir)).to.deep.equal([]);
     expect(await readdir(join(root, 'var'))).to.deep.equal([]);
+  });
+
+  it('on a Runner timeout, kills every process of the run (Ignition retries a refused source for ever)', async () => {
+    const port = await closedPort();
+    const config = structuredClone(CONFIG);
+    config.storage.files.push({
+      path: '/var/lib/x/remote',
+      mode: 0o644,
+      contents: { source: `http://127.0.0.1:${port}/x` },
+    });
+    const workDir = join(dir, 'work');
+    const env = { PATH: `${join(dir, 'shim')}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
+    const timed = new IgnitionStages({
+      runner: new ExecaRunner(),
+      fs: new NodeFs(),
+      ignition: IGNITION_BIN,
+      workDir,
+      env,
+      timeoutMs: 3000,
+    });
+    expect(await mountsUnder(dir)).to.deep.equal([]);
+    await timed.fetch(JSON.stringify(config), 'metal');
+
+    const error = await timed.apply(root, freshVar, 'metal').catch((e: unknown) => e);
+
+    expect(error).to.be.instanceOf(IgnitionStageError);
+    expect((error as IgnitionStageError).stage).to.equal('files');
+    expect((error as IgnitionStageError).message).to.include('Ignition stage files failed (was killed or timed out)');
+    expect(await eventually(async () => (await processesMentioning(root)).length === 0, 2000)).to.equal(true);
+    expect(await mountsUnder(dir)).to.deep.equal([]);
   });
 });

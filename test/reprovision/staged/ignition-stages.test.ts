@@ -169,6 +169,16 @@ describe('reprovision/staged/ignition-stages', () => {
       expect(error.message).to.include('mount point does not exist');
     });
 
+    it('passes the timeout to the Runner when one is set', async () => {
+      const timed = new IgnitionStages({ runner, fs: new NodeFs(), ignition: IGN, workDir: work, timeoutMs: 5000 });
+      runner.expect({ match: argv() });
+
+      await timed.apply(root, freshVar, 'metal');
+
+      expect(runner.calls[0]?.options.timeoutMs).to.equal(5000);
+      expect(runner.calls[0]?.options.env).to.deep.equal({ IGNITION_SYSTEM_CONFIG_DIR: join(work, 'system') });
+    });
+
     it('skips populating /var when told to (the caller populates it itself)', async () => {
       const own = new IgnitionStages({ runner, fs: new NodeFs(), ignition: IGN, workDir: work, populateVar: false });
       runner.expect({ match: argv(false) });
