@@ -50,8 +50,10 @@ export interface IgnitionStagesDeps {
 
 /** What {@link IgnitionStages.fetch} found. */
 export interface FetchResult {
-  /** True when fetch-offline flagged that the config needs the network, so `fetch` ran too. */
+  /** True when fetch-offline flagged that the config needs the network (for itself or for a file's source). */
   neededNetwork: boolean;
+  /** True when the `fetch` stage ran (the config itself needed the network). */
+  ranFetch: boolean;
   /** The rendered config Ignition cached (read by mount, files and umount). */
   configCache: string;
 }
@@ -85,13 +87,16 @@ export class IgnitionStages {
   /**
    * Write `configText` as `user.ign` (0600, in a 0700 directory) and run
    * `fetch-offline`, then `fetch` only when fetch-offline created the neednet
-   * flag. That is FCOS's order: coreos/ignition dracut/30ignition/ignition-fetch.service
-   * has `ConditionPathExists=/run/ignition/neednet`, and Ignition 2.14 creates
-   * the flag (and still exits 0, after caching the config) when the config
-   * references a remote resource (coreos/ignition
-   * internal/exec/stages/fetch_offline/fetch-offline.go, engine.go
-   * `signalNeedNet`); `fetch` then re-fetches and rewrites the cache. Stale
-   * flag, cache and state files from an earlier run are removed first.
+   * flag and cached no config: the conditions of coreos/ignition
+   * dracut/30ignition/ignition-fetch.service (`ConditionPathExists=/run/ignition/neednet`,
+   * `ConditionPathExists=!/run/ignition.json`). Ignition 2.14's fetch-offline
+   * (coreos/ignition internal/exec/engine.go `Run`,
+   * internal/exec/stages/fetch_offline/fetch-offline.go) exits 0 in both
+   * network cases: when the config itself needs the network (a remote
+   * `merge`/`replace`) it writes the flag and no cache, so `fetch` runs; when
+   * only a file's source is remote it writes the flag and the cache, so
+   * `fetch` is skipped and the files stage downloads. Stale flag, cache and
+   * state files from an earlier run are removed first.
    * @param configText - the Ignition config (JSON text; may hold secrets, never logged)
    * @param platform - the Ignition platform id (the node's `ignition.platform.id=`)
    * @throws IgnitionStageError naming the stage, with Ignition's CRITICAL lines
@@ -107,8 +112,13 @@ export class IgnitionStages {
     await fs.writeFileAtomic(paths.userConfig, configText, 0o600);
     await this.runFetchStage('fetch-offline', platform);
     const neededNetwork = await fs.exists(paths.needNet);
-    if (neededNetwork) await this.runFetchStage('fetch', platform);
-    return { neededNetwork, configCache: paths.configCache };
+    const ranFetch = neededNetwork && !(await fs.exists(paths.configCache));
+    if (ranFetch) await this.runFetchStage('fetch', platform);
+    if (!(await fs.exists(paths.configCache))) {
+      const stage = ranFetch ? 'fetch' : 'fetch-offline';
+      throw new IgnitionStageError(stage, `Ignition stage ${stage} exited 0 but cached no config. ${FETCH_NEXT}`);
+    }
+    return { neededNetwork, ranFetch, configCache: paths.configCache };
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import { chmod, chown, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,7 +150,7 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
     const fetched = await stages.fetch(JSON.stringify(CONFIG), 'metal');
     await stages.apply(root, freshVar, 'metal');
 
-    expect(fetched.neededNetwork).to.equal(false);
+    expect(fetched).to.include({ neededNetwork: false, ranFetch: false });
     expect(await mountsUnder(dir)).to.deep.equal([]);
     expect(await readFile(join(root, 'etc', 'reprov.conf'), 'utf8')).to.equal('hello etc\n');
     expect(await mode(join(root, 'etc', 'reprov.d'))).to.equal(0o700);
@@ -165,6 +166,30 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
 
     expect((await readdir(freshVar)).sort()).to.deep.equal(['home', 'lib', 'log']);
     expect(await mode(join(freshVar, 'home'))).to.equal(0o755);
+  });
+
+  it('runs the fetch stage when the config itself is remote (a merge URL), then applies the merged config', async () => {
+    const extra = {
+      ignition: { version: '3.3.0' },
+      storage: { files: [{ path: '/etc/merged', contents: { source: 'data:,m' } }] },
+    };
+    const server = createHttpServer((_req, res) => res.end(JSON.stringify(extra)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = address !== null && typeof address === 'object' ? address.port : 0;
+    const pointer = {
+      ignition: { version: '3.3.0', config: { merge: [{ source: `http://127.0.0.1:${port}/extra.ign` }] } },
+    };
+
+    try {
+      const fetched = await stages.fetch(JSON.stringify(pointer), 'metal');
+      await stages.apply(root, freshVar, 'metal');
+
+      expect(fetched).to.include({ neededNetwork: true, ranFetch: true });
+      expect(await readFile(join(root, 'etc', 'merged'), 'utf8')).to.equal('m');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('writes the unit and enables it by a preset (Ignition 2.14 makes no .wants symlink)', async () => {
@@ -204,7 +229,7 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
     const fetched = await stages.fetch(JSON.stringify(config), 'metal');
     const error = await stages.apply(root, freshVar, 'metal').catch((e: unknown) => e);
 
-    expect(fetched.neededNetwork).to.equal(true);
+    expect(fetched).to.include({ neededNetwork: true, ranFetch: false });
     expect(error).to.be.instanceOf(IgnitionStageError);
     const stageError = error as IgnitionStageError;
     expect(stageError.stage).to.equal('files');

@@ -35,14 +35,20 @@ describe('reprovision/staged/ignition-stages', () => {
 
   const fetchArgv = (stage: 'fetch-offline' | 'fetch', platform = 'metal'): string[] =>
     ignitionArgv(IGN, stage, platform, join(work, 'fetch-root'), work);
+  /** What a successful fetch stage leaves: the cache, and the neednet flag when asked. */
+  const writes =
+    (...names: string[]) =>
+    async (): Promise<void> => {
+      for (const name of names) await writeFile(join(work, name), '');
+    };
 
   describe('fetch', () => {
     it('writes user.ign 0600 in a 0700 system dir and runs fetch-offline only when no network is needed', async () => {
-      runner.expect({ match: fetchArgv('fetch-offline', 'qemu') });
+      runner.expect({ match: fetchArgv('fetch-offline', 'qemu'), effect: writes('ignition.json') });
 
       const result = await stages.fetch(CONFIG, 'qemu');
 
-      expect(result).to.deep.equal({ neededNetwork: false, configCache: join(work, 'ignition.json') });
+      expect(result).to.deep.equal({ neededNetwork: false, ranFetch: false, configCache: join(work, 'ignition.json') });
       expect(runner.calls).to.have.length(1);
       expect(runner.calls[0]?.options.env).to.deep.equal({ ...env, IGNITION_SYSTEM_CONFIG_DIR: join(work, 'system') });
       expect(await readFile(join(work, 'system', 'user.ign'), 'utf8')).to.equal(CONFIG);
@@ -51,17 +57,36 @@ describe('reprovision/staged/ignition-stages', () => {
       expect((await stat(work)).mode & 0o777).to.equal(0o700);
     });
 
-    it('runs fetch after fetch-offline when fetch-offline created the neednet flag (as FCOS does)', async () => {
+    it('runs fetch when fetch-offline flagged neednet and cached nothing (the config itself is remote)', async () => {
       runner.expect(
-        { match: fetchArgv('fetch-offline'), effect: async () => writeFile(join(work, 'neednet'), '') },
-        { match: fetchArgv('fetch') },
+        { match: fetchArgv('fetch-offline'), effect: writes('neednet') },
+        { match: fetchArgv('fetch'), effect: writes('ignition.json') },
       );
 
       const result = await stages.fetch(CONFIG, 'metal');
 
-      expect(result.neededNetwork).to.equal(true);
+      expect(result).to.include({ neededNetwork: true, ranFetch: true });
       expect(runner.calls.map((c) => c.argv[4])).to.deep.equal(['fetch-offline', 'fetch']);
       expect(runner.pending()).to.deep.equal([]);
+    });
+
+    it('skips fetch when fetch-offline flagged neednet but cached the config (only a file source is remote)', async () => {
+      runner.expect({ match: fetchArgv('fetch-offline'), effect: writes('neednet', 'ignition.json') });
+
+      const result = await stages.fetch(CONFIG, 'metal');
+
+      expect(result).to.include({ neededNetwork: true, ranFetch: false });
+      expect(runner.calls.map((c) => c.argv[4])).to.deep.equal(['fetch-offline']);
+    });
+
+    it('fails when the fetch stages exit 0 without caching a config', async () => {
+      runner.expect({ match: fetchArgv('fetch-offline'), effect: writes('neednet') }, { match: fetchArgv('fetch') });
+
+      const error = (await stages.fetch(CONFIG, 'metal').catch((e: unknown) => e)) as IgnitionStageError;
+
+      expect(error).to.be.instanceOf(IgnitionStageError);
+      expect(error.stage).to.equal('fetch');
+      expect(error.message).to.include('Ignition stage fetch exited 0 but cached no config');
     });
 
     it('removes a stale neednet flag, config cache and state before fetch-offline', async () => {
@@ -70,7 +95,10 @@ describe('reprovision/staged/ignition-stages', () => {
       const seen: string[] = [];
       runner.expect({
         match: fetchArgv('fetch-offline'),
-        effect: async () => void seen.push(...(await readdir(work))),
+        effect: async () => {
+          seen.push(...(await readdir(work)));
+          await writes('ignition.json')();
+        },
       });
 
       const result = await stages.fetch(CONFIG, 'metal');
