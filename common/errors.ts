@@ -212,6 +212,25 @@ export class ProtectedDeviceError extends CleaningError {
   }
 }
 
+/**
+ * An Ignition stage run from the running system (the staged reprovision)
+ * failed. `details` names the stage, quotes Ignition's CRITICAL lines and says
+ * what to do next; it never holds the config, which may carry secrets.
+ */
+export class IgnitionStageError extends CommandExecutionError {
+  static override readonly summary: string = 'Ignition stage failed';
+  /**
+   * @param stage - the stage that failed (`fetch-offline`, `files`, ...), or what failed around it (`bind /var`)
+   * @param details - the message
+   */
+  constructor(
+    readonly stage: string,
+    details: string,
+  ) {
+    super(details);
+  }
+}
+
 /** A bad configuration value (not sent on the wire; names the option and its source). */
 export class ConfigError extends Error {
   constructor(message: string) {

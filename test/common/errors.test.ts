@@ -163,6 +163,12 @@ const ROWS: Readonly<Record<string, RestRow | LocalRow>> = {
     message: new errors.ProtectedDeviceError('/dev/sda', 'gfs2').details,
     faultcode: 'Server',
   },
+  IgnitionStageError: {
+    make: () => new errors.IgnitionStageError('files', 'x'),
+    code: 500,
+    message: 'Ignition stage failed',
+    faultcode: 'Server',
+  },
   ConfigError: { make: () => new errors.ConfigError('bad value'), local: true },
 };
 
