@@ -18,4 +18,5 @@ export const subcommands: readonly SubcommandEntry[] = [
   { name: 'ignition', load: async () => (await import('../ignition/build/cli.js')).ignitionCommand },
   { name: 'iso', load: async () => (await import('../iso/cli.js')).isoCommand },
   { name: 'pxe', load: async () => (await import('../iso/cli.js')).pxeCommand },
+  { name: 'reprovision', load: async () => (await import('../reprovision/cli.js')).reprovisionCommand },
 ];

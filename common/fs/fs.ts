@@ -40,6 +40,12 @@ export interface Fs {
   remove(path: string): Promise<void>;
   /** `mkdir -p`, with `mode` for the directories it creates. */
   mkdirp(path: string, mode: number): Promise<void>;
+  /** rename(2): atomic within one filesystem. */
+  rename(from: string, to: string): Promise<void>;
+  /** Create a symbolic link at `path` pointing at `target` (`EEXIST` when `path` exists). */
+  symlink(target: string, path: string): Promise<void>;
+  /** `rm -rf` without crossing into other filesystems' content through links; a missing path is fine. */
+  removeTree(path: string): Promise<void>;
 }
 
 /** True when `error` is the rejection of an {@link Fs} method for a missing path (`ENOENT`). */

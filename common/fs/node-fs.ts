@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, open, readdir, readFile, readlink, rename, rm } from 'node:fs/promises';
+import { access, chmod, mkdir, open, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Fs } from './fs.js';
 
@@ -72,5 +72,17 @@ export class NodeFs implements Fs {
 
   async mkdirp(path: string, mode: number): Promise<void> {
     await mkdir(path, { recursive: true, mode });
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await rename(from, to);
+  }
+
+  async symlink(target: string, path: string): Promise<void> {
+    await symlink(target, path);
+  }
+
+  async removeTree(path: string): Promise<void> {
+    await rm(path, { recursive: true, force: true });
   }
 }

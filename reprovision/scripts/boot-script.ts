@@ -31,7 +31,13 @@ export function bootScriptName(id: string): string {
 }
 
 /** The arguments the boot unit passes: the node's own paths. */
-export const BOOT_SCRIPT_ARGS = ['/var', '/boot', '/sysroot', '/proc/cmdline', '/proc/sys/kernel/random/boot_id'] as const;
+export const BOOT_SCRIPT_ARGS = [
+  '/var',
+  '/boot',
+  '/sysroot',
+  '/proc/cmdline',
+  '/proc/sys/kernel/random/boot_id',
+] as const;
 
 /** The script's text. Usage: `sh SCRIPT VAR BOOT PHYSICAL CMDLINE BOOT_ID_FILE` ({@link BOOT_SCRIPT_ARGS} on a node). */
 export function bootScript(plan: BootPlan): string {

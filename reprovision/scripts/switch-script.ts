@@ -37,8 +37,11 @@ export interface SwitchPlan {
 }
 
 /** File names the script uses in the state directory, for the TypeScript side. */
-export function switchFiles(id: string): Record<'script' | 'started' | 'moved' | 'done' | 'oldVar' | 'newVar', string> {
+export function switchFiles(
+  id: string,
+): Record<'script' | 'started' | 'moved' | 'done' | 'cancelled' | 'oldVar' | 'newVar', string> {
   return {
+    cancelled: `${id}.cancelled`,
     script: `${id}.switch.sh`,
     started: `${id}.started`,
     moved: `${id}.moved`,
@@ -65,6 +68,8 @@ DEPLOYMENT=${shQuote(plan.deployment)}
 OLD="$STATE/${files.oldVar}"
 NEW="$STATE/${files.newVar}"
 [ -e "$STATE/${files.done}" ] && exit 0
+# a rollback before the switch began cancels it
+[ -e "$STATE/${files.cancelled}" ] && exit 0
 if $if_started && [ ! -e "$STATE/${files.started}" ]; then exit 0; fi
 log() { echo "ironic-coreos-agent reprovision switch: $*" >&2; }
 # test hook: ICA_REPROVISION_STOP=switch:<step> kills the script there (a power cut)
