@@ -10,7 +10,7 @@
  * with the forky root, so forky's ostree (testbed/ostree-tools.ts) sees it at
  * the same path.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
 import type { Runner } from '../common/exec/runner.js';
@@ -58,6 +58,12 @@ export interface CoreosSysrootOptions {
    * first, made the default, the first kept as the rollback. Default false.
    */
   secondDeployment?: boolean;
+  /**
+   * Give the commit Fedora CoreOS' SELinux config (with a one-line stand-in
+   * policy): Ignition's files stage needs it to relabel. Default false: with it,
+   * a merging deploy runs semodule, which this machine lacks.
+   */
+  selinux?: boolean;
   /** The stateroot's /var content. Default defaultVarEntries() (testbed/sysroot-tree.ts). */
   varEntries?: readonly TreeEntry[];
   /** Where the fresh directory is made. Default /var/tmp. */
@@ -118,6 +124,8 @@ export async function buildCoreosSysroot(options: CoreosSysrootOptions = {}): Pr
   const runner = options.runner ?? new ExecaRunner();
   const ostree = options.ostree ?? 'ostree';
   const dir = mkdtempSync(join(options.parent ?? '/var/tmp', 'ica-sysroot-'));
+  // Searchable by every user, like / on a node: Ignition creates users' ~/.ssh as the user.
+  chmodSync(dir, 0o755);
   const sysroot = join(dir, 'sysroot');
   const varDir = join(sysroot, 'ostree/deploy', FCOS_STATEROOT, 'var');
   const cleanup = (): Promise<void> => removeSysrootDir(dir, runner);
@@ -130,7 +138,14 @@ export async function buildCoreosSysroot(options: CoreosSysrootOptions = {}): Pr
     for (const [index, version] of versions.entries()) {
       // the first deployment gets the kargs; the upgrade merges them (and /etc) from it
       const kargs = index === 0 ? kargArguments([...FCOS_KARGS, ...(options.extraKargs ?? [])]) : ['--retain'];
-      commits.push(await commitAndDeploy({ runner, ostree, dir, sysroot }, index, version, kargs));
+      commits.push(
+        await commitAndDeploy(
+          { runner, ostree, dir, sysroot, selinux: options.selinux === true },
+          index,
+          version,
+          kargs,
+        ),
+      );
     }
     await writeTree(varDir, options.varEntries ?? defaultVarEntries(), runner);
     const entries = readBlsEntries(sysroot);
@@ -153,13 +168,13 @@ export async function buildCoreosSysroot(options: CoreosSysrootOptions = {}): Pr
 
 /** Commit the tree of `version` to {@link FCOS_REF} and deploy it; returns the commit checksum. */
 async function commitAndDeploy(
-  at: { runner: Runner; ostree: string; dir: string; sysroot: string },
+  at: { runner: Runner; ostree: string; dir: string; sysroot: string; selinux: boolean },
   index: number,
   version: string,
   deployArguments: readonly string[],
 ): Promise<string> {
   const tree = join(at.dir, `tree-${index}`);
-  await writeTree(tree, commitTree(version), at.runner);
+  await writeTree(tree, commitTree(version, at.selinux), at.runner);
   const repo = `--repo=${join(at.sysroot, 'ostree/repo')}`;
   const metadata = [`--add-metadata-string=version=${version}`, `--subject=Fedora CoreOS ${version}`];
   const { stdout } = await at.runner.run([

@@ -52,9 +52,9 @@ export function osRelease(version: string): string {
  * The tree of a bootable commit, as ostree's own tests build one (ostreedev/ostree
  * tests/libtest.sh setup_os_repository: `usr/lib/modules/<kver>/{vmlinuz,initramfs.img}`
  * with small text content, `usr/etc/os-release`), with the /usr/etc files Fedora
- * CoreOS has for its users (root and core).
+ * CoreOS has for its users (root and core) and its top-level directories and links.
  */
-export function commitTree(version: string): TreeEntry[] {
+export function commitTree(version: string, selinux = false): TreeEntry[] {
   const modules = `usr/lib/modules/${TEST_KERNEL_VERSION}`;
   const file = (path: string, content: string, mode = 0o644): TreeEntry => ({ type: 'file', path, content, mode });
   return [
@@ -66,14 +66,46 @@ export function commitTree(version: string): TreeEntry[] {
     file('usr/etc/shadow', 'root:!locked::0:99999:7:::\ncore:*:19900:0:99999:7:::\n', 0o000),
     file('usr/etc/gshadow', 'root:::\nwheel:::core\ncore:!::\n', 0o000),
     file('usr/etc/hostname', 'localhost\n'),
+    // SELinux as Fedora CoreOS configures it, with a one-line policy: ostree labels /etc
+    // from it at deploy time, and Ignition's files stage reads the config to relabel.
+    ...(selinux
+      ? [
+          file('usr/etc/selinux/config', 'SELINUX=enforcing\nSELINUXTYPE=targeted\n'),
+          file('usr/etc/selinux/targeted/contexts/files/file_contexts', '/.*\tsystem_u:object_r:default_t:s0\n'),
+          file('usr/etc/selinux/targeted/policy/policy.33', 'not a real policy: only hashed\n'),
+        ]
+      : []),
     { type: 'dir', path: 'usr/etc/systemd/system' },
     { type: 'dir', path: 'usr/lib/systemd/system' },
     file('usr/lib/systemd/system/zincati.service', `[Unit]\nDescription=version ${version}\n`),
+    // What rpm-ostree generates for the /var directories of the image's packages
+    // (coreos/rpm-ostree rust/src/composepost.rs, rpm-ostree-1-autovar.conf).
+    file(
+      'usr/lib/tmpfiles.d/rpm-ostree-1-autovar.conf',
+      [
+        'd /var/home 0755 root root -',
+        'd /var/roothome 0700 root root -',
+        'd /var/opt 0755 root root -',
+        'd /var/srv 0755 root root -',
+        'd /var/usrlocal 0755 root root -',
+        'd /var/mnt 0755 root root -',
+        '',
+      ].join('\n'),
+    ),
     { type: 'dir', path: 'usr/bin' },
     { type: 'dir', path: 'usr/sbin' },
     { type: 'symlink', path: 'bin', target: 'usr/bin' },
     { type: 'symlink', path: 'sbin', target: 'usr/sbin' },
     { type: 'symlink', path: 'lib', target: 'usr/lib' },
+    // The top level of a Fedora CoreOS deployment: mount points (the stateroot's /var is
+    // bind-mounted on `var` at boot) and the links into /var and /sysroot.
+    ...['var', 'sysroot', 'boot', 'proc', 'sys', 'dev', 'run', 'tmp'].map((path): TreeEntry => ({ type: 'dir', path })),
+    { type: 'symlink', path: 'home', target: 'var/home' },
+    { type: 'symlink', path: 'root', target: 'var/roothome' },
+    { type: 'symlink', path: 'mnt', target: 'var/mnt' },
+    { type: 'symlink', path: 'opt', target: 'var/opt' },
+    { type: 'symlink', path: 'srv', target: 'var/srv' },
+    { type: 'symlink', path: 'ostree', target: 'sysroot/ostree' },
   ];
 }
 
