@@ -275,6 +275,23 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
     expect(await readdir(join(root, 'var'))).to.deep.equal([]);
   });
 
+  it("quotes a failed useradd without the user's password hash", async () => {
+    const hash = '$6$rounds=4096$reprovisionSALT$NotARealHashButSecretAnyway';
+    const config = {
+      ignition: { version: '3.3.0' },
+      passwd: { users: [{ name: 'ops', passwordHash: hash, primaryGroup: 'nosuchgroup' }] },
+    };
+
+    await stages.fetch(JSON.stringify(config), 'metal');
+    const error = (await stages.apply(root, freshVar, 'metal').catch((e: unknown) => e)) as IgnitionStageError;
+
+    expect(error).to.be.instanceOf(IgnitionStageError);
+    expect(error.stage).to.equal('files');
+    expect(error.message).to.include("useradd: group 'nosuchgroup' does not exist");
+    expect(error.message).to.include('"--password" "<redacted>"');
+    expect(error.message + JSON.stringify(error)).to.not.include('reprovisionSALT');
+  });
+
   it('on a Runner timeout, kills every process of the run (Ignition retries a refused source for ever)', async () => {
     const port = await closedPort();
     const config = structuredClone(CONFIG);
