@@ -1,8 +1,8 @@
 /**
  * Pure builders for running Ignition's stages from the running system (the
- * staged reprovision): the argv and environment of each stage, the
- * private-mount-namespace wrapper of the mount/files/umount stages, and the
- * reading of Ignition's output when a stage fails.
+ * staged reprovision): the argv and environment of each stage and the
+ * namespace wrapper of the apply step (its script is apply-script.ts; reading
+ * Ignition's output on failure is ignition-output.ts).
  *
  * Ignition's flags and their defaults are those of coreos/ignition
  * internal/main.go (`-config-cache` /run/ignition.json, `-state-file`

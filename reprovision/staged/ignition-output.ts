@@ -7,7 +7,10 @@
  * On a failed stage it also prints `<stage> failed` and `Full config:` followed
  * by the whole merged config as indented JSON to stderr (coreos/ignition
  * internal/exec/engine.go, `Run`): that dump may hold secrets, so it is cut
- * out before anything else is read.
+ * out before anything else is read. A failed useradd/usermod/groupadd is
+ * quoted in its CRITICAL lines with its whole command line, `--password` and
+ * hash included (coreos/ignition internal/exec/util/passwd.go): the hash is
+ * replaced by `<redacted>`.
  */
 
 /** Ignition's explanation of a failure. */
@@ -21,12 +24,16 @@ export interface IgnitionFailure {
 /** How many lines of each kind are kept. */
 export const MAX_LINES = 5;
 
+/** A quoted `--password` argument in Ignition's rendering of a command line (Go's %q). */
+const PASSWORD_ARG = /("--password"\s+)"(?:[^"\\]|\\.)*"/g;
+
 /** ERROR lines every run prints when there is no syslog: not about the failure. */
 const NOISE = [/unable to open syslog/];
 
 /**
  * Ignition's `CRITICAL` lines and last `ERROR` lines in `output` (stdout and
- * stderr of one or more runs), with the `Full config:` dump removed.
+ * stderr of one or more runs), with the `Full config:` dump removed and
+ * password hashes redacted.
  */
 export function ignitionFailure(output: string): IgnitionFailure {
   const critical: string[] = [];
@@ -34,7 +41,7 @@ export function ignitionFailure(output: string): IgnitionFailure {
   for (const line of withoutConfigDump(output.split('\n'))) {
     const match = /^(CRITICAL|ERROR)\s*:\s?(.*)$/.exec(line);
     if (match === null) continue;
-    const message = (match[2] ?? '').trim();
+    const message = (match[2] ?? '').trim().replace(PASSWORD_ARG, '$1"<redacted>"');
     if (match[1] === 'CRITICAL') critical.push(message);
     else if (!NOISE.some((noise) => noise.test(message))) errors.push(message);
   }

@@ -18,6 +18,7 @@ import {
   type IgnitionStage,
 } from './ignition-argv.js';
 import { lastStep } from './apply-script.js';
+import { clearBaseConfigs, copyBaseConfigs } from './base-configs.js';
 import { failureText, ignitionFailure } from './ignition-output.js';
 
 /** What {@link IgnitionStages} is built from. */
@@ -41,6 +42,13 @@ export interface IgnitionStagesDeps {
    */
   populateVar?: boolean;
   /**
+   * A directory laid out like /usr/lib/ignition (FCOS: in the unpacked
+   * initrd) whose `base.d` and `base.platform.d/<platform>` configs are merged
+   * under the user config, as the initrd's Ignition does (base-configs.ts).
+   * Default none: no base config.
+   */
+  baseConfigDir?: string;
+  /**
    * Kill a stage run after this many milliseconds (the apply step counts as
    * one run). Default no limit, like FCOS's initrd; Ignition retries an
    * unreachable source until the config's `ignition.timeouts.httpTotal`.
@@ -54,6 +62,8 @@ export interface FetchResult {
   neededNetwork: boolean;
   /** True when the `fetch` stage ran (the config itself needed the network). */
   ranFetch: boolean;
+  /** The base configs copied from `baseConfigDir`, relative to it (`base.d/00-core.ign`, ...). */
+  baseConfigs: string[];
   /** The rendered config Ignition cached (read by mount, files and umount). */
   configCache: string;
 }
@@ -96,7 +106,8 @@ export class IgnitionStages {
    * `merge`/`replace`) it writes the flag and no cache, so `fetch` runs; when
    * only a file's source is remote it writes the flag and the cache, so
    * `fetch` is skipped and the files stage downloads. Stale flag, cache and
-   * state files from an earlier run are removed first.
+   * state files and base configs from an earlier run are removed first; the
+   * base configs of `baseConfigDir` are copied in.
    * @param configText - the Ignition config (JSON text; may hold secrets, never logged)
    * @param platform - the Ignition platform id (the node's `ignition.platform.id=`)
    * @throws IgnitionStageError naming the stage, with Ignition's CRITICAL lines
@@ -109,6 +120,9 @@ export class IgnitionStages {
     await fs.mkdirp(paths.systemDir, 0o700);
     await fs.mkdirp(paths.fetchRoot, 0o700);
     for (const stale of [paths.needNet, paths.configCache, paths.stateFile]) await fs.remove(stale);
+    await clearBaseConfigs(fs, paths.systemDir);
+    const from = this.deps.baseConfigDir;
+    const baseConfigs = from === undefined ? [] : await copyBaseConfigs(fs, from, paths.systemDir, platform);
     await fs.writeFileAtomic(paths.userConfig, configText, 0o600);
     await this.runFetchStage('fetch-offline', platform);
     const neededNetwork = await fs.exists(paths.needNet);
@@ -118,7 +132,7 @@ export class IgnitionStages {
       const stage = ranFetch ? 'fetch' : 'fetch-offline';
       throw new IgnitionStageError(stage, `Ignition stage ${stage} exited 0 but cached no config. ${FETCH_NEXT}`);
     }
-    return { neededNetwork, ranFetch, configCache: paths.configCache };
+    return { neededNetwork, ranFetch, baseConfigs, configCache: paths.configCache };
   }
 
   /**

@@ -56,6 +56,15 @@ describe('reprovision/staged/ignition-output', () => {
       errors: [],
     },
     {
+      name: 'a failed useradd quoted with its --password hash (Ignition 2.14 output): the hash is redacted',
+      output:
+        'CRITICAL : files: ensureUsers: op(1): [failed]   creating or modifying user "ops": exit status 6: Cmd: "useradd" "--root" "/r" "--create-home" "--password" "$6$SECRET\\"HASH" "--gid" "nosuchgroup" "ops" Stdout: "" Stderr: "useradd: group \'nosuchgroup\' does not exist\\n"\n',
+      critical: [
+        'files: ensureUsers: op(1): [failed]   creating or modifying user "ops": exit status 6: Cmd: "useradd" "--root" "/r" "--create-home" "--password" "<redacted>" "--gid" "nosuchgroup" "ops" Stdout: "" Stderr: "useradd: group \'nosuchgroup\' does not exist\\n"',
+      ],
+      errors: [],
+    },
+    {
       name: 'only the last lines are kept',
       output: Array.from({ length: MAX_LINES + 2 }, (_, i) => `CRITICAL : c${i}`).join('\n'),
       critical: Array.from({ length: MAX_LINES }, (_, i) => `c${i + 2}`),

@@ -192,6 +192,40 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
     }
   });
 
+  it("merges the distribution's base.d and base.platform.d/<platform> configs under the user config", async () => {
+    const file = (path: string): string =>
+      JSON.stringify({
+        ignition: { version: '3.3.0' },
+        storage: { files: [{ path, contents: { source: 'data:,b' } }] },
+      });
+    const base = join(dir, 'initrd-usr-lib-ignition');
+    await mkdir(join(base, 'base.d'), { recursive: true });
+    await mkdir(join(base, 'base.platform.d', 'metal'), { recursive: true });
+    await mkdir(join(base, 'base.platform.d', 'qemu'), { recursive: true });
+    await writeFile(join(base, 'base.d', '00-base.ign'), file('/etc/from-base'));
+    await writeFile(join(base, 'base.platform.d', 'metal', '10-metal.ign'), file('/etc/from-metal'));
+    await writeFile(join(base, 'base.platform.d', 'qemu', '10-qemu.ign'), file('/etc/from-qemu'));
+    const env = { PATH: `${join(dir, 'shim')}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
+    const workDir = join(dir, 'work');
+    const based = new IgnitionStages({
+      runner: new ExecaRunner(),
+      fs: new NodeFs(),
+      ignition: IGNITION_BIN,
+      workDir,
+      env,
+      baseConfigDir: base,
+    });
+
+    const fetched = await based.fetch(JSON.stringify(CONFIG), 'metal');
+    await based.apply(root, freshVar, 'metal');
+
+    expect(fetched.baseConfigs).to.deep.equal(['base.d/00-base.ign', 'base.platform.d/metal/10-metal.ign']);
+    expect(await readFile(join(root, 'etc', 'from-base'), 'utf8')).to.equal('b');
+    expect(await readFile(join(root, 'etc', 'from-metal'), 'utf8')).to.equal('b');
+    expect(await readFile(join(root, 'etc', 'reprov.conf'), 'utf8')).to.equal('hello etc\n');
+    expect(await readdir(join(root, 'etc'))).to.not.include('from-qemu');
+  });
+
   it('writes the unit and enables it by a preset (Ignition 2.14 makes no .wants symlink)', async () => {
     await stages.fetch(JSON.stringify(CONFIG), 'metal');
     await stages.apply(root, freshVar, 'metal');
@@ -239,6 +273,23 @@ describe('reprovision/staged IgnitionStages with real Ignition 2.14', function (
     expect(stageError.message).to.not.include(CORE_KEY);
     expect(await mountsUnder(dir)).to.deep.equal([]);
     expect(await readdir(join(root, 'var'))).to.deep.equal([]);
+  });
+
+  it("quotes a failed useradd without the user's password hash", async () => {
+    const hash = '$6$rounds=4096$reprovisionSALT$NotARealHashButSecretAnyway';
+    const config = {
+      ignition: { version: '3.3.0' },
+      passwd: { users: [{ name: 'ops', passwordHash: hash, primaryGroup: 'nosuchgroup' }] },
+    };
+
+    await stages.fetch(JSON.stringify(config), 'metal');
+    const error = (await stages.apply(root, freshVar, 'metal').catch((e: unknown) => e)) as IgnitionStageError;
+
+    expect(error).to.be.instanceOf(IgnitionStageError);
+    expect(error.stage).to.equal('files');
+    expect(error.message).to.include("useradd: group 'nosuchgroup' does not exist");
+    expect(error.message).to.include('"--password" "<redacted>"');
+    expect(error.message + JSON.stringify(error)).to.not.include('reprovisionSALT');
   });
 
   it('on a Runner timeout, kills every process of the run (Ignition retries a refused source for ever)', async () => {

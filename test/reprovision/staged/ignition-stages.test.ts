@@ -48,7 +48,12 @@ describe('reprovision/staged/ignition-stages', () => {
 
       const result = await stages.fetch(CONFIG, 'qemu');
 
-      expect(result).to.deep.equal({ neededNetwork: false, ranFetch: false, configCache: join(work, 'ignition.json') });
+      expect(result).to.deep.equal({
+        neededNetwork: false,
+        ranFetch: false,
+        baseConfigs: [],
+        configCache: join(work, 'ignition.json'),
+      });
       expect(runner.calls).to.have.length(1);
       expect(runner.calls[0]?.options.env).to.deep.equal({ ...env, IGNITION_SYSTEM_CONFIG_DIR: join(work, 'system') });
       expect(await readFile(join(work, 'system', 'user.ign'), 'utf8')).to.equal(CONFIG);
