@@ -49,7 +49,7 @@ export interface ApplyResult {
 export async function applyReprovision(env: ReprovisionEnv, options: ApplyOptions): Promise<ApplyResult> {
   const keep = checkKeepPaths(options.keep);
   const loaded = await loadConfig(options.config.text, options.config.origin, env.get);
-  const target = await inspectTarget(env.fs, options.root, env.proc.cmdline);
+  let target = await inspectTarget(env.fs, options.root, env.proc.cmdline);
   await preflight(env.fs, target, env.proc.mountinfo);
   const ostree = new Ostree(env.runner, ostreeInvocation(target, env.ostreeProgram));
   await ostree.requireSetDefault();
@@ -58,7 +58,10 @@ export async function applyReprovision(env: ReprovisionEnv, options: ApplyOption
   const current =
     existing === null ? null : { ...existing, phase: await effectivePhase(env.fs, target.layout.stateDir, existing) };
   const decision = decideResume(current, loaded.sha256, options.force);
-  if (decision.kind === 'abandon') await abandon(env, target, ostree, decision.stamp);
+  if (decision.kind === 'abandon') {
+    await abandon(env, target, ostree, decision.stamp);
+    target = await inspectTarget(env.fs, options.root, env.proc.cmdline);
+  }
   let stamp: Stamp;
   if (decision.kind === 'resume') {
     stamp = decision.stamp;
