@@ -3,7 +3,9 @@
  * shell and composition root of the reprovision wing. Progress goes to
  * stderr, results to stdout; the config's content is never printed.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSystemClock } from '../common/clock.js';
 import { groupCommand, leafCommand } from '../common/cli/command.js';
@@ -20,8 +22,10 @@ import { findIgnition } from './find-ignition.js';
 import { APPLY_NOW_OPTIONS, APPLY_OPTIONS, readBackup, readMode, ROLLBACK_OPTIONS, STATUS_OPTIONS } from './options.js';
 import { describePlan, gatherPlan } from './plan.js';
 import { rollbackReprovision } from './rollback.js';
+import { PRIVATE_NAMESPACE_ENV, privateNamespaceArgv } from './namespace.js';
 import { IgnitionStages } from './staged/ignition-stages.js';
 import { describeStatus, readStatus } from './status.js';
+import { inspectTarget } from './target.js';
 
 /** The seams the commands are built on (tests pass their own). */
 export interface ReprovisionDeps {
@@ -30,6 +34,22 @@ export interface ReprovisionDeps {
   readonly get: HttpGet;
   /** Reads /proc files (cmdline, mountinfo, boot_id). */
   readonly readProc: (name: string) => string;
+  /** This process's own command line (program first), to run it again in a private mount namespace. */
+  readonly selfArgv: readonly string[];
+  /** Run `argv` with this process's stdio and `env`; resolves to its exit code. */
+  readonly spawnInherit: (argv: readonly string[], env: NodeJS.ProcessEnv) => Promise<number>;
+}
+
+/**
+ * On a booted node, run this command again in a private mount namespace where
+ * /sysroot and /boot are writable (namespace.ts), and return its exit code;
+ * null when it is already there or the target is not booted.
+ */
+async function inPrivateNamespace(deps: ReprovisionDeps, io: CliIO, root: string): Promise<number | null> {
+  if (io.env[PRIVATE_NAMESPACE_ENV] === '1') return null;
+  const target = await inspectTarget(deps.fs, root, deps.readProc('cmdline'));
+  if (!target.booted) return null;
+  return deps.spawnInherit(privateNamespaceArgv(root, deps.selfArgv), { ...io.env, [PRIVATE_NAMESPACE_ENV]: '1' });
 }
 
 /** The environment of one command run. */
@@ -86,6 +106,8 @@ export function createReprovisionCommand(deps: ReprovisionDeps): Subcommand {
     options: APPLY_NOW_OPTIONS,
     operands: CONFIG_OPERAND,
     run: async ({ values, operands }, io) => {
+      const rerun = await inPrivateNamespace(deps, io, sysroot(io, values.sysroot));
+      if (rerun !== null) return rerun;
       const env = environment(deps, io, values);
       const config = await readConfigText(operands[0]!, io, deps.fs, deps.get);
       const result = await applyReprovision(env, {
@@ -118,6 +140,8 @@ export function createReprovisionCommand(deps: ReprovisionDeps): Subcommand {
     summary: 'Go back to the deployment and /var the node had before the last reprovision',
     options: ROLLBACK_OPTIONS,
     run: async ({ values }, io) => {
+      const rerun = await inPrivateNamespace(deps, io, sysroot(io, values.sysroot));
+      if (rerun !== null) return rerun;
       const result = await rollbackReprovision(environment(deps, io, values), {
         root: sysroot(io, values.sysroot),
         now: values.now === true,
@@ -146,4 +170,13 @@ export const reprovisionCommand: Subcommand = createReprovisionCommand({
   runner: new ExecaRunner(),
   get: axiosGet,
   readProc: (name) => readFileSync(join('/proc', name), 'utf8'),
+  selfArgv: [process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+  spawnInherit: (argv, env) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit', env });
+      child.on('error', reject);
+      child.on('exit', (code, signal) =>
+        resolve(code ?? (signal === null ? 1 : 128 + (constants.signals[signal] ?? 0))),
+      );
+    }),
 });

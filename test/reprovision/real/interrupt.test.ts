@@ -54,7 +54,7 @@ describe('reprovision interrupted at every step (real ostree sysroot)', function
     mkdirSync(WORK, { recursive: true });
     for (const [name, text] of Object.entries({ first: FIRST, second: SECOND })) {
       files[name] = join(WORK, `${name}.ign`);
-      writeFileSync(files[name]!, text);
+      writeFileSync(files[name], text);
     }
   });
   afterEach(async () => {
