@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import { ostreeInvocation, type ReprovisionEnv } from './context.js';
+import { checkStagedConfig } from './config/staged-check.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import type { ConfigText } from './config/read.js';
 import { abandon } from './steps/abandon.js';
@@ -22,7 +23,7 @@ import { decideResume, reached, readStamp, writeStamp, type Mode, type Phase, ty
 import { carriedKargs } from './sysroot/kargs.js';
 import { deploymentDir } from './sysroot/deployments.js';
 import { Ostree } from './sysroot/ostree.js';
-import { checkKeepPaths, inspectTarget, preflight, type Target } from './target.js';
+import { checkBackupDir, checkKeepPaths, inspectTarget, preflight, type Target } from './target.js';
 
 /** What `apply` was asked. */
 export interface ApplyOptions {
@@ -51,8 +52,10 @@ export async function applyReprovision(env: ReprovisionEnv, options: ApplyOption
   const loaded = await loadConfig(options.config.text, options.config.origin, env.get);
   let target = await inspectTarget(env.fs, options.root, env.proc.cmdline);
   await preflight(env.fs, target, env.proc.mountinfo);
+  checkBackupDir(target, options.backup, keep);
   const ostree = new Ostree(env.runner, ostreeInvocation(target, env.ostreeProgram));
   await ostree.requireSetDefault();
+  if (options.mode === 'staged') checkStagedConfig(loaded.text);
   const ignition = options.mode === 'staged' ? await env.findIgnition(target) : null;
   const existing = await readStamp(env.fs, target.layout.stateDir);
   const current =

@@ -4,12 +4,13 @@
  */
 import { join } from 'node:path';
 import type { ReprovisionEnv } from './context.js';
+import { checkStagedConfig } from './config/staged-check.js';
 import { loadConfig, type LoadedConfig } from './config/load.js';
 import type { ConfigText } from './config/read.js';
 import { applyId, effectivePhase } from './state/progress.js';
 import { decideResume, readStamp, type Mode, type Resume } from './state/stamp.js';
 import { carriedKargs } from './sysroot/kargs.js';
-import { checkKeepPaths, inspectTarget, preflight, type Target } from './target.js';
+import { checkBackupDir, checkKeepPaths, inspectTarget, preflight, type Target } from './target.js';
 
 /** What plan was asked (apply's options that matter). */
 export interface PlanOptions {
@@ -36,6 +37,8 @@ export async function gatherPlan(env: ReprovisionEnv, options: PlanOptions): Pro
   const config = await loadConfig(options.config.text, options.config.origin, env.get);
   const target = await inspectTarget(env.fs, options.root, env.proc.cmdline);
   await preflight(env.fs, target, env.proc.mountinfo);
+  checkBackupDir(target, options.backup, keep);
+  if (options.mode === 'staged') checkStagedConfig(config.text);
   if (options.mode === 'staged') await env.findIgnition(target);
   const existing = await readStamp(env.fs, target.layout.stateDir);
   const current =

@@ -98,3 +98,26 @@ export function checkKeepPaths(paths: readonly string[]): string[] {
     return path;
   });
 }
+
+/**
+ * A `--backup` directory must survive the rotation of /var: outside /var, in
+ * the state directory, or under a kept path.
+ * @throws ReprovisionError otherwise
+ */
+export function checkBackupDir(target: Target, backup: string | null | undefined, keep: readonly string[]): void {
+  if (backup === null || backup === undefined) return;
+  const { layout } = target;
+  const vars = [layout.varDir, ...(target.booted ? [join(layout.root, 'var')] : [])];
+  for (const varDir of vars) {
+    if (backup !== varDir && !backup.startsWith(`${varDir}/`)) continue;
+    const relative = backup.slice(varDir.length + 1);
+    const safe =
+      relative.startsWith('.ironic-coreos-agent/') || keep.some((k) => relative === k || relative.startsWith(`${k}/`));
+    if (!safe) {
+      throw new ReprovisionError(
+        `--backup ${backup} is inside /var, which is moved aside at the switch`,
+        'Put the backup outside /var, or also --keep the directory it is in; nothing was changed',
+      );
+    }
+  }
+}
