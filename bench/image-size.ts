@@ -1,6 +1,8 @@
 /**
  * Prints the agent image size next to the size of the Node runtime binary in
- * it, and what else takes room (base image, node_modules, dist).
+ * it, and what else takes room (shared libraries, the agent's bundle, the
+ * tools). The image is `FROM scratch` with no du (nor ls, grep): the image's own
+ * node adds the sizes up.
  *
  *   node --import tsx bench/image-size.ts                # build a fresh image, measure, remove it
  *   node --import tsx bench/image-size.ts --image REF    # measure an existing image
@@ -19,20 +21,36 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
+/** Bytes as MiB with one decimal (the unit of issue 12's 150 MiB ceiling). */
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
 /** `podman image inspect` size of `ref`. */
 async function imageSize(podman: Podman, ref: string): Promise<number> {
   return Number((await podman.run(['image', 'inspect', '--format', '{{.Size}}', ref])).stdout.trim());
 }
 
-/** Sizes in bytes of paths inside the image (`du -sb`). */
+/** Node code run inside the image: `{path: bytes}` of the trees in argv, symlinks not followed (as `du -sb`). */
+const SIZES_SCRIPT = `
+const { lstatSync, readdirSync } = require('node:fs');
+const size = (p) => { const s = lstatSync(p); return s.isDirectory() ? readdirSync(p).reduce((n, e) => n + size(p + '/' + e), s.size) : s.size; };
+console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map((p) => { try { return [p, size(p)]; } catch { return [p, 0]; } }))));
+`;
+
+/** Sizes in bytes of paths inside the image (0 for a missing one). */
 async function sizesInImage(podman: Podman, ref: string, paths: readonly string[]): Promise<Map<string, number>> {
-  const result = await podman.run(['run', '--rm', '--entrypoint', 'du', ref, '-sb', ...paths]);
-  const sizes = new Map<string, number>();
-  for (const line of result.stdout.trim().split('\n')) {
-    const [size, path] = line.split('\t');
-    if (size !== undefined && path !== undefined) sizes.set(path, Number(size));
-  }
-  return sizes;
+  const result = await podman.run([
+    'run',
+    '--rm',
+    '--entrypoint',
+    '/usr/local/bin/node',
+    ref,
+    '-e',
+    SIZES_SCRIPT,
+    ...paths,
+  ]);
+  return new Map(Object.entries(JSON.parse(result.stdout) as Record<string, number>));
 }
 
 /** Options of {@link measureImageSize}. */
@@ -51,10 +69,12 @@ export interface ImageSizeReport {
   buildSeconds: number | null;
   imageBytes: number;
   nodeBinaryBytes: number;
-  /** The base image (from its org.opencontainers.image.base.name label), when present locally. */
-  base: { name: string; bytes: number } | null;
+  /** Shared libraries (/usr/lib, /usr/lib64) of node and the tools. */
+  libraryBytes: number;
+  /** /opt/ironic-coreos-agent: the bundle, its source maps and package.json (node_modules if any). */
+  agentBytes: number;
+  /** /opt/ironic-coreos-agent/node_modules (0 since the image ships the bundle). */
   nodeModulesBytes: number;
-  distBytes: number;
 }
 
 /** Build (unless `options.image` is given) and measure the agent image. */
@@ -70,30 +90,23 @@ export async function measureImageSize(options: ImageSizeOptions): Promise<Image
       buildSeconds = (Date.now() - start) / 1000;
     }
     const total = await imageSize(podman, ref);
-    const paths = ['/usr/local/bin/node', '/opt/ironic-coreos-agent/node_modules', '/opt/ironic-coreos-agent/dist'];
-    const inside = await sizesInImage(podman, ref, paths);
-    const baseName = (
-      await podman.run([
-        'image',
-        'inspect',
-        '--format',
-        '{{index .Config.Labels "org.opencontainers.image.base.name"}}',
-        ref,
-      ])
-    ).stdout.trim();
-    const base =
-      baseName !== '' && (await podman.imageExists(baseName))
-        ? { name: baseName, bytes: await imageSize(podman, baseName) }
-        : null;
+    const paths = {
+      node: '/usr/local/bin/node',
+      lib: '/usr/lib',
+      lib64: '/usr/lib64',
+      agent: '/opt/ironic-coreos-agent',
+      nodeModules: '/opt/ironic-coreos-agent/node_modules',
+    };
+    const inside = await sizesInImage(podman, ref, Object.values(paths));
     return {
       benchmark: 'image-size',
       image: ref,
       buildSeconds,
       imageBytes: total,
-      nodeBinaryBytes: inside.get('/usr/local/bin/node') ?? 0,
-      base,
-      nodeModulesBytes: inside.get('/opt/ironic-coreos-agent/node_modules') ?? 0,
-      distBytes: inside.get('/opt/ironic-coreos-agent/dist') ?? 0,
+      nodeBinaryBytes: inside.get(paths.node) ?? 0,
+      libraryBytes: (inside.get(paths.lib) ?? 0) + (inside.get(paths.lib64) ?? 0),
+      agentBytes: inside.get(paths.agent) ?? 0,
+      nodeModulesBytes: inside.get(paths.nodeModules) ?? 0,
     };
   } finally {
     if (options.image === undefined && options.keep !== true)
@@ -104,26 +117,19 @@ export async function measureImageSize(options: ImageSizeOptions): Promise<Image
 
 /** The report as `key  value` lines. */
 export function renderImageSize(report: ImageSizeReport): string {
-  const { base } = report;
+  const rest = report.imageBytes - report.nodeBinaryBytes - report.libraryBytes - report.agentBytes;
   const rows: [string, string][] = [
     ['image', report.image],
     ...(report.buildSeconds === null
       ? []
       : [['build time', `${report.buildSeconds.toFixed(1)} s`] as [string, string]]),
-    ['image size', mb(report.imageBytes)],
-    ['node binary', mb(report.nodeBinaryBytes)],
+    ['image size', `${mb(report.imageBytes)} (${mib(report.imageBytes)})`],
+    ['node binary (stripped)', mb(report.nodeBinaryBytes)],
     ['image / node binary', `${(report.imageBytes / report.nodeBinaryBytes).toFixed(2)}x`],
-    ...(base === null ? [] : [[`base (${base.name})`, mb(base.bytes)] as [string, string]]),
-    ['node_modules (production)', mb(report.nodeModulesBytes)],
-    ['dist', mb(report.distBytes)],
-    ...(base === null
-      ? []
-      : [
-          [
-            'tools and the rest',
-            mb(report.imageBytes - base.bytes - report.nodeBinaryBytes - report.nodeModulesBytes - report.distBytes),
-          ] as [string, string],
-        ]),
+    ['shared libraries', mb(report.libraryBytes)],
+    ['agent (bundle, maps, package.json)', mb(report.agentBytes)],
+    ['  of which node_modules', mb(report.nodeModulesBytes)],
+    ['tools and the rest', mb(rest)],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');

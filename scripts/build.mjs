@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`: compile into a fresh dist/ (no outputs of deleted sources
-// linger), then, when run as root in a checkout someone else owns
+// linger), bundle the runtime into dist/bundle/ (scripts/bundle.mjs: what
+// bin/ironic-coreos-agent, the npm package and the image run; tsc's output
+// stays for the tests, the bench and the test bed), then, when run as root in a checkout someone else owns
 // (`sudo npm test`, `sudo npm run demo`), give dist/ to the checkout's owner,
 // so that a later build without sudo can replace it.
 import { execFileSync } from 'node:child_process';
@@ -8,6 +10,7 @@ import { lchownSync, lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -16,7 +19,10 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 rmSync(dist, { recursive: true, force: true });
 try {
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
-} catch {
+  await bundle(root, join(dist, 'bundle'));
+} catch (error) {
+  // tsc has printed its diagnostics; esbuild's come with the error.
+  if (error?.errors === undefined && error?.status === undefined) console.error(error);
   process.exitCode = 1;
 }
 

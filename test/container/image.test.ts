@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { buildAgentImage, projectVersion } from '../../testbed/agent-image.js';
 import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js';
 import { readmeShippedPackages } from '../helpers/container-tools.js';
@@ -86,29 +87,60 @@ describe('container image', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs a supported Node and only production dependencies', async () => {
+  it('runs a supported Node and the bundle, without node_modules', async () => {
     const node = await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, '--version']);
-    const dev = await podman.run([
+    const files = await podman.run([
       'run',
       '--rm',
       '--entrypoint',
-      'sh',
+      '/usr/local/bin/node',
       image,
-      '-c',
-      'ls /opt/ironic-coreos-agent/node_modules | grep -x -e mocha -e typescript -e tsx || true',
+      '-e',
+      "const { existsSync } = require('node:fs'); const at = (p) => existsSync('/opt/ironic-coreos-agent/' + p);" +
+        "console.log(JSON.stringify([at('dist/bundle/cli.mjs'), at('dist/bundle/healthcheck.mjs'), at('node_modules')]))",
     ]);
 
     expect(node.stdout.trim()).to.match(/^v22\./);
-    expect(dev.stdout.trim()).to.equal('');
+    expect(JSON.parse(files.stdout)).to.deep.equal([true, true, false]);
   });
 
-  it('has every command container/README.md lists on PATH (and gzip for tar -z)', async () => {
-    const tools = [...(await readmeShippedPackages()).flatMap((p) => p.commands), 'gzip'];
-    const script = `for t in ${tools.join(' ')}; do command -v "$t" >/dev/null || echo "missing $t"; done`;
+  it('has on PATH the commands container/README.md lists (and gzip and sh for tar -z), node, and nothing else', async () => {
+    const expected = [...(await readmeShippedPackages()).flatMap((p) => p.commands), 'gzip', 'sh', 'node'];
+    // No shell in the image: node lists the executables of every PATH directory.
+    const script =
+      "const fs = require('node:fs'); const seen = new Set();" +
+      "for (const dir of process.env.PATH.split(':')) { let names = []; try { names = fs.readdirSync(dir); } catch {}" +
+      ' for (const n of names) { try { fs.accessSync(dir + "/" + n, fs.constants.X_OK);' +
+      ' if (fs.statSync(dir + "/" + n).isFile()) seen.add(n); } catch {} } }' +
+      'console.log(JSON.stringify([...seen].sort()))';
 
-    const result = await podman.run(['run', '--rm', '--entrypoint', 'sh', image, '-c', script]);
+    const result = await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, '-e', script]);
 
-    expect(result.stdout.trim()).to.equal('');
+    expect(JSON.parse(result.stdout)).to.deep.equal([...new Set(expected)].sort());
+  });
+
+  it('runs the shipped tools: tar -z (through /bin/sh -c gzip), ps naming root', async () => {
+    const tar = await podman.run(['run', '--rm', '--entrypoint', 'tar', image, '-czf', '-', '-C', '/etc', '.']);
+    const ps = await podman.run(['run', '--rm', '--entrypoint', 'ps', image, '-o', 'user=', '-p', '1']);
+
+    expect(tar.exitCode).to.equal(0);
+    expect(tar.stdout.length).to.be.greaterThan(0);
+    expect(ps.stdout.trim()).to.equal('root');
+  });
+
+  it('reads a FAT file system with mtools (glibc loads the CP850 iconv module)', async () => {
+    const esp = join(dir ?? '', 'esp.img');
+    const runner = new ExecaRunner();
+    await runner.run(['truncate', '-s', '8M', esp]);
+    await runner.run(['mkfs.vfat', '-n', 'ESP', esp]);
+
+    const result = await podman.run(
+      ['run', '--rm', '-v', `${esp}:/esp.img:ro`, '--entrypoint', 'mdir', image, '-i', '/esp.img', '::/'],
+      { okExitCodes: [0, 1] },
+    );
+
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(result.stdout).to.contain('Volume in drive : is ESP');
   });
 
   it("ships openshift/ironic-agent-image's defaults as /etc/ironic-python-agent/00-defaults.conf", async () => {
@@ -139,12 +171,12 @@ describe('container image', function () {
       'org.opencontainers.image.title': 'ironic-coreos-agent',
       'org.opencontainers.image.version': version,
     });
-    expect(config.Entrypoint).to.deep.equal(['/usr/local/bin/node', '/opt/ironic-coreos-agent/dist/cli/index.js']);
+    expect(config.Entrypoint).to.deep.equal(['/usr/local/bin/node', '/opt/ironic-coreos-agent/dist/bundle/cli.mjs']);
     expect(config.Cmd).to.deep.equal(['agent']);
     expect(config.Healthcheck?.Test).to.deep.equal([
       'CMD',
       '/usr/local/bin/node',
-      '/opt/ironic-coreos-agent/dist/container/healthcheck.js',
+      '/opt/ironic-coreos-agent/dist/bundle/healthcheck.mjs',
     ]);
   });
 

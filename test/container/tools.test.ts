@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import {
   commandsInCode,
+  dockerfileRuntimeCommands,
   dockerfileRuntimePackages,
   readmeNotShipped,
   readmeShippedPackages,
@@ -11,6 +12,7 @@ import {
 const WITHOUT_COMMANDS: Readonly<Record<string, { why: RegExp; code?: { file: string; text: string } }>> = {
   'libstdc++6': { why: /node binary/ },
   gzip: { why: /tar -czf/, code: { file: 'agent/extensions/log/index.ts', text: "'-czf'" } },
+  dash: { why: /tar -czf/, code: { file: 'agent/extensions/log/index.ts', text: "'-czf'" } },
 };
 
 describe('container tools: the Dockerfile, container/README.md and the code agree', () => {
@@ -18,6 +20,12 @@ describe('container tools: the Dockerfile, container/README.md and the code agre
     const readme = (await readmeShippedPackages()).map((p) => p.name);
 
     expect([...readme].sort()).to.deep.equal([...(await dockerfileRuntimePackages())].sort());
+  });
+
+  it('copies into the image exactly the commands it documents, and gzip and sh for tar -z', async () => {
+    const readme = (await readmeShippedPackages()).flatMap((p) => p.commands);
+
+    expect([...(await dockerfileRuntimeCommands())].sort()).to.deep.equal([...readme, 'gzip', 'sh'].sort());
   });
 
   it('ships only commands the code runs', async () => {

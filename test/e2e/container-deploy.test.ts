@@ -242,24 +242,32 @@ describe('e2e: the agent container deploys install_coreos through a real Ironic'
       const health = await podmanInNode(testNode, ['healthcheck', 'run', agent.name], podman.env);
       expect(health.exitCode, `podman healthcheck run: ${health.stdout}${health.stderr}`).to.equal(0);
 
-      // What the container saw: the node's NIC and only the node's disks.
-      const view = await podmanInNode(
+      // What the container saw: the node's NIC and only the node's disks. The image has no ls, grep or cut:
+      // its node lists sysfs and /dev, and its ip lists the links.
+      const listing = await podmanInNode(
         testNode,
         [
           'exec',
           agent.name,
-          'sh',
-          '-c',
-          'ls /sys/class/net; ls /sys/block; ls /dev | grep -Ex "loop[0-9]+|[sv]d[a-z]+|nvme[0-9]+n[0-9]+"; ip -o link | cut -d: -f2 | cut -d@ -f1',
+          '/usr/local/bin/node',
+          '-e',
+          "const { readdirSync: ls } = require('node:fs'); const dev = /^(loop[0-9]+|[sv]d[a-z]+|nvme[0-9]+n[0-9]+)$/;" +
+            "console.log([...ls('/sys/class/net'), ...ls('/sys/block'), ...ls('/dev').filter((n) => dev.test(n))].join('\\n'))",
         ],
         podman.env,
       );
+      const links = await podmanInNode(testNode, ['exec', agent.name, 'ip', '-o', 'link'], podman.env);
       const [nets, disks] = [['eth0', 'lo'], testNode.disks.map((d) => d.name)];
-      expect(view.exitCode, view.stderr).to.equal(0);
+      expect(listing.exitCode, listing.stderr).to.equal(0);
+      expect(links.exitCode, links.stderr).to.equal(0);
       expect(
-        view.stdout
-          .trim()
-          .split('\n')
+        [
+          ...listing.stdout.trim().split('\n'),
+          ...links.stdout
+            .trim()
+            .split('\n')
+            .map((line) => (line.split(':')[1] ?? '').split('@')[0] ?? ''),
+        ]
           .map((line) => line.trim())
           .sort(),
       ).to.deep.equal([...nets, ...nets, ...disks, ...disks].sort());

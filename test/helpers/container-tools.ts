@@ -36,6 +36,24 @@ export async function dockerfileRuntimePackages(): Promise<string[]> {
   return packages;
 }
 
+/** The commands the Dockerfile copies into the image (the arguments of `runtime-root.sh /rootfs`). */
+export async function dockerfileRuntimeCommands(): Promise<string[]> {
+  const text = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+  const start = text.indexOf('RUN runtime-root.sh /rootfs');
+  if (start < 0) throw new Error('the Dockerfile has no `RUN runtime-root.sh /rootfs` step');
+  const commands: string[] = [];
+  for (const line of text.slice(start).split('\n')) {
+    commands.push(
+      ...line
+        .replace(/\\$/, '')
+        .split(/\s+/)
+        .filter((w) => /^[a-z][a-z0-9_.+-]*$/.test(w)),
+    );
+    if (!line.trimEnd().endsWith('\\')) break;
+  }
+  return commands.filter((c) => c !== 'runtime-root.sh');
+}
+
 /** The body rows of the markdown table whose header line starts with `heading`, as cell lists. */
 function tableAfter(text: string, heading: string): string[][] {
   const lines = text.split('\n');

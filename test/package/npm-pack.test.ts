@@ -1,10 +1,11 @@
 /**
  * `npm pack` from a checkout without dist/ (prepack builds), installed from
- * the tarball into a temporary prefix, runs. Needs the npm registry (or npm's
- * cache) for the production dependencies.
+ * the tarball into a temporary prefix, runs. The package ships the bundle
+ * (dist/bundle/, scripts/bundle.mjs) and not tsc's output. Needs the npm
+ * registry (or npm's cache) for the production dependencies.
  */
 import { expect } from 'chai';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecaRunner } from '../../common/exec/execa-runner.js';
@@ -17,6 +18,7 @@ describe('npm pack', function () {
   let tarball: string;
   let packed: string[];
   let bin: string;
+  let installed: string;
   let version: string;
 
   before(async () => {
@@ -39,22 +41,27 @@ describe('npm pack', function () {
       { cwd: dir, timeoutMs: 240_000 },
     );
     bin = join(prefix, 'bin', 'ironic-coreos-agent');
+    installed = join(prefix, 'lib', 'node_modules', 'ironic-coreos-agent');
   });
 
   after(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('holds the built CLI (prepack builds), the LICENSE and no source maps', () => {
+  it('holds the bundle with its source maps (prepack builds), the LICENSE, and no sources or tsc output', () => {
     expect(packed).to.include.members([
       'LICENSE',
       'README.md',
       'package.json',
       'bin/ironic-coreos-agent',
-      'dist/cli/index.js',
-      'dist/agent/main.js',
+      'dist/bundle/cli.mjs',
+      'dist/bundle/cli.mjs.map',
+      'dist/bundle/healthcheck.mjs',
     ]);
-    expect(packed.filter((p) => p.endsWith('.map') || p.endsWith('.ts'))).to.deep.equal([]);
+    expect(
+      packed.filter((p) => p.endsWith('.ts') || (p.startsWith('dist/') && !p.startsWith('dist/bundle/'))),
+    ).to.deep.equal([]);
+    expect(packed.filter((p) => p.endsWith('.mjs')).every((p) => packed.includes(`${p}.map`))).to.equal(true);
   });
 
   it('installs from the tarball and runs --help, --version and hints --help', async () => {
@@ -66,5 +73,18 @@ describe('npm pack', function () {
     expect(help.stdout).to.contain('hints').and.contain('ignition');
     expect(versionOut.stdout.trim()).to.equal(version);
     expect(hints.stdout).to.match(/^Usage: ironic-coreos-agent hints/);
+  });
+
+  it('runs --version and agent --help from the bundle alone, without its node_modules', async () => {
+    // agent --help loads the agent's whole module graph (express and X.509 stay lazy), so every
+    // dependency it imports must be inside the bundle.
+    await rm(join(installed, 'node_modules'), { recursive: true, force: true });
+
+    const versionOut = await runner.run([bin, '--version']);
+    const agentHelp = await runner.run([bin, 'agent', '--help']);
+
+    expect(await readdir(installed)).not.to.include('node_modules');
+    expect(versionOut.stdout.trim()).to.equal(version);
+    expect(agentHelp.stdout).to.match(/^Usage: ironic-coreos-agent agent/);
   });
 });
