@@ -86,11 +86,17 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
     # the node binary links against libstdc++ and libgcc_s
     libstdc++6 \
-    # lsblk, blkid, wipefs, blockdev, lscpu, dmesg: block devices, CPU inventory, kernel log
+    # lsblk, blkid, wipefs, blockdev, lscpu, dmesg: block devices, CPU inventory, kernel log;
+    # unshare: reprovision's private mount namespace on a booted node
     util-linux \
+    # mount: reprovision remounts the node's /sysroot and /boot read-write in that namespace
+    mount \
+    # sed, grep: reprovision's switch script reads the loader entries
+    sed grep \
     # sgdisk -Z: partition-table wipes (erase_devices_metadata)
     gdisk \
-    # chroot (into the host root to run coreos-installer), dd, shred, sync, df, cat, mknod
+    # chroot (into the host root to run coreos-installer), dd, shred, sync, df, cat, mknod;
+    # mv, mkdir, rmdir, rm, chown, chmod, readlink, dirname, sort, cut, tr, head: reprovision's switch script
     coreutils \
     # UEFI boot entries after install_coreos
     efibootmgr \
@@ -110,7 +116,8 @@ RUN apt-get update \
     ipmitool \
     # ps for collect_system_logs
     procps \
-    # tar and gzip: collect_system_logs archives; tar -z runs `/bin/sh -c gzip`, hence dash
+    # tar and gzip: collect_system_logs archives and reprovision's backups; tar -z runs
+    # `/bin/sh -c gzip`, and reprovision runs its switch script, hence dash
     tar gzip dash \
     # burnin_cpu and burnin_memory clean/service steps, as IPA runs them
     stress-ng \
@@ -127,9 +134,11 @@ COPY container/runtime-root.sh /usr/local/bin/runtime-root.sh
 # The commands of container/README.md's "Runtime contents" table (a test keeps
 # the two lists equal), and gzip and sh, through which tar -z runs it.
 RUN runtime-root.sh /rootfs \
-    lsblk blkid wipefs blockdev lscpu dmesg \
+    lsblk blkid wipefs blockdev lscpu dmesg unshare \
+    mount \
+    sed grep \
     sgdisk \
-    chroot dd shred sync df cat mknod \
+    chroot dd shred sync df cat mknod mv mkdir rmdir rm chown chmod readlink dirname sort cut tr head \
     efibootmgr \
     ip \
     nvme \

@@ -9,6 +9,9 @@
  */
 import { join } from 'node:path';
 
+/** The programs {@link privateNamespaceArgv} runs, besides the shell. */
+export const NAMESPACE_COMMANDS = ['unshare', 'mount', 'rm'] as const;
+
 /** Set in the environment of the re-run, so it does not re-run itself again. */
 export const PRIVATE_NAMESPACE_ENV = 'ICA_REPROVISION_PRIVATE_NS';
 

@@ -20,6 +20,31 @@
 import { STATE_SUBDIR, STATE_TOP } from '../sysroot/layout.js';
 import { shQuote, shWords } from './sh-quote.js';
 
+/**
+ * The programs the switch script runs when it runs now (a sysroot that is not
+ * running; in the agent's image too), besides the shell and ostree; on a node
+ * at shutdown it also runs `systemctl`, from the node. A test runs the script
+ * with a PATH holding only these.
+ */
+export const SWITCH_SCRIPT_COMMANDS = [
+  'chmod',
+  'chown',
+  'cut',
+  'dirname',
+  'grep',
+  'head',
+  'mkdir',
+  'mount',
+  'mv',
+  'readlink',
+  'rm',
+  'rmdir',
+  'sed',
+  'sort',
+  'sync',
+  'tr',
+] as const;
+
 /** What one switch does. */
 export interface SwitchPlan {
   /** The operation's name: file names of its markers start with it (`apply-<sha12>`, `rollback-<sha12>`). */

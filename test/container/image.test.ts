@@ -17,6 +17,8 @@ import { buildAgentImage, projectVersion } from '../../testbed/agent-image.js';
 import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js';
 import { readmeShippedPackages } from '../helpers/container-tools.js';
 import { createPodman, podmanUnavailableReason, type Podman } from '../../testbed/podman.js';
+import { containerApplyArgs, reprovisionInContainer, writeContainerOstree } from '../helpers/reprovision-container.js';
+import { defaultDeployment, freshSysroot, realOstree } from '../helpers/reprovision-real.js';
 
 /** A TCP port nobody listens on right now (the agent uses the host network). */
 async function freePort(): Promise<number> {
@@ -225,5 +227,28 @@ describe('container image', function () {
     expect(health.exitCode, `healthcheck: ${health.stdout}${health.stderr}`).to.equal(0);
     const logs = await podman.run(['logs', container]);
     expect(`${logs.stdout}${logs.stderr}`).not.to.contain(`token-${suffix}`);
+  });
+
+  it('runs reprovision apply and status against a sysroot mounted into the container', async function () {
+    const work = '/var/tmp/ica-reprovision-container';
+    const found = await realOstree(work);
+    if (found.path === undefined) {
+      console.log(`      (skipping: ${found.reason})`);
+      this.skip();
+    }
+    const sysroot = await freshSysroot();
+    try {
+      const config = join(work, 'new.ign');
+      await writeFile(config, JSON.stringify({ ignition: { version: '3.4.0' } }));
+      const ostree = writeContainerOstree(work);
+      const applied = await reprovisionInContainer(podman, image, containerApplyArgs(sysroot, ostree, config));
+      expect(applied.exitCode, applied.stderr).to.equal(0);
+      expect(defaultDeployment(sysroot.sysroot).id).to.not.equal(sysroot.deployment);
+      expect(await readFile(join(sysroot.sysroot, 'boot/ignition/config.ign'), 'utf8')).to.include('3.4.0');
+      const status = await reprovisionInContainer(podman, image, ['status', '--sysroot', sysroot.sysroot, '--json']);
+      expect(JSON.parse(status.stdout)).to.have.nested.property('reprovision.phase', 'switched');
+    } finally {
+      await sysroot.cleanup();
+    }
   });
 });

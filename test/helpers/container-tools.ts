@@ -4,6 +4,8 @@
  * its argv literals. Tests compare the three.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { NAMESPACE_COMMANDS } from '../../reprovision/namespace.js';
+import { SWITCH_SCRIPT_COMMANDS } from '../../reprovision/scripts/switch-script.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -108,7 +110,14 @@ export async function commandsInCode(): Promise<Map<string, string[]>> {
   const argvLiteral =
     /(?:\.run\w*\(\s*|readNumber\(\s*\w+\s*,\s*|argv:\s*|argv\s*=\s*|push\(\s*|(?<!Map\(\s*)\[\s*)\[\s*'([a-z][a-z0-9_.+-]*)'\s*[,\]]/g;
   const found = new Map<string, string[]>();
-  for (const file of await tsFiles(join(ROOT, 'agent'))) {
+  // The reprovision wing's shell scripts run these when it runs in the image (reprovision/scripts, namespace.ts).
+  for (const [file, commands] of [
+    ['/reprovision/scripts/switch-script.ts', SWITCH_SCRIPT_COMMANDS],
+    ['/reprovision/namespace.ts', NAMESPACE_COMMANDS],
+  ] as const) {
+    for (const command of commands) found.set(command, [...(found.get(command) ?? []), file]);
+  }
+  for (const file of [...(await tsFiles(join(ROOT, 'agent'))), ...(await tsFiles(join(ROOT, 'reprovision')))]) {
     // extra-hardware builds [category, item, key, value] fact tuples, which look like argv literals but are data.
     if (file.includes('/inspection/collectors/extra-hardware/')) continue;
     for (const match of (await readFile(file, 'utf8')).matchAll(argvLiteral)) {

@@ -1,9 +1,14 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { switchFiles, switchScript, type SwitchPlan } from '../../../reprovision/scripts/switch-script.js';
+import {
+  SWITCH_SCRIPT_COMMANDS,
+  switchFiles,
+  switchScript,
+  type SwitchPlan,
+} from '../../../reprovision/scripts/switch-script.js';
 import { STATE_SUBDIR } from '../../../reprovision/sysroot/layout.js';
 import { A, switchFixture as fixture } from '../../helpers/switch-fixture.js';
 
@@ -106,5 +111,22 @@ describe('reprovision/scripts/switch-script (run by sh on a tree)', () => {
       (e: { stderr: string }) => e.stderr,
     );
     expect(error).to.include('deployment c.9 is not in the loader entries');
+  });
+});
+
+describe('reprovision/scripts/switch-script with only SWITCH_SCRIPT_COMMANDS on PATH', () => {
+  it('needs no other program (the agent image ships exactly these)', async () => {
+    const f = await fixture();
+    const bin = join(f.dir, 'only-bin');
+    await mkdir(bin);
+    for (const command of [...SWITCH_SCRIPT_COMMANDS, 'sh']) {
+      const { stdout } = await promisify(execFile)('sh', ['-c', `command -v ${command}`]);
+      await symlink(stdout.trim(), join(bin, command));
+    }
+    const script = join(f.varDir, STATE_SUBDIR, switchFiles(f.plan.id).script);
+    await writeFile(script, switchScript(f.plan), { mode: 0o700 });
+    await promisify(execFile)(join(bin, 'sh'), [script, f.varDir, f.boot, f.dir], { env: { PATH: bin } });
+    expect(await readdir(join(f.varDir, STATE_SUBDIR))).to.include('apply-1.switched');
+    await rm(f.dir, { recursive: true, force: true });
   });
 });
