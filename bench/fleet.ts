@@ -1,0 +1,153 @@
+/**
+ * `npm run bench:fleet`: N nodes deployed at once through one Ironic (issue 12).
+ *
+ *   node --import tsx bench/fleet.ts [--nodes 25] [--suite bookworm|trixie|forky] [--timeout-s 900] [--json]
+ *
+ * Starts a test bed Ironic (fake power, custom-agent), sets up N confined nodes
+ * with one loop disk and one test host root each (testbed/fleet-deploy.ts),
+ * deploys them all at once with the `install_coreos` step, one agent process
+ * per node, and reports the batch time, the per-node deploy time and where it
+ * goes (bench/lib/fleet-report.ts), with the CPU Ironic and the rest used.
+ * Tables go to stdout, progress to stderr; `--json` prints the raw timelines.
+ * Needs root and the test bed's Debian packages; tears everything down, also
+ * on failure and on Ctrl-C.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { testbedAddresses } from '../testbed/addresses.js';
+import { readPid } from '../testbed/daemon.js';
+import { Fleet } from '../testbed/fleet-deploy.js';
+import { testbedUnavailableReason } from '../testbed/host.js';
+import { layout } from '../testbed/ironic-settings.js';
+import { parseSuites } from '../testbed/ironic-suites.js';
+import { IronicTestbed } from '../testbed/ironic.js';
+import { machineBusySeconds, processGroupSeconds } from './lib/cpu-usage.js';
+import { renderFleetReport, summarise } from './lib/fleet-report.js';
+
+const USAGE = `usage: node --import tsx bench/fleet.ts [options]   (root; npm run bench:fleet builds first)
+  --nodes N        nodes deployed at once (default 25, at most 190)
+  --suite NAME     the Ironic release: bookworm (default, the machine's), trixie or forky
+  --timeout-s N    give up waiting for the nodes after N s (default 900)
+  --json           print the raw per-node timelines and the summary as JSON
+`;
+
+const TAG = 'flt';
+
+/** Parsed command line. */
+interface Options {
+  nodes: number;
+  suite: ReturnType<typeof parseSuites>[number];
+  timeoutMs: number;
+  json: boolean;
+}
+
+function parse(argv: string[]): Options | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      nodes: { type: 'string', default: '25' },
+      suite: { type: 'string', default: 'bookworm' },
+      'timeout-s': { type: 'string', default: '900' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const whole = (name: string, text: string, max: number): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be a whole number from 1 to ${max}`);
+    return n;
+  };
+  const suites = parseSuites(values.suite);
+  if (suites.length !== 1 || suites[0] === undefined) throw new Error('--suite names one Ironic release');
+  return {
+    nodes: whole('nodes', values.nodes, 190),
+    suite: suites[0],
+    timeoutMs: whole('timeout-s', values['timeout-s'], 86_400) * 1000,
+    json: values.json,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options;
+  try {
+    options = parse(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const unavailable = testbedUnavailableReason(false, options.suite);
+  if (unavailable !== undefined) {
+    process.stderr.write(`bench:fleet cannot run here: ${unavailable}\n`);
+    return 1;
+  }
+  const say = (line: string): void => void process.stderr.write(`[fleet] ${line}\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
+  const testbed = new IronicTestbed({ tag: TAG, suite: options.suite });
+  let fleet: Fleet | undefined;
+  const teardown = async (): Promise<void> => {
+    await fleet?.destroy().catch((e: unknown) => say(`fleet teardown: ${String(e)}`));
+    fleet = undefined;
+    await testbed.stop().catch((e: unknown) => say(`Ironic stop: ${String(e)}`));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const interrupted = (): void => {
+    say('interrupted: tearing down');
+    void teardown().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const { hostIp } = testbedAddresses(TAG, 0, process.pid);
+    await testbed.start({ dir: join(dir, 'ironic'), hostIp, automatedClean: false, port: 0 });
+    say(`Ironic ${testbed.ironicVersion} (${options.suite}) at ${testbed.url}; setting up ${options.nodes} nodes`);
+    fleet = await Fleet.create({ testbed, size: options.nodes, tag: TAG, dir, progress: say });
+    const ironicPid = readPid(layout(testbed.settings.dir).ironicPid) ?? 0;
+    const load = loadavg()[0] ?? 0;
+    const [busy, ironicCpu] = [machineBusySeconds(), processGroupSeconds(ironicPid)];
+    const run = await fleet.deploy(options.timeoutMs);
+    const [busyAfter, ironicCpuAfter] = [machineBusySeconds(), processGroupSeconds(ironicPid)];
+    const report = summarise(run);
+    const cpu = {
+      machineBusySeconds: busyAfter - busy,
+      ironicSeconds: ironicCpuAfter - ironicCpu,
+      batchSeconds: (run.endedAt - run.startedAt) / 1000,
+    };
+    if (options.json) {
+      process.stdout.write(
+        `${JSON.stringify({ suite: options.suite, ironic: testbed.ironicVersion, report, cpu, run }, null, 2)}\n`,
+      );
+    } else {
+      const cores = availableParallelism();
+      const context = [
+        `${new Date().toISOString()}, Ironic ${testbed.ironicVersion} (${options.suite}), ${options.nodes} nodes, load average before ${load.toFixed(2)}`,
+        `CPU during the batch: ${cpu.machineBusySeconds.toFixed(1)} s busy of ${(cpu.batchSeconds * cores).toFixed(1)} s on ${cores} cores` +
+          ` (${cpu.ironicSeconds.toFixed(1)} s Ironic, the rest agents, the installer double, the bench)`,
+      ];
+      process.stdout.write(`${renderFleetReport(report, context)}\n`);
+    }
+    for (const node of run.nodes.filter((n) => n.finalState !== 'active'))
+      say(`${node.name} ended in "${node.finalState}": ${node.lastError ?? 'no last_error'}`);
+    return report.active === report.nodes ? 0 : 1;
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await teardown();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench:fleet failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
