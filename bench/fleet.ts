@@ -23,7 +23,7 @@ import { testbedUnavailableReason } from '../testbed/host.js';
 import { layout } from '../testbed/ironic-settings.js';
 import { parseSuites } from '../testbed/ironic-suites.js';
 import { IronicTestbed } from '../testbed/ironic.js';
-import { machineBusySeconds, processGroupSeconds } from './lib/cpu-usage.js';
+import { machineBusySeconds, processGroupSeconds } from '../testbed/cpu-usage.js';
 import { renderFleetReport, summarise } from './lib/fleet-report.js';
 
 const USAGE = `usage: node --import tsx bench/fleet.ts [options]   (root; npm run bench:fleet builds first)
@@ -31,6 +31,7 @@ const USAGE = `usage: node --import tsx bench/fleet.ts [options]   (root; npm ru
   --suite NAME     the Ironic release: bookworm (default, the machine's), trixie or forky
   --timeout-s N    give up waiting for the nodes after N s (default 900)
   --json           print the raw per-node timelines and the summary as JSON
+  --keep-dir       keep the work directory (ironic.log, every agent's log) and print its path
 `;
 
 const TAG = 'flt';
@@ -41,6 +42,7 @@ interface Options {
   suite: ReturnType<typeof parseSuites>[number];
   timeoutMs: number;
   json: boolean;
+  keepDir: boolean;
 }
 
 function parse(argv: string[]): Options | 'help' {
@@ -51,6 +53,7 @@ function parse(argv: string[]): Options | 'help' {
       suite: { type: 'string', default: 'bookworm' },
       'timeout-s': { type: 'string', default: '900' },
       json: { type: 'boolean', default: false },
+      'keep-dir': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -67,6 +70,7 @@ function parse(argv: string[]): Options | 'help' {
     suite: suites[0],
     timeoutMs: whole('timeout-s', values['timeout-s'], 86_400) * 1000,
     json: values.json,
+    keepDir: values['keep-dir'],
   };
 }
 
@@ -95,7 +99,8 @@ async function main(argv: string[]): Promise<number> {
     await fleet?.destroy().catch((e: unknown) => say(`fleet teardown: ${String(e)}`));
     fleet = undefined;
     await testbed.stop().catch((e: unknown) => say(`Ironic stop: ${String(e)}`));
-    rmSync(dir, { recursive: true, force: true });
+    if (options.keepDir) say(`kept ${dir} (Ironic's log in ironic/log/, agents' in <node>/node/agent.log)`);
+    else rmSync(dir, { recursive: true, force: true });
   };
   const interrupted = (): void => {
     say('interrupted: tearing down');
@@ -118,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
       machineBusySeconds: busyAfter - busy,
       ironicSeconds: ironicCpuAfter - ironicCpu,
       batchSeconds: (run.endedAt - run.startedAt) / 1000,
+      agentsSeconds: run.nodes.reduce((sum, n) => sum + n.agentCpuSeconds, 0),
     };
     if (options.json) {
       process.stdout.write(
@@ -128,7 +134,8 @@ async function main(argv: string[]): Promise<number> {
       const context = [
         `${new Date().toISOString()}, Ironic ${testbed.ironicVersion} (${options.suite}), ${options.nodes} nodes, load average before ${load.toFixed(2)}`,
         `CPU during the batch: ${cpu.machineBusySeconds.toFixed(1)} s busy of ${(cpu.batchSeconds * cores).toFixed(1)} s on ${cores} cores` +
-          ` (${cpu.ironicSeconds.toFixed(1)} s Ironic, the rest agents, the installer double, the bench)`,
+          ` (Ironic ${cpu.ironicSeconds.toFixed(1)} s, the agents with the installer double ${cpu.agentsSeconds.toFixed(1)} s,` +
+          ' the rest the bench and whatever else ran)',
       ];
       process.stdout.write(`${renderFleetReport(report, context)}\n`);
     }

@@ -25,8 +25,10 @@ export interface AgentMilestones {
   heartbeatAfterStep?: number;
   /** `standby.power_off` reached the host ("Requesting power action from the host"). */
   powerOff?: number;
-  /** Heartbeats Ironic accepted in this boot. */
+  /** Heartbeats Ironic answered 202 in this boot (Ironic may still skip one whose node is locked). */
   heartbeats: number;
+  /** When each of them was answered. */
+  heartbeatsAt: number[];
   /** Lookups sent in this boot. */
   lookups: number;
 }
@@ -58,7 +60,7 @@ function parseLine(line: string): Entry | undefined {
  * @param step - the deploy step to time (default `install_coreos`)
  */
 export function agentMilestones(text: string, step = 'install_coreos'): AgentMilestones {
-  const found: AgentMilestones = { heartbeats: 0, lookups: 0 };
+  const found: AgentMilestones = { heartbeats: 0, heartbeatsAt: [], lookups: 0 };
   for (const line of text.split('\n')) {
     const entry = parseLine(line.trim());
     if (entry === undefined) continue;
@@ -76,6 +78,7 @@ export function agentMilestones(text: string, step = 'install_coreos'): AgentMil
         break;
       case 'Heartbeat successful':
         found.heartbeats += 1;
+        found.heartbeatsAt.push(entry.at);
         found.firstHeartbeat ??= entry.at;
         if (found.stepFinished !== undefined) found.heartbeatAfterStep ??= entry.at;
         break;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testbedAddresses } from './addresses.js';
 import { startAgent, type RunningTestAgent } from './agent.js';
+import { processGroupSeconds } from './cpu-usage.js';
 import { agentMilestones, type AgentMilestones } from './fleet-agent-log.js';
 import { ProvisionWatcher, type StateChange } from './fleet-watch.js';
 import { createHostRoot, type HostRoot } from './host-root.js';
@@ -71,6 +72,8 @@ export interface NodeTimeline {
   changes: StateChange[];
   /** Milestones from the agent's log. */
   agent: AgentMilestones;
+  /** CPU seconds of the agent's process group once the node settled (the agent, the installer double, the confinement). */
+  agentCpuSeconds: number;
   /** Heartbeats Ironic skipped because the node was locked (from ironic.log). */
   skippedHeartbeats: number;
   finalState: string;
@@ -130,7 +133,12 @@ export class Fleet {
     const { testbed, tag } = this.options;
     const name = `${tag}-${String(index).padStart(3, '0')}`;
     const addresses = testbedAddresses(tag, index, this.options.salt ?? process.pid);
-    const node = await TestNode.create({ tag, ...addresses, disksGiB: [this.options.diskGiB ?? 5] });
+    const node = await TestNode.create({
+      tag,
+      ...addresses,
+      disksGiB: [this.options.diskGiB ?? 5],
+      dir: join(this.options.dir, name, 'node'),
+    });
     let host: HostRoot;
     try {
       host = await createHostRoot({ dir: join(this.options.dir, name, 'hostroot') });
@@ -190,6 +198,9 @@ export class Fleet {
       await Promise.allSettled(this.boots);
     }
     const endedAt = Math.max(...this.members.map((m) => watcher.history(m.uuid).at(-1)?.at ?? startedAt));
+    const cpu = new Map(
+      this.members.map((m) => [m.uuid, m.agent === undefined ? 0 : processGroupSeconds(m.agent.process.pid)]),
+    );
     await watcher.pollNow();
     const ironicLog = readText(testbed.logFile);
     const nodes = this.members.map((m): NodeTimeline => {
@@ -205,6 +216,7 @@ export class Fleet {
         ...(spawned === undefined ? {} : { agentSpawnedAt: spawned }),
         changes: [...watcher.history(m.uuid)],
         agent: agentMilestones(m.agent === undefined ? '' : m.agent.process.readLog()),
+        agentCpuSeconds: cpu.get(m.uuid) ?? 0,
         skippedHeartbeats: countLines(ironicLog, `Node ${m.uuid} is currently locked, skipping heartbeat`),
         finalState: current?.provision_state ?? 'unknown',
         lastError: current?.last_error ?? null,

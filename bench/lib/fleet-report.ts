@@ -5,6 +5,7 @@
  * table `npm run bench:fleet` prints.
  */
 import type { FleetRun, NodeTimeline } from '../../testbed/fleet-deploy.js';
+import { summarize, type Summary as Spread } from './stats.js';
 
 /** The phases, in order, and what ends each one. */
 export const PHASES = [
@@ -31,14 +32,6 @@ export interface NodePhases {
   phases: Partial<Record<PhaseName, number>>;
 }
 
-/** min, median, max of some samples. */
-export interface Spread {
-  min: number;
-  median: number;
-  max: number;
-  count: number;
-}
-
 /** The summary of a run. */
 export interface FleetReport {
   nodes: number;
@@ -47,7 +40,7 @@ export interface FleetReport {
   batchMs: number;
   deploy?: Spread;
   phases: Array<{ name: PhaseName; what: string; spread?: Spread; meanShare?: number }>;
-  /** The node that became active last, phase by phase. */
+  /** The node with the longest deploy, phase by phase. */
   slowest?: NodePhases;
   skippedHeartbeats: number;
   extraHeartbeats: number;
@@ -89,16 +82,9 @@ export function nodePhases(node: NodeTimeline): NodePhases {
   };
 }
 
-/** min, median (lower middle for an even count), max; undefined for no samples. */
-export function spread(samples: readonly number[]): Spread | undefined {
-  if (samples.length === 0) return undefined;
-  const sorted = [...samples].sort((x, y) => x - y);
-  return {
-    min: sorted[0]!,
-    median: sorted[Math.floor((sorted.length - 1) / 2)]!,
-    max: sorted[sorted.length - 1]!,
-    count: sorted.length,
-  };
+/** The summary of `samples`, or undefined when there are none (a phase no node reached). */
+function spread(samples: readonly number[]): Spread | undefined {
+  return samples.length === 0 ? undefined : summarize(samples);
 }
 
 /** Summarise a run. */
