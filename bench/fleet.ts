@@ -115,14 +115,15 @@ async function main(argv: string[]): Promise<number> {
     fleet = await Fleet.create({ testbed, size: options.nodes, tag: TAG, dir, progress: say });
     const ironicPid = readPid(layout(testbed.settings.dir).ironicPid) ?? 0;
     const load = loadavg()[0] ?? 0;
-    const [busy, ironicCpu] = [machineBusySeconds(), processGroupSeconds(ironicPid)];
+    const [busy, ironicCpu, wall] = [machineBusySeconds(), processGroupSeconds(ironicPid), Date.now()];
     const run = await fleet.deploy(options.timeoutMs);
-    const [busyAfter, ironicCpuAfter] = [machineBusySeconds(), processGroupSeconds(ironicPid)];
+    const [busyAfter, ironicCpuAfter, wallAfter] = [machineBusySeconds(), processGroupSeconds(ironicPid), Date.now()];
     const report = summarise(run);
     const cpu = {
       machineBusySeconds: busyAfter - busy,
       ironicSeconds: ironicCpuAfter - ironicCpu,
-      batchSeconds: (run.endedAt - run.startedAt) / 1000,
+      /** The span the CPU times cover: the batch plus collecting its results. */
+      wallSeconds: (wallAfter - wall) / 1000,
       agentsSeconds: run.nodes.reduce((sum, n) => sum + n.agentCpuSeconds, 0),
     };
     if (options.json) {
@@ -131,11 +132,13 @@ async function main(argv: string[]): Promise<number> {
       );
     } else {
       const cores = availableParallelism();
+      const rest = cpu.machineBusySeconds - cpu.ironicSeconds - cpu.agentsSeconds;
       const context = [
         `${new Date().toISOString()}, Ironic ${testbed.ironicVersion} (${options.suite}), ${options.nodes} nodes, load average before ${load.toFixed(2)}`,
-        `CPU during the batch: ${cpu.machineBusySeconds.toFixed(1)} s busy of ${(cpu.batchSeconds * cores).toFixed(1)} s on ${cores} cores` +
-          ` (Ironic ${cpu.ironicSeconds.toFixed(1)} s, the agents with the installer double ${cpu.agentsSeconds.toFixed(1)} s,` +
-          ' the rest the bench and whatever else ran)',
+        `CPU during the batch (${cpu.wallSeconds.toFixed(1)} s × ${cores} cores = ${(cpu.wallSeconds * cores).toFixed(1)} s):` +
+          ` ${cpu.machineBusySeconds.toFixed(1)} s busy; Ironic ${cpu.ironicSeconds.toFixed(1)} s,` +
+          ` the agents with the installer double ${cpu.agentsSeconds.toFixed(1)} s,` +
+          ` the rest (the bench, anything else on the machine) ${rest.toFixed(1)} s`,
       ];
       process.stdout.write(`${renderFleetReport(report, context)}\n`);
     }

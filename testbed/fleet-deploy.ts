@@ -18,6 +18,7 @@ import { processGroupSeconds } from './cpu-usage.js';
 import { agentMilestones, type AgentMilestones } from './fleet-agent-log.js';
 import { ProvisionWatcher, type StateChange } from './fleet-watch.js';
 import { createHostRoot, type HostRoot } from './host-root.js';
+import { inBatches } from './in-batches.js';
 import { FAILURE_STATES } from './ironic-nodes.js';
 import type { IronicTestbed } from './ironic.js';
 import { TestNode } from './node.js';
@@ -270,19 +271,6 @@ export class Fleet {
     }
     if (errors.length > 0) throw new AggregateError(errors, 'The fleet was not fully torn down');
   }
-}
-
-/** Run `fn` over `items`, at most `limit` at a time; rejects with the first failure once all started ones ended. */
-async function inBatches<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const failures: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    for (let item = queue.shift(); item !== undefined && failures.length === 0; item = queue.shift()) {
-      await fn(item).catch((error: unknown) => failures.push(error));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
-  if (failures.length > 0) throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
 }
 
 function readText(path: string): string {
