@@ -1,13 +1,18 @@
 /**
  * `npm run bench:fleet`: N nodes deployed at once through one Ironic (issue 12).
  *
- *   node --import tsx bench/fleet.ts [--nodes 25] [--suite bookworm|trixie|forky] [--timeout-s 900] [--json]
+ *   node --import tsx bench/fleet.ts [--nodes 25] [--suite bookworm|trixie|forky] [--timeout-s 900]
+ *     [--ironic-nice -10] [--json] [--keep-dir]
  *
  * Starts a test bed Ironic (fake power, custom-agent), sets up N confined nodes
  * with one loop disk and one test host root each (testbed/fleet-deploy.ts),
  * deploys them all at once with the `install_coreos` step, one agent process
  * per node, and reports the batch time, the per-node deploy time and where it
  * goes (bench/lib/fleet-report.ts), with the CPU Ironic and the rest used.
+ * All of it shares this one machine, where in production Ironic has its own
+ * host and each agent its own node: Ironic gets the CPU weight of nice -10
+ * (its process and its session's autogroup, see testbed/cpu-usage.ts) so that
+ * 25 agent sessions do not starve it; `--ironic-nice 0` measures without.
  * Tables go to stdout, progress to stderr; `--json` prints the raw timelines.
  * Needs root and the test bed's Debian packages; tears everything down, also
  * on failure and on Ctrl-C.
@@ -23,7 +28,7 @@ import { testbedUnavailableReason } from '../testbed/host.js';
 import { layout } from '../testbed/ironic-settings.js';
 import { parseSuites } from '../testbed/ironic-suites.js';
 import { IronicTestbed } from '../testbed/ironic.js';
-import { machineBusySeconds, processGroupSeconds } from '../testbed/cpu-usage.js';
+import { machineBusySeconds, prioritise, processGroupSeconds } from '../testbed/cpu-usage.js';
 import { renderFleetReport, summarise } from './lib/fleet-report.js';
 
 const USAGE = `usage: node --import tsx bench/fleet.ts [options]   (root; npm run bench:fleet builds first)
@@ -32,6 +37,8 @@ const USAGE = `usage: node --import tsx bench/fleet.ts [options]   (root; npm ru
   --timeout-s N    give up waiting for the nodes after N s (default 900)
   --json           print the raw per-node timelines and the summary as JSON
   --keep-dir       keep the work directory (ironic.log, every agent's log) and print its path
+  --ironic-nice N  Ironic's CPU weight against the 25 agents on this one machine, as nice and autogroup
+                   nice (default -10: on real hardware the agents run on their own nodes; 0 leaves it)
 `;
 
 const TAG = 'flt';
@@ -43,6 +50,7 @@ interface Options {
   timeoutMs: number;
   json: boolean;
   keepDir: boolean;
+  ironicNice: number;
 }
 
 function parse(argv: string[]): Options | 'help' {
@@ -54,6 +62,7 @@ function parse(argv: string[]): Options | 'help' {
       'timeout-s': { type: 'string', default: '900' },
       json: { type: 'boolean', default: false },
       'keep-dir': { type: 'boolean', default: false },
+      'ironic-nice': { type: 'string', default: '-10' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -71,7 +80,15 @@ function parse(argv: string[]): Options | 'help' {
     timeoutMs: whole('timeout-s', values['timeout-s'], 86_400) * 1000,
     json: values.json,
     keepDir: values['keep-dir'],
+    ironicNice: niceValue(values['ironic-nice']),
   };
+}
+
+/** A nice value from -20 to 19. */
+function niceValue(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < -20 || n > 19) throw new Error('--ironic-nice must be a whole number from -20 to 19');
+  return n;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -114,6 +131,8 @@ async function main(argv: string[]): Promise<number> {
     say(`Ironic ${testbed.ironicVersion} (${options.suite}) at ${testbed.url}; setting up ${options.nodes} nodes`);
     fleet = await Fleet.create({ testbed, size: options.nodes, tag: TAG, dir, progress: say });
     const ironicPid = readPid(layout(testbed.settings.dir).ironicPid) ?? 0;
+    const priority = options.ironicNice === 0 ? 'unchanged' : prioritise(ironicPid, options.ironicNice);
+    say(`Ironic's CPU weight: ${priority}`);
     const load = loadavg()[0] ?? 0;
     const [busy, ironicCpu, wall] = [machineBusySeconds(), processGroupSeconds(ironicPid), Date.now()];
     const run = await fleet.deploy(options.timeoutMs);
@@ -128,13 +147,14 @@ async function main(argv: string[]): Promise<number> {
     };
     if (options.json) {
       process.stdout.write(
-        `${JSON.stringify({ suite: options.suite, ironic: testbed.ironicVersion, report, cpu, run }, null, 2)}\n`,
+        `${JSON.stringify({ suite: options.suite, ironic: testbed.ironicVersion, ironicWeight: priority, report, cpu, run }, null, 2)}\n`,
       );
     } else {
       const cores = availableParallelism();
       const rest = cpu.machineBusySeconds - cpu.ironicSeconds - cpu.agentsSeconds;
       const context = [
-        `${new Date().toISOString()}, Ironic ${testbed.ironicVersion} (${options.suite}), ${options.nodes} nodes, load average before ${load.toFixed(2)}`,
+        `${new Date().toISOString()}, Ironic ${testbed.ironicVersion} (${options.suite}) with CPU weight ${priority},` +
+          ` ${options.nodes} nodes, load average before ${load.toFixed(2)}`,
         `CPU during the batch (${cpu.wallSeconds.toFixed(1)} s × ${cores} cores = ${(cpu.wallSeconds * cores).toFixed(1)} s):` +
           ` ${cpu.machineBusySeconds.toFixed(1)} s busy; Ironic ${cpu.ironicSeconds.toFixed(1)} s,` +
           ` the agents with the installer double ${cpu.agentsSeconds.toFixed(1)} s,` +

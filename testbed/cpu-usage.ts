@@ -1,9 +1,11 @@
 /**
  * CPU time from /proc: the whole machine's busy time (/proc/stat) and the CPU
  * time of one process group (every /proc/<pid>/stat whose pgrp matches), so a
- * benchmark can say how much of the machine a daemon used while it ran.
+ * benchmark can say how much of the machine a daemon used while it ran, and
+ * the weight that gives a daemon its share of the CPUs.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 /** Clock ticks per second of /proc times (USER_HZ; 100 on Linux x86 and arm). */
 const USER_HZ = 100;
@@ -37,4 +39,31 @@ export function processGroupSeconds(pgid: number): number {
     ticks += Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
   }
   return ticks / USER_HZ;
+}
+
+/**
+ * Give process `pid` (and, through its autogroup, every process of its session)
+ * the CPU weight of nice `nice`. With `kernel.sched_autogroup_enabled` (the
+ * default on most distributions) CFS first shares the CPUs equally between
+ * sessions and only then by niceness inside one, so a daemon started with
+ * setsid gets one session's share however many other sessions are busy; the
+ * autogroup's own nice value (`/proc/<pid>/autogroup`, sched(7)) weights the
+ * whole session. Both that and the process's own nice are set.
+ * @returns how the weight was applied, e.g. `autogroup nice -10`
+ */
+export function prioritise(pid: number, nice: number): string {
+  const applied: string[] = [];
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+    applied.push(`autogroup nice ${nice}`);
+  } catch {
+    // no autogroups (kernel option off or not built): the process's own nice is all there is
+  }
+  try {
+    setPriority(pid, nice);
+    applied.push(`nice ${nice}`);
+  } catch (error) {
+    applied.push(`nice unchanged (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return applied.join(', ');
 }
