@@ -112,24 +112,41 @@ async function main(argv: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-fleet-'));
   const testbed = new IronicTestbed({ tag: TAG, suite: options.suite });
   let fleet: Fleet | undefined;
-  const teardown = async (): Promise<void> => {
-    await fleet?.destroy().catch((e: unknown) => say(`fleet teardown: ${String(e)}`));
-    fleet = undefined;
-    await testbed.stop().catch((e: unknown) => say(`Ironic stop: ${String(e)}`));
-    if (options.keepDir) say(`kept ${dir} (Ironic's log in ironic/log/, agents' in <node>/node/agent.log)`);
-    else rmSync(dir, { recursive: true, force: true });
-  };
+  // One teardown, however often asked for: Ctrl-C and the main flow's `finally` must not unmount and remove at once.
+  let tornDown: Promise<void> | undefined;
+  const teardown = (): Promise<void> =>
+    (tornDown ??= (async (): Promise<void> => {
+      await fleet?.destroy().catch((e: unknown) => say(`fleet teardown: ${String(e)}`));
+      await testbed.stop().catch((e: unknown) => say(`Ironic stop: ${String(e)}`));
+      if (options.keepDir) say(`kept ${dir} (Ironic's log in ironic/log/, agents' in <node>/node/agent.log)`);
+      else
+        try {
+          rmSync(dir, { recursive: true, force: true });
+        } catch (error) {
+          say(`could not remove ${dir}: ${String(error)}`);
+        }
+    })());
+  // During the set-up nothing is the fleet's yet: let it finish (or fail), then the `finally` below tears down.
+  // The listeners stay registered (`on`, not `once`): execa's signal-exit kills the process at a signal that
+  // no other listener handles, which would skip the teardown.
+  let interruptedInSetUp = false;
+  let interrupts = 0;
   const interrupted = (): void => {
+    interrupts += 1;
+    if (interrupts > 1) return say('still tearing down');
     say('interrupted: tearing down');
-    void teardown().finally(() => process.exit(130));
+    if (fleet === undefined) interruptedInSetUp = true;
+    else void teardown().finally(() => process.exit(130));
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   try {
     const { hostIp } = testbedAddresses(TAG, 0, process.pid);
     await testbed.start({ dir: join(dir, 'ironic'), hostIp, automatedClean: false, port: 0 });
     say(`Ironic ${testbed.ironicVersion} (${options.suite}) at ${testbed.url}; setting up ${options.nodes} nodes`);
+    if (interruptedInSetUp) return 130;
     fleet = await Fleet.create({ testbed, size: options.nodes, tag: TAG, dir, progress: say });
+    if (interruptedInSetUp) return 130;
     const ironicPid = readPid(layout(testbed.settings.dir).ironicPid) ?? 0;
     const priority = options.ironicNice === 0 ? 'unchanged' : prioritise(ironicPid, options.ironicNice);
     say(`Ironic's CPU weight: ${priority}`);
@@ -163,7 +180,10 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${renderFleetReport(report, context)}\n`);
     }
     for (const node of run.nodes.filter((n) => n.finalState !== 'active'))
-      say(`${node.name} ended in "${node.finalState}": ${node.lastError ?? 'no last_error'}`);
+      say(
+        `${node.name} ended in "${node.finalState}": ${node.lastError ?? 'no last_error'}` +
+          (node.agentError === undefined ? '' : `; its agent did not start: ${node.agentError}`),
+      );
     return report.active === report.nodes ? 0 : 1;
   } finally {
     process.off('SIGINT', interrupted);

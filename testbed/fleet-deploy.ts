@@ -71,6 +71,8 @@ export interface NodeTimeline {
   agentSpawnedAt?: number;
   /** Provision-state changes, oldest first (the state before the request included). */
   changes: StateChange[];
+  /** Why the agent could not be spawned, if it could not. */
+  agentError?: string;
   /** Milestones from the agent's log. */
   agent: AgentMilestones;
   /** CPU seconds of the agent's process group once the node settled (the agent, the installer double, the confinement). */
@@ -100,6 +102,7 @@ const ANY_DONE = ['active', ...FAILURE_STATES];
 export class Fleet {
   private readonly spawnedAt = new Map<string, number>();
   private readonly boots: Array<Promise<void>> = [];
+  private readonly bootErrors = new Map<string, string>();
 
   private constructor(
     private readonly options: FleetOptions,
@@ -173,7 +176,12 @@ export class Fleet {
         onChange: (uuid, change) => {
           const member = byUuid.get(uuid);
           if (member !== undefined && change.state === 'wait call-back' && !this.spawnedAt.has(uuid))
-            this.boots.push(this.boot(member));
+            this.boots.push(
+              this.boot(member).catch((error: unknown) => {
+                this.bootErrors.set(uuid, error instanceof Error ? error.message : String(error));
+                say(`${member.name}: the agent did not start: ${String(error)}`);
+              }),
+            );
         },
       },
     );
@@ -208,6 +216,7 @@ export class Fleet {
       const [sent, accepted] = requested.get(m.uuid) ?? [startedAt, startedAt];
       const current = watcher.current(m.uuid);
       const spawned = this.spawnedAt.get(m.uuid);
+      const bootError = this.bootErrors.get(m.uuid);
       return {
         name: m.name,
         uuid: m.uuid,
@@ -215,6 +224,7 @@ export class Fleet {
         requestedAt: sent,
         acceptedAt: accepted,
         ...(spawned === undefined ? {} : { agentSpawnedAt: spawned }),
+        ...(bootError === undefined ? {} : { agentError: bootError }),
         changes: [...watcher.history(m.uuid)],
         agent: agentMilestones(m.agent === undefined ? '' : m.agent.process.readLog()),
         agentCpuSeconds: cpu.get(m.uuid) ?? 0,

@@ -47,7 +47,8 @@ describeEachIronic(`e2e: ${SIZE} nodes deployed at once through one Ironic`, fun
   });
 
   after(async function () {
-    if (this.currentTest?.state === 'failed' || run?.settled !== true) {
+    const failed = this.test?.parent?.tests.some((test) => test.state === 'failed') === true;
+    if (failed || run?.settled !== true) {
       for (const member of fleet?.members ?? []) {
         console.log(`--- ${member.name} agent log (last lines) ---`);
         console.log((member.agent?.process.readLog() ?? '(no agent)').split('\n').slice(-30).join('\n'));
