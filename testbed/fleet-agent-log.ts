@@ -1,9 +1,11 @@
 /**
- * Milestones of one agent boot, read from its log written with `--use-json`
+ * What the logs of a fleet deploy say. Milestones of one agent boot, read from its log written with `--use-json`
  * (one JSON object per line, with winston's ISO `timestamp`): when it first
  * logged, looked itself up, heartbeated, ran the deploy step and asked for the
- * power-off. Pure, so the bench and its tests read the same thing.
+ * power-off; and how many heartbeats Ironic skipped for a node. Pure (but
+ * {@link readTextIfAny}), so the bench and its tests read the same thing.
  */
+import { readFileSync } from 'node:fs';
 
 /** Epoch ms of each milestone the log showed (absent: not reached). */
 export interface AgentMilestones {
@@ -96,4 +98,23 @@ export function agentMilestones(text: string, step = 'install_coreos'): AgentMil
     }
   }
   return found;
+}
+
+/**
+ * Heartbeats Ironic skipped for node `uuid` because the node was locked, counted
+ * in the text of `ironic.log` (openstack/ironic ironic/drivers/modules/agent_base.py
+ * logs "Node %s is currently locked, skipping heartbeat processing").
+ */
+export function skippedHeartbeats(ironicLog: string, uuid: string): number {
+  const needle = `Node ${uuid} is currently locked, skipping heartbeat`;
+  return ironicLog.split('\n').filter((line) => line.includes(needle)).length;
+}
+
+/** A file's text, or '' when it cannot be read (a log not written yet). */
+export function readTextIfAny(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }

@@ -9,13 +9,12 @@
  * when the agent booted, and the agent's own milestones (lookup, heartbeats,
  * the step, the power-off). Used by `npm run bench:fleet` and the fleet e2e test.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { testbedAddresses } from './addresses.js';
 import { startAgent, type RunningTestAgent } from './agent.js';
 import { processGroupSeconds } from './cpu-usage.js';
-import { agentMilestones, type AgentMilestones } from './fleet-agent-log.js';
+import { agentMilestones, readTextIfAny, skippedHeartbeats, type AgentMilestones } from './fleet-agent-log.js';
 import { ProvisionWatcher, type StateChange } from './fleet-watch.js';
 import { createHostRoot, type HostRoot } from './host-root.js';
 import { inBatches } from './in-batches.js';
@@ -23,7 +22,10 @@ import { FAILURE_STATES } from './ironic-nodes.js';
 import type { IronicTestbed } from './ironic.js';
 import { TestNode } from './node.js';
 
-/** The deploy steps of Metal3's customDeploy path: install_coreos at priority 80. */
+/**
+ * The deploy steps of Metal3's customDeploy path: install_coreos at priority 80
+ * (metal3-io/baremetal-operator pkg/provisioner/ironic/ironic.go).
+ */
 export const FLEET_DEPLOY_STEPS = [{ interface: 'deploy', step: 'install_coreos', args: {}, priority: 80 }];
 
 /** What {@link Fleet.create} needs. */
@@ -211,7 +213,7 @@ export class Fleet {
       this.members.map((m) => [m.uuid, m.agent === undefined ? 0 : processGroupSeconds(m.agent.process.pid)]),
     );
     await watcher.pollNow();
-    const ironicLog = readText(testbed.logFile);
+    const ironicLog = readTextIfAny(testbed.logFile);
     const nodes = this.members.map((m): NodeTimeline => {
       const [sent, accepted] = requested.get(m.uuid) ?? [startedAt, startedAt];
       const current = watcher.current(m.uuid);
@@ -228,7 +230,7 @@ export class Fleet {
         changes: [...watcher.history(m.uuid)],
         agent: agentMilestones(m.agent === undefined ? '' : m.agent.process.readLog()),
         agentCpuSeconds: cpu.get(m.uuid) ?? 0,
-        skippedHeartbeats: countLines(ironicLog, `Node ${m.uuid} is currently locked, skipping heartbeat`),
+        skippedHeartbeats: skippedHeartbeats(ironicLog, m.uuid),
         finalState: current?.provision_state ?? 'unknown',
         lastError: current?.last_error ?? null,
       };
@@ -281,16 +283,4 @@ export class Fleet {
     }
     if (errors.length > 0) throw new AggregateError(errors, 'The fleet was not fully torn down');
   }
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function countLines(text: string, needle: string): number {
-  return text.split('\n').filter((line) => line.includes(needle)).length;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { agentMilestones } from '../../testbed/fleet-agent-log.js';
+import { agentMilestones, skippedHeartbeats } from '../../testbed/fleet-agent-log.js';
 import { ironicTime } from '../../testbed/fleet-watch.js';
 
 /** One `--use-json` log line at second `s` of the minute. */
@@ -63,5 +63,22 @@ describe('testbed/fleet-watch ironicTime', () => {
     expect(ironicTime('2026-12-02T23:40:01.123456')).to.equal(Date.parse('2026-12-02T23:40:01.123Z'));
     expect(ironicTime(null)).to.equal(undefined);
     expect(ironicTime('yesterday')).to.equal(undefined);
+  });
+});
+
+describe('testbed/fleet-agent-log skippedHeartbeats', () => {
+  it("counts Ironic's skipped-heartbeat warnings of one node only", () => {
+    const warning = (uuid: string): string =>
+      `2026-12-02 23:42:38.974 27097 WARNING ironic.drivers.modules.agent_base [None req-1 - - - - - -] Node ${uuid} ` +
+      'is currently locked, skipping heartbeat processing (will retry on the next heartbeat): NodeLocked';
+    const log = [
+      warning('aaa'),
+      'Heartbeat from node aaa in state wait call-back',
+      warning('bbb'),
+      warning('aaa'),
+    ].join('\n');
+
+    expect(skippedHeartbeats(log, 'aaa')).to.equal(2);
+    expect(skippedHeartbeats(log, 'ccc')).to.equal(0);
   });
 });
