@@ -11,6 +11,7 @@
  * reprovisioning for etcd's sake, kinvolk/lokomotive#1502 and #446.)
  */
 import type { FleetNode } from './fleet-file.js';
+import { runPool } from './pool.js';
 import type { ProgressEvent } from './progress.js';
 import { resumeAction, type FleetState, type FleetStateStore, type NodeState, type UsedMethod } from './state.js';
 
@@ -203,15 +204,6 @@ async function runNode(entry: PlanEntry, deps: ScheduleDeps): Promise<boolean> {
     deps.emit({ node: name, phase: 'failed', message });
     return false;
   }
-}
-
-/** Run `task` over `items`, at most `limit` at once, in order of start. `task` must not throw. */
-async function runPool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) await task(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 function messageOf(error: unknown): string {
