@@ -4,14 +4,14 @@
  *   common/                 what every wing shares: Runner, Fs, Clock, per-boot state, CLI contract, agent config contract
  *   ignition/ (not build/), container/
  *                           libraries: Ignition spec and validation; the container's unit, paths and podman argv
- *   agent/, iso/, ignition/build/, reprovision/
+ *   agent/, iso/, ignition/build/, reprovision/, fleet/
  *                           wings: one capability each; they never import one another
  *   cli/                    the entry: dispatches to the wings
  * testbed/ (real Ironic, VMs, images), bench/ and test/ sit beside the tree and may use all of it;
  * nothing in the tree imports them, and bench/ and testbed/ never import test/.
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const WINGS = ['agent/', 'iso/', 'ignition/build/', 'reprovision/'];
+const WINGS = ['agent/', 'iso/', 'ignition/build/', 'reprovision/', 'fleet/'];
 const LIBRARIES = '^(ignition/(?!build/)|container/)';
 
 module.exports = {
@@ -43,7 +43,7 @@ module.exports = {
       comment: `${wing} is a wing: it may use common/ and the libraries, not another wing or the entry.`,
       from: { path: `^${wing}` },
       to: {
-        path: `^(agent/|iso/|ignition/build/|reprovision/|cli/)`,
+        path: `^(agent/|iso/|ignition/build/|reprovision/|fleet/|cli/)`,
         pathNot: `^${wing}`,
       },
     })),
@@ -51,7 +51,7 @@ module.exports = {
       name: 'tree-never-imports-test-infrastructure',
       severity: 'error',
       comment: 'What ships (cli, common, wings, libraries) never imports test/, testbed/ or bench/.',
-      from: { path: '^(cli|common|agent|iso|ignition|reprovision|container)/' },
+      from: { path: '^(cli|common|agent|iso|ignition|reprovision|fleet|container)/' },
       to: { path: '^(test|testbed|bench)/' },
     },
     {

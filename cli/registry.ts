@@ -19,4 +19,5 @@ export const subcommands: readonly SubcommandEntry[] = [
   { name: 'iso', load: async () => (await import('../iso/cli.js')).isoCommand },
   { name: 'pxe', load: async () => (await import('../iso/cli.js')).pxeCommand },
   { name: 'reprovision', load: async () => (await import('../reprovision/cli.js')).reprovisionCommand },
+  { name: 'fleet', load: async () => (await import('../fleet/cli.js')).fleetCommand },
 ];

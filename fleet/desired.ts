@@ -1,0 +1,73 @@
+/**
+ * A node's desired config: read, checked with the Ignition validator, and
+ * hashed exactly as `reprovision` hashes it (sha256 of the config's bytes,
+ * reprovision/config/load.ts configSha256), so that the fleet's desired
+ * sha256 and the one a node reports in its success marker are comparable.
+ */
+import { createHash } from 'node:crypto';
+import axios from 'axios';
+import { validateIgnition } from '../ignition/validate/validate.js';
+
+/** Largest config accepted (the bound reprovision puts on a config). */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** Reads a config source (an absolute path or an http(s) URL) as UTF-8 text. */
+export type ReadSource = (source: string) => Promise<string>;
+
+/** The config cannot be the desired config of a node. */
+export class DesiredConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DesiredConfigError';
+  }
+}
+
+/** sha256 hex of a config's text (its UTF-8 bytes). */
+export function configSha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * Check `text` (from `source`) is a valid Ignition 3.x config; return its sha256.
+ * @throws DesiredConfigError naming the source and every problem
+ */
+export function checkDesired(text: string, source: string): string {
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    throw new DesiredConfigError(`${source} is not JSON (an Ignition 3.x config is; translate Butane first)`, {
+      cause: error,
+    });
+  }
+  const errors = validateIgnition(config).filter((issue) => issue.severity === 'error');
+  if (errors.length > 0) {
+    const lines = errors.map((issue) => `${issue.path}: ${issue.message}`);
+    throw new DesiredConfigError(`${source} is not a valid Ignition config: ${lines.join('; ')}`);
+  }
+  return configSha256(text);
+}
+
+/** Read and check the config at `source`. @throws DesiredConfigError */
+export async function loadDesired(source: string, read: ReadSource): Promise<string> {
+  let text: string;
+  try {
+    text = await read(source);
+  } catch (error) {
+    throw new DesiredConfigError(`cannot read ${source}: ${(error as Error).message}`, { cause: error });
+  }
+  return checkDesired(text, source);
+}
+
+/** GET an http(s) config as text (the real fetch of a URL source; 200 only, bounded). */
+export async function httpGetText(url: string): Promise<string> {
+  const response = await axios.get<ArrayBuffer>(url, {
+    responseType: 'arraybuffer',
+    timeout: 30_000,
+    maxRedirects: 5,
+    maxContentLength: MAX_CONFIG_BYTES,
+    validateStatus: () => true,
+  });
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+  return Buffer.from(response.data).toString('utf8');
+}
