@@ -13,7 +13,7 @@ export const TARGET_OPTIONS = {
   ostree: {
     type: 'string',
     value: 'program',
-    help: "The ostree program to run (default: the node's own; 2023.1 or later is needed for set-default).",
+    help: "The ostree program to run (default: the node's own; it needs `admin set-default`, ostree since mid-2023).",
   },
 } as const satisfies OptionTable;
 

@@ -3,7 +3,7 @@
  * Runner. The node's own ostree is used: on a booted node it is `ostree`
  * (or `chroot <root> ostree` from the agent's container, as install_coreos runs
  * the host's coreos-installer), so its version always matches the sysroot.
- * `admin set-default` is required (ostree 2023.1 and later; Fedora CoreOS has
+ * `admin set-default` is required (ostreedev/ostree#2966, in releases since August 2023; Fedora CoreOS has
  * it): it is what makes a prepared deployment the default in one step.
  */
 import type { Runner } from '../../common/exec/runner.js';
@@ -86,7 +86,7 @@ export class Ostree {
     if (result.exitCode !== 0) {
       throw new ReprovisionError(
         `this ostree has no \`admin set-default\` (${argv.join(' ')} failed)`,
-        'Reprovisioning needs ostree 2023.1 or later (every current Fedora CoreOS has it); point --ostree at a newer one. Nothing was changed',
+        'Reprovisioning needs an ostree released since August 2023 (every current Fedora CoreOS has one); point --ostree at a newer one. Nothing was changed',
       );
     }
   }
