@@ -3,37 +3,28 @@
  * rerun with the same config skips what is finished and completes the rest.
  *
  * Nothing changes before the config is validated, its resources fetched and
- * hashed, and the node checked (loadConfig, preflight). Then: started (state
+ * hashed, and the node checked (checks.ts). Then: started (state
  * directory, a copy of the config), backed-up, deployed (the new deployment,
  * not the default), prepared (the config in place for it), and the switch
  * (now for a sysroot that is not running; at shutdown on a booted node).
  */
 import { join } from 'node:path';
-import { ostreeInvocation, type ReprovisionEnv } from './context.js';
-import { checkStagedConfig } from './config/staged-check.js';
-import { loadConfig, type LoadedConfig } from './config/load.js';
-import type { ConfigText } from './config/read.js';
+import { checkBeforeChange, type ReprovisionRequest } from './checks.js';
+import type { LoadedConfig } from './config/load.js';
+import type { ReprovisionEnv } from './context.js';
 import { abandon } from './steps/abandon.js';
 import { backup } from './steps/backup.js';
 import { deployOrAdopt } from './steps/deploy.js';
 import { prepare } from './steps/prepare.js';
 import { armSwitch, switchNow } from './steps/switch.js';
-import { applyId, effectivePhase } from './state/progress.js';
-import { decideResume, reached, readStamp, writeStamp, type Mode, type Phase, type Stamp } from './state/stamp.js';
+import { applyId } from './state/progress.js';
+import { reached, writeStamp, type Phase, type Stamp } from './state/stamp.js';
 import { carriedKargs } from './sysroot/kargs.js';
 import { deploymentDir } from './sysroot/deployments.js';
-import { Ostree } from './sysroot/ostree.js';
-import { checkBackupDir, checkKeepPaths, inspectTarget, preflight, type Target } from './target.js';
+import { inspectTarget, type Target } from './target.js';
 
 /** What `apply` was asked. */
-export interface ApplyOptions {
-  readonly root: string;
-  readonly config: ConfigText;
-  readonly mode: Mode;
-  readonly keep: readonly string[];
-  /** Backup directory; null for --no-backup; undefined for the default (in the state directory). */
-  readonly backup: string | null | undefined;
-  readonly force: boolean;
+export interface ApplyOptions extends ReprovisionRequest {
   /** Reboot right away (booted nodes). */
   readonly now: boolean;
 }
@@ -48,19 +39,10 @@ export interface ApplyResult {
 
 /** Run (or finish) a reprovision. @throws ReprovisionError */
 export async function applyReprovision(env: ReprovisionEnv, options: ApplyOptions): Promise<ApplyResult> {
-  const keep = checkKeepPaths(options.keep);
-  const loaded = await loadConfig(options.config.text, options.config.origin, env.get);
-  let target = await inspectTarget(env.fs, options.root, env.proc.cmdline);
-  await preflight(env.fs, target, env.proc.mountinfo);
-  checkBackupDir(target, options.backup, keep);
-  const ostree = new Ostree(env.runner, ostreeInvocation(target, env.ostreeProgram));
-  await ostree.requireSetDefault();
-  if (options.mode === 'staged') checkStagedConfig(loaded.text);
-  const ignition = options.mode === 'staged' ? await env.findIgnition(target) : null;
-  const existing = await readStamp(env.fs, target.layout.stateDir);
-  const current =
-    existing === null ? null : { ...existing, phase: await effectivePhase(env.fs, target.layout.stateDir, existing) };
-  const decision = decideResume(current, loaded.sha256, options.force);
+  const checked = await checkBeforeChange(env, options);
+  const { keep, config: loaded, ostree, ignition } = checked;
+  let target = checked.target;
+  const decision = checked.resume;
   if (decision.kind === 'abandon') {
     await abandon(env, target, ostree, decision.stamp);
     target = await inspectTarget(env.fs, options.root, env.proc.cmdline);

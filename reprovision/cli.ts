@@ -9,12 +9,14 @@ import { constants } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSystemClock } from '../common/clock.js';
 import { groupCommand, leafCommand } from '../common/cli/command.js';
+import type { OptionValues } from '../common/cli/options.js';
 import type { CliIO, Subcommand } from '../common/cli/types.js';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
 import type { Runner } from '../common/exec/runner.js';
 import type { Fs } from '../common/fs/fs.js';
 import { NodeFs } from '../common/fs/node-fs.js';
 import { applyReprovision } from './apply.js';
+import type { ReprovisionRequest } from './checks.js';
 import { axiosGet, type HttpGet } from './config/http.js';
 import { readConfigText } from './config/read.js';
 import type { ReprovisionEnv } from './context.js';
@@ -79,6 +81,23 @@ function sysroot(io: CliIO, value: string | undefined): string {
   return resolve(io.cwd, value ?? '/');
 }
 
+/** What plan and apply were asked, with the config read (file, `-` or URL). */
+async function request(
+  deps: ReprovisionDeps,
+  io: CliIO,
+  values: OptionValues<typeof APPLY_OPTIONS>,
+  config: string,
+): Promise<ReprovisionRequest> {
+  return {
+    root: sysroot(io, values.sysroot),
+    config: await readConfigText(config, io, deps.fs, deps.get),
+    mode: readMode(values.mode),
+    keep: values.keep ?? [],
+    backup: readBackup(values),
+    force: values.force === true,
+  };
+}
+
 /** Build the command group on `deps`. */
 export function createReprovisionCommand(deps: ReprovisionDeps): Subcommand {
   const plan = leafCommand({
@@ -87,16 +106,7 @@ export function createReprovisionCommand(deps: ReprovisionDeps): Subcommand {
     options: APPLY_OPTIONS,
     operands: CONFIG_OPERAND,
     run: async ({ values, operands }, io) => {
-      const env = environment(deps, io, values);
-      const config = await readConfigText(operands[0]!, io, deps.fs, deps.get);
-      const facts = await gatherPlan(env, {
-        root: sysroot(io, values.sysroot),
-        config,
-        mode: readMode(values.mode),
-        keep: values.keep ?? [],
-        backup: readBackup(values),
-        force: values.force === true,
-      });
+      const facts = await gatherPlan(environment(deps, io, values), await request(deps, io, values, operands[0]!));
       io.stdout.write(`${describePlan(facts).join('\n')}\n`);
     },
   });
@@ -108,15 +118,8 @@ export function createReprovisionCommand(deps: ReprovisionDeps): Subcommand {
     run: async ({ values, operands }, io) => {
       const rerun = await inPrivateNamespace(deps, io, sysroot(io, values.sysroot));
       if (rerun !== null) return rerun;
-      const env = environment(deps, io, values);
-      const config = await readConfigText(operands[0]!, io, deps.fs, deps.get);
-      const result = await applyReprovision(env, {
-        root: sysroot(io, values.sysroot),
-        config,
-        mode: readMode(values.mode),
-        keep: values.keep ?? [],
-        backup: readBackup(values),
-        force: values.force === true,
+      const result = await applyReprovision(environment(deps, io, values), {
+        ...(await request(deps, io, values, operands[0]!)),
         now: values.now === true,
       });
       io.stdout.write(`config sha256 ${result.sha256}: deployment ${result.deployment}, phase ${result.phase}\n`);

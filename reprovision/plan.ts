@@ -3,47 +3,20 @@
  * what it would do, without changing anything.
  */
 import { join } from 'node:path';
+import { checkBeforeChange, type Checked, type ReprovisionRequest } from './checks.js';
 import type { ReprovisionEnv } from './context.js';
-import { checkStagedConfig } from './config/staged-check.js';
-import { loadConfig, type LoadedConfig } from './config/load.js';
-import type { ConfigText } from './config/read.js';
-import { applyId, effectivePhase } from './state/progress.js';
-import { decideResume, readStamp, type Mode, type Resume } from './state/stamp.js';
+import { applyId } from './state/progress.js';
+import type { Mode, Resume } from './state/stamp.js';
 import { carriedKargs } from './sysroot/kargs.js';
-import { checkBackupDir, checkKeepPaths, inspectTarget, preflight, type Target } from './target.js';
 
-/** What plan was asked (apply's options that matter). */
-export interface PlanOptions {
-  readonly root: string;
-  readonly config: ConfigText;
-  readonly mode: Mode;
-  readonly keep: readonly string[];
-  readonly backup: string | null | undefined;
-  readonly force: boolean;
-}
-
-/** The facts a plan is described from. */
-export interface PlanFacts {
-  readonly options: PlanOptions;
-  readonly config: LoadedConfig;
-  readonly target: Target;
-  readonly keep: readonly string[];
-  readonly resume: Resume;
+/** The facts a plan is described from: the checks' findings and the request. */
+export interface PlanFacts extends Checked {
+  readonly options: ReprovisionRequest;
 }
 
 /** Gather the facts (read only). @throws ReprovisionError as apply would, before changing anything */
-export async function gatherPlan(env: ReprovisionEnv, options: PlanOptions): Promise<PlanFacts> {
-  const keep = checkKeepPaths(options.keep);
-  const config = await loadConfig(options.config.text, options.config.origin, env.get);
-  const target = await inspectTarget(env.fs, options.root, env.proc.cmdline);
-  await preflight(env.fs, target, env.proc.mountinfo);
-  checkBackupDir(target, options.backup, keep);
-  if (options.mode === 'staged') checkStagedConfig(config.text);
-  if (options.mode === 'staged') await env.findIgnition(target);
-  const existing = await readStamp(env.fs, target.layout.stateDir);
-  const current =
-    existing === null ? null : { ...existing, phase: await effectivePhase(env.fs, target.layout.stateDir, existing) };
-  return { options, config, target, keep, resume: decideResume(current, config.sha256, options.force) };
+export async function gatherPlan(env: ReprovisionEnv, options: ReprovisionRequest): Promise<PlanFacts> {
+  return { ...(await checkBeforeChange(env, options)), options };
 }
 
 /** The plan as lines of text (pure). */

@@ -56,6 +56,19 @@ export async function realOstree(dir: string): Promise<{ path?: string | undefin
   return recentOstree(dir);
 }
 
+/**
+ * In a mocha `before`: the recent ostree's wrapper (written in `work`), or a
+ * skip of the suite with the reason printed.
+ */
+export async function ostreeOrSkip(context: Mocha.Context, work: string): Promise<string> {
+  const found = await realOstree(work);
+  if (found.path === undefined) {
+    console.log(`      (skipping: ${found.reason})`);
+    context.skip();
+  }
+  return found.path;
+}
+
 /** A fresh sysroot (with an /etc file the deployment has but /usr/etc has not, to prove /etc is fresh). */
 export async function freshSysroot(options: { selinux?: boolean } = {}): Promise<CoreosSysroot> {
   const sysroot = await buildCoreosSysroot({ selinux: options.selinux === true });

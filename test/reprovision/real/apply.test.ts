@@ -13,9 +13,9 @@ import {
   defaultDeployment,
   freshSysroot,
   linkTarget,
-  realOstree,
   runCli,
   varListing,
+  ostreeOrSkip,
 } from '../../helpers/reprovision-real.js';
 
 const WORK = '/var/tmp/ica-reprovision-tests';
@@ -54,12 +54,7 @@ describe('reprovision on a real ostree sysroot', function () {
   let sysroot: CoreosSysroot | undefined;
 
   before(async function () {
-    const found = await realOstree(WORK);
-    if (found.path === undefined) {
-      console.log(`      (skipping: ${found.reason})`);
-      this.skip();
-    }
-    ostree = found.path!;
+    ostree = await ostreeOrSkip(this, WORK);
   });
   afterEach(async () => {
     await sysroot?.cleanup();

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { CoreosSysroot } from '../../../testbed/ostree-sysroot.js';
 import { sysrootFingerprint, fingerprintDiff } from '../../../testbed/sysroot-fingerprint.js';
-import { freshSysroot, realOstree, runCli } from '../../helpers/reprovision-real.js';
+import { freshSysroot, runCli, ostreeOrSkip } from '../../helpers/reprovision-real.js';
 
 const WORK = '/var/tmp/ica-reprovision-bad';
 const GOOD = JSON.stringify({
@@ -85,12 +85,7 @@ describe('reprovision refuses bad input and changes nothing (real ostree sysroot
   let sysroot: CoreosSysroot | undefined;
 
   before(async function () {
-    const found = await realOstree(WORK);
-    if (found.path === undefined) {
-      console.log(`      (skipping: ${found.reason})`);
-      this.skip();
-    }
-    ostree = found.path!;
+    ostree = await ostreeOrSkip(this, WORK);
     mkdirSync(WORK, { recursive: true });
     sysroot = await freshSysroot();
   });

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoreosSysroot } from '../../../testbed/ostree-sysroot.js';
 import { configSha256 } from '../../../reprovision/config/load.js';
-import { defaultDeployment, freshSysroot, realOstree, runCli, varListing } from '../../helpers/reprovision-real.js';
+import { defaultDeployment, freshSysroot, runCli, varListing, ostreeOrSkip } from '../../helpers/reprovision-real.js';
 
 const WORK = '/var/tmp/ica-reprovision-interrupt';
 
@@ -45,12 +45,7 @@ describe('reprovision interrupted at every step (real ostree sysroot)', function
   const files: Record<string, string> = {};
 
   before(async function () {
-    const found = await realOstree(WORK);
-    if (found.path === undefined) {
-      console.log(`      (skipping: ${found.reason})`);
-      this.skip();
-    }
-    ostree = found.path!;
+    ostree = await ostreeOrSkip(this, WORK);
     mkdirSync(WORK, { recursive: true });
     for (const [name, text] of Object.entries({ first: FIRST, second: SECOND })) {
       files[name] = join(WORK, `${name}.ign`);
