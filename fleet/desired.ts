@@ -1,10 +1,10 @@
 /**
  * A node's desired config: read, checked with the Ignition validator, and
  * hashed exactly as `reprovision` hashes it (sha256 of the config's bytes,
- * reprovision/config/load.ts configSha256), so that the fleet's desired
+ * ignition/hash.ts configSha256, which reprovision uses too), so that the fleet's desired
  * sha256 and the one a node reports in its success marker are comparable.
  */
-import { createHash } from 'node:crypto';
+import { configSha256 } from '../ignition/hash.js';
 import axios from 'axios';
 import { validateIgnition } from '../ignition/validate/validate.js';
 
@@ -20,11 +20,6 @@ export class DesiredConfigError extends Error {
     super(message, options);
     this.name = 'DesiredConfigError';
   }
-}
-
-/** sha256 hex of a config's text (its UTF-8 bytes). */
-export function configSha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /**

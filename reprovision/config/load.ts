@@ -2,7 +2,7 @@
  * The new config, read, validated, its remote resources fetched and hashed,
  * before anything is changed: the first guarantee of `reprovision`.
  */
-import { createHash } from 'node:crypto';
+import { configSha256 } from '../../ignition/hash.js';
 import { validateIgnition } from '../../ignition/validate/validate.js';
 import { ReprovisionError } from '../errors.js';
 import type { HttpGet } from './http.js';
@@ -32,10 +32,7 @@ export interface LoadedConfig {
   readonly references: readonly CheckedReference[];
 }
 
-/** sha256 hex of a config's bytes. */
-export function configSha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
+export { configSha256 };
 
 /**
  * Parse and validate `text`, then fetch every http(s) resource it names.

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { checkDesired, DesiredConfigError, loadDesired } from '../../fleet/desired.js';
-import { configSha256 } from '../../reprovision/config/load.js';
+import { configSha256 } from '../../ignition/hash.js';
 
 describe('fleet/desired', () => {
   const text = '{"ignition": {"version": "3.4.0"}, "passwd": {"users": [{"name": "core", "gecos": "é"}]}}\n';
 
-  it('hashes exactly as reprovision does, so desired and reported sums compare', () => {
+  it('hashes exactly as reprovision does (sha256sum of the file), so desired and reported sums compare', () => {
+    expect(checkDesired(text, 'c.ign')).to.equal('bfdd28f1ed373fd7fd29f03354c3ab4bf76cd42f18805e80cf570b0d93bf9848');
     expect(checkDesired(text, 'c.ign')).to.equal(configSha256(text));
   });
 
