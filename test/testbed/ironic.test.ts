@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testbedAddresses } from '../../testbed/addresses.js';
+import { waitFor } from '../../testbed/agent.js';
 import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { liveCommandLine, readPid } from '../../testbed/daemon.js';
 import { isLocalAddress, isPortFree } from '../../testbed/host.js';
@@ -303,7 +304,13 @@ describeEachIronic(
         },
       );
       const inspected = await testbed.waitForProvisionState(uuid, ['manageable'], 90_000);
-      const inventory = await testbed.api.get<{ inventory: { cpu: { count: number } } }>(`/v1/nodes/${uuid}/inventory`);
+      // Ironic 21.4 stores the inventory ironic-inspector hands it just after the node turns manageable
+      const inventory = await waitFor(
+        'the stored inventory',
+        () => testbed.api.get<{ inventory: { cpu: { count: number } } }>(`/v1/nodes/${uuid}/inventory`),
+        15_000,
+        500,
+      );
       const properties = Object.fromEntries(Object.entries(inspected.properties).map(([k, v]) => [k, String(v)]));
 
       expect(inspect.exitCode, inspect.stderr).to.equal(0);
