@@ -49,7 +49,16 @@ export function kargValue(args: readonly string[], name: string): string | undef
   return arg === undefined ? undefined : arg.slice(name.length + 1);
 }
 
-/** The Ignition platform of a node: its `ignition.platform.id=` argument, else `metal`. */
+/**
+ * The Ignition platform of a node: its last `ignition.platform.id=` argument
+ * (the last one wins, as in Ignition's dracut generator, coreos/ignition
+ * dracut/30ignition/ignition-generator `cmdline_arg`), else `metal`.
+ */
 export function ignitionPlatform(args: readonly string[]): string {
-  return kargValue(args, 'ignition.platform.id') ?? 'metal';
+  return (
+    args
+      .filter((a) => kargName(a) === 'ignition.platform.id' && a.includes('='))
+      .pop()
+      ?.slice('ignition.platform.id='.length) ?? 'metal'
+  );
 }

@@ -38,5 +38,6 @@ describe('reprovision/sysroot/kargs', () => {
     expect(ignitionPlatform(args)).to.equal('metal');
     expect(ignitionPlatform(['ignition.platform.id=qemu'])).to.equal('qemu');
     expect(ignitionPlatform([])).to.equal('metal');
+    expect(ignitionPlatform(['ignition.platform.id=metal', 'ignition.platform.id=openstack'])).to.equal('openstack');
   });
 });
