@@ -17,9 +17,6 @@ import { APPLY_SCRIPT } from './apply-script.js';
 /** The Ignition stages the staged reprovision runs, in order (no `disks`, no `kargs`). */
 export type IgnitionStage = 'fetch-offline' | 'fetch' | 'mount' | 'files' | 'umount';
 
-/** The platform when the node has no `ignition.platform.id=` karg (FCOS bare metal). */
-export const DEFAULT_PLATFORM = 'metal';
-
 /** Where one run keeps its Ignition state, all under the work directory. */
 export interface IgnitionWorkPaths {
   /** The rendered config Ignition caches after fetching (Ignition writes it 0640; the work dir is 0700). */
@@ -146,19 +143,6 @@ export function checkPlatform(platform: string): string {
   if (!/^[a-z][a-z0-9]*$/.test(platform))
     throw new InvalidCommandParamsError(`invalid Ignition platform id ${JSON.stringify(platform)}`);
   return platform;
-}
-
-/**
- * The platform id in kernel arguments (`ignition.platform.id=`), as FCOS sets
- * it in every BLS entry; {@link DEFAULT_PLATFORM} when absent. The last one wins.
- * @param kargs - the kernel arguments, space-separated (a BLS `options` line)
- */
-export function platformFromKargs(kargs: string): string {
-  let platform = DEFAULT_PLATFORM;
-  for (const arg of kargs.split(/\s+/)) {
-    if (arg.startsWith('ignition.platform.id=')) platform = arg.slice('ignition.platform.id='.length);
-  }
-  return checkPlatform(platform);
 }
 
 function commonFlags(root: string, workDir: string): string[] {

@@ -7,9 +7,9 @@ import {
   ignitionArgv,
   ignitionEnv,
   ignitionWorkPaths,
-  platformFromKargs,
   type IgnitionStage,
 } from '../../../reprovision/staged/ignition-argv.js';
+import { ignitionPlatform, splitKargs } from '../../../reprovision/sysroot/kargs.js';
 
 const IGN = '/usr/bin/ignition';
 const WORK = '/run/reprovision/ignition';
@@ -142,7 +142,7 @@ describe('reprovision/staged/ignition-argv', () => {
     });
   });
 
-  describe('platformFromKargs', () => {
+  describe('the platform from an entry (sysroot/kargs.ts ignitionPlatform), checked', () => {
     const rows: { kargs: string; expected: string }[] = [
       { kargs: '', expected: 'metal' },
       { kargs: 'rw mitigations=auto,nosmt ostree=/ostree/boot.1/fedora-coreos/x/0', expected: 'metal' },
@@ -151,12 +151,14 @@ describe('reprovision/staged/ignition-argv', () => {
     ];
     for (const row of rows) {
       it(`${JSON.stringify(row.kargs)} -> ${row.expected}`, () => {
-        expect(platformFromKargs(row.kargs)).to.equal(row.expected);
+        expect(checkPlatform(ignitionPlatform(splitKargs(row.kargs)))).to.equal(row.expected);
       });
     }
 
     it('refuses a malformed id', () => {
-      expect(() => platformFromKargs('ignition.platform.id=../x')).to.throw(InvalidCommandParamsError);
+      expect(() => checkPlatform(ignitionPlatform(splitKargs('ignition.platform.id=../x')))).to.throw(
+        InvalidCommandParamsError,
+      );
       expect(() => checkPlatform('Metal')).to.throw(InvalidCommandParamsError);
     });
   });
