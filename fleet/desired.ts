@@ -6,10 +6,7 @@
  */
 import { configSha256 } from '../ignition/hash.js';
 import axios from 'axios';
-import { validateIgnition } from '../ignition/validate/validate.js';
-
-/** Largest config accepted (the bound reprovision puts on a config). */
-export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+import { checkConfigText, issueLine, MAX_CONFIG_BYTES } from '../ignition/config-text.js';
 
 /** Reads a config source (an absolute path or an http(s) URL) as UTF-8 text. */
 export type ReadSource = (source: string) => Promise<string>;
@@ -27,18 +24,16 @@ export class DesiredConfigError extends Error {
  * @throws DesiredConfigError naming the source and every problem
  */
 export function checkDesired(text: string, source: string): string {
-  let config: unknown;
-  try {
-    config = JSON.parse(text);
-  } catch (error) {
+  const checked = checkConfigText(text);
+  if (checked.kind === 'not-json') {
     throw new DesiredConfigError(`${source} is not JSON (an Ignition 3.x config is; translate Butane first)`, {
-      cause: error,
+      cause: checked.error,
     });
   }
-  const errors = validateIgnition(config).filter((issue) => issue.severity === 'error');
-  if (errors.length > 0) {
-    const lines = errors.map((issue) => `${issue.path}: ${issue.message}`);
-    throw new DesiredConfigError(`${source} is not a valid Ignition config: ${lines.join('; ')}`);
+  if (checked.kind === 'invalid') {
+    throw new DesiredConfigError(
+      `${source} is not a valid Ignition config: ${checked.errors.map(issueLine).join('; ')}`,
+    );
   }
   return configSha256(text);
 }

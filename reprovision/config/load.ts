@@ -3,13 +3,10 @@
  * before anything is changed: the first guarantee of `reprovision`.
  */
 import { configSha256 } from '../../ignition/hash.js';
-import { validateIgnition } from '../../ignition/validate/validate.js';
+import { checkConfigText, issueLine } from '../../ignition/config-text.js';
 import { ReprovisionError } from '../errors.js';
 import type { HttpGet } from './http.js';
 import { configReferences, sourceScheme, type ConfigReference } from './references.js';
-
-/** Largest config accepted (Ignition configs are kilobytes; a URL or stdin is bounded by this). */
-export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /** Largest remote resource downloaded to check it (streamed, never kept). */
 export const MAX_RESOURCE_BYTES = 8 * 1024 * 1024 * 1024;
@@ -32,41 +29,34 @@ export interface LoadedConfig {
   readonly references: readonly CheckedReference[];
 }
 
-export { configSha256 };
-
 /**
  * Parse and validate `text`, then fetch every http(s) resource it names.
  * @param origin - where the text came from, for messages (a path, `stdin` or a URL)
  * @throws ReprovisionError naming the problem; nothing has been changed
  */
 export async function loadConfig(text: string, origin: string, get: HttpGet): Promise<LoadedConfig> {
-  let config: unknown;
-  try {
-    config = JSON.parse(text);
-  } catch (error) {
+  const checked = checkConfigText(text);
+  if (checked.kind === 'not-json') {
     throw new ReprovisionError(
-      `${origin} is not JSON: ${(error as Error).message}`,
+      `${origin} is not JSON: ${checked.error.message}`,
       'Pass an Ignition 3.x config (JSON); Butane files must be translated with `butane` first',
     );
   }
-  const issues = validateIgnition(config);
-  const errors = issues.filter((issue) => issue.severity === 'error');
-  if (errors.length > 0) {
-    const lines = errors.map((issue) => `${issue.path}: ${issue.message}`);
-    const version = (config as { ignition?: { version?: unknown } }).ignition?.version;
+  if (checked.kind === 'invalid') {
     const hint =
-      typeof version === 'string' && version.startsWith('2.')
+      typeof checked.version === 'string' && checked.version.startsWith('2.')
         ? 'Fedora CoreOS only runs Ignition spec 3 configs: translate this 2.x config (e.g. with ign-converter) or write it in Butane'
         : 'Fix the config (ignition-validate shows the same problems) and run again; nothing was changed';
+    const lines = checked.errors.map(issueLine);
     throw new ReprovisionError(`${origin} is not a valid Ignition config:\n    ${lines.join('\n    ')}`, hint);
   }
   const references: CheckedReference[] = [];
-  for (const reference of configReferences(config)) references.push(await checkReference(reference, get));
+  for (const reference of configReferences(checked.config)) references.push(await checkReference(reference, get));
   return {
     text,
     sha256: configSha256(text),
-    version: String((config as { ignition: { version: string } }).ignition.version),
-    warnings: issues.filter((issue) => issue.severity === 'warning').map((i) => `${i.path}: ${i.message}`),
+    version: String((checked.config as { ignition: { version: string } }).ignition.version),
+    warnings: checked.warnings.map(issueLine),
     references,
   };
 }

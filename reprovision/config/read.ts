@@ -8,7 +8,7 @@ import type { CliIO } from '../../common/cli/types.js';
 import type { Fs } from '../../common/fs/fs.js';
 import { ReprovisionError } from '../errors.js';
 import type { HttpGet } from './http.js';
-import { MAX_CONFIG_BYTES } from './load.js';
+import { MAX_CONFIG_BYTES } from '../../ignition/config-text.js';
 
 /** The text of the config and a name for it in messages. */
 export interface ConfigText {

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { ReprovisionEnv } from '../context.js';
-import { configSha256 } from '../config/load.js';
+import { configSha256 } from '../../ignition/hash.js';
 import { bootScriptName } from '../scripts/boot-script.js';
 import { switchFiles } from '../scripts/switch-script.js';
 import { applyId } from '../state/progress.js';

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { axiosGet } from '../../../reprovision/config/http.js';
-import { configSha256, loadConfig } from '../../../reprovision/config/load.js';
+import { configSha256 } from '../../../ignition/hash.js';
+import { loadConfig } from '../../../reprovision/config/load.js';
 
 /** A real HTTP server on loopback: /ok answers a body, /missing 404. */
 async function serve(): Promise<{ server: Server; base: string }> {

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoreosSysroot } from '../../../testbed/ostree-sysroot.js';
-import { configSha256 } from '../../../reprovision/config/load.js';
+import { configSha256 } from '../../../ignition/hash.js';
 import { defaultDeployment, freshSysroot, runCli, varListing, ostreeOrSkip } from '../../helpers/reprovision-real.js';
 
 const WORK = '/var/tmp/ica-reprovision-interrupt';
