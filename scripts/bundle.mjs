@@ -25,6 +25,17 @@ export const BUNDLE_ENTRIES = {
 const REQUIRE_BANNER =
   "import { createRequire as __icaCreateRequire } from 'node:module'; const require = __icaCreateRequire(import.meta.url);";
 
+// axios probes its fetch adapter when it is loaded (axios lib/adapters/fetch.js,
+// called at module level through getFetch()): with a global `fetch` it builds a
+// TextEncoder, a ReadableStream, a Request and a Response to test stream
+// support, which loads and initialises node's web streams and fetch classes:
+// about 3 MiB of the idle agent's peak memory, for an adapter the agent never
+// uses (axios takes its http adapter in node; nothing else in the bundle reads
+// the global). Bundled code sees no global fetch, so the probe stops at
+// `typeof fetch`; the global itself is untouched. (axios still reads
+// globalThis.FormData, which loads undici's module, but builds nothing.)
+const NO_GLOBAL_FETCH = { fetch: 'undefined' };
+
 /**
  * Bundle the entries into `outdir` (emptied first by the caller's rm of dist/).
  * @param {string} root - the project root
@@ -54,6 +65,7 @@ export async function bundle(root, outdir) {
     // Third-party licence comments go into one file per output instead of the code.
     legalComments: 'linked',
     banner: { js: REQUIRE_BANNER },
+    define: NO_GLOBAL_FETCH,
     metafile: true,
     logLevel: 'warning',
   });
