@@ -9,6 +9,9 @@ import { groupCommand } from '../common/cli/command.js';
 import { PROGRAM } from '../common/cli/report.js';
 import type { CliIO } from '../common/cli/types.js';
 import { packageVersion } from '../common/cli/version.js';
+import { prepareRuntime } from '../common/cli/runtime.js';
+
+export { prepareRuntime };
 
 /** The top-level command: `ironic-coreos-agent <command>`; commands load only when they run (or for help). */
 const program = groupCommand({
@@ -28,6 +31,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {
+  // The container image runs this file directly (no bin/ironic-coreos-agent).
+  prepareRuntime();
   const io: CliIO = {
     stdin: process.stdin,
     stdout: process.stdout,

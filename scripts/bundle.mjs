@@ -8,6 +8,7 @@
 // imported subtree (express and the API, the X.509 generator, the ISO and
 // Ignition subcommands, the inspection collectors) into its own chunk, loaded
 // only when the code asks for it (https://esbuild.github.io/api/#splitting).
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -24,6 +25,49 @@ export const BUNDLE_ENTRIES = {
 // one. The alias keeps the import from colliding with bundled names.
 const REQUIRE_BANNER =
   "import { createRequire as __icaCreateRequire } from 'node:module'; const require = __icaCreateRequire(import.meta.url);";
+
+// Node makes its web globals (fetch, FormData, Request, Response, ReadableStream,
+// ...) lazy: the first read loads and initialises node's bundled undici and web
+// streams, about 6 MiB and 20 ms on Node 20. axios reads them when it is loaded,
+// before the agent's first lookup, for features the agent never uses:
+// - axios lib/utils.js keeps globalThis.FormData to recognise native FormData by
+//   `instanceof`; without it, isFormData still recognises one by its
+//   Symbol.toStringTag ('[object FormData]', the check right after it);
+// - axios lib/adapters/fetch.js builds its fetch adapter at module level
+//   (`const adapter = getFetch()`, an unused default export; the adapter list
+//   asks getFetch() itself, and only when the http adapter is unavailable, never
+//   in node), probing fetch, Request, Response and ReadableStream.
+// Each patch must match exactly once, so an axios upgrade that changes these
+// lines fails the build instead of silently loading them again.
+const AXIOS_PATCHES = [
+  {
+    file: /[\\/]axios[\\/]lib[\\/]utils\.js$/,
+    find: "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
+    replace: 'const FormDataCtor = undefined;',
+  },
+  {
+    file: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/,
+    find: 'const adapter = getFetch();',
+    replace: 'const adapter = /* @__PURE__ */ getFetch();',
+  },
+];
+
+/** An esbuild plugin applying {@link AXIOS_PATCHES}. */
+const axiosWithoutWebGlobals = {
+  name: 'axios-without-web-globals',
+  setup(build) {
+    for (const patch of AXIOS_PATCHES) {
+      build.onLoad({ filter: patch.file }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        if (text.split(patch.find).length !== 2)
+          throw new Error(
+            `${args.path} no longer holds \`${patch.find}\` exactly once: review AXIOS_PATCHES in scripts/bundle.mjs for this axios version`,
+          );
+        return { contents: text.replace(patch.find, patch.replace), loader: 'js' };
+      });
+    }
+  },
+};
 
 /**
  * Bundle the entries into `outdir` (emptied first by the caller's rm of dist/).
@@ -54,6 +98,7 @@ export async function bundle(root, outdir) {
     // Third-party licence comments go into one file per output instead of the code.
     legalComments: 'linked',
     banner: { js: REQUIRE_BANNER },
+    plugins: [axiosWithoutWebGlobals],
     metafile: true,
     logLevel: 'warning',
   });

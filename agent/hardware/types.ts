@@ -114,6 +114,8 @@ export interface ManagerMethods {
   getOsInstallDevice(node: Node | undefined): Promise<BlockDevice>;
   /** Full inventory (IPA list_hardware_info). */
   listHardwareInfo(): Promise<Inventory>;
+  /** The MAC address of every interface `listHardwareInfo` reports, in its order: what lookup sends. */
+  listMacAddresses(): Promise<string[]>;
   /** Add files to the system-log tarball: name → content. */
   collectSystemLogs(files: Map<string, string | Buffer>): Promise<void>;
   /** Flush disks (IPA full_sync). */

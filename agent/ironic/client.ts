@@ -77,6 +77,7 @@ export class IronicClient {
   private readonly pinned: ApiVersion | null;
   private readonly timeoutMs: number;
   private discovered: ApiVersion | null = null;
+  private discovering: Promise<ApiVersion> | null = null;
 
   /** @throws ConfigError when no URL is given, a URL is not http(s), or the pinned version is malformed */
   constructor(options: IronicClientOptions) {
@@ -109,6 +110,15 @@ export class IronicClient {
   async discoverVersion(): Promise<ApiVersion> {
     if (this.pinned !== null) return this.pinned;
     if (this.discovered !== null) return this.discovered;
+    // Callers that ask while a discovery is in flight share it: one `GET /`, not one each.
+    this.discovering ??= this.askVersion().finally(() => {
+      this.discovering = null;
+    });
+    return this.discovering;
+  }
+
+  /** `GET /` once; see {@link discoverVersion}. */
+  private async askVersion(): Promise<ApiVersion> {
     try {
       const response = await this.request('GET', '/');
       const body: unknown = JSON.parse(response.data);

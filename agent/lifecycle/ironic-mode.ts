@@ -13,6 +13,7 @@ import {
 } from '../ironic/advertise.js';
 import { IronicClient } from '../ironic/client.js';
 import type { Clock } from '../../common/clock.js';
+import { HardwareManagerMethodNotFound } from '../../common/errors.js';
 import type { AgentCore } from './core.js';
 import { runInspection } from './inspection-run.js';
 import { takeNetworkDown } from './lockdown.js';
@@ -75,6 +76,8 @@ export class IronicMode implements AgentMode {
       onFatal: () => this.exit.exit(1),
       onNewToken: () => core.interrupted.discard(),
     });
+    // Ask for Ironic's version while the MACs are read; lookup then awaits the same request (client.ts).
+    void client.discoverVersion();
     await session.connect();
     // After lookup, as IPA does: the API version is known by then (a failed discovery is not "old Ironic").
     tls = await setupTls(config, advertise.host, await client.supportsAutoTls(), {
@@ -175,8 +178,22 @@ export class IronicMode implements AgentMode {
   }
 }
 
-/** The MACs to look the node up with: every inventory interface's. */
+/**
+ * The MACs to look the node up with: every inventory interface's. IPA collects
+ * the whole inventory first (ironic_python_agent/agent.py run() passes
+ * list_hardware_info() to lookup_node, which sends only the interfaces'
+ * mac_address); the same addresses come from a manager's listMacAddresses
+ * without lshw, lscpu, lsblk or dmidecode. Managers without it are asked for
+ * the inventory, as IPA does.
+ */
 async function lookupMacs(core: AgentCore): Promise<string[]> {
-  const inventory = await core.dispatcher.dispatch('listHardwareInfo');
-  return inventory.interfaces.map((i) => i.mac_address).filter((m) => m !== '');
+  let macs: string[];
+  try {
+    macs = await core.dispatcher.dispatch('listMacAddresses');
+  } catch (error) {
+    if (!(error instanceof HardwareManagerMethodNotFound)) throw error;
+    const inventory = await core.dispatcher.dispatch('listHardwareInfo');
+    macs = inventory.interfaces.map((i) => i.mac_address);
+  }
+  return macs.filter((m) => m !== '');
 }

@@ -11,7 +11,7 @@ import { summarize, type Summary as Spread } from './stats.js';
 export const PHASES = [
   ['prepare', 'request sent → Ironic waits for the ramdisk (`wait call-back`): API, conductor worker, fake power'],
   ['power-on seen', '`wait call-back` → the agent process spawned (the test bed polls the node list every 250 ms)'],
-  ['agent boot', 'spawn → first `GET /v1/lookup` (node loads the agent, config, inventory)'],
+  ['agent boot', 'spawn → first `GET /v1/lookup` (node loads the agent, config, the MAC addresses)'],
   ['lookup', 'first lookup sent → lookup answered with the node'],
   ['to first heartbeat', 'lookup → first heartbeat accepted (auto-TLS certificate, API listening)'],
   ['steps start', 'first heartbeat → `install_coreos` starts (Ironic: deploy steps, execute_deploy_step)'],

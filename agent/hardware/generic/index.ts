@@ -102,6 +102,7 @@ export function createGenericManager(deps: GenericManagerDeps): HardwareManager 
         return choice.device;
       },
       listHardwareInfo: () => inventory.collect(),
+      listMacAddresses: () => inventory.macAddresses(),
       getBootInfo: () => inventory.bootInfo(),
       fullSync: async () => {
         await deps.runner.run(['sync']);

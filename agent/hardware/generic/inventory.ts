@@ -95,6 +95,11 @@ export class InventoryCollector {
     return inventory;
   }
 
+  /** The MACs of `interfaces`, in the same order, without collecting anything else (what lookup sends). */
+  macAddresses(): Promise<string[]> {
+    return this.interfaces.macAddresses();
+  }
+
   /** `{current_boot_mode, pxe_interface}` (IPA get_boot_info). */
   async bootInfo(): Promise<BootInfo> {
     const uefi = await this.options.fs.exists(`${this.paths.sys}/firmware/efi`);

@@ -96,6 +96,26 @@ describe('ironic/client IronicClient', () => {
       expect(request?.headers['accept']).to.equal('application/json');
     });
 
+    it('sends one GET / for calls made while it is in flight (discovery started beside the MAC listing)', async () => {
+      const c = client();
+
+      const [early, lookup] = await Promise.all([c.discoverVersion(), c.lookup({ macs: [MAC] })]);
+
+      expect(formatVersion(early)).to.equal('1.82');
+      expect(lookup.kind).to.equal('found');
+      expect(ironic.requests.map((r) => r.url.split('?')[0])).to.deep.equal(['/', '/v1/lookup']);
+    });
+
+    it('asks again after a failed discovery that was shared', async () => {
+      ironic.handler = () => ({ status: 500, body: '<html>Internal Server Error</html>' });
+      const c = client();
+
+      await Promise.all([c.discoverVersion(), c.discoverVersion()]);
+      await c.discoverVersion();
+
+      expect(ironic.requests.map((r) => r.url)).to.deep.equal(['/', '/']);
+    });
+
     it('uses the pinned version without asking', async () => {
       const c = client({ pinnedVersion: '1.50' });
 

@@ -96,6 +96,31 @@ describe('lifecycle/ironic-mode IronicMode', () => {
     });
   });
 
+  it('looks up with the MACs listMacAddresses gives, without collecting the inventory, one GET / first', async () => {
+    let inventories = 0;
+    const test = await core({
+      managers: [
+        fakeManager({
+          methods: {
+            listHardwareInfo: async () => {
+              inventories += 1;
+              return INVENTORY;
+            },
+            listMacAddresses: async () => [MAC, ''],
+          },
+        }),
+      ],
+    });
+
+    await start(test);
+    await until(() => heartbeats().length === 1, 'the first heartbeat');
+
+    const lookup = ironic.requests.find((r) => r.url.startsWith('/v1/lookup'));
+    expect(new URL(lookup?.url ?? '', ironic.url).searchParams.get('addresses')).to.equal(MAC);
+    expect(inventories).to.equal(0);
+    expect(ironic.requests.slice(0, 2).map((r) => r.url.split('?')[0])).to.deep.equal(['/', '/v1/lookup']);
+  });
+
   it('heartbeats at once when an async command ends, without waiting for the next beat', async () => {
     const test = await core({
       managers: [

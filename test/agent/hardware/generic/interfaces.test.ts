@@ -115,6 +115,31 @@ describe('generic/interfaces', () => {
     });
   });
 
+  for (const alwaysInclude of [[], ['virbr0']]) {
+    it(`lists for lookup the MACs of exactly the NICs collect() reports, in its order, running only ip (extra: ${alwaysInclude.join() || 'none'})`, async () => {
+      const collector = (runner: FakeRunner): InterfaceCollector =>
+        new InterfaceCollector(
+          runner,
+          new RecordingFsReader(),
+          createTestLogger().logger,
+          `${root}/sys`,
+          alwaysInclude,
+        );
+      const full = new FakeRunner().expect(
+        { match: ['ip', '-j', 'addr'], stdout: IP_ADDR },
+        { match: (argv) => argv[0] === 'biosdevname', notFound: true, repeat: true },
+      );
+      const lean = new FakeRunner().expect({ match: ['ip', '-j', 'addr'], stdout: IP_ADDR });
+
+      const nics = await collector(full).collect(lshw);
+      const macs = await collector(lean).macAddresses();
+
+      expect(macs).to.deep.equal(nics.map((n) => n.mac_address));
+      expect(macs).to.have.length(alwaysInclude.length === 0 ? 5 : 6);
+      expect(lean.calls.map((c) => c.argv)).to.deep.equal([['ip', '-j', 'addr']]);
+    });
+  }
+
   it('without lshw takes the current speed from sysfs, and none when the link is down (-1)', async () => {
     const runner = new FakeRunner().expect(
       { match: ['ip', '-j', 'addr'], stdout: IP_ADDR },

@@ -1,0 +1,56 @@
+/**
+ * scripts/bundle.mjs: the runtime bundle, built for real into a temporary
+ * directory (esbuild, a few seconds), then loaded by a child node. Loading the
+ * agent (`agent --help` loads the same chunks as a boot up to the first lookup)
+ * must read none of node's lazy web globals, each of which loads node's undici
+ * and web streams (bench/README.md, "Start and memory").
+ */
+import { expect } from 'chai';
+import { execa } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error scripts/ is plain JavaScript without declarations
+import { bundle } from '../../scripts/bundle.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Globals node defines as lazy getters that load undici or web streams on first read. */
+const LAZY_WEB_GLOBALS = ['fetch', 'FormData', 'Headers', 'Request', 'Response', 'WebSocket', 'ReadableStream'];
+
+/** A preload that records every read of those getters and prints the names at exit. */
+const TRAP = `
+const read = new Set();
+for (const name of ${JSON.stringify(LAZY_WEB_GLOBALS)}) {
+  const d = Object.getOwnPropertyDescriptor(globalThis, name);
+  if (d === undefined || d.get === undefined) continue;
+  Object.defineProperty(globalThis, name, { ...d, get() { read.add(name); return d.get.call(this); } });
+}
+process.on('exit', () => process.stderr.write('READ:' + [...read].join(',') + '\\n'));
+`;
+
+describe('scripts/bundle.mjs', function () {
+  this.timeout(120_000);
+  let out = '';
+
+  before(async () => {
+    out = await mkdtemp(join(tmpdir(), 'bundle-test-'));
+    await (bundle as (root: string, outdir: string) => Promise<unknown>)(ROOT, out);
+  });
+
+  after(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it("loads the agent without reading node's lazy web globals (axios' module-level reads are patched out)", async () => {
+    const trap = `data:text/javascript,${encodeURIComponent(TRAP)}`;
+
+    const result = await execa(process.execPath, ['--import', trap, join(out, 'cli.mjs'), 'agent', '--help'], {
+      cwd: out,
+    });
+
+    expect(result.stdout).to.match(/^Usage: ironic-coreos-agent agent/);
+    expect(result.stderr.split('\n').find((line) => line.startsWith('READ:'))).to.equal('READ:');
+  });
+});
