@@ -8,7 +8,6 @@
  * and never part of a message.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import type { IronicConnection } from './options.js';
 
 /**
  * The microversion sent with every call. `deploy_steps` in the provision API
@@ -18,6 +17,14 @@ import type { IronicConnection } from './options.js';
  * allow_node_rebuild_with_configdrive). Ironic 2023.1 (21.4) serves up to 1.82.
  */
 export const IRONIC_API_VERSION = '1.69';
+
+/** How to reach Ironic (as the `baremetal` CLI: an endpoint, and a token or noauth). */
+export interface IronicConnection {
+  /** The API's root URL (`/v1` and a trailing `/` are accepted and dropped). */
+  readonly endpoint: string;
+  /** Sent as `X-Auth-Token`; never part of a message. */
+  readonly token?: string;
+}
 
 /** The fields of a node that apply reads (the operator API's names). */
 export interface IronicNode {
@@ -80,6 +87,11 @@ export function faultOf(body: unknown): string | undefined {
   return raw;
 }
 
+/** An endpoint as the `baremetal` CLI takes it (with or without `/v1`, trailing `/`) without those (pure). */
+export function normalizeEndpoint(endpoint: string): string {
+  return endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
 /** {@link IronicApi} over axios. */
 export class IronicClient implements IronicApi {
   constructor(
@@ -100,7 +112,7 @@ export class IronicClient implements IronicApi {
   }
 
   private async call(method: 'GET' | 'PUT', ident: string, suffix: string, data?: unknown): Promise<AxiosResponse> {
-    const url = `${this.connection.endpoint}/v1/nodes/${encodeURIComponent(ident)}${suffix}`;
+    const url = `${normalizeEndpoint(this.connection.endpoint)}/v1/nodes/${encodeURIComponent(ident)}${suffix}`;
     try {
       return await this.http.request({
         method,
