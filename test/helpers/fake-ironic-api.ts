@@ -10,15 +10,18 @@ export interface FakeIronicNode {
   node: IronicNode;
   /** States shown by the GETs after a rebuild, one each; the last one stays (default deploying, active). */
   afterRebuild?: string[];
-  /** last_error once a state `deploy failed` is shown after a rebuild. */
+  /** last_error once a `... failed` state is shown after a rebuild. */
   failure?: string;
+  /** States shown after an undeploy (default deleting, available) and after the deploy that follows it. */
+  afterUndeploy?: string[];
+  afterDeploy?: string[];
   /** A rebuild is already under way (an earlier run asked for it): the GETs walk `afterRebuild` at once. */
   inFlight?: boolean;
 }
 
 /** A recorded call. */
 export interface FakeIronicCall {
-  readonly op: 'get' | 'rebuild';
+  readonly op: 'get' | 'rebuild' | 'undeploy' | 'deploy';
   readonly ident: string;
   readonly configText?: string;
 }
@@ -62,9 +65,18 @@ export class FakeIronicApi implements IronicApi {
     return entry.node;
   }
 
+  /** Answer every rebuild as Ironic 29 and 35 do for a node without image_source. */
+  brokenRebuild = false;
+
   async rebuild(ident: string, configText: string): Promise<void> {
     this.calls.push({ op: 'rebuild', ident, configText });
     const entry = this.find(ident);
+    if (this.brokenRebuild) {
+      throw new IronicRequestError(
+        `rebuild of node ${ident}: Ironic answered 500: cannot access local variable 'auto_lessee' where it is not associated with a value`,
+        500,
+      );
+    }
     if (!['active', 'deploy failed'].includes(entry.node.provision_state)) {
       throw new IronicRequestError(`rebuild of node ${ident}: Ironic answered 400`, 400);
     }
@@ -78,6 +90,32 @@ export class FakeIronicApi implements IronicApi {
     };
   }
 
+  async undeploy(ident: string): Promise<void> {
+    this.calls.push({ op: 'undeploy', ident });
+    const entry = this.find(ident);
+    this.move(entry, 'deleting', entry.afterUndeploy ?? ['deleting', 'available']);
+  }
+
+  async deploy(ident: string, configText: string): Promise<void> {
+    this.calls.push({ op: 'deploy', ident, configText });
+    const entry = this.find(ident);
+    if (entry.node.provision_state !== 'available') {
+      throw new IronicRequestError(`deploy of node ${ident}: Ironic answered 400`, 400);
+    }
+    this.move(entry, 'deploying', entry.afterDeploy ?? ['deploying', 'active']);
+  }
+
+  private move(entry: FakeIronicNode, state: string, then: string[]): void {
+    this.rebuilds += 1;
+    entry.inFlight = true;
+    entry.afterRebuild = [...then];
+    entry.node = {
+      ...entry.node,
+      provision_state: state,
+      provision_updated_at: `2026-12-01T11:00:0${this.rebuilds}+00:00`,
+    };
+  }
+
   /** The node as it is now. */
   state(ident: string): IronicNode {
     return this.find(ident).node;
@@ -87,7 +125,7 @@ export class FakeIronicApi implements IronicApi {
     entry.node = {
       ...entry.node,
       provision_state: state,
-      last_error: state === 'deploy failed' ? (entry.failure ?? 'failed') : entry.node.last_error,
+      last_error: state.endsWith(' failed') ? (entry.failure ?? 'failed') : entry.node.last_error,
     };
   }
 

@@ -101,7 +101,7 @@ describe('fleet/apply/ironic-path', () => {
     const error = await failure(rebuildWithIronic(env, j));
 
     expect(error.message).to.equal(
-      `Ironic's rebuild failed: Deploy step deploy.install_coreos failed: no disk; see "baremetal node show n1" and the agent's logs`,
+      `Ironic's rebuild failed ("deploy failed"): Deploy step deploy.install_coreos failed: no disk; see "baremetal node show n1" and the agent's logs`,
     );
   });
 
@@ -215,5 +215,74 @@ describe('fleet/apply/ironic-path', () => {
 
     expect(error.message).to.match(/never reached Ironic, and the fleet file now asks for/);
     expect(ironic.calls.map((c) => c.op)).to.deep.equal(['get']);
+  });
+
+  describe('where Ironic cannot rebuild (its auto_lessee bug)', () => {
+    it('says so, undeploys, deploys the same configdrive and step once the node is available, and waits for active', async () => {
+      const {
+        ironic,
+        env,
+        attempt,
+        job: j,
+      } = setup({
+        node: ironicNode('n1'),
+        afterUndeploy: ['deleting', 'cleaning', 'available'],
+        afterDeploy: ['deploying', 'wait call-back', 'active'],
+      });
+      ironic.brokenRebuild = true;
+
+      await rebuildWithIronic(env, j);
+
+      expect(ironic.calls.filter((c) => c.op !== 'get')).to.deep.equal([
+        { op: 'rebuild', ident: 'n1', configText: CONFIG_TEXT },
+        { op: 'undeploy', ident: 'n1' },
+        { op: 'deploy', ident: 'n1', configText: CONFIG_TEXT },
+      ]);
+      expect(attempt.log[1]).to.match(
+        /^fallback: rebuild of node n1: Ironic answered 500: .*'auto_lessee'.*; undeploying and deploying it instead$/,
+      );
+      expect(attempt.records).to.deep.include({ ironicRedeploy: true });
+      expect(ironic.state('n1').provision_state).to.equal('active');
+      expect(attempt.records.at(-1)?.ironicView?.sha256).to.equal(CONFIG_SHA);
+    });
+
+    it('fails with last_error when the undeploy cleaning fails', async () => {
+      const {
+        ironic,
+        env,
+        job: j,
+      } = setup({ node: ironicNode('n1'), afterUndeploy: ['cleaning', 'clean failed'], failure: 'wipe failed' });
+      ironic.brokenRebuild = true;
+
+      const error = await failure(rebuildWithIronic(env, j));
+
+      expect(error.message).to.match(/^Ironic's redeploy failed \("clean failed"\): wipe failed/);
+      expect(ironic.calls.some((c) => c.op === 'deploy')).to.equal(false);
+    });
+
+    it('resume: a node an earlier run undeployed is deployed (once), never rebuilt or undeployed again', async () => {
+      const previous = previousState({
+        phase: 'waiting',
+        method: 'ironic',
+        ironicBefore: BEFORE,
+        ironicRedeploy: true,
+      });
+      const {
+        ironic,
+        env,
+        job: j,
+      } = setup(
+        {
+          node: ironicNode('n1', { provision_state: 'available', provision_updated_at: 'later' }),
+          afterDeploy: ['deploying', 'active'],
+        },
+        undefined,
+        previous,
+      );
+
+      await resumeIronic(env, j);
+
+      expect(ironic.calls.filter((c) => c.op !== 'get').map((c) => c.op)).to.deep.equal(['deploy']);
+    });
   });
 });
