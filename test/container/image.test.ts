@@ -15,7 +15,10 @@ import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { buildAgentImage, projectVersion } from '../../testbed/agent-image.js';
 import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js';
 import { readmeShippedPackages } from '../helpers/container-tools.js';
-import { freePort, waitForStatus } from '../helpers/agent-container.js';
+import { freePort, ImageRunner, waitForStatus } from '../helpers/agent-container.js';
+import { BmcDetector } from '../../agent/hardware/generic/bmc.js';
+import { RecordingFsReader } from '../helpers/fs-tree.js';
+import { createTestLogger } from '../helpers/logger.js';
 import { failedVersionRuns, RUN_VERSIONS_SCRIPT, VERSION_ARGS, type VersionRun } from '../helpers/tool-versions.js';
 import { stressNgArgv } from '../../agent/hardware/generic/burnin.js';
 import { createPodman, podmanUnavailableReason, type Podman } from '../../testbed/podman.js';
@@ -106,6 +109,34 @@ describe('container image', function () {
     expect(Object.keys(VERSION_ARGS).sort()).to.deep.equal([...new Set(shipped)].sort());
     expect(failedVersionRuns(runs)).to.deep.equal([]);
     expect(runs['stress-ng']?.output).to.match(/^stress-ng, version 0\.15\.06\b/);
+    expect(runs['ipmitool']?.output).to.equal('ipmitool version 1.8.19');
+  });
+
+  it("runs the agent's exact ipmitool argv through the default open interface: only the absent /dev/ipmi0 fails it", async () => {
+    // The detector sees an IPMI device node (as on a server) while the container has none.
+    const devRoot = join(dir ?? '', 'dev');
+    await mkdir(devRoot);
+    await writeFile(join(devRoot, 'ipmi0'), '');
+    const runner = new ImageRunner(podman, image);
+
+    const info = await new BmcDetector(runner, new RecordingFsReader(), createTestLogger().logger, devRoot).detect();
+
+    expect(info).to.deep.equal({ address: null, v6address: null, mac: null });
+    expect(runner.runs.map((r) => r.argv)).to.deep.equal([
+      ['ipmitool', 'lan', 'print', '1'],
+      ['ipmitool', 'lan6', 'print', '1', 'enables'],
+    ]);
+    for (const run of runner.runs) {
+      // ipmitool 1.8.19 warns first that the IANA enterprise-numbers registry is absent (Debian's build did too).
+      expect(
+        run.stderr.split('\n').filter((l) => l !== ''),
+        run.argv.join(' '),
+      ).to.deep.equal([
+        'IANA PEN registry open failed: No such file or directory',
+        'Could not open device at /dev/ipmi0 or /dev/ipmi/0 or /dev/ipmidev/0: No such file or directory',
+      ]);
+      expect(run.exitCode, run.argv.join(' ')).to.equal(1);
+    }
   });
 
   it("accepts the burn-in steps' exact stress-ng argv (cpu and vm, with a log file) and runs them for a second", async () => {

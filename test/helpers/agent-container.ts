@@ -1,8 +1,9 @@
 /**
  * Waiting for the agent that runs in a container of the image under test
- * (test/container/image.test.ts).
+ * (test/container/image.test.ts), and running agent code against the image's tools.
  */
 import { createServer, type AddressInfo } from 'node:net';
+import type { RunOptions, RunResult, Runner } from '../../common/exec/runner.js';
 import type { Podman } from '../../testbed/podman.js';
 
 /** A TCP port nobody listens on right now (the agent uses the host network). */
@@ -38,4 +39,38 @@ export async function waitForStatus(
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`GET /v1/status did not answer within ${deadlineMs} ms: ${lastError}`);
+}
+
+/** One command an {@link ImageRunner} ran, with what it wrote to stderr. */
+export interface ImageRun {
+  argv: readonly string[];
+  exitCode: number | null;
+  stderr: string;
+}
+
+/**
+ * A Runner that runs each argv in a fresh container of the image (its first
+ * word as the entrypoint), so agent code can drive the image's own tools as it
+ * does in its container; `runs` records every call.
+ */
+export class ImageRunner implements Runner {
+  readonly runs: ImageRun[] = [];
+
+  constructor(
+    private readonly podman: Podman,
+    private readonly image: string,
+  ) {}
+
+  async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    const [command = '', ...args] = argv;
+    try {
+      const result = await this.podman.run(['run', '--rm', '--entrypoint', command, this.image, ...args], options);
+      this.runs.push({ argv, exitCode: result.exitCode, stderr: result.stderr });
+      return result;
+    } catch (error) {
+      const e = error as { exitCode?: number | null; stderr?: string };
+      this.runs.push({ argv, exitCode: e.exitCode ?? null, stderr: e.stderr ?? '' });
+      throw error;
+    }
+  }
 }
