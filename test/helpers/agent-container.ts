@@ -64,7 +64,11 @@ export class ImageRunner implements Runner {
   async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const [command = '', ...args] = argv;
     try {
-      const result = await this.podman.run(['run', '--rm', '--entrypoint', command, this.image, ...args], options);
+      // --no-healthcheck: podman would report on stderr that it cannot schedule the image's HEALTHCHECK.
+      const result = await this.podman.run(
+        ['run', '--rm', '--no-healthcheck', '--entrypoint', command, this.image, ...args],
+        options,
+      );
       this.runs.push({ argv, exitCode: result.exitCode, stderr: result.stderr });
       return result;
     } catch (error) {
