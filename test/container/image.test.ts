@@ -10,50 +10,20 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { buildAgentImage, projectVersion } from '../../testbed/agent-image.js';
 import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js';
 import { readmeShippedPackages } from '../helpers/container-tools.js';
+import { freePort, ImageRunner, waitForStatus } from '../helpers/agent-container.js';
+import { BmcDetector } from '../../agent/hardware/generic/bmc.js';
+import { RecordingFsReader } from '../helpers/fs-tree.js';
+import { createTestLogger } from '../helpers/logger.js';
+import { failedVersionRuns, RUN_VERSIONS_SCRIPT, VERSION_ARGS, type VersionRun } from '../helpers/tool-versions.js';
+import { stressNgArgv } from '../../agent/hardware/generic/burnin.js';
 import { createPodman, podmanUnavailableReason, type Podman } from '../../testbed/podman.js';
 import { containerApplyArgs, reprovisionInContainer, writeContainerOstree } from '../helpers/reprovision-container.js';
 import { defaultDeployment, freshSysroot, realOstree } from '../helpers/reprovision-real.js';
-
-/** A TCP port nobody listens on right now (the agent uses the host network). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Poll GET /v1/status until it answers, the container stops, or the deadline passes. */
-async function waitForStatus(
-  podman: Podman,
-  name: string,
-  port: number,
-  deadlineMs: number,
-): Promise<{ status: number; body: unknown }> {
-  const end = Date.now() + deadlineMs;
-  let lastError = 'no attempt';
-  while (Date.now() < end) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/v1/status`, { signal: AbortSignal.timeout(3000) });
-      return { status: response.status, body: await response.json() };
-    } catch (error) {
-      lastError = error instanceof Error ? error.message : String(error);
-    }
-    const state = await podman.run(['inspect', '--format', '{{.State.Running}}', name], { okExitCodes: [0, 125] });
-    if (state.stdout.trim() !== 'true') {
-      const logs = await podman.run(['logs', name], { okExitCodes: [0, 125] });
-      throw new Error(`the agent container stopped before answering:\n${logs.stdout}${logs.stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`GET /v1/status did not answer within ${deadlineMs} ms: ${lastError}`);
-}
 
 describe('container image', function () {
   this.timeout(30 * 60_000);
@@ -119,6 +89,83 @@ describe('container image', function () {
     const result = await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, '-e', script]);
 
     expect(JSON.parse(result.stdout)).to.deep.equal([...new Set(expected)].sort());
+  });
+
+  it('starts every command it ships: each prints its version, so no library it links is missing', async () => {
+    const shipped = [...(await readmeShippedPackages()).flatMap((p) => p.commands), 'gzip', 'sh', 'node'];
+
+    const result = await podman.run([
+      'run',
+      '--rm',
+      '--entrypoint',
+      '/usr/local/bin/node',
+      image,
+      '-e',
+      RUN_VERSIONS_SCRIPT,
+      JSON.stringify(VERSION_ARGS),
+    ]);
+    const runs = JSON.parse(result.stdout) as Record<string, VersionRun>;
+
+    expect(Object.keys(VERSION_ARGS).sort()).to.deep.equal([...new Set(shipped)].sort());
+    expect(failedVersionRuns(runs)).to.deep.equal([]);
+    expect(runs['stress-ng']?.output).to.match(/^stress-ng, version 0\.15\.06\b/);
+    expect(runs['ipmitool']?.output).to.equal('ipmitool version 1.8.19');
+  });
+
+  it("runs the agent's exact ipmitool argv through the default open interface: only the absent /dev/ipmi0 fails it", async () => {
+    // The detector sees an IPMI device node (as on a server) while the container has none.
+    const devRoot = join(dir ?? '', 'dev');
+    await mkdir(devRoot);
+    await writeFile(join(devRoot, 'ipmi0'), '');
+    const runner = new ImageRunner(podman, image);
+
+    const info = await new BmcDetector(runner, new RecordingFsReader(), createTestLogger().logger, devRoot).detect();
+
+    expect(info).to.deep.equal({ address: null, v6address: null, mac: null });
+    expect(runner.runs.map((r) => r.argv)).to.deep.equal([
+      ['ipmitool', 'lan', 'print', '1'],
+      ['ipmitool', 'lan6', 'print', '1', 'enables'],
+    ]);
+    for (const run of runner.runs) {
+      // ipmitool 1.8.19 warns first that the IANA enterprise-numbers registry is absent (Debian's build did too).
+      expect(
+        run.stderr.split('\n').filter((l) => l !== ''),
+        run.argv.join(' '),
+      ).to.deep.equal([
+        'IANA PEN registry open failed: No such file or directory',
+        'Could not open device at /dev/ipmi0 or /dev/ipmi/0 or /dev/ipmidev/0: No such file or directory',
+      ]);
+      expect(run.exitCode, run.argv.join(' ')).to.equal(1);
+    }
+  });
+
+  it("accepts the burn-in steps' exact stress-ng argv (cpu and vm, with a log file) and runs them for a second", async () => {
+    const logs = join(dir ?? '', 'burnin');
+    await mkdir(logs);
+    const node = {
+      uuid: 'burnin',
+      driver_info: {
+        agent_burnin_cpu_timeout: '1',
+        agent_burnin_cpu_outputfile: '/burnin/cpu.log',
+        agent_burnin_vm_vm: '1',
+        agent_burnin_vm_timeout: '1s',
+        'agent_burnin_vm_vm-bytes': '2%',
+        agent_burnin_vm_outputfile: '/burnin/vm.log',
+      },
+    };
+
+    for (const stressor of ['cpu', 'vm'] as const) {
+      const [command = '', ...args] = stressNgArgv(node, stressor);
+      const result = await podman.run(
+        ['run', '--rm', '-v', `${logs}:/burnin`, '--entrypoint', command, image, ...args],
+        { okExitCodes: [0, 1, 2, 3, 4] },
+      );
+
+      const output = `${result.stdout}${result.stderr}`;
+      expect(result.exitCode, `${stressor}: ${output}`).to.equal(0);
+      expect(output, stressor).to.match(new RegExp(`metrc: .*\\b${stressor}\\s+\\d+`));
+      expect(await readFile(join(logs, `${stressor}.log`), 'utf8'), stressor).to.contain('successful run completed');
+    }
   });
 
   it('runs the shipped tools: tar -z (through /bin/sh -c gzip), ps naming root', async () => {

@@ -151,9 +151,12 @@ export class BmcDetector {
       return (await this.runner.run(['ipmitool', ...args], { timeoutMs: 60_000 })).stdout;
     } catch (error) {
       const e = error as { stderr?: string; message?: string };
+      // Line by line: ipmitool 1.8.19 first warns on stderr when the IANA
+      // enterprise-numbers registry is absent (ipmitool/ipmitool lib/ipmi_strings.c).
+      const lines = (e.stderr ?? '').split('\n');
       if (
-        (e.stderr ?? '').includes('Invalid channel') ||
-        (e.stderr ?? '').startsWith('Failed to get IPv6/IPv4 Addressing Enables')
+        lines.some((l) => l.includes('Invalid channel')) ||
+        lines.some((l) => l.startsWith('Failed to get IPv6/IPv4 Addressing Enables'))
       )
         return 'invalid-channel';
       this.logger.warn('Cannot get BMC information from ipmitool', {

@@ -151,6 +151,22 @@ describe('generic/bmc', () => {
       });
     });
 
+    it('skips a channel without IPv6 addressing even when ipmitool first warns that the IANA registry is absent', async () => {
+      const runner = new FakeRunner().expect(
+        ...channels(1, (ch) => invalid(['lan', 'print', ch])),
+        {
+          match: ['ipmitool', 'lan6', 'print', '1', 'enables'],
+          exitCode: 1,
+          stderr:
+            'IANA PEN registry open failed: No such file or directory\nFailed to get IPv6/IPv4 Addressing Enables\n',
+        },
+        { match: ['ipmitool', 'lan6', 'print', '2', 'enables'], stdout: 'IPv6/IPv4 Addressing Enables : both\n' },
+        { match: ['ipmitool', 'lan6', 'print', '2', 'dynamic_addr'], stdout: DYNAMIC },
+      );
+
+      expect((await detector(withIpmi, runner).detect()).v6address).to.equal('2001:1234:1234:1234:1234:1234:1234:1234');
+    });
+
     it('falls back to the static IPv6 address when no dynamic one is active', async () => {
       const runner = new FakeRunner().expect(
         ...channels(1, (ch) => invalid(['lan', 'print', ch])),
