@@ -165,7 +165,7 @@ export class Machine {
   /** Kills qemu if it still runs, closes the sockets and removes the directory (unless keepDir). Idempotent. */
   close(): Promise<MachineExit> {
     this.closing ??= (async () => {
-      if (this.pid !== undefined) killGroup(this.pid);
+      if (this.pid !== undefined) killPid(this.pid);
       const exit = await this.exited;
       for (const l of this.listeners) await l.close();
       if (!this.keepDir) rmSync(this.dir, { recursive: true, force: true });
@@ -202,8 +202,10 @@ function launch(
   argv: readonly string[],
   hardTimeoutMs: number,
 ): { exited: Promise<MachineExit>; pid: number | undefined; stderr: { text: string } } {
-  const [file = '', ...args] = argv;
-  const child = spawn(file, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  // setpriv: the kernel kills qemu when this process dies (killed test, Ctrl-C), which the
+  // hard timeout, a timer in this process, cannot cover; the setting survives `ip netns exec`.
+  const [file = '', ...args] = ['setpriv', '--pdeathsig', 'KILL', ...argv];
+  const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr = { text: '' };
   child.stderr.on('data', (b: Buffer) => {
     stderr.text = (stderr.text + b.toString()).slice(-4000);
@@ -211,7 +213,7 @@ function launch(
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    if (child.pid !== undefined) killGroup(child.pid);
+    if (child.pid !== undefined) killPid(child.pid);
   }, hardTimeoutMs);
   const exited = new Promise<MachineExit>((resolve) => {
     child.once('error', (e) => {
@@ -223,9 +225,9 @@ function launch(
   return { exited, pid: child.pid, stderr };
 }
 
-function killGroup(pid: number): void {
+function killPid(pid: number): void {
   try {
-    process.kill(-pid, 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
   } catch {
     // already gone
   }
