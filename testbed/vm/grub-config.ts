@@ -20,6 +20,8 @@ export interface MenuEntrySource {
   initrd: string;
   /** The `options` line, `$ignition_firstboot` included. */
   options: string;
+  /** The entry's `version`: the highest is the default (ostree numbers them so). */
+  version: number;
 }
 
 /** Parses a BLS entry's text into what a menu entry needs. */
@@ -31,7 +33,13 @@ export function menuEntrySource(blsText: string): MenuEntrySource {
     }
     return '';
   };
-  const entry = { title: field('title'), linux: field('linux'), initrd: field('initrd'), options: field('options') };
+  const entry = {
+    title: field('title'),
+    linux: field('linux'),
+    initrd: field('initrd'),
+    options: field('options'),
+    version: Number(field('version')),
+  };
   if (entry.linux === '') throw new Error(`BLS entry "${entry.title}" has no linux line`);
   return entry;
 }
@@ -50,7 +58,7 @@ export const FIRSTBOOT_SNIPPET = [
 
 /**
  * The boot partition's grub.cfg: serial console, the firstboot snippet, one
- * menu entry per BLS entry (default first).
+ * menu entry per BLS entry, highest `version` first (the default).
  * @throws Error when a field holds a quote, backslash or newline (it would break out of the entry).
  */
 export function bootGrubConfig(entries: readonly MenuEntrySource[], timeoutSeconds = 1): string {
@@ -62,7 +70,7 @@ export function bootGrubConfig(entries: readonly MenuEntrySource[], timeoutSecon
     'set default=0',
     FIRSTBOOT_SNIPPET,
   ];
-  for (const e of entries) {
+  for (const e of [...entries].sort((a, b) => b.version - a.version)) {
     for (const value of [e.title, e.linux, e.initrd, e.options])
       if (UNSAFE.test(value)) throw new Error(`BLS entry "${e.title}" holds a quote, backslash or newline`);
     lines.push(

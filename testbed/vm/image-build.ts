@@ -76,8 +76,6 @@ export async function buildImage(root: string, work: string, out: string, runner
     const entriesDir = join(bootDir, 'loader/entries');
     const entries = readdirSync(entriesDir)
       .filter((f) => f.endsWith('.conf'))
-      .sort()
-      .reverse()
       .map((f) => menuEntrySource(readFileSync(join(entriesDir, f), 'utf8')));
     mkdirSync(join(bootDir, 'grub2'));
     writeFileSync(join(bootDir, 'grub2/grub.cfg'), bootGrubConfig(entries));

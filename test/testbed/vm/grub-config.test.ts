@@ -31,6 +31,15 @@ describe('testbed/vm/grub-config', () => {
     expect(cfg.indexOf('menuentry')).to.be.greaterThan(cfg.indexOf('fi\n'));
   });
 
+  it('puts the highest version first, as ostree numbers its default (10 after 9)', () => {
+    const older = menuEntrySource(BLS.replace('version 1', 'version 9').replace('(ostree:0)', '(ostree:1)'));
+    const newer = menuEntrySource(BLS.replace('version 1', 'version 10'));
+
+    const cfg = bootGrubConfig([older, newer]);
+
+    expect(cfg.indexOf('(ostree:0)')).to.be.lessThan(cfg.indexOf('(ostree:1)'));
+  });
+
   it('refuses an entry without a kernel', () => {
     expect(() => menuEntrySource('title x\noptions a\n')).to.throw('BLS entry "x" has no linux line');
   });

@@ -64,6 +64,10 @@ describe('testbed/vm/machine (qemu + OVMF)', function () {
       await m.waitForConsole(BOOT_MANAGER);
       expect(m.console.text.match(new RegExp(BOOT_MANAGER.source, 'g'))).to.have.length(1);
 
+      await m.qmp('no-such-command').then(
+        () => expect.fail('qemu should refuse an unknown command'),
+        (e: Error) => expect(e.message).to.match(/^QMP error CommandNotFound: /),
+      );
       await m.systemReset();
 
       await m.waitForConsole(BOOT_MANAGER, 2);
