@@ -34,6 +34,14 @@ export interface MachineNic {
   mac: string;
 }
 
+/** A file the guest reads through qemu's fw_cfg (Ignition's qemu platform reads `opt/com.coreos/config`). */
+export interface FwCfgFile {
+  /** fw_cfg name, `opt/...`. */
+  name: string;
+  /** Host file. */
+  file: string;
+}
+
 /** How qemu executes guest code. */
 export type Accel = 'tcg' | 'kvm';
 
@@ -47,6 +55,7 @@ export interface MachineSpec {
   accel: Accel;
   disks: readonly MachineDisk[];
   nic?: MachineNic | undefined;
+  fwCfg?: readonly FwCfgFile[] | undefined;
   /** Guest memory in MiB. */
   memoryMiB: number;
   /** Virtual CPUs. */
@@ -78,6 +87,12 @@ export function validateSpec(s: MachineSpec): void {
       throw new Error(`VM disk serial ${JSON.stringify(d.serial)} must be 1-20 of [A-Za-z0-9_.-]`);
     if (d.file.includes(','))
       throw new Error(`VM disk file ${d.file} contains a comma, which qemu's -drive cannot take`);
+  }
+  for (const f of s.fwCfg ?? []) {
+    if (!/^opt\/[A-Za-z0-9_./-]{1,50}$/.test(f.name))
+      throw new Error(`fw_cfg name ${JSON.stringify(f.name)} must be opt/ followed by [A-Za-z0-9_./-]`);
+    if (f.file.includes(','))
+      throw new Error(`fw_cfg file ${f.file} contains a comma, which qemu's -fw_cfg cannot take`);
   }
   if (s.nic === undefined) return;
   if (!NAME.test(s.nic.namespace))
@@ -111,6 +126,7 @@ export function machineArgv(s: MachineSpec): string[] {
       `virtio-blk-pci,drive=disk${i},serial=${d.serial}${d.bootIndex === undefined ? '' : `,bootindex=${d.bootIndex}`}`,
     ),
   );
+  for (const f of s.fwCfg ?? []) argv.push('-fw_cfg', `name=${f.name},file=${f.file}`);
   if (s.nic === undefined) argv.push('-nic', 'none');
   else
     argv.push(

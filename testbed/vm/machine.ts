@@ -21,6 +21,7 @@ import {
   machineArgv,
   socketPaths,
   type Accel,
+  type FwCfgFile,
   type MachineDisk,
   type MachineNic,
 } from './machine-argv.js';
@@ -33,6 +34,8 @@ export interface MachineOptions {
   hardTimeoutMs: number;
   disks?: readonly MachineDisk[];
   nic?: MachineNic;
+  /** Files for the guest's fw_cfg, e.g. an Ignition config at `opt/com.coreos/config`. */
+  fwCfg?: readonly FwCfgFile[];
   /** Guest memory in MiB. Default 1024. */
   memoryMiB?: number;
   /** Virtual CPUs. Default 2. */
@@ -103,6 +106,7 @@ export class Machine {
         accel: o.accel ?? chooseAccel(process.env, existsSync('/dev/kvm')),
         disks: o.disks ?? [],
         nic: o.nic,
+        fwCfg: o.fwCfg,
         memoryMiB: o.memoryMiB ?? 1024,
         cpus: o.cpus ?? 2,
       };

@@ -44,11 +44,19 @@ describe('testbed/vm/machine-argv', () => {
     expect(argv).to.include('virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,romfile=');
   });
 
+  it('passes fw_cfg files, where the Ignition qemu platform reads its config', () => {
+    const argv = machineArgv({ ...BASE, fwCfg: [{ name: 'opt/com.coreos/config', file: '/t/config.ign' }] });
+
+    expect(argv.join(' ')).to.contain('-fw_cfg name=opt/com.coreos/config,file=/t/config.ign');
+  });
+
   const bad: Array<[string, Partial<MachineSpec>, string]> = [
     ['a serial with a comma', { disks: [{ file: '/d', serial: 'a,b' }] }, 'VM disk serial "a,b" must be 1-20'],
     ['a file with a comma', { disks: [{ file: '/d,format=qcow2', serial: 'a' }] }, 'contains a comma'],
     ['a bad namespace', { nic: { namespace: 'a b', tap: 'tap0', mac: '52:54:00:12:34:56' } }, 'VM namespace "a b"'],
     ['a bad tap', { nic: { namespace: 'ns', tap: 'tap0,x=1', mac: '52:54:00:12:34:56' } }, 'VM tap "tap0,x=1"'],
+    ['a fw_cfg name outside opt/', { fwCfg: [{ name: 'etc/x', file: '/c' }] }, 'fw_cfg name "etc/x" must be opt/'],
+    ['a fw_cfg file with a comma', { fwCfg: [{ name: 'opt/x', file: '/c,x' }] }, 'fw_cfg file /c,x contains a comma'],
     ['a bad MAC', { nic: { namespace: 'ns', tap: 'tap0', mac: '52:54:00:12:34' } }, 'VM MAC "52:54:00:12:34"'],
   ];
   for (const [name, change, message] of bad)
