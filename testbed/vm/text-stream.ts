@@ -6,6 +6,7 @@
  * end of the text.
  */
 import { appendFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { stripAnsi } from './ansi.js';
 
 interface Waiter {
@@ -21,6 +22,8 @@ interface Waiter {
 export class TextStream {
   private body = '';
   private carry = '';
+  /** UTF-8 (systemd prints …), a character split across chunks is held back. */
+  private readonly decoder = new StringDecoder('utf8');
   private ended: string | undefined;
   private readonly waiters = new Set<Waiter>();
 
@@ -41,7 +44,7 @@ export class TextStream {
   /** Adds a chunk from the guest and wakes the waiters it satisfies. */
   push(chunk: Buffer): void {
     if (this.logFile !== undefined) appendFileSync(this.logFile, chunk, { mode: 0o600 });
-    const { text, carry } = stripAnsi(this.carry + chunk.toString('latin1'));
+    const { text, carry } = stripAnsi(this.carry + this.decoder.write(chunk));
     this.carry = carry;
     this.body += text;
     for (const w of this.waiters) this.check(w);

@@ -54,6 +54,17 @@ describe('testbed/vm/text-stream', () => {
     expect(await s.waitFor(/ok/)).to.equal('ok');
   });
 
+  it('decodes UTF-8 split across chunks, as systemd prints an ellipsis', () => {
+    const s = new TextStream('serial console');
+    const bytes = Buffer.from('Starting ica-vm-booted.ser… (tests)');
+    const cut = bytes.indexOf(0xe2) + 1;
+
+    s.push(bytes.subarray(0, cut));
+    s.push(bytes.subarray(cut));
+
+    expect(s.text).to.equal('Starting ica-vm-booted.ser… (tests)');
+  });
+
   it('appends the raw bytes to the log file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ica-text-stream-'));
     try {
