@@ -38,15 +38,26 @@ export function checkDesired(text: string, source: string): string {
   return configSha256(text);
 }
 
-/** Read and check the config at `source`. @throws DesiredConfigError */
-export async function loadDesired(source: string, read: ReadSource): Promise<string> {
+/** A desired config: its exact text (what is sent to the node or to Ironic) and that text's sha256. */
+export interface DesiredConfig {
+  readonly text: string;
+  readonly sha256: string;
+}
+
+/** Read and check the config at `source`; return its text and sha256. @throws DesiredConfigError */
+export async function loadDesiredConfig(source: string, read: ReadSource): Promise<DesiredConfig> {
   let text: string;
   try {
     text = await read(source);
   } catch (error) {
     throw new DesiredConfigError(`cannot read ${source}: ${(error as Error).message}`, { cause: error });
   }
-  return checkDesired(text, source);
+  return { text, sha256: checkDesired(text, source) };
+}
+
+/** Read and check the config at `source`; return its sha256. @throws DesiredConfigError */
+export async function loadDesired(source: string, read: ReadSource): Promise<string> {
+  return (await loadDesiredConfig(source, read)).sha256;
 }
 
 /** GET an http(s) config as text (the real fetch of a URL source; 200 only, bounded). */

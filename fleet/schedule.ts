@@ -45,6 +45,10 @@ export interface NodeAttempt {
   readonly previous: NodeState | undefined;
   /** Record the phase reached (`waiting` once the node has been told). */
   setPhase(phase: 'applying' | 'waiting', method: UsedMethod): Promise<void>;
+  /** Record what the Ironic path needs to resume and report (written at once). */
+  record(fields: Pick<NodeState, 'ironicBefore' | 'ironicView'>): Promise<void>;
+  /** Say something about the node (a fallback, a confirmation) on the progress stream. */
+  note(phase: 'fallback' | 'confirmed' | 'unconfirmed', message: string, method?: UsedMethod): void;
 }
 
 /** The seams of a run. */
@@ -177,6 +181,7 @@ async function runNode(entry: PlanEntry, deps: ScheduleDeps): Promise<boolean> {
         startedAt: new Date(deps.now()).toISOString(),
         finishedAt: null,
         lastError: null,
+        ...(previous?.ironicView === undefined ? {} : { ironicView: previous.ironicView }),
       };
   const record = async (next: Partial<NodeState>): Promise<void> => {
     state = { ...state, ...next };
@@ -192,6 +197,9 @@ async function runNode(entry: PlanEntry, deps: ScheduleDeps): Promise<boolean> {
         await record({ phase, method });
         deps.emit({ node: name, phase, method });
       },
+      record: (fields) => record(fields),
+      note: (phase, message, method) =>
+        deps.emit({ node: name, phase, message, ...(method === undefined ? {} : { method }) }),
     });
     await record({ phase: 'done', finishedAt: new Date(deps.now()).toISOString() });
     deps.emit({ node: name, phase: 'done', ...(state.method === null ? {} : { method: state.method }) });

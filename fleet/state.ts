@@ -23,6 +23,20 @@ export interface NodeState {
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
   readonly lastError: string | null;
+  /** Ironic's `provision_updated_at` just before this attempt asked for a rebuild (null when Ironic had none). */
+  readonly ironicBefore?: string | null;
+  /**
+   * Ironic's view: the config Ironic last completed a rebuild with (the sha256
+   * of the text this tool sent as `configdrive.user_data`) and when. Kept across
+   * attempts; Ironic's API masks the configdrive, so it cannot be read back.
+   */
+  readonly ironicView?: IronicView;
+}
+
+/** The sha256 of the config Ironic completed a rebuild with, and when (ISO 8601). */
+export interface IronicView {
+  readonly sha256: string;
+  readonly at: string;
 }
 
 /** The whole state file. */
@@ -149,6 +163,12 @@ function isNodeState(value: unknown): value is NodeState {
     typeof value['attempts'] === 'number' &&
     nullableString(value['startedAt']) &&
     nullableString(value['finishedAt']) &&
-    nullableString(value['lastError'])
+    nullableString(value['lastError']) &&
+    (value['ironicBefore'] === undefined || nullableString(value['ironicBefore'])) &&
+    (value['ironicView'] === undefined || isIronicView(value['ironicView']))
   );
+}
+
+function isIronicView(value: unknown): value is IronicView {
+  return isRecord(value) && typeof value['sha256'] === 'string' && typeof value['at'] === 'string';
 }

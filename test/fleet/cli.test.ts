@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { NodeFs } from '../../common/fs/node-fs.js';
 import { createFleetCommand } from '../../fleet/cli.js';
 import type { FleetStatusDocument } from '../../fleet/status.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 import { captureIO } from '../helpers/iso-fixtures.js';
 
@@ -116,6 +117,10 @@ describe('fleet/cli status', () => {
       httpGet: async (url) => {
         fetched.push(url);
         return REMOTE_CONFIG;
+      },
+      clock: new FakeClock({ auto: true }),
+      ironicApi: () => {
+        throw new Error('status never asks Ironic');
       },
     });
   }
