@@ -16,6 +16,8 @@ export interface SshdConfigSpec {
   readonly port: number;
   readonly hostKey: string;
   readonly authorizedKeys: string;
+  /** Set in every session (sshd's SetEnv): how the agent command finds the node's test-bed files. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /**
@@ -43,6 +45,7 @@ export function sshdConfig(spec: SshdConfigSpec): string {
     'AllowTcpForwarding no',
     'X11Forwarding no',
     'LogLevel VERBOSE',
+    ...Object.entries(spec.env).map(([name, value]) => `SetEnv ${name}="${value}"`),
     '',
   ].join('\n');
 }
@@ -89,10 +92,30 @@ export interface AgentCommandSpec {
   readonly ostreeDir: string;
 }
 
+/** The session variables the agent command reads (set by each node's sshd). */
+export const NODE_ENV = {
+  /** The node's name in the test bed (in the event log). */
+  name: 'ICA_TESTBED_NODE_NAME',
+  /** The node's directory: `reboot-requests` is there. */
+  dir: 'ICA_TESTBED_NODE_DIR',
+  /** A log shared by the nodes and the test (optional): one line per event, in order. */
+  events: 'ICA_TESTBED_EVENTS',
+} as const;
+
+/** The file in the node's directory with one line per reboot the product asked for. */
+export const REBOOT_REQUESTS = 'reboot-requests';
+
 /**
  * The agent as a command on the nodes (the fleet file's `remote.command`):
  * this checkout's CLI, with forky's ostree as the node's `ostree` (a Fedora
  * CoreOS node has a recent one; Debian 12's lacks `admin set-default`).
+ *
+ * The reboot request: on a running node `reprovision apply --now` reboots it
+ * (systemctl reboot). A test-bed node's sysroot is not running, so the
+ * product switches at once and reboots nothing; when such an apply succeeds
+ * this script records the reboot it stands for in the node's
+ * {@link REBOOT_REQUESTS}, which the test bed's reboot double serves
+ * (testbed/ssh-node.ts). Each `reprovision` run is also logged as an event.
  */
 export function agentCommandScript(spec: AgentCommandSpec): string {
   if (/^\/(var\/)?tmp(\/|$)/.test(spec.ostreeDir)) {
@@ -105,7 +128,17 @@ export function agentCommandScript(spec: AgentCommandSpec): string {
 # ironic-coreos-agent on a test-bed SSH node (testbed/ssh-node.ts): this checkout's CLI
 PATH=${q(spec.ostreeDir)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
-exec ${q(spec.node)} --import ${q(`${spec.checkout}/node_modules/tsx/dist/loader.mjs`)} ${q(`${spec.checkout}/cli/index.ts`)} "$@"
+event() { if [ -n "\${${NODE_ENV.events}:-}" ]; then printf '%s %s\\n' "\${${NODE_ENV.name}:-?}" "$*" >> "$${NODE_ENV.events}"; fi; }
+case " $* " in *" reprovision "*) event "$*" ;; esac
+code=0
+${q(spec.node)} --import ${q(`${spec.checkout}/node_modules/tsx/dist/loader.mjs`)} ${q(`${spec.checkout}/cli/index.ts`)} "$@" || code=$?
+now=no
+case " $* " in *" reprovision apply "*) case " $* " in *" --now "*) now=yes ;; esac ;; esac
+if [ "$now" = yes ] && [ "$code" = 0 ] && [ -n "\${${NODE_ENV.dir}:-}" ]; then
+  event "reboot requested"
+  echo reboot >> "$${NODE_ENV.dir}/${REBOOT_REQUESTS}"
+fi
+exit "$code"
 `;
 }
 

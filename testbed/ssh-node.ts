@@ -8,11 +8,13 @@
  * files, so that `reprovision status` sees the "boot" the node is in.
  *
  * Reboot cannot happen here: {@link SshNode.reboot} is the documented test
- * double of testbed/node-boot.ts. A node that "never comes back" is one whose
- * reboot is never called.
+ * double of testbed/node-boot.ts. The node serves the reboots the product asks
+ * for (the agent command records them, testbed/ssh-node-files.ts) while it
+ * {@link SshNode.comesBack}; a node that "never comes back" is one whose
+ * reboot double never runs.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,12 +23,23 @@ import type { Runner } from '../common/exec/runner.js';
 import { testbedAddresses } from './addresses.js';
 import { liveCommandLine, tailFile } from './daemon.js';
 import { rebootNode, type BootOutcome, type NodePaths } from './node-boot.js';
-import { NODE_SSH_PORT, NODE_SYSROOT, nodeStartScript, sshdConfig } from './ssh-node-files.js';
+import {
+  NODE_ENV,
+  NODE_SSH_PORT,
+  NODE_SYSROOT,
+  nodeStartScript,
+  REBOOT_REQUESTS,
+  sshdConfig,
+} from './ssh-node-files.js';
 import { TestNode } from './node.js';
 import type { SpawnedProcess } from './spawned.js';
 
 /** What {@link SshNode.create} needs. */
 export interface SshNodeOptions {
+  /** The node's name (in the event log). */
+  readonly name: string;
+  /** A log shared by the nodes and the test: `<name> <event>` lines (testbed/ssh-node-files.ts NODE_ENV). */
+  readonly eventLog?: string;
   /** Short tag prefixing every name (addresses.ts assertTag). */
   readonly tag: string;
   /** Node number in the test bed (its address). */
@@ -47,8 +60,18 @@ export interface SshNodeOptions {
 /** A node with sshd; always call {@link SshNode.destroy}. */
 export class SshNode {
   private sshd: SpawnedProcess | undefined;
+  private served = 0;
+  private watching: Promise<void> | undefined;
+  private stopWatching = false;
+  /** Whether the node serves the reboots asked of it; false: it "never comes back" (until set again). */
+  comesBack = true;
+  /** The reboots the double has done, in order. */
+  readonly boots: BootOutcome[] = [];
 
   private constructor(
+    /** The node's name. */
+    readonly name: string,
+    private readonly eventLog: string | undefined,
     private readonly node: TestNode,
     private readonly runner: Runner,
     /** The node's sysroot on this machine. */
@@ -74,11 +97,19 @@ export class SshNode {
       systemctlDir: join(node.dir, 'systemctl'),
       ...(options.binDir === undefined ? {} : { binDir: options.binDir }),
     };
-    const sshNode = new SshNode(node, runner, options.sysroot, paths, options.startTimeoutMs ?? 30_000);
+    const sshNode = new SshNode(
+      options.name,
+      options.eventLog,
+      node,
+      runner,
+      options.sysroot,
+      paths,
+      options.startTimeoutMs ?? 30_000,
+    );
     try {
       await sshNode.setUp(options.authorizedKey);
     } catch (error) {
-      await node.destroy({ keepDir: true }).catch(() => undefined);
+      await node.destroy().catch(() => undefined);
       throw error;
     }
     return sshNode;
@@ -99,6 +130,11 @@ export class SshNode {
         port: this.port,
         hostKey: join(dir, 'ssh_host_ed25519_key'),
         authorizedKeys: join(dir, 'authorized_keys'),
+        env: {
+          [NODE_ENV.name]: this.name,
+          [NODE_ENV.dir]: dir,
+          ...(this.eventLog === undefined ? {} : { [NODE_ENV.events]: this.eventLog }),
+        },
       }),
     );
     const start = join(dir, 'start.sh');
@@ -108,6 +144,31 @@ export class SshNode {
     mkdirSync(NODE_SYSROOT, { recursive: true });
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     await this.startSshd();
+    this.watching = this.serveReboots();
+  }
+
+  /** Serve each reboot request in turn while the node comes back (polled; ends at destroy). */
+  private async serveReboots(): Promise<void> {
+    const requests = join(this.node.dir, REBOOT_REQUESTS);
+    while (!this.stopWatching) {
+      const asked = existsSync(requests)
+        ? readFileSync(requests, 'utf8')
+            .split('\n')
+            .filter((l) => l !== '').length
+        : 0;
+      if (asked > this.served && this.comesBack) {
+        this.served += 1;
+        await this.reboot().catch((error: unknown) => {
+          this.event(`boot failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        continue;
+      }
+      await sleep(200);
+    }
+  }
+
+  private event(text: string): void {
+    if (this.eventLog !== undefined) appendFileSync(this.eventLog, `${this.name} ${text}\n`);
   }
 
   /** The node's address (in its network namespace). */
@@ -151,12 +212,17 @@ export class SshNode {
   }
 
   /** The reboot double (testbed/node-boot.ts): what a shutdown and a boot of the new default deployment do. */
-  reboot(): Promise<BootOutcome> {
-    return rebootNode(this.paths, this.runner);
+  async reboot(): Promise<BootOutcome> {
+    const outcome = await rebootNode(this.paths, this.runner);
+    this.boots.push(outcome);
+    this.event(`booted ${outcome.deployment}`);
+    return outcome;
   }
 
-  /** Stop sshd, remove the namespace and the node's directory. */
+  /** Stop serving reboots and sshd, remove the namespace and the node's directory. */
   async destroy(): Promise<void> {
+    this.stopWatching = true;
+    await this.watching;
     await this.node.destroy();
   }
 }
