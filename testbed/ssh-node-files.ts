@@ -45,7 +45,14 @@ export function sshdConfig(spec: SshdConfigSpec): string {
     'AllowTcpForwarding no',
     'X11Forwarding no',
     'LogLevel VERBOSE',
-    ...Object.entries(spec.env).map(([name, value]) => `SetEnv ${name}="${value}"`),
+    // One SetEnv line: for sshd, the first SetEnv line wins and later ones are ignored (sshd_config(5)).
+    ...(Object.keys(spec.env).length === 0
+      ? []
+      : [
+          `SetEnv ${Object.entries(spec.env)
+            .map(([name, value]) => `${name}="${value}"`)
+            .join(' ')}`,
+        ]),
     '',
   ].join('\n');
 }

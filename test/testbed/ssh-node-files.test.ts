@@ -15,7 +15,7 @@ describe('testbed/ssh-node-files', () => {
       port: 22,
       hostKey: '/n/host',
       authorizedKeys: '/n/keys',
-      env: { ICA_TESTBED_NODE_NAME: 'w1' },
+      env: { ICA_TESTBED_NODE_NAME: 'w1', ICA_TESTBED_NODE_DIR: '/n' },
     });
 
     const lines = text.split('\n');
@@ -26,7 +26,7 @@ describe('testbed/ssh-node-files', () => {
       'AuthorizedKeysFile /n/keys',
       'PasswordAuthentication no',
       'UsePAM no',
-      'SetEnv ICA_TESTBED_NODE_NAME="w1"',
+      'SetEnv ICA_TESTBED_NODE_NAME="w1" ICA_TESTBED_NODE_DIR="/n"',
     ]);
   });
 
