@@ -188,9 +188,9 @@ export interface NodeFacts {
   readonly boots: number;
 }
 
-/** Every node's facts, each read over SSH from the node itself (in parallel). */
-export async function nodeFacts(bed: SshFleet): Promise<Map<string, NodeFacts>> {
-  const entries = await Promise.all(bed.names.map(async (name) => [name, await factsOf(bed, name)] as const));
+/** The facts of `names` (default every node), each read over SSH from the node itself (in parallel). */
+export async function nodeFacts(bed: SshFleet, names: readonly string[] = bed.names): Promise<Map<string, NodeFacts>> {
+  const entries = await Promise.all(names.map(async (name) => [name, await factsOf(bed, name)] as const));
   return new Map(entries);
 }
 
