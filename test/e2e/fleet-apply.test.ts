@@ -85,6 +85,21 @@ describe('e2e: fleet apply over real SSH to six nodes (issue 9)', function () {
     expect(bed!.events().filter((e) => e.includes(' reprovision '))).to.deep.equal([]);
   });
 
+  it('by default the control plane is skipped: a dry run plans the four workers and touches nothing', async () => {
+    const before = await fingerprints(bed!);
+
+    const result = await runFleetCli(bed!.client, ['fleet', 'apply', '--dry-run', '--json', fleetFile()]);
+
+    expect(result.code, result.stderr).to.equal(0);
+    const lines = progress(result.stderr);
+    expect(lines.filter((p) => p.phase === 'planned').map((p) => p.node)).to.have.members(WORKERS);
+    expect(lines.filter((p) => p.phase === 'skipped').map((p) => [p.node, p.message])).to.deep.equal(
+      CONTROL_PLANE.map((name) => [name, 'control plane (--include-control-plane to include it)']),
+    );
+    const after = await fingerprints(bed!);
+    for (const name of bed!.names) expect(fingerprintDiff(before.get(name)!, after.get(name)!), name).to.deep.equal([]);
+  });
+
   it('workers 2 at a time; a node that never comes back fails at its timeout, an unreachable one under ssh fails untouched; the failing health gate stops before cp2', async () => {
     bed!.node('w3').comesBack = false;
     await bed!.node('w4').stopSshd();
