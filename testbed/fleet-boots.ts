@@ -35,6 +35,7 @@ export async function serveFleetBoots(
   const errors = new Map<string, string>();
   const pending: Promise<void>[] = [];
   const byUuid = new Map(members.map((m) => [m.uuid, m]));
+  const states = new Map<string, string>();
   const boot = async (member: FleetMember): Promise<void> => {
     await member.agent?.process.stop();
     const count = (boots.get(member.name) ?? 0) + 1;
@@ -52,7 +53,10 @@ export async function serveFleetBoots(
     {
       onChange: (uuid, change) => {
         const member = byUuid.get(uuid);
-        if (member === undefined || change.state !== 'wait call-back') return;
+        // A change is any field (power state too): boot on entering the state only, not on each change within it.
+        const entered = change.state === 'wait call-back' && states.get(uuid) !== 'wait call-back';
+        states.set(uuid, change.state);
+        if (member === undefined || !entered) return;
         pending.push(
           boot(member).catch((error: unknown) => {
             errors.set(member.name, error instanceof Error ? error.message : String(error));

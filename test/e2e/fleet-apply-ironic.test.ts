@@ -109,7 +109,8 @@ describeEachIronic('e2e: fleet apply rebuilds active nodes through Ironic', func
       file,
     ]);
 
-    expect(result.code, result.stderr).to.equal(0);
+    const served = JSON.stringify([...boots!.boots, ...boots!.errors]);
+    expect(result.code, `${result.stderr}\nagent boots: ${served}`).to.equal(0);
     expect(JSON.parse(result.stdout)).to.deep.include({ failed: [], stopped: false });
     expect(result.stderr).to.match(new RegExp(`"node":"${fallback!.name}","phase":"fallback"`));
     for (const { member } of nodes) {
