@@ -46,7 +46,7 @@ export interface NodeAttempt {
   /** Record the phase reached (`waiting` once the node has been told). */
   setPhase(phase: 'applying' | 'waiting', method: UsedMethod): Promise<void>;
   /** Record what the Ironic path needs to resume and report (written at once). */
-  record(fields: Pick<NodeState, 'ironicBefore' | 'ironicView'>): Promise<void>;
+  record(fields: Pick<NodeState, 'ironicBefore' | 'ironicRedeploy' | 'ironicView'>): Promise<void>;
   /** Say something about the node (a fallback, a confirmation) on the progress stream. */
   note(phase: 'fallback' | 'confirmed' | 'unconfirmed', message: string, method?: UsedMethod): void;
 }

@@ -25,6 +25,8 @@ export interface NodeState {
   readonly lastError: string | null;
   /** Ironic's `provision_updated_at` just before this attempt asked for a rebuild (null when Ironic had none). */
   readonly ironicBefore?: string | null;
+  /** True when this attempt undeploys and deploys instead of rebuilding (Ironic's rebuild fails on its release). */
+  readonly ironicRedeploy?: boolean;
   /**
    * Ironic's view: the config Ironic last completed a rebuild with (the sha256
    * of the text this tool sent as `configdrive.user_data`) and when. Kept across
@@ -165,6 +167,7 @@ function isNodeState(value: unknown): value is NodeState {
     nullableString(value['finishedAt']) &&
     nullableString(value['lastError']) &&
     (value['ironicBefore'] === undefined || nullableString(value['ironicBefore'])) &&
+    (value['ironicRedeploy'] === undefined || typeof value['ironicRedeploy'] === 'boolean') &&
     (value['ironicView'] === undefined || isIronicView(value['ironicView']))
   );
 }

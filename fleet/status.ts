@@ -1,9 +1,12 @@
 /**
  * `fleet status`: for each node the desired config's sha256, the sha256 the
  * node itself reports (its success marker, read over SSH), the method apply
- * would use, and what the state file recorded. A node without an SSH address
- * reports nothing here (`reported_by: none`): Ironic's view of a node is not
- * read yet, and nothing is guessed in its place.
+ * would use, and what the state file recorded. Where the node gives no marker
+ * (no SSH address, no marker in effect, or unreachable after apply last used
+ * Ironic), Ironic's view stands in, named as such (`reported_by: ironic`): the
+ * sha256 of the config Ironic last completed a rebuild with, as apply recorded
+ * it (Ironic's API masks the configdrive, so Ironic itself cannot be asked).
+ * Otherwise nothing is guessed (`reported_by: none`, or `ssh` with null).
  */
 import type { Runner } from '../common/exec/runner.js';
 import { loadDesired, type ReadSource } from './desired.js';
@@ -23,8 +26,12 @@ export interface NodeStatus {
   readonly method: 'ssh' | 'ironic';
   readonly desired_sha256: string | null;
   readonly reported_sha256: string | null;
-  /** Where `reported_sha256` came from; `none` when the node could not be asked. */
-  readonly reported_by: 'ssh' | 'none';
+  /**
+   * Where `reported_sha256` came from: `ssh` the node's own marker, `ironic`
+   * the config Ironic completed a rebuild with (Ironic's view, not the node's
+   * report), `none` when the node could not be asked and Ironic never rebuilt it.
+   */
+  readonly reported_by: 'ssh' | 'ironic' | 'none';
   /** The phase of the node's own reprovision stamp. */
   readonly node_phase: string | null;
   /** True when the node reports its desired config. */
@@ -67,11 +74,19 @@ async function nodeStatus(deps: StatusDeps, fleet: Fleet, node: FleetNode, state
     errors.push(messageOf(error));
     return null;
   });
-  const report = await reportOf(deps, fleet, node).catch((error: unknown) => {
+  let answered = true;
+  const asked = await reportOf(deps, fleet, node).catch((error: unknown) => {
     errors.push(`status over SSH: ${messageOf(error)}`);
+    answered = false;
     return { reported: null, phase: null, by: 'ssh' as const };
   });
   const recorded = state.nodes[node.name];
+  const view = recorded?.ironicView;
+  const useIronic =
+    asked.reported === null &&
+    view !== undefined &&
+    (asked.by === 'none' || answered || (recorded?.method === 'ironic' && recorded.phase === 'done'));
+  const report = useIronic ? { reported: view.sha256, phase: asked.phase, by: 'ironic' as const } : asked;
   return {
     name: node.name,
     role: node.role,
@@ -91,7 +106,7 @@ async function reportOf(
   deps: StatusDeps,
   fleet: Fleet,
   node: FleetNode,
-): Promise<{ reported: string | null; phase: string | null; by: 'ssh' | 'none' }> {
+): Promise<{ reported: string | null; phase: string | null; by: 'ssh' | 'ironic' | 'none' }> {
   if (node.ssh === undefined) return { reported: null, phase: null, by: 'none' };
   const { stdout } = await deps.runner.run(statusArgv(node.ssh, fleet.remote), {
     timeoutMs: (DEFAULT_CONNECT_TIMEOUT_SECONDS + 50) * 1000,
@@ -105,8 +120,9 @@ export function describeFleetStatus(document: FleetStatusDocument): string[] {
   const lines: string[] = [];
   for (const n of document.nodes) {
     const sync = n.in_sync ? 'in sync' : n.reported_by === 'none' ? 'no report (no SSH address)' : 'NOT in sync';
+    const by = n.reported_by === 'ironic' ? " (Ironic's view)" : '';
     lines.push(
-      `${n.name} (${n.role}, ${n.method}): desired ${short(n.desired_sha256)}, reported ${short(n.reported_sha256)}: ${sync}` +
+      `${n.name} (${n.role}, ${n.method}): desired ${short(n.desired_sha256)}, reported ${short(n.reported_sha256)}${by}: ${sync}` +
         `${n.phase === null ? '' : `; apply: ${n.phase}`}${n.last_error === null ? '' : ` (${n.last_error})`}`,
     );
     for (const error of n.errors) lines.push(`  ${error}`);

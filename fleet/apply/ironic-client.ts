@@ -2,13 +2,12 @@
  * The few operator calls `fleet apply` makes to Ironic: read a node, and ask
  * for a rebuild with a configdrive and the `install_coreos` deploy step, the
  * request Metal3's baremetal-operator makes for a custom deploy
- * (metal3-io/baremetal-operator, pkg/provisioner/ironic) and `baremetal node
+ * (metal3-io/baremetal-operator pkg/provisioner/ironic/ironic.go) and `baremetal node
  * rebuild --config-drive ... --deploy-steps ...` sends. Status
  * codes become typed errors here and nowhere else; the token is a header only
  * and never part of a message.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import type { IronicConnection } from './options.js';
 
 /**
  * The microversion sent with every call. `deploy_steps` in the provision API
@@ -18,6 +17,14 @@ import type { IronicConnection } from './options.js';
  * allow_node_rebuild_with_configdrive). Ironic 2023.1 (21.4) serves up to 1.82.
  */
 export const IRONIC_API_VERSION = '1.69';
+
+/** How to reach Ironic (as the `baremetal` CLI: an endpoint, and a token or noauth). */
+export interface IronicConnection {
+  /** The API's root URL (`/v1` and a trailing `/` are accepted and dropped). */
+  readonly endpoint: string;
+  /** Sent as `X-Auth-Token`; never part of a message. */
+  readonly token?: string;
+}
 
 /** The fields of a node that apply reads (the operator API's names). */
 export interface IronicNode {
@@ -35,6 +42,10 @@ export interface IronicApi {
   getNode(ident: string): Promise<IronicNode>;
   /** PUT /v1/nodes/{ident}/states/provision with target rebuild. @throws IronicRequestError */
   rebuild(ident: string, configText: string): Promise<void>;
+  /** The same with target deleted (undeploy), for Ironic releases whose rebuild fails. @throws IronicRequestError */
+  undeploy(ident: string): Promise<void>;
+  /** The same with target active (deploy from `available`) and the rebuild's configdrive and steps. @throws IronicRequestError */
+  deploy(ident: string, configText: string): Promise<void>;
 }
 
 /** An Ironic call failed; `status` is null when Ironic did not answer. */
@@ -48,10 +59,13 @@ export class IronicRequestError extends Error {
   }
 }
 
-/** The body of the rebuild request (pure): configdrive `user_data` is the config's exact text. */
-export function rebuildBody(configText: string): Record<string, unknown> {
+/**
+ * The body of a rebuild (or, `target: active`, a deploy) request (pure):
+ * configdrive `user_data` is the config's exact text.
+ */
+export function rebuildBody(configText: string, target: 'rebuild' | 'active' = 'rebuild'): Record<string, unknown> {
   return {
-    target: 'rebuild',
+    target,
     configdrive: { user_data: configText },
     deploy_steps: [{ interface: 'deploy', step: 'install_coreos', priority: 80, args: {} }],
   };
@@ -67,6 +81,18 @@ export function ironicHeaders(connection: IronicConnection): Record<string, stri
   };
 }
 
+/**
+ * True for the failure of every `rebuild` of a node without `image_source`
+ * (a custom deploy) on Ironic since 2023.2: start_deploy reads `auto_lessee`,
+ * which only its deploy branch sets (openstack/ironic
+ * ironic/conductor/deployments.py), and answers 500 "cannot access local
+ * variable 'auto_lessee'". Seen on Debian's Ironic 29.0.5 and 35.0.1; 21.4
+ * (2023.1) rebuilds.
+ */
+export function isRebuildLesseeBug(error: unknown): boolean {
+  return error instanceof IronicRequestError && error.status === 500 && error.message.includes("'auto_lessee'");
+}
+
 /** Ironic's fault text: `error_message` holds a JSON string with `faultstring` (ironic/api/hooks.py). */
 export function faultOf(body: unknown): string | undefined {
   const raw = isRecord(body) ? body['error_message'] : undefined;
@@ -78,6 +104,11 @@ export function faultOf(body: unknown): string | undefined {
     // not JSON: the text itself
   }
   return raw;
+}
+
+/** An endpoint as the `baremetal` CLI takes it (with or without `/v1`, trailing `/`) without those (pure). */
+export function normalizeEndpoint(endpoint: string): string {
+  return endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 
 /** {@link IronicApi} over axios. */
@@ -95,12 +126,24 @@ export class IronicClient implements IronicApi {
   }
 
   async rebuild(ident: string, configText: string): Promise<void> {
-    const response = await this.call('PUT', ident, '/states/provision', rebuildBody(configText));
-    if (response.status !== 202) throw this.failure(`rebuild of node ${ident}`, response);
+    await this.provision(ident, 'rebuild', rebuildBody(configText));
+  }
+
+  async undeploy(ident: string): Promise<void> {
+    await this.provision(ident, 'undeploy', { target: 'deleted' });
+  }
+
+  async deploy(ident: string, configText: string): Promise<void> {
+    await this.provision(ident, 'deploy', rebuildBody(configText, 'active'));
+  }
+
+  private async provision(ident: string, what: string, body: Record<string, unknown>): Promise<void> {
+    const response = await this.call('PUT', ident, '/states/provision', body);
+    if (response.status !== 202) throw this.failure(`${what} of node ${ident}`, response);
   }
 
   private async call(method: 'GET' | 'PUT', ident: string, suffix: string, data?: unknown): Promise<AxiosResponse> {
-    const url = `${this.connection.endpoint}/v1/nodes/${encodeURIComponent(ident)}${suffix}`;
+    const url = `${normalizeEndpoint(this.connection.endpoint)}/v1/nodes/${encodeURIComponent(ident)}${suffix}`;
     try {
       return await this.http.request({
         method,

@@ -7,10 +7,12 @@
  * node_sanitize), so Ironic cannot tell which config a node was built with:
  * what is recorded as Ironic's view is the sha256 of the text this tool sent
  * in the rebuild Ironic completed. Where the node has an SSH address and
- * answers, its own report is read as well.
+ * answers, its own report is read as well. Where Ironic's rebuild itself is
+ * broken (see isRebuildLesseeBug), the node is undeployed and deployed with
+ * the same configdrive and step instead, as Metal3 reprovisions a host.
  */
 import { parseStatus, statusArgv } from '../ssh.js';
-import { IronicRequestError, type IronicApi, type IronicNode } from './ironic-client.js';
+import { IronicRequestError, isRebuildLesseeBug, type IronicApi, type IronicNode } from './ironic-client.js';
 import { isSshFailure, NodeFailure, pollPause, type ApplyEnv, type NodeJob } from './job.js';
 import { STATUS_TIMEOUT_MS } from './ssh-path.js';
 
@@ -60,9 +62,18 @@ async function requestRebuild(env: ApplyEnv, job: NodeJob, before: IronicNode): 
   const { ironic, ident } = api(env, job);
   await job.attempt.setPhase('applying', 'ironic');
   await job.attempt.record({ ironicBefore: before.provision_updated_at });
-  await ironic.rebuild(ident, job.config.text);
+  let redeploy = false;
+  try {
+    await ironic.rebuild(ident, job.config.text);
+  } catch (error) {
+    if (!isRebuildLesseeBug(error)) throw error;
+    job.attempt.note('fallback', `${(error as Error).message}; undeploying and deploying it instead`, 'ironic');
+    redeploy = true;
+    await job.attempt.record({ ironicRedeploy: true });
+    await ironic.undeploy(ident);
+  }
   await job.attempt.setPhase('waiting', 'ironic');
-  await waitRebuilt(env, job, before.provision_updated_at);
+  await waitRebuilt(env, job, before.provision_updated_at, redeploy);
   await finish(env, job, job.config.sha256);
 }
 
@@ -90,17 +101,26 @@ export async function resumeIronic(env: ApplyEnv, job: NodeJob): Promise<void> {
     }
     await job.attempt.setPhase('waiting', 'ironic');
   }
-  await waitRebuilt(env, job, previous?.ironicBefore);
+  await waitRebuilt(env, job, previous?.ironicBefore, previous?.ironicRedeploy === true, sha256);
   await finish(env, job, sha256);
 }
 
 /**
  * Poll Ironic until the node went through the rebuild (provision_updated_at
  * changed from `before`, or a state other than active seen; `before`
- * undefined: already known to be under way) and is `active`.
- * @throws NodeFailure on `deploy failed` (with Ironic's last_error) or at the deadline
+ * undefined: already known to be under way) and is `active`. With
+ * `redeploy`, a node that reached `available` after its undeploy is deployed
+ * (`available` means no deploy was asked for since: a deploy leaves it at once).
+ * @param sha256 - the config the attempt carries (a redeploy needs its text: the current config's)
+ * @throws NodeFailure on `deploy failed` or `clean failed` (with Ironic's last_error) or at the deadline
  */
-export async function waitRebuilt(env: ApplyEnv, job: NodeJob, before: string | null | undefined): Promise<void> {
+export async function waitRebuilt(
+  env: ApplyEnv,
+  job: NodeJob,
+  before: string | null | undefined,
+  redeploy = false,
+  sha256 = job.config.sha256,
+): Promise<void> {
   const { ironic, ident } = api(env, job);
   let moved = before === undefined;
   let last = 'no answer yet';
@@ -109,11 +129,12 @@ export async function waitRebuilt(env: ApplyEnv, job: NodeJob, before: string | 
       const node = await getNode(ironic, ident);
       moved ||= node.provision_state !== 'active' || node.provision_updated_at !== before;
       if (moved && node.provision_state === 'active') return;
-      if (moved && node.provision_state === 'deploy failed') {
+      if (moved && (node.provision_state === 'deploy failed' || node.provision_state === 'clean failed')) {
         throw new NodeFailure(
-          `Ironic's rebuild failed: ${node.last_error ?? 'no last_error'}; see "baremetal node show ${ident}" and the agent's logs`,
+          `Ironic's ${redeploy ? 'redeploy' : 'rebuild'} failed ("${node.provision_state}"): ${node.last_error ?? 'no last_error'}; see "baremetal node show ${ident}" and the agent's logs`,
         );
       }
+      if (redeploy && node.provision_state === 'available') await deployAgain(env, job, sha256);
       last = `"${node.provision_state}"`;
     } catch (error) {
       if (error instanceof NodeFailure) throw error;
@@ -124,6 +145,21 @@ export async function waitRebuilt(env: ApplyEnv, job: NodeJob, before: string | 
   throw new NodeFailure(
     `never came back: Ironic's rebuild of ${ident} did not end in "active" in time (last: ${last}); check "baremetal node show ${ident}" and the node's console`,
   );
+}
+
+/** The deploy half of a redeploy; a locked node (409) is asked again at the next poll. */
+async function deployAgain(env: ApplyEnv, job: NodeJob, sha256: string): Promise<void> {
+  const { ironic, ident } = api(env, job);
+  if (sha256 !== job.config.sha256) {
+    throw new NodeFailure(
+      `an earlier run undeployed ${ident} to deploy config sha256 ${sha256}, and the fleet file now asks for ${job.config.sha256}; run apply again to deploy the new config`,
+    );
+  }
+  try {
+    await ironic.deploy(ident, job.config.text);
+  } catch (error) {
+    if (!(error instanceof IronicRequestError && error.status === 409)) throw error;
+  }
 }
 
 /** Record Ironic's view, then read the node's own report where it can be asked. */

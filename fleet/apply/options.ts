@@ -7,6 +7,7 @@
 import type { OptionTable, OptionValues } from '../../common/cli/options.js';
 import { UsageError } from '../../common/cli/types.js';
 import type { Fleet } from '../fleet-file.js';
+import { normalizeEndpoint, type IronicConnection } from './ironic-client.js';
 
 /** How long one node may take when neither the node nor `--timeout` says (30 min: a reboot of a large server, twice). */
 export const DEFAULT_NODE_TIMEOUT_SECONDS = 1800;
@@ -64,13 +65,6 @@ export const APPLY_OPTIONS = {
   },
 } as const satisfies OptionTable;
 
-/** How to reach Ironic. */
-export interface IronicConnection {
-  /** Without a trailing `/` or `/v1`. */
-  readonly endpoint: string;
-  readonly token?: string;
-}
-
 /** What `fleet apply` was asked, typed. */
 export interface ApplySettings {
   readonly concurrency: number;
@@ -117,7 +111,7 @@ export function readIronicConnection(
     throw new UsageError(`the Ironic endpoint must be an http(s) URL, not ${JSON.stringify(raw)}`);
   }
   const token = values['os-token'] ?? nonEmpty(env['OS_TOKEN']);
-  return { endpoint: raw.replace(/\/+$/, '').replace(/\/v1$/, ''), ...(token === undefined ? {} : { token }) };
+  return { endpoint: normalizeEndpoint(raw), ...(token === undefined ? {} : { token }) };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -12,8 +12,8 @@ import type { ProgressEvent } from '../progress.js';
 import { planFleet, runSchedule, type ScheduleResult } from '../schedule.js';
 import { FleetStateStore, readState } from '../state.js';
 import { healthCheck } from './health.js';
-import type { IronicApi } from './ironic-client.js';
-import type { ApplySettings, IronicConnection } from './options.js';
+import type { IronicApi, IronicConnection } from './ironic-client.js';
+import type { ApplySettings } from './options.js';
 import { createReprovision } from './reprovision-node.js';
 import { validateFleet } from './validate.js';
 
