@@ -126,11 +126,7 @@ describeEachIronic('e2e: fleet apply rebuilds active nodes through Ironic', func
     }
   });
 
-  // PENDING: passed in 1 of 3 runs on Ironic 21.4.4. In the failing runs the installer double was called twice
-  // during the rebuild and the boot filesystem holds a freshly written image without ignition/ (listing in the
-  // error below), although Ironic reported the rebuild done. Whether the agent, Ironic's rebuild or the double is
-  // at fault is not known yet; enable this case again once it is.
-  it.skip("each node's own disk holds its new config at ignition/config.ign", async () => {
+  it("each node's own disk holds its new config at ignition/config.ign", async () => {
     for (const member of fleet!.members) {
       const disk = member.node.disks[0]!.device;
       const ignition = await readBootFile(disk, '/ignition/config.ign').catch(async (error: unknown) => {
