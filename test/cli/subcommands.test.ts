@@ -111,7 +111,7 @@ describe('cli: every subcommand shares --help, the usage-error format and the ex
   /** Commands that select a command. */
   const groups: { words: string; commands: string }[] = [
     { words: '', commands: 'agent, hints, ignition, iso, pxe, reprovision, fleet' },
-    { words: 'fleet', commands: 'status' },
+    { words: 'fleet', commands: 'status, apply' },
     { words: 'ignition', commands: 'build' },
     { words: 'iso', commands: 'ignition' },
     { words: 'iso ignition', commands: 'embed, show, remove' },

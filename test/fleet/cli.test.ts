@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NodeFs } from '../../common/fs/node-fs.js';
 import { createFleetCommand } from '../../fleet/cli.js';
-import type { FleetStatusDocument } from '../../fleet/status.js';
+import { describeFleetStatus, type FleetStatusDocument } from '../../fleet/status.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 import { captureIO } from '../helpers/iso-fixtures.js';
@@ -179,6 +179,45 @@ describe('fleet/cli status', () => {
     );
     expect(lines).to.include(
       `cp1 (control-plane, ironic): desired ${sha(CONTROL).slice(0, 12)}, reported -: no report (no SSH address)`,
+    );
+  });
+
+  it("shows Ironic's view, named as such, where the node gives no marker and Ironic rebuilt it", async () => {
+    const view = { sha256: sha(CONTROL), at: '2026-12-01T10:00:00.000Z' };
+    const done = (desired: string, method: string | null, extra: object = {}) => ({
+      desiredSha256: desired,
+      phase: 'done',
+      method,
+      attempts: 1,
+      startedAt: 't',
+      finishedAt: 't',
+      lastError: null,
+      ...extra,
+    });
+    await writeFile(
+      join(dir, 'fleet.yaml.state.json'),
+      JSON.stringify({
+        version: 1,
+        nodes: {
+          cp1: done(sha(CONTROL), 'ironic', { ironicView: view }),
+          w3: done(sha(REMOTE_CONFIG), 'ironic', { ironicView: { ...view, sha256: sha(REMOTE_CONFIG) } }),
+          w1: done(sha(WORKER), 'ssh', { ironicView: { ...view, sha256: 'a'.repeat(64) } }),
+        },
+      }),
+    );
+    const io = captureIO({ cwd: dir });
+
+    expect(await command().run(['status', '--json', 'fleet.yaml'], io)).to.equal(0);
+
+    const byName = Object.fromEntries(
+      (JSON.parse(io.out().toString()) as FleetStatusDocument).nodes.map((n) => [n.name, n]),
+    );
+    expect(byName['cp1']).to.deep.include({ reported_by: 'ironic', reported_sha256: sha(CONTROL), in_sync: true });
+    expect(byName['w3']).to.deep.include({ reported_by: 'ironic', reported_sha256: sha(REMOTE_CONFIG), in_sync: true });
+    expect(byName['w3']?.errors[0]).to.match(/^status over SSH: .*No route to host/);
+    expect(byName['w1']).to.deep.include({ reported_by: 'ssh', reported_sha256: sha(WORKER) });
+    expect(describeFleetStatus(JSON.parse(io.out().toString()) as FleetStatusDocument)).to.include(
+      `cp1 (control-plane, ironic): desired ${sha(CONTROL).slice(0, 12)}, reported ${sha(CONTROL).slice(0, 12)} (Ironic's view): in sync; apply: done`,
     );
   });
 
