@@ -3,7 +3,8 @@
  * fleet-apply.test.ts): nodes deployed `active` through a real Ironic with
  * this agent and the coreos-installer double (testbed/fleet-deploy.ts), then
  * rebuilt by `fleet apply` (a `rebuild` with the config as configdrive and the
- * install_coreos deploy step), one because its method is `ironic`, one
+ * install_coreos deploy step; undeploy and deploy where the release's rebuild
+ * fails, see fleet/apply/ironic-path.ts), one because its method is `ironic`, one
  * because its SSH address does not answer and its method is `auto`. Each
  * node's own disk must hold the new config afterwards.
  */
