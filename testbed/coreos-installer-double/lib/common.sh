@@ -129,6 +129,10 @@ part_dev() {
 
 # Re-read the partition table the way this kernel allows (no BLKRRPART
 # support for GPT here): partx, then create any device node udev would have.
+# partx -d/-a gives the partitions new minor numbers (block extended devices
+# are numbered as they come), so a node left from before (a reinstall: the
+# confinement made nodes for the partitions that existed) is replaced when its
+# numbers are not the partition's any more: it would name another device.
 reread_partitions() {
   local disk=$1 name sysdir part devno
   partx -d "$disk" >/dev/null 2>&1
@@ -138,6 +142,7 @@ reread_partitions() {
     [ -r "$sysdir/dev" ] || continue
     part=/dev/$(basename "$sysdir")
     devno=$(cat "$sysdir/dev")
+    if [ -b "$part" ] && [ "$(stat -c '%Hr:%Lr' "$part")" != "$devno" ]; then rm -f "$part"; fi
     [ -b "$part" ] || mknod -m 0600 "$part" b "${devno%%:*}" "${devno##*:}"
   done
 }
