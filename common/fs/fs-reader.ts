@@ -6,8 +6,11 @@
  */
 import type { Fs } from './fs.js';
 
-/** The reading half of {@link Fs}: what hardware discovery and inspection need. Same ENOENT semantics as {@link Fs}. */
-export type FsReader = Pick<Fs, 'readFile' | 'readdir' | 'readlink' | 'exists'>;
+/**
+ * The reading half of {@link Fs}: what hardware discovery and inspection need. Same ENOENT semantics as {@link Fs}.
+ * `deviceNumber` is optional so that fixture trees without device nodes need not fake it.
+ */
+export type FsReader = Pick<Fs, 'readFile' | 'readdir' | 'readlink' | 'exists'> & Partial<Pick<Fs, 'deviceNumber'>>;
 
 /**
  * Read a file and trim it, or return null when it cannot be read or is empty.

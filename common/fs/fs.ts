@@ -28,6 +28,12 @@ export interface Fs {
   exists(path: string): Promise<boolean>;
   /** Whether the path exists and is executable by this process (symlinks followed). Never rejects. */
   isExecutable(path: string): Promise<boolean>;
+  /**
+   * The `major:minor` (decimal, as sysfs's `dev` attribute) of the block or
+   * character device node at `path` (symlinks followed); null when `path` is
+   * not a device node. Rejects (ENOENT) when it does not exist.
+   */
+  deviceNumber(path: string): Promise<string | null>;
   /** Create `path` with `mode` (exclusive: `EEXIST` when it exists), write `data`, fsync. */
   writeNewFile(path: string, data: string, mode: number): Promise<void>;
   /**

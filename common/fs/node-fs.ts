@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, open, readdir, readFile, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { access, chmod, mkdir, open, readdir, readFile, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Fs } from './fs.js';
 
@@ -35,6 +35,12 @@ export class NodeFs implements Fs {
       () => true,
       () => false,
     );
+  }
+
+  async deviceNumber(path: string): Promise<string | null> {
+    const info = await stat(path);
+    if (!info.isBlockDevice() && !info.isCharacterDevice()) return null;
+    return deviceNumberOf(info.rdev);
   }
 
   async writeNewFile(path: string, data: string, mode: number): Promise<void> {
@@ -85,4 +91,15 @@ export class NodeFs implements Fs {
   async removeTree(path: string): Promise<void> {
     await rm(path, { recursive: true, force: true });
   }
+}
+
+/**
+ * Linux's `dev_t` as `major:minor` (glibc's gnu_dev_major/gnu_dev_minor:
+ * major in bits 8-19 and 32-43, minor in bits 0-7 and 20-31).
+ */
+export function deviceNumberOf(rdev: number): string {
+  const value = BigInt(rdev);
+  const major = ((value >> 8n) & 0xfffn) | ((value >> 32n) & 0xfffff000n);
+  const minor = (value & 0xffn) | ((value >> 12n) & 0xffffff00n);
+  return `${major}:${minor}`;
 }

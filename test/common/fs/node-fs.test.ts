@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNotFound, readFileIfExists } from '../../../common/fs/fs.js';
-import { NodeFs } from '../../../common/fs/node-fs.js';
+import { deviceNumberOf, NodeFs } from '../../../common/fs/node-fs.js';
 import { makeTree, removeTree } from '../../helpers/fs-tree.js';
 
 /** The rejection of `promise`, or a failure when it resolves. */
@@ -48,6 +48,28 @@ describe('common/fs/node-fs', () => {
       expect(await fs.exists(`${root}/b`)).to.equal(true);
       expect(await fs.exists(`${root}/a/dangling`)).to.equal(false);
       expect(await fs.exists(`${root}/missing`)).to.equal(false);
+    });
+
+    it("deviceNumber gives a device node's major:minor, null for a file, and rejects for a missing path", async () => {
+      expect(await fs.deviceNumber('/dev/null')).to.equal('1:3');
+      expect(await fs.deviceNumber(`${root}/a/file`)).to.equal(null);
+      expect(isNotFound(await rejection(fs.deviceNumber(`${root}/missing`)))).to.equal(true);
+    });
+
+    it('deviceNumberOf decodes Linux dev_t as glibc does, large majors and minors included', () => {
+      // glibc makedev(M, m): (M & 0xfff) << 8 | (M & ~0xfff) << 32 | (m & 0xff) | (m & ~0xff) << 12
+      const makedev = (major: bigint, minor: bigint): number =>
+        Number(((major & 0xfffn) << 8n) | ((major & ~0xfffn) << 32n) | (minor & 0xffn) | ((minor & ~0xffn) << 12n));
+      for (const [major, minor] of [
+        [1n, 3n],
+        [8n, 17n],
+        [259n, 65536n],
+        [7n, 300n],
+        [4095n, 255n],
+        [4096n, 1048575n],
+      ] as const) {
+        expect(deviceNumberOf(makedev(major, minor))).to.equal(`${major}:${minor}`);
+      }
     });
 
     it('isExecutable is true only for an executable file, and never rejects', async () => {
