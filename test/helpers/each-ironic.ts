@@ -45,16 +45,17 @@ function describeIronic(suite: IronicSuite): IronicUnderTest {
  * the end, how long the suite took, Ironic's start and stop included); `body`
  * declares the hooks and tests as a plain `describe` body would.
  * `inspector: true`: the suite inspects, so it needs ironic-inspector where that
- * is the release's inspection path (see SuiteProfile.inspection).
+ * is the release's inspection path (see SuiteProfile.inspection). `select`:
+ * which of the configured releases (in their order) this suite runs against.
  */
 export function describeEachIronic(
   title: string,
   body: (this: Mocha.Suite, ironic: IronicUnderTest) => void,
-  options: { inspector?: boolean } = {},
+  options: { inspector?: boolean; select?: (configured: IronicSuite[]) => IronicSuite[] } = {},
 ): void {
   let suites: IronicSuite[];
   try {
-    suites = configuredSuites();
+    suites = (options.select ?? ((configured) => configured))(configuredSuites());
   } catch (error) {
     // thrown while mocha loads the file, the error would hide behind a confusing module-loading one
     describe(title, () =>

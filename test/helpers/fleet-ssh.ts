@@ -151,3 +151,32 @@ export function planHealth(dir: string, codes: readonly number[]): void {
   writeFileSync(join(dir, 'health-plan'), codes.map((c) => `${c}\n`).join(''));
   writeFileSync(join(dir, 'health-count'), '0\n');
 }
+
+/** One `--json` progress line of `fleet apply`. */
+export interface ProgressLine {
+  node: string | null;
+  phase: string;
+  method?: string;
+  message?: string;
+}
+
+/** The progress lines in a run's stderr. */
+export function progress(stderr: string): ProgressLine[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as ProgressLine);
+}
+
+/** The most of `nodes` at once between their `applying`/`resuming` and their `done`/`failed` (the fleet's progress). */
+export function maxInFlight(lines: readonly ProgressLine[], nodes: readonly string[]): number {
+  const active = new Set<string>();
+  let most = 0;
+  for (const line of lines) {
+    if (line.node === null || !nodes.includes(line.node)) continue;
+    if (['done', 'failed'].includes(line.phase)) active.delete(line.node);
+    if (['applying', 'resuming'].includes(line.phase)) active.add(line.node);
+    most = Math.max(most, active.size);
+  }
+  return most;
+}

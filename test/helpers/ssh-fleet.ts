@@ -15,6 +15,7 @@ import { SshNode } from '../../testbed/ssh-node.js';
 import { STATE_SUBDIR } from '../../reprovision/sysroot/layout.js';
 import { SUCCESS_FILE } from '../../reprovision/scripts/boot-script.js';
 import type { StatusDocument } from '../../reprovision/status.js';
+import { sysrootFingerprint, type SysrootFingerprint } from '../../testbed/sysroot-fingerprint.js';
 import { fleetClient, run, writeAgentCommand, writeHealthCommand, type FleetClient } from './fleet-ssh.js';
 
 /** One node to build. */
@@ -42,6 +43,10 @@ export interface FleetFileSpec {
   readonly timeoutSeconds: number;
   /** Per node name: fields to set or replace on that node's entry. */
   readonly overrides?: Record<string, Record<string, unknown>>;
+  /** Entries after the SSH nodes' (e.g. Ironic-backed nodes), as they are. */
+  readonly extraNodes?: readonly Record<string, unknown>[];
+  /** The fleet file's `ironic.endpoint`. */
+  readonly ironicEndpoint?: string;
 }
 
 /** The built fleet; always call {@link SshFleet.destroy}. */
@@ -149,10 +154,11 @@ export async function buildSshFleet(options: SshFleetOptions): Promise<SshFleet>
         ...(spec.overrides?.[n.name] ?? {}),
       }));
       const fleet = {
+        ...(spec.ironicEndpoint === undefined ? {} : { ironic: { endpoint: spec.ironicEndpoint } }),
         concurrency: spec.concurrency,
         health: { command: [health], timeoutSeconds: 60 },
         remote: { command: [agent], sysroot: NODE_SYSROOT },
-        nodes: entries,
+        nodes: [...entries, ...(spec.extraNodes ?? [])],
       };
       writeFileSync(path, JSON.stringify(fleet, null, 2));
       return path;
@@ -217,4 +223,11 @@ async function factsOf(bed: SshFleet, name: string): Promise<NodeFacts> {
       : 0,
     boots: node.boots.length,
   };
+}
+
+/** Every node's sysroot fingerprint, by name. */
+export async function fingerprints(bed: SshFleet): Promise<Map<string, SysrootFingerprint>> {
+  const all = new Map<string, SysrootFingerprint>();
+  for (const name of bed.names) all.set(name, await sysrootFingerprint(bed.node(name).sysroot));
+  return all;
 }
