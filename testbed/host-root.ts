@@ -47,8 +47,12 @@ export interface HostRoot {
   calls(): string[];
   /** Power requests the systemctl stand-in recorded (e.g. `poweroff --no-block`), oldest first. */
   powerRequests(): string[];
-  /** Add an osmet file so `--offline` works: the double's text format. */
-  addOsmet(description?: string, sectorSize?: number): void;
+  /**
+   * Add an osmet file so `--offline` works: the double's text format. `image`, an absolute
+   * path inside the root (the host's paths are visible there), names the raw image the double
+   * writes for it; without it the double writes its small synthetic metal image.
+   */
+  addOsmet(description?: string, sectorSize?: number, image?: string): void;
   /** Unmount everything and remove the directory. Idempotent; collects errors and throws them at the end. */
   destroy(): Promise<void>;
 }
@@ -109,12 +113,13 @@ export async function createHostRoot(options: HostRootOptions): Promise<HostRoot
     },
     calls: () => readLines(join(runDir, 'calls')),
     powerRequests: () => readLines(join(root, 'run/systemctl-double/requests')),
-    addOsmet(description = 'Fedora CoreOS 40.20240416.3.1', sectorSize = 512) {
+    addOsmet(description = 'Fedora CoreOS 40.20240416.3.1', sectorSize = 512, image?: string) {
       const dir = join(root, 'run/coreos-installer/osmet');
       mkdirSync(dir, { recursive: true });
+      const imageLine = image === undefined ? '' : `image=${image}\n`;
       writeFileSync(
         join(dir, `fedora-coreos-x86_64.${sectorSize}.osmet`),
-        `coreos-installer-double-osmet\narchitecture=x86_64\nsector-size=${sectorSize}\ndescription=${description}\n`,
+        `coreos-installer-double-osmet\narchitecture=x86_64\nsector-size=${sectorSize}\ndescription=${description}\n${imageLine}`,
       );
     },
     destroy,

@@ -71,6 +71,9 @@ export async function buildImage(root: string, work: string, out: string, runner
     await runner.run([...deploy, ...kargArguments(IMAGE_KARGS), FCOS_REF], { timeoutMs: 20 * 60_000 });
     renameSync(join(sysroot, 'boot'), bootDir);
     mkdirSync(join(sysroot, 'boot'));
+    // FCOS images ship an empty /boot/ignition.firstboot: coreos-installer only appends to it
+    // (coreos/coreos-installer src/install.rs write_firstboot_kargs fails when it is missing).
+    writeFileSync(join(bootDir, 'ignition.firstboot'), '');
   });
   await step('grub', async () => {
     const entriesDir = join(bootDir, 'loader/entries');

@@ -10,34 +10,18 @@
  * OVMF or what the build needs is missing. Bounded by the VM's hard timeout.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ExecaRunner } from '../../../common/exec/execa-runner.js';
-import { ensureCoreosImage, imageUnavailableReason } from '../../../testbed/vm/coreos-image.js';
+import { ensureCoreosImage } from '../../../testbed/vm/coreos-image.js';
 import { diskLayout } from '../../../testbed/vm/disk-layout.js';
-import { findOvmf } from '../../../testbed/vm/firmware.js';
 import { BOOT_MIB, ESP_MIB } from '../../../testbed/vm/image-build.js';
-import { BOOTED_MARKER } from '../../../testbed/vm/image-tree.js';
 import { withMachine } from '../../../testbed/vm/machine.js';
-import { QEMU } from '../../../testbed/vm/run.js';
+import { BOOTED, vmImageSkipReason } from '../../helpers/vm-image.js';
 
 const HARD_TIMEOUT_MS = 600_000;
-const BOOTED = new RegExp(
-  `^${BOOTED_MARKER} ostree=/ostree/boot\\.1/fedora-coreos/[0-9a-f]{64}/0 ostree-booted=yes ignition\\.firstboot=(yes|no)$`,
-);
-
-async function skipReason(): Promise<string | undefined> {
-  try {
-    execFileSync('sh', ['-c', `command -v ${QEMU}`], { stdio: 'ignore' });
-  } catch {
-    return `${QEMU} is not installed (apt-get install qemu-system-x86)`;
-  }
-  const ovmf = findOvmf();
-  if ('missing' in ovmf) return ovmf.missing;
-  return imageUnavailableReason();
-}
 
 describe('testbed/vm/coreos-image: the CoreOS-like image boots under OVMF', function () {
   this.timeout(HARD_TIMEOUT_MS + 20 * 60_000);
@@ -45,7 +29,7 @@ describe('testbed/vm/coreos-image: the CoreOS-like image boots under OVMF', func
   let dir = '';
 
   before(async function () {
-    const reason = await skipReason();
+    const reason = await vmImageSkipReason();
     if (reason !== undefined) {
       console.log(`      skipped: ${reason}`);
       this.skip();
@@ -58,16 +42,14 @@ describe('testbed/vm/coreos-image: the CoreOS-like image boots under OVMF', func
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A private copy of the cached image (sparse), optionally with /ignition.firstboot on its boot filesystem. */
+  /** A private copy of the cached image (sparse); without `firstboot`, its /ignition.firstboot removed. */
   function diskCopy(name: string, firstboot: boolean): string {
     const disk = join(dir, name);
     execFileSync('cp', ['--sparse=always', image, disk]);
-    if (firstboot) {
+    if (!firstboot) {
       const [, boot] = diskLayout({ espMiB: ESP_MIB, bootMiB: BOOT_MIB, rootMiB: 1 }).partitions;
-      const stamp = join(dir, 'ignition.firstboot');
-      writeFileSync(stamp, '');
-      // debugfs writes into the ext4 at its offset: no mount, no partition table in the host kernel needed
-      execFileSync('debugfs', ['-w', '-R', `write ${stamp} ignition.firstboot`, `${disk}?offset=${boot.offset}`], {
+      // debugfs edits the ext4 at its offset: no mount, no partition table in the host kernel needed
+      execFileSync('debugfs', ['-w', '-R', 'rm ignition.firstboot', `${disk}?offset=${boot.offset}`], {
         stdio: 'ignore',
       });
     }
@@ -85,14 +67,14 @@ describe('testbed/vm/coreos-image: the CoreOS-like image boots under OVMF', func
     );
   }
 
-  it('boots into the ostree deployment and reports on the completion port; no firstboot without the stamp', async () => {
+  it('boots into the ostree deployment and reports on the completion port; no firstboot once the stamp is removed', async () => {
     const line = await boot(diskCopy('plain.img', false));
 
     expect(line).to.match(BOOTED);
     expect(line).to.match(/ignition\.firstboot=no$/);
   });
 
-  it('GRUB expands $ignition_firstboot to ignition.firstboot when /ignition.firstboot exists on the boot partition', async () => {
+  it('GRUB expands $ignition_firstboot to ignition.firstboot from the /ignition.firstboot the image ships (as FCOS)', async () => {
     const line = await boot(diskCopy('firstboot.img', true));
 
     expect(line).to.match(BOOTED);

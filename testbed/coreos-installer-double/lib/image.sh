@@ -82,6 +82,10 @@ populate_esp() {
 
 # Produce the raw image to write in RAW_IMAGE (decompressing file/URL images).
 prepare_image() {
+  if [ "$SOURCE_KIND" = osmet ] && [ -n "$OSMET_IMAGE" ]; then
+    RAW_IMAGE=$OSMET_IMAGE
+    return
+  fi
   make_temp RAW_IMAGE /tmp/coreos-installer-raw.XXXXXX
   if [ "$SOURCE_KIND" = osmet ]; then
     build_metal_image "$RAW_IMAGE" || fail_write 'building the image from osmet data' 'mkfs or sgdisk failed'

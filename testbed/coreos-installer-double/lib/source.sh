@@ -78,10 +78,21 @@ find_osmet() {
     if [ "$(sed -n 's/^architecture=//p' "$file")" = "$ARCHITECTURE" ] &&
       [ "$(sed -n 's/^sector-size=//p' "$file")" = "$SECTOR_SIZE" ]; then
       OSMET_DESCRIPTION=$(sed -n 's/^description=//p' "$file")
+      osmet_image "$file"
       return 0
     fi
   done
   return 1
+}
+
+# The optional image= line names the raw metal image this osmet file stands for (what
+# upstream reconstructs from osmet data and the live root): an absolute path to a readable
+# regular file. Without it, the double builds its small synthetic image (lib/image.sh).
+osmet_image() {
+  OSMET_IMAGE=$(sed -n 's/^image=//p' "$1")
+  [ -n "$OSMET_IMAGE" ] || return 0
+  [[ $OSMET_IMAGE == /* ]] || die "reading osmet file $1" "image=$OSMET_IMAGE is not an absolute path"
+  [ -f "$OSMET_IMAGE" ] && [ -r "$OSMET_IMAGE" ] || die "reading osmet file $1" "image $OSMET_IMAGE" "$(os_error ENOENT)"
 }
 
 http_reason() {
@@ -94,7 +105,7 @@ http_reason() {
 # Choose and announce the image source (stderr), fetch it, check the signature rule.
 # Sets SOURCE_KIND (osmet|file), SOURCE_IMAGE, SOURCE_SIG.
 select_source() {
-  SOURCE_KIND=file SOURCE_IMAGE='' SOURCE_SIG=''
+  SOURCE_KIND=file SOURCE_IMAGE='' SOURCE_SIG='' OSMET_IMAGE=''
   local require_sig=1 err status
   if [ -n "$IMAGE_FILE" ]; then
     printf 'Copying image from %s\nReading signature from %s.sig\n' "$IMAGE_FILE" "$IMAGE_FILE" >&2

@@ -1,0 +1,144 @@
+/**
+ * Issue 15 "install, then boot": a real Ironic custom-agent deploy runs our
+ * agent's install_coreos, whose coreos-installer (the double, the one part
+ * that cannot run here) writes the VM tier's CoreOS-like bootable image
+ * (its osmet `image=`) onto the node's loop disk and the configdrive's
+ * Ignition onto its boot filesystem; then a q35 + OVMF VM boots that very
+ * disk like a machine after its power-on.
+ *
+ * One Ironic release (the first configured): the deploy wire is covered per
+ * release by deploy.test.ts; this suite is about what the disk boots into.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
+import { testbedAddresses } from '../../testbed/addresses.js';
+import { startAgent, type RunningTestAgent } from '../../testbed/agent.js';
+import { readBootFile } from '../../testbed/boot-partition.js';
+import { createHostRoot, type HostRoot } from '../../testbed/host-root.js';
+import { IronicTestbed } from '../../testbed/ironic.js';
+import { TestNode } from '../../testbed/node.js';
+import { ensureCoreosImage } from '../../testbed/vm/coreos-image.js';
+import { withMachine } from '../../testbed/vm/machine.js';
+import { describeEachIronic } from '../helpers/each-ironic.js';
+import { BOOTED, vmImageSkipReason } from '../helpers/vm-image.js';
+import { INSTALL_COREOS_STEPS, jsonConfigDrive } from './deploy-fixtures.js';
+import { enrolManageable, stopAgents } from './support.js';
+
+const HARD_TIMEOUT_MS = 600_000;
+/** Writing the 1.2 GiB image takes the double a while; the forced heartbeat ends the deploy right after. */
+const DEPLOY_TIMEOUT_MS = 300_000;
+const HOSTNAME = 'ib-worker-1';
+const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHbWq2zC1j3lQ3bM0Jk8cQ3Zp5y6n7s8t9u0v1w2x3y4 core@install-boot';
+
+/**
+ * The user's Ignition (spec 3.3.0: Debian bookworm's Ignition 2.14 knows 3.4.0 only as
+ * experimental): an SSH key for core, a file, and a unit it enables.
+ */
+const USER_IGNITION = {
+  ignition: { version: '3.3.0' },
+  passwd: { users: [{ name: 'core', sshAuthorizedKeys: [SSH_KEY] }] },
+  storage: {
+    files: [{ path: '/etc/ica/hello', mode: 420, contents: { source: 'data:,installed%20by%20ironic%0A' } }],
+  },
+  systemd: {
+    units: [
+      {
+        name: 'ica-hello.service',
+        enabled: true,
+        contents:
+          '[Unit]\nDescription=ica hello\n[Service]\nType=oneshot\nExecStart=/bin/sh -c "echo ran > /run/ica-hello"\n[Install]\nWantedBy=multi-user.target\n',
+      },
+    ],
+  },
+};
+
+describeEachIronic(
+  'e2e: install_coreos writes a disk that boots (issue 15)',
+  function (ironic) {
+    this.timeout(DEPLOY_TIMEOUT_MS + HARD_TIMEOUT_MS + 30 * 60_000);
+    let dir = '';
+    let testbed: IronicTestbed | undefined;
+    let node: TestNode | undefined;
+    let host: HostRoot | undefined;
+    const agents: RunningTestAgent[] = [];
+
+    before(async function () {
+      const reason = await vmImageSkipReason();
+      if (reason !== undefined) {
+        console.log(`      (skipping: ${reason})`);
+        this.skip();
+      }
+      const image = await ensureCoreosImage(new ExecaRunner());
+      dir = mkdtempSync(join(tmpdir(), 'e2e-ib-'));
+      const addresses = testbedAddresses('ib', 0, process.pid);
+      testbed = new IronicTestbed({ tag: 'ib', suite: ironic.suite });
+      await testbed.start({ dir: join(dir, 'ironic'), hostIp: addresses.hostIp, automatedClean: false });
+      node = await TestNode.create({ tag: 'ib', ...addresses, disksGiB: [2] });
+      host = await createHostRoot({ dir: join(dir, 'hostroot') });
+      // The host's /var/cache is visible in the host root (its lower layer is /).
+      host.addOsmet('CoreOS-like VM image', 512, image);
+    });
+
+    afterEach(async function () {
+      await stopAgents(agents, this.currentTest?.state === 'failed');
+    });
+
+    after(async () => {
+      await node?.destroy().catch((e: unknown) => console.log(`node cleanup: ${String(e)}`));
+      await host?.destroy().catch((e: unknown) => console.log(`host root cleanup: ${String(e)}`));
+      await testbed?.stop().catch((e: unknown) => console.log(`ironic cleanup: ${String(e)}`));
+      if (dir !== '') rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('deploys with a configdrive Ignition, then the installed disk boots under OVMF with ignition.firstboot', async () => {
+      const bed = testbed!;
+      const disk = node!.disks[0]!.device;
+      const uuid = await enrolManageable(bed, {
+        name: 'ib-node',
+        mac: node!.mac,
+        instanceInfo: { root_device: { size: 2 } },
+      });
+      await bed.setProvisionState(uuid, 'provide');
+      await bed.waitForProvisionState(uuid, ['available'], 60_000);
+      const configDrive = jsonConfigDrive(USER_IGNITION, { 'local-hostname': HOSTNAME });
+      const cli = await bed.baremetal([
+        'node',
+        'deploy',
+        uuid,
+        '--deploy-steps',
+        INSTALL_COREOS_STEPS,
+        '--config-drive',
+        configDrive,
+      ]);
+      expect(cli.exitCode, cli.stderr).to.equal(0);
+      agents.push(await startAgent(node!, { apiUrl: bed.url, dir: join(dir, 'boot-1'), rootMount: host!.root }));
+
+      const final = await bed.waitForProvisionState(uuid, ['active', 'deploy failed'], DEPLOY_TIMEOUT_MS);
+
+      expect([final.provision_state, final.last_error]).to.deep.equal(['active', null]);
+      expect(host!.calls()).to.deep.equal([
+        `install --preserve-on-error --ignition-file /tmp/ironic.ign --offline ${disk} `,
+      ]);
+      const written = JSON.parse((await readBootFile(disk, '/ignition/config.ign')).text) as typeof USER_IGNITION;
+      expect(written.systemd).to.deep.equal(USER_IGNITION.systemd);
+      expect(written.storage.files.map((f) => f.path)).to.deep.equal(['/etc/ica/hello', '/etc/hostname']);
+      await stopAgents(agents, false);
+
+      const line = await withMachine(
+        { hardTimeoutMs: HARD_TIMEOUT_MS, memoryMiB: 2048, disks: [{ file: disk, serial: 'root', bootIndex: 0 }] },
+        async (m) => {
+          const first = await m.waitForCompletion();
+          await m.quit();
+          return first;
+        },
+      );
+
+      expect(line).to.match(BOOTED);
+      expect(line).to.match(/ignition\.firstboot=yes$/);
+    });
+  },
+  { select: (configured) => configured.slice(0, 1) },
+);
