@@ -3,99 +3,42 @@
  * boot partition's config (made from the ostree BLS entries) and expands
  * `$ignition_firstboot` from /ignition.firstboot as FCOS's GRUB does, the
  * dracut initramfs's ostree module enters the deployment, and systemd runs
- * the unit that reports on the testisocompletion port.
+ * the unit that reports on the testisocompletion port. With the stamp and no
+ * config, Ignition runs with an empty config and succeeds, as on FCOS.
  *
  * The image is built once and cached (testbed/vm/coreos-image.ts; a few
  * minutes the first time); each boot uses its own copy. Skips when qemu,
  * OVMF or what the build needs is missing. Bounded by the VM's hard timeout.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import { ExecaRunner } from '../../../common/exec/execa-runner.js';
-import { ensureCoreosImage, imageUnavailableReason } from '../../../testbed/vm/coreos-image.js';
-import { diskLayout } from '../../../testbed/vm/disk-layout.js';
-import { findOvmf } from '../../../testbed/vm/firmware.js';
-import { BOOT_MIB, ESP_MIB } from '../../../testbed/vm/image-build.js';
-import { BOOTED_MARKER } from '../../../testbed/vm/image-tree.js';
-import { withMachine } from '../../../testbed/vm/machine.js';
-import { QEMU } from '../../../testbed/vm/run.js';
+import { parseBootReport } from '../../../testbed/vm/boot-report.js';
+import { bootDisk, diskCopy, useCoreosImage, writeFirstboot } from '../../helpers/coreos-vm.js';
 
 const HARD_TIMEOUT_MS = 600_000;
-const BOOTED = new RegExp(
-  `^${BOOTED_MARKER} ostree=/ostree/boot\\.1/fedora-coreos/[0-9a-f]{64}/0 ostree-booted=yes ignition\\.firstboot=(yes|no)$`,
-);
-
-async function skipReason(): Promise<string | undefined> {
-  try {
-    execFileSync('sh', ['-c', `command -v ${QEMU}`], { stdio: 'ignore' });
-  } catch {
-    return `${QEMU} is not installed (apt-get install qemu-system-x86)`;
-  }
-  const ovmf = findOvmf();
-  if ('missing' in ovmf) return ovmf.missing;
-  return imageUnavailableReason();
-}
+const DEPLOYMENT = /^ostree=\/ostree\/boot\.1\/fedora-coreos\/[0-9a-f]{64}\/0$/;
 
 describe('testbed/vm/coreos-image: the CoreOS-like image boots under OVMF', function () {
   this.timeout(HARD_TIMEOUT_MS + 20 * 60_000);
-  let image = '';
-  let dir = '';
-
-  before(async function () {
-    const reason = await skipReason();
-    if (reason !== undefined) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-    image = await ensureCoreosImage(new ExecaRunner());
-    dir = mkdtempSync(join(tmpdir(), 'ica-coreos-image-'));
-  });
-
-  after(() => {
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** A private copy of the cached image (sparse), optionally with /ignition.firstboot on its boot filesystem. */
-  function diskCopy(name: string, firstboot: boolean): string {
-    const disk = join(dir, name);
-    execFileSync('cp', ['--sparse=always', image, disk]);
-    if (firstboot) {
-      const [, boot] = diskLayout({ espMiB: ESP_MIB, bootMiB: BOOT_MIB, rootMiB: 1 }).partitions;
-      const stamp = join(dir, 'ignition.firstboot');
-      writeFileSync(stamp, '');
-      // debugfs writes into the ext4 at its offset: no mount, no partition table in the host kernel needed
-      execFileSync('debugfs', ['-w', '-R', `write ${stamp} ignition.firstboot`, `${disk}?offset=${boot.offset}`], {
-        stdio: 'ignore',
-      });
-    }
-    return disk;
-  }
-
-  async function boot(disk: string): Promise<string> {
-    return withMachine(
-      { hardTimeoutMs: HARD_TIMEOUT_MS, memoryMiB: 2048, disks: [{ file: disk, serial: 'primary', bootIndex: 0 }] },
-      async (m) => {
-        const line = await m.waitForCompletion();
-        await m.quit();
-        return line;
-      },
-    );
-  }
+  const vm = useCoreosImage('ica-coreos-image-');
 
   it('boots into the ostree deployment and reports on the completion port; no firstboot without the stamp', async () => {
-    const line = await boot(diskCopy('plain.img', false));
+    const report = parseBootReport(await bootDisk(diskCopy(vm.image, vm.dir, 'plain.img'), HARD_TIMEOUT_MS));
 
-    expect(line).to.match(BOOTED);
-    expect(line).to.match(/ignition\.firstboot=no$/);
+    expect(`ostree=${report.ostree}`).to.match(DEPLOYMENT);
+    expect(report.ostreeBooted).to.equal(true);
+    expect(report.ignitionFirstboot).to.equal(false);
+    expect(report.system).to.equal('running');
   });
 
-  it('GRUB expands $ignition_firstboot to ignition.firstboot when /ignition.firstboot exists on the boot partition', async () => {
-    const line = await boot(diskCopy('firstboot.img', true));
+  it('GRUB expands $ignition_firstboot when /ignition.firstboot exists; Ignition succeeds with no config', async () => {
+    const disk = diskCopy(vm.image, vm.dir, 'firstboot.img');
+    writeFirstboot(disk, vm.dir);
 
-    expect(line).to.match(BOOTED);
-    expect(line).to.match(/ignition\.firstboot=yes$/);
+    const report = parseBootReport(await bootDisk(disk, HARD_TIMEOUT_MS));
+
+    expect(`ostree=${report.ostree}`).to.match(DEPLOYMENT);
+    expect(report.ignitionFirstboot).to.equal(true);
+    expect(report.system).to.equal('running');
+    expect(report.bootIgnition, 'the firstboot stamp is removed after the boot').to.deep.equal([]);
   });
 });
