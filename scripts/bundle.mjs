@@ -53,8 +53,8 @@ const AXIOS_PATCHES = [
 ];
 
 /** An esbuild plugin applying {@link AXIOS_PATCHES}. */
-const axiosWithoutWebGlobals = {
-  name: 'axios-without-web-globals',
+const axiosPatches = {
+  name: 'axios-patches',
   setup(build) {
     for (const patch of AXIOS_PATCHES) {
       build.onLoad({ filter: patch.file }, async (args) => {
@@ -68,6 +68,31 @@ const axiosWithoutWebGlobals = {
     }
   },
 };
+
+// Modules the bundle takes from the project instead of node_modules, by the
+// specifier the dependencies require. iconv-lite: body-parser and raw-body
+// (loaded with express, though the agent reads request bodies itself) require
+// it for three calls that common/text/iconv-lite-shim.ts answers with node's
+// TextDecoder; iconv-lite's encoding tables were 479 KB of the API chunk.
+const SHIMS = {
+  'iconv-lite': 'common/text/iconv-lite-shim.ts',
+};
+
+/**
+ * An esbuild plugin resolving the {@link SHIMS}' specifiers to their files.
+ * @param {string} root - the project root
+ */
+function shims(root) {
+  return {
+    name: 'shims',
+    setup(build) {
+      for (const [specifier, file] of Object.entries(SHIMS)) {
+        const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+        build.onResolve({ filter }, () => ({ path: join(root, file) }));
+      }
+    },
+  };
+}
 
 /**
  * Bundle the entries into `outdir` (emptied first by the caller's rm of dist/).
@@ -98,7 +123,7 @@ export async function bundle(root, outdir) {
     // Third-party licence comments go into one file per output instead of the code.
     legalComments: 'linked',
     banner: { js: REQUIRE_BANNER },
-    plugins: [axiosWithoutWebGlobals],
+    plugins: [axiosPatches, shims(root)],
     metafile: true,
     logLevel: 'warning',
   });
