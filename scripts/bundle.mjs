@@ -37,8 +37,15 @@ const REQUIRE_BANNER =
 //   (`const adapter = getFetch()`, an unused default export; the adapter list
 //   asks getFetch() itself, and only when the http adapter is unavailable, never
 //   in node), probing fetch, Request, Response and ReadableStream.
+// - axios lib/adapters/http.js and lib/helpers/Http2Sessions.js import node's
+//   http2 at module level for the http2 transport, used only when a request
+//   sets `httpVersion: 2`, which the agent never does; loading http2 (with its
+//   nghttp2 binding and assert) costs the idle agent about 0.7 MiB. Both files
+//   use only properties of the module (`http2.constants`, `http2.connect`), so
+//   a proxy that requires it on the first property read keeps them working.
 // Each patch must match exactly once, so an axios upgrade that changes these
 // lines fails the build instead of silently loading them again.
+const LAZY_HTTP2 = "const http2 = new Proxy({}, { get: (_target, key) => require('http2')[key] });";
 const AXIOS_PATCHES = [
   {
     file: /[\\/]axios[\\/]lib[\\/]utils\.js$/,
@@ -49,6 +56,16 @@ const AXIOS_PATCHES = [
     file: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/,
     find: 'const adapter = getFetch();',
     replace: 'const adapter = /* @__PURE__ */ getFetch();',
+  },
+  {
+    file: /[\\/]axios[\\/]lib[\\/]adapters[\\/]http\.js$/,
+    find: "import http2 from 'http2';",
+    replace: LAZY_HTTP2,
+  },
+  {
+    file: /[\\/]axios[\\/]lib[\\/]helpers[\\/]Http2Sessions\.js$/,
+    find: "import http2 from 'http2';",
+    replace: LAZY_HTTP2,
   },
 ];
 

@@ -66,6 +66,18 @@ describe('scripts/bundle.mjs', function () {
     expect(listed(result.stderr, 'READ:')).to.deep.equal([]);
   });
 
+  it("loads the agent without node's http2 (axios' imports of it are made lazy)", async () => {
+    const trap = `data:text/javascript,${encodeURIComponent(TRAP)}`;
+
+    const result = await execa(process.execPath, ['--import', trap, join(out, 'cli.mjs'), 'agent', '--help'], {
+      cwd: out,
+    });
+
+    const builtins = listed(result.stderr, 'BUILTINS:');
+    expect(builtins).to.include('https'); // the list is real: axios' http adapter is loaded
+    expect(builtins).not.to.include('http2');
+  });
+
   it("bundles the iconv-lite shim instead of iconv-lite's encoding tables", () => {
     expect(inputs).to.include('common/text/iconv-lite-shim.ts');
     expect(inputs.filter((path) => path.includes('node_modules/iconv-lite/'))).to.deep.equal([]);
