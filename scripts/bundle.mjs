@@ -69,22 +69,66 @@ const AXIOS_PATCHES = [
   },
 ];
 
-/** An esbuild plugin applying {@link AXIOS_PATCHES}. */
-const axiosPatches = {
-  name: 'axios-patches',
-  setup(build) {
-    for (const patch of AXIOS_PATCHES) {
-      build.onLoad({ filter: patch.file }, async (args) => {
-        const text = await readFile(args.path, 'utf8');
-        if (text.split(patch.find).length !== 2)
-          throw new Error(
-            `${args.path} no longer holds \`${patch.find}\` exactly once: review AXIOS_PATCHES in scripts/bundle.mjs for this axios version`,
-          );
-        return { contents: text.replace(patch.find, patch.replace), loader: 'js' };
-      });
-    }
+// The bundle minifies names without esbuild's `keepNames` (which defines `name`
+// on every function and class as it is created and cost the idle agent
+// 1.7 MiB, bench/README.md "Idle memory"), so a dependency that reads a class's
+// own name at run time would read a minified one. The two that do, among the
+// bundled dependencies the agent runs:
+// - execa lib/return/final-error.js names its errors after their classes
+//   (`setErrorName(ExecaError, ExecaError.name)`); the names are spelled out;
+// - @peculiar/asn1-schema's parser (auto-TLS' certificate) unwraps a repeated
+//   field when its one element's `constructor.name === "Sequence"`, asn1js'
+//   Sequence class; compared with the class itself instead, the same test.
+// Everything else that reads a function's or class's `name` only puts it into
+// a debug or error message (express' router layers and depd, tsyringe, yaml,
+// agent-base), reads node's own functions (unpipe) or names async resources
+// (raw-body, on-finished). The agent's own errors declare their names
+// (common/errors.ts).
+const NAME_PATCHES = [
+  {
+    file: /[\\/]execa[\\/]lib[\\/]return[\\/]final-error\.js$/,
+    find: 'setErrorName(ExecaError, ExecaError.name);',
+    replace: "setErrorName(ExecaError, 'ExecaError');",
   },
-};
+  {
+    file: /[\\/]execa[\\/]lib[\\/]return[\\/]final-error\.js$/,
+    find: 'setErrorName(ExecaSyncError, ExecaSyncError.name);',
+    replace: "setErrorName(ExecaSyncError, 'ExecaSyncError');",
+  },
+  {
+    file: /[\\/]@peculiar[\\/]asn1-schema[\\/]build[\\/](?:cjs|es2015)[\\/]parser\.js$/,
+    find: 'elementsToProcess[0].constructor.name === "Sequence"',
+    replace: 'elementsToProcess[0].constructor === asn1js.Sequence',
+  },
+];
+
+/**
+ * An esbuild plugin applying source patches ({@link AXIOS_PATCHES},
+ * {@link NAME_PATCHES}): every patch of a file is applied when it loads.
+ * @param {{ file: RegExp, find: string, replace: string }[]} patches
+ */
+function sourcePatches(patches) {
+  return {
+    name: 'source-patches',
+    setup(build) {
+      const byFile = new Map();
+      for (const patch of patches) byFile.set(patch.file.source, [...(byFile.get(patch.file.source) ?? []), patch]);
+      for (const filePatches of byFile.values()) {
+        build.onLoad({ filter: filePatches[0].file }, async (args) => {
+          let text = await readFile(args.path, 'utf8');
+          for (const patch of filePatches) {
+            if (text.split(patch.find).length !== 2)
+              throw new Error(
+                `${args.path} no longer holds \`${patch.find}\` exactly once: review the patches in scripts/bundle.mjs for this version`,
+              );
+            text = text.replace(patch.find, patch.replace);
+          }
+          return { contents: text, loader: 'js' };
+        });
+      }
+    },
+  };
+}
 
 // Modules the bundle takes from the project instead of node_modules, by the
 // specifier the dependencies require. iconv-lite: body-parser and raw-body
@@ -133,14 +177,13 @@ export async function bundle(root, outdir) {
     // package.json's engines: ^20.19.0 || >=22.0.0
     target: 'node20',
     minify: true,
-    // Class and function names stay readable in stack traces and in
-    // `error.name`-style checks (the agent reports error class names to Ironic).
-    keepNames: true,
+    // No `keepNames`: see NAME_PATCHES. Stack traces show minified names;
+    // NODE_OPTIONS=--enable-source-maps maps them back.
     sourcemap: 'linked',
     // Third-party licence comments go into one file per output instead of the code.
     legalComments: 'linked',
     banner: { js: REQUIRE_BANNER },
-    plugins: [axiosPatches, shims(root)],
+    plugins: [sourcePatches([...AXIOS_PATCHES, ...NAME_PATCHES]), shims(root)],
     metafile: true,
     logLevel: 'warning',
   });

@@ -61,8 +61,9 @@ export function toEntry(r: CommandResult, pending: PendingCommand | undefined): 
   return entry;
 }
 
-/** A RestError rebuilt from its wire form. */
+/** A RestError rebuilt from its wire form; `type` is the recorded one, `name` this class's. */
 class RestoredError extends RestError {
+  static override readonly type: string = 'RestoredError';
   constructor(json: SerializedError) {
     super(json.details, { code: json.code, summary: json.message });
     Object.defineProperty(this, 'type', { value: json.type });

@@ -11,6 +11,7 @@ import { CommandExecutionError } from '../errors.js';
  * CommandExecutionError message.
  */
 export class ProcessError extends CommandExecutionError {
+  static override readonly type: string = 'ProcessError';
   /**
    * @param details - what failed: the command, how it ended and the end of stderr
    * @param argv - the command

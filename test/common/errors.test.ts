@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as errors from '../../common/errors.js';
 
 /** A RestError row: how to make one, and what IPA's errors.py serialises for it. */
@@ -203,6 +205,8 @@ describe('errors', () => {
         expect(error).not.to.be.instanceOf(errors.RestError);
         return;
       }
+      expect(Object.hasOwn(errorClass, 'type'), `${name} declares its own static type`).to.equal(true);
+      expect((errorClass as unknown as typeof errors.RestError).type).to.equal(errorClass.name);
       const json = (error as errors.RestError).toJSON();
       expect(Object.keys(json)).to.deep.equal(['type', 'code', 'message', 'details']);
       expect(json).to.include({ type: name, code: row.code, message: row.message });
@@ -213,6 +217,37 @@ describe('errors', () => {
       expect(JSON.parse(JSON.stringify(error))).to.deep.equal(json);
     });
   }
+
+  it('every RestError subclass in the sources spells out its own name as its static type', async () => {
+    const sources = await sourceFiles([
+      'agent',
+      'common',
+      'cli',
+      'container',
+      'ignition',
+      'iso',
+      'reprovision',
+      'fleet',
+    ]);
+    const restErrors = new Set(
+      EXPORTED.flatMap(([name, c]) => (c.prototype instanceof errors.RestError ? [name] : [])),
+    );
+    restErrors.add('RestError');
+    const found: string[] = [];
+
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const { name, base, body } of sources.flatMap((s) => classesIn(s))) {
+        if (!restErrors.has(base) || found.includes(name)) continue;
+        found.push(name);
+        restErrors.add(name);
+        grew = true;
+        expect(body, `${name} declares its wire type`).to.include(`static override readonly type: string = '${name}';`);
+      }
+    }
+
+    expect(found).to.include.members(['DeploymentError', 'ProcessError', 'RestoredError']);
+  });
 
   it('uses the default details when none are given', () => {
     expect(new errors.RestError().details).to.equal('An unexpected error occurred. Please try back later.');
@@ -258,3 +293,25 @@ describe('errors', () => {
     expect(fromString.details).to.equal('plain');
   });
 });
+
+/** The text of every `.ts` file under `dirs` (relative to the project root). */
+async function sourceFiles(dirs: string[]): Promise<string[]> {
+  const root = join(import.meta.dirname, '..', '..');
+  const texts: string[] = [];
+  for (const dir of dirs) {
+    for (const entry of await readdir(join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith('.ts'))
+        texts.push(await readFile(join(entry.parentPath, entry.name), 'utf8'));
+    }
+  }
+  return texts;
+}
+
+/** The classes `source` declares with a base class: name, base and body (up to the first line that is `}`). */
+function classesIn(source: string): { name: string; base: string; body: string }[] {
+  return [...source.matchAll(/^(?:export )?class (\w+) extends (\w+) \{\n([\s\S]*?)^\}$/gm)].map((m) => ({
+    name: m[1] ?? '',
+    base: m[2] ?? '',
+    body: m[3] ?? '',
+  }));
+}

@@ -7,12 +7,13 @@
  */
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error scripts/ is plain JavaScript without declarations
 import { bundle } from '../../scripts/bundle.mjs';
+import { freePort } from '../helpers/agent-container.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -78,8 +79,84 @@ describe('scripts/bundle.mjs', function () {
     expect(builtins).not.to.include('http2');
   });
 
+  it("sends Ironic the errors' IPA types, not the minified class names", async () => {
+    const token = 'bundle-test-token-0123456789abcdef';
+    const port = await freePort();
+    await mkdir(join(out, 'conf'));
+    await writeFile(join(out, 'cmdline'), '');
+    const agent = execa(
+      process.execPath,
+      [
+        join(out, 'cli.mjs'),
+        'agent',
+        '--standalone',
+        '--agent-token',
+        token,
+        '--listen-host',
+        '127.0.0.1',
+        '--listen-port',
+        String(port),
+        '--config-dir',
+        join(out, 'conf'),
+        '--cmdline-path',
+        join(out, 'cmdline'),
+        '--state-dir',
+        join(out, 'state'),
+        '--device-allowlist',
+        '/dev/nonexistent*',
+        '--no-enable-auto-tls',
+      ],
+      { cwd: out, reject: false },
+    );
+    const step = { step: 'no_such_step', interface: 'deploy', priority: 1, args: {} };
+    try {
+      await listening(`http://127.0.0.1:${port}/v1/status`, agent);
+
+      const unknown = await command(port, token, { step, node: { uuid: 'n' }, ports: [] });
+      const mismatch = await command(port, token, { step, node: { uuid: 'n' }, ports: [], deploy_version: { x: '1' } });
+
+      expect(unknown).to.deep.include({ command_status: 'FAILED' });
+      expect(unknown['command_error']).to.deep.equal({
+        type: 'HardwareManagerMethodNotFound',
+        code: 500,
+        message: 'No HardwareManager found to handle method',
+        details: 'Could not find method: no_such_step',
+      });
+      expect(mismatch).to.deep.include({ command_status: 'CLEAN_VERSION_MISMATCH' });
+      expect(mismatch['command_error']).to.deep.include({ type: 'VersionMismatch', code: 409 });
+    } finally {
+      agent.kill();
+      await agent;
+    }
+  });
+
   it("bundles the iconv-lite shim instead of iconv-lite's encoding tables", () => {
     expect(inputs).to.include('common/text/iconv-lite-shim.ts');
     expect(inputs.filter((path) => path.includes('node_modules/iconv-lite/'))).to.deep.equal([]);
   });
 });
+
+/** Poll `url` until it answers, failing early if `child` exits. */
+async function listening(url: string, child: Promise<unknown> & { exitCode: number | null }): Promise<void> {
+  for (let tries = 0; tries < 300; tries++) {
+    if (child.exitCode !== null) throw new Error(`the agent exited with ${child.exitCode}: ${String(await child)}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+/** `deploy.execute_deploy_step` with `params`, waited for; the command as the agent answers it. */
+async function command(port: number, token: string, params: object): Promise<Record<string, unknown>> {
+  const response = await fetch(`http://127.0.0.1:${port}/v1/commands/?wait=true&agent_token=${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'deploy.execute_deploy_step', params }),
+  });
+  expect(response.status).to.equal(200);
+  return (await response.json()) as Record<string, unknown>;
+}
