@@ -114,6 +114,7 @@ export async function fetchPinnedDeb(pin: PinnedDeb, mirror: string, destDir: st
       index,
       releaseEntry(readFileSync(release, 'utf8'), indexPath).sha256,
       `${base}/dists/${pin.suite}/${indexPath}`,
+      'the signed Release',
     );
     await runner.run(['xz', '-d', index]);
     const record = packageRecord(readFileSync(index.replace(/\.xz$/, ''), 'utf8'), pin.name);
@@ -122,7 +123,7 @@ export async function fetchPinnedDeb(pin: PinnedDeb, mirror: string, destDir: st
         `${pin.suite}'s ${pin.name} on ${base} is ${record.version} (SHA256 ${record.sha256}), not the pinned ${pin.version} (SHA256 ${pin.sha256}): update the pin in the source after checking the new version`,
       );
     const deb = await get(record.filename);
-    await expectSha256(deb, pin.sha256, `${base}/${record.filename}`);
+    await expectSha256(deb, pin.sha256, `${base}/${record.filename}`, 'the signed index');
     const dest = join(destDir, debFileName(pin));
     renameSync(deb, dest);
     return dest;
@@ -131,7 +132,7 @@ export async function fetchPinnedDeb(pin: PinnedDeb, mirror: string, destDir: st
   }
 }
 
-async function expectSha256(file: string, sha256: string, what: string): Promise<void> {
+async function expectSha256(file: string, sha256: string, what: string, source: string): Promise<void> {
   const actual = await sha256File(file);
-  if (actual !== sha256) throw new Error(`${what} has SHA256 ${actual}, the signed index says ${sha256}`);
+  if (actual !== sha256) throw new Error(`${what} has SHA256 ${actual}, ${source} says ${sha256}`);
 }

@@ -93,7 +93,7 @@ describe('testbed/debian-archive', () => {
 
     before(async function () {
       const mirror = findArchiveMirror(await readAptSources(), FORKY_GRUB_EFI.suite);
-      const tools = ['curl', 'gpgv', 'xz'].filter((t) => !onPath(t));
+      const tools = ['curl', 'gpgv', 'xz'].filter((t) => !existsSync(`/usr/bin/${t}`));
       if (mirror === null || tools.length > 0 || !existsSync(DEBIAN_ARCHIVE_KEYRING)) {
         console.log(`      skipped: needs a Debian mirror in /etc/apt, debian-archive-keyring and ${tools.join(', ')}`);
         this.skip();
@@ -123,6 +123,11 @@ describe('testbed/debian-archive', () => {
 
     function destDir(name: string): string {
       return join(work, name);
+    }
+
+    function flipLastByte(data: Buffer): Buffer {
+      data[data.length - 1] = (data[data.length - 1] ?? 0) ^ 0xff;
+      return data;
     }
 
     /** Replace a file of the local mirror, run fn, put the original back. */
@@ -162,12 +167,7 @@ describe('testbed/debian-archive', () => {
 
     it('refuses a .deb whose SHA256 is not the index’s, and keeps nothing', async () => {
       const path = `pool/main/g/grub2/${debFileName(FORKY_GRUB_EFI)}`;
-      const edit = (data: Buffer): Buffer => {
-        data[data.length - 1] = (data[data.length - 1] ?? 0) ^ 0xff;
-        return data;
-      };
-
-      await withTampered(path, edit, async () => {
+      await withTampered(path, flipLastByte, async () => {
         const error = await fetchPinnedDeb(FORKY_GRUB_EFI, mirrorUrl, destDir('bad-deb'), runner).catch(
           (e: unknown) => e,
         );
@@ -177,6 +177,21 @@ describe('testbed/debian-archive', () => {
         );
       });
       expect(readdirSync(destDir('bad-deb'))).to.deep.equal([]);
+    });
+
+    it('refuses a Packages index whose SHA256 is not the signed Release’s, and keeps nothing', async () => {
+      const path = `dists/${FORKY_GRUB_EFI.suite}/main/binary-amd64/Packages.xz`;
+
+      await withTampered(path, flipLastByte, async () => {
+        const error = await fetchPinnedDeb(FORKY_GRUB_EFI, mirrorUrl, destDir('bad-index'), runner).catch(
+          (e: unknown) => e,
+        );
+
+        expect(String(error)).to.match(
+          new RegExp(`${path} has SHA256 [0-9a-f]{64}, the signed Release says [0-9a-f]{64}`),
+        );
+      });
+      expect(readdirSync(destDir('bad-index'))).to.deep.equal([]);
     });
 
     it('names the version the mirror serves when it is not the pinned one', async () => {
@@ -191,12 +206,3 @@ describe('testbed/debian-archive', () => {
     });
   });
 });
-
-function onPath(tool: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
