@@ -1,0 +1,119 @@
+/**
+ * The CoreOS-like image's GRUB boots what ostree deployed after the image was
+ * built, as Fedora CoreOS's does (blscfg reads the BLS entries at boot): on a
+ * copy of the image mounted on the host, host ostree commits a changed tree
+ * and deploys it with a marker karg (what reprovisioning does in the
+ * machine); the VM then boots the new deployment, with `$ignition_firstboot`
+ * still expanded from the new entry's options. Undeploying it (a rollback)
+ * boots the old one again. A grub.cfg written once at image build time fails
+ * this: its entries name the old deployment's boot link, which the deploy
+ * replaced.
+ *
+ * Needs root (loop devices, mounts), qemu and OVMF; the image is cached
+ * (testbed/vm/coreos-image.ts). Bounded by the VM's hard timeout.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { ExecaRunner } from '../../../common/exec/execa-runner.js';
+import { FCOS_REF, FCOS_STATEROOT } from '../../../testbed/ostree-sysroot.js';
+import { ensureCoreosImage } from '../../../testbed/vm/coreos-image.js';
+import { BOOTED_MARKER } from '../../../testbed/vm/image-tree.js';
+import { withMachine } from '../../../testbed/vm/machine.js';
+import { withMountedSysroot } from '../../helpers/mounted-image.js';
+import { vmImageSkipReason } from '../../helpers/vm-image.js';
+
+const HARD_TIMEOUT_MS = 600_000;
+const MARKER = 'ica.deployed=second';
+
+/** The report line of a boot through the bootloader config version `bootVersion` (ostree's boot.0 / boot.1). */
+function booted(bootVersion: 0 | 1): RegExp {
+  return new RegExp(
+    `^${BOOTED_MARKER} ostree=/ostree/boot\\.${bootVersion}/fedora-coreos/[0-9a-f]{64}/0 ostree-booted=yes ignition\\.firstboot=yes$`,
+  );
+}
+
+describe('testbed/vm/grub-bls: GRUB boots a deployment made after the image was built', function () {
+  this.timeout(2 * HARD_TIMEOUT_MS + 20 * 60_000);
+  const runner = new ExecaRunner();
+  let dir = '';
+  let disk = '';
+
+  before(async function () {
+    const reason = process.getuid?.() === 0 ? await vmImageSkipReason() : 'mounting the image needs root';
+    if (reason !== undefined) {
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+    const image = await ensureCoreosImage(runner);
+    dir = mkdtempSync(join(tmpdir(), 'ica-grub-bls-'));
+    disk = join(dir, 'disk.img');
+    execFileSync('cp', ['--sparse=always', image, disk]);
+  });
+
+  after(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Boots the disk; returns the report line and the kernel command line GRUB passed. */
+  async function boot(): Promise<{ line: string; cmdline: string }> {
+    return withMachine(
+      { hardTimeoutMs: HARD_TIMEOUT_MS, memoryMiB: 2048, disks: [{ file: disk, serial: 'primary', bootIndex: 0 }] },
+      async (m) => {
+        const line = await m.waitForCompletion();
+        await m.quit();
+        return { line, cmdline: /Command line: (.*)/.exec(m.console.text)?.[1]?.trim() ?? '' };
+      },
+    );
+  }
+
+  /** Commits the deployed tree plus one file as the new `fcos/stable` and deploys it with {@link MARKER}. */
+  async function deploySecond(sysroot: string): Promise<string[]> {
+    const repo = `--repo=${join(sysroot, 'ostree/repo')}`;
+    const extra = join(dir, 'extra');
+    mkdirSync(join(extra, 'usr/share'), { recursive: true });
+    writeFileSync(join(extra, 'usr/share/ica-second-deployment'), 'second\n');
+    await runner.run([
+      'ostree',
+      repo,
+      'commit',
+      '-b',
+      FCOS_REF,
+      `--tree=ref=${FCOS_REF}`,
+      `--tree=dir=${extra}`,
+      '--subject=second',
+    ]);
+    await runner.run([
+      'ostree',
+      'admin',
+      'deploy',
+      `--sysroot=${sysroot}`,
+      `--os=${FCOS_STATEROOT}`,
+      `--karg-append=${MARKER}`,
+      FCOS_REF,
+    ]);
+    const entries = join(sysroot, 'boot/loader/entries');
+    return readdirSync(entries).map((f) => readFileSync(join(entries, f), 'utf8'));
+  }
+
+  it('boots the new deployment with its kargs and $ignition_firstboot expanded, then the old one after undeploying it', async () => {
+    const entries = await withMountedSysroot(runner, disk, join(dir, 'sysroot'), deploySecond);
+    const first = await boot();
+
+    expect(entries).to.have.length(2);
+    expect(entries.filter((e) => e.includes(MARKER))).to.have.length(1);
+    expect(entries.every((e) => /^options .*\$ignition_firstboot/m.test(e))).to.equal(true);
+    expect(first.line).to.match(booted(0));
+    expect(first.cmdline).to.contain(MARKER).and.contain('ignition.firstboot').and.not.contain('$ignition_firstboot');
+
+    await withMountedSysroot(runner, disk, join(dir, 'sysroot'), (sysroot) =>
+      runner.run(['ostree', 'admin', 'undeploy', `--sysroot=${sysroot}`, '0']),
+    );
+    const second = await boot();
+
+    expect(second.line).to.match(booted(1));
+    expect(second.cmdline).to.contain('ignition.firstboot').and.not.contain(MARKER);
+  });
+});
