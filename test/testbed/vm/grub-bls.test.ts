@@ -62,7 +62,13 @@ describe('testbed/vm/grub-bls: GRUB boots a deployment made after the image was 
     return withMachine(
       { hardTimeoutMs: HARD_TIMEOUT_MS, memoryMiB: 2048, disks: [{ file: disk, serial: 'primary', bootIndex: 0 }] },
       async (m) => {
-        const line = await m.waitForCompletion();
+        // a stale entry (an ostree= link the deploy removed) ends in dracut's emergency shell: fail then, not at the hard timeout
+        const stuck = m.waitForConsole(/Entering emergency mode/).then(() => {
+          const why = m.console.text.split('\n').filter((l) => /ostree-prepare-root\[|Failed to start/.test(l));
+          throw new Error(`The boot stopped in the initramfs's emergency shell:\n${why.join('\n')}`);
+        });
+        stuck.catch(() => undefined); // after a good boot it rejects when qemu exits
+        const line = await Promise.race([m.waitForCompletion(), stuck]);
         await m.quit();
         return { line, cmdline: /Command line: (.*)/.exec(m.console.text)?.[1]?.trim() ?? '' };
       },
