@@ -17,7 +17,7 @@ import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import type { Runner } from '../../common/exec/runner.js';
 import { findArchiveMirror, readAptSources } from '../apt-sources.js';
 import { removeSysrootDir } from '../ostree-sysroot.js';
-import { ensureGrubDeb, FORKY_GRUB_EFI, grubDebUnavailableReason } from './forky-grub.js';
+import { ensureGrubDeb, grubDebUnavailableReason } from './forky-grub.js';
 import { buildImage } from './image-build.js';
 
 /** Where roots and images are cached unless ICA_VM_IMAGE_DIR says otherwise. */
@@ -58,14 +58,9 @@ export function rootRecipeHash(script = readFileSync(ROOT_SCRIPT, 'utf8')): stri
   return hash({ suite: IMAGE_SUITE, packages: IMAGE_PACKAGES, script });
 }
 
-/** Hash naming the image: the root's hash, the image builder's sources and the pinned GRUB package. */
+/** Hash naming the image: the root's hash and the image builder's sources. */
 export function imageRecipeHash(sources = IMAGE_SOURCES.map((f) => readFileSync(f, 'utf8'))): string {
-  return hash({ root: rootRecipeHash(), sources, grub: FORKY_GRUB_EFI });
-}
-
-/** Where fetched .debs (forky's GRUB) are cached: beside the images. */
-export function debCacheDirectory(dir = imageDirectory()): string {
-  return join(dir, 'debs');
+  return hash({ root: rootRecipeHash(), sources });
 }
 
 /** Why the image can be neither found nor built here, or undefined. */
@@ -77,7 +72,7 @@ export async function imageUnavailableReason(dir = imageDirectory()): Promise<st
       return `the CoreOS-like image is not built and ${tool} is missing (see .ci/install-debian-deps)`;
   if (findArchiveMirror(await readAptSources(), IMAGE_SUITE) === null)
     return 'the CoreOS-like image is not built and /etc/apt/sources.list(.d) names no http(s) Debian mirror';
-  const grub = await grubDebUnavailableReason(debCacheDirectory(dir));
+  const grub = await grubDebUnavailableReason(dir);
   return grub === undefined ? undefined : `the CoreOS-like image is not built and ${grub}`;
 }
 
@@ -101,7 +96,7 @@ export async function ensureCoreosImage(runner: Runner = new ExecaRunner(), dir 
       .run(argv, { timeoutMs: 60 * 60_000, onLine: (line) => lines.push(line) })
       .finally(() => writeFileSync(`${root}.log`, `$ ${argv.join(' ')}\n${lines.join('\n')}\n`));
   }
-  const grubDeb = await ensureGrubDeb(debCacheDirectory(dir), runner);
+  const grubDeb = await ensureGrubDeb(dir, runner);
   // /var/tmp: in-root.sh shares it with the root, where grub-mkstandalone runs
   const work = mkdtempSync('/var/tmp/ica-image-');
   try {

@@ -12,6 +12,8 @@
  * `blscfg`). forky's tools (grub2-common) need glibc 2.38 and do not run on
  * bookworm. The .deb is fetched from the machine's own mirror, authenticated
  * (testbed/debian-archive.ts), and cached under the image cache directory.
+ * This file's text is part of the image recipe hash (testbed/vm/coreos-image.ts),
+ * so changing the pin builds a new image.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,20 +33,26 @@ export const FORKY_GRUB_EFI: PinnedDeb = {
 /** Where the package's modules are once the .deb is unpacked (`dpkg-deb -x`). */
 export const GRUB_EFI_MODULES_DIR = 'usr/lib/grub/x86_64-efi';
 
-/** Why the .deb can be neither found in `cacheDir` nor fetched, or undefined. */
-export async function grubDebUnavailableReason(cacheDir: string): Promise<string | undefined> {
-  if (existsSync(join(cacheDir, debFileName(FORKY_GRUB_EFI)))) return undefined;
+/** Where fetched .debs are cached: `debs/` beside the images. */
+export function debCacheDirectory(imageDir: string): string {
+  return join(imageDir, 'debs');
+}
+
+/** Why the .deb can be neither found under `imageDir` nor fetched, or undefined. */
+export async function grubDebUnavailableReason(imageDir: string): Promise<string | undefined> {
+  if (existsSync(join(debCacheDirectory(imageDir), debFileName(FORKY_GRUB_EFI)))) return undefined;
   if (findArchiveMirror(await readAptSources(), FORKY_GRUB_EFI.suite) === null)
     return `forky's ${FORKY_GRUB_EFI.name} is not cached and /etc/apt/sources.list(.d) names no http(s) Debian mirror`;
   return undefined;
 }
 
 /**
- * The path of the cached .deb under `cacheDir`, fetched first when missing.
+ * The path of the .deb cached under `imageDir`, fetched first when missing.
  * A cached file whose SHA256 is not the pinned one is refetched.
  * @throws Error when no mirror is configured or a check of the fetch fails.
  */
-export async function ensureGrubDeb(cacheDir: string, runner: Runner): Promise<string> {
+export async function ensureGrubDeb(imageDir: string, runner: Runner): Promise<string> {
+  const cacheDir = debCacheDirectory(imageDir);
   const deb = join(cacheDir, debFileName(FORKY_GRUB_EFI));
   if (existsSync(deb) && (await sha256File(deb)) === FORKY_GRUB_EFI.sha256) return deb;
   const mirror = findArchiveMirror(await readAptSources(), FORKY_GRUB_EFI.suite);
