@@ -1,6 +1,6 @@
 /**
  * The CoreOS-like image boots: OVMF runs GRUB from the ESP, GRUB reads the
- * boot partition's config, whose blscfg reads the ostree BLS entries, and expands
+ * boot partition's config (made from the ostree BLS entries) and expands
  * `$ignition_firstboot` from /ignition.firstboot as FCOS's GRUB does, the
  * dracut initramfs's ostree module enters the deployment, and systemd runs
  * the unit that reports on the testisocompletion port.
