@@ -37,8 +37,15 @@ const REQUIRE_BANNER =
 //   (`const adapter = getFetch()`, an unused default export; the adapter list
 //   asks getFetch() itself, and only when the http adapter is unavailable, never
 //   in node), probing fetch, Request, Response and ReadableStream.
+// - axios lib/adapters/http.js and lib/helpers/Http2Sessions.js import node's
+//   http2 at module level for the http2 transport, used only when a request
+//   sets `httpVersion: 2`, which the agent never does; loading http2 (with its
+//   nghttp2 binding and assert) costs the idle agent about 0.7 MiB. Both files
+//   use only properties of the module (`http2.constants`, `http2.connect`), so
+//   a proxy that requires it on the first property read keeps them working.
 // Each patch must match exactly once, so an axios upgrade that changes these
 // lines fails the build instead of silently loading them again.
+const LAZY_HTTP2 = "const http2 = new Proxy({}, { get: (_target, key) => require('http2')[key] });";
 const AXIOS_PATCHES = [
   {
     file: /[\\/]axios[\\/]lib[\\/]utils\.js$/,
@@ -50,11 +57,21 @@ const AXIOS_PATCHES = [
     find: 'const adapter = getFetch();',
     replace: 'const adapter = /* @__PURE__ */ getFetch();',
   },
+  {
+    file: /[\\/]axios[\\/]lib[\\/]adapters[\\/]http\.js$/,
+    find: "import http2 from 'http2';",
+    replace: LAZY_HTTP2,
+  },
+  {
+    file: /[\\/]axios[\\/]lib[\\/]helpers[\\/]Http2Sessions\.js$/,
+    find: "import http2 from 'http2';",
+    replace: LAZY_HTTP2,
+  },
 ];
 
 /** An esbuild plugin applying {@link AXIOS_PATCHES}. */
-const axiosWithoutWebGlobals = {
-  name: 'axios-without-web-globals',
+const axiosPatches = {
+  name: 'axios-patches',
   setup(build) {
     for (const patch of AXIOS_PATCHES) {
       build.onLoad({ filter: patch.file }, async (args) => {
@@ -68,6 +85,31 @@ const axiosWithoutWebGlobals = {
     }
   },
 };
+
+// Modules the bundle takes from the project instead of node_modules, by the
+// specifier the dependencies require. iconv-lite: body-parser and raw-body
+// (loaded with express, though the agent reads request bodies itself) require
+// it for three calls that common/text/iconv-lite-shim.ts answers with node's
+// TextDecoder; iconv-lite's encoding tables were 479 KB of the API chunk.
+const SHIMS = {
+  'iconv-lite': 'common/text/iconv-lite-shim.ts',
+};
+
+/**
+ * An esbuild plugin resolving the {@link SHIMS}' specifiers to their files.
+ * @param {string} root - the project root
+ */
+function shims(root) {
+  return {
+    name: 'shims',
+    setup(build) {
+      for (const [specifier, file] of Object.entries(SHIMS)) {
+        const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+        build.onResolve({ filter }, () => ({ path: join(root, file) }));
+      }
+    },
+  };
+}
 
 /**
  * Bundle the entries into `outdir` (emptied first by the caller's rm of dist/).
@@ -98,7 +140,7 @@ export async function bundle(root, outdir) {
     // Third-party licence comments go into one file per output instead of the code.
     legalComments: 'linked',
     banner: { js: REQUIRE_BANNER },
-    plugins: [axiosWithoutWebGlobals],
+    plugins: [axiosPatches, shims(root)],
     metafile: true,
     logLevel: 'warning',
   });

@@ -21,6 +21,23 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const YOUNG_GENERATION_FLAG = '--semi-space-growth-factor=1';
 
+/**
+ * V8 runs the agent's JavaScript in its interpreter and its baseline compiler
+ * (Sparkplug) only, never in its optimizing compilers (TurboFan; Maglev on
+ * Node 22). The first function that gets hot enough while the agent starts
+ * (node's own path normalisation did) brings TurboFan's code into memory:
+ * about 3.5 MiB of node's binary made resident for the process' life, plus the
+ * compiler's working memory, in an agent that otherwise sits idle. Its work is
+ * processes, I/O and node's C++ built-ins (JSON, zlib, crypto), which the flag
+ * does not touch; `GET /v1/commands/` kept its median and lost its slow tail,
+ * which TurboFan's compile jobs competing for two cores had made (bench/README.md,
+ * "Before the first lookup"). The tiers are those of `max_opt` in v8's
+ * src/flags/flag-definitions.h (0 interpreter, 1 Sparkplug, 2 Maglev, 3
+ * TurboFan); V8 checks it whenever a function would tier up, so it takes effect
+ * when set at start-up (test/common/cli/runtime.test.ts).
+ */
+export const OPTIMIZING_TIERS_FLAG = '--max-opt=1';
+
 /** `module.enableCompileCache` where node has it (22.1+); typed here because @types/node 20 lacks it. */
 interface CompileCacheModule {
   enableCompileCache?: () => unknown;
@@ -35,5 +52,6 @@ interface CompileCacheModule {
  */
 export function prepareRuntime(): void {
   setFlagsFromString(YOUNG_GENERATION_FLAG);
+  setFlagsFromString(OPTIMIZING_TIERS_FLAG);
   (nodeModule as CompileCacheModule).enableCompileCache?.();
 }

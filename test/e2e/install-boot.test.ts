@@ -4,12 +4,15 @@
  * that cannot run here) writes the VM tier's CoreOS-like bootable image
  * (its osmet `image=`) onto the node's loop disk and the configdrive's
  * Ignition onto its boot filesystem; then a q35 + OVMF VM boots that very
- * disk like a machine after its power-on.
+ * disk like a machine after its power-on, Ignition applies the config at
+ * first boot (hostname, core's SSH key, a file, a unit it enables), and the
+ * guest's report line says what is in effect.
  *
  * One Ironic release (the first configured): the deploy wire is covered per
  * release by deploy.test.ts; this suite is about what the disk boots into.
  */
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +24,9 @@ import { createHostRoot, type HostRoot } from '../../testbed/host-root.js';
 import { IronicTestbed } from '../../testbed/ironic.js';
 import { TestNode } from '../../testbed/node.js';
 import { ensureCoreosImage } from '../../testbed/vm/coreos-image.js';
-import { withMachine } from '../../testbed/vm/machine.js';
+import { parseBootReport } from '../../testbed/vm/boot-report.js';
+import { bootDisk, coreosVmSkipReason } from '../helpers/coreos-vm.js';
 import { describeEachIronic } from '../helpers/each-ironic.js';
-import { BOOTED, vmImageSkipReason } from '../helpers/vm-image.js';
 import { INSTALL_COREOS_STEPS, jsonConfigDrive } from './deploy-fixtures.js';
 import { enrolManageable, stopAgents } from './support.js';
 
@@ -31,7 +34,11 @@ const HARD_TIMEOUT_MS = 600_000;
 /** Writing the 1.2 GiB image takes the double a while; the forced heartbeat ends the deploy right after. */
 const DEPLOY_TIMEOUT_MS = 300_000;
 const HOSTNAME = 'ib-worker-1';
-const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHbWq2zC1j3lQ3bM0Jk8cQ3Zp5y6n7s8t9u0v1w2x3y4 core@install-boot';
+const KEY_COMMENT = 'core@install-boot';
+const SSH_KEY = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHbWq2zC1j3lQ3bM0Jk8cQ3Zp5y6n7s8t9u0v1w2x3y4 ${KEY_COMMENT}`;
+const HELLO = 'installed by ironic\n';
+/** What ica-hello.service writes: proof that the unit Ignition enabled ran. */
+const RAN = 'ica-hello ran\n';
 
 /**
  * The user's Ignition (spec 3.3.0: Debian bookworm's Ignition 2.14 knows 3.4.0 only as
@@ -41,7 +48,7 @@ const USER_IGNITION = {
   ignition: { version: '3.3.0' },
   passwd: { users: [{ name: 'core', sshAuthorizedKeys: [SSH_KEY] }] },
   storage: {
-    files: [{ path: '/etc/ica/hello', mode: 420, contents: { source: 'data:,installed%20by%20ironic%0A' } }],
+    files: [{ path: '/etc/ica/hello', mode: 420, contents: { source: `data:,${encodeURIComponent(HELLO)}` } }],
   },
   systemd: {
     units: [
@@ -49,11 +56,14 @@ const USER_IGNITION = {
         name: 'ica-hello.service',
         enabled: true,
         contents:
-          '[Unit]\nDescription=ica hello\n[Service]\nType=oneshot\nExecStart=/bin/sh -c "echo ran > /run/ica-hello"\n[Install]\nWantedBy=multi-user.target\n',
+          '[Unit]\nDescription=ica hello\n[Service]\nType=oneshot\nRemainAfterExit=yes\n' +
+          `ExecStart=/bin/sh -c 'echo ${RAN.trim()} > /etc/ica/hello-ran'\n[Install]\nWantedBy=multi-user.target\n`,
       },
     ],
   },
 };
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 describeEachIronic(
   'e2e: install_coreos writes a disk that boots (issue 15)',
@@ -66,7 +76,7 @@ describeEachIronic(
     const agents: RunningTestAgent[] = [];
 
     before(async function () {
-      const reason = await vmImageSkipReason();
+      const reason = await coreosVmSkipReason();
       if (reason !== undefined) {
         console.log(`      (skipping: ${reason})`);
         this.skip();
@@ -93,7 +103,7 @@ describeEachIronic(
       if (dir !== '') rmSync(dir, { recursive: true, force: true });
     });
 
-    it('deploys with a configdrive Ignition, then the installed disk boots under OVMF with ignition.firstboot', async () => {
+    it('deploys with a configdrive Ignition; the installed disk boots under OVMF and Ignition applies it at first boot', async () => {
       const bed = testbed!;
       const disk = node!.disks[0]!.device;
       const uuid = await enrolManageable(bed, {
@@ -127,17 +137,16 @@ describeEachIronic(
       expect(written.storage.files.map((f) => f.path)).to.deep.equal(['/etc/ica/hello', '/etc/hostname']);
       await stopAgents(agents, false);
 
-      const line = await withMachine(
-        { hardTimeoutMs: HARD_TIMEOUT_MS, memoryMiB: 2048, disks: [{ file: disk, serial: 'root', bootIndex: 0 }] },
-        async (m) => {
-          const first = await m.waitForCompletion();
-          await m.quit();
-          return first;
-        },
-      );
+      const report = parseBootReport(await bootDisk(disk, HARD_TIMEOUT_MS));
 
-      expect(line).to.match(BOOTED);
-      expect(line).to.match(/ignition\.firstboot=yes$/);
+      expect(report.ignitionFirstboot, 'GRUB put ignition.firstboot on the command line').to.equal(true);
+      expect(report.system, 'no unit failed').to.equal('running');
+      expect(report.hostname, 'the hostname the agent added from meta_data').to.equal(HOSTNAME);
+      expect(report.etcIca['hello']).to.deep.equal({ mode: '644', sha256: sha256(HELLO) });
+      expect(report.etcIca['hello-ran'], 'ica-hello.service ran').to.deep.equal({ mode: '644', sha256: sha256(RAN) });
+      expect(report.units['ica-hello.service']).to.deep.equal({ enabled: 'enabled', active: 'active' });
+      expect(report.coreKeys).to.include(KEY_COMMENT);
+      expect(report.bootIgnition, '/boot/ignition.firstboot and /boot/ignition are gone').to.deep.equal([]);
     });
   },
   { select: (configured) => configured.slice(0, 1) },

@@ -27,16 +27,28 @@ for (const name of ${JSON.stringify(LAZY_WEB_GLOBALS)}) {
   if (d === undefined || d.get === undefined) continue;
   Object.defineProperty(globalThis, name, { ...d, get() { read.add(name); return d.get.call(this); } });
 }
-process.on('exit', () => process.stderr.write('READ:' + [...read].join(',') + '\\n'));
+process.on('exit', () => {
+  process.stderr.write('READ:' + [...read].join(',') + '\\n');
+  process.stderr.write('BUILTINS:' + process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join(',') + '\\n');
+});
 `;
+
+/** The names after `prefix` on the line of `stderr` that starts with it. */
+function listed(stderr: string, prefix: string): string[] {
+  const line = stderr.split('\n').find((l) => l.startsWith(prefix));
+  if (line === undefined) throw new Error(`no ${prefix} line in:\n${stderr}`);
+  return line.slice(prefix.length).split(',').filter(Boolean);
+}
 
 describe('scripts/bundle.mjs', function () {
   this.timeout(120_000);
   let out = '';
+  let inputs: string[] = [];
 
   before(async () => {
     out = await mkdtemp(join(tmpdir(), 'bundle-test-'));
-    await (bundle as (root: string, outdir: string) => Promise<unknown>)(ROOT, out);
+    const metafile = await (bundle as (root: string, outdir: string) => Promise<{ inputs: object }>)(ROOT, out);
+    inputs = Object.keys(metafile.inputs);
   });
 
   after(async () => {
@@ -51,6 +63,23 @@ describe('scripts/bundle.mjs', function () {
     });
 
     expect(result.stdout).to.match(/^Usage: ironic-coreos-agent agent/);
-    expect(result.stderr.split('\n').find((line) => line.startsWith('READ:'))).to.equal('READ:');
+    expect(listed(result.stderr, 'READ:')).to.deep.equal([]);
+  });
+
+  it("loads the agent without node's http2 (axios' imports of it are made lazy)", async () => {
+    const trap = `data:text/javascript,${encodeURIComponent(TRAP)}`;
+
+    const result = await execa(process.execPath, ['--import', trap, join(out, 'cli.mjs'), 'agent', '--help'], {
+      cwd: out,
+    });
+
+    const builtins = listed(result.stderr, 'BUILTINS:');
+    expect(builtins).to.include('https'); // the list is real: axios' http adapter is loaded
+    expect(builtins).not.to.include('http2');
+  });
+
+  it("bundles the iconv-lite shim instead of iconv-lite's encoding tables", () => {
+    expect(inputs).to.include('common/text/iconv-lite-shim.ts');
+    expect(inputs.filter((path) => path.includes('node_modules/iconv-lite/'))).to.deep.equal([]);
   });
 });

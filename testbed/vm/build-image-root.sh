@@ -1,9 +1,10 @@
 #!/bin/bash
 # Build the Debian root that the CoreOS-like bootable image (testbed/vm/coreos-image.ts)
 # is made of: debootstrap (minbase) of SUITE from MIRROR, the packages installed with the
-# suite's own apt inside it, then a dracut initramfs with the ostree module (ostree-boot)
-# written next to the kernel, where an ostree commit wants them:
-# usr/lib/modules/<kver>/{vmlinuz,initramfs.img} (ostreedev/ostree docs/deployment.md).
+# suite's own apt inside it, user `core`, then a dracut initramfs with the ostree module
+# (ostree-boot), the ignition module (Debian's `ignition`) and our glue around it
+# (testbed/vm/dracut/99ica-coreos), written next to the kernel, where an ostree commit
+# wants them: usr/lib/modules/<kver>/{vmlinuz,initramfs.img} (ostreedev/ostree docs/deployment.md).
 # The machine's own apt configuration and sources are not touched.
 #
 # Usage (run under `flock`, so one build per root at a time):
@@ -47,14 +48,23 @@ in_root apt-get clean
 rm -rf "$work"/var/lib/apt/lists/* "$work/usr/sbin/policy-rc.d"
 installed=$((SECONDS - started - bootstrapped))
 
+# `core` is part of the image, as in Fedora CoreOS (its /usr/lib/passwd): Ignition's
+# passwd.users then only adds keys (usermod, not useradd), and the user exists on a machine
+# booted without a config. In /etc/passwd here, it reaches the commit's /usr/etc/passwd.
+# Its home is made by tmpfiles (testbed/vm/guest-tree/usr/lib/tmpfiles.d/ica-vm-var.conf).
+in_root useradd --no-create-home --home-dir /var/home/core --shell /bin/bash \
+  --comment 'CoreOS Admin' --user-group core
+
 kvers=("$work"/lib/modules/*)
 ((${#kvers[@]} == 1)) || die "expected one kernel in $work/lib/modules, found ${#kvers[@]}"
 kver=$(basename "${kvers[0]}")
 moddir=$work/usr/lib/modules/$kver
 [[ -d $moddir ]] || die "no $moddir"
+cp -r "$here/dracut/99ica-coreos" "$work/usr/lib/dracut/modules.d/"
 # --no-hostonly: the initramfs is for a VM, not for this machine.
-in_root dracut --force --no-hostonly --no-hostonly-cmdline --add ostree \
-  --add-drivers 'virtio_blk virtio_pci virtio_scsi ext4' \
+# virtio_console: the initramfs reports an emergency on the testisocompletion port.
+in_root dracut --force --no-hostonly --no-hostonly-cmdline --add 'ostree ignition ica-coreos' \
+  --add-drivers 'virtio_blk virtio_pci virtio_scsi virtio_console ext4' \
   --kver "$kver" "/usr/lib/modules/$kver/initramfs.img"
 cp "$work/boot/vmlinuz-$kver" "$moddir/vmlinuz"
 dracut_seconds=$((SECONDS - started - bootstrapped - installed))

@@ -10,8 +10,8 @@
  * Run this file to build ahead of the tests: `tsx testbed/vm/coreos-image.ts`.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import type { Runner } from '../../common/exec/runner.js';
@@ -19,6 +19,7 @@ import { findArchiveMirror, readAptSources } from '../apt-sources.js';
 import { removeSysrootDir } from '../ostree-sysroot.js';
 import { ensureGrubDeb, grubDebUnavailableReason } from './forky-grub.js';
 import { buildImage } from './image-build.js';
+import { GUEST_TREE } from './image-tree.js';
 
 /** Where roots and images are cached unless ICA_VM_IMAGE_DIR says otherwise. */
 export const DEFAULT_IMAGE_DIR = '/var/cache/ironic-coreos-agent/vm';
@@ -39,10 +40,20 @@ export const IMAGE_PACKAGES: readonly string[] = [
   'ostree-boot',
   'grub-efi-amd64-bin',
   'grub-common',
+  // Ignition 2.14 as a dracut module; its module needs url-lib and network (dracut-network,
+  // curl for url-lib, procps for network-legacy's pgrep, dbus for systemd-networkd's module)
+  'ignition',
+  'dracut-network',
+  'curl',
+  'procps',
+  'dbus',
+  'openssh-server',
 ];
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT_SCRIPT = join(HERE, 'build-image-root.sh');
+/** The dracut module the root's initramfs includes (build-image-root.sh copies it in). */
+const DRACUT_MODULE = join(HERE, 'dracut/99ica-coreos');
 /** The sources whose text is the image recipe (with the root's). */
 const IMAGE_SOURCES = ['image-build.ts', 'image-tree.ts', 'grub-config.ts', 'forky-grub.ts', 'disk-layout.ts'].map(
   (f) => join(HERE, f),
@@ -53,14 +64,31 @@ export function imageDirectory(): string {
   return process.env['ICA_VM_IMAGE_DIR'] ?? DEFAULT_IMAGE_DIR;
 }
 
-/** Hash naming the root: suite, packages, build script. */
-export function rootRecipeHash(script = readFileSync(ROOT_SCRIPT, 'utf8')): string {
-  return hash({ suite: IMAGE_SUITE, packages: IMAGE_PACKAGES, script });
+/** Hash naming the root: suite, packages, build script, dracut module. */
+export function rootRecipeHash(
+  script = readFileSync(ROOT_SCRIPT, 'utf8'),
+  dracutModule = treeFiles(DRACUT_MODULE),
+): string {
+  return hash({ suite: IMAGE_SUITE, packages: IMAGE_PACKAGES, script, dracutModule });
 }
 
-/** Hash naming the image: the root's hash and the image builder's sources. */
-export function imageRecipeHash(sources = IMAGE_SOURCES.map((f) => readFileSync(f, 'utf8'))): string {
-  return hash({ root: rootRecipeHash(), sources });
+/** Hash naming the image: the root's hash, the image builder's sources and the guest tree. */
+export function imageRecipeHash(
+  sources = IMAGE_SOURCES.map((f) => readFileSync(f, 'utf8')),
+  guestTree = treeFiles(GUEST_TREE),
+): string {
+  return hash({ root: rootRecipeHash(), sources, guestTree });
+}
+
+/** Every file below `dir` as [relative path, executable, text], sorted: what a hash of a directory needs. */
+export function treeFiles(dir: string): Array<[string, boolean, string]> {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e): [string, boolean, string] => {
+      const path = join(e.parentPath, e.name);
+      return [relative(dir, path), (statSync(path).mode & 0o100) !== 0, readFileSync(path, 'utf8')];
+    })
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Why the image can be neither found nor built here, or undefined. */
