@@ -12,17 +12,13 @@
  * Needs root (loop devices, mounts), qemu and OVMF; the image is cached
  * (testbed/vm/coreos-image.ts). Bounded by the VM's hard timeout.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ExecaRunner } from '../../../common/exec/execa-runner.js';
 import { FCOS_REF, FCOS_STATEROOT } from '../../../testbed/ostree-sysroot.js';
-import { ensureCoreosImage } from '../../../testbed/vm/coreos-image.js';
-import { withMachine } from '../../../testbed/vm/machine.js';
+import { bootDisk, diskCopy, useCoreosImage } from '../../helpers/coreos-vm.js';
 import { withMountedSysroot } from '../../helpers/mounted-image.js';
-import { vmImageSkipReason } from '../../helpers/vm-image.js';
 
 const HARD_TIMEOUT_MS = 600_000;
 const MARKER = 'ica.deployed=second';
@@ -44,47 +40,31 @@ function bootLink(bootVersion: 0 | 1): RegExp {
 describe('testbed/vm/grub-bls: GRUB boots a deployment made after the image was built', function () {
   this.timeout(2 * HARD_TIMEOUT_MS + 20 * 60_000);
   const runner = new ExecaRunner();
-  let dir = '';
-  let disk = '';
-
-  before(async function () {
-    const reason = process.getuid?.() === 0 ? await vmImageSkipReason() : 'mounting the image needs root';
-    if (reason !== undefined) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-    const image = await ensureCoreosImage(runner);
-    dir = mkdtempSync(join(tmpdir(), 'ica-grub-bls-'));
-    disk = join(dir, 'disk.img');
-    execFileSync('cp', ['--sparse=always', image, disk]);
+  before(function () {
+    if (process.getuid?.() === 0) return;
+    console.log('      skipped: mounting the image on the host needs root');
+    this.skip();
   });
+  const ctx = useCoreosImage('ica-grub-bls-');
 
-  after(() => {
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** Boots the disk; returns the report line and the kernel command line GRUB passed. */
-  async function boot(): Promise<{ line: string; cmdline: string }> {
-    return withMachine(
-      { hardTimeoutMs: HARD_TIMEOUT_MS, memoryMiB: 2048, disks: [{ file: disk, serial: 'primary', bootIndex: 0 }] },
-      async (m) => {
-        // a stale entry (an ostree= link the deploy removed) ends in dracut's emergency shell: fail then, not at the hard timeout
-        const stuck = m.waitForConsole(/Entering emergency mode/).then(() => {
-          const why = m.console.text.split('\n').filter((l) => /ostree-prepare-root\[|Failed to start/.test(l));
-          throw new Error(`The boot stopped in the initramfs's emergency shell:\n${why.join('\n')}`);
-        });
-        stuck.catch(() => undefined); // after a good boot it rejects when qemu exits
-        const line = await Promise.race([m.waitForCompletion(), stuck]);
-        await m.quit();
-        return { line, cmdline: /Command line: (.*)/.exec(m.console.text)?.[1]?.trim() ?? '' };
-      },
-    );
+  /** Boots `disk`; returns the report line and the kernel command line GRUB passed. */
+  async function boot(disk: string): Promise<{ line: string; cmdline: string }> {
+    return bootDisk(disk, HARD_TIMEOUT_MS, async (m) => {
+      // a stale entry (an ostree= link the deploy removed) ends in dracut's emergency shell: fail then, not at the hard timeout
+      const stuck = m.waitForConsole(/Entering emergency mode/).then(() => {
+        const why = m.console.text.split('\n').filter((l) => /ostree-prepare-root\[|Failed to start/.test(l));
+        throw new Error(`The boot stopped in the initramfs's emergency shell:\n${why.join('\n')}`);
+      });
+      stuck.catch(() => undefined); // after a good boot it rejects when qemu exits
+      const line = await Promise.race([m.waitForCompletion(), stuck]);
+      return { line, cmdline: /Command line: (.*)/.exec(m.console.text)?.[1]?.trim() ?? '' };
+    });
   }
 
   /** Commits the deployed tree plus one file as the new `fcos/stable` and deploys it with {@link MARKER}. */
   async function deploySecond(sysroot: string): Promise<string[]> {
     const repo = `--repo=${join(sysroot, 'ostree/repo')}`;
-    const extra = join(dir, 'extra');
+    const extra = join(ctx.dir, 'extra');
     mkdirSync(join(extra, 'usr/share'), { recursive: true });
     writeFileSync(join(extra, 'usr/share/ica-second-deployment'), 'second\n');
     await runner.run([
@@ -111,8 +91,10 @@ describe('testbed/vm/grub-bls: GRUB boots a deployment made after the image was 
   }
 
   it('boots the new deployment with its kargs and $ignition_firstboot expanded, then the old one after undeploying it', async () => {
-    const entries = await withMountedSysroot(runner, disk, join(dir, 'sysroot'), deploySecond);
-    const first = await boot();
+    const disk = diskCopy(ctx.image, ctx.dir, 'disk.img');
+
+    const entries = await withMountedSysroot(runner, disk, join(ctx.dir, 'sysroot'), deploySecond);
+    const first = await boot(disk);
 
     expect(entries).to.have.length(2);
     expect(entries.filter((e) => e.includes(MARKER))).to.have.length(1);
@@ -121,10 +103,10 @@ describe('testbed/vm/grub-bls: GRUB boots a deployment made after the image was 
     // the image ships /ignition.firstboot (as FCOS): the new entry's $ignition_firstboot was expanded
     expect(first.cmdline).to.contain(MARKER).and.contain('ignition.firstboot').and.not.contain('$ignition_firstboot');
 
-    await withMountedSysroot(runner, disk, join(dir, 'sysroot'), (sysroot) =>
+    await withMountedSysroot(runner, disk, join(ctx.dir, 'sysroot'), (sysroot) =>
       runner.run(['ostree', 'admin', 'undeploy', `--sysroot=${sysroot}`, '0']),
     );
-    const second = await boot();
+    const second = await boot(disk);
 
     expect(reportedOstree(second.line)).to.match(bootLink(1));
     expect(second.cmdline).to.contain('ostree=/ostree/boot.1/').and.not.contain(MARKER).and.not.contain('$ignition_');
