@@ -4,17 +4,19 @@
  * an ostree sysroot in a directory (`admin init-fs`, `os-init`, `commit`,
  * `deploy` with FCOS-like kargs, as testbed/ostree-sysroot.ts), its /boot
  * split off into the `boot` filesystem (`mkfs.ext4 -d`), the rest into `root`,
- * GRUB for EFI made with `grub-mkstandalone` inside the root (its
- * grub-efi-amd64-bin) and copied into a FAT ESP with mtools, then the three
+ * GRUB for EFI made with `grub-mkstandalone` inside the root from forky's
+ * GRUB 2.14 modules (`grubDeb`, testbed/vm/forky-grub.ts: `blscfg`) and
+ * copied into a FAT ESP with mtools, then the three
  * written at the offsets of a GPT made with sgdisk.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runner } from '../../common/exec/runner.js';
 import { inRootArgv } from '../ironic-roots.js';
 import { BOOT_UUID, FCOS_REF, FCOS_STATEROOT, kargArguments, ROOT_UUID } from '../ostree-sysroot.js';
 import { ddArgv, diskLayout, sgdiskArgv, type DiskLayout } from './disk-layout.js';
-import { bootGrubConfig, espGrubConfig, menuEntrySource } from './grub-config.js';
+import { GRUB_EFI_MODULES_DIR } from './forky-grub.js';
+import { bootGrubConfig, espGrubConfig } from './grub-config.js';
 import { writeImageTree } from './image-tree.js';
 
 /**
@@ -43,10 +45,16 @@ export interface ImageBuildReport {
 }
 
 /**
- * Builds `<work>/disk.img` from `root`, then renames it to `out`.
+ * Builds `<work>/disk.img` from `root` and forky's grub-efi-amd64-bin .deb, then renames it to `out`.
  * `work` must be an empty directory under /var/tmp (shared with the root by in-root.sh).
  */
-export async function buildImage(root: string, work: string, out: string, runner: Runner): Promise<ImageBuildReport> {
+export async function buildImage(
+  root: string,
+  grubDeb: string,
+  work: string,
+  out: string,
+  runner: Runner,
+): Promise<ImageBuildReport> {
   const seconds: Record<string, number> = {};
   const step = async (name: string, fn: () => Promise<void>): Promise<void> => {
     const started = Date.now();
@@ -76,18 +84,27 @@ export async function buildImage(root: string, work: string, out: string, runner
     writeFileSync(join(bootDir, 'ignition.firstboot'), '');
   });
   await step('grub', async () => {
-    const entriesDir = join(bootDir, 'loader/entries');
-    const entries = readdirSync(entriesDir)
-      .filter((f) => f.endsWith('.conf'))
-      .map((f) => menuEntrySource(readFileSync(join(entriesDir, f), 'utf8')));
+    // FCOS sets this too: ostree writes only the BLS entries, which blscfg reads at boot
+    await runner.run([
+      'ostree',
+      'config',
+      `--repo=${join(sysroot, 'ostree/repo')}`,
+      'set',
+      'sysroot.bootloader',
+      'none',
+    ]);
     mkdirSync(join(bootDir, 'grub2'));
-    writeFileSync(join(bootDir, 'grub2/grub.cfg'), bootGrubConfig(entries));
+    writeFileSync(join(bootDir, 'grub2/grub.cfg'), bootGrubConfig());
     writeFileSync(join(work, 'esp-grub.cfg'), espGrubConfig(BOOT_UUID));
+    const grub = join(work, 'grub');
+    await runner.run(['dpkg-deb', '-x', grubDeb, grub]);
     const efi = join(work, 'BOOTX64.EFI');
     const mkimage = [
       'grub-mkstandalone',
       '-O',
       'x86_64-efi',
+      '-d',
+      join(grub, GRUB_EFI_MODULES_DIR),
       '-o',
       efi,
       `boot/grub/grub.cfg=${join(work, 'esp-grub.cfg')}`,
