@@ -14,7 +14,7 @@
  * (user + system, with waited-for children) read from /proc at that moment,
  * which the machine's load does not inflate. One untimed round comes first.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,7 @@ import { startServer } from './lib/measure.js';
 import { ProcessGroup } from './lib/process.js';
 import { freePort } from './lib/proc-status.js';
 import { median } from './lib/stats.js';
-import { bareServerTarget, ironicAgentTarget, type AgentInputs } from './lib/targets.js';
+import { bareServerTarget, checkoutAgentInputs, ironicAgentTarget, type AgentInputs } from './lib/targets.js';
 
 /** Milliseconds per clock tick in /proc/<pid>/stat (USER_HZ is 100 on Linux). */
 const MS_PER_TICK = 10;
@@ -94,14 +94,7 @@ async function main(argv: string[]): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'bench-boot-ab-'));
   const group = new ProcessGroup();
   try {
-    await mkdir(join(work, 'config'));
-    await writeFile(join(work, 'cmdline'), '');
-    const inputs = (checkout: string): AgentInputs => ({
-      bin: join(checkout, 'bin', 'ironic-coreos-agent'),
-      configDir: join(work, 'config'),
-      cmdlinePath: join(work, 'cmdline'),
-      token: 'b'.repeat(40),
-    });
+    const inputs = await checkoutAgentInputs(work);
     const bare: Start[] = [];
     const builds = new Map(checkouts.map((c) => [c, [] as Start[]]));
     const loadBefore = loadavg()[0] ?? 0;

@@ -13,7 +13,7 @@
  * benchmark's idle rows do. Peak memory hardly depends on the machine's load,
  * so a few rounds are enough.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +24,7 @@ import { startServer } from './lib/measure.js';
 import { ProcessGroup, type BenchProcess } from './lib/process.js';
 import { freePort, readVmHwm } from './lib/proc-status.js';
 import { median } from './lib/stats.js';
-import { bareServerTarget, ironicAgentTarget, type AgentInputs } from './lib/targets.js';
+import { bareServerTarget, checkoutAgentInputs, ironicAgentTarget, type AgentInputs } from './lib/targets.js';
 
 const MIB = 1024 * 1024;
 
@@ -108,14 +108,7 @@ async function main(argv: string[]): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'bench-idle-ab-'));
   const group = new ProcessGroup();
   try {
-    await mkdir(join(work, 'config'));
-    await writeFile(join(work, 'cmdline'), '');
-    const inputs = (checkout: string): AgentInputs => ({
-      bin: join(checkout, 'bin', 'ironic-coreos-agent'),
-      configDir: join(work, 'config'),
-      cmdlinePath: join(work, 'cmdline'),
-      token: 'b'.repeat(40),
-    });
+    const inputs = await checkoutAgentInputs(work);
     const samples: Samples = new Map();
     const loadBefore = loadavg()[0] ?? 0;
     for (let r = 1; r <= rounds; r += 1) {

@@ -2,6 +2,8 @@
  * What the agent benchmark starts: the agent itself, and the bare-Node
  * baselines it is compared with (`node -e ''`, a minimal node:http server).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** The JSON body both servers answer `GET /v1/commands/` with (the agent has run no command). */
 export const COMMANDS_BODY = '{"commands":[]}';
@@ -126,4 +128,19 @@ export function ironicAgentTarget(node: string, inputs: AgentInputs, mode: Ironi
       mode.autoTls ? '--enable-auto-tls' : '--no-enable-auto-tls',
     ],
   };
+}
+
+/**
+ * For the A/B benches (boot-ab, idle-ab): an empty config directory and kernel
+ * command line under `work`, and the inputs of the agent of a built `checkout`.
+ */
+export async function checkoutAgentInputs(work: string): Promise<(checkout: string) => AgentInputs> {
+  await mkdir(join(work, 'config'));
+  await writeFile(join(work, 'cmdline'), '');
+  return (checkout) => ({
+    bin: join(checkout, 'bin', 'ironic-coreos-agent'),
+    configDir: join(work, 'config'),
+    cmdlinePath: join(work, 'cmdline'),
+    token: 'b'.repeat(40),
+  });
 }
