@@ -39,14 +39,8 @@ import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js'
 import { createPodman, podmanUnavailableReason, type Podman } from '../../testbed/podman.js';
 import { diskDigests } from './disk-digest.js';
 import { partitionWithFilesystems } from './disks.js';
-import { enrolManageable } from './support.js';
-import {
-  expectedIgnition,
-  INSTALL_COREOS_STEPS,
-  jsonConfigDrive,
-  PASSWORD_HASH,
-  USER_IGNITION,
-} from './deploy-fixtures.js';
+import { deployWithCli, enrolManageable } from './support.js';
+import { expectedIgnition, jsonConfigDrive, PASSWORD_HASH, USER_IGNITION } from './deploy-fixtures.js';
 
 const TAG = 'ctr';
 /** Lookup, TLS, the install and the forced heartbeat, with the container's start-up; generous for a shared machine. */
@@ -176,15 +170,11 @@ describe('e2e: the agent container deploys install_coreos through a real Ironic'
       const before = await diskDigests(testNode.disks);
       expect((await ironic.nodeShow(uuid)).instance_info['root_device']).to.deep.equal({ size: 12 });
 
-      const cli = await ironic.baremetal([
-        'node',
-        'deploy',
+      const cli = await deployWithCli(
+        ironic,
         uuid,
-        '--deploy-steps',
-        INSTALL_COREOS_STEPS,
-        '--config-drive',
         jsonConfigDrive(USER_IGNITION, { 'local-hostname': 'ctr-worker-1' }),
-      ]);
+      );
       expect(cli.exitCode, cli.stderr).to.equal(0);
       const started = Date.now();
       agent = await startContainerAgent(testNode, {

@@ -17,7 +17,7 @@
  * proves it was driven by the heartbeat the agent forces when the step ends.
  */
 import { describeEachIronic } from '../helpers/each-ironic.js';
-import { enrolManageable } from './support.js';
+import { deployWithCli, enrolManageable } from './support.js';
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -128,15 +128,7 @@ describeEachIronic('e2e: install_coreos through a real Ironic custom-agent deplo
     const uuid = await enrolWithHints(rootDevice);
     expect((await testbed.nodeShow(uuid)).instance_info['root_device']).to.deep.equal(rootDevice);
     if (typeof configDrive === 'string') {
-      const cli = await testbed.baremetal([
-        'node',
-        'deploy',
-        uuid,
-        '--deploy-steps',
-        INSTALL_COREOS_STEPS,
-        '--config-drive',
-        configDrive,
-      ]);
+      const cli = await deployWithCli(testbed, uuid, configDrive);
       expect(cli.exitCode, cli.stderr).to.equal(0);
     } else {
       // What `baremetal node deploy` sends; a configdrive of many MiB cannot be

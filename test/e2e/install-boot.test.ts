@@ -27,8 +27,8 @@ import { ensureCoreosImage } from '../../testbed/vm/coreos-image.js';
 import { parseBootReport } from '../../testbed/vm/boot-report.js';
 import { bootDisk, coreosVmSkipReason } from '../helpers/coreos-vm.js';
 import { describeEachIronic } from '../helpers/each-ironic.js';
-import { INSTALL_COREOS_STEPS, jsonConfigDrive } from './deploy-fixtures.js';
-import { enrolManageable, stopAgents } from './support.js';
+import { jsonConfigDrive } from './deploy-fixtures.js';
+import { deployWithCli, enrolManageable, stopAgents } from './support.js';
 
 const HARD_TIMEOUT_MS = 600_000;
 /** Writing the 1.2 GiB image takes the double a while; the forced heartbeat ends the deploy right after. */
@@ -114,15 +114,7 @@ describeEachIronic(
       await bed.setProvisionState(uuid, 'provide');
       await bed.waitForProvisionState(uuid, ['available'], 60_000);
       const configDrive = jsonConfigDrive(USER_IGNITION, { 'local-hostname': HOSTNAME });
-      const cli = await bed.baremetal([
-        'node',
-        'deploy',
-        uuid,
-        '--deploy-steps',
-        INSTALL_COREOS_STEPS,
-        '--config-drive',
-        configDrive,
-      ]);
+      const cli = await deployWithCli(bed, uuid, configDrive);
       expect(cli.exitCode, cli.stderr).to.equal(0);
       agents.push(await startAgent(node!, { apiUrl: bed.url, dir: join(dir, 'boot-1'), rootMount: host!.root }));
 

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { AGENT_BIN, type RunningTestAgent } from '../../testbed/agent.js';
 import { testbedUnavailableReason } from '../../testbed/host.js';
 import type { NodeSpec } from '../../testbed/ironic-nodes.js';
-import type { IronicTestbed } from '../../testbed/ironic.js';
+import type { CliResult, IronicTestbed } from '../../testbed/ironic.js';
 import type { IronicSuite } from '../../testbed/ironic-suites.js';
+import { INSTALL_COREOS_STEPS } from './deploy-fixtures.js';
 
 /**
  * Skip the suite (with the reason) when the test bed (with ironic-inspector when
@@ -43,4 +44,21 @@ export async function enrolManageable(testbed: IronicTestbed, spec: NodeSpec): P
   await testbed.setProvisionState(uuid, 'manage');
   await testbed.waitForProvisionState(uuid, ['manageable'], 60_000);
   return uuid;
+}
+
+/**
+ * `baremetal node deploy` of the Metal3 customDeploy path (`install_coreos`,
+ * INSTALL_COREOS_STEPS) with a `--config-drive` string, as an operator runs it.
+ * The caller checks the result.
+ */
+export async function deployWithCli(testbed: IronicTestbed, uuid: string, configDrive: string): Promise<CliResult> {
+  return testbed.baremetal([
+    'node',
+    'deploy',
+    uuid,
+    '--deploy-steps',
+    INSTALL_COREOS_STEPS,
+    '--config-drive',
+    configDrive,
+  ]);
 }
