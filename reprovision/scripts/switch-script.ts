@@ -14,10 +14,12 @@
  * clear /boot/ignition.firstboot; record the end. The default boot entry is
  * always one complete deployment: the old one until set-default, the new one
  * after. `ICA_REPROVISION_STOP=switch:<step>` kills the script with SIGKILL
- * after a step (started, moved, new-var, kept, default, firstboot): the tests'
- * power cut.
+ * after a step (started, moved, new-var, kept, default, firstboot), and
+ * `ICA_REPROVISION_HOLD=switch:<step>` holds it there for a VM test to cut the
+ * power (reprovision/test-hooks.ts): the tests' power cuts.
  */
 import { STATE_SUBDIR, STATE_TOP } from '../sysroot/layout.js';
+import { HOLD_MARKER } from '../test-hooks.js';
 import { shQuote, shWords } from './sh-quote.js';
 
 /**
@@ -97,8 +99,15 @@ NEW="$STATE/${files.newVar}"
 [ -e "$STATE/${files.cancelled}" ] && exit 0
 if $if_started && [ ! -e "$STATE/${files.started}" ]; then exit 0; fi
 log() { echo "ironic-coreos-agent reprovision switch: $*" >&2; }
-# test hook: ICA_REPROVISION_STOP=switch:<step> kills the script there (a power cut)
-stop() { if [ "\${ICA_REPROVISION_STOP:-}" = "switch:$1" ]; then kill -KILL $$; fi; }
+# test hooks (test-hooks.ts): ICA_REPROVISION_STOP=switch:<step> kills the script there;
+# ICA_REPROVISION_HOLD=switch:<step> announces itself and waits there for a power cut
+stop() {
+  if [ "\${ICA_REPROVISION_STOP:-}" = "switch:$1" ]; then kill -KILL $$; fi
+  if [ "\${ICA_REPROVISION_HOLD:-}" = "switch:$1" ]; then
+    echo "${HOLD_MARKER} switch:$1" >&2; echo "${HOLD_MARKER} switch:$1" > /dev/kmsg 2>/dev/null || :
+    while :; do sleep 60; done
+  fi
+}
 ostree_admin() { ${shWords(plan.ostree)} admin "$1"${sysroot} "$2"; }
 : > "$STATE/${files.started}"
 sync

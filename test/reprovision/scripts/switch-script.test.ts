@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { lstat, mkdir, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,6 +92,32 @@ describe('reprovision/scripts/switch-script (run by sh on a tree)', () => {
       expect((await lstat(join(f.boot, 'ignition.firstboot'))).isFile()).to.equal(true);
     });
   }
+
+  it('holds at a step when ICA_REPROVISION_HOLD names it, announced on stderr, and finishes on a rerun', async () => {
+    const f = await fixture();
+    dirs.push(f.dir);
+    const script = join(f.varDir, STATE_SUBDIR, switchFiles(f.plan.id).script);
+    await writeFile(script, switchScript(f.plan), { mode: 0o700 });
+    const child = spawn('sh', [script, f.varDir, f.boot, f.dir], {
+      env: { ...process.env, ICA_REPROVISION_HOLD: 'switch:moved' },
+      detached: true,
+    });
+    const marker = await new Promise<string>((resolve) => {
+      let text = '';
+      child.stderr.on('data', (b: Buffer) => {
+        text += b.toString();
+        if (text.includes('ICA-REPROVISION-HOLD')) resolve(text);
+      });
+    });
+    expect(marker).to.match(/^ICA-REPROVISION-HOLD switch:moved$/m);
+    expect(child.exitCode).to.equal(null);
+    // where it holds: /var moved aside, the new /var not yet in
+    expect(await readdir(join(f.varDir, STATE_SUBDIR))).to.include('apply-1.moved');
+    expect((await readdir(f.varDir)).sort()).to.deep.equal(['.ironic-coreos-agent']);
+    process.kill(-(child.pid ?? 0), 'SIGKILL');
+    await runSwitch(f);
+    expect((await readdir(join(f.varDir, 'lib'))).sort()).to.deep.equal(['keep-me', 'new']);
+  });
 
   it('clears the firstboot flag and /boot/ignition for a rollback', async () => {
     const f = await fixture();
