@@ -1,0 +1,105 @@
+/**
+ * Power cuts during a reprovision (issue 15): in the booted CoreOS-like VM,
+ * `reprovision apply --now` of config B over the installed A is cut by a hard
+ * reset (QMP `system_reset`: what was not on disk is lost) at four points, and
+ * after each the machine boots into one complete config, never a mix, and the
+ * same command run again finishes the job:
+ * 1. right after the stamp is written (apply held by ICA_REPROVISION_HOLD);
+ * 2. after the new deployment is made, before the switch (held the same way);
+ * 3. during the swap at shutdown, /var moved aside and the new one not yet in
+ *    (the switch script held; the next boot finishes the switch and reboots);
+ * 4. during Ignition's files stage at the first boot of the new deployment
+ *    (the reset lands when the console shows the stage starting).
+ * One VM, six boots. Skips like the VM tests; bounded by the hard timeout.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
+import { JOB_MOUNT } from '../../testbed/vm/job-disk.js';
+import type { Machine } from '../../testbed/vm/machine.js';
+import { HOLD_MARKER } from '../../reprovision/test-hooks.js';
+import { useCoreosImage } from '../helpers/coreos-vm.js';
+import { productSkipReason } from '../helpers/vm-job.js';
+import {
+  RECORD,
+  failedStep,
+  namedConfig,
+  rebooting,
+  recorded,
+  runReprovisionVm,
+  sha256,
+  untilConsole,
+  type JobRun,
+} from '../helpers/vm-reprovision.js';
+
+const HARD_TIMEOUT_MS = 1_800_000;
+const CONFIGS = { a: namedConfig('a'), b: namedConfig('b') };
+const APPLY_B = `ironic-coreos-agent reprovision apply --now ${JOB_MOUNT}/configs/b.ign`;
+
+const STEPS = [
+  rebooting(`ICA_REPROVISION_HOLD=apply:started ${APPLY_B}`),
+  rebooting(`ICA_REPROVISION_HOLD=apply:deployed ${APPLY_B}`),
+  // the switch runs at shutdown, from systemd: the hold goes through the manager's environment
+  rebooting(`systemctl set-environment ICA_REPROVISION_HOLD=switch:moved\n${APPLY_B}`),
+  // after the Ignition boot that was cut and the one that completed: a rerun finishes (nothing left to do)
+  `${RECORD}\n${APPLY_B.replace(' --now', '')} > rerun.out 2>&1\necho $? > rerun.rc\n`,
+];
+
+/** The cuts, in order: each waits for its point on the console, then resets. */
+async function cutPower(m: Machine): Promise<void> {
+  for (const point of ['apply:started', 'apply:deployed', 'switch:moved']) {
+    await untilConsole(m, new RegExp(`${HOLD_MARKER} ${point}`));
+    await m.systemReset();
+  }
+  // the installed A's first boot ran Ignition's files stage once; B's first boot is the second
+  await untilConsole(m, /Starting \S*\s*.*Ignition \(files\)/, 2);
+  await m.systemReset();
+}
+
+describe('e2e: power cuts during a reprovision (in the VM)', function () {
+  this.timeout(HARD_TIMEOUT_MS + 120_000);
+  const ctx = useCoreosImage('ica-reprovision-cut-');
+  let run: JobRun = { results: new Map(), boots: [], report: '' };
+
+  before(async function () {
+    const reason = productSkipReason();
+    if (reason !== undefined) {
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+    run = await runReprovisionVm({
+      image: ctx.image,
+      dir: ctx.dir,
+      installed: CONFIGS.a,
+      configs: CONFIGS,
+      steps: STEPS,
+      hardTimeoutMs: HARD_TIMEOUT_MS,
+      runner: new ExecaRunner(),
+      drive: cutPower,
+    });
+    expect(run.report, failedStep(run.results)).to.equal(`ICA-VM-JOB step=${STEPS.length} rc=0`);
+  });
+
+  const step = (n: number) => recorded(run.results.get(n));
+
+  it('boots into A, complete, after the cuts before the switch', () => {
+    for (const n of [2, 3]) expect(step(n), `boot of step ${n}`).to.deep.include({ hostname: 'host-a', etcIca: ['a'] });
+  });
+
+  it("a cut during the swap or during the new deployment's Ignition boot ends in B, complete", () => {
+    expect(step(4)).to.deep.include({ hostname: 'host-b', etcIca: ['b'] });
+    expect(step(4).status).to.deep.include({ in_effect: true });
+    expect(step(4).status.reprovision).to.include({ sha256: sha256(CONFIGS.b), phase: 'complete' });
+  });
+
+  it('every boot that reached the boot report had exactly one config', () => {
+    for (const boot of run.boots)
+      expect([['a'], ['b']], JSON.stringify(boot)).to.deep.include(Object.keys(boot.etcIca));
+  });
+
+  it('the same command run again completes', () => {
+    const last = run.results.get(STEPS.length);
+    expect(readFileSync(join(last?.dir ?? '', 'rerun.rc'), 'utf8').trim(), last?.log).to.equal('0');
+  });
+});
