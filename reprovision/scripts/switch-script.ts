@@ -66,8 +66,9 @@ export interface SwitchPlan {
 /** File names the script uses in the state directory, for the TypeScript side. */
 export function switchFiles(
   id: string,
-): Record<'script' | 'started' | 'moved' | 'done' | 'cancelled' | 'oldVar' | 'newVar', string> {
+): Record<'script' | 'started' | 'moved' | 'done' | 'cancelled' | 'oldVar' | 'newVar' | 'afterCut', string> {
   return {
+    afterCut: `${id}.after-cut`,
     cancelled: `${id}.cancelled`,
     script: `${id}.switch.sh`,
     started: `${id}.started`,
@@ -113,21 +114,38 @@ ostree_admin() { ${shWords(plan.ostree)} admin "$1"${sysroot} "$2"; }
 sync
 stop started
 
+# After a power cut the machine boots again before this finishes, and that boot writes to
+# /var (e.g. systemd-random-seed creates /var/lib/systemd/random-seed) before the unit runs.
+# An entry whose name is already moved (aside, or in) can only be such a new one: it is put
+# out of the way, never over the old /var's own or the new /var's.
+exists() { [ -e "$1" ] || [ -L "$1" ]; }
+aside() {
+  n=1
+  while exists "$STATE/${files.afterCut}/$n/\${1##*/}"; do n=$((n + 1)); done
+  mkdir -p "$STATE/${files.afterCut}/$n"
+  mv -- "$1" "$STATE/${files.afterCut}/$n/"
+}
+
 if [ ! -e "$STATE/${files.moved}" ]; then
   log "moving /var aside"
   mkdir -p "$OLD"
   for e in "$VAR"/* "$VAR"/.[!.]* "$VAR"/..?*; do
-    if [ -e "$e" ] || [ -L "$e" ]; then [ "\${e##*/}" = ${STATE_TOP} ] || mv -- "$e" "$OLD/"; fi
+    exists "$e" || continue
+    [ "\${e##*/}" = ${STATE_TOP} ] && continue
+    if exists "$OLD/\${e##*/}"; then aside "$e"; else mv -- "$e" "$OLD/"; fi
   done
   sync
   : > "$STATE/${files.moved}"
+  sync
 fi
 stop moved
 
 if [ -d "$NEW" ]; then
   log "moving the new /var in"
   for e in "$NEW"/* "$NEW"/.[!.]* "$NEW"/..?*; do
-    if [ -e "$e" ] || [ -L "$e" ]; then mv -- "$e" "$VAR/"; fi
+    exists "$e" || continue
+    if exists "$VAR/\${e##*/}"; then aside "$VAR/\${e##*/}"; fi
+    mv -- "$e" "$VAR/"
   done
   rmdir "$NEW"
 fi

@@ -119,6 +119,29 @@ describe('reprovision/scripts/switch-script (run by sh on a tree)', () => {
     expect((await readdir(join(f.varDir, 'lib'))).sort()).to.deep.equal(['keep-me', 'new']);
   });
 
+  // A power cut loses what was not synced, and the boot after it writes to the /var it finds
+  // (systemd-random-seed: /var/lib/systemd/random-seed) before the switch unit finishes the job.
+  for (const [step, lostMarker] of [
+    ['moved', true],
+    ['moved', false],
+  ] as const) {
+    it(`finishes after a cut at "${step}"${lostMarker ? ' that lost its marker' : ''} and a boot that wrote to /var`, async () => {
+      const f = await fixture();
+      dirs.push(f.dir);
+      await runSwitch(f, { ICA_REPROVISION_STOP: `switch:${step}` }).catch(() => undefined);
+      const state = join(f.varDir, STATE_SUBDIR);
+      if (lostMarker) await rm(join(state, 'apply-1.moved'));
+      await mkdir(join(f.varDir, 'lib/systemd'), { recursive: true });
+      await writeFile(join(f.varDir, 'lib/systemd/random-seed'), 'boot');
+      await runSwitch(f);
+      expect((await readdir(join(f.varDir, 'lib'))).sort()).to.deep.equal(['keep-me', 'new']);
+      expect(await readFile(join(f.varDir, 'lib/new/file'), 'utf8')).to.equal('from ignition');
+      expect((await readdir(join(state, 'apply-1.old-var/lib'))).sort()).to.not.include('systemd');
+      expect(await readFile(join(state, 'apply-1.after-cut/1/lib/systemd/random-seed'), 'utf8')).to.equal('boot');
+      expect(await readdir(state)).to.include('apply-1.switched');
+    });
+  }
+
   it('clears the firstboot flag and /boot/ignition for a rollback', async () => {
     const f = await fixture();
     dirs.push(f.dir);
