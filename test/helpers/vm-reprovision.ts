@@ -4,7 +4,8 @@
  * and a VM run that boots the installed disk with the job disk attached.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Runner } from '../../common/exec/runner.js';
@@ -40,6 +41,8 @@ for p in /var/lib/ica-keep/data /var/lib/ica-drop/data; do [ -e "$p" ] && echo "
 ironic-coreos-agent reprovision status --json > status.json
 echo $? > status.rc
 ostree admin status > ostree-status 2>&1
+journalctl -b --no-pager -o short-monotonic -u ironic-coreos-agent-reprovision-switch.service \
+  -u ironic-coreos-agent-reprovision-boot.service > units.log 2>&1
 sync
 `;
 
@@ -116,18 +119,38 @@ export async function runReprovisionVm(o: {
     { file: disk, serial: 'primary', bootIndex: 0 },
     { file: job, serial: 'ica-job' },
   ];
+  const consoleCopy = join(o.dir, 'console.log');
+  let failure: unknown;
   const completion = await withMachine({ hardTimeoutMs: o.hardTimeoutMs, memoryMiB: 2048, disks }, async (m) => {
-    await o.drive?.(m);
-    await m.completion.waitFor(JOB_REPORT);
+    try {
+      await o.drive?.(m);
+      await m.completion.waitFor(JOB_REPORT);
+    } catch (error) {
+      failure = error;
+    }
     await m.quit();
+    copyFileSync(m.consoleLog, consoleCopy);
     return m.completion.text;
   });
   const lines = completion.split('\n');
-  return {
+  const run = {
     results: await readJobOutput(job, join(o.dir, 'out'), o.runner),
     boots: lines.filter((l) => l.startsWith('ICA-VM-BOOTED')).map(parseBootReport),
     report: lines.find((l) => l.startsWith('ICA-VM-JOB')) ?? '',
   };
+  if (failure !== undefined) throw new Error(`${String(failure)}\n${describeRun(run, consoleCopy)}`);
+  return run;
+}
+
+/** What each step did and where the console went, for a failure's message. */
+export function describeRun(run: JobRun, consoleLog: string): string {
+  const steps = [...run.results].map(([n, r]) => {
+    const units = existsSync(join(r.dir, 'units.log')) ? readFileSync(join(r.dir, 'units.log'), 'utf8') : '';
+    return `step ${n} (rc ${r.rc}):\n${r.log.split('\n').slice(-15).join('\n')}\nits boot's reprovision units:\n${units}`;
+  });
+  const kept = join(tmpdir(), `ica-vm-console-${Date.now()}.log`);
+  copyFileSync(consoleLog, kept);
+  return `${run.boots.length} boot report(s); ${steps.join('\n')}\nthe serial console: ${kept}`;
 }
 
 /** The log of the first step that failed, for an assertion message. */
