@@ -14,6 +14,10 @@ export interface BootReport {
   /** The `ostree=` kernel argument: the deployment's boot link. */
   ostree: string;
   ostreeBooted: boolean;
+  /** The guest's libostree version (`ostree --version`), e.g. `2026.4`; `unknown` when it printed none. */
+  ostreeVersion: string;
+  /** Whether `ostree admin status --json` printed deployments (ostree >= 2025.3). */
+  ostreeStatusJson: boolean;
   /** Whether `ignition.firstboot` was on the kernel command line. */
   ignitionFirstboot: boolean;
   /** `systemctl is-system-running` once the boot finished: `running`, or `degraded` when a unit failed. */
@@ -62,6 +66,8 @@ export function parseBootReport(line: string): BootReport {
   return {
     ostree: field('ostree'),
     ostreeBooted: field('ostree-booted') === 'yes',
+    ostreeVersion: field('ostree-version'),
+    ostreeStatusJson: field('ostree-status-json') === 'yes',
     ignitionFirstboot: field('ignition.firstboot') === 'yes',
     system: field('system'),
     hostname: field('hostname'),
@@ -70,4 +76,22 @@ export function parseBootReport(line: string): BootReport {
     etcIca: Object.fromEntries(triples('etc-ica').map(([name, mode, sha256]) => [name, { mode, sha256 }])),
     units: Object.fromEntries(triples('units').map(([name, enabled, active]) => [name, { enabled, active }])),
   };
+}
+
+/**
+ * Whether a dotted version (ostree's `2026.4`) is at least `minimum`, compared
+ * number by number (`2025.10` > `2025.3`); a missing part counts as 0.
+ * @throws BootReportError when either is not a dotted version (e.g. `unknown`).
+ */
+export function isVersionAtLeast(version: string, minimum: string): boolean {
+  const parts = (v: string): number[] => {
+    if (!/^\d+(\.\d+)*$/.test(v)) throw new BootReportError(`not a dotted version: '${v}'`);
+    return v.split('.').map(Number);
+  };
+  const [a, b] = [parts(version), parts(minimum)];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const [x, y] = [a[i] ?? 0, b[i] ?? 0];
+    if (x !== y) return x > y;
+  }
+  return true;
 }

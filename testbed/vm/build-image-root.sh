@@ -34,9 +34,14 @@ rm -rf --one-file-system "$work"
 mkdir -p "$(dirname "$dest")"
 
 started=$SECONDS
-debootstrap --variant=minbase "$suite" "$work" "$mirror"
+# forky (the image's suite) uses sid's debootstrap script; a bookworm debootstrap does not
+# know forky by name, so the script is named explicitly (as testbed/build-root.sh does).
+debootstrap --variant=minbase "$suite" "$work" "$mirror" /usr/share/debootstrap/scripts/sid
 bootstrapped=$((SECONDS - started))
 
+# The mirror may be a snapshot whose Release is past its Valid-Until date (forky's is);
+# the signatures are still checked (as testbed/build-root.sh).
+printf 'Acquire::Check-Valid-Until "false";\n' > "$work/etc/apt/apt.conf.d/90ironic-coreos-agent"
 printf '#!/bin/sh\nexit 101\n' > "$work/usr/sbin/policy-rc.d"
 chmod 755 "$work/usr/sbin/policy-rc.d"
 
@@ -45,7 +50,7 @@ in_root() { bash "$here/../in-root.sh" "$work" -- env DEBIAN_FRONTEND=noninterac
 in_root apt-get -q update
 in_root apt-get -q install -y --no-install-recommends "$@"
 in_root apt-get clean
-rm -rf "$work"/var/lib/apt/lists/* "$work/usr/sbin/policy-rc.d"
+rm -rf "$work"/var/lib/apt/lists/* "$work/usr/sbin/policy-rc.d" "$work/etc/apt/apt.conf.d/90ironic-coreos-agent"
 installed=$((SECONDS - started - bootstrapped))
 
 # `core` is part of the image, as in Fedora CoreOS (its /usr/lib/passwd): Ignition's
@@ -66,7 +71,8 @@ cp -r "$here/dracut/99ica-coreos" "$work/usr/lib/dracut/modules.d/"
 in_root dracut --force --no-hostonly --no-hostonly-cmdline --add 'ostree ignition ica-coreos' \
   --add-drivers 'virtio_blk virtio_pci virtio_scsi virtio_console ext4' \
   --kver "$kver" "/usr/lib/modules/$kver/initramfs.img"
-cp "$work/boot/vmlinuz-$kver" "$moddir/vmlinuz"
+# forky's kernel package already installs it there (a hard link of /boot's); older ones do not
+[[ -e $moddir/vmlinuz ]] || cp "$work/boot/vmlinuz-$kver" "$moddir/vmlinuz"
 dracut_seconds=$((SECONDS - started - bootstrapped - installed))
 
 {

@@ -3,8 +3,8 @@
  * from Debian packages and cached under /var/cache/ironic-coreos-agent/vm:
  * first a Debian root (testbed/vm/build-image-root.sh, debootstrap from the
  * machine's own mirror, never touching its apt sources), then the image
- * (testbed/vm/image-build.ts) with forky's GRUB modules (testbed/vm/forky-grub.ts,
- * cached in `debs/`). Both names carry a hash of their recipe, so a
+ * (testbed/vm/image-build.ts) with the root's own ostree and GRUB. Both names
+ * carry a hash of their recipe, so a
  * changed recipe builds anew instead of reusing a stale entry.
  *
  * Run this file to build ahead of the tests: `tsx testbed/vm/coreos-image.ts`.
@@ -17,15 +17,18 @@ import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import type { Runner } from '../../common/exec/runner.js';
 import { findArchiveMirror, readAptSources } from '../apt-sources.js';
 import { removeSysrootDir } from '../ostree-sysroot.js';
-import { ensureGrubDeb, grubDebUnavailableReason } from './forky-grub.js';
 import { buildImage } from './image-build.js';
 import { GUEST_TREE } from './image-tree.js';
 
 /** Where roots and images are cached unless ICA_VM_IMAGE_DIR says otherwise. */
 export const DEFAULT_IMAGE_DIR = '/var/cache/ironic-coreos-agent/vm';
 
-/** The Debian suite the image is made of (the machine's own). */
-export const IMAGE_SUITE = 'bookworm';
+/**
+ * The Debian suite the image is made of: forky, for a recent ostree (2026.x) in the guest,
+ * with `admin set-default` and `admin status --json` (ostree >= 2025.3, as Fedora CoreOS
+ * ships), and GRUB 2.14 with `blscfg`. bookworm's ostree is 2022.7, its GRUB 2.06.
+ */
+export const IMAGE_SUITE = 'forky';
 
 /** The packages of the image's root. */
 export const IMAGE_PACKAGES: readonly string[] = [
@@ -55,9 +58,7 @@ const ROOT_SCRIPT = join(HERE, 'build-image-root.sh');
 /** The dracut module the root's initramfs includes (build-image-root.sh copies it in). */
 const DRACUT_MODULE = join(HERE, 'dracut/99ica-coreos');
 /** The sources whose text is the image recipe (with the root's). */
-const IMAGE_SOURCES = ['image-build.ts', 'image-tree.ts', 'grub-config.ts', 'forky-grub.ts', 'disk-layout.ts'].map(
-  (f) => join(HERE, f),
-);
+const IMAGE_SOURCES = ['image-build.ts', 'image-tree.ts', 'grub-config.ts', 'disk-layout.ts'].map((f) => join(HERE, f));
 
 /** The cache directory in effect. */
 export function imageDirectory(): string {
@@ -95,13 +96,14 @@ export function treeFiles(dir: string): Array<[string, boolean, string]> {
 export async function imageUnavailableReason(dir = imageDirectory()): Promise<string | undefined> {
   if (existsSync(join(dir, `coreos-${imageRecipeHash()}.img`))) return undefined;
   if (process.getuid?.() !== 0) return 'the CoreOS-like image is not built and building it needs root (debootstrap)';
-  for (const tool of ['debootstrap', 'ostree', 'sgdisk', 'mkfs.vfat', 'mcopy', 'mkfs.ext4', 'curl', 'gpgv', 'xz'])
+  for (const tool of ['debootstrap', 'sgdisk', 'mkfs.vfat', 'mcopy', 'mkfs.ext4'])
     if (!['/usr/sbin', '/usr/bin', '/sbin', '/bin'].some((d) => existsSync(join(d, tool))))
       return `the CoreOS-like image is not built and ${tool} is missing (see .ci/install-debian-deps)`;
+  if (!existsSync(`/usr/share/debootstrap/scripts/sid`))
+    return `the CoreOS-like image is not built and debootstrap has no 'sid' script (for ${IMAGE_SUITE})`;
   if (findArchiveMirror(await readAptSources(), IMAGE_SUITE) === null)
     return 'the CoreOS-like image is not built and /etc/apt/sources.list(.d) names no http(s) Debian mirror';
-  const grub = await grubDebUnavailableReason(dir);
-  return grub === undefined ? undefined : `the CoreOS-like image is not built and ${grub}`;
+  return undefined;
 }
 
 /**
@@ -124,11 +126,10 @@ export async function ensureCoreosImage(runner: Runner = new ExecaRunner(), dir 
       .run(argv, { timeoutMs: 60 * 60_000, onLine: (line) => lines.push(line) })
       .finally(() => writeFileSync(`${root}.log`, `$ ${argv.join(' ')}\n${lines.join('\n')}\n`));
   }
-  const grubDeb = await ensureGrubDeb(dir, runner);
   // /var/tmp: in-root.sh shares it with the root, where grub-mkstandalone runs
   const work = mkdtempSync('/var/tmp/ica-image-');
   try {
-    const report = await buildImage(root, grubDeb, work, `${image}.partial`, runner);
+    const report = await buildImage(root, work, `${image}.partial`, runner);
     await runner.run(['mv', '-T', `${image}.partial`, image]);
     writeFileSync(`${image}.json`, `${JSON.stringify(report, null, 2)}\n`);
   } finally {

@@ -1,21 +1,21 @@
 /**
- * Assembles the CoreOS-like disk image from a built Debian root, without
+ * Assembles the CoreOS-like disk image from a built Debian forky root, without
  * mounting anything (the host kernel has no vfat and no partition tables):
  * an ostree sysroot in a directory (`admin init-fs`, `os-init`, `commit`,
- * `deploy` with FCOS-like kargs, as testbed/ostree-sysroot.ts), its /boot
- * split off into the `boot` filesystem (`mkfs.ext4 -d`), the rest into `root`,
- * GRUB for EFI made with `grub-mkstandalone` inside the root from forky's
- * GRUB 2.14 modules (`grubDeb`, testbed/vm/forky-grub.ts: `blscfg`) and
- * copied into a FAT ESP with mtools, then the three
- * written at the offsets of a GPT made with sgdisk.
+ * `deploy` with FCOS-like kargs, as testbed/ostree-sysroot.ts) made by the
+ * root's own ostree (the guest's version, run in the root by testbed/in-root.sh),
+ * its /boot split off into the `boot` filesystem (`mkfs.ext4 -d`), the rest
+ * into `root`, GRUB for EFI made with the root's `grub-mkstandalone` from the
+ * root's GRUB (forky's 2.14, whose `blsuki` module is upstream GRUB's `blscfg`)
+ * and copied into a FAT ESP with mtools, then the three written at the
+ * offsets of a GPT made with sgdisk.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runner } from '../../common/exec/runner.js';
 import { inRootArgv } from '../ironic-roots.js';
 import { BOOT_UUID, FCOS_REF, FCOS_STATEROOT, kargArguments, ROOT_UUID } from '../ostree-sysroot.js';
 import { ddArgv, diskLayout, sgdiskArgv, type DiskLayout } from './disk-layout.js';
-import { GRUB_EFI_MODULES_DIR } from './forky-grub.js';
 import { bootGrubConfig, espGrubConfig } from './grub-config.js';
 import { writeImageTree } from './image-tree.js';
 
@@ -44,17 +44,22 @@ export interface ImageBuildReport {
   seconds: Record<string, number>;
 }
 
+/** The root's GRUB EFI modules (grub-efi-amd64-bin), which grub-mkstandalone reads by default. */
+export const GRUB_EFI_MODULES_DIR = 'usr/lib/grub/x86_64-efi';
+
 /**
- * Builds `<work>/disk.img` from `root` and forky's grub-efi-amd64-bin .deb, then renames it to `out`.
+ * Builds `<work>/disk.img` from `root`, then renames it to `out`.
  * `work` must be an empty directory under /var/tmp (shared with the root by in-root.sh).
+ * @throws Error when the root's GRUB has no `blsuki` module (GRUB < 2.14), before anything is built.
  */
-export async function buildImage(
-  root: string,
-  grubDeb: string,
-  work: string,
-  out: string,
-  runner: Runner,
-): Promise<ImageBuildReport> {
+export async function buildImage(root: string, work: string, out: string, runner: Runner): Promise<ImageBuildReport> {
+  const blsuki = join(root, GRUB_EFI_MODULES_DIR, 'blsuki.mod');
+  if (!existsSync(blsuki))
+    throw new Error(
+      `${blsuki} is missing: the image's GRUB needs blscfg (GRUB >= 2.14, Debian forky's grub-efi-amd64-bin); rebuild the root from forky`,
+    );
+  // the guest's own ostree makes the sysroot (work is under /var/tmp, which in-root.sh shares)
+  const ostree = (...args: string[]): string[] => inRootArgv(root, [work], ['ostree', ...args]);
   const seconds: Record<string, number> = {};
   const step = async (name: string, fn: () => Promise<void>): Promise<void> => {
     const started = Date.now();
@@ -66,16 +71,12 @@ export async function buildImage(
   await step('tree', () => writeImageTree(root, join(work, 'tree'), runner));
   await step('ostree', async () => {
     mkdirSync(sysroot);
-    await runner.run(['ostree', 'admin', 'init-fs', sysroot]);
-    await runner.run(['ostree', 'admin', 'os-init', `--sysroot=${sysroot}`, FCOS_STATEROOT]);
+    await runner.run(ostree('admin', 'init-fs', sysroot));
+    await runner.run(ostree('admin', 'os-init', `--sysroot=${sysroot}`, FCOS_STATEROOT));
     const repo = `--repo=${join(sysroot, 'ostree/repo')}`;
-    await runner.run(
-      ['ostree', repo, 'commit', '-b', FCOS_REF, `--tree=dir=${join(work, 'tree')}`, '--subject=ica-vm'],
-      {
-        timeoutMs: 20 * 60_000,
-      },
-    );
-    const deploy = ['ostree', 'admin', 'deploy', `--sysroot=${sysroot}`, `--os=${FCOS_STATEROOT}`];
+    const commit = ostree(repo, 'commit', '-b', FCOS_REF, `--tree=dir=${join(work, 'tree')}`, '--subject=ica-vm');
+    await runner.run(commit, { timeoutMs: 20 * 60_000 });
+    const deploy = ostree('admin', 'deploy', `--sysroot=${sysroot}`, `--os=${FCOS_STATEROOT}`);
     await runner.run([...deploy, ...kargArguments(IMAGE_KARGS), FCOS_REF], { timeoutMs: 20 * 60_000 });
     renameSync(join(sysroot, 'boot'), bootDir);
     mkdirSync(join(sysroot, 'boot'));
@@ -85,26 +86,15 @@ export async function buildImage(
   });
   await step('grub', async () => {
     // FCOS sets this too: ostree writes only the BLS entries, which blscfg reads at boot
-    await runner.run([
-      'ostree',
-      'config',
-      `--repo=${join(sysroot, 'ostree/repo')}`,
-      'set',
-      'sysroot.bootloader',
-      'none',
-    ]);
+    await runner.run(ostree('config', `--repo=${join(sysroot, 'ostree/repo')}`, 'set', 'sysroot.bootloader', 'none'));
     mkdirSync(join(bootDir, 'grub2'));
     writeFileSync(join(bootDir, 'grub2/grub.cfg'), bootGrubConfig());
     writeFileSync(join(work, 'esp-grub.cfg'), espGrubConfig(BOOT_UUID));
-    const grub = join(work, 'grub');
-    await runner.run(['dpkg-deb', '-x', grubDeb, grub]);
     const efi = join(work, 'BOOTX64.EFI');
     const mkimage = [
       'grub-mkstandalone',
       '-O',
       'x86_64-efi',
-      '-d',
-      join(grub, GRUB_EFI_MODULES_DIR),
       '-o',
       efi,
       `boot/grub/grub.cfg=${join(work, 'esp-grub.cfg')}`,

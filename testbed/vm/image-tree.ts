@@ -2,7 +2,7 @@
  * The ostree commit tree of the CoreOS-like image, made from a Debian root
  * (testbed/vm/build-image-root.sh): /usr as is (kernel and initramfs already
  * in usr/lib/modules/<kver>/), /etc moved to /usr/etc (ostree's default
- * config), the merged-/usr symlinks, FCOS-like top-level links into /var, and
+ * config), the merged-/usr symlinks, `/ostree`, FCOS-like top-level links into /var, and
  * the files of testbed/vm/guest-tree/ on top: the unit reporting the boot on
  * the testisocompletion port, FCOS's firstboot-complete step, /boot in fstab,
  * /var's tmpfiles and sshd's settings.
@@ -36,6 +36,10 @@ export async function writeImageTree(root: string, tree: string, runner: Runner)
   const ssh = join(tree, 'usr/etc/ssh');
   for (const key of readdirSync(ssh).filter((f) => f.startsWith('ssh_host_'))) rmSync(join(ssh, key));
   for (const link of ['bin', 'sbin', 'lib', 'lib64']) symlinkSync(`usr/${link}`, join(tree, link));
+  // ostree on the booted system opens the sysroot `/` and its repo at `ostree/repo`, so the
+  // tree carries `/ostree -> sysroot/ostree` (ostreedev/ostree docs/adapting-existing.md);
+  // without it `ostree admin status` fails (`opendir(ostree/repo)`)
+  symlinkSync('sysroot/ostree', join(tree, 'ostree'));
   symlinkSync('var/home', join(tree, 'home'));
   symlinkSync('var/roothome', join(tree, 'root'));
   for (const dir of ['boot', 'dev', 'proc', 'run', 'sys', 'sysroot', 'tmp', 'var', 'mnt']) mkdirSync(join(tree, dir));

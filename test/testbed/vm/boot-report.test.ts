@@ -1,8 +1,10 @@
 import { expect } from 'chai';
-import { BootReportError, parseBootReport } from '../../../testbed/vm/boot-report.js';
+import { BootReportError, isVersionAtLeast, parseBootReport } from '../../../testbed/vm/boot-report.js';
 
 const OSTREE = 'ostree=/ostree/boot.1/fedora-coreos/abc/0';
-const BASE = `ICA-VM-BOOTED ${OSTREE} ostree-booted=yes ignition.firstboot=yes system=running hostname=h`;
+const BASE =
+  `ICA-VM-BOOTED ${OSTREE} ostree-booted=yes ostree-version=2026.4 ostree-status-json=yes ` +
+  'ignition.firstboot=yes system=running hostname=h';
 
 describe('testbed/vm/boot-report', () => {
   it('parses a full report line, lists split on commas', () => {
@@ -14,6 +16,8 @@ describe('testbed/vm/boot-report', () => {
     expect(report).to.deep.equal({
       ostree: '/ostree/boot.1/fedora-coreos/abc/0',
       ostreeBooted: true,
+      ostreeVersion: '2026.4',
+      ostreeStatusJson: true,
       ignitionFirstboot: true,
       system: 'running',
       hostname: 'h',
@@ -36,6 +40,40 @@ describe('testbed/vm/boot-report', () => {
     expect(report.coreKeys).to.deep.equal([]);
     expect(report.etcIca).to.deep.equal({});
     expect(report.units).to.deep.equal({});
+  });
+
+  it('reads the ostree fields of an old ostree (no version printed, no --json)', () => {
+    const line = BASE.replace(
+      'ostree-version=2026.4 ostree-status-json=yes',
+      'ostree-version=unknown ostree-status-json=no',
+    );
+
+    const report = parseBootReport(`${line} boot-ignition=none core-keys=none etc-ica=none units=none`);
+
+    expect(report.ostreeVersion).to.equal('unknown');
+    expect(report.ostreeStatusJson).to.equal(false);
+  });
+
+  const versions: Array<[string, string, boolean]> = [
+    ['2026.4', '2025.3', true],
+    ['2025.3', '2025.3', true],
+    ['2025.10', '2025.3', true],
+    ['2025.2', '2025.3', false],
+    ['2022.7', '2025.3', false],
+    ['2025', '2025.3', false],
+    ['2025.3.1', '2025.3', true],
+  ];
+  for (const [version, minimum, expected] of versions) {
+    it(`isVersionAtLeast(${version}, ${minimum}) is ${expected}`, () => {
+      expect(isVersionAtLeast(version, minimum)).to.equal(expected);
+    });
+  }
+
+  it('isVersionAtLeast refuses what is not a dotted version, naming it', () => {
+    expect(() => isVersionAtLeast('unknown', '2025.3'))
+      .to.throw(BootReportError)
+      .with.property('message')
+      .that.matches(/not a dotted version: 'unknown'/);
   });
 
   const bad: Array<[string, string, RegExp]> = [

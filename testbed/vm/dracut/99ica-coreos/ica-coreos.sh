@@ -7,8 +7,13 @@ fatal() { echo "ica-coreos: $*" >&2; exit 1; }
 
 # coreos/fedora-coreos-config 35coreos-ignition/coreos-ignition-setup-user.sh: the boot
 # partition mounted read-only by label (the unit's MountFlags=slave unmounts it).
+# systemd >= 256 makes the initramfs's /usr read-only (systemd-system.conf ProtectSystem=auto);
+# Ignition reads /usr/lib/ignition/user.ign, so make /usr writable in this unit's own mount
+# namespace (MountFlags=slave) only, as fedora-iot/ignition-edge dracut/35ignition-edge/
+# ignition-setup-user.sh does.
 setup_user() {
     local mnt=/mnt/boot_partition dest=/usr/lib/ignition
+    [[ -w /usr ]] || mount -o remount,bind,rw /usr
     mkdir -p "$mnt" "$dest"
     mount -o ro /dev/disk/by-label/boot "$mnt"
     if [[ -f $mnt/ignition/config.ign ]]; then
