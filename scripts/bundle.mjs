@@ -72,15 +72,12 @@ const AXIOS_PATCHES = [
 // The bundle minifies names without esbuild's `keepNames` (which defines `name`
 // on every function and class as it is created and cost the idle agent
 // 1.7 MiB, bench/README.md "Idle memory"), so a dependency that reads a class's
-// own name at run time would read a minified one. The two that do, among the
-// bundled dependencies the agent runs:
-// - execa lib/return/final-error.js names its errors after their classes
-//   (`setErrorName(ExecaError, ExecaError.name)`); the names are spelled out;
-// - @peculiar/asn1-schema's parser (auto-TLS' certificate) unwraps a repeated
-//   field when its one element's `constructor.name === "Sequence"`, asn1js'
-//   Sequence class; compared with the class itself instead, the same test.
+// own name at run time would read a minified one. The one that does, among the
+// bundled dependencies the agent runs: execa lib/return/final-error.js names
+// its errors after their classes (`setErrorName(ExecaError, ExecaError.name)`);
+// the names are spelled out.
 // Everything else that reads a function's or class's `name` only puts it into
-// a debug or error message (express' router layers and depd, tsyringe, yaml,
+// a debug or error message (express' router layers and depd, yaml,
 // agent-base), reads node's own functions (unpipe) or names async resources
 // (raw-body, on-finished). The agent's own errors declare their names
 // (common/errors.ts).
@@ -94,11 +91,6 @@ const NAME_PATCHES = [
     file: /[\\/]execa[\\/]lib[\\/]return[\\/]final-error\.js$/,
     find: 'setErrorName(ExecaSyncError, ExecaSyncError.name);',
     replace: "setErrorName(ExecaSyncError, 'ExecaSyncError');",
-  },
-  {
-    file: /[\\/]@peculiar[\\/]asn1-schema[\\/]build[\\/](?:cjs|es2015)[\\/]parser\.js$/,
-    find: 'elementsToProcess[0].constructor.name === "Sequence"',
-    replace: 'elementsToProcess[0].constructor === asn1js.Sequence',
   },
 ];
 

@@ -66,7 +66,7 @@ export async function setupTls(
     return { protocol: config.advertiseProtocol, server: null, verifyCa: null };
   }
   const reused = store.loadTls(advertiseHost, now);
-  // Loaded only here: the X.509 generator is the heaviest module of the agent's start.
+  // Loaded only here: a boot without auto-TLS never loads the certificate generator.
   const { generateSelfSignedCertificate } = await import('../tls/auto-tls.js');
   const material =
     reused ??

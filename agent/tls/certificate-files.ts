@@ -1,6 +1,6 @@
 /**
- * Certificate files and checks that need no X.509 generator (node:crypto
- * only), so the session store can use them without loading @peculiar/x509.
+ * Certificate files and checks that need no certificate generator (node:crypto
+ * only), so the session store can use them without loading auto-tls.ts.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { BootStateStore } from '../../common/state/boot-state-store.js';

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -142,6 +143,47 @@ describe('tls/auto-tls', () => {
       expect((await openssl(['pkey', '-in', files.key, '-noout', '-text'])).out).to.include(`ASN1 OID: ${oid}`);
     });
   }
+
+  const addresses: Array<[string, string, string]> = [
+    ['192.0.2.10', '192.0.2.10', 'IP Address:192.0.2.10'],
+    ['2001:db8::a', '2001:db8::a', 'IP Address:2001:DB8:0:0:0:0:0:A'],
+  ];
+  for (const [curve] of curves) {
+    for (const [ip, checked, san] of addresses) {
+      it(`on ${curve} for ${ip}: node:crypto and openssl accept the certificate as IPA's`, async () => {
+        const now = new Date();
+        const material = await generateSelfSignedCertificate({ advertiseIp: ip, hostname: 'cfg-node-1', curve, now });
+        const files = save(material);
+        const certificate = new X509Certificate(material.certPem);
+
+        const text = (await openssl(['x509', '-noout', '-text', '-in', files.cert])).out;
+        const verified = await openssl(['verify', '-CAfile', files.cert, '-verify_ip', checked, files.cert], [0, 2]);
+
+        expect([certificate.subject, certificate.issuer]).to.deep.equal(['CN=cfg-node-1', 'CN=cfg-node-1']);
+        expect(certificate.subjectAltName).to.equal(san);
+        expect(Date.parse(certificate.validFrom)).to.equal(Math.floor(now.getTime() / 1000) * 1000 - 3_600_000);
+        expect(Date.parse(certificate.validTo)).to.equal(Math.floor(now.getTime() / 1000) * 1000 + 30 * 86_400_000);
+        expect(certificate.verify(createPublicKey(createPrivateKey(material.keyPem)))).to.equal(true);
+        expect(certificate.checkPrivateKey(createPrivateKey(material.keyPem))).to.equal(true);
+        expect(certificate.checkIP(checked)).to.equal(checked);
+        expect(certificate.checkIP(ip.includes(':') ? '2001:db8::b' : '192.0.2.11')).to.equal(undefined);
+        expect(text).to.include('Version: 3 (0x2)');
+        expect(text).to.match(/X509v3 Subject Alternative Name: critical\n\s+IP Address:/);
+        expect(text.match(/Signature Algorithm: ecdsa-with-SHA512/g)).to.have.length(2);
+        expect([verified.exitCode, verified.out.trim()]).to.deep.equal([0, `${files.cert}: OK`]);
+      });
+    }
+  }
+
+  it('cuts a long host name to 64 characters, not splitting a character', async () => {
+    const material = await generateSelfSignedCertificate({
+      advertiseIp: '192.0.2.10',
+      hostname: `a${'🖥'.repeat(70)}`,
+      now: new Date(),
+    });
+
+    expect(new X509Certificate(material.certPem).subject).to.equal(`CN=a${'🖥'.repeat(63)}`);
+  });
 
   it('puts an IPv6 address (brackets and zone dropped) in the SAN, honours skew and validity', async () => {
     const material = await generateSelfSignedCertificate({
