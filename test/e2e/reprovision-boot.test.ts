@@ -13,20 +13,8 @@
  * (test/helpers/coreos-vm.ts); bounded by the VM's hard timeout.
  */
 import { expect } from 'chai';
-import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { JOB_MOUNT } from '../../testbed/vm/job-disk.js';
-import { useCoreosImage } from '../helpers/coreos-vm.js';
-import { productSkipReason } from '../helpers/vm-job.js';
-import {
-  RECORD,
-  failedStep,
-  namedConfig,
-  rebooting,
-  recorded,
-  runReprovisionVm,
-  sha256,
-  type JobRun,
-} from '../helpers/vm-reprovision.js';
+import { RECORD, namedConfig, rebooting, recorded, sha256, useReprovisionVm } from '../helpers/vm-reprovision.js';
 
 const HARD_TIMEOUT_MS = 1_500_000;
 const CONFIGS = { a: namedConfig('a'), b: namedConfig('b'), c: namedConfig('c') };
@@ -44,32 +32,17 @@ const STEPS = [
 
 describe('e2e: reprovision, then boot (in the VM)', function () {
   this.timeout(HARD_TIMEOUT_MS + 120_000);
-  const ctx = useCoreosImage('ica-reprovision-boot-');
-  let run: JobRun = { results: new Map(), boots: [], report: '' };
-
-  before(async function () {
-    const reason = productSkipReason();
-    if (reason !== undefined) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-    run = await runReprovisionVm({
-      image: ctx.image,
-      dir: ctx.dir,
-      installed: CONFIGS.a,
-      configs: CONFIGS,
-      steps: STEPS,
-      hardTimeoutMs: HARD_TIMEOUT_MS,
-      runner: new ExecaRunner(),
-    });
-    // only the last step reports: the others reboot the machine
-    expect(run.report, failedStep(run.results)).to.equal(`ICA-VM-JOB step=${STEPS.length} rc=0`);
+  const vm = useReprovisionVm('ica-reprovision-boot-', {
+    installed: CONFIGS.a,
+    configs: CONFIGS,
+    steps: STEPS,
+    hardTimeoutMs: HARD_TIMEOUT_MS,
   });
 
-  const step = (n: number) => recorded(run.results.get(n));
+  const step = (n: number) => recorded(vm.run.results.get(n));
 
   it('boots four times, each step on its own boot', () => {
-    expect(run.boots).to.have.length(STEPS.length);
+    expect(vm.run.boots).to.have.length(STEPS.length);
     expect(new Set([1, 2, 3, 4].map((n) => step(n).bootId)).size).to.equal(STEPS.length);
   });
 
@@ -79,14 +52,14 @@ describe('e2e: reprovision, then boot (in the VM)', function () {
   });
 
   it('firstboot mode: B in effect after an Ignition boot, A gone, the kept path kept', () => {
-    expect(run.boots[1]).to.deep.include({ ignitionFirstboot: true, bootIgnition: [] });
+    expect(vm.run.boots[1]).to.deep.include({ ignitionFirstboot: true, bootIgnition: [] });
     expect(step(2)).to.deep.include({ hostname: 'host-b', etcIca: ['b'], varFiles: ['/var/lib/ica-keep/data'] });
     expect(step(2).status).to.deep.include({ in_effect: true });
     expect(step(2).status.reprovision).to.include({ sha256: sha256(CONFIGS.b), phase: 'complete' });
   });
 
   it('staged mode: C in effect without Ignition at boot, B gone', () => {
-    expect(run.boots[2]).to.include({ ignitionFirstboot: false });
+    expect(vm.run.boots[2]).to.include({ ignitionFirstboot: false });
     expect(step(3)).to.deep.include({ hostname: 'host-c', etcIca: ['c'] });
     expect(step(3).status).to.deep.include({ in_effect: true });
     expect(step(3).status.reprovision).to.include({ sha256: sha256(CONFIGS.c), phase: 'complete' });

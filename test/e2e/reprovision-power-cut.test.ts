@@ -17,22 +17,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { JOB_MOUNT } from '../../testbed/vm/job-disk.js';
 import type { Machine } from '../../testbed/vm/machine.js';
 import { HOLD_MARKER } from '../../reprovision/test-hooks.js';
-import { useCoreosImage } from '../helpers/coreos-vm.js';
-import { productSkipReason } from '../helpers/vm-job.js';
 import {
   RECORD,
-  failedStep,
   namedConfig,
   rebooting,
   recorded,
-  runReprovisionVm,
   sha256,
   untilConsole,
-  type JobRun,
+  useReprovisionVm,
 } from '../helpers/vm-reprovision.js';
 
 const HARD_TIMEOUT_MS = 1_800_000;
@@ -62,29 +57,15 @@ async function cutPower(m: Machine): Promise<void> {
 
 describe('e2e: power cuts during a reprovision (in the VM)', function () {
   this.timeout(HARD_TIMEOUT_MS + 120_000);
-  const ctx = useCoreosImage('ica-reprovision-cut-');
-  let run: JobRun = { results: new Map(), boots: [], report: '' };
-
-  before(async function () {
-    const reason = productSkipReason();
-    if (reason !== undefined) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-    run = await runReprovisionVm({
-      image: ctx.image,
-      dir: ctx.dir,
-      installed: CONFIGS.a,
-      configs: CONFIGS,
-      steps: STEPS,
-      hardTimeoutMs: HARD_TIMEOUT_MS,
-      runner: new ExecaRunner(),
-      drive: cutPower,
-    });
-    expect(run.report, failedStep(run.results)).to.equal(`ICA-VM-JOB step=${STEPS.length} rc=0`);
+  const vm = useReprovisionVm('ica-reprovision-cut-', {
+    installed: CONFIGS.a,
+    configs: CONFIGS,
+    steps: STEPS,
+    hardTimeoutMs: HARD_TIMEOUT_MS,
+    drive: cutPower,
   });
 
-  const step = (n: number) => recorded(run.results.get(n));
+  const step = (n: number) => recorded(vm.run.results.get(n));
 
   it('a cut before the stamp leaves no trace of the reprovision', () => {
     expect(step(2).status.reprovision).to.equal(null);
@@ -102,12 +83,12 @@ describe('e2e: power cuts during a reprovision (in the VM)', function () {
   });
 
   it('every boot that reached the boot report had exactly one config', () => {
-    for (const boot of run.boots)
+    for (const boot of vm.run.boots)
       expect([['a'], ['b']], JSON.stringify(boot)).to.deep.include(Object.keys(boot.etcIca));
   });
 
   it('the same command run again completes', () => {
-    const last = run.results.get(STEPS.length);
+    const last = vm.run.results.get(STEPS.length);
     expect(readFileSync(join(last?.dir ?? '', 'rerun.rc'), 'utf8').trim(), last?.log).to.equal('0');
   });
 });

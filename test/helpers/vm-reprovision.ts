@@ -12,8 +12,9 @@ import type { Runner } from '../../common/exec/runner.js';
 import { parseBootReport, type BootReport } from '../../testbed/vm/boot-report.js';
 import { buildJobDisk, readJobOutput, type StepResult } from '../../testbed/vm/job-disk.js';
 import { withMachine, type Machine } from '../../testbed/vm/machine.js';
-import { diskCopy, writeFirstboot } from './coreos-vm.js';
-import { productJobFiles } from './vm-job.js';
+import { diskCopy, useCoreosImage, writeFirstboot } from './coreos-vm.js';
+import { productJobFiles, productSkipReason } from './vm-job.js';
+import { ExecaRunner } from '../../common/exec/execa-runner.js';
 
 /** An Ignition 3.3.0 config setting the hostname `host-<name>` and writing `/etc/ica/<name>`. */
 export function namedConfig(name: string): string {
@@ -169,4 +170,34 @@ export async function untilConsole(m: Machine, pattern: RegExp, occurrence = 1):
   });
   await Promise.race([m.waitForConsole(pattern, occurrence), report]);
   report.catch(() => undefined);
+}
+
+/** What {@link useReprovisionVm} runs. */
+export interface ReprovisionVmSpec {
+  installed: string;
+  configs: Record<string, string>;
+  steps: readonly string[];
+  hardTimeoutMs: number;
+  drive?: (m: Machine) => Promise<void>;
+}
+
+/**
+ * Registers, in the calling `describe`, a `before` hook that skips (saying
+ * why: no qemu, OVMF, image or build) or runs `spec` once and checks that the
+ * last step, and only it, reported success; returns the run, filled in then.
+ */
+export function useReprovisionVm(prefix: string, spec: ReprovisionVmSpec): { run: JobRun } {
+  const ctx = useCoreosImage(prefix);
+  const holder: { run: JobRun } = { run: { results: new Map(), boots: [], report: '' } };
+  before(async function () {
+    const reason = productSkipReason();
+    if (reason !== undefined) {
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+    holder.run = await runReprovisionVm({ ...spec, image: ctx.image, dir: ctx.dir, runner: new ExecaRunner() });
+    // only the last step reports: the others reboot the machine (or are cut off)
+    expect(holder.run.report, failedStep(holder.run.results)).to.equal(`ICA-VM-JOB step=${spec.steps.length} rc=0`);
+  });
+  return holder;
 }
