@@ -52,6 +52,7 @@ export async function applyReprovision(env: ReprovisionEnv, options: ApplyOption
     stamp = decision.stamp;
     env.progress(`finishing the interrupted reprovision of config sha256 ${stamp.sha256} (phase ${stamp.phase})`);
   } else {
+    env.checkpoint('apply:checked');
     stamp = await start(env, target, loaded, { ...options, keep });
   }
   const id = applyId(stamp.sha256);

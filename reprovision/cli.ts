@@ -28,6 +28,7 @@ import { PRIVATE_NAMESPACE_ENV, privateNamespaceArgv } from './namespace.js';
 import { IgnitionStages } from './staged/ignition-stages.js';
 import { describeStatus, readStatus } from './status.js';
 import { inspectTarget } from './target.js';
+import { testHooks } from './test-hooks.js';
 
 /** The seams the commands are built on (tests pass their own). */
 export interface ReprovisionDeps {
@@ -56,7 +57,6 @@ async function inPrivateNamespace(deps: ReprovisionDeps, io: CliIO, root: string
 
 /** The environment of one command run. */
 function environment(deps: ReprovisionDeps, io: CliIO, values: { ostree?: string; ignition?: string }): ReprovisionEnv {
-  const stop = io.env['ICA_REPROVISION_STOP'];
   return {
     fs: deps.fs,
     runner: deps.runner,
@@ -68,10 +68,7 @@ function environment(deps: ReprovisionDeps, io: CliIO, values: { ostree?: string
     findIgnition: (target) => findIgnition(deps.fs, target, values.ignition),
     stagedIgnition: (program, workDir) =>
       new IgnitionStages({ runner: deps.runner, fs: deps.fs, ignition: program, workDir }),
-    checkpoint: (step) => {
-      // The tests' power cut (ICA_REPROVISION_STOP=apply:<phase>): SIGKILL, as a power cut gives no chance to clean up.
-      if (stop === step) process.kill(process.pid, 'SIGKILL');
-    },
+    checkpoint: testHooks(io.env),
   };
 }
 

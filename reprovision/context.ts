@@ -39,7 +39,7 @@ export interface ReprovisionEnv {
   readonly stagedIgnition: (program: string, workDir: string) => StagedIgnition;
   /**
    * The tests' power cut: called after each step with its name; the root
-   * makes it SIGKILL the process when ICA_REPROVISION_STOP names the step.
+   * makes it stop or hold the process there (test-hooks.ts).
    */
   readonly checkpoint: (step: string) => void;
 }

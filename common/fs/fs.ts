@@ -38,7 +38,7 @@ export interface Fs {
   writeNewFile(path: string, data: string, mode: number): Promise<void>;
   /**
    * Replace `path` with `data`, mode exactly `mode`, through a temporary file
-   * in the same directory (fsynced, then renamed): readers see the old or the
+   * in the same directory (fsynced, renamed, the directory fsynced): readers see the old or the
    * new file, never half of one. The temporary file is removed on failure.
    */
   writeFileAtomic(path: string, data: string, mode: number): Promise<void>;

@@ -66,6 +66,13 @@ export class NodeFs implements Fs {
       }
       await chmod(temp, mode);
       await rename(temp, path);
+      // the rename is durable only once the directory is: a power cut may otherwise lose it (rename(2), fsync(2))
+      const dir = await open(dirname(path), 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
     } catch (error) {
       await rm(temp, { force: true });
       throw error;

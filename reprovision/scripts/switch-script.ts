@@ -14,10 +14,12 @@
  * clear /boot/ignition.firstboot; record the end. The default boot entry is
  * always one complete deployment: the old one until set-default, the new one
  * after. `ICA_REPROVISION_STOP=switch:<step>` kills the script with SIGKILL
- * after a step (started, moved, new-var, kept, default, firstboot): the tests'
- * power cut.
+ * after a step (started, moved, new-var, kept, default, firstboot), and
+ * `ICA_REPROVISION_HOLD=switch:<step>` holds it there for a VM test to cut the
+ * power (reprovision/test-hooks.ts): the tests' power cuts.
  */
 import { STATE_SUBDIR, STATE_TOP } from '../sysroot/layout.js';
+import { HOLD_MARKER } from '../test-hooks.js';
 import { shQuote, shWords } from './sh-quote.js';
 
 /**
@@ -64,8 +66,9 @@ export interface SwitchPlan {
 /** File names the script uses in the state directory, for the TypeScript side. */
 export function switchFiles(
   id: string,
-): Record<'script' | 'started' | 'moved' | 'done' | 'cancelled' | 'oldVar' | 'newVar', string> {
+): Record<'script' | 'started' | 'moved' | 'done' | 'cancelled' | 'oldVar' | 'newVar' | 'afterCut', string> {
   return {
+    afterCut: `${id}.after-cut`,
     cancelled: `${id}.cancelled`,
     script: `${id}.switch.sh`,
     started: `${id}.started`,
@@ -97,28 +100,52 @@ NEW="$STATE/${files.newVar}"
 [ -e "$STATE/${files.cancelled}" ] && exit 0
 if $if_started && [ ! -e "$STATE/${files.started}" ]; then exit 0; fi
 log() { echo "ironic-coreos-agent reprovision switch: $*" >&2; }
-# test hook: ICA_REPROVISION_STOP=switch:<step> kills the script there (a power cut)
-stop() { if [ "\${ICA_REPROVISION_STOP:-}" = "switch:$1" ]; then kill -KILL $$; fi; }
+# test hooks (test-hooks.ts): ICA_REPROVISION_STOP=switch:<step> kills the script there;
+# ICA_REPROVISION_HOLD=switch:<step> announces itself and waits there for a power cut
+stop() {
+  if [ "\${ICA_REPROVISION_STOP:-}" = "switch:$1" ]; then kill -KILL $$; fi
+  if [ "\${ICA_REPROVISION_HOLD:-}" = "switch:$1" ]; then
+    echo "${HOLD_MARKER} switch:$1" >&2; echo "${HOLD_MARKER} switch:$1" > /dev/kmsg 2>/dev/null || :
+    while :; do sleep 60; done
+  fi
+}
 ostree_admin() { ${shWords(plan.ostree)} admin "$1"${sysroot} "$2"; }
 : > "$STATE/${files.started}"
 sync
 stop started
 
+# After a power cut the machine boots again before this finishes, and that boot writes to
+# /var (e.g. systemd-random-seed creates /var/lib/systemd/random-seed) before the unit runs.
+# An entry whose name is already moved (aside, or in) can only be such a new one: it is put
+# out of the way, never over the old /var's own or the new /var's.
+exists() { [ -e "$1" ] || [ -L "$1" ]; }
+aside() {
+  n=1
+  while exists "$STATE/${files.afterCut}/$n/\${1##*/}"; do n=$((n + 1)); done
+  mkdir -p "$STATE/${files.afterCut}/$n"
+  mv -- "$1" "$STATE/${files.afterCut}/$n/"
+}
+
 if [ ! -e "$STATE/${files.moved}" ]; then
   log "moving /var aside"
   mkdir -p "$OLD"
   for e in "$VAR"/* "$VAR"/.[!.]* "$VAR"/..?*; do
-    if [ -e "$e" ] || [ -L "$e" ]; then [ "\${e##*/}" = ${STATE_TOP} ] || mv -- "$e" "$OLD/"; fi
+    exists "$e" || continue
+    [ "\${e##*/}" = ${STATE_TOP} ] && continue
+    if exists "$OLD/\${e##*/}"; then aside "$e"; else mv -- "$e" "$OLD/"; fi
   done
   sync
   : > "$STATE/${files.moved}"
+  sync
 fi
 stop moved
 
 if [ -d "$NEW" ]; then
   log "moving the new /var in"
   for e in "$NEW"/* "$NEW"/.[!.]* "$NEW"/..?*; do
-    if [ -e "$e" ] || [ -L "$e" ]; then mv -- "$e" "$VAR/"; fi
+    exists "$e" || continue
+    if exists "$VAR/\${e##*/}"; then aside "$VAR/\${e##*/}"; fi
+    mv -- "$e" "$VAR/"
   done
   rmdir "$NEW"
 fi

@@ -83,9 +83,11 @@ export class Ostree {
         },
       );
     });
-    if (result.exitCode !== 0) {
+    // An ostree without the verb does not fail: `admin <unknown> --help` prints admin's own usage and exits 0
+    // (Debian 12's 2022.7 does), so the usage must be set-default's own.
+    if (result.exitCode !== 0 || !/\bostree admin set-default\b/.test(result.stdout + result.stderr)) {
       throw new ReprovisionError(
-        `this ostree has no \`admin set-default\` (${argv.join(' ')} failed)`,
+        `this ostree has no \`admin set-default\` (${argv.join(' ')} does not describe it)`,
         'Reprovisioning needs an ostree released since August 2023 (every current Fedora CoreOS has one); point --ostree at a newer one. Nothing was changed',
       );
     }

@@ -18,7 +18,8 @@ export const GUEST_TREE = fileURLToPath(new URL('guest-tree', import.meta.url));
 /** Units of the guest tree enabled in the image, with the target that wants each. */
 export const ENABLED_UNITS: ReadonlyArray<readonly [unit: string, target: string]> = [
   ['ica-vm-booted.service', 'multi-user.target'],
-  ['ica-vm-firstboot-complete.service', 'basic.target'],
+  ['coreos-ignition-firstboot-complete.service', 'basic.target'],
+  ['ica-vm-job.service', 'multi-user.target'],
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { lstat, mkdir, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -90,6 +90,55 @@ describe('reprovision/scripts/switch-script (run by sh on a tree)', () => {
         'run',
       ]);
       expect((await lstat(join(f.boot, 'ignition.firstboot'))).isFile()).to.equal(true);
+    });
+  }
+
+  it('holds at a step when ICA_REPROVISION_HOLD names it, announced on stderr, and finishes on a rerun', async () => {
+    const f = await fixture();
+    dirs.push(f.dir);
+    const script = join(f.varDir, STATE_SUBDIR, switchFiles(f.plan.id).script);
+    await writeFile(script, switchScript(f.plan), { mode: 0o700 });
+    const child = spawn('sh', [script, f.varDir, f.boot, f.dir], {
+      env: { ...process.env, ICA_REPROVISION_HOLD: 'switch:moved' },
+      detached: true,
+    });
+    const marker = await new Promise<string>((resolve) => {
+      let text = '';
+      child.stderr.on('data', (b: Buffer) => {
+        text += b.toString();
+        if (text.includes('ICA-REPROVISION-HOLD')) resolve(text);
+      });
+    });
+    expect(marker).to.match(/^ICA-REPROVISION-HOLD switch:moved$/m);
+    expect(child.exitCode).to.equal(null);
+    // where it holds: /var moved aside, the new /var not yet in
+    expect(await readdir(join(f.varDir, STATE_SUBDIR))).to.include('apply-1.moved');
+    expect((await readdir(f.varDir)).sort()).to.deep.equal(['.ironic-coreos-agent']);
+    process.kill(-(child.pid ?? 0), 'SIGKILL');
+    await runSwitch(f);
+    expect((await readdir(join(f.varDir, 'lib'))).sort()).to.deep.equal(['keep-me', 'new']);
+  });
+
+  // A power cut loses what was not synced, and the boot after it writes to the /var it finds
+  // (systemd-random-seed: /var/lib/systemd/random-seed) before the switch unit finishes the job.
+  for (const [step, lostMarker] of [
+    ['moved', true],
+    ['moved', false],
+  ] as const) {
+    it(`finishes after a cut at "${step}"${lostMarker ? ' that lost its marker' : ''} and a boot that wrote to /var`, async () => {
+      const f = await fixture();
+      dirs.push(f.dir);
+      await runSwitch(f, { ICA_REPROVISION_STOP: `switch:${step}` }).catch(() => undefined);
+      const state = join(f.varDir, STATE_SUBDIR);
+      if (lostMarker) await rm(join(state, 'apply-1.moved'));
+      await mkdir(join(f.varDir, 'lib/systemd'), { recursive: true });
+      await writeFile(join(f.varDir, 'lib/systemd/random-seed'), 'boot');
+      await runSwitch(f);
+      expect((await readdir(join(f.varDir, 'lib'))).sort()).to.deep.equal(['keep-me', 'new']);
+      expect(await readFile(join(f.varDir, 'lib/new/file'), 'utf8')).to.equal('from ignition');
+      expect((await readdir(join(state, 'apply-1.old-var/lib'))).sort()).to.not.include('systemd');
+      expect(await readFile(join(state, 'apply-1.after-cut/1/lib/systemd/random-seed'), 'utf8')).to.equal('boot');
+      expect(await readdir(state)).to.include('apply-1.switched');
     });
   }
 
