@@ -25,9 +25,15 @@ export function encodeLength(length: number): Buffer {
   if (!Number.isSafeInteger(length) || length < 0)
     throw new RangeError(`DER length must be a natural number: ${length}`);
   if (length < 0x80) return Buffer.of(length);
-  const octets: number[] = [];
-  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest % 256);
+  const octets = bigEndianOctets(length);
   return Buffer.from([0x80 | octets.length, ...octets]);
+}
+
+/** The big-endian octets of a natural number, none for 0. */
+function bigEndianOctets(value: number): number[] {
+  const octets: number[] = [];
+  for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest % 256);
+  return octets;
 }
 
 /** A TLV of the single-byte `tag` around `content`. */
@@ -69,9 +75,7 @@ export function unsignedInteger(magnitude: Uint8Array): Buffer {
 /** INTEGER of a small non-negative number. */
 export function smallInteger(value: number): Buffer {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`expected a non-negative integer: ${value}`);
-  const octets: number[] = [];
-  for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest % 256);
-  return unsignedInteger(Uint8Array.from(octets));
+  return unsignedInteger(Uint8Array.from(bigEndianOctets(value)));
 }
 
 /** OBJECT IDENTIFIER of a dotted string such as `1.2.840.10045.4.3.4` (X.690 §8.19). */
