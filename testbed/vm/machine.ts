@@ -9,7 +9,6 @@
  * sockets, console log); {@link Machine.close} kills qemu and removes it, and
  * {@link withMachine} calls close on every path, failures included.
  */
-import { spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +24,9 @@ import {
   type MachineDisk,
   type MachineNic,
 } from './machine-argv.js';
+import { PanicWatch } from './kernel-panic.js';
 import { QmpClient } from './qmp.js';
+import { describeExit, killPid, launch, startFailure } from './qemu-process.js';
 import { TextStream } from './text-stream.js';
 
 /** What to boot. */
@@ -46,6 +47,14 @@ export interface MachineOptions {
   ovmf?: Ovmf;
   /** Keep the VM's directory (console log, variable store) after close. Default false. */
   keepDir?: boolean;
+  /**
+   * How many guest kernel oopses (`Kernel panic - not syncing: Fatal exception`, which qemu's multi-threaded
+   * TCG can cause) are answered with a hard reset, as a watchdog would; one more, or any other panic, stops
+   * the VM at once. Default 3. See kernel-panic.ts.
+   */
+  oopsResets?: number;
+  /** Where a reset after an oops is told. Default: a line on stderr. */
+  note?: (message: string) => void;
 }
 
 /** How qemu ended. */
@@ -65,6 +74,8 @@ export class Machine {
   private closing: Promise<MachineExit> | undefined;
   private qmpClient: QmpClient | undefined;
   private serialSocket: Socket | undefined;
+  private stopReason: string | undefined;
+  private panicWatch: PanicWatch | undefined;
 
   private constructor(
     /** The VM's directory. */
@@ -117,6 +128,7 @@ export class Machine {
       const { exited, pid, stderr } = launch(argv, o.hardTimeoutMs);
       machine = new Machine(dir, vars, exited, pid, listeners, o.keepDir ?? false);
       machine.attach(serialL, completionL, stderr);
+      machine.watchPanics(o);
       const qmpSocket = await Promise.race([
         qmpL.connected,
         exited.then((e) => Promise.reject(startFailure(e, stderr))),
@@ -133,9 +145,17 @@ export class Machine {
     }
   }
 
-  /** Waits for the `occurrence`-th match of `pattern` on the console; rejects if qemu exits first. */
-  waitForConsole(pattern: RegExp, occurrence = 1): Promise<string> {
-    return this.console.waitFor(pattern, occurrence);
+  /**
+   * Waits for the `occurrence`-th match of `pattern` on the console, counted from offset `from` of
+   * {@link TextStream.text} (default: the start); rejects if qemu exits first.
+   */
+  waitForConsole(pattern: RegExp, occurrence = 1, from = 0): Promise<string> {
+    return this.console.waitFor(pattern, occurrence, from);
+  }
+
+  /** The reason of every guest kernel panic seen so far (see {@link MachineOptions.oopsResets}). */
+  get panics(): readonly string[] {
+    return this.panicWatch?.panics ?? [];
   }
 
   /** The first line the guest writes to the completion port; rejects if qemu exits first. */
@@ -185,10 +205,23 @@ export class Machine {
     });
     void completion.connected.then((s) => s.on('data', (b: Buffer) => this.completion.push(b)));
     void this.exited.then((e) => {
-      const reason = describeExit(e, stderr.text);
+      const reason = this.stopReason ?? describeExit(e, stderr.text);
       this.console.end(reason);
       this.completion.end(reason);
     });
+  }
+
+  private watchPanics(o: MachineOptions): void {
+    const note = o.note ?? ((message: string) => process.stderr.write(`      VM: ${message}\n`));
+    this.panicWatch = new PanicWatch(this.console, o.oopsResets ?? 3, {
+      reset: () => this.systemReset(),
+      stop: (reason) => {
+        this.stopReason = reason;
+        if (this.pid !== undefined) killPid(this.pid);
+      },
+      note,
+    });
+    void this.panicWatch.run();
   }
 }
 
@@ -200,52 +233,4 @@ export async function withMachine<T>(o: MachineOptions, fn: (m: Machine) => Prom
   } finally {
     await machine.close();
   }
-}
-
-function launch(
-  argv: readonly string[],
-  hardTimeoutMs: number,
-): { exited: Promise<MachineExit>; pid: number | undefined; stderr: { text: string } } {
-  // setpriv: the kernel kills qemu when this process dies (killed test, Ctrl-C), which the
-  // hard timeout, a timer in this process, cannot cover; the setting survives `ip netns exec`.
-  const [file = '', ...args] = ['setpriv', '--pdeathsig', 'KILL', ...argv];
-  const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const stderr = { text: '' };
-  child.stderr.on('data', (b: Buffer) => {
-    stderr.text = (stderr.text + b.toString()).slice(-4000);
-  });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    if (child.pid !== undefined) killPid(child.pid);
-  }, hardTimeoutMs);
-  const exited = new Promise<MachineExit>((resolve) => {
-    child.once('error', (e) => {
-      stderr.text += `cannot start ${file}: ${e.message}`;
-      resolve({ exitCode: null, signal: null, timedOut });
-    });
-    child.once('close', (exitCode, signal) => resolve({ exitCode, signal, timedOut }));
-  }).finally(() => clearTimeout(timer));
-  return { exited, pid: child.pid, stderr };
-}
-
-function killPid(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-function describeExit(e: MachineExit, stderr: string): string {
-  const how = e.timedOut
-    ? 'qemu was killed by the hard timeout'
-    : `qemu exited (code ${String(e.exitCode)}, signal ${String(e.signal)})`;
-  return stderr.trim() === '' ? how : `${how}; qemu stderr: ${stderr.trim().slice(-800)}`;
-}
-
-function startFailure(e: MachineExit, stderr: { text: string }): Error {
-  return new Error(
-    `The VM did not start: ${describeExit(e, stderr.text)}. Check that qemu-system-x86 and ovmf are installed.`,
-  );
 }

@@ -52,13 +52,14 @@ export class TextStream {
 
   /**
    * Resolves with the matched text once `pattern` has occurred `occurrence`
-   * times (default 1) since the stream began.
+   * times (default 1) in the text from offset `from` of {@link text} (default:
+   * since the stream began).
    * @throws Error (rejects) when the stream ends first.
    */
-  waitFor(pattern: RegExp, occurrence = 1): Promise<string> {
+  waitFor(pattern: RegExp, occurrence = 1, from = 0): Promise<string> {
     return new Promise((resolve, reject) => {
       const flags = pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`;
-      const w: Waiter = { pattern: new RegExp(pattern.source, flags), occurrence, seen: 0, from: 0, resolve, reject };
+      const w: Waiter = { pattern: new RegExp(pattern.source, flags), occurrence, seen: 0, from, resolve, reject };
       this.waiters.add(w);
       this.check(w);
       if (this.waiters.has(w) && this.ended !== undefined) this.fail(w, this.ended);
