@@ -50,8 +50,9 @@ async function cutPower(m: Machine): Promise<void> {
     await untilConsole(m, new RegExp(`${HOLD_MARKER} ${point}`));
     await m.systemReset();
   }
-  // the installed A's first boot ran Ignition's files stage once; B's first boot is the second
-  await untilConsole(m, /Starting ignition-files\.service/, 2);
+  // the boot after the cut in the swap finishes the switch and reboots into B, whose first boot runs Ignition;
+  // counted from here, not from the start, so that a boot the runner reset after an oops cannot shift it
+  await untilConsole(m, /Starting ignition-files\.service/, 1, m.console.text.length);
   await m.systemReset();
 }
 

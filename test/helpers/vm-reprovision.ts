@@ -90,6 +90,8 @@ export interface JobRun {
   boots: BootReport[];
   /** The first job report line. */
   report: string;
+  /** The guest kernel panics the runner answered with a reset (testbed/vm/kernel-panic.ts). */
+  panics: readonly string[];
 }
 
 /**
@@ -122,6 +124,7 @@ export async function runReprovisionVm(o: {
   ];
   const consoleCopy = join(o.dir, 'console.log');
   let failure: unknown;
+  let panics: readonly string[] = [];
   const completion = await withMachine({ hardTimeoutMs: o.hardTimeoutMs, memoryMiB: 2048, disks }, async (m) => {
     try {
       await o.drive?.(m);
@@ -130,6 +133,7 @@ export async function runReprovisionVm(o: {
       failure = error;
     }
     await m.quit();
+    panics = m.panics;
     copyFileSync(m.consoleLog, consoleCopy);
     return m.completion.text;
   });
@@ -138,6 +142,7 @@ export async function runReprovisionVm(o: {
     results: await readJobOutput(job, join(o.dir, 'out'), o.runner),
     boots: lines.filter((l) => l.startsWith('ICA-VM-BOOTED')).map(parseBootReport),
     report: lines.find((l) => l.startsWith('ICA-VM-JOB')) ?? '',
+    panics,
   };
   if (failure !== undefined) throw new Error(`${String(failure)}\n${describeRun(run, consoleCopy)}`);
   return run;
@@ -151,7 +156,8 @@ export function describeRun(run: JobRun, consoleLog: string): string {
   });
   const kept = join(tmpdir(), `ica-vm-console-${Date.now()}.log`);
   copyFileSync(consoleLog, kept);
-  return `${run.boots.length} boot report(s); ${steps.join('\n')}\nthe serial console: ${kept}`;
+  const panics = run.panics.length === 0 ? '' : `guest kernel panics: ${run.panics.join('; ')}\n`;
+  return `${run.boots.length} boot report(s); ${steps.join('\n')}\n${panics}the serial console: ${kept}`;
 }
 
 /** The log of the first step that failed, for an assertion message. */
@@ -161,14 +167,15 @@ export function failedStep(results: Map<number, StepResult>): string {
 }
 
 /**
- * Waits for the `occurrence`-th `pattern` on the console, failing at once when
- * the job reports first (a step failed instead of reaching the point).
+ * Waits for the `occurrence`-th `pattern` on the console (counted from offset
+ * `from` of its text), failing at once when the job reports first (a step
+ * failed instead of reaching the point).
  */
-export async function untilConsole(m: Machine, pattern: RegExp, occurrence = 1): Promise<void> {
+export async function untilConsole(m: Machine, pattern: RegExp, occurrence = 1, from = 0): Promise<void> {
   const report = m.completion.waitFor(JOB_REPORT).then((line) => {
     throw new Error(`the job reported "${line.trim()}" before the console showed ${pattern}`);
   });
-  await Promise.race([m.waitForConsole(pattern, occurrence), report]);
+  await Promise.race([m.waitForConsole(pattern, occurrence, from), report]);
   report.catch(() => undefined);
 }
 
@@ -188,7 +195,7 @@ export interface ReprovisionVmSpec {
  */
 export function useReprovisionVm(prefix: string, spec: ReprovisionVmSpec): { run: JobRun } {
   const ctx = useCoreosImage(prefix);
-  const holder: { run: JobRun } = { run: { results: new Map(), boots: [], report: '' } };
+  const holder: { run: JobRun } = { run: { results: new Map(), boots: [], report: '', panics: [] } };
   before(async function () {
     const reason = productSkipReason();
     if (reason !== undefined) {

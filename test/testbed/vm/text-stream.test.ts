@@ -29,6 +29,21 @@ describe('testbed/vm/text-stream', () => {
     expect(await second).to.equal('BdsDxe: starting');
   });
 
+  it('counts from an offset when one is given: what came before it is not counted', async () => {
+    const s = new TextStream('serial console');
+    s.push(Buffer.from('Starting ignition-files.service\n'));
+    const mark = s.text.length;
+    const after = s.waitFor(/Starting ignition-files/, 1, mark);
+    let done = false;
+    void after.then(() => (done = true));
+
+    await Promise.resolve();
+    expect(done).to.equal(false);
+    s.push(Buffer.from('reset\nStarting ignition-files.service\n'));
+
+    expect(await after).to.equal('Starting ignition-files');
+  });
+
   it('rejects pending and later waits once the stream ended, naming the reason and the last text', async () => {
     const s = new TextStream('serial console');
     s.push(Buffer.from('last words\n'));
