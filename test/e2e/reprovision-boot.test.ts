@@ -9,8 +9,13 @@
  *
  * One VM, four boots: A (installed, Ignition at first boot) → B (firstboot
  * mode, `--keep /var/lib/ica-keep`) → C (staged mode) → rollback (B's
- * deployment again, /var restored from the backup). Skips like the VM tests
- * (test/helpers/coreos-vm.ts); bounded by the VM's hard timeout.
+ * deployment again, /var restored from the backup). It is also the proof that
+ * the image's GRUB reads ostree's BLS entries at boot, as FCOS's does: B and C
+ * are deployments made after the image was built, B's entry has
+ * `$ignition_firstboot` expanded (an Ignition boot), and the rollback boots an
+ * older entry again; a grub.cfg written at build time fails all three. Skips
+ * like the VM tests (test/helpers/coreos-vm.ts); bounded by the VM's hard
+ * timeout.
  */
 import { expect } from 'chai';
 import { JOB_MOUNT } from '../../testbed/vm/job-disk.js';

@@ -91,11 +91,6 @@ export function writeFirstboot(disk: string, scratch: string, files: FirstbootFi
   onBootFilesystem(disk, scratch, commands);
 }
 
-/** Removes the /ignition.firstboot the image ships (as FCOS's do): a boot that is not a first boot. */
-export function removeFirstboot(disk: string, scratch: string): void {
-  onBootFilesystem(disk, scratch, ['rm ignition.firstboot']);
-}
-
 function onBootFilesystem(disk: string, scratch: string, commands: readonly string[]): void {
   const [, boot] = diskLayout({ espMiB: ESP_MIB, bootMiB: BOOT_MIB, rootMiB: 1 }).partitions;
   const script = join(scratch, 'debugfs.cmds');

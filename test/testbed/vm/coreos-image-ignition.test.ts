@@ -6,7 +6,8 @@
  * testbed/vm/dracut/99ica-coreos) copies it for Ignition, whose stages write
  * into the ostree deployment and the stateroot's /var; the booted system then
  * removes the stamp and the config (FCOS's firstboot-complete), so a second
- * boot does not run Ignition and keeps what the first wrote. An invalid config
+ * boot does not run Ignition and keeps what the first wrote; that boot also
+ * shows the ostree deployment booted, with the guest's ostree >= 2025.3. An invalid config
  * stops the initramfs, which reports the emergency instead of a boot.
  *
  * Facts come from the guest's report line (testbed/vm/boot-report.ts). Skips
@@ -14,10 +15,18 @@
  */
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import { EMERGENCY_MARKER, parseBootReport, type BootReport } from '../../../testbed/vm/boot-report.js';
+import {
+  EMERGENCY_MARKER,
+  isVersionAtLeast,
+  parseBootReport,
+  type BootReport,
+} from '../../../testbed/vm/boot-report.js';
 import { bootDisk, diskCopy, useCoreosImage, writeFirstboot } from '../../helpers/coreos-vm.js';
 
 const HARD_TIMEOUT_MS = 600_000;
+/** ostree with `admin set-default` and `admin status --json`, which the product runs in the guest. */
+const MIN_OSTREE = '2025.3';
+const DEPLOYMENT = /^ostree=\/ostree\/boot\.1\/fedora-coreos\/[0-9a-f]{64}\/0$/;
 const KEY_COMMENT = 'ica-vm-test@ignition';
 const SSH_KEY = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAII1uGJO8QhH3TcZB8rgkYW0ukzTK+P71Jl5DlNn0wkK8 ${KEY_COMMENT}`;
 const HOSTNAME = 'ica-vm-ignited';
@@ -89,6 +98,12 @@ describe('testbed/vm/coreos-image: Ignition at the first boot of the CoreOS-like
     expect(second.ignitionFirstboot, 'no ignition.firstboot on the second boot').to.equal(false);
     expect(second.ostree).to.equal(first.ostree);
     expectConfigApplied(second);
+    // the booted system is the image's ostree deployment, with an ostree the product can drive
+    expect(`ostree=${second.ostree}`).to.match(DEPLOYMENT);
+    expect(second.ostreeBooted).to.equal(true);
+    const version = `the guest's ostree ${second.ostreeVersion}`;
+    expect(isVersionAtLeast(second.ostreeVersion, MIN_OSTREE), version).to.equal(true);
+    expect(second.ostreeStatusJson, '`ostree admin status --json` in the guest').to.equal(true);
   });
 
   it('stops in the initramfs on an invalid config, saying why, and never reports a boot', async () => {
