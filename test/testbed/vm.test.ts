@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { initScript } from '../../testbed/vm/initramfs.js';
 import { moduleName, resolveModules } from '../../testbed/vm/modules.js';
-import { qemuArgv } from '../../testbed/vm/run.js';
+import { oopsBeforeScript, qemuArgv } from '../../testbed/vm/run.js';
 
 const DEP = [
   'kernel/fs/9p/9p.ko: kernel/net/9p/9pnet.ko kernel/fs/fscache/fscache.ko kernel/fs/netfs/netfs.ko',
@@ -54,4 +54,14 @@ describe('testbed/vm', () => {
     expect(init.indexOf('insmod /modules/kernel/fs/9p/9p.ko')).to.be.lessThan(init.indexOf('mount -t 9p'));
     expect(init).to.contain('exec switch_root /newroot /bin/sh /ica-share/stage2.sh');
   });
+
+  const oops = '[    1.9] Oops: int3: 0000 [#1] SMP NOPTI\n[    1.9] Kernel panic - not syncing: Fatal exception\n';
+  const cases: Array<[string, string, boolean, string | undefined]> = [
+    ['an oops before the script: boot again', oops, false, 'Fatal exception'],
+    ['an oops after the script began: no', oops, true, undefined],
+    ['another panic: no', 'Kernel panic - not syncing: VFS: Unable to mount root fs\n', false, undefined],
+    ['no panic: no', 'Run /init as init process\n', false, undefined],
+  ];
+  for (const [name, console, began, want] of cases)
+    it(`oopsBeforeScript: ${name}`, () => expect(oopsBeforeScript(console, began)).to.equal(want));
 });

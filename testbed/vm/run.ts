@@ -9,10 +9,11 @@
  * a writable 9p share (a temp dir); the serial console goes to a log file.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GUEST_SHARE, HOSTROOT_TAG, SHARE_TAG } from './initramfs.js';
+import { PANIC_LINE, panicKind } from './kernel-panic.js';
 
 /** The qemu binary. */
 export const QEMU = 'qemu-system-x86_64';
@@ -125,9 +126,30 @@ export function qemuArgv(o: VmOptions, shareDir: string, consoleLog: string): st
 /**
  * Boot, run `script`, wait for power-off or the timeout (then SIGKILL).
  * Never throws for a guest failure: read `exitCode`, `timedOut` and the logs.
+ * A guest kernel oops before the script began (which qemu's multi-threaded
+ * TCG can cause, see kernel-panic.ts; `panic=-1` makes qemu exit) boots the
+ * VM again, twice at most, saying so on stderr; the oopsed boot's console is
+ * kept as `console-<n>.log`.
  */
 export async function runVm(o: VmOptions): Promise<VmResult> {
   const shareDir = o.shareDir ?? mkdtempSync(join(tmpdir(), 'ica-vm-'));
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await runOnce(o, shareDir);
+    const console = existsSync(result.consoleLog) ? readFileSync(result.consoleLog, 'utf8') : '';
+    const oops = oopsBeforeScript(console, existsSync(join(shareDir, 'script.log')));
+    if (oops === undefined || attempt > 2) return result;
+    renameSync(result.consoleLog, join(shareDir, `console-${attempt}.log`));
+    process.stderr.write(`      VM: the guest kernel panicked ("${oops}") before the script began; booting again\n`);
+  }
+}
+
+/** The reason of an oops on `console` when the script never began (a boot worth retrying), else undefined. */
+export function oopsBeforeScript(console: string, scriptBegan: boolean): string | undefined {
+  const reason = PANIC_LINE.exec(console)?.[1]?.trim();
+  return reason !== undefined && !scriptBegan && panicKind(reason) === 'oops' ? reason : undefined;
+}
+
+async function runOnce(o: VmOptions, shareDir: string): Promise<VmResult> {
   const consoleLog = join(shareDir, 'console.log');
   writeFileSync(join(shareDir, 'stage2.sh'), stage2Script());
   writeFileSync(join(shareDir, 'script.sh'), o.script);
