@@ -26,7 +26,7 @@ import {
 } from './machine-argv.js';
 import { PanicWatch } from './kernel-panic.js';
 import { QmpClient } from './qmp.js';
-import { describeExit, killPid, launch, startFailure } from './qemu-process.js';
+import { describeExit, killPid, launch, startFailure, type MachineExit } from './qemu-process.js';
 import { TextStream } from './text-stream.js';
 
 /** What to boot. */
@@ -57,13 +57,7 @@ export interface MachineOptions {
   note?: (message: string) => void;
 }
 
-/** How qemu ended. */
-export interface MachineExit {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  /** True when the hard timeout killed it. */
-  timedOut: boolean;
-}
+export type { MachineExit } from './qemu-process.js';
 
 /** A running VM. */
 export class Machine {

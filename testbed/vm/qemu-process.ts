@@ -4,7 +4,14 @@
  * described for the errors of waits that were pending.
  */
 import { spawn } from 'node:child_process';
-import type { MachineExit } from './machine.js';
+
+/** How qemu ended. */
+export interface MachineExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when the hard timeout killed it. */
+  timedOut: boolean;
+}
 
 /** Starts `argv` under setpriv; `exited` resolves when it ends, killed after `hardTimeoutMs` at most. */
 export function launch(
