@@ -17,16 +17,30 @@ import { BOOT_MIB, ESP_MIB } from '../../testbed/vm/image-build.js';
 import { withMachine, type Machine } from '../../testbed/vm/machine.js';
 import { QEMU } from '../../testbed/vm/run.js';
 
-/** Why the image cannot be booted here (qemu, OVMF or what the build needs is missing), or undefined. */
-export async function coreosVmSkipReason(): Promise<string | undefined> {
+/** Why no firmware-booting VM can run here (qemu or OVMF is missing), or undefined. */
+export function machineSkipReason(): string | undefined {
   try {
     execFileSync('sh', ['-c', `command -v ${QEMU}`], { stdio: 'ignore' });
   } catch {
     return `${QEMU} is not installed (apt-get install qemu-system-x86)`;
   }
   const ovmf = findOvmf();
-  if ('missing' in ovmf) return ovmf.missing;
-  return imageUnavailableReason();
+  return 'missing' in ovmf ? ovmf.missing : undefined;
+}
+
+/** Registers, in the calling `describe`, a `before` hook that skips, saying why, when no VM can run here. */
+export function skipWithoutMachines(): void {
+  before(function () {
+    const reason = machineSkipReason();
+    if (reason === undefined) return;
+    console.log(`      skipped: ${reason}`);
+    this.skip();
+  });
+}
+
+/** Why the image cannot be booted here (qemu, OVMF or what the build needs is missing), or undefined. */
+export async function coreosVmSkipReason(): Promise<string | undefined> {
+  return machineSkipReason() ?? imageUnavailableReason();
 }
 
 /** The cached image and a scratch directory, set by {@link useCoreosImage}'s `before` hook. */

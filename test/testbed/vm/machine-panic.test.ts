@@ -5,24 +5,12 @@
  * the machine after an oops, or stops it at once after any other panic.
  * Skips when qemu or OVMF is missing.
  */
-import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
-import { findOvmf } from '../../../testbed/vm/firmware.js';
 import { withMachine, type Machine } from '../../../testbed/vm/machine.js';
-import { QEMU } from '../../../testbed/vm/run.js';
+import { skipWithoutMachines } from '../../helpers/coreos-vm.js';
 
 const HARD_TIMEOUT_MS = 120_000;
 const BOOT_MANAGER = /BdsDxe: starting Boot\d+ "EFI Internal Shell"/;
-
-function skipReason(): string | null {
-  try {
-    execFileSync('sh', ['-c', `command -v ${QEMU}`], { stdio: 'ignore' });
-  } catch {
-    return `${QEMU} is not installed (apt-get install qemu-system-x86)`;
-  }
-  const ovmf = findOvmf();
-  return 'missing' in ovmf ? ovmf.missing : null;
-}
 
 /** Makes the shell print `Kernel panic - not syncing: <reason>` on a line of its own. */
 async function printPanic(m: Machine, reason: string): Promise<void> {
@@ -34,14 +22,7 @@ async function printPanic(m: Machine, reason: string): Promise<void> {
 
 describe('testbed/vm/machine: guest kernel panics (qemu + OVMF)', function () {
   this.timeout(HARD_TIMEOUT_MS + 30_000);
-
-  before(function () {
-    const reason = skipReason();
-    if (reason !== null) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-  });
+  skipWithoutMachines();
 
   it('an oops is answered with a reset: the firmware starts again, and the reset is told', async () => {
     const notes: string[] = [];

@@ -11,35 +11,18 @@ import { tmpdir } from 'node:os';
 import { expect } from 'chai';
 import { findOvmf } from '../../../testbed/vm/firmware.js';
 import { Machine, withMachine } from '../../../testbed/vm/machine.js';
-import { QEMU } from '../../../testbed/vm/run.js';
+import { skipWithoutMachines } from '../../helpers/coreos-vm.js';
 
 const HARD_TIMEOUT_MS = 120_000;
 /** OVMF's boot manager starting its built-in shell: printed once per firmware boot. */
 const BOOT_MANAGER = /BdsDxe: starting Boot\d+ "EFI Internal Shell"/;
-
-function skipReason(): string | null {
-  try {
-    execFileSync('sh', ['-c', `command -v ${QEMU}`], { stdio: 'ignore' });
-  } catch {
-    return `${QEMU} is not installed (apt-get install qemu-system-x86)`;
-  }
-  const ovmf = findOvmf();
-  return 'missing' in ovmf ? ovmf.missing : null;
-}
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 const machineDirs = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('ica-machine-'));
 
 describe('testbed/vm/machine (qemu + OVMF)', function () {
   this.timeout(HARD_TIMEOUT_MS + 30_000);
-
-  before(function () {
-    const reason = skipReason();
-    if (reason !== null) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-  });
+  skipWithoutMachines();
 
   it('boots OVMF with no bootable disk into its shell, typed commands echo on the console, quit ends qemu', async () => {
     const dirsBefore = machineDirs();
