@@ -32,6 +32,11 @@ export function panicKind(reason: string): PanicKind {
   return /^Fatal/.test(reason.trim()) ? 'oops' : 'other';
 }
 
+/** The reason of the first whole panic line in `text`, or undefined when there is none. */
+export function panicReason(text: string): string | undefined {
+  return PANIC_LINE.exec(text)?.[1]?.trim();
+}
+
 /** What a {@link PanicWatch} does to the VM. */
 export interface PanicActions {
   /** A hard reset (QMP system_reset). */
@@ -46,6 +51,7 @@ export interface PanicActions {
 export class PanicWatch {
   /** The reason of every panic seen, in order. */
   readonly panics: string[] = [];
+  private oopses = 0;
 
   constructor(
     private readonly console: TextStream,
@@ -58,17 +64,18 @@ export class PanicWatch {
     for (let n = 1; ; n += 1) {
       const line = await this.console.waitFor(PANIC_LINE, n).catch(() => undefined);
       if (line === undefined) return;
-      const reason = (PANIC_LINE.exec(line)?.[1] ?? line).trim();
+      const reason = panicReason(line) ?? line.trim();
       this.panics.push(reason);
-      const resetsLeft = this.resets - this.panics.filter((p) => panicKind(p) === 'oops').length;
-      if (panicKind(reason) === 'oops' && resetsLeft >= 0) {
+      const oops = panicKind(reason) === 'oops';
+      if (oops) this.oopses += 1;
+      if (oops && this.oopses <= this.resets) {
         this.actions.note(
           `the guest kernel panicked ("${reason}", an oops qemu's multi-threaded TCG can cause); ` +
-            `resetting the VM, as a watchdog would (${this.resets - resetsLeft} of ${this.resets} allowed)`,
+            `resetting the VM, as a watchdog would (${this.oopses} of ${this.resets} allowed)`,
         );
         await this.actions.reset().catch(() => undefined);
       } else {
-        const why = panicKind(reason) === 'oops' ? `, after ${this.resets} reset(s) for the same` : '';
+        const why = oops ? `, after ${this.resets} reset(s) for the same` : '';
         this.actions.stop(`the guest kernel panicked: "${reason}"${why}; the console has the trace`);
         return;
       }

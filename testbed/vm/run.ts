@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GUEST_SHARE, HOSTROOT_TAG, SHARE_TAG } from './initramfs.js';
-import { PANIC_LINE, panicKind } from './kernel-panic.js';
+import { panicKind, panicReason } from './kernel-panic.js';
 
 /** The qemu binary. */
 export const QEMU = 'qemu-system-x86_64';
@@ -145,7 +145,7 @@ export async function runVm(o: VmOptions): Promise<VmResult> {
 
 /** The reason of an oops on `console` when the script never began (a boot worth retrying), else undefined. */
 export function oopsBeforeScript(console: string, scriptBegan: boolean): string | undefined {
-  const reason = PANIC_LINE.exec(console)?.[1]?.trim();
+  const reason = panicReason(console);
   return reason !== undefined && !scriptBegan && panicKind(reason) === 'oops' ? reason : undefined;
 }
 
