@@ -24,6 +24,7 @@ import {
   type MachineDisk,
   type MachineNic,
 } from './machine-argv.js';
+import { FirmwareStallWatch } from './firmware-stall.js';
 import { PanicWatch } from './kernel-panic.js';
 import { QmpClient } from './qmp.js';
 import { describeExit, killPid, launch, startFailure, type MachineExit } from './qemu-process.js';
@@ -53,7 +54,13 @@ export interface MachineOptions {
    * the VM at once. Default 3. See kernel-panic.ts.
    */
   oopsResets?: number;
-  /** Where a reset after an oops is told. Default: a line on stderr. */
+  /**
+   * How many firmware stalls (nothing on the console within `stallMs` of OVMF handing over to the boot
+   * loader) are answered with a hard reset. Default 3, after 120 s. See firmware-stall.ts.
+   */
+  stallResets?: number;
+  stallMs?: number;
+  /** Where a reset after an oops or a stall is told. Default: a line on stderr. */
   note?: (message: string) => void;
 }
 
@@ -216,6 +223,11 @@ export class Machine {
       note,
     });
     void this.panicWatch.run();
+    const stalls = new FirmwareStallWatch(this.console, o.stallResets ?? 3, o.stallMs ?? 120_000, {
+      reset: () => this.systemReset(),
+      note,
+    });
+    void stalls.run();
   }
 }
 
