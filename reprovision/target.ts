@@ -29,7 +29,7 @@ export interface Target {
 export async function inspectTarget(fs: Fs, root: string, cmdline: string): Promise<Target> {
   const paths = await sysrootPaths(fs, root);
   const deployments = await readDeployments(fs, paths);
-  const booted = await bootedDeployment(fs, paths.physical, deployments, cmdline);
+  const booted = await bootedDeployment(fs, paths.physical, deployments, cmdline, root);
   const current = booted ?? deployments[0]!;
   const layout = layoutFor(root, paths, current.stateroot);
   if (!(await fs.exists(layout.varDir))) {

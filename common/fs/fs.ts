@@ -34,6 +34,12 @@ export interface Fs {
    * not a device node. Rejects (ENOENT) when it does not exist.
    */
   deviceNumber(path: string): Promise<string | null>;
+  /**
+   * `<st_dev>:<st_ino>` of `path` (symlinks followed): two paths with the same
+   * identity are the same directory, bind mounts included. Rejects (ENOENT)
+   * when it does not exist.
+   */
+  identity(path: string): Promise<string>;
   /** Create `path` with `mode` (exclusive: `EEXIST` when it exists), write `data`, fsync. */
   writeNewFile(path: string, data: string, mode: number): Promise<void>;
   /**

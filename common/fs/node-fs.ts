@@ -43,6 +43,11 @@ export class NodeFs implements Fs {
     return deviceNumberOf(info.rdev);
   }
 
+  async identity(path: string): Promise<string> {
+    const info = await stat(path, { bigint: true });
+    return `${info.dev}:${info.ino}`;
+  }
+
   async writeNewFile(path: string, data: string, mode: number): Promise<void> {
     const handle = await open(path, 'wx', mode);
     try {

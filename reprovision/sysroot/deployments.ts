@@ -106,17 +106,27 @@ async function resolveBootLink(
 }
 
 /**
- * The booted deployment: the one whose `ostree=` path the running kernel's
- * command line names, or undefined when the sysroot is not the booted one.
+ * The booted deployment, or undefined when the sysroot is not the booted one
+ * (no `ostree=` on the running kernel's command line). As ostree itself does
+ * (ostreedev/ostree src/libostree/ostree-sysroot.c, the booted deployment is
+ * the one whose directory is the running root), the deployment whose
+ * directory has the identity (device and inode) of `root` wins. The
+ * `ostree=` path is only the fallback, for a root that is no deployment
+ * directory (a composefs root): it goes through `/ostree/boot.N`, which every
+ * change of the deployments replaces, so after a deploy on the running node
+ * it no longer resolves, and after two it can name another deployment.
  */
 export async function bootedDeployment(
   fs: FsReader,
   physical: string,
   deployments: readonly Deployment[],
   cmdline: string,
+  root?: string,
 ): Promise<Deployment | undefined> {
   const arg = splitKargs(cmdline).find((a) => a.startsWith('ostree='));
   if (arg === undefined) return undefined;
+  const same = root === undefined ? undefined : await deploymentAt(fs, physical, deployments, root);
+  if (same !== undefined) return same;
   let target: string;
   try {
     target = await fs.readlink(join(physical, arg.slice('ostree='.length)));
@@ -127,4 +137,19 @@ export async function bootedDeployment(
   return parsed === null
     ? undefined
     : deployments.find((d) => d.id === basename(target) && d.stateroot === parsed.stateroot);
+}
+
+/** The deployment whose directory is `root` (same device and inode), if the reader can tell. */
+async function deploymentAt(
+  fs: FsReader,
+  physical: string,
+  deployments: readonly Deployment[],
+  root: string,
+): Promise<Deployment | undefined> {
+  if (fs.identity === undefined) return undefined;
+  const identity = (path: string) => fs.identity!(path).catch(() => undefined);
+  const rootId = await identity(root);
+  if (rootId === undefined) return undefined;
+  for (const d of deployments) if ((await identity(deploymentDir(physical, d))) === rootId) return d;
+  return undefined;
 }

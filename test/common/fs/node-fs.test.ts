@@ -56,6 +56,13 @@ describe('common/fs/node-fs', () => {
       expect(isNotFound(await rejection(fs.deviceNumber(`${root}/missing`)))).to.equal(true);
     });
 
+    it('identity is the same for one file by two paths, different for two, and rejects for a missing path', async () => {
+      expect(await fs.identity(`${root}/a/link`)).to.equal(await fs.identity(`${root}/a/file`));
+      expect(await fs.identity(`${root}/a`)).to.not.equal(await fs.identity(`${root}/b`));
+      expect(await fs.identity(`${root}/a/file`)).to.match(/^\d+:\d+$/);
+      expect(isNotFound(await rejection(fs.identity(`${root}/missing`)))).to.equal(true);
+    });
+
     it('deviceNumberOf decodes Linux dev_t as glibc does, large majors and minors included', () => {
       // glibc makedev(M, m): (M & 0xfff) << 8 | (M & ~0xfff) << 32 | (m & 0xff) | (m & ~0xff) << 12
       const makedev = (major: bigint, minor: bigint): number =>

@@ -63,6 +63,27 @@ describe('reprovision/sysroot/deployments', () => {
     expect(await bootedDeployment(fs, root, deployments, 'ostree=/nowhere/0')).to.equal(undefined);
   });
 
+  it('prefers the deployment whose directory is the running root, as ostree does, over the ostree= path', async () => {
+    const root = await tree({
+      ...sysrootSpec(),
+      [`ostree/deploy/fedora-coreos/deploy/${A}.0/etc/hostname`]: 'a\n',
+      [`ostree/deploy/fedora-coreos/deploy/${B}.1/etc/hostname`]: 'b\n',
+      // the running root: the same directory by another path (a bind mount on a node)
+      'running-root': { link: `ostree/deploy/fedora-coreos/deploy/${A}.0` },
+    });
+    const deployments = await readDeployments(fs, { physical: root, boot: `${root}/boot` });
+    const booted = (cmdline: string, at?: string) => bootedDeployment(fs, root, deployments, cmdline, at);
+    // after two deploys on the running node, its boot.0 path names another deployment
+    expect((await booted(`ostree=/${BOOT}/1`, `${root}/running-root`))?.id).to.equal(`${A}.0`);
+    // after one, it no longer resolves
+    expect((await booted('ostree=/ostree/boot.1/fedora-coreos/x/0', `${root}/running-root`))?.id).to.equal(`${A}.0`);
+    // a root that is no deployment directory (a composefs root): the ostree= path decides
+    expect((await booted(`ostree=/${BOOT}/1`, root))?.id).to.equal(`${B}.1`);
+    expect(await booted('ostree=/ostree/boot.1/fedora-coreos/x/0', root)).to.equal(undefined);
+    // no ostree= at all: not booted, whatever the root
+    expect(await booted('root=/dev/sda1', `${root}/running-root`)).to.equal(undefined);
+  });
+
   it('says a directory without loader entries is not an ostree system', async () => {
     const root = await tree({ 'etc/hostname': 'x\n' });
     let error: unknown;
