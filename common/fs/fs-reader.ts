@@ -8,10 +8,10 @@ import type { Fs } from './fs.js';
 
 /**
  * The reading half of {@link Fs}: what hardware discovery and inspection need. Same ENOENT semantics as {@link Fs}.
- * `deviceNumber` and `identity` are optional so that fixture trees and fakes need not fake them.
+ * `deviceNumber`, `identity` and `readBytes` are optional so that fixture trees and fakes need not fake them.
  */
 export type FsReader = Pick<Fs, 'readFile' | 'readdir' | 'readlink' | 'exists'> &
-  Partial<Pick<Fs, 'deviceNumber' | 'identity'>>;
+  Partial<Pick<Fs, 'deviceNumber' | 'identity' | 'readBytes'>>;
 
 /**
  * Read a file and trim it, or return null when it cannot be read or is empty.

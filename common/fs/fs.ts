@@ -40,6 +40,8 @@ export interface Fs {
    * when it does not exist.
    */
   identity(path: string): Promise<string>;
+  /** The bytes of a (small) file. */
+  readBytes(path: string): Promise<Uint8Array>;
   /** Create `path` with `mode` (exclusive: `EEXIST` when it exists), write `data`, fsync. */
   writeNewFile(path: string, data: string, mode: number): Promise<void>;
   /**

@@ -48,6 +48,10 @@ export class NodeFs implements Fs {
     return `${info.dev}:${info.ino}`;
   }
 
+  async readBytes(path: string): Promise<Uint8Array> {
+    return readFile(path);
+  }
+
   async writeNewFile(path: string, data: string, mode: number): Promise<void> {
     const handle = await open(path, 'wx', mode);
     try {

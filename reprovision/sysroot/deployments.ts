@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import type { FsReader } from '../../common/fs/fs-reader.js';
 import { bootOrder, parseBlsEntry, type BlsEntry } from './bls.js';
 import { splitKargs } from './kargs.js';
+import { backingRootIdentity } from './ostree-booted.js';
 import { ReprovisionError } from '../errors.js';
 
 /** One deployment, as its loader entry names it. */
@@ -108,13 +109,14 @@ async function resolveBootLink(
 /**
  * The booted deployment, or undefined when the sysroot is not the booted one
  * (no `ostree=` on the running kernel's command line). As ostree itself does
- * (ostreedev/ostree src/libostree/ostree-sysroot.c, the booted deployment is
+ * (ostreedev/ostree src/libostree/ostree-sysroot.c: the booted deployment is
  * the one whose directory is the running root), the deployment whose
- * directory has the identity (device and inode) of `root` wins. The
- * `ostree=` path is only the fallback, for a root that is no deployment
- * directory (a composefs root): it goes through `/ostree/boot.N`, which every
- * change of the deployments replaces, so after a deploy on the running node
- * it no longer resolves, and after two it can name another deployment.
+ * directory has the identity (device and inode) of `root`, or the one
+ * `root/run/ostree-booted` records (ostree-booted.ts), wins. The `ostree=`
+ * path is only the fallback, when neither can tell: it goes through
+ * `/ostree/boot.N`, which every change of the deployments replaces, so after
+ * a deploy on the running node it no longer resolves, and after two it can
+ * name another deployment.
  */
 export async function bootedDeployment(
   fs: FsReader,
@@ -139,17 +141,29 @@ export async function bootedDeployment(
     : deployments.find((d) => d.id === basename(target) && d.stateroot === parsed.stateroot);
 }
 
-/** The deployment whose directory is `root` (same device and inode), if the reader can tell. */
+/**
+ * The deployment whose directory is the running root: the same device and
+ * inode as `root`, or as `root/run/ostree-booted` records (a composefs root);
+ * undefined when the reader cannot tell.
+ */
 async function deploymentAt(
   fs: FsReader,
   physical: string,
   deployments: readonly Deployment[],
   root: string,
 ): Promise<Deployment | undefined> {
-  if (fs.identity === undefined) return undefined;
-  const identity = (path: string) => fs.identity!(path).catch(() => undefined);
-  const rootId = await identity(root);
-  if (rootId === undefined) return undefined;
-  for (const d of deployments) if ((await identity(deploymentDir(physical, d))) === rootId) return d;
+  const { identity, readBytes } = fs;
+  if (identity === undefined) return undefined;
+  const idOf = (path: string) => identity.call(fs, path).catch(() => undefined);
+  const recorded =
+    readBytes === undefined
+      ? undefined
+      : await readBytes.call(fs, join(root, 'run', 'ostree-booted')).then(backingRootIdentity, () => null);
+  const running = new Set([await idOf(root), recorded ?? undefined].filter((id) => id !== undefined));
+  if (running.size === 0) return undefined;
+  for (const d of deployments) {
+    const id = await idOf(deploymentDir(physical, d));
+    if (id !== undefined && running.has(id)) return d;
+  }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { NodeFs } from '../../../common/fs/node-fs.js';
 import {
   bootedDeployment,
@@ -82,6 +82,24 @@ describe('reprovision/sysroot/deployments', () => {
     expect(await booted('ostree=/ostree/boot.1/fedora-coreos/x/0', root)).to.equal(undefined);
     // no ostree= at all: not booted, whatever the root
     expect(await booted('root=/dev/sda1', `${root}/running-root`)).to.equal(undefined);
+  });
+
+  it('takes the deployment /run/ostree-booted records when the root is no deployment directory (composefs)', async () => {
+    const root = await tree({
+      ...sysrootSpec(),
+      [`ostree/deploy/fedora-coreos/deploy/${A}.0/etc/hostname`]: 'a\n',
+      [`ostree/deploy/fedora-coreos/deploy/${B}.1/etc/hostname`]: 'b\n',
+    });
+    const { dev, ino } = await stat(`${root}/ostree/deploy/fedora-coreos/deploy/${A}.0`, { bigint: true });
+    const key = Buffer.from('backing-root-device-inode\0', 'latin1');
+    const body = Buffer.alloc(16);
+    body.writeBigUInt64LE(dev, 0);
+    body.writeBigUInt64LE(ino, 8);
+    await mkdir(`${root}/run`);
+    await writeFile(`${root}/run/ostree-booted`, Buffer.concat([key, Buffer.alloc(6), body, Buffer.from('\0(tt)')]));
+    const deployments = await readDeployments(fs, { physical: root, boot: `${root}/boot` });
+    // the ostree= path names B.1, the recorded identity A.0: the record wins
+    expect((await bootedDeployment(fs, root, deployments, `ostree=/${BOOT}/1`, root))?.id).to.equal(`${A}.0`);
   });
 
   it('says a directory without loader entries is not an ostree system', async () => {
