@@ -39,6 +39,8 @@ cat /proc/sys/kernel/random/boot_id > boot_id
 hostname > hostname
 ls /etc/ica > etc-ica
 for p in /var/lib/ica-keep/data /var/lib/ica-drop/data; do [ -e "$p" ] && echo "$p"; done > var-files
+if tr ' ' '\\n' < /proc/cmdline | grep -qx ignition.firstboot; then echo yes; else echo no; fi > firstboot
+(cd /boot && ls -d ignition.firstboot ignition) > boot-ignition 2>/dev/null
 ironic-coreos-agent reprovision status --json > status.json
 echo $? > status.rc
 ostree admin status > ostree-status 2>&1
@@ -56,6 +58,10 @@ export interface Recorded {
   hostname: string;
   etcIca: string[];
   varFiles: string[];
+  /** Whether this boot ran Ignition (`ignition.firstboot` on the kernel command line). */
+  ignitionFirstboot: boolean;
+  /** What was left of /boot/ignition.firstboot and /boot/ignition once the boot finished. */
+  bootIgnition: string[];
   status: {
     in_effect: boolean;
     reprovision: { sha256: string; phase: string } | null;
@@ -77,6 +83,8 @@ export function recorded(step: StepResult | undefined): Recorded {
     hostname: read('hostname'),
     etcIca: lines('etc-ica'),
     varFiles: lines('var-files'),
+    ignitionFirstboot: read('firstboot') === 'yes',
+    bootIgnition: lines('boot-ignition'),
     status: JSON.parse(read('status.json')) as Recorded['status'],
   };
 }
