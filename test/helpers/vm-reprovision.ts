@@ -100,6 +100,8 @@ export interface JobRun {
   report: string;
   /** The guest kernel panics the runner answered with a reset (testbed/vm/kernel-panic.ts). */
   panics: readonly string[];
+  /** The serial console's text, kept on the host: what a power cut took from the job disk's logs is still here. */
+  console: string;
 }
 
 /**
@@ -133,6 +135,7 @@ export async function runReprovisionVm(o: {
   const consoleCopy = join(o.dir, 'console.log');
   let failure: unknown;
   let panics: readonly string[] = [];
+  let consoleText = '';
   const completion = await withMachine({ hardTimeoutMs: o.hardTimeoutMs, memoryMiB: 2048, disks }, async (m) => {
     try {
       await o.drive?.(m);
@@ -142,6 +145,7 @@ export async function runReprovisionVm(o: {
     }
     await m.quit();
     panics = m.panics;
+    consoleText = m.console.text;
     copyFileSync(m.consoleLog, consoleCopy);
     return m.completion.text;
   });
@@ -151,6 +155,7 @@ export async function runReprovisionVm(o: {
     boots: lines.filter((l) => l.startsWith('ICA-VM-BOOTED')).map(parseBootReport),
     report: lines.find((l) => l.startsWith('ICA-VM-JOB')) ?? '',
     panics,
+    console: consoleText,
   };
   if (failure !== undefined) throw new Error(`${String(failure)}\n${describeRun(run, consoleCopy)}`);
   return run;
@@ -203,7 +208,7 @@ export interface ReprovisionVmSpec {
  */
 export function useReprovisionVm(prefix: string, spec: ReprovisionVmSpec): { run: JobRun } {
   const ctx = useCoreosImage(prefix);
-  const holder: { run: JobRun } = { run: { results: new Map(), boots: [], report: '', panics: [] } };
+  const holder: { run: JobRun } = { run: { results: new Map(), boots: [], report: '', panics: [], console: '' } };
   before(async function () {
     const reason = productSkipReason();
     if (reason !== undefined) {
