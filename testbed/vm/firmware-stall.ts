@@ -7,8 +7,8 @@
  * line) follows within a second or two, even under TCG on a loaded machine.
  * Once, after a guest-initiated reboot late in a nine-boot run, nothing
  * followed: one vCPU spun at 100% for minutes with no output, until the test's
- * hard timeout (qemu 7.2, multi-threaded TCG; the firmware after a warm reset
- * was also seen taking 16-23 s to reach BdsDxe against 4 s from a cold
+ * hard timeout (qemu 7.2, multi-threaded TCG; after Linux ran, a warm reset
+ * was also seen taking 5-45 s to reach BdsDxe against 4 s from a cold
  * start). Like a kernel oops (kernel-panic.ts), such a stall is answered as a
  * hardware watchdog would: a hard reset, which for the guest is one more power
  * cut before its OS even started, a bounded number of times, each one said.

@@ -129,7 +129,7 @@ export class Machine {
       const { exited, pid, stderr } = launch(argv, o.hardTimeoutMs);
       machine = new Machine(dir, vars, exited, pid, listeners, o.keepDir ?? false);
       machine.attach(serialL, completionL, stderr);
-      machine.watchPanics(o);
+      machine.watchConsole(o);
       const qmpSocket = await Promise.race([
         qmpL.connected,
         exited.then((e) => Promise.reject(startFailure(e, stderr))),
@@ -212,7 +212,8 @@ export class Machine {
     });
   }
 
-  private watchPanics(o: MachineOptions): void {
+  /** Answers guest kernel panics (kernel-panic.ts) and firmware stalls (firmware-stall.ts) seen on the console. */
+  private watchConsole(o: MachineOptions): void {
     const note = o.note ?? ((message: string) => process.stderr.write(`      VM: ${message}\n`));
     this.panicWatch = new PanicWatch(this.console, o.oopsResets ?? 3, {
       reset: () => this.systemReset(),
