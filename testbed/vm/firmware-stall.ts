@@ -9,9 +9,11 @@
  * followed: one vCPU spun at 100% for minutes with no output, until the test's
  * hard timeout (qemu 7.2, multi-threaded TCG; after Linux ran, a warm reset
  * was also seen taking 5-45 s to reach BdsDxe against 4 s from a cold
- * start). Like a kernel oops (kernel-panic.ts), such a stall is answered as a
- * hardware watchdog would: a hard reset, which for the guest is one more power
- * cut before its OS even started, a bounded number of times, each one said.
+ * start). Resets are cold starts now (a new qemu process, machine.ts), which
+ * took that path away; the watch stays for a stall on any other path. Like a
+ * kernel oops (kernel-panic.ts), a stall is answered as a hardware watchdog
+ * would: a hard reset, which for the guest is one more power cut before its
+ * OS even started, a bounded number of times, each one said.
  */
 import type { TextStream } from './text-stream.js';
 

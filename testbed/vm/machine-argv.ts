@@ -110,6 +110,8 @@ export function machineArgv(s: MachineSpec): string[] {
     QEMU,
     ...['-machine', 'q35', '-accel', s.accel, '-smp', String(s.cpus), '-m', String(s.memoryMiB)],
     ...['-nodefaults', '-display', 'none', '-no-user-config'],
+    // a reset ends the process; the Machine starts the next one (a cold start, see machine.ts)
+    '-no-reboot',
     ...['-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${s.ovmf.code}`],
     ...['-drive', `if=pflash,format=raw,unit=1,file=${s.vars}`],
     ...['-chardev', `socket,id=qmp,path=${sock.qmp}`, '-mon', 'chardev=qmp,mode=control'],

@@ -5,6 +5,9 @@
  */
 import type { Socket } from 'node:net';
 
+/** An asynchronous QMP event: its name and `data`. */
+export type QmpEventHandler = (event: string, data: Record<string, unknown>) => void;
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -17,19 +20,29 @@ export class QmpClient {
   private closed: string | undefined;
   private readonly pending = new Map<number, Pending>();
   private greeted: Pending | undefined;
+  /** Resolves when the socket has closed, after every message qemu sent was handled. */
+  readonly ended: Promise<void>;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly onEvent: QmpEventHandler | undefined,
+  ) {
     socket.on('data', (b: Buffer) => this.onData(b.toString('utf8')));
-    socket.on('close', () => this.onClose('the QMP socket closed (qemu exited)'));
     socket.on('error', (e) => this.onClose(`the QMP socket failed: ${e.message}`));
+    this.ended = new Promise((resolve) =>
+      socket.once('close', () => {
+        this.onClose('the QMP socket closed (qemu exited)');
+        resolve();
+      }),
+    );
   }
 
   /**
    * Reads the greeting and enters command mode.
    * @throws Error when qemu closes the socket or refuses `qmp_capabilities`.
    */
-  static async connect(socket: Socket): Promise<QmpClient> {
-    const client = new QmpClient(socket);
+  static async connect(socket: Socket, onEvent?: QmpEventHandler): Promise<QmpClient> {
+    const client = new QmpClient(socket, onEvent);
     await new Promise((resolve, reject) => {
       client.greeted = { resolve, reject };
       client.drain();
@@ -68,6 +81,10 @@ export class QmpClient {
     if ('QMP' in msg && this.greeted !== undefined) {
       this.greeted.resolve(undefined);
       this.greeted = undefined;
+      return;
+    }
+    if (typeof msg['event'] === 'string') {
+      this.onEvent?.(msg['event'], (msg['data'] ?? {}) as Record<string, unknown>);
       return;
     }
     const id = typeof msg['id'] === 'number' ? msg['id'] : undefined;

@@ -42,7 +42,7 @@ describe('testbed/vm/machine (qemu + OVMF)', function () {
     expect(machineDirs()).to.deep.equal(dirsBefore);
   });
 
-  it('QMP system_reset restarts the firmware: its boot manager runs a second time', async () => {
+  it('QMP system_reset restarts the firmware in a new qemu process (a cold start); the console goes on', async () => {
     await withMachine({ hardTimeoutMs: HARD_TIMEOUT_MS }, async (m) => {
       await m.waitForConsole(BOOT_MANAGER);
       expect(m.console.text.match(new RegExp(BOOT_MANAGER.source, 'g'))).to.have.length(1);
@@ -53,8 +53,30 @@ describe('testbed/vm/machine (qemu + OVMF)', function () {
       );
       await m.systemReset();
 
+      expect(m.starts).to.equal(2);
       await m.waitForConsole(BOOT_MANAGER, 2);
-      expect(readFileSync(m.consoleLog, 'latin1')).to.contain('EFI Internal Shell');
+      expect(readFileSync(m.consoleLog, 'latin1').match(/EFI Internal Shell/g)?.length).to.be.at.least(2);
+      expect(await m.qmp('query-status')).to.deep.include({ status: 'running' });
+    });
+  });
+
+  it("the guest's own reboot starts a new qemu process; the guest's power-off ends the machine", async () => {
+    await withMachine({ hardTimeoutMs: HARD_TIMEOUT_MS }, async (m) => {
+      await m.waitForConsole(/Shell> /);
+      m.typeOnConsole('reset\r');
+      await m.waitForConsole(BOOT_MANAGER, 2);
+      expect(m.starts).to.equal(2);
+
+      await m.waitForConsole(/Shell> /, 2);
+      m.typeOnConsole('reset -s\r');
+      const exit = await m.exited;
+
+      expect(exit).to.deep.equal({ exitCode: 0, signal: null, timedOut: false });
+      expect(m.starts).to.equal(2);
+      await m.waitForConsole(/a line the firmware never prints/).then(
+        () => expect.fail('the wait should have failed'),
+        (e: Error) => expect(e.message).to.contain('qemu exited (code 0'),
+      );
     });
   });
 
