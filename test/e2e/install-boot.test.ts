@@ -6,7 +6,11 @@
  * Ignition onto its boot filesystem; then a q35 + OVMF VM boots that very
  * disk like a machine after its power-on, Ignition applies the config at
  * first boot (hostname, core's SSH key, a file, a unit it enables), and the
- * guest's report line says what is in effect.
+ * guest's report line says what is in effect: the config, its stamp and copy
+ * removed from /boot (FCOS's firstboot-complete), and the image's ostree
+ * deployment booted, with an ostree in the guest (>= 2025.3) that the
+ * product can drive. It is also the image's own first boot with a config
+ * (test/testbed/vm/coreos-image.test.ts has its failing one).
  *
  * One Ironic release (the first configured): the deploy wire is covered per
  * release by deploy.test.ts; this suite is about what the disk boots into.
@@ -24,13 +28,16 @@ import { createHostRoot, type HostRoot } from '../../testbed/host-root.js';
 import { IronicTestbed } from '../../testbed/ironic.js';
 import { TestNode } from '../../testbed/node.js';
 import { ensureCoreosImage } from '../../testbed/vm/coreos-image.js';
-import { parseBootReport } from '../../testbed/vm/boot-report.js';
+import { isVersionAtLeast, parseBootReport } from '../../testbed/vm/boot-report.js';
 import { bootDisk, coreosVmSkipReason } from '../helpers/coreos-vm.js';
 import { describeEachIronic } from '../helpers/each-ironic.js';
 import { jsonConfigDrive } from './deploy-fixtures.js';
 import { deployWithCli, enrolManageable, stopAgents } from './support.js';
 
 const HARD_TIMEOUT_MS = 600_000;
+/** ostree with `admin set-default` and `admin status --json`, which the product runs in the guest. */
+const MIN_OSTREE = '2025.3';
+const DEPLOYMENT = /^ostree=\/ostree\/boot\.1\/fedora-coreos\/[0-9a-f]{64}\/0$/;
 /** Writing the 1.2 GiB image takes the double a while; the forced heartbeat ends the deploy right after. */
 const DEPLOY_TIMEOUT_MS = 300_000;
 const HOSTNAME = 'ib-worker-1';
@@ -139,6 +146,12 @@ describeEachIronic(
       expect(report.units['ica-hello.service']).to.deep.equal({ enabled: 'enabled', active: 'active' });
       expect(report.coreKeys).to.include(KEY_COMMENT);
       expect(report.bootIgnition, '/boot/ignition.firstboot and /boot/ignition are gone').to.deep.equal([]);
+      // the booted system is the image's ostree deployment, with an ostree the product can drive
+      expect(`ostree=${report.ostree}`).to.match(DEPLOYMENT);
+      expect(report.ostreeBooted).to.equal(true);
+      const version = `the guest's ostree ${report.ostreeVersion}`;
+      expect(isVersionAtLeast(report.ostreeVersion, MIN_OSTREE), version).to.equal(true);
+      expect(report.ostreeStatusJson, '`ostree admin status --json` in the guest').to.equal(true);
     });
   },
   { select: (configured) => configured.slice(0, 1) },
