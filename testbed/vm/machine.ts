@@ -5,6 +5,10 @@
  * completion port, QMP (system_reset, quit) and a hard timeout that kills qemu.
  * Beside run.ts, which boots a kernel directly over the host's root.
  *
+ * Everything a VM creates lives in its own temp directory (variable store,
+ * sockets, console log); {@link Machine.close} kills qemu and removes it, and
+ * {@link withMachine} calls close on every path, failures included.
+ *
  * Every reset is a cold start: qemu runs with `-no-reboot`, so a reboot of
  * the guest or a QMP `system_reset` ends its process, and the machine starts
  * a new one on the same disks and variable store (qemu-run.ts), as a power
