@@ -50,7 +50,7 @@ export interface MachineSpec {
   ovmf: Ovmf;
   /** The per-VM copy of the variable store. */
   vars: string;
-  /** The VM's directory: the sockets live here. */
+  /** Where this qemu process's sockets live (a directory per process: machine.ts starts one per reset). */
   dir: string;
   accel: Accel;
   disks: readonly MachineDisk[];
@@ -62,7 +62,7 @@ export interface MachineSpec {
   cpus: number;
 }
 
-/** Socket paths inside a VM's directory. */
+/** Socket paths inside a qemu process's socket directory. */
 export function socketPaths(dir: string): { qmp: string; serial: string; completion: string } {
   return { qmp: join(dir, 'qmp.sock'), serial: join(dir, 'serial.sock'), completion: join(dir, 'completion.sock') };
 }

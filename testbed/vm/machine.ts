@@ -194,10 +194,9 @@ export class Machine {
       const left = this.deadline - Date.now();
       if (this.stopping !== undefined || !run.endedInReset || exit.timedOut || left <= 0) {
         await run.closeSockets();
-        const reason =
-          this.stopping?.reason ??
-          (left <= 0 && run.endedInReset ? 'qemu was killed by the hard timeout' : describeExit(exit, run.stderr.text));
-        this.end(left <= 0 && run.endedInReset ? { ...exit, timedOut: true } : exit, reason);
+        // a reset the hard timeout leaves no time to follow is the timeout's end
+        const end = run.endedInReset && left <= 0 ? { ...exit, timedOut: true } : exit;
+        this.end(end, this.stopping?.reason ?? describeExit(end, run.stderr.text));
         return;
       }
       this.runs += 1;

@@ -37,8 +37,9 @@ export class QemuRun {
     readonly stderr: { text: string },
     readonly serial: Promise<Socket>,
     private readonly listeners: readonly OneConnection[],
-    private qmpClient: QmpClient | undefined,
   ) {}
+
+  private qmpClient: QmpClient | undefined;
 
   /**
    * Starts qemu (`argvFor(socketDir)`) with its sockets in `socketDir`, killed after `timeoutMs`.
@@ -61,22 +62,20 @@ export class QemuRun {
       const { exited, pid, stderr } = launch(argv, timeoutMs);
       void serialL.connected.then((s) => s.on('data', (b: Buffer) => streams.console.push(b)));
       void completionL.connected.then((s) => s.on('data', (b: Buffer) => streams.completion.push(b)));
-      const connected: { qmp?: QmpClient } = {};
       const allRead = exited.then(async (e) => {
-        await connected.qmp?.ended;
+        await started.qmpClient?.ended;
         return e;
       });
-      run = new QemuRun(pid, allRead, stderr, serialL.connected, listeners, undefined);
-      const started = run;
+      const started = new QemuRun(pid, allRead, stderr, serialL.connected, listeners);
+      run = started;
       const qmpSocket = await Promise.race([
         qmpL.connected,
         exited.then((e) => Promise.reject(startFailure(e, stderr))),
       ]);
-      connected.qmp = await QmpClient.connect(qmpSocket, (event, data) => {
+      started.qmpClient = await QmpClient.connect(qmpSocket, (event, data) => {
         if (event === 'SHUTDOWN' && typeof data['reason'] === 'string') started.shutdownReason = data['reason'];
       });
-      run.qmpClient = connected.qmp;
-      return run;
+      return started;
     } catch (error) {
       if (run !== undefined) {
         run.kill();
