@@ -17,8 +17,9 @@
  * not on what it holds: a deploy that only probed a disk changed its digest.
  *
  * Node has no SEEK_DATA, so the walk runs in the system python3 (present
- * wherever the Ironic test bed runs). Dirty pages of the loop device are
- * flushed into the image first (`blockdev --flushbufs`), so the file is current.
+ * wherever the Ironic test bed runs). Dirty pages of the loop device and of its
+ * partitions (each has a page cache of its own) are flushed into the image first
+ * (`blockdev --flushbufs`), so the file is current.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +67,9 @@ export function parseDigest(device: string, stdout: string): DiskDigest {
  * @throws Error when the device cannot be flushed or the image cannot be read
  */
 export async function diskDigest(disk: LoopDisk, runner: Runner = new ExecaRunner()): Promise<DiskDigest> {
+  // A partition has a page cache of its own: flush those too, or a write through /dev/loopNpM could still sit there.
+  for (const span of partitionSpans(disk.device))
+    await runner.run(['blockdev', '--flushbufs', `/dev/${span.name}`], { okExitCodes: [0, 1] });
   await runner.run(['blockdev', '--flushbufs', disk.device]);
   const { stdout } = await runner.run(['python3', WALK, disk.image]);
   return parseDigest(disk.device, stdout);
