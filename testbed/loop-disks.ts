@@ -86,7 +86,7 @@ async function isBackedBy(runner: Runner, disk: LoopDisk): Promise<boolean> {
 }
 
 /** Kernel partitions of a disk (e.g. loop3p1), from sysfs. */
-function partitionsOf(name: string): string[] {
+export function partitionsOf(name: string): string[] {
   try {
     return readdirSync(`/sys/class/block/${name}`).filter(
       (entry) => entry.startsWith(`${name}p`) && existsSync(`/sys/class/block/${name}/${entry}/partition`),

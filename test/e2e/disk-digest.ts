@@ -22,10 +22,11 @@
  * (`blockdev --flushbufs`), so the file is current.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import type { Runner } from '../../common/exec/runner.js';
-import type { LoopDisk } from '../../testbed/loop-disks.js';
+import { partitionsOf, type LoopDisk } from '../../testbed/loop-disks.js';
 
 const WALK = fileURLToPath(new URL('./disk-digest.py', import.meta.url));
 
@@ -90,19 +91,13 @@ export interface PartitionSpan {
 }
 
 /** The kernel's partitions of a disk (sysfs start and size, in 512-byte units). */
-export function partitionSpans(device: string, sys = '/sys/class/block'): PartitionSpan[] {
-  const disk = device.replace(/^\/dev\//, '');
-  const spans: PartitionSpan[] = [];
-  for (let number = 1; number <= 128; number++) {
-    const name = `${disk}${/\d$/.test(disk) ? 'p' : ''}${number}`;
-    try {
-      const read = (what: string): number => Number(readFileSync(`${sys}/${disk}/${name}/${what}`, 'utf8').trim());
-      spans.push({ name, start: read('start') * 512, size: read('size') * 512 });
-    } catch {
-      continue;
-    }
-  }
-  return spans;
+export function partitionSpans(device: string): PartitionSpan[] {
+  const disk = basename(device);
+  return partitionsOf(disk).map((name) => {
+    const read = (what: string): number =>
+      Number(readFileSync(`/sys/class/block/${disk}/${name}/${what}`, 'utf8').trim()) * 512;
+    return { name, start: read('start'), size: read('size') };
+  });
 }
 
 /** "offset 17 MiB (loop0p1 + 16 MiB)": where a byte offset lies (pure). */
