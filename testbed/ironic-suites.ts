@@ -85,7 +85,9 @@ export const SUITE_PROFILES: Readonly<Record<IronicSuite, SuiteProfile>> = {
     fromHost: false,
     // ostree: the reprovision tests run forky's (2026.x: `admin set-default`,
     // `admin status --json`), which Debian 12's 2022.7 lacks (testbed/ostree-tools.ts).
-    packages: [...HOST_PACKAGES, 'ostree'],
+    // qemu-system-x86: the VM tier runs forky's qemu when this root has it
+    // (testbed/vm/qemu-binary.ts): its TCG boots the guests faster than Debian 12's 7.2.
+    packages: [...HOST_PACKAGES, 'ostree', 'qemu-system-x86'],
     inspection: 'agent',
     inspectionHooks: '$default_hooks,cpus,memory,root-device',
     gracefulShutdownSection: 'conductor',

@@ -60,6 +60,8 @@ export interface MachineSpec {
   memoryMiB: number;
   /** Virtual CPUs. */
   cpus: number;
+  /** The start of the command line, up to qemu's options (qemu-binary.ts). Default: `qemu-system-x86_64`. */
+  qemu?: readonly string[] | undefined;
 }
 
 /** Socket paths inside a qemu process's socket directory. */
@@ -107,7 +109,7 @@ export function machineArgv(s: MachineSpec): string[] {
   const sock = socketPaths(s.dir);
   const argv = [
     ...(s.nic === undefined ? [] : ['ip', 'netns', 'exec', s.nic.namespace]),
-    QEMU,
+    ...(s.qemu ?? [QEMU]),
     ...['-machine', 'q35', '-accel', s.accel, '-smp', String(s.cpus), '-m', String(s.memoryMiB)],
     ...['-nodefaults', '-display', 'none', '-no-user-config'],
     // a reset ends the process; the Machine starts the next one (a cold start, see machine.ts)

@@ -1,5 +1,6 @@
 /** The options of a {@link Machine} (machine.ts). */
 import type { Ovmf } from './firmware.js';
+import type { QemuCommand } from './qemu-binary.js';
 import type { Accel, FwCfgFile, MachineDisk, MachineNic } from './machine-argv.js';
 
 /** What to boot. */
@@ -16,6 +17,8 @@ export interface MachineOptions {
   cpus?: number;
   /** Default: TCG, or KVM when ICA_VM_KVM=1 and /dev/kvm exists (guests fail under KVM on some hosts). */
   accel?: Accel;
+  /** Default: forky's from the test bed's root when it is built, else the machine's ({@link findQemu}). */
+  qemu?: QemuCommand;
   /** Default: Debian's, from {@link findOvmf}. */
   ovmf?: Ovmf;
   /** Keep the VM's directory (console log, variable store) after close. Default false. */

@@ -30,6 +30,7 @@ import { chooseAccel, machineArgv } from './machine-argv.js';
 import type { MachineOptions } from './machine-options.js';
 import { FirmwareStallWatch } from './firmware-stall.js';
 import { PanicWatch } from './kernel-panic.js';
+import { findQemu } from './qemu-binary.js';
 import { describeExit, type MachineExit } from './qemu-process.js';
 import { QemuRun, type RunStreams } from './qemu-run.js';
 import { TextStream } from './text-stream.js';
@@ -103,6 +104,7 @@ export class Machine {
         fwCfg: o.fwCfg,
         memoryMiB: o.memoryMiB ?? 1024,
         cpus: o.cpus ?? 2,
+        qemu: (o.qemu ?? findQemu()).argv,
       };
       const argvFor = (socketDir: string) => machineArgv({ ...spec, dir: socketDir });
       const streams: RunStreams = {

@@ -44,6 +44,13 @@ describe('testbed/vm/machine-argv', () => {
     expect(argv).to.include('virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,romfile=');
   });
 
+  it('starts the given qemu command (another build of qemu) in front of the options, inside the namespace', () => {
+    const qemu = ['env', 'QEMU_MODULE_DIR=/r/q', '/r/ld.so', '/r/qemu', '-L', '/r/share'];
+    const argv = machineArgv({ ...BASE, qemu, nic: { namespace: 'icavm1', tap: 'tap0', mac: '52:54:00:12:34:56' } });
+
+    expect(argv.slice(0, 11)).to.deep.equal(['ip', 'netns', 'exec', 'icavm1', ...qemu, '-machine']);
+  });
+
   it('passes fw_cfg files, where the Ignition qemu platform reads its config', () => {
     const argv = machineArgv({ ...BASE, fwCfg: [{ name: 'opt/com.coreos/config', file: '/t/config.ign' }] });
 
