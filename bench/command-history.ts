@@ -3,12 +3,17 @@
  * resident memory as the command history grows, each against the same agent
  * earlier in the same run (issue 12: IPA stays flat).
  *
- *   node --import tsx bench/run.ts command-history [--runs 3] [--commands 4000] [--settle-ms 1000] [--json]
+ *   node --import tsx bench/run.ts command-history [--runs 3] [--commands 4000] [--settle-ms 1000] [--rest-ms 15000] [--json]
  *
  * Each run starts the built agent (standalone, as in the agent benchmark) with
  * a fresh state directory on tmpfs when /dev/shm exists (the agent's image
  * keeps its state on tmpfs), reads its idle VmRSS, then sends `--commands`
- * cheap sync commands one after the other; then a second fresh agent gets as
+ * cheap sync commands one after the other. Memory is read twice each time:
+ * `--settle-ms` after the first answer and after the last command, and again
+ * once the agent has rested `--rest-ms` (V8 shrinks a heap grown under load
+ * only after some seconds of low allocation, its memory reducer, so the first
+ * reading after the commands shows the load, the rested one what is kept).
+ * Then a second fresh agent gets as
  * many POSTs of an unknown command (404, nothing recorded), to tell what the
  * history keeps from what any request load costs. See bench/README.md.
  */
@@ -34,10 +39,17 @@ export interface HistoryBenchOptions {
   commands: number;
   /** Pause after the first answer and after the last command before reading VmRSS. */
   settleMs: number;
+  /** Time after the first answer, and after the last command, before the rested VmRSS readings (at least settleMs). */
+  restMs: number;
 }
 
-/** Defaults: 3 runs of 4,000 commands, 1 s settle. */
-export const HISTORY_BENCH_DEFAULTS: Readonly<HistoryBenchOptions> = { runs: 3, commands: 4000, settleMs: 1000 };
+/** Defaults: 3 runs of 4,000 commands, 1 s settle, 15 s rest (the agent benchmark's idle time). */
+export const HISTORY_BENCH_DEFAULTS: Readonly<HistoryBenchOptions> = {
+  runs: 3,
+  commands: 4000,
+  settleMs: 1000,
+  restMs: 15_000,
+};
 
 /** Where the POST latency is read: the median of WINDOW commands sent with this many already in the history. */
 export const MARKS = { early: 100, late: 2000, window: 100 } as const;
@@ -53,6 +65,11 @@ export interface HistoryBenchReport {
 const AGENT_BIN = fileURLToPath(new URL('../bin/ironic-coreos-agent', import.meta.url));
 const DIST_CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
 
+/** `1 s`, `15 s`, `0.5 s`. */
+function seconds(ms: number): string {
+  return `${ms / 1000} s`;
+}
+
 /** tmpfs when the machine has one at /dev/shm, else the temporary directory. */
 async function stateRoot(): Promise<string> {
   try {
@@ -63,11 +80,21 @@ async function stateRoot(): Promise<string> {
   }
 }
 
-/** What one fresh agent gave: idle memory, the POST latencies, memory after the last POST. */
+/** What one fresh agent gave: idle memory, the POST latencies, memory after the last POST (settled and rested). */
 interface Flood {
   idleRssBytes: number;
+  idleRestedRssBytes: number;
   latencies: number[];
   finalRssBytes: number;
+  restedRssBytes: number;
+}
+
+/** VmRSS `settleMs` after now, and again `restMs` after now. */
+async function settledAndRested(pid: number, options: HistoryBenchOptions): Promise<[number, number]> {
+  await sleep(options.settleMs);
+  const settled = await readVmRss(pid);
+  await sleep(Math.max(0, options.restMs - options.settleMs));
+  return [settled, await readVmRss(pid)];
 }
 
 /** Start a fresh agent, send `body` `count` times, stop it. */
@@ -85,12 +112,11 @@ async function flood(
   const target = agentTarget(process.execPath, { bin: AGENT_BIN, configDir, cmdlinePath, token });
   const { child, port } = await startServer(target, group, await mkdtemp(join(work, 'start-')), 30_000);
   try {
-    await sleep(options.settleMs);
-    const idleRssBytes = await readVmRss(child.pid);
+    const [idleRssBytes, idleRestedRssBytes] = await settledAndRested(child.pid, options);
     const url = `http://127.0.0.1:${port}/v1/commands/?agent_token=${encodeURIComponent(token)}`;
     const latencies = await timeCommandPosts(url, options.commands, body);
-    await sleep(options.settleMs);
-    return { idleRssBytes, latencies, finalRssBytes: await readVmRss(child.pid) };
+    const [finalRssBytes, restedRssBytes] = await settledAndRested(child.pid, options);
+    return { idleRssBytes, idleRestedRssBytes, latencies, finalRssBytes, restedRssBytes };
   } finally {
     await child.stop();
   }
@@ -112,6 +138,9 @@ async function measureRun(
     idleRssBytes: recorded.idleRssBytes,
     finalRssBytes: recorded.finalRssBytes,
     unrecordedRssBytes: unrecorded.finalRssBytes,
+    idleRestedRssBytes: recorded.idleRestedRssBytes,
+    restedRssBytes: recorded.restedRssBytes,
+    unrecordedRestedRssBytes: unrecorded.restedRssBytes,
   };
 }
 
@@ -150,11 +179,17 @@ export async function runHistoryBench(
     runs: options.runs,
     commands: options.commands,
     settleMs: options.settleMs,
+    restMs: options.restMs,
     stateDir: root,
     node: process.version,
     cpus: cpus().length,
     loadBefore: Number(loadBefore.toFixed(2)),
     loadAfter: Number((loadavg()[0] ?? 0).toFixed(2)),
   };
-  return { benchmark: 'command-history', context, rows: historyRows(samples, options.commands), samples };
+  return {
+    benchmark: 'command-history',
+    context,
+    rows: historyRows(samples, options.commands, { settle: seconds(options.settleMs), rest: seconds(options.restMs) }),
+    samples,
+  };
 }

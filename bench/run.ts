@@ -36,6 +36,7 @@ command-history:
   --runs N            fresh agents, one after the other (default ${HISTORY_BENCH_DEFAULTS.runs})
   --commands N        cheap sync commands sent to each (default ${HISTORY_BENCH_DEFAULTS.commands}, at least 2100)
   --settle-ms N       pause before reading VmRSS idle and after the last command (default ${HISTORY_BENCH_DEFAULTS.settleMs})
+  --rest-ms N         time after the first answer and after the last command before the rested VmRSS readings (default ${HISTORY_BENCH_DEFAULTS.restMs})
 image-size:
   --image REF         measure an existing image instead of building one
   --keep              keep the image that was built
@@ -79,6 +80,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
         requests: { type: 'string' },
         warmup: { type: 'string' },
         'settle-ms': { type: 'string' },
+        'rest-ms': { type: 'string' },
         commands: { type: 'string' },
         'idle-ms': { type: 'string' },
         image: { type: 'string' },
@@ -105,7 +107,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
   };
   only(['requests', 'warmup', 'idle-ms'], 'agent');
   only(['runs', 'settle-ms'], 'agent', 'command-history');
-  only(['commands'], 'command-history');
+  only(['commands', 'rest-ms'], 'command-history');
   only(['image', 'keep'], 'image-size');
   only(['rounds'], 'erase-metadata');
   const d = AGENT_BENCH_DEFAULTS;
@@ -125,6 +127,7 @@ function parseInvocation(argv: string[]): Invocation | 'help' {
       runs: count('runs', values.runs, h.runs, 1),
       commands: count('commands', values.commands, h.commands, 2100),
       settleMs: count('settle-ms', values['settle-ms'], h.settleMs, 0),
+      restMs: count('rest-ms', values['rest-ms'], h.restMs, 0),
     },
     imageSize: {
       ...(values.image === undefined ? {} : { image: values.image }),

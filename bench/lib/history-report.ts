@@ -14,6 +14,10 @@ export interface HistorySample {
   finalRssBytes: number;
   /** VmRSS of another fresh agent the settle pause after as many POSTs that record nothing (404), bytes. */
   unrecordedRssBytes: number;
+  /** The same three once the agent has rested (`restMs` after the first answer, after the last POST), bytes. */
+  idleRestedRssBytes: number;
+  restedRssBytes: number;
+  unrecordedRestedRssBytes: number;
 }
 
 /** The issue's target for both ratios: at most 1.2x. */
@@ -38,23 +42,50 @@ function row(
   return [metric, spread(value, format), spread(baseline, format), formatRatio(ratio), verdict];
 }
 
-/** The rows of the report, medians over the runs. */
-export function historyRows(samples: readonly HistorySample[], commands: number): string[][] {
+/**
+ * The rows of the report, medians over the runs. `settle` and `rest` name the two readings
+ * (e.g. `1 s`, `15 s`); both memory-against-idle rows carry the issue's verdict.
+ */
+export function historyRows(
+  samples: readonly HistorySample[],
+  commands: number,
+  when: { settle: string; rest: string } = { settle: '1 s', rest: '15 s' },
+): string[][] {
   const pick = (key: keyof HistorySample): number[] => samples.map((s) => s[key]);
   return [
     row('POST /v1/commands/ p50 after 2000 vs after 100', pick('lateP50Ms'), pick('earlyP50Ms'), formatMs, true),
-    row(`RSS after ${commands} commands vs idle`, pick('finalRssBytes'), pick('idleRssBytes'), formatMiB, true),
     row(
-      `RSS after ${commands} commands vs ${commands} unrecorded POSTs`,
+      `RSS ${when.settle} after ${commands} commands vs idle`,
+      pick('finalRssBytes'),
+      pick('idleRssBytes'),
+      formatMiB,
+      true,
+    ),
+    row(
+      `RSS ${when.rest} after ${commands} commands vs idle ${when.rest} after start`,
+      pick('restedRssBytes'),
+      pick('idleRestedRssBytes'),
+      formatMiB,
+      true,
+    ),
+    row(
+      `RSS ${when.settle} after ${commands} commands vs ${commands} unrecorded POSTs`,
       pick('finalRssBytes'),
       pick('unrecordedRssBytes'),
       formatMiB,
       false,
     ),
     row(
-      `RSS after ${commands} unrecorded POSTs vs idle`,
+      `RSS ${when.settle} after ${commands} unrecorded POSTs vs idle`,
       pick('unrecordedRssBytes'),
       pick('idleRssBytes'),
+      formatMiB,
+      false,
+    ),
+    row(
+      `RSS ${when.rest} after ${commands} commands vs ${commands} unrecorded POSTs`,
+      pick('restedRssBytes'),
+      pick('unrecordedRestedRssBytes'),
       formatMiB,
       false,
     ),
