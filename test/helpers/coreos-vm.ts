@@ -15,6 +15,7 @@ import { diskLayout } from '../../testbed/vm/disk-layout.js';
 import { findOvmf } from '../../testbed/vm/firmware.js';
 import { BOOT_MIB, ESP_MIB } from '../../testbed/vm/image-build.js';
 import { withMachine, type Machine } from '../../testbed/vm/machine.js';
+import { findQemu } from '../../testbed/vm/qemu-binary.js';
 import { QEMU } from '../../testbed/vm/run.js';
 
 /** Why no firmware-booting VM can run here (qemu or OVMF is missing), or undefined. */
@@ -28,11 +29,16 @@ export function machineSkipReason(): string | undefined {
   return 'missing' in ovmf ? ovmf.missing : undefined;
 }
 
+/** Says which qemu the suite's VMs run (testbed/vm/qemu-binary.ts), so that a run's times can be read. */
+function tellQemu(): void {
+  console.log(`      VMs run ${findQemu().label}`);
+}
+
 /** Registers, in the calling `describe`, a `before` hook that skips, saying why, when no VM can run here. */
 export function skipWithoutMachines(): void {
   before(function () {
     const reason = machineSkipReason();
-    if (reason === undefined) return;
+    if (reason === undefined) return tellQemu();
     console.log(`      skipped: ${reason}`);
     this.skip();
   });
@@ -62,6 +68,7 @@ export function useCoreosImage(prefix: string): CoreosVmContext {
       console.log(`      skipped: ${reason}`);
       this.skip();
     }
+    tellQemu();
     ctx.image = await ensureCoreosImage(new ExecaRunner());
     ctx.dir = mkdtempSync(join(tmpdir(), prefix));
   });
