@@ -13,7 +13,10 @@
  * (`QEMU_MODULE_DIR`, read before the built-in module directory; a module of
  * the host's qemu 7.2 must never be loaded) and `argv[0]` (ld.so `--argv0`,
  * so that `ps` shows qemu). The firmware stays the host's OVMF (firmware.ts).
+ * forky is Debian's testing suite and moves: a root's qemu that cannot even
+ * print its version is not used, and the label of the fallback says why.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRootReady, rootPath } from '../ironic-roots.js';
@@ -62,12 +65,35 @@ export function rootQemu(root: string): QemuCommand {
   };
 }
 
+/** Runs `argv --version`: undefined when it prints qemu's version, else why not (forky moves; its qemu may break). */
+export function probeQemu(argv: readonly string[]): string | undefined {
+  const [file = '', ...args] = argv;
+  const r = spawnSync(file, [...args, '--version'], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status === 0 && r.stdout.startsWith('QEMU emulator version')) return undefined;
+  const why =
+    r.error?.message ??
+    (r.status === 0
+      ? `printed no qemu version: ${JSON.stringify(r.stdout.trim().slice(0, 80))}`
+      : r.stderr.trim() || `exit status ${String(r.status)}`);
+  return why.split('\n')[0]?.slice(0, 300);
+}
+
 /**
- * The root's qemu when the root is built and holds it (and {@link QEMU_ENV} is not `host`), else the host's.
- * Never builds the root: CI builds it ahead (.ci/build-ironic-roots); without it the host's qemu runs.
+ * The root's qemu when the root is built, holds it and it runs (and {@link QEMU_ENV} is not `host`), else the
+ * host's; when the root's qemu does not run, the label says so. Never builds the root: CI builds it ahead
+ * (.ci/build-ironic-roots); without it the host's qemu runs.
  */
-export function findQemu(env: NodeJS.ProcessEnv = process.env, root = rootPath(QEMU_SUITE)): QemuCommand {
+export function findQemu(
+  env: NodeJS.ProcessEnv = process.env,
+  root = rootPath(QEMU_SUITE),
+  probe: (argv: readonly string[]) => string | undefined = probeQemu,
+): QemuCommand {
   if (env[QEMU_ENV] === 'host' || !isRootReady(root)) return hostQemu();
   const f = rootQemuFiles(root);
-  return existsSync(f.loader) && existsSync(f.qemu) ? rootQemu(root) : hostQemu();
+  if (!existsSync(f.loader) || !existsSync(f.qemu)) return hostQemu();
+  const candidate = rootQemu(root);
+  const broken = probe(candidate.argv);
+  if (broken === undefined) return candidate;
+  const host = hostQemu();
+  return { ...host, label: `${host.label} (${candidate.label} did not run: ${broken})` };
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { READY_MARKER } from '../../../testbed/ironic-roots.js';
-import { findQemu, hostQemu, rootQemu, rootQemuFiles } from '../../../testbed/vm/qemu-binary.js';
+import { findQemu, hostQemu, probeQemu, rootQemu, rootQemuFiles } from '../../../testbed/vm/qemu-binary.js';
 
 describe('testbed/vm/qemu-binary', () => {
   let root: string;
@@ -53,7 +53,30 @@ describe('testbed/vm/qemu-binary', () => {
     it(`chooses the ${want}'s qemu for ${name}`, () => {
       makeRoot(layout);
 
-      expect(findQemu(env, root)).to.deep.equal(want === 'root' ? rootQemu(root) : hostQemu());
+      const probed: string[][] = [];
+      const probe = (argv: readonly string[]) => void probed.push([...argv]);
+
+      expect(findQemu(env, root, probe)).to.deep.equal(want === 'root' ? rootQemu(root) : hostQemu());
+      expect(probed).to.deep.equal(want === 'root' ? [rootQemu(root).argv] : []);
     });
   }
+
+  it("falls back to the machine's qemu when the root's does not run, and says why", () => {
+    makeRoot({ ready: true, qemu: true, loader: true });
+
+    const chosen = findQemu({}, root, () => 'error while loading shared libraries: libfoo.so.1');
+
+    expect(chosen.argv).to.deep.equal(hostQemu().argv);
+    expect(chosen.label).to.equal(
+      `the machine's qemu-system-x86_64 (forky's qemu-system-x86_64 in ${root} did not run: error while loading shared libraries: libfoo.so.1)`,
+    );
+  });
+
+  it("probes a command by its version: a real qemu's passes, anything else says why", () => {
+    expect(probeQemu(['sh', '-c', 'echo "QEMU emulator version 11.1.2"; true'])).to.equal(undefined);
+    expect(probeQemu(['sh', '-c', 'echo "cannot open libfoo.so.1" >&2; exit 127'])).to.equal('cannot open libfoo.so.1');
+    expect(probeQemu(['sh', '-c', 'echo hello'])).to.equal('printed no qemu version: "hello"');
+    expect(probeQemu(['sh', '-c', 'exit 3'])).to.equal('exit status 3');
+    expect(probeQemu(['/nonexistent/qemu'])).to.match(/ENOENT/);
+  });
 });
