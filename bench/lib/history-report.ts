@@ -44,12 +44,12 @@ function row(
 
 /**
  * The rows of the report, medians over the runs. `settle` and `rest` name the two readings
- * (e.g. `1 s`, `15 s`); both memory-against-idle rows carry the issue's verdict.
+ * (e.g. `1 s`, `15 s`, from the run's options); both memory-against-idle rows carry the issue's verdict.
  */
 export function historyRows(
   samples: readonly HistorySample[],
   commands: number,
-  when: { settle: string; rest: string } = { settle: '1 s', rest: '15 s' },
+  when: { settle: string; rest: string },
 ): string[][] {
   const pick = (key: keyof HistorySample): number[] => samples.map((s) => s[key]);
   return [

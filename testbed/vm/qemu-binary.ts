@@ -40,11 +40,18 @@ export function hostQemu(): QemuCommand {
 }
 
 /** The paths inside a root that running its qemu needs. */
-export function rootQemuFiles(root: string): { loader: string; qemu: string; libDirs: string[]; dataDir: string } {
+export function rootQemuFiles(root: string): {
+  loader: string;
+  qemu: string;
+  libDirs: string[];
+  moduleDir: string;
+  dataDir: string;
+} {
   return {
     loader: join(root, 'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2'),
     qemu: join(root, 'usr/bin', QEMU),
     libDirs: [join(root, 'usr/lib/x86_64-linux-gnu'), join(root, 'usr/lib')],
+    moduleDir: join(root, 'usr/lib/x86_64-linux-gnu/qemu'),
     dataDir: join(root, 'usr/share/qemu'),
   };
 }
@@ -55,7 +62,7 @@ export function rootQemu(root: string): QemuCommand {
   return {
     argv: [
       'env',
-      `QEMU_MODULE_DIR=${join(root, 'usr/lib/x86_64-linux-gnu/qemu')}`,
+      `QEMU_MODULE_DIR=${f.moduleDir}`,
       f.loader,
       ...['--library-path', f.libDirs.join(':'), '--argv0', QEMU],
       f.qemu,
