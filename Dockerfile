@@ -119,8 +119,6 @@ RUN apt-get update \
     # tar and gzip: collect_system_logs archives and reprovision's backups; tar -z runs
     # `/bin/sh -c gzip`, and reprovision runs its switch script, hence dash
     tar gzip dash \
-    # burnin_cpu and burnin_memory clean/service steps, as IPA runs them
-    stress-ng \
     # mdadm: install_coreos stops md arrays on the install disk and zeroes its superblocks
     mdadm \
     # fuser: erase_devices_metadata waits until nothing holds the disk
@@ -149,10 +147,24 @@ RUN runtime-root.sh /rootfs \
     ipmitool \
     ps \
     tar gzip sh \
-    stress-ng \
     mdadm \
     fuser \
     mdir mcopy
+
+# Burn-in, opt-in as in ironic-python-agent-builder (its burn-in element) and
+# absent from openshift/ironic-agent-image: stress-ng for the burnin_cpu and
+# burnin_memory steps. Debian's stress-ng and the libraries only it links
+# (Intel's libIPSec_MB, Mesa's EGL/GBM, ...) are 24 MB; without them a burn-in
+# step fails saying how to get them:  podman build --build-arg BURNIN=true ...
+ARG BURNIN=false
+RUN case "$BURNIN" in \
+      true) apt-get update \
+        && apt-get install -y --no-install-recommends stress-ng \
+        && rm -rf /var/lib/apt/lists/* \
+        && runtime-root.sh /rootfs stress-ng ;; \
+      false) ;; \
+      *) echo "BURNIN must be true or false, got '$BURNIN'" >&2; exit 1 ;; \
+    esac
 
 # ---------------------------------------------------------------------------
 # runtime: nothing but that root, the bundle and the defaults file.
@@ -162,11 +174,13 @@ FROM scratch
 #   --build-arg VERSION=$(node -p "require('./package.json').version")
 ARG BASE_IMAGE
 ARG VERSION=unknown
+ARG BURNIN=false
 LABEL org.opencontainers.image.title="ironic-coreos-agent" \
       org.opencontainers.image.description="OpenStack Ironic deploy agent for Fedora CoreOS / RHCOS live ISOs (a TypeScript port of ironic-python-agent)" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0" \
-      io.github.ironic-coreos-agent.tools-base="${BASE_IMAGE}"
+      io.github.ironic-coreos-agent.tools-base="${BASE_IMAGE}" \
+      io.github.ironic-coreos-agent.burnin="${BURNIN}"
 
 COPY --from=tools /rootfs/ /
 COPY --from=build /opt/node/LICENSE /usr/local/share/doc/node/LICENSE

@@ -1,8 +1,9 @@
 /**
  * Prints the agent image size next to the size of the Node runtime binary in
- * it, and what else takes room (shared libraries, the agent's bundle, the
- * tools). The image is `FROM scratch` with no du (nor ls, grep): the image's own
- * node adds the sizes up.
+ * it, what else takes room (shared libraries, the agent's bundle, the tools)
+ * and the verdict against issue 12's 150 MiB; then the size of the opt-in
+ * burn-in variant (`--build-arg BURNIN=true`). The image is `FROM scratch` with
+ * no du (nor ls, grep): the image's own node adds the sizes up.
  *
  *   node --import tsx bench/image-size.ts                # build a fresh image, measure, remove it
  *   node --import tsx bench/image-size.ts --image REF    # measure an existing image
@@ -53,11 +54,14 @@ async function sizesInImage(podman: Podman, ref: string, paths: readonly string[
   return new Map(Object.entries(JSON.parse(result.stdout) as Record<string, number>));
 }
 
+/** Issue 12's ceiling for the image: 150 MiB. */
+export const TARGET_IMAGE_BYTES = 150 * 2 ** 20;
+
 /** Options of {@link measureImageSize}. */
 export interface ImageSizeOptions {
-  /** Measure this existing image instead of building one. */
+  /** Measure this existing image instead of building one (and no burn-in variant). */
   image?: string;
-  /** Keep the image that was built. Default false (it is removed). */
+  /** Keep the images that were built. Default false (they are removed). */
   keep?: boolean;
 }
 
@@ -75,19 +79,26 @@ export interface ImageSizeReport {
   agentBytes: number;
   /** /opt/ironic-coreos-agent/node_modules (0 since the image ships the bundle). */
   nodeModulesBytes: number;
+  /** The image built with `--build-arg BURNIN=true` (stress-ng), when one was built. */
+  burnin: { image: string; imageBytes: number } | null;
 }
 
 /** Build (unless `options.image` is given) and measure the agent image. */
 export async function measureImageSize(options: ImageSizeOptions): Promise<ImageSizeReport> {
   const dir = await mkdtemp('/var/tmp/ign-bench-');
   const podman = await createPodman(dir);
-  const ref = options.image ?? `localhost/ironic-coreos-agent-bench:${randomBytes(4).toString('hex')}`;
+  const tag = randomBytes(4).toString('hex');
+  const ref = options.image ?? `localhost/ironic-coreos-agent-bench:${tag}`;
+  const burninRef = `localhost/ironic-coreos-agent-bench:${tag}-burnin`;
   try {
     let buildSeconds: number | null = null;
+    let burnin: ImageSizeReport['burnin'] = null;
     if (options.image === undefined) {
       const start = Date.now();
       await buildAgentImage(podman, ref, dir);
       buildSeconds = (Date.now() - start) / 1000;
+      await buildAgentImage(podman, burninRef, dir, { burnin: true });
+      burnin = { image: burninRef, imageBytes: await imageSize(podman, burninRef) };
     }
     const total = await imageSize(podman, ref);
     const paths = {
@@ -107,10 +118,11 @@ export async function measureImageSize(options: ImageSizeOptions): Promise<Image
       libraryBytes: (inside.get(paths.lib) ?? 0) + (inside.get(paths.lib64) ?? 0),
       agentBytes: inside.get(paths.agent) ?? 0,
       nodeModulesBytes: inside.get(paths.nodeModules) ?? 0,
+      burnin,
     };
   } finally {
     if (options.image === undefined && options.keep !== true)
-      await podman.run(['rmi', '-f', ref], { okExitCodes: [0, 1, 125] });
+      await podman.run(['rmi', '-f', ref, burninRef], { okExitCodes: [0, 1, 125] });
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -130,6 +142,19 @@ export function renderImageSize(report: ImageSizeReport): string {
     ['agent (bundle, maps, package.json)', mb(report.agentBytes)],
     ['  of which node_modules', mb(report.nodeModulesBytes)],
     ['tools and the rest', mb(rest)],
+    [
+      'target: at most 150 MiB',
+      `${report.imageBytes <= TARGET_IMAGE_BYTES ? 'met' : 'NOT met'} (${mib(report.imageBytes)})`,
+    ],
+    ...(report.burnin === null
+      ? []
+      : [
+          [
+            'with --build-arg BURNIN=true',
+            `${mb(report.burnin.imageBytes)} (${mib(report.burnin.imageBytes)}), ` +
+              `+${mb(report.burnin.imageBytes - report.imageBytes)} for stress-ng (opt-in, no target)`,
+          ] as [string, string],
+        ]),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n');

@@ -48,10 +48,16 @@ export async function buildCaBundle(env: NodeJS.ProcessEnv = process.env): Promi
  * images are left behind (removing `tag` cleans up everything), and the
  * docker format so HEALTHCHECK is kept.
  * @param workDir - scratch space for the base image build
+ * @param options - `burnin`: build with `--build-arg BURNIN=true` (stress-ng for the burn-in steps)
  * @returns the base image tag used
  * @throws ProcessError when the build fails
  */
-export async function buildAgentImage(podman: Podman, tag: string, workDir: string): Promise<string> {
+export async function buildAgentImage(
+  podman: Podman,
+  tag: string,
+  workDir: string,
+  options: { burnin?: boolean } = {},
+): Promise<string> {
   const base = await ensureDebianBase(podman, workDir);
   const ca = await buildCaBundle();
   const context = buildContext();
@@ -67,6 +73,8 @@ export async function buildAgentImage(podman: Podman, tag: string, workDir: stri
       `BASE_IMAGE=${base}`,
       '--build-arg',
       `VERSION=${await projectVersion()}`,
+      '--build-arg',
+      `BURNIN=${options.burnin === true}`,
       ...(ca === null ? [] : ['--secret', `id=extra_ca,src=${ca}`]),
       '-t',
       tag,

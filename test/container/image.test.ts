@@ -14,13 +14,13 @@ import { join } from 'node:path';
 import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { buildAgentImage, projectVersion } from '../../testbed/agent-image.js';
 import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js';
-import { readmeShippedPackages } from '../helpers/container-tools.js';
+import { readmeBurninPackages, readmeShippedPackages } from '../helpers/container-tools.js';
 import { freePort, ImageRunner, waitForStatus } from '../helpers/agent-container.js';
 import { BmcDetector } from '../../agent/hardware/generic/bmc.js';
 import { RecordingFsReader } from '../helpers/fs-tree.js';
 import { createTestLogger } from '../helpers/logger.js';
-import { failedVersionRuns, RUN_VERSIONS_SCRIPT, VERSION_ARGS, type VersionRun } from '../helpers/tool-versions.js';
-import { stressNgArgv } from '../../agent/hardware/generic/burnin.js';
+import { commandsOnPath, failedVersionRuns, VERSION_ARGS, versionRuns } from '../helpers/tool-versions.js';
+import { MISSING_STRESS_NG } from '../../agent/hardware/generic/burnin.js';
 import { createPodman, podmanUnavailableReason, type Podman } from '../../testbed/podman.js';
 import { containerApplyArgs, reprovisionInContainer, writeContainerOstree } from '../helpers/reprovision-container.js';
 import { defaultDeployment, freshSysroot, realOstree } from '../helpers/reprovision-real.js';
@@ -33,6 +33,8 @@ describe('container image', function () {
   let dir: string | undefined;
   let podman: Podman;
   let built = false;
+  /** The standalone agent's port, once the GET /v1/status test started it. */
+  let port: number | undefined;
 
   before(async function () {
     const reason =
@@ -78,37 +80,20 @@ describe('container image', function () {
 
   it('has on PATH the commands container/README.md lists (and gzip and sh for tar -z), node, and nothing else', async () => {
     const expected = [...(await readmeShippedPackages()).flatMap((p) => p.commands), 'gzip', 'sh', 'node'];
-    // No shell in the image: node lists the executables of every PATH directory.
-    const script =
-      "const fs = require('node:fs'); const seen = new Set();" +
-      "for (const dir of process.env.PATH.split(':')) { let names = []; try { names = fs.readdirSync(dir); } catch {}" +
-      ' for (const n of names) { try { fs.accessSync(dir + "/" + n, fs.constants.X_OK);' +
-      ' if (fs.statSync(dir + "/" + n).isFile()) seen.add(n); } catch {} } }' +
-      'console.log(JSON.stringify([...seen].sort()))';
+    const onPath = await commandsOnPath(podman, image);
 
-    const result = await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, '-e', script]);
-
-    expect(JSON.parse(result.stdout)).to.deep.equal([...new Set(expected)].sort());
+    expect(onPath).to.deep.equal([...new Set(expected)].sort());
   });
 
   it('starts every command it ships: each prints its version, so no library it links is missing', async () => {
-    const shipped = [...(await readmeShippedPackages()).flatMap((p) => p.commands), 'gzip', 'sh', 'node'];
+    const shipped = new Set([...(await readmeShippedPackages()).flatMap((p) => p.commands), 'gzip', 'sh', 'node']);
+    const burnin = (await readmeBurninPackages()).flatMap((p) => p.commands);
 
-    const result = await podman.run([
-      'run',
-      '--rm',
-      '--entrypoint',
-      '/usr/local/bin/node',
-      image,
-      '-e',
-      RUN_VERSIONS_SCRIPT,
-      JSON.stringify(VERSION_ARGS),
-    ]);
-    const runs = JSON.parse(result.stdout) as Record<string, VersionRun>;
+    const runs = await versionRuns(podman, image, [...shipped, 'stress-ng']);
 
-    expect(Object.keys(VERSION_ARGS).sort()).to.deep.equal([...new Set(shipped)].sort());
-    expect(failedVersionRuns(runs)).to.deep.equal([]);
-    expect(runs['stress-ng']?.output).to.match(/^stress-ng, version 0\.15\.06\b/);
+    expect(Object.keys(VERSION_ARGS).sort()).to.deep.equal([...shipped, ...burnin].sort());
+    expect(failedVersionRuns(runs, [...shipped])).to.deep.equal([]);
+    expect(runs['stress-ng']).to.include({ status: null, error: 'ENOENT' });
     expect(runs['ipmitool']?.output).to.equal('ipmitool version 1.8.19');
   });
 
@@ -136,35 +121,6 @@ describe('container image', function () {
         'Could not open device at /dev/ipmi0 or /dev/ipmi/0 or /dev/ipmidev/0: No such file or directory',
       ]);
       expect(run.exitCode, run.argv.join(' ')).to.equal(1);
-    }
-  });
-
-  it("accepts the burn-in steps' exact stress-ng argv (cpu and vm, with a log file) and runs them for a second", async () => {
-    const logs = join(dir ?? '', 'burnin');
-    await mkdir(logs);
-    const node = {
-      uuid: 'burnin',
-      driver_info: {
-        agent_burnin_cpu_timeout: '1',
-        agent_burnin_cpu_outputfile: '/burnin/cpu.log',
-        agent_burnin_vm_vm: '1',
-        agent_burnin_vm_timeout: '1s',
-        'agent_burnin_vm_vm-bytes': '2%',
-        agent_burnin_vm_outputfile: '/burnin/vm.log',
-      },
-    };
-
-    for (const stressor of ['cpu', 'vm'] as const) {
-      const [command = '', ...args] = stressNgArgv(node, stressor);
-      const result = await podman.run(
-        ['run', '--rm', '-v', `${logs}:/burnin`, '--entrypoint', command, image, ...args],
-        { okExitCodes: [0, 1, 2, 3, 4] },
-      );
-
-      const output = `${result.stdout}${result.stderr}`;
-      expect(result.exitCode, `${stressor}: ${output}`).to.equal(0);
-      expect(output, stressor).to.match(new RegExp(`metrc: .*\\b${stressor}\\s+\\d+`));
-      expect(await readFile(join(logs, `${stressor}.log`), 'utf8'), stressor).to.contain('successful run completed');
     }
   });
 
@@ -219,6 +175,7 @@ describe('container image', function () {
     expect(config.Labels).to.include({
       'org.opencontainers.image.title': 'ironic-coreos-agent',
       'org.opencontainers.image.version': version,
+      'io.github.ironic-coreos-agent.burnin': 'false',
     });
     expect(config.Entrypoint).to.deep.equal(['/usr/local/bin/node', '/opt/ironic-coreos-agent/dist/bundle/cli.mjs']);
     expect(config.Cmd).to.deep.equal(['agent']);
@@ -236,7 +193,7 @@ describe('container image', function () {
     await mkdir(join(hostRoot, 'etc'), { recursive: true });
     await writeFile(join(hostRoot, 'etc', 'os-release'), 'ID=fedora\nVARIANT_ID=coreos\n');
     await mkdir(confDir);
-    const port = await freePort();
+    port = await freePort();
     await podman.run([
       'run',
       '-d',
@@ -274,6 +231,29 @@ describe('container image', function () {
     expect(health.exitCode, `healthcheck: ${health.stdout}${health.stderr}`).to.equal(0);
     const logs = await podman.run(['logs', container]);
     expect(`${logs.stdout}${logs.stderr}`).not.to.contain(`token-${suffix}`);
+  });
+
+  it('fails a requested burn-in step at once and says how to get stress-ng (BURNIN=true)', async function () {
+    if (port === undefined) this.skip();
+    const step = { interface: 'deploy', step: 'burnin_cpu', args: {}, priority: 0 };
+    const node = { uuid: `burnin-${suffix}`, driver_info: { agent_burnin_cpu_timeout: '1' } };
+
+    const response = await fetch(
+      `http://127.0.0.1:${port}/v1/commands/?wait=true&agent_token=${encodeURIComponent(`token-${suffix}`)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'clean.execute_clean_step', params: { step, node, ports: [] } }),
+        signal: AbortSignal.timeout(30_000),
+      },
+    );
+    const body = (await response.json()) as { command_status?: string; command_error?: { details?: string } };
+
+    expect(response.status, JSON.stringify(body)).to.equal(200);
+    expect(body.command_status).to.equal('FAILED');
+    expect(body.command_error?.details).to.equal(
+      `stress-ng (cpu) failed with error Command not found: stress-ng. ${MISSING_STRESS_NG}`,
+    );
   });
 
   it('runs reprovision apply and status against a sysroot mounted into the container', async function () {

@@ -18,10 +18,12 @@ export interface ShippedPackage {
   why: string;
 }
 
-/** The Debian packages the runtime stage installs (the last `apt-get install` of the Dockerfile). */
+/** The Debian packages the tools stage installs (its first `apt-get install`, one package list per line). */
 export async function dockerfileRuntimePackages(): Promise<string[]> {
   const text = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
-  const start = text.lastIndexOf('apt-get install -y --no-install-recommends');
+  const stage = text.indexOf(' AS tools');
+  if (stage < 0) throw new Error('the Dockerfile has no `AS tools` stage');
+  const start = text.indexOf('apt-get install -y --no-install-recommends', stage);
   const block = text.slice(start).split('\n').slice(1);
   const packages: string[] = [];
   for (const line of block) {
@@ -54,6 +56,19 @@ export async function dockerfileRuntimeCommands(): Promise<string[]> {
     if (!line.trimEnd().endsWith('\\')) break;
   }
   return commands.filter((c) => c !== 'runtime-root.sh');
+}
+
+/** What the Dockerfile adds with `--build-arg BURNIN=true`: the packages it installs and the commands it copies. */
+export async function dockerfileBurnin(): Promise<{ packages: string[]; commands: string[] }> {
+  const text = await readFile(join(ROOT, 'Dockerfile'), 'utf8');
+  const start = text.indexOf('RUN case "$BURNIN" in');
+  if (start < 0) throw new Error('the Dockerfile has no `RUN case "$BURNIN" in` step');
+  const block = text.slice(start, text.indexOf('esac', start));
+  const words = (pattern: RegExp): string[] => (pattern.exec(block)?.[1] ?? '').split(/\s+/).filter((w) => w !== '');
+  return {
+    packages: words(/apt-get install -y --no-install-recommends ([^\\\n]+)/),
+    commands: words(/runtime-root\.sh \/rootfs ([^;\n]+);;/),
+  };
 }
 
 /** The body rows of the markdown table whose header line starts with `heading`, as cell lists. */
@@ -92,6 +107,18 @@ export async function readmeShippedPackages(): Promise<ShippedPackage[]> {
     commands: codeWords(commands),
     why,
   }));
+}
+
+/** The README's table of what `--build-arg BURNIN=true` adds. */
+export async function readmeBurninPackages(): Promise<ShippedPackage[]> {
+  const text = await readFile(join(ROOT, 'container', 'README.md'), 'utf8');
+  return tableAfter(text, '| burn-in package | commands the agent runs |').map(
+    ([name = '', commands = '', why = '']) => ({
+      name: codeWords(name)[0] ?? name,
+      commands: codeWords(commands),
+      why,
+    }),
+  );
 }
 
 /** Commands the README says the agent runs but the image does not ship. */

@@ -4,6 +4,7 @@
  * loader maps all its libraries before main() runs, so a missing library fails
  * here even for an option that does nothing else.
  */
+import type { Podman } from '../../testbed/podman.js';
 
 /** Argv (after the command) that prints the command's version and exits 0. */
 export const VERSION_ARGS: Readonly<Record<string, readonly string[]>> = {
@@ -76,6 +77,38 @@ export const RUN_VERSIONS_SCRIPT = [
   'console.log(JSON.stringify(result));',
 ].join('\n');
 
+/** Run {@link RUN_VERSIONS_SCRIPT} for `commands` (keys of {@link VERSION_ARGS}) with the image's own node. */
+export async function versionRuns(
+  podman: Podman,
+  image: string,
+  commands: readonly string[],
+): Promise<Record<string, VersionRun>> {
+  const table = Object.fromEntries(commands.map((c) => [c, VERSION_ARGS[c] ?? []]));
+  const result = await podman.run([
+    'run',
+    '--rm',
+    '--entrypoint',
+    '/usr/local/bin/node',
+    image,
+    '-e',
+    RUN_VERSIONS_SCRIPT,
+    JSON.stringify(table),
+  ]);
+  return JSON.parse(result.stdout) as Record<string, VersionRun>;
+}
+
+/** The executables on the image's PATH, listed by its own node (the image has no shell nor ls), sorted. */
+export async function commandsOnPath(podman: Podman, image: string): Promise<string[]> {
+  const script =
+    "const fs = require('node:fs'); const seen = new Set();" +
+    "for (const dir of process.env.PATH.split(':')) { let names = []; try { names = fs.readdirSync(dir); } catch {}" +
+    ' for (const n of names) { try { fs.accessSync(dir + "/" + n, fs.constants.X_OK);' +
+    ' if (fs.statSync(dir + "/" + n).isFile()) seen.add(n); } catch {} } }' +
+    'console.log(JSON.stringify([...seen].sort()))';
+  const result = await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, '-e', script]);
+  return JSON.parse(result.stdout) as string[];
+}
+
 /** One command's outcome, as {@link RUN_VERSIONS_SCRIPT} reports it. */
 export interface VersionRun {
   status: number | null;
@@ -83,9 +116,13 @@ export interface VersionRun {
   output: string;
 }
 
-/** The commands that did not start and print something, as readable lines (empty when all did). */
-export function failedVersionRuns(runs: Readonly<Record<string, VersionRun>>): string[] {
+/**
+ * The commands that did not start and print something, as readable lines (empty when all did).
+ * @param only - look at these commands only (default: every command run)
+ */
+export function failedVersionRuns(runs: Readonly<Record<string, VersionRun>>, only?: readonly string[]): string[] {
   return Object.entries(runs)
+    .filter(([command]) => only === undefined || only.includes(command))
     .filter(([, run]) => run.status !== 0 || run.error !== null || run.output === '')
     .map(([command, run]) => `${command}: exit ${String(run.status)} ${run.error ?? ''} ${run.output}`.trim());
 }

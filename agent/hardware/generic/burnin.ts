@@ -10,9 +10,13 @@
  * (GenericHardwareManager.burnin_cpu / burnin_memory). The other burn-in steps
  * are not offered: burnin_disk destroys data (IPA keeps it out of servicing),
  * burnin_gpu needs gpu-burn and CUDA, burnin_network needs fio and a partner
- * node found through a tooz coordination backend.
+ * node found through a tooz coordination backend. The agent image has
+ * stress-ng only when built with `--build-arg BURNIN=true`; without it the
+ * steps are still offered (IPA offers them whatever is installed) and fail
+ * saying so.
  */
 import { CommandExecutionError, InvalidCommandParamsError, RestError } from '../../../common/errors.js';
+import { ProcessError } from '../../../common/exec/process-error.js';
 import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import type { Node, StepContext, StepSpec } from '../types.js';
@@ -24,6 +28,15 @@ type Stressor = 'cpu' | 'vm';
 export const DEFAULT_BURNIN_TIMEOUT_SEC = 86400;
 /** IPA's default share of memory for the vm stressor. */
 export const DEFAULT_VM_BYTES = '98%';
+
+/**
+ * What to do when stress-ng is not there: the agent image ships it only when
+ * built with `--build-arg BURNIN=true`, as ironic-python-agent-builder's
+ * ramdisks only with its burn-in element.
+ */
+export const MISSING_STRESS_NG =
+  'stress-ng is not installed: run the burn-in steps with an agent image built with --build-arg BURNIN=true ' +
+  '(container/README.md, "Burn-in"), or install stress-ng where the agent runs';
 
 /** What the burn-in steps need. */
 export interface BurninDeps {
@@ -102,7 +115,9 @@ async function stressNg(deps: BurninDeps, context: StepContext, step: string, st
       },
     });
   } catch (error) {
-    const reason = error instanceof RestError ? error.details : error instanceof Error ? error.message : String(error);
+    const missing = error instanceof ProcessError && error.notFound;
+    const detail = error instanceof RestError ? error.details : error instanceof Error ? error.message : String(error);
+    const reason = missing ? `${detail}. ${MISSING_STRESS_NG}` : detail;
     deps.logger.error('Burn-in failed', { step, error: reason });
     throw new CommandExecutionError(`stress-ng (${stressor}) failed with error ${reason}`, { cause: error });
   }

@@ -1,8 +1,13 @@
 import { expect } from 'chai';
-import { createBurninSteps } from '../../../../agent/hardware/generic/burnin.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBurninSteps, MISSING_STRESS_NG } from '../../../../agent/hardware/generic/burnin.js';
 import { toStepDefinition } from '../../../../agent/hardware/steps.js';
 import type { Node, StepContext, StepSpec } from '../../../../agent/hardware/types.js';
 import { CommandExecutionError, InvalidCommandParamsError } from '../../../../common/errors.js';
+import { ExecaRunner } from '../../../../common/exec/execa-runner.js';
+import type { Runner } from '../../../../common/exec/runner.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
@@ -104,7 +109,7 @@ describe('hardware/generic/burnin', () => {
     expect((error as CommandExecutionError).details).to.match(/^stress-ng \(cpu\) failed with error .*cpu: failed/);
   });
 
-  it('a missing stress-ng fails the step and says so', async () => {
+  it('a missing stress-ng fails the step, says so and how to get it (the image built with BURNIN=true)', async () => {
     const runner = new FakeRunner().expect({ match: (a) => a[0] === 'stress-ng', notFound: true });
 
     const error = await step('burnin_memory', runner)
@@ -112,9 +117,26 @@ describe('hardware/generic/burnin', () => {
       .catch((e: unknown) => e);
 
     expect(error).to.be.instanceOf(CommandExecutionError);
-    expect((error as CommandExecutionError).details).to.contain(
-      'stress-ng (vm) failed with error Command not found: stress-ng',
+    expect((error as CommandExecutionError).details).to.equal(
+      `stress-ng (vm) failed with error Command not found: stress-ng. ${MISSING_STRESS_NG}`,
     );
+    expect(MISSING_STRESS_NG).to.contain('--build-arg BURNIN=true');
+  });
+
+  it('says the same when the real runner finds no stress-ng on PATH (the default image)', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'ica-no-stress-ng-'));
+    const real = new ExecaRunner();
+    const runner: Runner = { run: (argv, options) => real.run(argv, { ...options, env: { PATH: empty } }) };
+    const found = createBurninSteps({ runner, logger }).find((s) => s.step === 'burnin_cpu');
+
+    try {
+      const error = await found?.run(context(NODE)).catch((e: unknown) => e);
+
+      expect((error as CommandExecutionError).details).to.match(/^stress-ng \(cpu\) failed with error .*stress-ng/);
+      expect((error as CommandExecutionError).details).to.contain(MISSING_STRESS_NG);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
   });
 
   const invalid: [string, Record<string, unknown>, RegExp][] = [
