@@ -74,6 +74,14 @@ COPY . .
 RUN npm run build \
  && find dist/bundle -name '*.map' -delete
 
+# The agent's files at their path in the image, with Node's compile cache of the
+# bundle (scripts/warm-compile-cache.mjs): every boot of a live ISO starts a new
+# container, so a cache made at run time would never be there for the next start.
+RUN mkdir -p /opt/ironic-coreos-agent/dist \
+ && cp package.json /opt/ironic-coreos-agent/package.json \
+ && cp -a dist/bundle /opt/ironic-coreos-agent/dist/bundle \
+ && /opt/node-stripped scripts/warm-compile-cache.mjs /opt/ironic-coreos-agent/dist/bundle /opt/ironic-coreos-agent/compile-cache
+
 # ---------------------------------------------------------------------------
 # tools: the Debian packages of the commands the agent runs, then
 # container/runtime-root.sh copies those commands, node and the libraries they
@@ -187,9 +195,10 @@ COPY --from=build /opt/node/LICENSE /usr/local/share/doc/node/LICENSE
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 WORKDIR /opt/ironic-coreos-agent
-# package.json: --version reads it.
-COPY --from=build /src/package.json ./package.json
-COPY --from=build /src/dist/bundle ./dist/bundle
+# package.json (--version reads it), the bundle and its compile cache, which
+# every node of the image uses (https://nodejs.org/api/module.html#module-compile-cache).
+COPY --from=build /opt/ironic-coreos-agent/ ./
+ENV NODE_COMPILE_CACHE=/opt/ironic-coreos-agent/compile-cache
 # openshift/ironic-agent-image's defaults (collectors, DHCP wait on all NICs, debug);
 # the live ISO's ignition.conf sorts after it and overrides it.
 COPY container/ironic-python-agent.conf /etc/ironic-python-agent/00-defaults.conf

@@ -13,7 +13,13 @@
  * the first 200 (bare) or the first `GET /v1/lookup` (agent), and the CPU time
  * (user + system, with waited-for children) read from /proc at that moment,
  * which the machine's load does not inflate. One untimed round comes first.
+ *
+ * With `--compile-cache` (Node 22.1+) each checkout starts twice per round:
+ * with an empty compile cache (NODE_COMPILE_CACHE, a new directory each
+ * start, as in a new container) and with the cache its
+ * scripts/warm-compile-cache.mjs made once, as the image's build does.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,6 +53,39 @@ async function bareStart(group: ProcessGroup, scratch: string): Promise<Start> {
   const start = { wallMs: readyAt - child.spawnedAt, cpuMs: await cpuMs(child.pid) };
   await child.stop();
   return start;
+}
+
+/** One way to start a checkout's agent: its label in the report, and the processes it starts. */
+interface Variant {
+  label: string;
+  checkout: string;
+  group: ProcessGroup;
+  /** Empties its compile cache before each start. */
+  reset?: () => Promise<void>;
+}
+
+/** The checkouts as they are, or each with an empty and a warmed compile cache (`--compile-cache`). */
+function variants(checkouts: readonly string[], compileCache: boolean, work: string): Variant[] {
+  if (!compileCache) return checkouts.map((checkout) => ({ label: checkout, checkout, group: new ProcessGroup() }));
+  return checkouts.flatMap((checkout, index) => {
+    const warmed = join(work, `warmed-${index}`);
+    const empty = join(work, `empty-${index}`);
+    execFileSync(process.execPath, [
+      join(checkout, 'scripts', 'warm-compile-cache.mjs'),
+      join(checkout, 'dist', 'bundle'),
+      warmed,
+    ]);
+    const withCache = (dir: string): ProcessGroup => new ProcessGroup({ ...process.env, NODE_COMPILE_CACHE: dir });
+    return [
+      {
+        label: `${checkout} (empty compile cache)`,
+        checkout,
+        group: withCache(empty),
+        reset: () => rm(empty, { recursive: true, force: true }),
+      },
+      { label: `${checkout} (warmed compile cache)`, checkout, group: withCache(warmed) },
+    ];
+  });
 }
 
 /** Start one checkout's agent against a fresh stub until its first lookup, then stop both. */
@@ -84,33 +123,39 @@ function report(bare: Start[], builds: Map<string, Start[]>): string {
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { rounds: { type: 'string' } },
+    options: { rounds: { type: 'string' }, 'compile-cache': { type: 'boolean' } },
     allowPositionals: true,
   });
   const rounds = Number(values.rounds ?? '20');
   if (!Number.isInteger(rounds) || rounds < 1 || positionals.length === 0)
-    throw new Error('usage: node --import tsx bench/boot-ab.ts [--rounds N] <checkout> [<checkout> ...]');
+    throw new Error(
+      'usage: node --import tsx bench/boot-ab.ts [--rounds N] [--compile-cache] <checkout> [<checkout> ...]',
+    );
   const checkouts = positionals.map((p) => resolve(p));
   const work = await mkdtemp(join(tmpdir(), 'bench-boot-ab-'));
   const group = new ProcessGroup();
+  let runs: Variant[] = [];
   try {
     const inputs = await checkoutAgentInputs(work);
+    runs = variants(checkouts, values['compile-cache'] === true, work);
     const bare: Start[] = [];
-    const builds = new Map(checkouts.map((c) => [c, [] as Start[]]));
+    const builds = new Map(runs.map((v) => [v.label, [] as Start[]]));
     const loadBefore = loadavg()[0] ?? 0;
     for (let round = 0; round <= rounds; round += 1) {
       process.stderr.write(round === 0 ? 'warm-up round (not counted)\n' : `round ${round}/${rounds}\n`);
       const b = await bareStart(group, await mkdtemp(join(work, 'start-')));
       if (round > 0) bare.push(b);
-      for (const checkout of round % 2 === 0 ? [...checkouts].reverse() : checkouts) {
-        const a = await agentStart(group, inputs(checkout), await mkdtemp(join(work, 'start-')));
-        if (round > 0) builds.get(checkout)?.push(a);
+      for (const variant of round % 2 === 0 ? [...runs].reverse() : runs) {
+        await variant.reset?.();
+        const a = await agentStart(variant.group, inputs(variant.checkout), await mkdtemp(join(work, 'start-')));
+        if (round > 0) builds.get(variant.label)?.push(a);
       }
     }
     const load = `load average ${loadBefore.toFixed(2)} before / ${(loadavg()[0] ?? 0).toFixed(2)} after`;
     process.stdout.write(`node ${process.version}, ${rounds} rounds, medians, ${load}\n${report(bare, builds)}\n`);
   } finally {
     await group.stopAll();
+    for (const variant of runs) await variant.group.stopAll();
     await rm(work, { recursive: true, force: true });
   }
 }

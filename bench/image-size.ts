@@ -75,7 +75,7 @@ export interface ImageSizeReport {
   nodeBinaryBytes: number;
   /** Shared libraries (/usr/lib, /usr/lib64) of node and the tools. */
   libraryBytes: number;
-  /** /opt/ironic-coreos-agent: the bundle, its source maps and package.json (node_modules if any). */
+  /** /opt/ironic-coreos-agent: the bundle, its compile cache and package.json (node_modules if any). */
   agentBytes: number;
   /** /opt/ironic-coreos-agent/node_modules (0 since the image ships the bundle). */
   nodeModulesBytes: number;
@@ -139,7 +139,7 @@ export function renderImageSize(report: ImageSizeReport): string {
     ['node binary (stripped)', mb(report.nodeBinaryBytes)],
     ['image / node binary', `${(report.imageBytes / report.nodeBinaryBytes).toFixed(2)}x`],
     ['shared libraries', mb(report.libraryBytes)],
-    ['agent (bundle, maps, package.json)', mb(report.agentBytes)],
+    ['agent (bundle, compile cache, package.json)', mb(report.agentBytes)],
     ['  of which node_modules', mb(report.nodeModulesBytes)],
     ['tools and the rest', mb(rest)],
     [

@@ -15,7 +15,14 @@ import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { buildAgentImage, projectVersion } from '../../testbed/agent-image.js';
 import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js';
 import { readmeBurninPackages, readmeShippedPackages } from '../helpers/container-tools.js';
-import { freePort, ImageRunner, waitForStatus } from '../helpers/agent-container.js';
+import {
+  compileCacheLog,
+  freePort,
+  ImageRunner,
+  postCommand,
+  startStandaloneAgent,
+  waitForStatus,
+} from '../helpers/agent-container.js';
 import { BmcDetector } from '../../agent/hardware/generic/bmc.js';
 import { RecordingFsReader } from '../helpers/fs-tree.js';
 import { createTestLogger } from '../helpers/logger.js';
@@ -76,6 +83,19 @@ describe('container image', function () {
 
     expect(node.stdout.trim()).to.match(/^v22\./);
     expect(JSON.parse(files.stdout)).to.deep.equal([true, true, false]);
+  });
+
+  it('starts the agent from the compile cache made at build time: node accepts every module it loads from it', async () => {
+    const result = await podman.run(
+      ['run', '--rm', '-e', 'NODE_DEBUG_NATIVE=COMPILE_CACHE', image, 'agent', '--help'],
+      { okExitCodes: [0] },
+    );
+    const { directory, loaded, accepted } = compileCacheLog(result.stderr);
+
+    expect(directory, result.stderr.slice(0, 2000)).to.equal('/opt/ironic-coreos-agent/compile-cache');
+    expect(loaded).to.include('file:///opt/ironic-coreos-agent/dist/bundle/cli.mjs');
+    expect(loaded.length).to.be.greaterThan(10);
+    expect([...accepted].sort()).to.deep.equal([...loaded].sort());
   });
 
   it('has on PATH the commands container/README.md lists (and gzip and sh for tar -z), node, and nothing else', async () => {
@@ -187,40 +207,8 @@ describe('container image', function () {
   });
 
   it('serves GET /v1/status in standalone mode, privileged on the host network', async () => {
-    const work = dir ?? '';
-    const hostRoot = join(work, 'host-root');
-    const confDir = join(work, 'conf');
-    await mkdir(join(hostRoot, 'etc'), { recursive: true });
-    await writeFile(join(hostRoot, 'etc', 'os-release'), 'ID=fedora\nVARIANT_ID=coreos\n');
-    await mkdir(confDir);
     port = await freePort();
-    await podman.run([
-      'run',
-      '-d',
-      '--name',
-      container,
-      '--privileged',
-      '--network',
-      'host',
-      '-v',
-      '/dev:/dev',
-      '-v',
-      '/sys:/sys',
-      '-v',
-      `${hostRoot}:/mnt/coreos`,
-      '-v',
-      `${confDir}:/etc/ironic-python-agent:ro`,
-      image,
-      'agent',
-      '--standalone',
-      '--agent-token',
-      `token-${suffix}`,
-      '--listen-port',
-      String(port),
-      '--listen-host',
-      '127.0.0.1',
-      '--no-enable-auto-tls',
-    ]);
+    await startStandaloneAgent(podman, { image, name: container, workDir: dir ?? '', token: `token-${suffix}`, port });
 
     const { status, body } = await waitForStatus(podman, container, port, 90_000);
 
@@ -238,20 +226,15 @@ describe('container image', function () {
     const step = { interface: 'deploy', step: 'burnin_cpu', args: {}, priority: 0 };
     const node = { uuid: `burnin-${suffix}`, driver_info: { agent_burnin_cpu_timeout: '1' } };
 
-    const response = await fetch(
-      `http://127.0.0.1:${port}/v1/commands/?wait=true&agent_token=${encodeURIComponent(`token-${suffix}`)}`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'clean.execute_clean_step', params: { step, node, ports: [] } }),
-        signal: AbortSignal.timeout(30_000),
-      },
-    );
-    const body = (await response.json()) as { command_status?: string; command_error?: { details?: string } };
+    const { status, body } = await postCommand(port, `token-${suffix}`, 'clean.execute_clean_step', {
+      step,
+      node,
+      ports: [],
+    });
 
-    expect(response.status, JSON.stringify(body)).to.equal(200);
-    expect(body.command_status).to.equal('FAILED');
-    expect(body.command_error?.details).to.equal(
+    expect(status, JSON.stringify(body)).to.equal(200);
+    expect(body['command_status']).to.equal('FAILED');
+    expect((body['command_error'] as { details?: string } | undefined)?.details).to.equal(
       `stress-ng (cpu) failed with error Command not found: stress-ng. ${MISSING_STRESS_NG}`,
     );
   });
