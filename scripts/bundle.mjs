@@ -9,7 +9,7 @@
 // Ignition subcommands, the inspection collectors) into its own chunk, loaded
 // only when the code asks for it (https://esbuild.github.io/api/#splitting).
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
 
 /** Entry points: output name (without extension) → source. */
@@ -147,6 +147,44 @@ function shims(root) {
   };
 }
 
+// Node's built-in modules are loaded through `require`, never through ESM
+// `import`. For an imported built-in, node builds an ES module facade that
+// reads every export of the module once (node lib/internal/bootstrap/realm.js,
+// getESMFacade and syncExports), and reading an export can load more: on
+// Node 22, `http`'s WebSocket, CloseEvent and MessageEvent getters load the
+// whole of node's bundled undici (and http2 with it), about 30 ms of the agent's
+// start; the facades of `util`, `fs` and `process` load 30-40 modules each that
+// `require` does not. `require` returns the module itself, whose getters run
+// only when read. The CommonJS dependencies already require their built-ins;
+// this plugin turns every `import` of a built-in (the agent's own, execa's,
+// axios') into the same `require`, through a one-line CommonJS module that
+// esbuild's interop wraps as the import expects (the default export is the
+// module itself, as in node). That interop copies each export's descriptor,
+// which on Node 22 still runs the lazy exports of `util` (util.diff and
+// others: about ten modules, worker_threads among them) and `fs`; a wrapper
+// of accessors avoided those for 0.2 MiB but handed the code a copy of the
+// module instead of the module, so it was not kept (bench/README.md, "Built-in
+// modules through require").
+const BUILTIN_NAMESPACE = 'node-builtin';
+
+/** An esbuild plugin loading node's built-in modules with `require` where the code `import`s them. */
+function builtinsThroughRequire() {
+  return {
+    name: 'builtins-through-require',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?[a-z0-9_]+(\/[a-z0-9_]+)?$/ }, (args) => {
+        if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
+        const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+        return { path: name, namespace: BUILTIN_NAMESPACE };
+      });
+      build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /**
  * Bundle the entries into `outdir` (emptied first by the caller's rm of dist/).
  * @param {string} root - the project root
@@ -175,7 +213,7 @@ export async function bundle(root, outdir) {
     // Third-party licence comments go into one file per output instead of the code.
     legalComments: 'linked',
     banner: { js: REQUIRE_BANNER },
-    plugins: [sourcePatches([...AXIOS_PATCHES, ...NAME_PATCHES]), shims(root)],
+    plugins: [sourcePatches([...AXIOS_PATCHES, ...NAME_PATCHES]), shims(root), builtinsThroughRequire()],
     metafile: true,
     logLevel: 'warning',
   });

@@ -7,7 +7,8 @@
  */
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +129,21 @@ describe('scripts/bundle.mjs', function () {
       agent.kill();
       await agent;
     }
+  });
+
+  it("imports no built-in module as ESM but the banner's node:module: the code requires them, so node builds no facade", async () => {
+    const files = (await readdir(out, { recursive: true })).filter((f) => f.endsWith('.mjs'));
+    const imports = new Map<string, string[]>();
+    for (const file of files) {
+      const text = await readFile(join(out, file), 'utf8');
+      const found = [...text.matchAll(/(?:\bfrom|\bimport)\s*["']([^"']+)["']/g)]
+        .map((m) => m[1] ?? '')
+        .filter((spec) => isBuiltin(spec));
+      imports.set(file, found);
+    }
+
+    expect(files.length).to.be.greaterThan(10);
+    for (const [file, found] of imports) expect(found, file).to.deep.equal(['node:module']);
   });
 
   it("bundles the iconv-lite shim instead of iconv-lite's encoding tables", () => {
