@@ -8,12 +8,12 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stressNgArgv } from '../../agent/hardware/generic/burnin.js';
 import { buildAgentImage } from '../../testbed/agent-image.js';
-import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js';
-import { createPodman, podmanUnavailableReason, type Podman } from '../../testbed/podman.js';
+import type { Podman } from '../../testbed/podman.js';
+import { imageSuitePodman } from '../helpers/container-suite.js';
 import { readmeBurninPackages, readmeShippedPackages } from '../helpers/container-tools.js';
 import { commandsOnPath, failedVersionRuns, versionRuns } from '../helpers/tool-versions.js';
 
@@ -25,19 +25,7 @@ describe('container image built with BURNIN=true', function () {
   let built = false;
 
   before(async function () {
-    const reason =
-      process.env['SKIP_CONTAINER_TESTS'] === '1' ? 'SKIP_CONTAINER_TESTS=1' : await podmanUnavailableReason();
-    if (reason !== null) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-    dir = await mkdtemp('/var/tmp/ign-image-burnin-');
-    podman = await createPodman(dir);
-    const baseReason = await debianBaseUnavailableReason(podman);
-    if (baseReason !== null) {
-      console.log(`      skipped: ${baseReason}`);
-      this.skip();
-    }
+    ({ dir, podman } = await imageSuitePodman(this, '/var/tmp/ign-image-burnin-'));
     built = true;
     await buildAgentImage(podman, image, dir, { burnin: true });
   });

@@ -9,11 +9,10 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExecaRunner } from '../../common/exec/execa-runner.js';
 import { buildAgentImage, projectVersion } from '../../testbed/agent-image.js';
-import { debianBaseUnavailableReason } from '../../testbed/debian-base-image.js';
 import { readmeBurninPackages, readmeShippedPackages } from '../helpers/container-tools.js';
 import {
   compileCacheLog,
@@ -26,9 +25,10 @@ import {
 import { BmcDetector } from '../../agent/hardware/generic/bmc.js';
 import { RecordingFsReader } from '../helpers/fs-tree.js';
 import { createTestLogger } from '../helpers/logger.js';
-import { commandsOnPath, failedVersionRuns, VERSION_ARGS, versionRuns } from '../helpers/tool-versions.js';
+import { commandsOnPath, failedVersionRuns, nodeInImage, VERSION_ARGS, versionRuns } from '../helpers/tool-versions.js';
 import { MISSING_STRESS_NG } from '../../agent/hardware/generic/burnin.js';
-import { createPodman, podmanUnavailableReason, type Podman } from '../../testbed/podman.js';
+import type { Podman } from '../../testbed/podman.js';
+import { imageSuitePodman } from '../helpers/container-suite.js';
 import { containerApplyArgs, reprovisionInContainer, writeContainerOstree } from '../helpers/reprovision-container.js';
 import { defaultDeployment, freshSysroot, realOstree } from '../helpers/reprovision-real.js';
 
@@ -44,19 +44,7 @@ describe('container image', function () {
   let port: number | undefined;
 
   before(async function () {
-    const reason =
-      process.env['SKIP_CONTAINER_TESTS'] === '1' ? 'SKIP_CONTAINER_TESTS=1' : await podmanUnavailableReason();
-    if (reason !== null) {
-      console.log(`      skipped: ${reason}`);
-      this.skip();
-    }
-    dir = await mkdtemp('/var/tmp/ign-image-');
-    podman = await createPodman(dir);
-    const baseReason = await debianBaseUnavailableReason(podman);
-    if (baseReason !== null) {
-      console.log(`      skipped: ${baseReason}`);
-      this.skip();
-    }
+    ({ dir, podman } = await imageSuitePodman(this, '/var/tmp/ign-image-'));
     built = true;
     await buildAgentImage(podman, image, dir);
   });
@@ -69,20 +57,15 @@ describe('container image', function () {
   });
 
   it('runs a supported Node and the bundle, without node_modules', async () => {
-    const node = await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, '--version']);
-    const files = await podman.run([
-      'run',
-      '--rm',
-      '--entrypoint',
-      '/usr/local/bin/node',
-      image,
+    const node = await nodeInImage(podman, image, ['--version']);
+    const files = await nodeInImage(podman, image, [
       '-e',
       "const { existsSync } = require('node:fs'); const at = (p) => existsSync('/opt/ironic-coreos-agent/' + p);" +
         "console.log(JSON.stringify([at('dist/bundle/cli.mjs'), at('dist/bundle/healthcheck.mjs'), at('node_modules')]))",
     ]);
 
-    expect(node.stdout.trim()).to.match(/^v22\./);
-    expect(JSON.parse(files.stdout)).to.deep.equal([true, true, false]);
+    expect(node.trim()).to.match(/^v22\./);
+    expect(JSON.parse(files)).to.deep.equal([true, true, false]);
   });
 
   it('starts the agent from the compile cache made at build time: node accepts every module it loads from it', async () => {

@@ -77,6 +77,11 @@ export const RUN_VERSIONS_SCRIPT = [
   'console.log(JSON.stringify(result));',
 ].join('\n');
 
+/** stdout of the image's own node running `args` (`-e SCRIPT ...`, `--version`): the image has no shell. */
+export async function nodeInImage(podman: Podman, image: string, args: readonly string[]): Promise<string> {
+  return (await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, ...args])).stdout;
+}
+
 /** Run {@link RUN_VERSIONS_SCRIPT} for `commands` (keys of {@link VERSION_ARGS}) with the image's own node. */
 export async function versionRuns(
   podman: Podman,
@@ -84,17 +89,8 @@ export async function versionRuns(
   commands: readonly string[],
 ): Promise<Record<string, VersionRun>> {
   const table = Object.fromEntries(commands.map((c) => [c, VERSION_ARGS[c] ?? []]));
-  const result = await podman.run([
-    'run',
-    '--rm',
-    '--entrypoint',
-    '/usr/local/bin/node',
-    image,
-    '-e',
-    RUN_VERSIONS_SCRIPT,
-    JSON.stringify(table),
-  ]);
-  return JSON.parse(result.stdout) as Record<string, VersionRun>;
+  const stdout = await nodeInImage(podman, image, ['-e', RUN_VERSIONS_SCRIPT, JSON.stringify(table)]);
+  return JSON.parse(stdout) as Record<string, VersionRun>;
 }
 
 /** The executables on the image's PATH, listed by its own node (the image has no shell nor ls), sorted. */
@@ -105,8 +101,7 @@ export async function commandsOnPath(podman: Podman, image: string): Promise<str
     ' for (const n of names) { try { fs.accessSync(dir + "/" + n, fs.constants.X_OK);' +
     ' if (fs.statSync(dir + "/" + n).isFile()) seen.add(n); } catch {} } }' +
     'console.log(JSON.stringify([...seen].sort()))';
-  const result = await podman.run(['run', '--rm', '--entrypoint', '/usr/local/bin/node', image, '-e', script]);
-  return JSON.parse(result.stdout) as string[];
+  return JSON.parse(await nodeInImage(podman, image, ['-e', script])) as string[];
 }
 
 /** One command's outcome, as {@link RUN_VERSIONS_SCRIPT} reports it. */
