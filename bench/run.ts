@@ -38,8 +38,8 @@ command-history:
   --settle-ms N       pause before reading VmRSS idle and after the last command (default ${HISTORY_BENCH_DEFAULTS.settleMs})
   --rest-ms N         time after the first answer and after the last command before the rested VmRSS readings (default ${HISTORY_BENCH_DEFAULTS.restMs})
 image-size:
-  --image REF         measure an existing image instead of building one (and its BURNIN=true variant)
-  --keep              keep the images that were built
+  --image REF         measure an existing image instead of building the two (default and BURNIN=true)
+  --keep              keep the images it built
 erase-metadata (root, loop devices):
   --rounds N          timed steps per method, sgdisk -Z and the fast zap (default ${ERASE_BENCH_DEFAULTS.rounds})
 `;

@@ -121,6 +121,16 @@ export async function readmeBurninPackages(): Promise<ShippedPackage[]> {
   );
 }
 
+/**
+ * The executables on the PATH of an image built from the README's tables: the
+ * commands of its packages (with `burnin`, those of the burn-in table too),
+ * gzip and sh (for tar -z) and node, sorted, without repeats.
+ */
+export async function imageCommands(options: { burnin: boolean }): Promise<string[]> {
+  const packages = [...(await readmeShippedPackages()), ...(options.burnin ? await readmeBurninPackages() : [])];
+  return [...new Set([...packages.flatMap((p) => p.commands), 'gzip', 'sh', 'node'])].sort();
+}
+
 /** Commands the README says the agent runs but the image does not ship. */
 export async function readmeNotShipped(): Promise<string[]> {
   const text = await readFile(join(ROOT, 'container', 'README.md'), 'utf8');
