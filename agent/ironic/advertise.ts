@@ -4,7 +4,7 @@
  * _get_route_source, using `ip -j` JSON output instead of parsing text.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIP, isIPv6 } from 'node:net';
+import { ipFamily } from '../../common/net/ip.js';
 import { Agent as HttpsAgent } from 'node:https';
 import type { AxiosInstance } from 'axios';
 import { LookupAgentIPError } from '../../common/errors.js';
@@ -117,7 +117,7 @@ async function routeSource(runner: Runner, ip: string, logger: Logger): Promise<
     return null;
   }
   const source = firstField(stdout, (entry) => entry['prefsrc']);
-  if (source === null || isIP(source) === 0) {
+  if (source === null || ipFamily(source) === 0) {
     logger.warn('No route source to host', { dest: ip, route: stdout.trim() });
     return null;
   }
@@ -165,8 +165,9 @@ function firstField(stdout: string, pick: (entry: Record<string, unknown>) => un
 
 /** 169.254.0.0/16 or fe80::/10. */
 export function isLinkLocal(address: string): boolean {
-  if (isIP(address) === 4) return address.startsWith('169.254.');
-  if (isIPv6(address)) return /^fe[89ab][0-9a-f]:/i.test(address);
+  const family = ipFamily(address);
+  if (family === 4) return address.startsWith('169.254.');
+  if (family === 6) return /^fe[89ab][0-9a-f]:/i.test(address);
   return false;
 }
 
@@ -175,7 +176,7 @@ export function isLinkLocal(address: string): boolean {
  * netutils.wrap_ipv6).
  */
 export function callbackUrl(protocol: 'http' | 'https', host: string, port: number): string {
-  const wrapped = isIPv6(host) ? `[${host}]` : host;
+  const wrapped = ipFamily(host) === 6 ? `[${host}]` : host;
   return `${protocol}://${wrapped}:${port}`;
 }
 

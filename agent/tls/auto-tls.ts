@@ -10,7 +10,7 @@
  * own (certificate-der.ts), so no X.509 library is loaded.
  */
 import { generateKeyPair, randomBytes, sign } from 'node:crypto';
-import { isIP } from 'node:net';
+import { ipFamily } from '../../common/net/ip.js';
 import { promisify } from 'node:util';
 import { ConfigError } from '../../common/errors.js';
 import type { TlsMaterial } from './certificate-files.js';
@@ -79,7 +79,7 @@ function normaliseIp(value: string): string {
     .trim()
     .replace(/^\[(.*)\]$/, '$1')
     .replace(/%.*$/, '');
-  if (isIP(ip) === 0) {
+  if (ipFamily(ip) === 0) {
     throw new ConfigError(
       `auto-TLS needs an IP address for the certificate, got ${JSON.stringify(value)}: ` +
         'set advertise_host to an IP address, or disable enable_auto_tls and use listen_tls',

@@ -7,7 +7,8 @@
  *
  * Pure: the key pair, the serial's randomness and the signature come from the caller.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4 } from 'node:net';
+import { isIpv6 } from '../../common/net/ip.js';
 import {
   bitString,
   boolean,
@@ -92,8 +93,8 @@ export function pemEncode(label: string, der: Uint8Array): string {
  */
 export function ipAddressBytes(ip: string): Buffer {
   if (isIPv4(ip)) return Buffer.from(ip.split('.').map(Number));
-  // node's isIPv6 accepts a zone id (`fe80::1%eth0`), which has no place in a certificate
-  if (!isIPv6(ip) || ip.includes('%')) throw new RangeError(`not an IP address: ${JSON.stringify(ip)}`);
+  // isIpv6, as node's isIPv6, accepts a zone id (`fe80::1%eth0`), which has no place in a certificate
+  if (!isIpv6(ip) || ip.includes('%')) throw new RangeError(`not an IP address: ${JSON.stringify(ip)}`);
   const [head = '', tail] = ip.split('::');
   const left = ipv6Groups(head);
   const right = tail === undefined ? [] : ipv6Groups(tail);

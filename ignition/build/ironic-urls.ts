@@ -4,7 +4,7 @@
  * (`--api-url`, `--inspection-url`). Pure; every rule fails with a UsageError
  * that says what to pass instead.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../../common/net/ip.js';
 import { UsageError } from '../../common/cli/types.js';
 import { checkServiceUrl } from './agent-conf.js';
 
@@ -56,8 +56,9 @@ export function urlHost(value: string): string {
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value))
     throw new UsageError(`--host takes a host name or address, not a URL; use --api-url "${value}"`);
   const bare = value.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(bare) === 6) return `[${bare}]`;
-  if (isIP(bare) === 4) return bare;
+  const family = ipFamily(bare);
+  if (family === 6) return `[${bare}]`;
+  if (family === 4) return bare;
   if (value.includes(':'))
     throw new UsageError(`--host "${value}" must not include a port: use --api-port and --inspector-port`);
   if (!/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(value)) {

@@ -8,7 +8,7 @@
  * a BMC answered; any other ipmitool failure means null (normal in VMs).
  * ipmitool runs directly (no shell, no awk); its output is parsed here.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../../../common/net/ip.js';
 import type { Runner } from '../../../common/exec/runner.js';
 import type { Logger } from '../../logger.js';
 import { readdirOrEmpty, type FsReader } from '../../../common/fs/fs-reader.js';
@@ -91,7 +91,8 @@ export class BmcDetector {
     if (!(await this.ipmiDeviceExists())) return { address: null, v6address: null, mac: null };
     const lan = await this.lanPrints();
     if (lan === null) return { address: null, v6address: await this.v6address(), mac: null };
-    const address = lan.map((l) => l.ip).find((ip) => ip !== null && isIP(ip) === 4 && ip !== '0.0.0.0') ?? '0.0.0.0';
+    const address =
+      lan.map((l) => l.ip).find((ip) => ip !== null && ipFamily(ip) === 4 && ip !== '0.0.0.0') ?? '0.0.0.0';
     return { address, v6address: await this.v6address(), mac: await this.mac(lan) };
   }
 
@@ -139,7 +140,7 @@ export class BmcDetector {
                 (a) => a.status === 'active' && a.enabled && !/^::(\/\d{1,3})*$/.test(a.address),
               );
         const ip = found?.address.split('/')[0];
-        if (ip !== undefined && isIP(ip) === 6) return ip;
+        if (ip !== undefined && ipFamily(ip) === 6) return ip;
       }
     }
     return '::/0';
