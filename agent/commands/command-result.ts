@@ -28,8 +28,13 @@ export class CommandResult {
   error: RestError | null = null;
   result: unknown = null;
   progress: Record<string, unknown> | null = null;
-  private readonly finished: Promise<void>;
-  private resolveFinished: () => void = () => undefined;
+  /**
+   * Made by the first {@link wait} on a running command, not up front: the
+   * history keeps every result of the boot, and most are never waited for
+   * (sync commands, polled async ones), so a promise and its resolver each
+   * would be kept for nothing (bench/README.md, `command-history`).
+   */
+  private finished: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(
     /** The bare command name, e.g. `execute_deploy_step` (never `deploy.`-prefixed). */
@@ -38,12 +43,8 @@ export class CommandResult {
     readonly mode: 'sync' | 'async',
     options: { id?: string; status?: CommandStatus } = {},
   ) {
-    this.id = options.id ?? randomUUID();
+    this.id = options.id ?? newCommandId();
     this.status = options.status ?? 'RUNNING';
-    this.finished = new Promise((resolve) => {
-      this.resolveFinished = resolve;
-    });
-    if (this.status !== 'RUNNING') this.resolveFinished();
   }
 
   /** True once the command finished, whatever its outcome. */
@@ -53,7 +54,15 @@ export class CommandResult {
 
   /** Resolves when the command finishes (IPA's `join`). */
   wait(): Promise<void> {
-    return this.finished;
+    if (this.isDone()) return Promise.resolve();
+    if (this.finished === null) {
+      let resolve: () => void = () => undefined;
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      this.finished = { promise, resolve };
+    }
+    return this.finished.promise;
   }
 
   /** Mark success. Strings are wrapped as `{result: ...}` like IPA. */
@@ -61,7 +70,7 @@ export class CommandResult {
     this.result = wrapResult(this.commandName, this.mode, value);
     this.status = 'SUCCEEDED';
     this.progress = null;
-    this.resolveFinished();
+    this.settle();
   }
 
   /** Mark failure; `status` is CLEAN_VERSION_MISMATCH for VersionMismatch. */
@@ -70,7 +79,13 @@ export class CommandResult {
     this.result = null;
     this.status = status;
     this.progress = null;
-    this.resolveFinished();
+    this.settle();
+  }
+
+  /** Resolve the promise {@link wait} handed out, if it did. */
+  private settle(): void {
+    this.finished?.resolve();
+    this.finished = null;
   }
 
   /** IPA wire shape. */
@@ -106,6 +121,16 @@ export class CommandResult {
       return JSON.stringify(placeholder);
     }
   }
+}
+
+/**
+ * A new command id: a version 4 UUID (node's `randomUUID`) as one flat string.
+ * node builds the UUID's text by concatenating two-character pieces, which V8
+ * keeps as a tree of cons strings: about 500 bytes of heap per id instead of
+ * about 65. The history keeps every command's id for the whole boot.
+ */
+export function newCommandId(): string {
+  return randomUUID().split('-').join('-');
 }
 
 /** The error recorded for a command whose result (or, while it runs, params) JSON.stringify refused. */
