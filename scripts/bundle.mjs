@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
+import { AXIOS_PATCHES, LAZY_PATCHES, NAME_PATCHES } from './bundle-patches.mjs';
 
 /** Entry points: output name (without extension) → source. */
 export const BUNDLE_ENTRIES = {
@@ -26,93 +27,9 @@ export const BUNDLE_ENTRIES = {
 const REQUIRE_BANNER =
   "import { createRequire as __icaCreateRequire } from 'node:module'; const require = __icaCreateRequire(import.meta.url);";
 
-// Node makes its web globals (fetch, FormData, Request, Response, ReadableStream,
-// ...) lazy: the first read loads and initialises node's bundled undici and web
-// streams, about 6 MiB and 20 ms on Node 20. axios reads them when it is loaded,
-// before the agent's first lookup, for features the agent never uses:
-// - axios lib/utils.js keeps globalThis.FormData to recognise native FormData by
-//   `instanceof`; without it, isFormData still recognises one by its
-//   Symbol.toStringTag ('[object FormData]', the check right after it);
-// - axios lib/adapters/fetch.js builds its fetch adapter at module level
-//   (`const adapter = getFetch()`, an unused default export; the adapter list
-//   asks getFetch() itself, and only when the http adapter is unavailable, never
-//   in node), probing fetch, Request, Response and ReadableStream.
-// - axios lib/adapters/http.js and lib/helpers/Http2Sessions.js import node's
-//   http2 at module level for the http2 transport, used only when a request
-//   sets `httpVersion: 2`, which the agent never does; loading http2 (with its
-//   nghttp2 binding and assert) costs the idle agent about 0.7 MiB. Both files
-//   use only properties of the module (`http2.constants`, `http2.connect`), so
-//   a proxy that requires it on the first property read keeps them working.
-// - axios lib/platform/node/classes/FormData.js imports form-data, the class
-//   axios builds multipart bodies with (`postForm`, a `multipart/form-data`
-//   content type), which the agent never sends. form-data brings mime-types with
-//   mime-db's 181 KB table, combined-stream and get-intrinsic: importing the
-//   patched axios alone took 148 ms with them and 118 ms without (Node 22,
-//   compile cache warm, against 83 ms for an empty module), all of it before the
-//   first lookup. A proxy of the class requires form-data on the first `new` or
-//   property read; esbuild still bundles it, as a CommonJS module whose body
-//   runs only then. express loads mime-db for itself after the lookup.
-// Each patch must match exactly once, so an axios upgrade that changes these
-// lines fails the build instead of silently loading them again.
-const LAZY_HTTP2 = "const http2 = new Proxy({}, { get: (_target, key) => require('http2')[key] });";
-const LAZY_FORM_DATA =
-  "const FormData = new Proxy(function FormData() {}, { construct: (_target, args) => Reflect.construct(require('form-data'), args), get: (_target, key) => require('form-data')[key] });";
-const AXIOS_PATCHES = [
-  {
-    file: /[\\/]axios[\\/]lib[\\/]utils\.js$/,
-    find: "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;",
-    replace: 'const FormDataCtor = undefined;',
-  },
-  {
-    file: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/,
-    find: 'const adapter = getFetch();',
-    replace: 'const adapter = /* @__PURE__ */ getFetch();',
-  },
-  {
-    file: /[\\/]axios[\\/]lib[\\/]adapters[\\/]http\.js$/,
-    find: "import http2 from 'http2';",
-    replace: LAZY_HTTP2,
-  },
-  {
-    file: /[\\/]axios[\\/]lib[\\/]helpers[\\/]Http2Sessions\.js$/,
-    find: "import http2 from 'http2';",
-    replace: LAZY_HTTP2,
-  },
-  {
-    file: /[\\/]axios[\\/]lib[\\/]platform[\\/]node[\\/]classes[\\/]FormData\.js$/,
-    find: "import FormData from 'form-data';",
-    replace: LAZY_FORM_DATA,
-  },
-];
-
-// The bundle minifies names without esbuild's `keepNames` (which defines `name`
-// on every function and class as it is created and cost the idle agent
-// 1.7 MiB, bench/README.md "Idle memory"), so a dependency that reads a class's
-// own name at run time would read a minified one. The one that does, among the
-// bundled dependencies the agent runs: execa lib/return/final-error.js names
-// its errors after their classes (`setErrorName(ExecaError, ExecaError.name)`);
-// the names are spelled out.
-// Everything else that reads a function's or class's `name` only puts it into
-// a debug or error message (express' router layers and depd, yaml,
-// agent-base), reads node's own functions (unpipe) or names async resources
-// (raw-body, on-finished). The agent's own errors declare their names
-// (common/errors.ts).
-const NAME_PATCHES = [
-  {
-    file: /[\\/]execa[\\/]lib[\\/]return[\\/]final-error\.js$/,
-    find: 'setErrorName(ExecaError, ExecaError.name);',
-    replace: "setErrorName(ExecaError, 'ExecaError');",
-  },
-  {
-    file: /[\\/]execa[\\/]lib[\\/]return[\\/]final-error\.js$/,
-    find: 'setErrorName(ExecaSyncError, ExecaSyncError.name);',
-    replace: "setErrorName(ExecaSyncError, 'ExecaSyncError');",
-  },
-];
-
 /**
- * An esbuild plugin applying source patches ({@link AXIOS_PATCHES},
- * {@link NAME_PATCHES}): every patch of a file is applied when it loads.
+ * An esbuild plugin applying source patches (scripts/bundle-patches.mjs):
+ * every patch of a file is applied when it loads.
  * @param {{ file: RegExp, find: string, replace: string }[]} patches
  */
 function sourcePatches(patches) {
@@ -208,7 +125,7 @@ function builtinsThroughRequire() {
  * @param {string} root - the project root
  */
 export function bundlePlugins(root) {
-  return [sourcePatches([...AXIOS_PATCHES, ...NAME_PATCHES]), shims(root), builtinsThroughRequire()];
+  return [sourcePatches([...AXIOS_PATCHES, ...LAZY_PATCHES, ...NAME_PATCHES]), shims(root), builtinsThroughRequire()];
 }
 
 /** The banner every output file starts with (a real `require`). */
@@ -236,7 +153,7 @@ export async function bundle(root, outdir) {
     // package.json's engines: ^20.19.0 || >=22.0.0
     target: 'node20',
     minify: true,
-    // No `keepNames`: see NAME_PATCHES. Stack traces show minified names;
+    // No `keepNames`: see NAME_PATCHES (bundle-patches.mjs). Stack traces show minified names;
     // NODE_OPTIONS=--enable-source-maps maps them back.
     sourcemap: 'linked',
     // Third-party licence comments go into one file per output instead of the code.
