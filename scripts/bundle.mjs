@@ -24,7 +24,7 @@ export const BUNDLE_ENTRIES = {
 // shim then throws "Dynamic require of "fs" is not supported"
 // (https://github.com/evanw/esbuild/issues/1921); every output file gets a real
 // one. The alias keeps the import from colliding with bundled names.
-const REQUIRE_BANNER =
+export const REQUIRE_BANNER =
   "import { createRequire as __icaCreateRequire } from 'node:module'; const require = __icaCreateRequire(import.meta.url);";
 
 /**
@@ -127,9 +127,6 @@ function builtinsThroughRequire() {
 export function bundlePlugins(root) {
   return [sourcePatches([...AXIOS_PATCHES, ...LAZY_PATCHES, ...NAME_PATCHES]), shims(root), builtinsThroughRequire()];
 }
-
-/** The banner every output file starts with (a real `require`). */
-export const BUNDLE_BANNER = REQUIRE_BANNER;
 
 /**
  * Bundle the entries into `outdir` (emptied first by the caller's rm of dist/).

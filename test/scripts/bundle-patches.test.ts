@@ -19,8 +19,8 @@ import * as runtimeBundle from '../../scripts/bundle.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** What the test takes from scripts/bundle.mjs. */
-const { BUNDLE_BANNER, bundlePlugins } = runtimeBundle as {
-  BUNDLE_BANNER: string;
+const { REQUIRE_BANNER, bundlePlugins } = runtimeBundle as {
+  REQUIRE_BANNER: string;
   bundlePlugins: (root: string) => object[];
 };
 
@@ -161,7 +161,7 @@ describe('scripts/bundle-patches.mjs: modules loaded on first use', function () 
           format: 'esm',
           platform: 'node',
           target: 'node20',
-          banner: { js: BUNDLE_BANNER },
+          banner: { js: REQUIRE_BANNER },
           plugins: [probe(testCase.file), ...bundlePlugins(ROOT)],
           logLevel: 'error',
         });
