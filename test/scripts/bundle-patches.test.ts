@@ -92,7 +92,6 @@ diagnostics('probe', { colors: true })('hello');
 console.log = log;
 report({ lines });`,
     check(report) {
-      // eslint-disable-next-line no-control-regex
       expect((report['lines'] as string[]).join('')).to.match(/\u001b\[[0-9;]*mprobe:.*hello/);
     },
   },
