@@ -1,8 +1,11 @@
 /**
  * The one file that imports execa: runs argv arrays and maps failures to
- * ProcessError (a CommandExecutionError) at a single place.
+ * ProcessError (a CommandExecutionError) at a single place. execa is loaded
+ * on the first command, not with the program: a boot whose lookup needs no
+ * command (MACs from sysfs) sends it before execa and its dependencies are
+ * compiled and run (about 16 ms on Node 22, more on Node 20).
  */
-import { execa, type Options } from 'execa';
+import type { execa as Execa, Options } from 'execa';
 import { ProcessError } from './process-error.js';
 import type { RunOptions, RunResult, Runner } from './runner.js';
 
@@ -11,6 +14,8 @@ const STDERR_TAIL = 2000;
 
 /** Runner backed by execa. */
 export class ExecaRunner implements Runner {
+  private execa: Promise<typeof Execa> | undefined;
+
   async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const [file, ...args] = argv;
     if (file === undefined) throw new ProcessError('empty command', argv, null, '', '', false);
@@ -24,7 +29,8 @@ export class ExecaRunner implements Runner {
       ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     };
-    const child = execa(file, args, execaOptions);
+    this.execa ??= import('execa').then((module) => module.execa);
+    const child = (await this.execa)(file, args, execaOptions);
     if (options.onLine !== undefined) attachLineListeners(child, options.onLine);
     const result = await child;
     const rawStdout: unknown = result.stdout;
@@ -50,7 +56,7 @@ export class ExecaRunner implements Runner {
   }
 }
 
-function attachLineListeners(child: ReturnType<typeof execa>, onLine: NonNullable<RunOptions['onLine']>): void {
+function attachLineListeners(child: ReturnType<typeof Execa>, onLine: NonNullable<RunOptions['onLine']>): void {
   for (const stream of ['stdout', 'stderr'] as const) {
     let pending = '';
     child[stream]?.on('data', (chunk: Buffer | string) => {

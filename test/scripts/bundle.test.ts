@@ -80,6 +80,18 @@ describe('scripts/bundle.mjs', function () {
     expect(builtins).not.to.include('http2');
   });
 
+  it("loads the agent without execa or node's child_process: the Runner imports execa on its first command", async () => {
+    const trap = `data:text/javascript,${encodeURIComponent(TRAP)}`;
+
+    const result = await execa(process.execPath, ['--import', trap, join(out, 'cli.mjs'), 'agent', '--help'], {
+      cwd: out,
+    });
+
+    const builtins = listed(result.stderr, 'BUILTINS:');
+    expect(builtins).to.include('http');
+    expect(builtins).not.to.include('child_process');
+  });
+
   it("sends Ironic the errors' IPA types, not the minified class names", async () => {
     const token = 'bundle-test-token-0123456789abcdef';
     const port = await freePort();
