@@ -6,7 +6,7 @@ import type { TreeSpec } from './fs-tree.js';
 import type { Inventory, NetworkInterfaceInventory, SerializedBlockDevice } from '../../agent/hardware/inventory.js';
 
 /** A NIC in sysfs: class/net/<name>/device → devices/<pci>, with vendor, device and driver. */
-function nic(name: string, pci: string, driver: string, extra: TreeSpec = {}): TreeSpec {
+export function nic(name: string, pci: string, driver: string, extra: TreeSpec = {}): TreeSpec {
   return {
     [`sys/devices/pci0000:00/${pci}/vendor`]: '0x8086\n',
     [`sys/devices/pci0000:00/${pci}/device`]: '0x1572\n',

@@ -117,11 +117,17 @@ export class InterfaceCollector {
    * The MAC of every interface {@link collect} reports, in the same order,
    * without the rest of the description (no lshw, biosdevname or speed): all
    * that lookup sends (IPA lookup_node joins the inventory interfaces'
-   * mac_address), at the price of one `ip -j addr` and a few sysfs reads.
+   * mac_address). When every candidate's address is the permanent one
+   * (sysfs `addr_assign_type` 0), `ip -j addr` could only repeat sysfs
+   * `address`, so no command runs; otherwise (a bond, a bond member, an
+   * address set or randomised) the permanent address comes from `ip` as in
+   * {@link collect}.
    */
   async macAddresses(): Promise<string[]> {
+    const candidates = await this.candidates();
+    const links = (await this.allPermanent(candidates)) ? candidates : await this.withAddresses(candidates);
     const macs: string[] = [];
-    for (const link of await this.links()) {
+    for (const link of links) {
       const mac = await this.usableMac(link);
       if (mac !== null) macs.push(mac);
     }
@@ -130,14 +136,37 @@ export class InterfaceCollector {
 
   /** The candidate interfaces, in /sys/class/net name order, with their addresses from `ip -j addr`. */
   private async links(): Promise<Link[]> {
-    const addresses = parseIpAddr((await this.runner.run(['ip', '-j', 'addr'])).stdout);
+    return this.withAddresses(await this.candidates());
+  }
+
+  /** The candidate interfaces, in /sys/class/net name order, without addresses. */
+  private async candidates(): Promise<Link[]> {
     const names = (await readdirOrEmpty(this.fs, `${this.sysRoot}/class/net`)).sort();
     const links: Link[] = [];
     for (const name of names) {
-      if (!(await this.isInterface(name))) continue;
-      links.push({ name, net: `${this.sysRoot}/class/net/${name}`, addrs: addresses.get(name) });
+      if (await this.isInterface(name))
+        links.push({ name, net: `${this.sysRoot}/class/net/${name}`, addrs: undefined });
     }
     return links;
+  }
+
+  private async withAddresses(links: Link[]): Promise<Link[]> {
+    const addresses = parseIpAddr((await this.runner.run(['ip', '-j', 'addr'])).stdout);
+    return links.map((link) => ({ ...link, addrs: addresses.get(link.name) }));
+  }
+
+  /**
+   * Whether every link's address is its permanent one: `addr_assign_type` 0
+   * (NET_ADDR_PERM, Linux Documentation/ABI/testing/sysfs-class-net), for
+   * which register_netdevice copies the address into the permanent one that
+   * `ip` shows as `permaddr` (net/core/dev.c); setting an address makes it 3.
+   * Unreadable (an old kernel, a test tree) counts as not permanent.
+   */
+  private async allPermanent(links: readonly Link[]): Promise<boolean> {
+    for (const { net } of links) {
+      if ((await readTrimmed(this.fs, `${net}/addr_assign_type`)) !== '0') return false;
+    }
+    return true;
   }
 
   private async isInterface(name: string): Promise<boolean> {

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { expect } from 'chai';
 import { InterfaceCollector, parseIpAddr, speedFromLshw } from '../../../../agent/hardware/generic/interfaces.js';
+import { ExecaRunner } from '../../../../common/exec/execa-runner.js';
 import { FakeRunner } from '../../../helpers/fake-runner.js';
-import { makeTree, RecordingFsReader, removeTree } from '../../../helpers/fs-tree.js';
-import { IP_ADDR, NET_TREE } from '../../../helpers/inventory-fixtures.js';
+import { makeTree, RecordingFsReader, removeTree, type TreeSpec } from '../../../helpers/fs-tree.js';
+import { IP_ADDR, NET_TREE, nic } from '../../../helpers/inventory-fixtures.js';
 import { createTestLogger } from '../../../helpers/logger.js';
 
 const lshw = JSON.parse(
@@ -139,6 +141,88 @@ describe('generic/interfaces', () => {
       expect(lean.calls.map((c) => c.argv)).to.deep.equal([['ip', '-j', 'addr']]);
     });
   }
+
+  describe('MACs for lookup from sysfs alone', () => {
+    /** eno1 and eno2 with their sysfs address and addr_assign_type, a BMC USB NIC and an fa: one. */
+    const tree = (eno2AssignType: string): TreeSpec => ({
+      ...nic('eno1', '0000:3b:00.0', 'i40e', {
+        'sys/class/net/eno1/address': '3c:fd:fe:00:00:01\n',
+        'sys/class/net/eno1/addr_assign_type': '0\n',
+      }),
+      // As a bond member: the bond set its address to eno1's; ip shows the permanent one.
+      ...nic('eno2', '0000:3b:00.1', 'ixgbe', {
+        'sys/class/net/eno2/address': eno2AssignType === '0' ? '3c:fd:fe:00:00:02\n' : '3c:fd:fe:00:00:01\n',
+        'sys/class/net/eno2/addr_assign_type': `${eno2AssignType}\n`,
+      }),
+      ...nic('usb0', '1-1.3:1.0', 'cdc_ether', {
+        'sys/class/net/usb0/address': '0a:94:ef:00:00:01\n',
+        'sys/class/net/usb0/addr_assign_type': '0\n',
+      }),
+      ...nic('fa0', '0000:5e:00.0', 'virtio_net', {
+        'sys/class/net/fa0/address': 'fa:16:3e:00:00:01\n',
+        'sys/class/net/fa0/addr_assign_type': '0\n',
+      }),
+      'sys/class/net/lo/address': '00:00:00:00:00:00\n',
+    });
+    const ipAddr = JSON.stringify([
+      { ifname: 'eno1', address: '3c:fd:fe:00:00:01', addr_info: [] },
+      { ifname: 'eno2', address: '3c:fd:fe:00:00:01', permaddr: '3c:fd:fe:00:00:02', addr_info: [] },
+      { ifname: 'usb0', address: '0a:94:ef:00:00:01', addr_info: [] },
+      { ifname: 'fa0', address: 'fa:16:3e:00:00:01', addr_info: [] },
+    ]);
+    const macsOf = async (assignType: string, runner: FakeRunner): Promise<string[]> => {
+      const sysRoot = await makeTree('hints-net-perm', tree(assignType));
+      try {
+        return await new InterfaceCollector(
+          runner,
+          new RecordingFsReader(),
+          createTestLogger().logger,
+          `${sysRoot}/sys`,
+        ).macAddresses();
+      } finally {
+        await removeTree(sysRoot);
+      }
+    };
+
+    it('runs no command when every candidate has its permanent address (addr_assign_type 0)', async () => {
+      const runner = new FakeRunner();
+
+      const macs = await macsOf('0', runner);
+
+      expect(macs).to.deep.equal(['3c:fd:fe:00:00:01', '3c:fd:fe:00:00:02']);
+      expect(runner.calls).to.deep.equal([]);
+    });
+
+    it("agrees with ip on this machine's kernel: an address of addr_assign_type 0 is the permanent one", async () => {
+      const fromIp = parseIpAddr((await new ExecaRunner().run(['ip', '-j', 'addr'])).stdout);
+      const checked: string[] = [];
+
+      for (const name of await readdir('/sys/class/net')) {
+        const type = (await readFile(`/sys/class/net/${name}/addr_assign_type`, 'utf8').catch(() => '')).trim();
+        if (type !== '0' || !fromIp.has(name)) continue;
+        const address = (await readFile(`/sys/class/net/${name}/address`, 'utf8')).trim();
+        expect(fromIp.get(name)?.mac?.toLowerCase(), name).to.equal(address);
+        checked.push(name);
+      }
+
+      expect(checked).to.include('lo');
+    });
+
+    for (const [assignType, what] of [
+      ['3', 'set (a bond member)'],
+      ['1', 'random'],
+      ['2', 'stolen'],
+    ] as const) {
+      it(`asks ip for the permanent address when one address is ${what} (addr_assign_type ${assignType})`, async () => {
+        const runner = new FakeRunner().expect({ match: ['ip', '-j', 'addr'], stdout: ipAddr });
+
+        const macs = await macsOf(assignType, runner);
+
+        expect(macs).to.deep.equal(['3c:fd:fe:00:00:01', '3c:fd:fe:00:00:02']);
+        expect(runner.pending()).to.deep.equal([]);
+      });
+    }
+  });
 
   it('without lshw takes the current speed from sysfs, and none when the link is down (-1)', async () => {
     const runner = new FakeRunner().expect(
