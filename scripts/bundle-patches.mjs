@@ -3,6 +3,7 @@
 // agent never needs out of its start (bench/README.md, issue 12).
 // Each patch must match exactly once, so a dependency upgrade that changes a
 // patched line fails the build instead of silently undoing the patch.
+import { deferredRequirePath } from './bundle-deferred.mjs';
 
 // Node makes its web globals (fetch, FormData, Request, Response, ReadableStream,
 // ...) lazy: the first read loads and initialises node's bundled undici and web
@@ -28,8 +29,7 @@
 //   patched axios alone took 148 ms with them and 118 ms without (Node 22,
 //   compile cache warm, against 83 ms for an empty module), all of it before the
 //   first lookup. A proxy of the class requires form-data on the first `new` or
-//   property read; esbuild still bundles it, as a CommonJS module whose body
-//   runs only then. express loads mime-db for itself after the lookup.
+//   property read. express loads mime-db for itself after the lookup.
 // - axios lib/adapters/http.js imports https-proxy-agent (with agent-base and
 //   two copies of debug) for HTTPS requests through a proxy, the only place it
 //   builds or tests one (`new HttpsProxyAgent`, `instanceof HttpsProxyAgent`);
@@ -39,13 +39,13 @@ const LAZY_HTTP2 = "const http2 = new Proxy({}, { get: (_target, key) => require
 /**
  * `const <name> = …`: a stand-in for a module's default export (a function or
  * class) that requires `specifier` on the first call, `new` or property read,
- * `instanceof` included (it reads `prototype`). esbuild bundles the require as a
- * CommonJS module whose body runs only then.
+ * `instanceof` included (it reads `prototype`). The module is bundled into a
+ * file of its own (scripts/bundle-deferred.mjs), compiled only then.
  * @param {string} name
  * @param {string} specifier
  */
 function lazyExport(name, specifier) {
-  const load = `require(${JSON.stringify(specifier)})`;
+  const load = `require(${JSON.stringify(deferredRequirePath(specifier))})`;
   return (
     `const ${name} = new Proxy(function ${name}() {}, { apply: (_target, self, args) => Reflect.apply(${load}, self, args), ` +
     `construct: (_target, args) => Reflect.construct(${load}, args), get: (_target, key) => ${load}[key] });`

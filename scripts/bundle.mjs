@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
+import { bundleDeferred, deferredExternal } from './bundle-deferred.mjs';
 import { AXIOS_PATCHES, LAZY_PATCHES, NAME_PATCHES } from './bundle-patches.mjs';
 
 /** Entry points: output name (without extension) → source. */
@@ -125,7 +126,32 @@ function builtinsThroughRequire() {
  * @param {string} root - the project root
  */
 export function bundlePlugins(root) {
-  return [sourcePatches([...AXIOS_PATCHES, ...LAZY_PATCHES, ...NAME_PATCHES]), shims(root), builtinsThroughRequire()];
+  return [
+    sourcePatches([...AXIOS_PATCHES, ...LAZY_PATCHES, ...NAME_PATCHES]),
+    shims(root),
+    builtinsThroughRequire(),
+    deferredExternal(),
+  ];
+}
+
+/** The chunks' directory in the output: the deferred modules go next to the chunks that require them. */
+const CHUNKS = 'chunks';
+
+/**
+ * Throw unless every file a patch defers a module from went into a chunk: the
+ * deferred files are written next to the chunks, and `./deferred/…` resolves
+ * from the requiring file.
+ * @param {import('esbuild').Metafile} metafile
+ */
+function checkDeferringFilesInChunks(metafile) {
+  const patched = [...AXIOS_PATCHES, ...LAZY_PATCHES].filter((p) => p.replace.includes('./deferred/'));
+  for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
+    const misplaced = Object.keys(inputs).filter((input) => patched.some((p) => p.file.test(input)));
+    if (misplaced.length > 0 && !output.split('/').includes(CHUNKS))
+      throw new Error(
+        `${misplaced.join(', ')} went into ${output}, outside ${CHUNKS}/: its deferred modules would not resolve`,
+      );
+  }
 }
 
 /**
@@ -142,7 +168,7 @@ export async function bundle(root, outdir) {
     entryPoints: Object.entries(BUNDLE_ENTRIES).map(([out, src]) => ({ in: src, out })),
     outdir,
     outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
+    chunkNames: `${CHUNKS}/[name]-[hash]`,
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -160,5 +186,10 @@ export async function bundle(root, outdir) {
     metafile: true,
     logLevel: 'warning',
   });
-  return result.metafile;
+  checkDeferringFilesInChunks(result.metafile);
+  const deferred = await bundleDeferred(esbuild, root, join(outdir, CHUNKS));
+  return {
+    inputs: { ...result.metafile.inputs, ...deferred.inputs },
+    outputs: { ...result.metafile.outputs, ...deferred.outputs },
+  };
 }

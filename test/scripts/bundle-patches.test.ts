@@ -1,8 +1,9 @@
 /**
  * scripts/bundle-patches.mjs' lazy loads: a dependency bundled with the runtime
- * bundle's plugins must not run the module a patch defers when it is imported,
- * and must still run it, and work, when the code needs it. A probe plugin
- * marks when the deferred module's body runs.
+ * bundle's plugins must not hold the module a patch defers (it goes into a file
+ * of its own, scripts/bundle-deferred.mjs), must not run it when it is
+ * imported, and must still run it, and work, when the code needs it. A probe
+ * plugin marks when the deferred module's body runs.
  */
 import { expect } from 'chai';
 import { execa } from 'execa';
@@ -14,6 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error scripts/ is plain JavaScript without declarations
+import * as deferredBundle from '../../scripts/bundle-deferred.mjs';
+// @ts-expect-error scripts/ is plain JavaScript without declarations
 import * as runtimeBundle from '../../scripts/bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,6 +25,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { REQUIRE_BANNER, bundlePlugins } = runtimeBundle as {
   REQUIRE_BANNER: string;
   bundlePlugins: (root: string) => object[];
+};
+
+/** What the test takes from scripts/bundle-deferred.mjs. */
+const { bundleDeferred } = deferredBundle as {
+  bundleDeferred: (esbuild: object, root: string, dir: string, plugins: object[]) => Promise<unknown>;
 };
 
 /** The global the probe sets when the deferred module's body runs. */
@@ -137,7 +145,7 @@ async function echoServer(): Promise<{ server: Server; url: string }> {
 describe('scripts/bundle-patches.mjs: modules loaded on first use', function () {
   this.timeout(60_000);
   let dir = '';
-  let esbuild: { build: (options: object) => Promise<unknown> };
+  let esbuild: { build: (options: object) => Promise<{ metafile: { inputs: object } }> };
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bundle-patches-'));
@@ -153,7 +161,7 @@ describe('scripts/bundle-patches.mjs: modules loaded on first use', function () 
       const echo = await echoServer();
       try {
         const outfile = join(dir, `entry-${index}.mjs`);
-        await esbuild.build({
+        const { metafile } = await esbuild.build({
           stdin: { contents: testCase.entry, resolveDir: ROOT, loader: 'js' },
           outfile,
           bundle: true,
@@ -161,9 +169,12 @@ describe('scripts/bundle-patches.mjs: modules loaded on first use', function () 
           platform: 'node',
           target: 'node20',
           banner: { js: REQUIRE_BANNER },
-          plugins: [probe(testCase.file), ...bundlePlugins(ROOT)],
+          plugins: bundlePlugins(ROOT),
+          metafile: true,
           logLevel: 'error',
         });
+        await bundleDeferred(esbuild, ROOT, dir, [probe(testCase.file)]);
+        expect(Object.keys(metafile.inputs).filter((input) => testCase.file.test(input))).to.deep.equal([]);
 
         const { stdout } = await execa(process.execPath, [outfile, echo.url], { env: testCase.env ?? {} });
         const report = JSON.parse(stdout) as Record<string, unknown>;
