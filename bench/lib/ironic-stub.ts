@@ -2,7 +2,8 @@
  * The smallest Ironic the agent will look itself up against: `GET /` with a
  * version document, `GET /v1/lookup` with a node and its token, heartbeats
  * accepted. Shapes follow openstack/ironic ironic/api/controllers/v1/ramdisk.py
- * and ironic/api/controllers/root.py. It records when the first lookup arrived.
+ * and ironic/api/controllers/root.py. It records when the first lookup and the
+ * first heartbeat arrived.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,8 @@ export interface IronicStub {
   readonly url: string;
   /** Resolves with `performance.now()` when the first `GET /v1/lookup` arrived. */
   readonly firstLookup: Promise<number>;
+  /** Resolves with `performance.now()` when the first heartbeat arrived: the agent has finished starting. */
+  readonly firstHeartbeat: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -42,15 +45,22 @@ function lookupBody(token: string): string {
   });
 }
 
+/** A promise of a time, and the function that resolves it (later calls do nothing). */
+function arrival(): [Promise<number>, (at: number) => void] {
+  let arrived: (at: number) => void = () => undefined;
+  const promise = new Promise<number>((resolve) => {
+    arrived = resolve;
+  });
+  return [promise, arrived];
+}
+
 /**
  * Start a stub on 127.0.0.1 (a free port).
  * @param token - the agent token the lookup hands out (32+ characters)
  */
 export async function startIronicStub(token: string): Promise<IronicStub> {
-  let arrived: (at: number) => void = () => undefined;
-  const firstLookup = new Promise<number>((resolve) => {
-    arrived = resolve;
-  });
+  const [firstLookup, lookupArrived] = arrival();
+  const [firstHeartbeat, heartbeatArrived] = arrival();
   let url = '';
   const answer = (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '';
@@ -58,9 +68,12 @@ export async function startIronicStub(token: string): Promise<IronicStub> {
     let body = '';
     if (req.method === 'GET' && path === '/') [status, body] = [200, rootBody(url)];
     else if (req.method === 'GET' && path.startsWith('/v1/lookup')) {
-      arrived(performance.now());
+      lookupArrived(performance.now());
       [status, body] = [200, lookupBody(token)];
-    } else if (req.method === 'POST' && path.startsWith('/v1/heartbeat/')) status = 202;
+    } else if (req.method === 'POST' && path.startsWith('/v1/heartbeat/')) {
+      heartbeatArrived(performance.now());
+      status = 202;
+    }
     req.resume();
     req.on('end', () => {
       res.writeHead(status, {
@@ -78,6 +91,7 @@ export async function startIronicStub(token: string): Promise<IronicStub> {
   return {
     url,
     firstLookup,
+    firstHeartbeat,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

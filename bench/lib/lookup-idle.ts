@@ -33,10 +33,11 @@ async function awaitArrival(
   arrival: Promise<number>,
   timeoutMs: number,
   label: string,
+  what = 'lookup',
 ): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
   const failure = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label}: no lookup within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new Error(`${label}: no ${what} within ${timeoutMs} ms`)), timeoutMs);
     void child.exited.then((exit) => reject(new Error(`${label} ${describeExit(exit)}`)));
   });
   try {
@@ -63,7 +64,8 @@ export interface BootOptions {
 
 /**
  * Start the bare server and the agent with auto-TLS off and on one after the
- * other (each start timed alone), let each idle until `idleMs` after its spawn,
+ * other (each start timed alone: the next once the previous agent has sent its
+ * first heartbeat), let each idle until `idleMs` after its spawn,
  * read every VmHWM, stop them.
  */
 export async function measureBoot(group: ProcessGroup, options: BootOptions): Promise<BootRun> {
@@ -85,6 +87,9 @@ export async function measureBoot(group: ProcessGroup, options: BootOptions): Pr
       children.push(child);
       const at = await awaitArrival(child, stub.firstLookup, options.startTimeoutMs, target.label);
       agents.push({ child, firstMs: at - child.spawnedAt });
+      // The agent goes on after its lookup (the API, TLS, the first heartbeat): the next start waits for
+      // all of it, so that it is not timed on a CPU the previous agent still uses.
+      await awaitArrival(child, stub.firstHeartbeat, options.startTimeoutMs, target.label, 'heartbeat');
     }
     const [off, on] = agents as [(typeof agents)[0], (typeof agents)[0]];
     return {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { get } from '../../../bench/lib/http.js';
 import { startIronicStub } from '../../../bench/lib/ironic-stub.js';
@@ -20,6 +21,33 @@ describe('bench Ironic stub', () => {
       expect(other.status).to.equal(404);
       const at = await stub.firstLookup;
       expect(at).to.be.within(before, performance.now());
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('records when the first heartbeat arrived, not before one did', async () => {
+    const stub = await startIronicStub('t'.repeat(32));
+    try {
+      let heartbeatAt: number | null = null;
+      void stub.firstHeartbeat.then((at) => (heartbeatAt = at));
+      await get(`${stub.url}/v1/lookup?addresses=52:54:00:00:00:01`, false);
+      await stub.firstLookup;
+      expect(heartbeatAt).to.equal(null);
+
+      const before = performance.now();
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const req = request(`${stub.url}/v1/heartbeat/00000000-0000-4000-8000-00000000b0b0`, { method: 'POST' });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+
+      expect(status).to.equal(202);
+      expect(await stub.firstHeartbeat).to.be.within(before, performance.now());
     } finally {
       await stub.close();
     }
