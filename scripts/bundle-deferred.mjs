@@ -24,6 +24,8 @@ const DEFERRED_MODULES = {
   'form-data': 'form-data.cjs',
   'https-proxy-agent': 'https-proxy-agent.cjs',
   '@so-ric/colorspace': 'colorspace.cjs',
+  'mime-types': 'mime-types.cjs',
+  mime: 'mime.cjs',
 };
 
 /**

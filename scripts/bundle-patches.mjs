@@ -92,11 +92,36 @@ export const AXIOS_PATCHES = [
 //   message is written, which happens only with diagnostics enabled (`DEBUG`);
 //   evaluating colorspace took 6.5 ms of the agent's start before its first
 //   lookup (Node 22). It is required on its first call.
+// - express' type-is (`req.is`, the body parsers) and accepts (`req.accepts`)
+//   require mime-types, and with it mime-db's table of some 2,500 types, to
+//   turn a file extension into a media type; the agent's API calls neither (it
+//   reads bodies itself and answers JSON only), yet the two held about 1 MiB of
+//   the idle agent's memory. mime-types is required on first use.
+// - send requires mime (version 1, with its own table of types), which express
+//   uses to turn an extension into a media type (`res.type('json')`, redirects,
+//   `sendFile`) and to find the charset of a Content-Type set without one. The
+//   agent sets its one Content-Type with the charset (agent/api/faults.ts), so
+//   only a redirect needs the table; it is required on first use.
 export const LAZY_PATCHES = [
   {
     file: /[\\/]@dabh[\\/]diagnostics[\\/]modifiers[\\/]namespace-ansi\.js$/,
     find: "var colorspace = require('@so-ric/colorspace');",
     replace: lazyExport('colorspace', '@so-ric/colorspace'),
+  },
+  {
+    file: /[\\/]send[\\/]index\.js$/,
+    find: "var mime = require('mime')",
+    replace: lazyExport('mime', 'mime'),
+  },
+  {
+    file: /[\\/]type-is[\\/]index\.js$/,
+    find: "var mime = require('mime-types')",
+    replace: lazyExport('mime', 'mime-types'),
+  },
+  {
+    file: /[\\/]accepts[\\/]index\.js$/,
+    find: "var mime = require('mime-types')",
+    replace: lazyExport('mime', 'mime-types'),
   },
 ];
 

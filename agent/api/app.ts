@@ -8,7 +8,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { CommandExecutor } from '../commands/executor.js';
 import type { Logger } from '../logger.js';
-import { DESCRIPTIONS, HttpFault, faultHandler } from './faults.js';
+import { DESCRIPTIONS, HttpFault, JSON_CONTENT_TYPE, faultHandler } from './faults.js';
 import { rootDocument, v1Document } from './documents.js';
 import { TokenGuard } from './agent-token.js';
 import { parseCommandBody } from './command-body.js';
@@ -97,7 +97,7 @@ function send(res: Response, body: unknown): void {
 }
 
 function sendJson(res: Response, text: string): void {
-  res.status(200).type('application/json').send(text);
+  res.status(200).set('Content-Type', JSON_CONTENT_TYPE).send(text);
 }
 
 function rootUrl(req: Request): string {

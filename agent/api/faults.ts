@@ -40,11 +40,19 @@ export class HttpFault extends Error {
   }
 }
 
+/**
+ * The Content-Type of every JSON answer, charset included: what express'
+ * `res.type('application/json')` sends, without express asking send's `mime`
+ * table for the charset (express lib/response.js res.set), so that the table
+ * is never loaded (scripts/bundle-patches.mjs).
+ */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /** Send a fault body with its status. */
 export function sendFault(res: Response, status: number, faultstring: string): void {
   res
     .status(status)
-    .type('application/json')
+    .set('Content-Type', JSON_CONTENT_TYPE)
     .send(JSON.stringify({ faultcode: status >= 500 ? 'Server' : 'Client', faultstring }));
 }
 

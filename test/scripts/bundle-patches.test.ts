@@ -51,6 +51,40 @@ interface Case {
 
 const REPORT = `const report = (seen) => console.log(JSON.stringify({ before, after: globalThis.${MARK} === true, ...seen }));`;
 
+/**
+ * An express app answering JSON as the agent does (its Content-Type with the
+ * charset, agent/api/faults.ts), then a redirect, which negotiates a text body
+ * (accepts, hence mime-types) and names its type from an extension (send's mime).
+ */
+const EXPRESS_ENTRY = `import express from 'express';
+const app = express();
+app.get('/json', (req, res) => res.status(200).set('Content-Type', 'application/json; charset=utf-8').send('{}'));
+app.get('/v1', (req, res) => res.redirect(308, '/v1/'));
+const server = app.listen(0, '127.0.0.1');
+await new Promise((resolve) => server.on('listening', resolve));
+const base = 'http://127.0.0.1:' + server.address().port;
+const json = await fetch(base + '/json');
+const before = globalThis.${MARK} === true;
+${REPORT}
+const redirect = await fetch(base + '/v1', { redirect: 'manual' });
+report({
+  json: json.headers.get('content-type'),
+  status: redirect.status,
+  type: redirect.headers.get('content-type'),
+  location: redirect.headers.get('location'),
+});
+server.close();`;
+
+/** What {@link EXPRESS_ENTRY} must see, whichever of its deferred modules is probed. */
+function checkExpress(report: Record<string, unknown>): void {
+  expect(report).to.deep.include({
+    json: 'application/json; charset=utf-8',
+    status: 308,
+    type: 'text/plain; charset=utf-8',
+    location: '/v1/',
+  });
+}
+
 const CASES: Case[] = [
   {
     title: 'form-data: only when axios posts a form, and the form arrives whole',
@@ -102,6 +136,18 @@ report({ lines });`,
     check(report) {
       expect((report['lines'] as string[]).join('')).to.match(/\u001b\[[0-9;]*mprobe:.*hello/);
     },
+  },
+  {
+    title: "mime-types: only when express negotiates a type (a redirect's body), not for the agent's JSON answers",
+    file: /[\\/]mime-types[\\/]index\.js$/,
+    entry: EXPRESS_ENTRY,
+    check: checkExpress,
+  },
+  {
+    title: "send's mime: only when express names a type by its extension, not for a Content-Type with its charset",
+    file: /[\\/]node_modules[\\/]mime[\\/]mime\.js$/,
+    entry: EXPRESS_ENTRY,
+    check: checkExpress,
   },
 ];
 

@@ -80,7 +80,7 @@ describe('api/app (IPA v1 wire contract)', () => {
     const reply = await call('GET', `${server.url}/`);
 
     expect(reply.status).to.equal(200);
-    expect(reply.headers['content-type']).to.match(/^application\/json/);
+    expect(reply.headers['content-type']).to.equal('application/json; charset=utf-8');
     const v1 = {
       id: 'v1',
       links: [

@@ -47,6 +47,7 @@ describe('api/faults (client errors are 4xx faults, never 500)', () => {
       faultcode: 'Client',
       faultstring: "400 Bad Request: Failed to decode param '%zz'",
     });
+    expect(reply.headers['content-type']).to.equal('application/json; charset=utf-8');
     expect(errors()).to.deep.equal([]);
   });
 
