@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startIronicStub } from './lib/ironic-stub.js';
 import { startServer } from './lib/measure.js';
-import { ProcessGroup } from './lib/process.js';
+import { benchEnv, ProcessGroup } from './lib/process.js';
 import { freePort } from './lib/proc-status.js';
 import { median } from './lib/stats.js';
 import { bareServerTarget, checkoutAgentInputs, ironicAgentTarget, type AgentInputs } from './lib/targets.js';
@@ -75,7 +75,7 @@ function variants(checkouts: readonly string[], compileCache: boolean, work: str
       join(checkout, 'dist', 'bundle'),
       warmed,
     ]);
-    const withCache = (dir: string): ProcessGroup => new ProcessGroup({ ...process.env, NODE_COMPILE_CACHE: dir });
+    const withCache = (dir: string): ProcessGroup => new ProcessGroup({ ...benchEnv(), NODE_COMPILE_CACHE: dir });
     return [
       {
         label: `${checkout} (empty compile cache)`,

@@ -88,11 +88,29 @@ class SpawnedChild implements BenchProcess {
   }
 }
 
+/**
+ * Variables of the developer's environment that change how node itself runs
+ * and that the agent does not have where it is deployed (the image sets PATH
+ * and NODE_COMPILE_CACHE only): NODE_OPTIONS adds flags to every process;
+ * NODE_EXTRA_CA_CERTS, which some machines set for their own proxy, raised the
+ * idle agent's peak memory by 0.7 MiB on Node 22, auto-TLS off or on, and the
+ * bare server's, which loads no TLS, not at all.
+ */
+export const NODE_ENVIRONMENT_OVERRIDES = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'] as const;
+
+/** `env` without {@link NODE_ENVIRONMENT_OVERRIDES}: the environment every measured process gets. */
+export function benchEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of NODE_ENVIRONMENT_OVERRIDES) delete out[name];
+  return out;
+}
+
 /** Starts processes and remembers them, so that all can be stopped on failure or Ctrl-C. */
 export class ProcessGroup {
   private readonly running = new Set<BenchProcess>();
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  /** @param env - the processes' environment, {@link benchEnv} by default */
+  constructor(private readonly env: NodeJS.ProcessEnv = benchEnv()) {}
 
   /** Spawn `argv` (no shell) with stdout/stderr captured into a tail buffer. */
   start(argv: readonly string[]): BenchProcess {
