@@ -54,6 +54,23 @@ export function deferredExternal() {
 }
 
 /**
+ * An esbuild plugin for the deferred files themselves: a deferred module that
+ * requires another (form-data requires mime-types) requires its file, next to
+ * its own, instead of holding a second copy.
+ */
+function deferredSiblings() {
+  return {
+    name: 'deferred-siblings',
+    setup(build) {
+      for (const [specifier, file] of Object.entries(DEFERRED_MODULES)) {
+        const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+        build.onResolve({ filter }, () => ({ path: `./${file}`, external: true }));
+      }
+    },
+  };
+}
+
+/**
  * Bundle every deferred module into `<dir>/deferred/`, minified CommonJS with
  * source maps, resolved from the project as the bundle resolves it.
  * @param {{ build: (options: object) => Promise<{ metafile: object }> }} esbuild
@@ -79,7 +96,7 @@ export async function bundleDeferred(esbuild, root, dir, plugins = []) {
     minify: true,
     sourcemap: 'linked',
     legalComments: 'linked',
-    plugins,
+    plugins: [...plugins, deferredSiblings()],
     metafile: true,
     logLevel: 'warning',
   });
