@@ -10,9 +10,10 @@
 // first lookup, about 23 ms of the start on Node 20, which has no compile
 // cache (bench/README.md, "Modules deferred to first use"). A `require` of a
 // file of its own compiles nothing until it runs. Each file is a complete
-// bundle of its module: the agent's chunks share no code with it, and the
-// modules it brings along (debug, get-intrinsic, mime-types) run in it only
-// when it is required, which the agent never does on its way to a lookup.
+// bundle of its module, except that it requires the other deferred files for
+// the deferred modules it needs: the agent's chunks share no code with it, and
+// the modules it brings along (debug, get-intrinsic) run in it only when it is
+// required, which the agent never does on its way to a lookup.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
