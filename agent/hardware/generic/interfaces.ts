@@ -125,7 +125,7 @@ export class InterfaceCollector {
    */
   async macAddresses(): Promise<string[]> {
     const candidates = await this.candidates();
-    const links = (await this.allPermanent(candidates)) ? candidates : await this.withAddresses(candidates);
+    const links = (await this.permanentAddresses(candidates)) ?? (await this.withAddresses(candidates));
     const macs: string[] = [];
     for (const link of links) {
       const mac = await this.usableMac(link);
@@ -156,17 +156,26 @@ export class InterfaceCollector {
   }
 
   /**
-   * Whether every link's address is its permanent one: `addr_assign_type` 0
-   * (NET_ADDR_PERM, Linux Documentation/ABI/testing/sysfs-class-net), for
-   * which register_netdevice copies the address into the permanent one that
-   * `ip` shows as `permaddr` (net/core/dev.c); setting an address makes it 3.
-   * Unreadable (an old kernel, a test tree) counts as not permanent.
+   * The links with their sysfs `address` when every one is the permanent
+   * address, else null. An address of `addr_assign_type` 0 (NET_ADDR_PERM,
+   * Linux Documentation/ABI/testing/sysfs-class-net) is the one the driver
+   * registered, which register_netdevice copied into the permanent address
+   * that `ip` shows as `permaddr` (net/core/dev.c); setting an address makes
+   * the type 3 for good, so the type is read after the address: a 0 then
+   * proves the address read was the registered one. (A driver that rewrites
+   * its address without going through the kernel's setter keeps type 0; the
+   * lookup then sends the current address, as IPA does (netutils.get_mac_addr
+   * reads it), where the inventory has `ip`'s permanent one.) Unreadable (an
+   * old kernel, a test tree, an interface gone) counts as not permanent.
    */
-  private async allPermanent(links: readonly Link[]): Promise<boolean> {
-    for (const { net } of links) {
-      if ((await readTrimmed(this.fs, `${net}/addr_assign_type`)) !== '0') return false;
+  private async permanentAddresses(links: readonly Link[]): Promise<Link[] | null> {
+    const out: Link[] = [];
+    for (const link of links) {
+      const mac = await readTrimmed(this.fs, `${link.net}/address`);
+      if (mac === null || (await readTrimmed(this.fs, `${link.net}/addr_assign_type`)) !== '0') return null;
+      out.push({ ...link, addrs: { mac, ipv4: null, ipv6: null } });
     }
-    return true;
+    return out;
   }
 
   private async isInterface(name: string): Promise<boolean> {
