@@ -29,8 +29,7 @@ export class ExecaRunner implements Runner {
       ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     };
-    this.execa ??= import('execa').then((module) => module.execa);
-    const child = (await this.execa)(file, args, execaOptions);
+    const child = (await this.loadExeca())(file, args, execaOptions);
     if (options.onLine !== undefined) attachLineListeners(child, options.onLine);
     const result = await child;
     const rawStdout: unknown = result.stdout;
@@ -53,6 +52,18 @@ export class ExecaRunner implements Runner {
     const out: RunResult = { exitCode, stdout, stderr };
     if (options.binary === true && stdoutBuffer !== undefined) out.stdoutBuffer = stdoutBuffer;
     return out;
+  }
+
+  /** execa, imported by the first command; a failed import is tried again by the next. */
+  private loadExeca(): Promise<typeof Execa> {
+    this.execa ??= import('execa').then(
+      (module) => module.execa,
+      (error: unknown) => {
+        this.execa = undefined;
+        throw error;
+      },
+    );
+    return this.execa;
   }
 }
 
