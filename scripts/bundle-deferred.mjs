@@ -31,14 +31,43 @@ const DEFERRED_MODULES = {
 
 /**
  * The specifier the patched code requires a deferred module by: its file,
- * relative to the requiring output file (the banner's `require` resolves from
- * the output file's own URL).
+ * relative to the chunks. The require goes through esbuild's `__require`
+ * helper, which calls the `require` of the banner of the chunk that holds the
+ * helper; that resolves from the helper chunk's URL, in the same directory as
+ * every chunk (scripts/bundle.mjs checks the patched files went into chunks).
  * @param {string} specifier - a key of {@link DEFERRED_MODULES}
  */
 export function deferredRequirePath(specifier) {
   const file = DEFERRED_MODULES[specifier];
   if (file === undefined) throw new Error(`${specifier} is not a deferred module (scripts/bundle-deferred.mjs)`);
   return `./${DIR}/${file}`;
+}
+
+/**
+ * The deferred modules whose files `text` (a patch's replacement) requires.
+ * @param {string} text
+ * @returns {string[]}
+ */
+export function deferredSpecifiersIn(text) {
+  return Object.keys(DEFERRED_MODULES).filter((specifier) => text.includes(`"${deferredRequirePath(specifier)}"`));
+}
+
+/**
+ * Throw unless `specifier` resolves from `importer` to the file it resolves to
+ * from the project root, which is where the deferred file is bundled from: a
+ * dependency with its own nested copy would otherwise get another version.
+ * @param {string} root - the project root
+ * @param {string} importer - the absolute path of the file that requires it
+ * @param {string} specifier
+ */
+export function checkSameResolution(root, importer, specifier) {
+  const fromImporter = createRequire(importer).resolve(specifier);
+  const fromRoot = createRequire(join(root, 'package.json')).resolve(specifier);
+  if (fromImporter !== fromRoot)
+    throw new Error(
+      `${importer} requires ${specifier} from ${fromImporter}, but its deferred file is bundled from ${fromRoot}: ` +
+        'review scripts/bundle-deferred.mjs for this dependency tree',
+    );
 }
 
 /** An esbuild plugin keeping the requires of the deferred files as they are, unbundled. */
@@ -59,13 +88,16 @@ export function deferredExternal() {
  * requires another (form-data requires mime-types) requires its file, next to
  * its own, instead of holding a second copy.
  */
-function deferredSiblings() {
+function deferredSiblings(root) {
   return {
     name: 'deferred-siblings',
     setup(build) {
       for (const [specifier, file] of Object.entries(DEFERRED_MODULES)) {
         const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
-        build.onResolve({ filter }, () => ({ path: `./${file}`, external: true }));
+        build.onResolve({ filter }, (args) => {
+          checkSameResolution(root, args.importer, specifier);
+          return { path: `./${file}`, external: true };
+        });
       }
     },
   };
@@ -73,7 +105,8 @@ function deferredSiblings() {
 
 /**
  * Bundle every deferred module into `<dir>/deferred/`, minified CommonJS with
- * source maps, resolved from the project as the bundle resolves it.
+ * source maps, resolved from the project root (the bundle checks that every
+ * importer resolves it to the same file: {@link checkSameResolution}).
  * @param {{ build: (options: object) => Promise<{ metafile: object }> }} esbuild
  * @param {string} root - the project root
  * @param {string} dir - the directory of the output files that require them
@@ -97,7 +130,7 @@ export async function bundleDeferred(esbuild, root, dir, plugins = []) {
     minify: true,
     sourcemap: 'linked',
     legalComments: 'linked',
-    plugins: [...plugins, deferredSiblings()],
+    plugins: [...plugins, deferredSiblings(root)],
     metafile: true,
     logLevel: 'warning',
   });

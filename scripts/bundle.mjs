@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import { bundleDeferred, deferredExternal } from './bundle-deferred.mjs';
+import { bundleDeferred, checkSameResolution, deferredExternal, deferredSpecifiersIn } from './bundle-deferred.mjs';
 import { AXIOS_PATCHES, LAZY_PATCHES, NAME_PATCHES } from './bundle-patches.mjs';
 
 /** Entry points: output name (without extension) → source. */
@@ -138,19 +138,23 @@ export function bundlePlugins(root) {
 const CHUNKS = 'chunks';
 
 /**
- * Throw unless every file a patch defers a module from went into a chunk: the
- * deferred files are written next to the chunks, and `./deferred/…` resolves
- * from the requiring file.
+ * Throw unless every file a patch defers a module from went into a chunk (the
+ * deferred files are written next to the chunks) and would itself resolve the
+ * module to the file its deferred file is bundled from.
  * @param {import('esbuild').Metafile} metafile
+ * @param {string} root - the project root
  */
-function checkDeferringFilesInChunks(metafile) {
-  const patched = [...AXIOS_PATCHES, ...LAZY_PATCHES].filter((p) => p.replace.includes('./deferred/'));
+function checkDeferringFiles(metafile, root) {
+  const patched = [...AXIOS_PATCHES, ...LAZY_PATCHES].filter((p) => deferredSpecifiersIn(p.replace).length > 0);
   for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
-    const misplaced = Object.keys(inputs).filter((input) => patched.some((p) => p.file.test(input)));
-    if (misplaced.length > 0 && !output.split('/').includes(CHUNKS))
-      throw new Error(
-        `${misplaced.join(', ')} went into ${output}, outside ${CHUNKS}/: its deferred modules would not resolve`,
-      );
+    for (const input of Object.keys(inputs)) {
+      for (const patch of patched.filter((p) => p.file.test(input))) {
+        if (!output.split('/').includes(CHUNKS))
+          throw new Error(`${input} went into ${output}, outside ${CHUNKS}/: its deferred modules would not resolve`);
+        for (const specifier of deferredSpecifiersIn(patch.replace))
+          checkSameResolution(root, join(root, input), specifier);
+      }
+    }
   }
 }
 
@@ -186,7 +190,7 @@ export async function bundle(root, outdir) {
     metafile: true,
     logLevel: 'warning',
   });
-  checkDeferringFilesInChunks(result.metafile);
+  checkDeferringFiles(result.metafile, root);
   const deferred = await bundleDeferred(esbuild, root, join(outdir, CHUNKS));
   return {
     inputs: { ...result.metafile.inputs, ...deferred.inputs },

@@ -1,6 +1,9 @@
 // node scripts/warm-compile-cache.mjs BUNDLE_DIR CACHE_DIR: fill Node's module
-// compile cache (Node 22.1+) in CACHE_DIR with the compiled code of every file
-// of the bundle in BUNDLE_DIR, the way the agent loads them.
+// compile cache (Node 22.1+) in CACHE_DIR with the compiled code of every ES
+// module of the bundle in BUNDLE_DIR (cli.mjs and chunks/*.mjs), the way the
+// agent loads them. The CommonJS files in chunks/deferred/ are left out: the
+// agent requires them only on a first use it rarely has (scripts/bundle-deferred.mjs),
+// and requiring them here would run them.
 //
 // The image's build stage runs it on the bundle at its path in the image, and
 // the image sets NODE_COMPILE_CACHE=CACHE_DIR, so the agent finds its code

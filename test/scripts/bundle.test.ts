@@ -92,7 +92,7 @@ describe('scripts/bundle.mjs', function () {
     expect(builtins).not.to.include('child_process');
   });
 
-  it("sends Ironic the errors' IPA types, not the minified class names", async () => {
+  it("sends Ironic the errors' IPA types, not the minified class names, and redirects with its deferred modules", async () => {
     const token = 'bundle-test-token-0123456789abcdef';
     const port = await freePort();
     await mkdir(join(out, 'conf'));
@@ -137,6 +137,12 @@ describe('scripts/bundle.mjs', function () {
       });
       expect(mismatch).to.deep.include({ command_status: 'CLEAN_VERSION_MISMATCH' });
       expect(mismatch['command_error']).to.deep.include({ type: 'VersionMismatch', code: 409 });
+
+      // A redirect needs express' type tables, which the bundle loads from chunks/deferred/ on first use.
+      const redirect = await fetch(`http://127.0.0.1:${port}/v1`, { redirect: 'manual' });
+      expect(redirect.status).to.equal(308);
+      expect(redirect.headers.get('location')).to.equal('/v1/');
+      expect(redirect.headers.get('content-type')).to.equal('text/plain; charset=utf-8');
     } finally {
       agent.kill();
       await agent;
