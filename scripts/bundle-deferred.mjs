@@ -70,6 +70,14 @@ export function checkSameResolution(root, importer, specifier) {
     );
 }
 
+/**
+ * An esbuild `onResolve` filter matching exactly `specifier`.
+ * @param {string} specifier - a module specifier such as `mime-types` or `@so-ric/colorspace`
+ */
+export function exactSpecifierFilter(specifier) {
+  return new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+}
+
 /** An esbuild plugin keeping the requires of the deferred files as they are, unbundled. */
 export function deferredExternal() {
   const paths = new Set(Object.keys(DEFERRED_MODULES).map(deferredRequirePath));
@@ -93,8 +101,7 @@ function deferredSiblings(root) {
     name: 'deferred-siblings',
     setup(build) {
       for (const [specifier, file] of Object.entries(DEFERRED_MODULES)) {
-        const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
-        build.onResolve({ filter }, (args) => {
+        build.onResolve({ filter: exactSpecifierFilter(specifier) }, (args) => {
           checkSameResolution(root, args.importer, specifier);
           return { path: `./${file}`, external: true };
         });

@@ -11,7 +11,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
-import { bundleDeferred, checkSameResolution, deferredExternal, deferredSpecifiersIn } from './bundle-deferred.mjs';
+import {
+  bundleDeferred,
+  checkSameResolution,
+  deferredExternal,
+  deferredSpecifiersIn,
+  exactSpecifierFilter,
+} from './bundle-deferred.mjs';
 import { AXIOS_PATCHES, LAZY_PATCHES, NAME_PATCHES } from './bundle-patches.mjs';
 
 /** Entry points: output name (without extension) → source. */
@@ -74,8 +80,7 @@ function shims(root) {
     name: 'shims',
     setup(build) {
       for (const [specifier, file] of Object.entries(SHIMS)) {
-        const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-        build.onResolve({ filter }, () => ({ path: join(root, file) }));
+        build.onResolve({ filter: exactSpecifierFilter(specifier) }, () => ({ path: join(root, file) }));
       }
     },
   };
