@@ -1,7 +1,9 @@
 /**
  * Which address the agent announces in its heartbeat `callback_url`.
  * Port of IPA agent.set_agent_advertise_addr / _find_routable_addr /
- * _get_route_source, using `ip -j` JSON output instead of parsing text.
+ * _get_route_source. IPA parses `ip route get`'s `src`; the agent asks the
+ * kernel the same question through a UDP socket (common/net/route-source.ts),
+ * and reads `network_interface`'s address from `ip -j` JSON output.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { ipFamily } from '../../common/net/ip.js';
@@ -11,6 +13,7 @@ import { LookupAgentIPError } from '../../common/errors.js';
 import type { Runner } from '../../common/exec/runner.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../../common/clock.js';
+import { kernelRouteSource, type RouteSourceFinder } from '../../common/net/route-source.js';
 import { describeError, isRecord } from './response.js';
 
 /** Options of {@link findAdvertiseAddress}. */
@@ -32,6 +35,8 @@ export interface AdvertiseOptions {
   probe?: (url: string) => Promise<boolean>;
   /** Host name → addresses. Default: node:dns lookup (getaddrinfo). */
   resolve?: (host: string) => Promise<string[]>;
+  /** The kernel's source address towards an IP. Default: {@link kernelRouteSource}. */
+  routeSource?: RouteSourceFinder;
 }
 
 /** The chosen address and how it was found. */
@@ -44,7 +49,7 @@ export interface AdvertiseResult {
 
 /**
  * Find the address to advertise: `advertise_host`, else `network_interface`'s
- * IPv4, else the source address of the route to Ironic (`ip -j route get`),
+ * IPv4, else the source address of the route to Ironic (what `ip route get` reports),
  * skipping link-local sources, in up to `attempts` rounds `sleepSec` apart.
  * @throws LookupAgentIPError when no address is found
  */
@@ -70,7 +75,7 @@ export async function findAdvertiseAddress(options: AdvertiseOptions): Promise<A
   }
   for (let round = 1; round <= options.attempts; round++) {
     for (const ip of ips) {
-      const source = await routeSource(options.runner, ip, options.logger);
+      const source = await routeSource(options.routeSource ?? kernelRouteSource, ip, options.logger);
       if (source !== null) return { host: source, source: 'route', reachableApiUrls: reachable };
     }
     if (round < options.attempts) await options.clock.sleep(options.sleepSec * 1000);
@@ -90,7 +95,7 @@ async function routeTargets(options: AdvertiseOptions): Promise<{ reachable: str
     if (await probe(url)) reachable.push(url);
     else options.logger.debug('API URL is not reachable, skipping', { url });
   }
-  // `ip route get` needs no answer from Ironic: when none answered (Ironic still starting), route towards all of them.
+  // Routing needs no answer from Ironic: when none answered (Ironic still starting), route towards all of them.
   if (reachable.length === 0)
     options.logger.warn('No reachable Ironic API URL found, keeping all URLs', { urls: options.apiUrls });
   const targets = reachable.length === 0 ? [...options.apiUrls] : reachable;
@@ -107,18 +112,17 @@ async function routeTargets(options: AdvertiseOptions): Promise<{ reachable: str
   return { reachable: targets, ips: [...ips] };
 }
 
-/** `ip -j route get <ip>` → `prefsrc`, or null (no route, link-local, not an IP). */
-async function routeSource(runner: Runner, ip: string, logger: Logger): Promise<string | null> {
-  let stdout: string;
+/** The route's source address towards `ip`, or null (no route, link-local, not an IP). */
+async function routeSource(find: RouteSourceFinder, ip: string, logger: Logger): Promise<string | null> {
+  let source: string;
   try {
-    ({ stdout } = await runner.run(['ip', '-j', 'route', 'get', ip]));
+    source = await find(ip);
   } catch (error) {
     logger.warn('Cannot get route to host', { dest: ip, error: describeError(error) });
     return null;
   }
-  const source = firstField(stdout, (entry) => entry['prefsrc']);
-  if (source === null || ipFamily(source) === 0) {
-    logger.warn('No route source to host', { dest: ip, route: stdout.trim() });
+  if (ipFamily(source) === 0) {
+    logger.warn('No route source to host', { dest: ip, source });
     return null;
   }
   if (isLinkLocal(source)) {

@@ -13,14 +13,22 @@ import { FakeIronic, refusedUrl } from '../../helpers/fake-ironic.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { createTestLogger } from '../../helpers/logger.js';
+import type { RouteSourceFinder } from '../../../common/net/route-source.js';
 
-/** `ip -j route get` output as iproute2 prints it (captured on Debian 12). */
-function route(
-  dst: string,
-  prefsrc: string,
-  extra: Record<string, unknown> = { gateway: '192.0.2.1', dev: 'eth0' },
-): string {
-  return JSON.stringify([{ dst, ...extra, prefsrc, flags: [], uid: 0, cache: [] }]);
+/**
+ * A route-source finder answering from a table: each destination's answers in
+ * turn (an Error is thrown), recording what it was asked.
+ */
+function fakeRoutes(table: Record<string, (string | Error)[]>): { find: RouteSourceFinder; asked: string[] } {
+  const asked: string[] = [];
+  const find: RouteSourceFinder = async (destination) => {
+    asked.push(destination);
+    const answer = table[destination]?.shift();
+    if (answer === undefined) throw new Error(`unexpected route lookup towards ${destination}`);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
+  return { find, asked };
 }
 
 const ADDR_SHOW_ETH1 = JSON.stringify([
@@ -93,16 +101,18 @@ describe('ironic/advertise', () => {
     expect(runner.calls).to.have.length(0);
   });
 
-  it('takes prefsrc of the route to Ironic', async () => {
-    runner.expect({ match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: route('192.0.2.10', '192.0.2.2') });
+  it('takes the source address of the route to Ironic, running nothing', async () => {
+    const routes = fakeRoutes({ '192.0.2.10': ['192.0.2.2'] });
 
-    const result = await find();
+    const result = await find({ routeSource: routes.find });
 
     expect(result).to.deep.equal({ host: '192.0.2.2', source: 'route', reachableApiUrls: ['http://192.0.2.10:6385'] });
+    expect(routes.asked).to.deep.equal(['192.0.2.10']);
+    expect(runner.calls).to.have.length(0);
     expect(clock.sleeps).to.deep.equal([]);
   });
 
-  it('asks the real iproute2 for the route to a loopback Ironic', async () => {
+  it("asks the real kernel for the route to a loopback Ironic, as iproute2's prefsrc", async () => {
     const ironic = await FakeIronic.start();
     try {
       const result = await find({
@@ -118,65 +128,51 @@ describe('ironic/advertise', () => {
   });
 
   it('handles IPv6 API URLs', async () => {
-    runner.expect({
-      match: ['ip', '-j', 'route', 'get', 'fd00::1'],
-      stdout: JSON.stringify([
-        {
-          dst: 'fd00::1',
-          from: '::',
-          gateway: 'fd00::fe',
-          dev: 'eth0',
-          prefsrc: 'fd00::2',
-          metric: 1024,
-          flags: [],
-          pref: 'medium',
-        },
-      ]),
-    });
+    const routes = fakeRoutes({ 'fd00::1': ['fd00::2'] });
 
-    const result = await find({ apiUrls: ['https://[fd00::1]:6385'] });
+    const result = await find({ apiUrls: ['https://[fd00::1]:6385'], routeSource: routes.find });
 
     expect(result.host).to.equal('fd00::2');
+    expect(routes.asked).to.deep.equal(['fd00::1']);
   });
 
   it('resolves host names and tries every address', async () => {
-    runner.expect(
-      {
-        match: ['ip', '-j', 'route', 'get', '192.0.2.11'],
-        exitCode: 2,
-        stderr: 'RTNETLINK answers: Network is unreachable',
-      },
-      { match: ['ip', '-j', 'route', 'get', '192.0.2.12'], stdout: route('192.0.2.12', '192.0.2.40') },
-    );
+    const routes = fakeRoutes({
+      '192.0.2.11': [new Error('connect ENETUNREACH 192.0.2.11:9')],
+      '192.0.2.12': ['192.0.2.40'],
+    });
 
     const result = await find({
       apiUrls: ['http://ironic.example.com:6385'],
       resolve: async (host) => (host === 'ironic.example.com' ? ['192.0.2.11', '192.0.2.12'] : []),
+      routeSource: routes.find,
     });
 
     expect(result.host).to.equal('192.0.2.40');
+    expect(log.memory.text()).to.contain('Cannot get route to host').and.to.contain('ENETUNREACH');
   });
 
-  it('uses the host name itself when it cannot be resolved', async () => {
-    runner.expect({ match: ['ip', '-j', 'route', 'get', 'ironic.invalid'], stdout: route('192.0.2.13', '192.0.2.41') });
-
-    const result = await find({
+  it('asks about the host name itself when it cannot be resolved, and fails when the kernel cannot route it', async () => {
+    const error = await find({
       apiUrls: ['http://ironic.invalid:6385'],
       resolve: async () => {
         throw new Error('ENOTFOUND');
       },
-    });
+      attempts: 1,
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
 
-    expect(result.host).to.equal('192.0.2.41');
+    expect(error).to.be.instanceOf(LookupAgentIPError);
+    expect((error as LookupAgentIPError).details).to.match(/no usable route source towards ironic\.invalid after 1/);
+    expect(log.memory.text()).to.contain('ironic.invalid is not an IP address');
   });
 
   it('skips link-local sources and retries ip_lookup_sleep later', async () => {
-    runner.expect(
-      { match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: route('192.0.2.10', '169.254.3.4') },
-      { match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: route('192.0.2.10', '192.0.2.2') },
-    );
+    const routes = fakeRoutes({ '192.0.2.10': ['169.254.3.4', '192.0.2.2'] });
 
-    const result = await find();
+    const result = await find({ routeSource: routes.find });
 
     expect(result.host).to.equal('192.0.2.2');
     expect(clock.sleeps).to.deep.equal([10_000]);
@@ -184,13 +180,9 @@ describe('ironic/advertise', () => {
   });
 
   it('throws LookupAgentIPError after ip_lookup_attempts rounds', async () => {
-    runner.expect({
-      match: ['ip', '-j', 'route', 'get', '192.0.2.10'],
-      stdout: route('192.0.2.10', 'fe80::1', { dev: 'eth0' }),
-      repeat: true,
-    });
+    const routes = fakeRoutes({ '192.0.2.10': ['fe80::1', 'fe80::1', 'fe80::1'] });
 
-    const error = await find({ attempts: 3, sleepSec: 2 }).then(
+    const error = await find({ attempts: 3, sleepSec: 2, routeSource: routes.find }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -199,44 +191,40 @@ describe('ironic/advertise', () => {
     expect((error as LookupAgentIPError).details).to.match(
       /no usable route source towards 192\.0\.2\.10 after 3 attempt\(s\); .*set advertise_host/,
     );
-    expect(runner.calls).to.have.length(3);
+    expect(routes.asked).to.have.length(3);
     expect(clock.sleeps).to.deep.equal([2_000, 2_000]);
   });
 
-  it('ignores output without prefsrc or with garbage', async () => {
-    runner.expect(
-      {
-        match: ['ip', '-j', 'route', 'get', '192.0.2.10'],
-        stdout: JSON.stringify([{ dst: '192.0.2.10', dev: 'eth0' }]),
-      },
-      { match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: 'not json' },
-      { match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: route('192.0.2.10', 'src') },
-    );
+  it('ignores a source that is not an IP address', async () => {
+    const routes = fakeRoutes({ '192.0.2.10': ['', 'src'] });
 
-    const error = await find({ attempts: 3 }).then(
+    const error = await find({ attempts: 2, routeSource: routes.find }).then(
       () => null,
       (e: unknown) => e,
     );
 
     expect(error).to.be.instanceOf(LookupAgentIPError);
-    expect(runner.pending()).to.have.length(0);
+    expect(routes.asked).to.have.length(2);
+    expect(log.memory.text()).to.contain('No route source to host');
   });
 
   it('routes only towards reachable API URLs', async () => {
-    runner.expect({ match: ['ip', '-j', 'route', 'get', '192.0.2.20'], stdout: route('192.0.2.20', '192.0.2.21') });
+    const routes = fakeRoutes({ '192.0.2.20': ['192.0.2.21'] });
 
     const result = await find({
       apiUrls: ['http://192.0.2.10:6385', 'http://192.0.2.20:6385'],
       probe: async (url) => url.includes('192.0.2.20'),
+      routeSource: routes.find,
     });
 
     expect(result).to.deep.equal({ host: '192.0.2.21', source: 'route', reachableApiUrls: ['http://192.0.2.20:6385'] });
+    expect(routes.asked).to.deep.equal(['192.0.2.20']);
   });
 
   it('still routes towards every API URL when none answers (Ironic may still be starting)', async () => {
-    runner.expect({ match: ['ip', '-j', 'route', 'get', '192.0.2.10'], stdout: route('192.0.2.10', '192.0.2.99') });
+    const routes = fakeRoutes({ '192.0.2.10': ['192.0.2.99'] });
 
-    const result = await find({ probe: async () => false });
+    const result = await find({ probe: async () => false, routeSource: routes.find });
 
     expect(result).to.deep.equal({ host: '192.0.2.99', source: 'route', reachableApiUrls: ['http://192.0.2.10:6385'] });
     expect(clock.sleeps).to.deep.equal([]);
