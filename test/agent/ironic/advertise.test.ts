@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import axios from 'axios';
 import { LookupAgentIPError } from '../../../common/errors.js';
-import { ExecaRunner } from '../../../common/exec/execa-runner.js';
 import {
   callbackUrl,
   createReachabilityProbe,
@@ -112,16 +111,16 @@ describe('ironic/advertise', () => {
     expect(clock.sleeps).to.deep.equal([]);
   });
 
-  it("asks the real kernel for the route to a loopback Ironic, as iproute2's prefsrc", async () => {
+  it('asks the real kernel for the route to a loopback Ironic, running no command', async () => {
     const ironic = await FakeIronic.start();
     try {
       const result = await find({
         apiUrls: [ironic.url],
-        runner: new ExecaRunner(),
         probe: createReachabilityProbe(axios.create(), 2000, log.logger),
       });
 
       expect(result).to.deep.equal({ host: '127.0.0.1', source: 'route', reachableApiUrls: [ironic.url] });
+      expect(runner.calls).to.have.length(0);
     } finally {
       await ironic.close();
     }
