@@ -3,7 +3,7 @@
  * before/after comparisons on a loaded machine (bench/README.md, "Before the
  * first lookup"):
  *
- *   node --import tsx bench/boot-ab.ts [--rounds 20] <checkout> [<checkout> ...]
+ *   node --import tsx bench/boot-ab.ts [--rounds 20] [--compile-cache] [--find-route] <checkout> [<checkout> ...]
  *
  * Each checkout must be built (`npm run build`). Every round starts the bare
  * node:http server (the agent benchmark's baseline), then each checkout's
@@ -18,6 +18,10 @@
  * with an empty compile cache (NODE_COMPILE_CACHE, a new directory each
  * start, as in a new container) and with the cache its
  * scripts/warm-compile-cache.mjs made once, as the image's build does.
+ *
+ * With `--find-route` the agents run without `--advertise-host`, a node's
+ * default: before the lookup each probes the stub's `GET /` and finds its
+ * route to it (bench/README.md, "The route to Ironic without a command").
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -89,10 +93,15 @@ function variants(checkouts: readonly string[], compileCache: boolean, work: str
 }
 
 /** Start one checkout's agent against a fresh stub until its first lookup, then stop both. */
-async function agentStart(group: ProcessGroup, inputs: AgentInputs, scratch: string): Promise<Start> {
+async function agentStart(
+  group: ProcessGroup,
+  inputs: AgentInputs,
+  scratch: string,
+  findRoute: boolean,
+): Promise<Start> {
   const stub = await startIronicStub(inputs.token);
   try {
-    const target = ironicAgentTarget(process.execPath, inputs, { apiUrl: stub.url, autoTls: false });
+    const target = ironicAgentTarget(process.execPath, inputs, { apiUrl: stub.url, autoTls: false, findRoute });
     const child = group.start(target.argv(await freePort(), scratch));
     const exited = child.exited.then(() => Promise.reject(new Error(`${inputs.bin} exited before its lookup`)));
     const at = await Promise.race([stub.firstLookup, exited]);
@@ -123,13 +132,13 @@ function report(bare: Start[], builds: Map<string, Start[]>): string {
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { rounds: { type: 'string' }, 'compile-cache': { type: 'boolean' } },
+    options: { rounds: { type: 'string' }, 'compile-cache': { type: 'boolean' }, 'find-route': { type: 'boolean' } },
     allowPositionals: true,
   });
   const rounds = Number(values.rounds ?? '20');
   if (!Number.isInteger(rounds) || rounds < 1 || positionals.length === 0)
     throw new Error(
-      'usage: node --import tsx bench/boot-ab.ts [--rounds N] [--compile-cache] <checkout> [<checkout> ...]',
+      'usage: node --import tsx bench/boot-ab.ts [--rounds N] [--compile-cache] [--find-route] <checkout> [<checkout> ...]',
     );
   const checkouts = positionals.map((p) => resolve(p));
   const work = await mkdtemp(join(tmpdir(), 'bench-boot-ab-'));
@@ -147,7 +156,8 @@ async function main(argv: string[]): Promise<void> {
       if (round > 0) bare.push(b);
       for (const variant of round % 2 === 0 ? [...runs].reverse() : runs) {
         await variant.reset?.();
-        const a = await agentStart(variant.group, inputs(variant.checkout), await mkdtemp(join(work, 'start-')));
+        const scratch = await mkdtemp(join(work, 'start-'));
+        const a = await agentStart(variant.group, inputs(variant.checkout), scratch, values['find-route'] === true);
         if (round > 0) builds.get(variant.label)?.push(a);
       }
     }

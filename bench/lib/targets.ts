@@ -93,12 +93,18 @@ export interface IronicAgentMode {
   apiUrl: string;
   /** `--enable-auto-tls` (a self-signed certificate after version discovery) or `--no-enable-auto-tls`. */
   autoTls: boolean;
+  /**
+   * Leave `--advertise-host` out, as a node's default configuration does: the
+   * agent probes the API URL and finds its route to it before the lookup.
+   * Default false (advertise 127.0.0.1).
+   */
+  findRoute?: boolean;
 }
 
 /**
  * The agent as it boots on a node: not standalone, so it discovers Ironic's
  * version, looks itself up and heartbeats (same inputs as {@link agentTarget},
- * advertising 127.0.0.1).
+ * advertising 127.0.0.1 unless `findRoute`).
  */
 export function ironicAgentTarget(node: string, inputs: AgentInputs, mode: IronicAgentMode): ServerTarget {
   return {
@@ -113,8 +119,7 @@ export function ironicAgentTarget(node: string, inputs: AgentInputs, mode: Ironi
       '127.0.0.1',
       '--listen-port',
       String(port),
-      '--advertise-host',
-      '127.0.0.1',
+      ...(mode.findRoute === true ? [] : ['--advertise-host', '127.0.0.1']),
       '--config-dir',
       inputs.configDir,
       '--cmdline-path',

@@ -86,6 +86,15 @@ describe('bench targets', () => {
       '--enable-auto-tls',
     ]);
     expect(off.argv(4242, '/w/start-1').at(-1)).to.equal('--no-enable-auto-tls');
+    const routed = ironicAgentTarget('/usr/bin/node', inputs, {
+      apiUrl: 'http://127.0.0.1:9',
+      autoTls: true,
+      findRoute: true,
+    }).argv(4242, '/w/start-1');
+    expect(routed).to.deep.equal(
+      on.argv(4242, '/w/start-1').filter((a, i, all) => a !== '--advertise-host' && all[i - 1] !== '--advertise-host'),
+    );
+    expect(routed).to.not.include('--advertise-host');
     expect([on.label, off.label]).to.deep.equal(['agent, auto-TLS on', 'agent, auto-TLS off']);
   });
 });
