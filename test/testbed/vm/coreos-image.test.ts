@@ -22,6 +22,9 @@ import { bootDisk, diskCopy, useCoreosImage, writeFirstboot } from '../../helper
 
 const HARD_TIMEOUT_MS = 600_000;
 
+/** The line the initramfs's emergency report writes on the console after the journal (ica-coreos.sh). */
+const CONSOLE_MARKER = new RegExp(`${EMERGENCY_MARKER} initramfs`);
+
 /** Valid JSON and spec version, but Ignition refuses relative paths. */
 const INVALID_CONFIG = {
   ignition: { version: '3.3.0' },
@@ -36,14 +39,19 @@ describe('testbed/vm/coreos-image: the CoreOS-like image checks its Ignition con
     const disk = diskCopy(vm.image, vm.dir, 'invalid.img');
     writeFirstboot(disk, vm.dir, { config: JSON.stringify(INVALID_CONFIG) });
 
-    const { line, console } = await bootDisk(disk, HARD_TIMEOUT_MS, async (m) => ({
-      line: await m.waitForCompletion(),
-      console: m.console.text,
-    }));
+    const { line, console } = await bootDisk(disk, HARD_TIMEOUT_MS, async (m) => {
+      const completion = await m.waitForCompletion();
+      // The completion port can outrun the serial console: the guest writes the journal to the console
+      // first and the marker after it, so the console is complete once the marker shows there too.
+      await m.waitForConsole(CONSOLE_MARKER);
+      return { line: completion, console: m.console.text };
+    });
 
+    // on a failure, the console's end says what the guest did instead
+    const seen = `the console ended with:\n${console.split('\n').slice(-80).join('\n')}`;
     expect(line).to.equal(`${EMERGENCY_MARKER} initramfs`);
-    expect(console).to.match(/ignition-fetch-offline\.service/);
-    expect(console).to.match(/Ignition failed: /);
-    expect(console).to.match(/path not absolute/);
+    expect(console, seen).to.match(/ignition-fetch-offline\.service/);
+    expect(console, seen).to.match(/Ignition failed: /);
+    expect(console, seen).to.match(/path not absolute/);
   });
 });

@@ -68,10 +68,15 @@ populate_var() {
 
 emergency_report() {
     local port=/dev/virtio-ports/testisocompletion
+    # --sync: journald reads services' output streams on its own schedule; without it the dump can miss
+    # the last lines of the unit that failed (Ignition's own error)
+    journalctl --sync 2>/dev/null || true
     journalctl --no-pager -o short-monotonic -b >/dev/console 2>&1 || true
     modprobe virtio_console 2>/dev/null || true
     [[ -e $port ]] && echo "ICA-VM-EMERGENCY initramfs" >"$port"
     echo "ICA-VM-EMERGENCY initramfs" >/dev/console
+    # wait until the UART has sent it all (stty sets the same mode with TCSADRAIN)
+    stty -F /dev/console "$(stty -F /dev/console -g)" 2>/dev/null || true
 }
 
 case "${1:-}" in

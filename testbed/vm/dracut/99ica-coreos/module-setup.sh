@@ -40,7 +40,7 @@ install_ica_unit() {
 install() {
     # chroot: Ignition runs `chroot /sysroot id|getent` for users (coreos/ignition
     # internal/exec/util/passwd.go); Debian's 30ignition does not install it
-    inst_multiple chroot cp rm mkdir findmnt mount umount realpath systemd-tmpfiles journalctl
+    inst_multiple chroot cp rm mkdir findmnt mount umount realpath systemd-tmpfiles journalctl stty
     inst_script "$moddir/ica-coreos.sh" /usr/sbin/ica-coreos
     instmods virtio_console
     # setfiles-disabled.sh says why; a real setfiles (policycoreutils) wins
