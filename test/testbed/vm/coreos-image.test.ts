@@ -22,8 +22,8 @@ import { bootDisk, diskCopy, useCoreosImage, writeFirstboot } from '../../helper
 
 const HARD_TIMEOUT_MS = 600_000;
 
-/** The line the initramfs's emergency report writes on the console after the journal (ica-coreos.sh). */
-const CONSOLE_MARKER = new RegExp(`${EMERGENCY_MARKER} initramfs`);
+/** The line the initramfs's emergency report writes on the completion port, and on the console after the journal (ica-coreos.sh). */
+const INITRAMFS_REPORT = `${EMERGENCY_MARKER} initramfs`;
 
 /** Valid JSON and spec version, but Ignition refuses relative paths. */
 const INVALID_CONFIG = {
@@ -43,13 +43,13 @@ describe('testbed/vm/coreos-image: the CoreOS-like image checks its Ignition con
       const completion = await m.waitForCompletion();
       // The completion port can outrun the serial console: the guest writes the journal to the console
       // first and the marker after it, so the console is complete once the marker shows there too.
-      await m.waitForConsole(CONSOLE_MARKER);
+      await m.waitForConsole(new RegExp(INITRAMFS_REPORT));
       return { line: completion, console: m.console.text };
     });
 
     // on a failure, the console's end says what the guest did instead
     const seen = `the console ended with:\n${console.split('\n').slice(-80).join('\n')}`;
-    expect(line).to.equal(`${EMERGENCY_MARKER} initramfs`);
+    expect(line).to.equal(INITRAMFS_REPORT);
     expect(console, seen).to.match(/ignition-fetch-offline\.service/);
     expect(console, seen).to.match(/Ignition failed: /);
     expect(console, seen).to.match(/path not absolute/);
