@@ -10,15 +10,10 @@
 // only when the code asks for it (https://esbuild.github.io/api/#splitting).
 import { readFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
-import { join } from 'node:path';
-import {
-  bundleDeferred,
-  checkSameResolution,
-  deferredExternal,
-  deferredSpecifiersIn,
-  exactSpecifierFilter,
-} from './bundle-deferred.mjs';
+import { join, relative } from 'node:path';
+import { bundleDeferred, checkSameResolution, deferredExternal, deferredSpecifiersIn } from './bundle-deferred.mjs';
 import { AXIOS_PATCHES, LAZY_PATCHES, NAME_PATCHES } from './bundle-patches.mjs';
+import { readableStreamFromNode, shims } from './bundle-shims.mjs';
 
 /** Entry points: output name (without extension) → source. */
 export const BUNDLE_ENTRIES = {
@@ -46,7 +41,8 @@ function sourcePatches(patches) {
       const byFile = new Map();
       for (const patch of patches) byFile.set(patch.file.source, [...(byFile.get(patch.file.source) ?? []), patch]);
       for (const filePatches of byFile.values()) {
-        build.onLoad({ filter: filePatches[0].file }, async (args) => {
+        // Files only: a built-in's stand-in is named after its importer, which a patch's filter can match.
+        build.onLoad({ filter: filePatches[0].file, namespace: 'file' }, async (args) => {
           let text = await readFile(args.path, 'utf8');
           for (const patch of filePatches) {
             if (text.split(patch.find).length !== 2)
@@ -57,30 +53,6 @@ function sourcePatches(patches) {
           }
           return { contents: text, loader: 'js' };
         });
-      }
-    },
-  };
-}
-
-// Modules the bundle takes from the project instead of node_modules, by the
-// specifier the dependencies require. iconv-lite: body-parser and raw-body
-// (loaded with express, though the agent reads request bodies itself) require
-// it for three calls that common/text/iconv-lite-shim.ts answers with node's
-// TextDecoder; iconv-lite's encoding tables were 479 KB of the API chunk.
-const SHIMS = {
-  'iconv-lite': 'common/text/iconv-lite-shim.ts',
-};
-
-/**
- * An esbuild plugin resolving the {@link SHIMS}' specifiers to their files.
- * @param {string} root - the project root
- */
-function shims(root) {
-  return {
-    name: 'shims',
-    setup(build) {
-      for (const [specifier, file] of Object.entries(SHIMS)) {
-        build.onResolve({ filter: exactSpecifierFilter(specifier) }, () => ({ path: join(root, file) }));
       }
     },
   };
@@ -104,20 +76,30 @@ function shims(root) {
 // of accessors avoided those for 0.2 MiB but handed the code a copy of the
 // module instead of the module, so it was not kept (bench/README.md, "Built-in
 // modules through require").
+// Each importing file gets a one-line module of its own: one shared by all
+// the importers would be shared by chunks that esbuild's splitting keeps
+// apart, and would become a chunk of its own, a file node resolves, reads and
+// links before it runs the code (a dozen of them before the first lookup).
+// Owned by its importer, it goes into the importer's chunk. Its path names the
+// built-in and the importer, relative to the project so the build does not
+// depend on where the checkout is.
 const BUILTIN_NAMESPACE = 'node-builtin';
 
-/** An esbuild plugin loading node's built-in modules with `require` where the code `import`s them. */
-function builtinsThroughRequire() {
+/**
+ * An esbuild plugin loading node's built-in modules with `require` where the code `import`s them.
+ * @param {string} root - the project root
+ */
+function builtinsThroughRequire(root) {
   return {
     name: 'builtins-through-require',
     setup(build) {
       build.onResolve({ filter: /^(node:)?[a-z0-9_]+(\/[a-z0-9_]+)?$/ }, (args) => {
         if (args.kind !== 'import-statement' || !isBuiltin(args.path)) return undefined;
         const name = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
-        return { path: name, namespace: BUILTIN_NAMESPACE };
+        return { path: `${name}?from=${relative(root, args.importer)}`, namespace: BUILTIN_NAMESPACE };
       });
       build.onLoad({ filter: /.*/, namespace: BUILTIN_NAMESPACE }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        contents: `module.exports = require(${JSON.stringify(args.path.slice(0, args.path.indexOf('?')))});`,
         loader: 'js',
       }));
     },
@@ -125,16 +107,17 @@ function builtinsThroughRequire() {
 }
 
 /**
- * The esbuild plugins of the runtime bundle: the source patches, the shims and
- * built-ins through require. Exported for tests that bundle a dependency as
- * the runtime bundle does.
+ * The esbuild plugins of the runtime bundle: the source patches, the shims
+ * (scripts/bundle-shims.mjs) and built-ins through require. Exported for
+ * tests that bundle a dependency as the runtime bundle does.
  * @param {string} root - the project root
  */
 export function bundlePlugins(root) {
   return [
     sourcePatches([...AXIOS_PATCHES, ...LAZY_PATCHES, ...NAME_PATCHES]),
     shims(root),
-    builtinsThroughRequire(),
+    readableStreamFromNode(),
+    builtinsThroughRequire(root),
     deferredExternal(),
   ];
 }

@@ -46,11 +46,18 @@ describe('scripts/bundle.mjs', function () {
   this.timeout(120_000);
   let out = '';
   let inputs: string[] = [];
+  let outputs: Record<string, { inputs: object }> = {};
 
   before(async () => {
     out = await mkdtemp(join(tmpdir(), 'bundle-test-'));
-    const metafile = await (bundle as (root: string, outdir: string) => Promise<{ inputs: object }>)(ROOT, out);
+    const metafile = await (
+      bundle as (
+        root: string,
+        outdir: string,
+      ) => Promise<{ inputs: object; outputs: Record<string, { inputs: object }> }>
+    )(ROOT, out);
     inputs = Object.keys(metafile.inputs);
+    outputs = metafile.outputs;
   });
 
   after(async () => {
@@ -162,6 +169,27 @@ describe('scripts/bundle.mjs', function () {
 
     expect(files.length).to.be.greaterThan(10);
     for (const [file, found] of imports) expect(found, file).to.deep.equal(['node:module']);
+  });
+
+  it('gives no built-in module a chunk of its own: each importer requires its built-ins from its own chunk', () => {
+    const chunks = Object.entries(outputs).filter(([file]) => file.endsWith('.mjs'));
+    const builtinOnly = chunks
+      .filter(([, output]) => {
+        const chunkInputs = Object.keys(output.inputs); // none for esbuild's own runtime helpers
+        return chunkInputs.length > 0 && chunkInputs.every((input) => input.startsWith('node-builtin:'));
+      })
+      .map(([file]) => file);
+    const standIns = chunks
+      .flatMap(([, output]) => Object.keys(output.inputs))
+      .filter((i) => i.startsWith('node-builtin:'));
+
+    expect(standIns.filter((i) => i.startsWith('node-builtin:node:util')).length).to.be.greaterThan(0); // the stand-ins are real
+    expect(builtinOnly).to.deep.equal([]);
+  });
+
+  it("bundles winston on node's streams instead of readable-stream", () => {
+    expect(inputs).to.include('node-stream-shim:readable-stream');
+    expect(inputs.filter((path) => path.includes('node_modules/readable-stream/'))).to.deep.equal([]);
   });
 
   it("bundles the iconv-lite shim instead of iconv-lite's encoding tables", () => {
