@@ -10,22 +10,11 @@ import { execa } from 'execa';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 // @ts-expect-error scripts/ is plain JavaScript without declarations
 import * as deferredBundle from '../../scripts/bundle-deferred.mjs';
-// @ts-expect-error scripts/ is plain JavaScript without declarations
-import * as runtimeBundle from '../../scripts/bundle.mjs';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** What the test takes from scripts/bundle.mjs. */
-const { REQUIRE_BANNER, bundlePlugins } = runtimeBundle as {
-  REQUIRE_BANNER: string;
-  bundlePlugins: (root: string) => object[];
-};
+import { bundleEntry, loadEsbuild, ROOT, type Esbuild } from '../helpers/runtime-bundle.js';
 
 /** What the test takes from scripts/bundle-deferred.mjs. */
 const { bundleDeferred } = deferredBundle as {
@@ -191,11 +180,11 @@ async function echoServer(): Promise<{ server: Server; url: string }> {
 describe('scripts/bundle-patches.mjs: modules loaded on first use', function () {
   this.timeout(60_000);
   let dir = '';
-  let esbuild: { build: (options: object) => Promise<{ metafile: { inputs: object } }> };
+  let esbuild: Esbuild;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bundle-patches-'));
-    esbuild = (await import(createRequire(join(ROOT, 'package.json')).resolve('esbuild'))) as typeof esbuild;
+    esbuild = await loadEsbuild();
   });
 
   after(async () => {
@@ -207,18 +196,7 @@ describe('scripts/bundle-patches.mjs: modules loaded on first use', function () 
       const echo = await echoServer();
       try {
         const outfile = join(dir, `entry-${index}.mjs`);
-        const { metafile } = await esbuild.build({
-          stdin: { contents: testCase.entry, resolveDir: ROOT, loader: 'js' },
-          outfile,
-          bundle: true,
-          format: 'esm',
-          platform: 'node',
-          target: 'node20',
-          banner: { js: REQUIRE_BANNER },
-          plugins: bundlePlugins(ROOT),
-          metafile: true,
-          logLevel: 'error',
-        });
+        const { metafile } = await bundleEntry(esbuild, testCase.entry, outfile);
         await bundleDeferred(esbuild, ROOT, dir, [probe(testCase.file)]);
         expect(Object.keys(metafile.inputs).filter((input) => testCase.file.test(input))).to.deep.equal([]);
 

@@ -9,20 +9,9 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-// @ts-expect-error scripts/ is plain JavaScript without declarations
-import * as runtimeBundle from '../../scripts/bundle.mjs';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** What the test takes from scripts/bundle.mjs. */
-const { REQUIRE_BANNER, bundlePlugins } = runtimeBundle as {
-  REQUIRE_BANNER: string;
-  bundlePlugins: (root: string) => object[];
-};
+import { bundleEntry, loadEsbuild, type Esbuild } from '../helpers/runtime-bundle.js';
 
 /** Lines logged: more than the 16 objects a stream buffers, so writes wait for the transports. */
 const LINES = 100;
@@ -54,36 +43,20 @@ console.log(JSON.stringify({
 describe('scripts/bundle-shims.mjs: readable-stream from node', function () {
   this.timeout(60_000);
   let dir = '';
-  let esbuild: { build: (options: object) => Promise<{ metafile: { inputs: object } }> };
+  let esbuild: Esbuild;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bundle-shims-'));
-    esbuild = (await import(createRequire(join(ROOT, 'package.json')).resolve('esbuild'))) as typeof esbuild;
+    esbuild = await loadEsbuild();
   });
 
   after(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Bundle `contents` (ESM) as the runtime bundle would, into `outfile`. */
-  function build(contents: string, outfile: string): Promise<{ metafile: { inputs: object } }> {
-    return esbuild.build({
-      stdin: { contents, resolveDir: ROOT, loader: 'js' },
-      outfile,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      banner: { js: REQUIRE_BANNER },
-      plugins: bundlePlugins(ROOT),
-      metafile: true,
-      logLevel: 'silent',
-    });
-  }
-
   it("logs every line, in order, through winston's transports on node's streams", async () => {
     const outfile = join(dir, 'winston.mjs');
-    const { metafile } = await build(WINSTON_ENTRY, outfile);
+    const { metafile } = await bundleEntry(esbuild, WINSTON_ENTRY, outfile);
     const inputs = Object.keys(metafile.inputs);
     expect(inputs.filter((input) => input.includes('node_modules/readable-stream/'))).to.deep.equal([]);
     expect(inputs).to.include('node-stream-shim:readable-stream');
@@ -99,10 +72,8 @@ describe('scripts/bundle-shims.mjs: readable-stream from node', function () {
   });
 
   it('fails the build when another module asks for readable-stream, naming it and where to map it', async () => {
-    const failure = await build(
-      "import { Readable } from 'readable-stream'; console.log(Readable);",
-      join(dir, 'other.mjs'),
-    ).then(
+    const entry = "import { Readable } from 'readable-stream'; console.log(Readable);";
+    const failure = await bundleEntry(esbuild, entry, join(dir, 'other.mjs'), 'silent').then(
       () => null,
       (error: unknown) => error,
     );
