@@ -47,8 +47,8 @@ export const NODE_STREAM_SHIMS = {
   'readable-stream/lib/_stream_writable.js': "module.exports = require('node:stream').Writable;",
 };
 
-/** The packages allowed to get node's streams for readable-stream. */
-const NODE_STREAM_IMPORTERS = /[\\/]node_modules[\\/](winston|winston-transport)[\\/]/;
+/** Files of the packages allowed to get node's streams for readable-stream (not of a package nested in them). */
+const NODE_STREAM_IMPORTERS = /[\\/]node_modules[\\/](winston|winston-transport)[\\/](?:(?!node_modules[\\/]).)*$/;
 
 const NODE_STREAM_NAMESPACE = 'node-stream-shim';
 
