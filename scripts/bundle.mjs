@@ -122,6 +122,9 @@ export function bundlePlugins(root) {
   ];
 }
 
+/** A metafile input of a plugin's namespace (`namespace:path`) rather than a file of the project. */
+const NAMESPACED_INPUT = /^[\w-]+:/;
+
 /** The chunks' directory in the output: the deferred modules go next to the chunks that require them. */
 const CHUNKS = 'chunks';
 
@@ -135,7 +138,8 @@ const CHUNKS = 'chunks';
 function checkDeferringFiles(metafile, root) {
   const patched = [...AXIOS_PATCHES, ...LAZY_PATCHES].filter((p) => deferredSpecifiersIn(p.replace).length > 0);
   for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
-    for (const input of Object.keys(inputs)) {
+    // Files only: a built-in's stand-in (`node-builtin:node:http?from=<importer>`) is named after its importer.
+    for (const input of Object.keys(inputs).filter((i) => !NAMESPACED_INPUT.test(i))) {
       for (const patch of patched.filter((p) => p.file.test(input))) {
         if (!output.split('/').includes(CHUNKS))
           throw new Error(`${input} went into ${output}, outside ${CHUNKS}/: its deferred modules would not resolve`);
