@@ -101,18 +101,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   });
 }
 
-/** A transport that keeps formatted entries in memory (for tests and the log extension). */
+/** A transport that keeps every entry in memory, for tests' assertions (the agent's own is recent-log.ts). */
 export class MemoryTransport extends Transport {
   readonly entries: Record<string, unknown>[] = [];
-  private readonly max: number;
-  /** @param options.max - keep only the newest `max` entries (default: all) */
-  constructor(options: { max?: number } = {}) {
-    super();
-    this.max = options.max ?? Number.POSITIVE_INFINITY;
-  }
   override log(info: Record<string, unknown>, next: () => void): void {
     this.entries.push({ ...info });
-    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
     next();
   }
   /** All messages joined, with metadata, for "never logged" assertions. */

@@ -14,7 +14,8 @@ import type { ConfigNotice } from './config/sources.js';
 import { ExecaRunner } from '../common/exec/execa-runner.js';
 import { NodeFs } from '../common/fs/node-fs.js';
 import { NodeDiskReader } from './hardware/generic/erase/on-disk-tables.js';
-import { createLogger, MemoryTransport } from './logger.js';
+import { createLogger } from './logger.js';
+import { RecentLogTransport } from './recent-log.js';
 import { buildCore, type AgentCore } from './lifecycle/core.js';
 import { builtinManagers } from './hardware/index.js';
 import type { AgentMode } from './lifecycle/mode.js';
@@ -28,9 +29,6 @@ import { ConfigError, LookupNodeError } from '../common/errors.js';
 import type { CliIO, Subcommand } from '../common/cli/types.js';
 import { packageVersion } from '../common/cli/version.js';
 import winston from 'winston';
-
-/** Recent log entries kept for `log.collect_system_logs`. */
-const AGENT_LOG_ENTRIES = 5000;
 
 /**
  * Run the agent until SIGTERM/SIGINT (exit 0) or a fatal error such as a
@@ -47,7 +45,7 @@ export async function runAgent(argv: string[], io: CliIO): Promise<number> {
   const clock = createSystemClock();
   const notices: ConfigNotice[] = [];
   const config = await loadConfig({ argv, env: io.env, fs, onNotice: (n) => notices.push(n) });
-  const agentLog = new MemoryTransport({ max: AGENT_LOG_ENTRIES });
+  const agentLog = new RecentLogTransport();
   const logger = createLogger({
     debug: config.debug,
     json: config.logJson,

@@ -21,7 +21,8 @@ import { NodeDiskReader } from '../agent/hardware/generic/erase/on-disk-tables.j
 import { createSafetyCheck } from '../agent/hardware/generic/erase/protected.js';
 import type { ZapMethod } from '../agent/hardware/generic/erase/zap.js';
 import type { BlockDevice } from '../agent/hardware/types.js';
-import { createLogger, MemoryTransport } from '../agent/logger.js';
+import { createLogger } from '../agent/logger.js';
+import { RecentLogTransport } from '../agent/recent-log.js';
 import { attachLoopDisk, detachLoopDisk, type LoopDisk } from '../testbed/loop-disks.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { formatMs, formatRatio, formatTable } from './lib/table.js';
@@ -101,7 +102,7 @@ function blockDevice(name: string, partitions: readonly string[]): BlockDevice {
 
 /** Milliseconds of one erase_devices_metadata over `devices` with `zap`. */
 async function timeStep(devices: BlockDevice[], zap: ZapMethod): Promise<number> {
-  const logger = createLogger({ transports: [new MemoryTransport({ max: 100 })] });
+  const logger = createLogger({ transports: [new RecentLogTransport({ maxEntries: 100, maxChars: 1024 * 1024 })] });
   const guard = createSafetyCheck({ runner, logger, enabled: true, disk: new NodeDiskReader() });
   const options = { runner, logger, fs: new NodeFs(), clock: createSystemClock(), guard, devices, zap };
   const start = performance.now();

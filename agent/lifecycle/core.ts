@@ -11,7 +11,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Runner } from '../../common/exec/runner.js';
 import type { Fs } from '../../common/fs/fs.js';
 import type { BootStateStore } from '../../common/state/boot-state-store.js';
-import type { Logger, MemoryTransport } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { AgentState } from '../agent.js';
 import { CommandExecutor } from '../commands/executor.js';
 import { CommandJournal } from '../commands/command-journal.js';
@@ -59,7 +59,8 @@ export interface CoreInputs {
   version: string;
   /** This boot's state documents (session, command journal). */
   stateStore: BootStateStore;
-  agentLog: MemoryTransport;
+  /** The agent's recent log (recent-log.ts in production), for `log.collect_system_logs`. */
+  agentLog: { text(): string };
   /** The hardware managers, not yet probed. */
   managers: readonly HardwareManager[];
 }

@@ -99,7 +99,7 @@ describe('scripts/bundle.mjs', function () {
     expect(builtins).not.to.include('child_process');
   });
 
-  it("sends Ironic the errors' IPA types, not the minified class names, and redirects with its deferred modules", async () => {
+  it("sends Ironic the errors' IPA types, not the minified class names, redirects with its deferred modules, and collects its own log", async () => {
     const token = 'bundle-test-token-0123456789abcdef';
     const port = await freePort();
     await mkdir(join(out, 'conf'));
@@ -132,8 +132,13 @@ describe('scripts/bundle.mjs', function () {
     try {
       await listening(`http://127.0.0.1:${port}/v1/status`, agent);
 
-      const unknown = await command(port, token, { step, node: { uuid: 'n' }, ports: [] });
-      const mismatch = await command(port, token, { step, node: { uuid: 'n' }, ports: [], deploy_version: { x: '1' } });
+      const unknown = await command(port, token, DEPLOY_STEP, { step, node: { uuid: 'n' }, ports: [] });
+      const mismatch = await command(port, token, DEPLOY_STEP, {
+        step,
+        node: { uuid: 'n' },
+        ports: [],
+        deploy_version: { x: '1' },
+      });
 
       expect(unknown).to.deep.include({ command_status: 'FAILED' });
       expect(unknown['command_error']).to.deep.equal({
@@ -150,6 +155,15 @@ describe('scripts/bundle.mjs', function () {
       expect(redirect.status).to.equal(308);
       expect(redirect.headers.get('location')).to.equal('/v1/');
       expect(redirect.headers.get('content-type')).to.equal('text/plain; charset=utf-8');
+
+      // The composition root keeps the agent's own recent log for log.collect_system_logs.
+      const logs = await command(port, token, 'log.collect_system_logs', {});
+      const archive = Buffer.from((logs['command_result'] as { system_logs: string }).system_logs, 'base64');
+      const tar = await execa('tar', ['-xzO', '-f', '-', './ironic-coreos-agent.log'], { input: archive });
+      const lines = tar.stdout.split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines[0]).to.include({ level: 'info', message: 'Starting ironic-coreos-agent', standalone: true });
+      expect(lines.map((line) => line['command'])).to.include('execute_deploy_step');
+      expect(tar.stdout).not.to.contain(token);
     } finally {
       agent.kill();
       await agent;
@@ -212,12 +226,14 @@ async function listening(url: string, child: Promise<unknown> & { exitCode: numb
   throw new Error(`${url} did not answer`);
 }
 
-/** `deploy.execute_deploy_step` with `params`, waited for; the command as the agent answers it. */
-async function command(port: number, token: string, params: object): Promise<Record<string, unknown>> {
+const DEPLOY_STEP = 'deploy.execute_deploy_step';
+
+/** Command `name` with `params`, waited for; the command as the agent answers it. */
+async function command(port: number, token: string, name: string, params: object): Promise<Record<string, unknown>> {
   const response = await fetch(`http://127.0.0.1:${port}/v1/commands/?wait=true&agent_token=${token}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'deploy.execute_deploy_step', params }),
+    body: JSON.stringify({ name, params }),
   });
   expect(response.status).to.equal(200);
   return (await response.json()) as Record<string, unknown>;

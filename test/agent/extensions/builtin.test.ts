@@ -14,7 +14,8 @@ import { createStandbyExtension } from '../../../agent/extensions/standby/index.
 import { createSystemExtension } from '../../../agent/extensions/system/index.js';
 import { InvalidCommandError, InvalidCommandParamsError } from '../../../common/errors.js';
 import { runInstaller } from '../../../agent/hardware/coreos/run-installer.js';
-import { createLogger, MemoryTransport } from '../../../agent/logger.js';
+import { createLogger } from '../../../agent/logger.js';
+import { RecentLogTransport } from '../../../agent/recent-log.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { fakeManager } from '../../helpers/fake-managers.js';
@@ -189,7 +190,7 @@ describe('built-in extensions', () => {
   });
 
   it("log.collect_system_logs: the agent log at the default level holds coreos-installer's error report", async () => {
-    const agentLog = new MemoryTransport({ max: 5000 });
+    const agentLog = new RecentLogTransport();
     const infoLogger = createLogger({ transports: [agentLog] });
     const installer = new FakeRunner().expect({
       match: () => true,
