@@ -5,7 +5,8 @@
  * Each entry is kept as its JSON text, made when it is logged: one flat
  * string instead of winston's info object with the formatted line and the
  * timestamp beside it. A command's log line cost about 1.1 KiB of heap that
- * way and costs about 0.2 KiB this way (bench/README.md, `command-history`).
+ * way and a heartbeat's 641 bytes; a heartbeat's costs 168 bytes this way
+ * (bench/README.md, "The recent log as JSON lines").
  * Entries leave oldest first once there are `maxEntries` of them or their
  * text passes `maxChars`, so a flood of long messages cannot grow it.
  */
