@@ -7,6 +7,7 @@ import { formatMiB, formatMs, formatRatio, formatTable, mibNumber, msDigits, msN
 import type { ServerSample } from './measure.js';
 import { FLOOD, type FloodSample } from './flood.js';
 import type { BootRun } from './lookup-idle.js';
+import { AGENT_TARGETS, ISSUE_HEARTBEAT_BASELINE, TARGET_ROWS, targetLegend, verdict } from './agent-targets.js';
 
 /** Raw samples, one entry per measured run. */
 export interface AgentBenchSamples {
@@ -85,37 +86,34 @@ function comparison(
 /** The flood, as the report names it. */
 export const FLOOD_LABEL = `${FLOOD.parallel} parallel ${FLOOD.bodyBytes / 1024 / 1024} MiB unauthenticated POSTs`;
 
-/** Issue 12's targets: the ratio each boot row should stay at or under. */
-export const BOOT_TARGETS = { firstLookup: 2, idleHwm: 1.3 } as const;
-
-/** Rows whose metric starts with these carry a target. */
-const FIRST_LOOKUP = 'spawn to first GET /v1/lookup';
-const IDLE_HWM = 'idle peak RSS (VmHWM)';
-
-/** The target ratio of a comparison, if it has one. */
-export function targetOf(comparison: Comparison): number | undefined {
-  if (comparison.metric.startsWith(FIRST_LOOKUP)) return BOOT_TARGETS.firstLookup;
-  if (comparison.metric.startsWith(IDLE_HWM)) return BOOT_TARGETS.idleHwm;
-  return undefined;
-}
-
-/** The four boot comparisons: first lookup and idle VmHWM, auto-TLS off and on, against the bare server. */
+/**
+ * The five boot comparisons: first lookup and idle VmHWM, auto-TLS off and on, against the bare server;
+ * then how soon the stub Ironic heard that a command had ended, against the issue's figure.
+ */
 function bootComparisons(boot: readonly BootRun[], idleMs: number): Comparison[] {
-  const of = (key: keyof BootRun, field: 'firstMs' | 'hwmBytes'): number[] => boot.map((run) => run[key][field]);
+  const of = (key: Exclude<keyof BootRun, 'commandToHeartbeatMs'>, field: 'firstMs' | 'hwmBytes'): number[] =>
+    boot.map((run) => run[key][field]);
   const idle = `${idleMs / 1000} s after spawn`;
-  return [false, true].flatMap((on) => {
+  const heartbeat = comparison(
+    TARGET_ROWS.commandToHeartbeat,
+    'ms',
+    boot.map((run) => run.commandToHeartbeatMs),
+    ISSUE_HEARTBEAT_BASELINE,
+    boot.map(() => AGENT_TARGETS.commandToHeartbeatMs),
+  );
+  const rows = [false, true].flatMap((on) => {
     const key = on ? 'agentTlsOn' : 'agentTlsOff';
     const tls = `auto-TLS ${on ? 'on' : 'off'}`;
     return [
       comparison(
-        `${FIRST_LOOKUP}, ${tls}`,
+        `${TARGET_ROWS.firstLookup}, ${tls}`,
         'ms',
         of(key, 'firstMs'),
         'node:http server (start to first 200)',
         of('bare', 'firstMs'),
       ),
       comparison(
-        `${IDLE_HWM} ${idle}, ${tls}`,
+        `${TARGET_ROWS.idleHwm} ${idle}, ${tls}`,
         'bytes',
         of(key, 'hwmBytes'),
         `node:http server, ${idle}`,
@@ -123,11 +121,12 @@ function bootComparisons(boot: readonly BootRun[], idleMs: number): Comparison[]
       ),
     ];
   });
+  return [...rows, heartbeat];
 }
 
 /**
- * The eight comparisons: cold start against `node -e ''` and against the bare
- * server, idle RSS, request latency median and p95, and under the flood the
+ * The nine comparisons: cold start against `node -e ''` and against the bare
+ * server, idle RSS, request latency median, p95 and p99, and under the flood the
  * peak RSS against the bare server and against the same agent idle, and what
  * stays resident after it.
  * @throws RangeError when a sample list is empty
@@ -160,7 +159,7 @@ export function compare(samples: AgentBenchSamples, idleMs: number): Comparison[
       of(bare, 'rssBytes'),
     ),
     comparison(
-      'GET /v1/commands/ median latency',
+      TARGET_ROWS.latencyMedian,
       'ms',
       of(agent, 'latencyMedianMs'),
       'node:http server',
@@ -173,6 +172,7 @@ export function compare(samples: AgentBenchSamples, idleMs: number): Comparison[
       'node:http server',
       of(bare, 'latencyP95Ms'),
     ),
+    comparison(TARGET_ROWS.latencyP99, 'ms', of(agent, 'latencyP99Ms'), 'node:http server', of(bare, 'latencyP99Ms')),
     comparison(
       `peak RSS (VmHWM) under ${FLOOD_LABEL}`,
       'bytes',
@@ -217,13 +217,6 @@ function cell(summary: Summary, unit: Comparison['unit']): string {
   return `${median} (${number(summary.min)}-${number(summary.max)})`;
 }
 
-/** `<= 2.00x met` / `<= 1.30x MISSED`, or empty for rows without a target. */
-function verdict(comparison: Comparison): string {
-  const target = targetOf(comparison);
-  if (target === undefined) return '';
-  return `<= ${formatRatio(target)} ${comparison.ratio <= target ? 'met' : 'MISSED'}`;
-}
-
 /** The human-readable report: settings line, table, and how to read it. */
 export function renderReport(report: AgentBenchReport): string {
   const { context } = report;
@@ -250,6 +243,6 @@ export function renderReport(report: AgentBenchReport): string {
     '',
     `answers to the ${FLOOD_LABEL}: agent ${countStatuses(report.samples.floodAgent)}; node:http server ${countStatuses(report.samples.floodBare)}`,
     'values: median over the runs (min-max); ratio = agent median / baseline median (lower is better).',
-    `target: issue 12's ceiling for the ratio (first lookup ${BOOT_TARGETS.firstLookup}x, idle VmHWM ${BOOT_TARGETS.idleHwm}x) and whether the median met it.`,
+    targetLegend(),
   ].join('\n');
 }

@@ -3,7 +3,7 @@
  * version document, `GET /v1/lookup` with a node and its token, heartbeats
  * accepted. Shapes follow openstack/ironic ironic/api/controllers/v1/ramdisk.py
  * and ironic/api/controllers/root.py. It records when the first lookup and the
- * first heartbeat arrived.
+ * first heartbeat arrived, and tells when a heartbeat arrives after a given moment.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +22,11 @@ export interface IronicStub {
   readonly firstLookup: Promise<number>;
   /** Resolves with `performance.now()` when the first heartbeat arrived: the agent has finished starting. */
   readonly firstHeartbeat: Promise<number>;
+  /**
+   * Resolves with `performance.now()` when the first heartbeat that arrives at or after `since` (a
+   * `performance.now()` value, not in the future) does; call it before what should cause that heartbeat.
+   */
+  heartbeatAfter(since: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -60,7 +65,21 @@ function arrival(): [Promise<number>, (at: number) => void] {
  */
 export async function startIronicStub(token: string): Promise<IronicStub> {
   const [firstLookup, lookupArrived] = arrival();
-  const [firstHeartbeat, heartbeatArrived] = arrival();
+  const [firstHeartbeat, firstHeartbeatArrived] = arrival();
+  const waiting = new Set<{ since: number; arrived: (at: number) => void }>();
+  const heartbeatArrived = (at: number): void => {
+    firstHeartbeatArrived(at);
+    for (const waiter of waiting)
+      if (waiter.since <= at) {
+        waiting.delete(waiter);
+        waiter.arrived(at);
+      }
+  };
+  const heartbeatAfter = (since: number): Promise<number> => {
+    const [promise, arrived] = arrival();
+    waiting.add({ since, arrived });
+    return promise;
+  };
   let url = '';
   const answer = (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '';
@@ -92,6 +111,7 @@ export async function startIronicStub(token: string): Promise<IronicStub> {
     url,
     firstLookup,
     firstHeartbeat,
+    heartbeatAfter,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,14 +2,18 @@
  * The boot rows: milliseconds from spawning the agent until its first
  * `GET /v1/lookup` reaches a stub Ironic, and its peak resident memory
  * (`VmHWM`) once it has sat idle for a while after start, against a bare
- * node:http server's spawn-to-first-200 and its `VmHWM` after the same time.
+ * node:http server's spawn-to-first-200 and its `VmHWM` after the same time;
+ * and, once the agent has started, how soon Ironic hears that a command it
+ * sent has finished (the heartbeat the agent sends as an async command ends).
  */
+import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
+import { postJson } from './commands.js';
 import { startServer } from './measure.js';
 import { describeExit, type BenchProcess, type ProcessGroup } from './process.js';
 import { freePort, readVmHwm } from './proc-status.js';
-import { startIronicStub } from './ironic-stub.js';
+import { startIronicStub, type IronicStub } from './ironic-stub.js';
 import { ironicAgentTarget, type AgentInputs, type ServerTarget } from './targets.js';
 
 /** One boot of a server: how long until it did its first thing, and its peak memory after idling. */
@@ -25,7 +29,19 @@ export interface BootRun {
   bare: BootSample;
   agentTlsOff: BootSample;
   agentTlsOn: BootSample;
+  /** Sending the auto-TLS-off agent {@link ASYNC_COMMAND} to the stub receiving the heartbeat after it, ms. */
+  commandToHeartbeatMs: number;
 }
+
+/**
+ * An async command that ends at once: a flow of one sync command (openstack/ironic-python-agent
+ * `extensions/flow.py`). As any async command ends, the agent heartbeats without waiting for its interval,
+ * so that Ironic sees a finished step at once (IPA's `force_heartbeat`).
+ */
+export const ASYNC_COMMAND = JSON.stringify({
+  name: 'flow.start_flow',
+  params: { flow: [{ 'standby.get_partition_uuids': {} }] },
+});
 
 /** Reject when `child` exits first or `timeoutMs` passes; otherwise resolve with `arrival`. */
 async function awaitArrival(
@@ -48,6 +64,33 @@ async function awaitArrival(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Milliseconds from sending {@link ASYNC_COMMAND} to the agent until the stub receives the next heartbeat.
+ * @throws Error when the agent refuses the command or does not heartbeat within `timeoutMs`
+ */
+async function timeCommandToHeartbeat(
+  child: BenchProcess,
+  agentUrl: string,
+  stub: IronicStub,
+  options: { token: string; timeoutMs: number; label: string },
+): Promise<number> {
+  const sent = performance.now();
+  const heartbeat = stub.heartbeatAfter(sent);
+  const agent = new Agent({ keepAlive: false });
+  try {
+    const url = `${agentUrl}/v1/commands/?wait=false&agent_token=${options.token}`;
+    const answer = await postJson(url, agent, ASYNC_COMMAND, options.timeoutMs);
+    if (answer.status !== 200 || !/"command_status":"(RUNNING|SUCCEEDED)"/.test(answer.body))
+      throw new Error(
+        `${options.label} answered flow.start_flow with HTTP ${answer.status} ${answer.body.slice(0, 200)}`,
+      );
+  } finally {
+    agent.destroy();
+  }
+  const at = await awaitArrival(child, heartbeat, options.timeoutMs, options.label, 'heartbeat after its command');
+  return at - sent;
 }
 
 /** What {@link measureBoot} starts and how long it waits. */
@@ -79,23 +122,31 @@ export async function measureBoot(group: ProcessGroup, options: BootOptions): Pr
     const bare = await startServer(options.bare, group, await options.scratch(), options.startTimeoutMs);
     children.push(bare.child);
     const agents: { child: BenchProcess; firstMs: number }[] = [];
+    let commandToHeartbeatMs = Number.NaN;
     for (const autoTls of [false, true]) {
       const stub = await startIronicStub(options.inputs.token);
       stubs.push(stub);
       const target = ironicAgentTarget(options.node, options.inputs, { apiUrl: stub.url, autoTls });
-      const child = group.start(target.argv(await freePort(), await options.scratch()));
+      const port = await freePort();
+      const child = group.start(target.argv(port, await options.scratch()));
       children.push(child);
       const at = await awaitArrival(child, stub.firstLookup, options.startTimeoutMs, target.label);
       agents.push({ child, firstMs: at - child.spawnedAt });
       // The agent goes on after its lookup (the API, TLS, the first heartbeat): the next start waits for
       // all of it, so that it is not timed on a CPU the previous agent still uses.
       await awaitArrival(child, stub.firstHeartbeat, options.startTimeoutMs, target.label, 'heartbeat');
+      if (!autoTls) {
+        const { token } = options.inputs;
+        const timing = { token, timeoutMs: options.startTimeoutMs, label: target.label };
+        commandToHeartbeatMs = await timeCommandToHeartbeat(child, `http://127.0.0.1:${port}`, stub, timing);
+      }
     }
     const [off, on] = agents as [(typeof agents)[0], (typeof agents)[0]];
     return {
       bare: { firstMs: bare.readyAt - bare.child.spawnedAt, hwmBytes: await hwmAfterIdle(bare.child) },
       agentTlsOff: { firstMs: off.firstMs, hwmBytes: await hwmAfterIdle(off.child) },
       agentTlsOn: { firstMs: on.firstMs, hwmBytes: await hwmAfterIdle(on.child) },
+      commandToHeartbeatMs,
     };
   } finally {
     await Promise.all(children.map((child) => child.stop()));

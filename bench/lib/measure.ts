@@ -20,6 +20,8 @@ export interface ServerSample {
   latencyMedianMs: number;
   /** 95th percentile (nearest rank) of the same, milliseconds. */
   latencyP95Ms: number;
+  /** 99th percentile (nearest rank) of the same, milliseconds. */
+  latencyP99Ms: number;
 }
 
 /** Knobs of one round. */
@@ -90,6 +92,7 @@ export async function measureServer(
       rssBytes,
       latencyMedianMs: median(latencies),
       latencyP95Ms: percentile(latencies, 95),
+      latencyP99Ms: percentile(latencies, 99),
     };
   } finally {
     await child.stop();

@@ -36,15 +36,7 @@ describe('bench Ironic stub', () => {
       expect(heartbeatAt).to.equal(null);
 
       const before = performance.now();
-      const status = await new Promise<number | undefined>((resolve, reject) => {
-        const req = request(`${stub.url}/v1/heartbeat/00000000-0000-4000-8000-00000000b0b0`, { method: 'POST' });
-        req.on('response', (res) => {
-          res.resume();
-          resolve(res.statusCode);
-        });
-        req.on('error', reject);
-        req.end('{}');
-      });
+      const status = await heartbeat(stub.url);
 
       expect(status).to.equal(202);
       expect(await stub.firstHeartbeat).to.be.within(before, performance.now());
@@ -52,4 +44,38 @@ describe('bench Ironic stub', () => {
       await stub.close();
     }
   });
+
+  it('tells when a heartbeat arrives after a given moment, not one that came before it', async () => {
+    const stub = await startIronicStub('t'.repeat(32));
+    try {
+      await heartbeat(stub.url);
+      const first = await stub.firstHeartbeat;
+      const since = performance.now();
+      let after: number | null = null;
+      const waiting = stub.heartbeatAfter(since).then((at) => (after = at));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(after).to.equal(null);
+
+      expect(await heartbeat(stub.url)).to.equal(202);
+      await waiting;
+
+      expect(after).to.be.within(since, performance.now());
+      expect(await stub.firstHeartbeat).to.equal(first);
+    } finally {
+      await stub.close();
+    }
+  });
 });
+
+/** POST a heartbeat to the stub; resolves with the status. */
+function heartbeat(url: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/heartbeat/00000000-0000-4000-8000-00000000b0b0`, { method: 'POST' });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    req.end('{}');
+  });
+}
