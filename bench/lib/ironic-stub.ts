@@ -65,10 +65,8 @@ function arrival(): [Promise<number>, (at: number) => void] {
  */
 export async function startIronicStub(token: string): Promise<IronicStub> {
   const [firstLookup, lookupArrived] = arrival();
-  const [firstHeartbeat, firstHeartbeatArrived] = arrival();
   const waiting = new Set<{ since: number; arrived: (at: number) => void }>();
   const heartbeatArrived = (at: number): void => {
-    firstHeartbeatArrived(at);
     for (const waiter of waiting)
       if (waiter.since <= at) {
         waiting.delete(waiter);
@@ -80,6 +78,7 @@ export async function startIronicStub(token: string): Promise<IronicStub> {
     waiting.add({ since, arrived });
     return promise;
   };
+  const firstHeartbeat = heartbeatAfter(0);
   let url = '';
   const answer = (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url ?? '';
