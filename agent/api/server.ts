@@ -1,7 +1,9 @@
 /** Listen/close wrapper for the API app: plain HTTP or HTTPS (auto or static TLS). */
-import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { messageClassesFor } from './message-classes.js';
 
 /** A listening API server. */
 export interface ApiServer {
@@ -12,15 +14,19 @@ export interface ApiServer {
 }
 
 /**
- * Listen on `host:port`. With `tls`, serve HTTPS.
+ * Listen on `host:port`. With `tls`, serve HTTPS. Requests and responses are
+ * built with `app`'s prototypes (message-classes.ts).
  * @throws the listen error (e.g. EADDRINUSE) with the address in the message
  */
 export async function listenApi(
-  app: RequestListener,
+  app: Express,
   options: { host: string; port: number; tls?: ServerOptions | null },
 ): Promise<ApiServer> {
+  const classes = messageClassesFor(app);
   const server: Server =
-    options.tls === undefined || options.tls === null ? createHttpServer(app) : createHttpsServer(options.tls, app);
+    options.tls === undefined || options.tls === null
+      ? createHttpServer(classes, app)
+      : createHttpsServer({ ...options.tls, ...classes }, app);
   server.keepAliveTimeout = 65_000;
   // Without a listener node:http answers `Expect: 100-continue` with `100 Continue`
   // at once, inviting an upload before the token is checked; the app sends it

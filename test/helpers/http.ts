@@ -1,7 +1,7 @@
 /** Start an express app on an ephemeral port and make raw requests to it. */
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { RequestListener } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import type { Express } from 'express';
+import { listenApi } from '../../agent/api/server.js';
 
 /** A started server with its base URL. */
 export interface Started {
@@ -9,19 +9,10 @@ export interface Started {
   close(): Promise<void>;
 }
 
-/** Listen on 127.0.0.1:0. */
-export async function listen(app: RequestListener): Promise<Started> {
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+/** Listen on 127.0.0.1:0 as the agent does (`listenApi`). */
+export async function listen(app: Express): Promise<Started> {
+  const server = await listenApi(app, { host: '127.0.0.1', port: 0 });
+  return { url: `http://127.0.0.1:${server.port}`, close: () => server.close() };
 }
 
 /** A response: status, headers and parsed JSON body (or the raw text). */
